@@ -1,1 +1,6 @@
-export {};
+// Renderer entry point.
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import './styles.css';
+
+createRoot(document.getElementById('root')!).render(<App />);

@@ -54,7 +54,8 @@ await Promise.all([
     outdir: join(dist, 'renderer'),
     bundle: true,
     platform: 'browser',
-    format: 'esm',
+    // A classic script: file:// pages cannot load ES modules without extra privileges.
+    format: 'iife',
     target: 'chrome120',
     jsx: 'automatic',
     minify: true,

@@ -1,0 +1,54 @@
+// The single source of truth for what the renderer may ask of the main process.
+// Each method: a request schema (validated at runtime by the router) and a result type.
+// The renderer imports only types from this file (`import type`), never its values.
+import { z } from 'zod';
+import type { IpcResult } from './result';
+
+/** Declares a result type without a runtime value. */
+const type = <T>() => undefined as unknown as T;
+
+export interface AppInfo {
+  version: string;
+  /** 'electron' in the desktop app, 'preview' in the browser preview. */
+  shell: 'electron' | 'preview';
+  /** True when system commands go to the simulated Mac (always in the preview). */
+  simulated: boolean;
+  /** Platform of the process running the router (darwin on a real Mac). */
+  platform: string;
+}
+
+export const contract = {
+  getAppInfo: { request: z.object({}).strict(), result: type<AppInfo>() },
+  cancelRequest: { request: z.object({ requestId: z.string().min(1).max(100) }).strict(), result: type<{ cancelled: boolean }>() },
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+/** What the renderer sends. */
+export type RequestOf<M extends MethodName> = z.input<Contract[M]['request']>;
+/** What a handler receives after validation (defaults applied). */
+export type ParsedRequestOf<M extends MethodName> = z.output<Contract[M]['request']>;
+export type ResultOf<M extends MethodName> = Contract[M]['result'];
+
+/** Progress pushed from main to the renderer while a request runs. */
+export interface ProgressEvent {
+  type: 'progress';
+  /** The request this progress belongs to. */
+  requestId: string;
+  /** What is progressing, e.g. an action id or a verification check id. */
+  id: string;
+  status: 'running' | 'done' | 'failed' | 'skipped' | 'undone' | 'info';
+  label?: string;
+  detail?: string;
+}
+export type OnboardEvent = ProgressEvent;
+
+/** window.onboard: one function per contract method, plus the event subscription. */
+export type OnboardApi = {
+  [M in MethodName]: (request: RequestOf<M>, requestId?: string) => Promise<IpcResult<ResultOf<M>>>;
+} & {
+  /** Subscribes to progress events; returns the unsubscribe function. */
+  onEvent(listener: (event: OnboardEvent) => void): () => void;
+};
+
+export const methodNames = Object.keys(contract) as MethodName[];

@@ -1,0 +1,12 @@
+// The shape of every answer the renderer receives: a value, or an error a technician can act on.
+
+export interface IpcError {
+  /** Stable machine code, e.g. 'pfx-wrong-password', 'invalid-request', 'unknown-method'. */
+  code: string;
+  /** One plain sentence: what went wrong. */
+  message: string;
+  /** What to do about it (may be empty). */
+  hint: string;
+}
+
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };

@@ -1,0 +1,30 @@
+// The state of one window (or one preview connection), held in main-process memory only.
+import type { Executor } from '../core/macos/types';
+
+export interface Session {
+  shell: 'electron' | 'preview';
+  /** Runs the Mac's commands: the real Mac in the app on macOS, the simulated Mac otherwise. */
+  executor: Executor;
+  simulated: boolean;
+}
+
+export interface SessionOptions {
+  shell: 'electron' | 'preview';
+  /** Overrides the executor (tests and the preview pass a seeded simulated Mac). */
+  executor?: Executor;
+}
+
+export function createSession(opts: SessionOptions): Session {
+  const executor = opts.executor ?? defaultExecutor(opts.shell);
+  return { shell: opts.shell, executor, simulated: executor.kind === 'simulated' };
+}
+
+function defaultExecutor(shell: 'electron' | 'preview'): Executor {
+  // The preview never touches the real system, even when it runs on a Mac.
+  if (shell === 'electron' && process.platform === 'darwin') {
+    const { LocalExecutor } = require('../core/macos/executors/local') as typeof import('../core/macos/executors/local');
+    return new LocalExecutor();
+  }
+  const { SimulatedMac } = require('../core/macos/executors/simulated') as typeof import('../core/macos/executors/simulated');
+  return new SimulatedMac();
+}

@@ -1,0 +1,73 @@
+// The wizard frame: where you are, the current step, and the way forward and back.
+import { useEffect, useRef } from 'react';
+import { STEPS, stepIndex, useWizard } from './store';
+import { getApi } from './api';
+import { StepView } from './steps';
+import { canProceed } from './selectors';
+
+export function App() {
+  const step = useWizard((s) => s.step);
+  const app = useWizard((s) => s.app);
+  const state = useWizard();
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const index = stepIndex(step);
+  const current = STEPS[index]!;
+
+  useEffect(() => {
+    if (app.state !== 'idle') return;
+    state.setApp({ state: 'loading' });
+    void getApi().getAppInfo({}).then((r) => state.setApp(r.ok ? { state: 'ready', value: r.value } : { state: 'error', error: r.error }));
+  }, [app.state, state]);
+
+  // Moving to another step puts keyboard and screen-reader focus on its heading.
+  useEffect(() => { headingRef.current?.focus(); }, [step]);
+
+  const simulated = app.state === 'ready' && app.value.simulated;
+  const proceed = canProceed(state, step);
+
+  return (
+    <div className="frame">
+      {simulated && (
+        <div className="banner" role="status">
+          {app.state === 'ready' && app.value.shell === 'preview' ? 'Preview: simulated Mac' : 'Simulated Mac'} — nothing on this computer is changed.
+        </div>
+      )}
+      <header className="topbar">
+        <span className="brand" aria-hidden="true">◆</span>
+        <span className="product">Onboard</span>
+        <span className="tagline">Connect this Mac to 1E</span>
+      </header>
+      <div className="body">
+        <nav className="steps" aria-label="Onboarding steps">
+          <ol>
+            {STEPS.map((s, i) => (
+              <li key={s.id}>
+                <button
+                  type="button"
+                  className={`step-link ${i < index ? 'done' : ''}`}
+                  aria-current={s.id === step ? 'step' : undefined}
+                  onClick={() => state.goTo(s.id)}
+                >
+                  <span className="step-number" aria-hidden="true">{i + 1}</span>
+                  <span>{s.title}</span>
+                </button>
+              </li>
+            ))}
+          </ol>
+        </nav>
+        <main className="content" aria-labelledby="step-heading">
+          <h1 id="step-heading" ref={headingRef} tabIndex={-1}>{current.title}</h1>
+          <p className="step-summary">{current.summary}</p>
+          <StepView step={step} />
+        </main>
+      </div>
+      <footer className="footer">
+        <button type="button" className="secondary" onClick={state.back} disabled={index === 0}>Back</button>
+        <span className="progress-text">Step {index + 1} of {STEPS.length}</span>
+        <button type="button" className="primary" onClick={state.next} disabled={index === STEPS.length - 1 || !proceed.ok} title={proceed.ok ? undefined : proceed.reason}>
+          Continue
+        </button>
+      </footer>
+    </div>
+  );
+}

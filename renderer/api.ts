@@ -1,0 +1,97 @@
+// How the renderer reaches main: window.onboard in the desktop app (preload), or the
+// preview's WebSocket carrying the very same contract.
+import type { OnboardApi, OnboardEvent, MethodName } from '../electron/ipc/contract';
+import type { IpcResult } from '../electron/ipc/result';
+
+declare global {
+  interface Window { onboard?: OnboardApi }
+}
+
+const TOKEN_KEY = 'onboard.previewToken';
+
+/** Takes the preview token from the address fragment (once) and keeps it for reloads of this tab. */
+export function previewToken(loc: Location = window.location, store: Storage = window.sessionStorage): string | null {
+  const m = /(?:^#|&)token=([0-9a-f]{16,128})/.exec(loc.hash);
+  if (m) {
+    store.setItem(TOKEN_KEY, m[1]!);
+    history.replaceState(null, '', loc.pathname + loc.search);
+    return m[1]!;
+  }
+  return store.getItem(TOKEN_KEY);
+}
+
+type Pending = (r: IpcResult<unknown>) => void;
+
+/** The preview transport: one WebSocket, requests matched to answers by id. */
+export function createWebSocketApi(url: string): OnboardApi {
+  let socket: WebSocket | null = null;
+  let opened: Promise<WebSocket> | null = null;
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+  const listeners = new Set<(e: OnboardEvent) => void>();
+
+  function connect(): Promise<WebSocket> {
+    if (opened) return opened;
+    opened = new Promise((resolve) => {
+      const ws = new WebSocket(url);
+      ws.onopen = () => { socket = ws; resolve(ws); };
+      ws.onmessage = (m) => {
+        const msg = JSON.parse(String(m.data)) as { id?: number; result?: IpcResult<unknown>; event?: OnboardEvent };
+        if (msg.event) listeners.forEach((l) => l(msg.event!));
+        else if (typeof msg.id === 'number') { pending.get(msg.id)?.(msg.result!); pending.delete(msg.id); }
+      };
+      ws.onclose = () => {
+        socket = null;
+        opened = null;
+        for (const p of pending.values()) p({ ok: false, error: { code: 'disconnected', message: 'Lost the connection to the Onboard preview.', hint: 'Check that `npm start` is still running, then reload the page.' } });
+        pending.clear();
+        resolve(ws);
+      };
+    });
+    return opened;
+  }
+
+  const api: Record<string, unknown> = {
+    onEvent(listener: (e: OnboardEvent) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return new Proxy(api, {
+    get(target, prop: string) {
+      if (prop in target) return target[prop];
+      return async (payload: unknown, requestId?: string) => {
+        const ws = await connect();
+        if (ws !== socket || ws.readyState !== WebSocket.OPEN) {
+          return { ok: false, error: { code: 'disconnected', message: 'Cannot reach the Onboard preview.', hint: 'Check that `npm start` is still running, then reload the page.' } };
+        }
+        const id = nextId++;
+        return new Promise((resolve) => {
+          pending.set(id, resolve as Pending);
+          ws.send(JSON.stringify({ id, method: prop as MethodName, payload, requestId }));
+        });
+      };
+    },
+  }) as unknown as OnboardApi;
+}
+
+let cached: OnboardApi | null = null;
+
+export function getApi(): OnboardApi {
+  if (cached) return cached;
+  if (window.onboard) return (cached = window.onboard);
+  const token = previewToken();
+  const wsUrl = `ws://${window.location.host}/rpc?token=${token ?? ''}`;
+  return (cached = createWebSocketApi(wsUrl));
+}
+
+/** For tests: use this API instead of the real transport. */
+export function setApi(api: OnboardApi | null): void {
+  cached = api;
+}
+
+let requestCounter = 0;
+export function newRequestId(prefix = 'req'): string {
+  requestCounter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${requestCounter}`;
+}
