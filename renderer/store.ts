@@ -1,8 +1,10 @@
-// The wizard's one store: a slice per step, plus where the technician is.
+// The wizard's one store: navigation, plus a slice per half of the wizard (setup, changes).
 // Secrets never enter it: passwords go straight to main and only handles come back.
-import { create } from 'zustand';
+import { create, type StateCreator } from 'zustand';
 import type { AppInfo } from '../electron/ipc/contract';
 import type { IpcError } from '../electron/ipc/result';
+import { createSetupSlice, type SetupSlice } from './slices/setup';
+import { createChangesSlice, type ChangesSlice } from './slices/changes';
 
 export const STEPS = [
   { id: 'welcome', title: 'Welcome', summary: 'This Mac, the job, and where the 1E servers are' },
@@ -22,7 +24,7 @@ export type Loadable<T> =
   | { state: 'ready'; value: T }
   | { state: 'error'; error: IpcError };
 
-export interface WizardState {
+export interface NavSlice {
   step: StepId;
   app: Loadable<AppInfo>;
   goTo(step: StepId): void;
@@ -31,9 +33,13 @@ export interface WizardState {
   setApp(app: Loadable<AppInfo>): void;
 }
 
+export type WizardState = NavSlice & SetupSlice & ChangesSlice;
+/** How each slice file declares its creator. */
+export type SliceCreator<T> = StateCreator<WizardState, [], [], T>;
+
 const order = STEPS.map((s) => s.id);
 
-export const useWizard = create<WizardState>()((set, get) => ({
+const createNavSlice: SliceCreator<NavSlice> = (set, get) => ({
   step: 'welcome',
   app: { state: 'idle' },
   goTo: (step) => set({ step }),
@@ -46,6 +52,12 @@ export const useWizard = create<WizardState>()((set, get) => ({
     if (i > 0) set({ step: order[i - 1]! });
   },
   setApp: (app) => set({ app }),
+});
+
+export const useWizard = create<WizardState>()((...a) => ({
+  ...createNavSlice(...a),
+  ...createSetupSlice(...a),
+  ...createChangesSlice(...a),
 }));
 
 export function stepIndex(step: StepId): number {

@@ -3,9 +3,12 @@
 // The renderer imports only types from this file (`import type`), never its values.
 import { z } from 'zod';
 import type { IpcResult } from './result';
+import { type } from './contract-type';
+import { setupMethods } from './contract-setup';
+import { changeMethods } from './contract-changes';
 
-/** Declares a result type without a runtime value. */
-const type = <T>() => undefined as unknown as T;
+export type * from './contract-setup';
+export type * from './contract-changes';
 
 export interface AppInfo {
   version: string;
@@ -17,10 +20,17 @@ export interface AppInfo {
   platform: string;
 }
 
-export const contract = {
+const appMethods = {
   getAppInfo: { request: z.object({}).strict(), result: type<AppInfo>() },
   cancelRequest: { request: z.object({ requestId: z.string().min(1).max(100) }).strict(), result: type<{ cancelled: boolean }>() },
 } as const;
+
+/**
+ * The whole contract. Methods are declared in two halves so the wizard's two halves can
+ * grow independently: the setup (Welcome, CA certificates, client certificate) and the
+ * changes (trust & identity, install, verify, summary).
+ */
+export const contract = { ...appMethods, ...setupMethods, ...changeMethods } as const;
 
 export type Contract = typeof contract;
 export type MethodName = keyof Contract;

@@ -2,6 +2,8 @@
 import type { Handlers } from './router';
 import type { Session } from './session';
 import { version } from '../version';
+import { createSetupHandlers } from './handlers-setup';
+import { createChangeHandlers } from './handlers-changes';
 
 export function createHandlers(): Handlers<Session> {
   return {
@@ -11,5 +13,7 @@ export function createHandlers(): Handlers<Session> {
       simulated: session.simulated,
       platform: process.platform,
     }),
+    ...createSetupHandlers(),
+    ...createChangeHandlers(),
   };
 }

@@ -1,11 +1,17 @@
 // The state of one window (or one preview connection), held in main-process memory only.
 import type { Executor } from '../core/macos/types';
+import { createSetupState, type SetupState } from './state-setup';
+import { createChangesState, type ChangesState } from './state-changes';
 
 export interface Session {
   shell: 'electron' | 'preview';
   /** Runs the Mac's commands: the real Mac in the app on macOS, the simulated Mac otherwise. */
   executor: Executor;
   simulated: boolean;
+  /** State of the setup half (endpoints, CA certificates, the chosen identity). */
+  setup: SetupState;
+  /** State of the changes half (what this run changed). */
+  changes: ChangesState;
 }
 
 export interface SessionOptions {
@@ -16,7 +22,7 @@ export interface SessionOptions {
 
 export function createSession(opts: SessionOptions): Session {
   const executor = opts.executor ?? defaultExecutor(opts.shell);
-  return { shell: opts.shell, executor, simulated: executor.kind === 'simulated' };
+  return { shell: opts.shell, executor, simulated: executor.kind === 'simulated', setup: createSetupState(), changes: createChangesState() };
 }
 
 function defaultExecutor(shell: 'electron' | 'preview'): Executor {

@@ -1,0 +1,24 @@
+// What the setup half keeps in main-process memory for one window: never sent whole to the renderer.
+import type { KeyObject, X509Certificate } from 'node:crypto';
+
+/** The client identity chosen in the client-certificate step (from a PFX, a CSR answer, or a lab CA). */
+export interface ChosenIdentity {
+  key: KeyObject;
+  certificate: X509Certificate;
+  chain: X509Certificate[];
+  source: 'pfx' | 'csr' | 'lab';
+  /** Shown to the technician, e.g. the file name or "Lab CA: Acme Lab". */
+  label: string;
+}
+
+export interface SetupState {
+  /** From Welcome, validated. */
+  endpoints?: { switchAddress: string; backgroundUrl: string };
+  /** The CA certificates chosen in the CA step (roots and intermediates, deduplicated). */
+  caCertificates: X509Certificate[];
+  identity?: ChosenIdentity;
+}
+
+export function createSetupState(): SetupState {
+  return { caCertificates: [] };
+}
