@@ -1,0 +1,255 @@
+// Judges a client certificate against every 1E requirement, one finding per requirement with a fix a technician can follow.
+import type { KeyObject, X509Certificate } from 'node:crypto';
+import { formatName } from './asn1';
+import { buildChain, type ChainResult } from './chain';
+import { matchHostname } from './hostname';
+import { EKU, certificateDetails, certificateLabel, commonNameOf, describeKey, ekuName, isSelfSigned, keyLabel } from './inspect';
+import type { PfxAnalysis } from './pkcs12';
+
+export type FindingStatus = 'pass' | 'warn' | 'fail' | 'info';
+
+export interface Finding {
+  id: string;
+  status: FindingStatus;
+  title: string;
+  detail: string;
+  fix: string;
+}
+
+export interface ClientCheckInput {
+  certificate: X509Certificate;
+  privateKey?: KeyObject;
+  /** The CA certificates the technician trusts (roots among them are the trust anchors). */
+  caCertificates: X509Certificate[];
+  /** The Mac's host name exactly as macOS shows it, e.g. MAC01.local. */
+  hostname: string;
+  at?: Date;
+  /** Present when the certificate came in a PFX: drives pfx-macos-compatible. */
+  pfx?: PfxAnalysis;
+  /** Other certificates that came with the device certificate (PFX chain, PEM bundle): usable as intermediates, never as trust. */
+  extraCertificates?: X509Certificate[];
+}
+
+/** The ids in the order findings are reported. */
+export const FINDING_IDS = [
+  'chain-trusted', 'chain-complete', 'not-self-signed', 'validity', 'eku-client-auth', 'ku-digital-signature',
+  'ku-key-encipherment', 'key-rsa', 'key-size', 'private-key-present', 'private-key-matches', 'revocation-http',
+  'subject-hostname', 'signature-algorithm', 'pfx-macos-compatible',
+] as const;
+
+export type FindingId = (typeof FINDING_IDS)[number];
+
+export const FINDING_TITLES: Record<FindingId, string> = {
+  'chain-trusted': 'Issued by a trusted CA',
+  'chain-complete': 'Every CA certificate up to the root is available',
+  'not-self-signed': 'Not self-signed',
+  validity: 'Valid now',
+  'eku-client-auth': 'Extended key usage includes Client Authentication',
+  'ku-digital-signature': 'Key usage includes Digital Signature',
+  'ku-key-encipherment': 'Key usage includes Key Encipherment',
+  'key-rsa': 'RSA key',
+  'key-size': 'Key size at least 2048 bits',
+  'private-key-present': 'Private key present',
+  'private-key-matches': 'Private key belongs to the certificate',
+  'revocation-http': 'CRL distribution point over HTTP(S)',
+  'subject-hostname': 'Names this Mac exactly (CN or SAN DNS)',
+  'signature-algorithm': 'Signed with a strong algorithm',
+  'pfx-macos-compatible': 'PFX protection that every macOS imports',
+};
+
+/** Certificates expiring sooner than this get a warning: re-issuing takes a ticket and some days. */
+export const EXPIRY_WARNING_DAYS = 30;
+
+const DAY = 86_400_000;
+const REQUEST_AGAIN = 'Ask your PKI team for a new certificate from a Computer/Workstation-style template (Client Authentication EKU; Digital Signature and Key Encipherment key usage; RSA 2048+; HTTP CDP), e.g. with `onboard csr`.';
+
+function finding(id: FindingId, status: FindingStatus, detail: string, fix = ''): Finding {
+  return { id, status, title: FINDING_TITLES[id], detail, fix };
+}
+
+function day(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+export function checkClientCertificate(input: ClientCheckInput): Finding[] {
+  const at = input.at ?? new Date();
+  const leaf = input.certificate;
+  const d = certificateDetails(leaf);
+  const selfSigned = isSelfSigned(leaf);
+  const key = describeKey(leaf.publicKey);
+  const keyText = keyLabel(key, leaf.publicKey);
+  const extras = input.extraCertificates ?? [];
+  const anchors = input.caCertificates.length > 0 ? input.caCertificates.filter((c) => isSelfSigned(c)) : extras.filter((c) => isSelfSigned(c));
+  const chain = buildChain(leaf, [...input.caCertificates, ...extras], { at, trustAnchors: anchors });
+  const out: Finding[] = [];
+
+  out.push(chainTrusted(chain, selfSigned, input.caCertificates.length > 0));
+  out.push(chainComplete(chain, selfSigned));
+  out.push(selfSigned
+    ? finding('not-self-signed', 'fail', `${certificateLabel(leaf)} is signed by its own key; 1E refuses self-signed certificates by design.`, REQUEST_AGAIN)
+    : finding('not-self-signed', 'pass', `Issued by ${formatName(d.issuerAttributes)}.`));
+  out.push(validity(d.notBefore, d.notAfter, at));
+
+  const ekus = d.extendedKeyUsageOids;
+  if (ekus === null) {
+    out.push(finding('eku-client-auth', 'fail', 'The certificate has no Extended Key Usage extension; 1E requires Client Authentication (1.3.6.1.5.5.7.3.2) to be listed.', REQUEST_AGAIN));
+  } else if (ekus.includes(EKU.clientAuth)) {
+    out.push(finding('eku-client-auth', 'pass', `Extended key usage: ${ekus.map(ekuName).join(', ')}.`));
+  } else {
+    out.push(finding('eku-client-auth', 'fail', `Extended key usage lists ${ekus.map(ekuName).join(', ') || 'nothing'} but not Client Authentication; the Switch rejects it ("unsuitable certificate purpose").`, REQUEST_AGAIN));
+  }
+
+  const ku = d.keyUsage;
+  const kuText = ku === null ? 'The certificate has no Key Usage extension' : `Key usage: ${ku.join(', ') || 'none'}`;
+  out.push(ku?.includes('digitalSignature')
+    ? finding('ku-digital-signature', 'pass', `${kuText}.`)
+    : finding('ku-digital-signature', 'fail', `${kuText}; Digital Signature is required (the "Signature" request handling option).`, REQUEST_AGAIN));
+  if (ku?.includes('keyEncipherment')) out.push(finding('ku-key-encipherment', 'pass', `${kuText}.`));
+  else {
+    const ec = key.keyType !== 'rsa' ? ` A ${keyText} key cannot do key encipherment at all, so the request must use an RSA key.` : '';
+    out.push(finding('ku-key-encipherment', 'fail', `${kuText}; Key Encipherment is required (the "Encryption" request handling option).${ec}`, REQUEST_AGAIN));
+  }
+
+  out.push(key.keyType === 'rsa'
+    ? finding('key-rsa', 'pass', `The key is ${keyText}.`)
+    : finding('key-rsa', 'fail', `The key is ${keyText}; 1E client certificates need an RSA key (key encipherment is only possible with RSA).`, 'Request a new certificate with an RSA 2048-bit (or larger) key: `onboard csr` makes one.'));
+
+  if (key.keyType !== 'rsa') out.push(finding('key-size', 'info', `Key size is judged for RSA keys; this is an ${keyText} key (see key-rsa).`));
+  else if ((key.keySize ?? 0) >= 2048) out.push(finding('key-size', 'pass', `${key.keySize} bits.`));
+  else out.push(finding('key-size', 'fail', `The RSA key has only ${key.keySize ?? 'an unknown number of'} bits; 2048 is the minimum OpenSSL and macOS accept.`, 'Request a new certificate with an RSA 2048-bit (or larger) key: `onboard csr` makes one.'));
+
+  if (input.privateKey) {
+    out.push(finding('private-key-present', 'pass', `A ${keyLabel(describeKey(input.privateKey), input.privateKey)} private key came with the certificate.`));
+    let matches = false;
+    try {
+      matches = leaf.checkPrivateKey(input.privateKey);
+    } catch {
+      matches = false;
+    }
+    out.push(matches
+      ? finding('private-key-matches', 'pass', 'The private key belongs to this certificate.')
+      : finding('private-key-matches', 'fail', 'The private key does not belong to this certificate (it was made for a different request).', 'Find the key that was generated with this certificate\'s request, or request a new certificate from this key.'));
+  } else if (input.pfx) {
+    out.push(finding('private-key-present', 'fail', 'The PFX holds the certificate but no private key, so it cannot identify this Mac.', 'Export the certificate again "with the private key" (the template must allow exporting the key), or build a PFX from the key and certificate: `onboard pfx`.'));
+    out.push(finding('private-key-matches', 'info', 'Not checked: there is no private key.'));
+  } else {
+    out.push(finding('private-key-present', 'fail', 'No private key was given; the 1E Client needs the key that belongs to this certificate.', 'Pass the key with --key FILE, or check a PFX that holds both (--pfx FILE).'));
+    out.push(finding('private-key-matches', 'info', 'Not checked: there is no private key.'));
+  }
+
+  out.push(revocation(d.crlUrls, d.ocspUrls));
+  out.push(subjectHostname(input.hostname, commonNameOf(d.subjectAttributes), d.subjectAltNames.dns));
+  out.push(signatureAlgorithm(chain));
+  if (input.pfx) out.push(pfxCompatible(input.pfx));
+  return out;
+}
+
+function chainTrusted(chain: ChainResult, selfSigned: boolean, caGiven: boolean): Finding {
+  if (selfSigned) {
+    return finding('chain-trusted', 'fail', 'The certificate is self-signed: no CA vouches for it.', REQUEST_AGAIN);
+  }
+  const missing = chain.problems.find((p) => p.code === 'issuer-missing' || p.code === 'signature-invalid');
+  if (missing) {
+    return finding('chain-trusted', 'fail', `Trust cannot be established: ${missing.message}`,
+      caGiven ? 'Pass every CA certificate of the chain (root and intermediates) with --ca.' : 'Pass the CA certificates (root and intermediates) with --ca FILE; ask your PKI team for them.');
+  }
+  if (chain.problems.length) {
+    const text = chain.problems.map((p) => p.message).join(' ');
+    const fix = chain.problems.some((p) => p.code === 'root-not-trusted')
+      ? 'Pass the root CA certificate your organisation trusts with --ca; if it differs from the one the certificate chains to, the certificate came from another PKI.'
+      : chain.problems.some((p) => p.code === 'ca-expired' || p.code === 'ca-not-yet-valid')
+        ? 'Get the renewed CA certificate from your PKI team; if the CA itself was renewed, the device certificate must be issued again under it.'
+        : 'Ask your PKI team: the CA certificates are not fit to issue device certificates.';
+    return finding('chain-trusted', 'fail', text, fix);
+  }
+  const root = chain.trustedRoot;
+  if (!root) return finding('chain-trusted', 'fail', 'The chain does not end at a trusted root.', 'Pass the root CA certificate with --ca.');
+  if (!caGiven) {
+    return finding('chain-trusted', 'warn', `The chain ends at ${certificateLabel(root)}, but that root came with the certificate itself, not from a CA file you chose to trust.`,
+      'Pass the root CA certificate your organisation trusts with --ca to confirm it is the same one.');
+  }
+  return finding('chain-trusted', 'pass', `Chains to the trusted root ${certificateLabel(root)}; every signature verifies and every CA is valid.`);
+}
+
+function chainComplete(chain: ChainResult, selfSigned: boolean): Finding {
+  if (selfSigned) return finding('chain-complete', 'info', 'A self-signed certificate has no chain to complete (see not-self-signed).');
+  const path = chain.chain.map((c) => formatName(certificateDetails(c).subjectAttributes)).join(' → ');
+  if (chain.complete) return finding('chain-complete', 'pass', `${chain.chain.length} certificates: ${path}.`);
+  const missing = chain.problems.find((p) => p.code === 'issuer-missing' || p.code === 'signature-invalid');
+  const last = chain.chain[chain.chain.length - 1]!;
+  const issuer = formatName(certificateDetails(last).issuerAttributes);
+  return finding('chain-complete', 'fail', `${missing?.message ?? 'The chain stops before a root.'} Found so far: ${path}.`,
+    `Get the CA certificate "${issuer}" (and any above it up to the root) from your PKI team and pass it with --ca; the Mac needs every one of them.`);
+}
+
+function validity(notBefore: Date, notAfter: Date, at: Date): Finding {
+  if (at.getTime() < notBefore.getTime()) {
+    return finding('validity', 'fail', `Not valid until ${notBefore.toISOString()} (checked at ${at.toISOString()}).`, 'Check the Mac\'s clock; if it is right, wait until the certificate starts, or ask why it was issued with a future start date.');
+  }
+  if (at.getTime() > notAfter.getTime()) {
+    return finding('validity', 'fail', `Expired on ${notAfter.toISOString()}, ${Math.floor((at.getTime() - notAfter.getTime()) / DAY)} days before ${day(at)}.`, 'Request a renewed certificate (a new request with the same host name).');
+  }
+  const left = Math.floor((notAfter.getTime() - at.getTime()) / DAY);
+  if (left < EXPIRY_WARNING_DAYS) {
+    return finding('validity', 'warn', `Valid until ${notAfter.toISOString()}: only ${left} days left.`, 'Request a renewed certificate now, before this one expires and the Mac drops off the platform.');
+  }
+  return finding('validity', 'pass', `Valid from ${day(notBefore)} until ${day(notAfter)} (${left} days left).`);
+}
+
+function revocation(crlUrls: string[], ocspUrls: string[]): Finding {
+  const http = crlUrls.filter((u) => /^https?:\/\//i.test(u));
+  const ocspNote = ocspUrls.length ? ` For information: OCSP responder ${ocspUrls.join(', ')} (newer 1E versions also use it).` : '';
+  if (http.length) return finding('revocation-http', 'pass', `CRL distribution point: ${http.join(', ')}.${ocspNote}`);
+  const seen = crlUrls.length ? `The CRL distribution points are ${crlUrls.join(', ')}, none over HTTP(S)` : 'The certificate has no CRL distribution point';
+  return finding('revocation-http', 'fail', `${seen}; 1E requires one reachable over HTTP(S).${ocspNote}`,
+    'Ask your PKI team to add an HTTP CDP to the issuing CA and issue the certificate again (existing certificates keep the old CDP list).');
+}
+
+function subjectHostname(hostname: string, cn: string | null, dns: string[]): Finding {
+  const m = matchHostname(hostname, cn, dns);
+  const listed = m.names.length ? m.names.map((n) => `${n.source} "${n.name}"`).join(', ') : 'no CN and no SAN DNS name';
+  if (m.status === 'exact') return finding('subject-hostname', 'pass', `${m.source} "${m.certificateName}" equals the host name.`);
+  if (m.status === 'case-only') {
+    return finding('subject-hostname', 'fail',
+      `The certificate says "${m.certificateName}" (${m.source}) but this Mac is "${hostname}": they differ only in capitals, and the match is case-sensitive.`,
+      `Request the certificate again with CN exactly "${hostname}" (or rename the Mac to "${m.certificateName}" in System Settings > Sharing).`);
+  }
+  return finding('subject-hostname', 'fail', `The host name "${hostname}" is not in the certificate (it has ${listed}).`,
+    `Request a certificate with CN exactly "${hostname}" and SAN DNS "${hostname}"; check the host name with \`scutil --get LocalHostName\` (add .local).`);
+}
+
+const WEAK_DIGEST = /md5|sha1|SHA1/;
+const STRONG = /^(sha(256|384|512)WithRSAEncryption|ecdsa-with-SHA(256|384|512)|rsassaPss|ED25519|ED448)$/;
+
+function signatureAlgorithm(chain: ChainResult): Finding {
+  // The root's own signature is never checked by a verifier: only the certificates below it count.
+  const judged = chain.chain.filter((c, i) => !(i > 0 && i === chain.chain.length - 1 && chain.complete));
+  const weak = judged.filter((c) => WEAK_DIGEST.test(certificateDetails(c).signatureAlgorithm));
+  const leafAlg = certificateDetails(chain.chain[0]!).signatureAlgorithm;
+  if (weak.length) {
+    return finding('signature-algorithm', 'fail',
+      `${weak.map((c) => `${certificateLabel(c)} is signed with ${certificateDetails(c).signatureAlgorithm}`).join('; ')}: OpenSSL 3 and macOS reject MD5 and SHA-1 signatures.`,
+      'Ask your PKI team to issue the certificate again with SHA-256 (the CA\'s hash algorithm setting).');
+  }
+  const unknown = judged.filter((c) => !STRONG.test(certificateDetails(c).signatureAlgorithm) && !/sha224/i.test(certificateDetails(c).signatureAlgorithm));
+  if (unknown.length) {
+    return finding('signature-algorithm', 'warn', `${unknown.map((c) => `${certificateLabel(c)} is signed with ${certificateDetails(c).signatureAlgorithm}`).join('; ')}, which Onboard does not know to be accepted.`,
+      'Prefer SHA-256 with RSA; check with your PKI team.');
+  }
+  const sha512 = /512/.test(leafAlg) ? ' (SHA-512 works on macOS; very old Windows servers needed an update for it with TLS 1.2)' : '';
+  return finding('signature-algorithm', 'pass', `Signed with ${leafAlg}${sha512}.`);
+}
+
+function pfxCompatible(pfx: PfxAnalysis): Finding {
+  const how = `MAC ${pfx.macAlgorithm ?? 'none'}${pfx.macSaltLength !== null ? ` with a ${pfx.macSaltLength}-byte salt` : ''}${pfx.macIterations !== null ? `, ${pfx.macIterations} iterations` : ''}; key bags ${pfx.keyBagAlgorithms.join(', ') || 'none'}; certificate bags ${pfx.certBagAlgorithms.join(', ') || 'none'}${pfx.emptyPassword ? '; empty password' : ''}`;
+  if (pfx.macOsCompatible) return finding('pfx-macos-compatible', 'pass', `${how}: every macOS version imports this.`);
+  return finding('pfx-macos-compatible', 'fail', `${how}. ${pfx.problems.join(' ')}`,
+    're-wrap to the compatible profile: `onboard pfx --rewrap IN --out OUT --password-env VAR` (3DES, SHA-1 MAC, 8-byte salt, non-empty password).');
+}
+
+export function summarise(findings: Finding[]): { pass: number; warn: number; fail: number; info: number; ok: boolean } {
+  const s = { pass: 0, warn: 0, fail: 0, info: 0, ok: true };
+  for (const f of findings) s[f.status]++;
+  s.ok = s.fail === 0;
+  return s;
+}
