@@ -1,0 +1,243 @@
+// Revocation as OpenSSL on the Switch judges it: fetch each CRL of the client certificate and
+// its CAs, check who signed it, when it is valid, and whether it lists the certificate.
+import { createPublicKey, verify as verifySignature, constants as cryptoConstants, type X509Certificate } from 'node:crypto';
+import { OnboardError, describeError, isOnboardError } from '../errors';
+import { children, content, ctx, expectTag, isTime, readIntegerHex, readOid, readRoot, readTime, TAG, whole, type Tlv } from './der';
+import { crlDistributionUrls, isSelfIssued, issuerPath, ocspUrls, subjectNameDer } from './certificate-fields';
+import { boundedGet, type BoundedGetOptions } from './http-fetch';
+import { finding, type VerifyFinding } from './findings';
+
+export interface ParsedCrl {
+  /** DER of the issuer Name, compared byte for byte with the CA's subject. */
+  issuerDer: Buffer;
+  thisUpdate: Date;
+  nextUpdate?: Date;
+  /** Revoked serials (lower-case hex, no leading zero octets) and their revocation dates. */
+  revoked: Map<string, Date>;
+  signatureAlgorithm: string;
+  /** The exact signed bytes and the signature over them. */
+  tbs: Buffer;
+  signature: Buffer;
+  /** Parameters of the signature algorithm (RSASSA-PSS carries its hash and salt there). */
+  signatureParams?: Buffer;
+}
+
+/** Reads a CRL in DER or PEM. Throws OnboardError 'crl-malformed' for anything else. */
+export function parseCrl(data: Buffer): ParsedCrl {
+  const der = pemToDer(data);
+  try {
+    const top = children(der, expectTag(readRoot(der), TAG.sequence, 'a certificate revocation list'));
+    const [tbsTlv, algTlv, sigTlv] = top;
+    expectTag(tbsTlv, TAG.sequence, 'the signed part of the CRL');
+    expectTag(algTlv, TAG.sequence, 'the signature algorithm');
+    expectTag(sigTlv, TAG.bitString, 'the signature');
+    const alg = children(der, algTlv!);
+    const signatureAlgorithm = readOid(der, alg[0]!);
+    const signatureParams = alg[1] && alg[1].tag !== TAG.null ? whole(der, alg[1]) : undefined;
+    const sigBytes = content(der, sigTlv!);
+    if (sigBytes[0] !== 0) throw new OnboardError('der-malformed', 'The CRL signature has unused bits.');
+
+    const fields = children(der, tbsTlv!);
+    let i = fields[0]?.tag === TAG.integer ? 1 : 0; // optional version
+    i += 1; // inner signature algorithm, must repeat the outer one; OpenSSL checks that too
+    const issuerDer = whole(der, expectTag(fields[i++], TAG.sequence, 'the CRL issuer'));
+    const thisTlv = fields[i++];
+    if (!isTime(thisTlv)) throw new OnboardError('der-malformed', 'The CRL has no thisUpdate time.');
+    const thisUpdate = readTime(der, thisTlv!);
+    let nextUpdate: Date | undefined;
+    if (isTime(fields[i])) nextUpdate = readTime(der, fields[i++]!);
+    const revoked = new Map<string, Date>();
+    if (fields[i]?.tag === TAG.sequence) {
+      for (const entry of children(der, fields[i++]!)) {
+        const [serial, date] = children(der, entry);
+        revoked.set(readIntegerHex(der, serial!), readTime(der, date!));
+      }
+    }
+    return { issuerDer, thisUpdate, nextUpdate, revoked, signatureAlgorithm, tbs: whole(der, tbsTlv!), signature: sigBytes.subarray(1), signatureParams };
+  } catch (e) {
+    throw new OnboardError('crl-malformed', `This is not a readable certificate revocation list (${describeError(e)})`, 'Check that the distribution point serves the CRL file itself (DER or PEM), not a web page.');
+  }
+}
+
+function pemToDer(data: Buffer): Buffer {
+  const head = data.subarray(0, 200).toString('latin1');
+  if (!head.includes('-----BEGIN')) return data;
+  const m = data.toString('latin1').match(/-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/);
+  if (!m) throw new OnboardError('crl-malformed', 'The PEM text holds no "X509 CRL" block.', 'Check that the distribution point serves the CRL file itself.');
+  return Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64');
+}
+
+const HASH_BY_OID: Record<string, string | null> = {
+  '1.2.840.113549.1.1.5': 'sha1',
+  '1.2.840.113549.1.1.11': 'sha256',
+  '1.2.840.113549.1.1.12': 'sha384',
+  '1.2.840.113549.1.1.13': 'sha512',
+  '1.2.840.113549.1.1.14': 'sha224',
+  '1.2.840.10045.4.1': 'sha1',
+  '1.2.840.10045.4.3.1': 'sha224',
+  '1.2.840.10045.4.3.2': 'sha256',
+  '1.2.840.10045.4.3.3': 'sha384',
+  '1.2.840.10045.4.3.4': 'sha512',
+  // EdDSA signs the message itself: no separate hash.
+  '1.3.101.112': null,
+  '1.3.101.113': null,
+};
+const OID_RSASSA_PSS = '1.2.840.113549.1.1.10';
+const HASH_NAME_BY_OID: Record<string, string> = {
+  '1.3.14.3.2.26': 'sha1', '2.16.840.1.101.3.4.2.1': 'sha256', '2.16.840.1.101.3.4.2.2': 'sha384', '2.16.840.1.101.3.4.2.3': 'sha512', '2.16.840.1.101.3.4.2.4': 'sha224',
+};
+
+/** True when `issuer`'s key made the CRL's signature. RSA (PKCS#1 v1.5 and PSS), ECDSA, EdDSA. */
+export function crlSignedBy(crl: ParsedCrl, issuer: X509Certificate): boolean {
+  const key = createPublicKey(issuer.publicKey.export({ type: 'spki', format: 'pem' }));
+  try {
+    if (crl.signatureAlgorithm === OID_RSASSA_PSS) {
+      const { hash, saltLength } = pssParams(crl.signatureParams);
+      return verifySignature(hash, crl.tbs, { key, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength }, crl.signature);
+    }
+    if (!(crl.signatureAlgorithm in HASH_BY_OID)) return false;
+    return verifySignature(HASH_BY_OID[crl.signatureAlgorithm] ?? null, crl.tbs, key, crl.signature);
+  } catch {
+    // A key of the wrong type for the algorithm is simply "not signed by this issuer".
+    return false;
+  }
+}
+
+function pssParams(params: Buffer | undefined): { hash: string; saltLength: number } {
+  // RFC 4055 defaults: SHA-1 and a 20-byte salt.
+  let hash = 'sha1';
+  let saltLength = 20;
+  if (!params) return { hash, saltLength };
+  const fields: Tlv[] = children(params, readRoot(params));
+  for (const f of fields) {
+    if (f.tag === ctx(0)) {
+      const alg = children(params, children(params, f)[0]!);
+      hash = HASH_NAME_BY_OID[readOid(params, alg[0]!)] ?? hash;
+    } else if (f.tag === ctx(2)) {
+      saltLength = parseInt(readIntegerHex(params, children(params, f)[0]!), 16);
+    }
+  }
+  return { hash, saltLength };
+}
+
+/** A short name for a certificate in sentences: its CN, else its first subject line. */
+export function certificateLabel(cert: X509Certificate): string {
+  return nameLabel(cert.subject);
+}
+
+/** The CN of a distinguished name as node prints it (one RDN a line), else its first line. */
+export function nameLabel(dn: string): string {
+  const lines = dn.split('\n');
+  const cn = lines.find((l) => l.startsWith('CN='));
+  return (cn ?? lines[0] ?? 'certificate').replace(/^[A-Za-z.0-9]+=/, '');
+}
+
+const normaliseSerial = (hex: string) => hex.toLowerCase().replace(/^(00)+/, '') || '00';
+const day = 86_400_000;
+
+export interface CrlJudgement { status: 'pass' | 'warn' | 'fail'; title: string; detail: string; fix: string }
+
+/**
+ * Judges one fetched CRL for `subject`, issued by `issuer`, as OpenSSL's -crl_check would:
+ * wrong issuer, bad signature, not yet valid or expired all fail; a listed serial fails.
+ */
+export function judgeCrl(crl: ParsedCrl, subject: X509Certificate, issuer: X509Certificate, url: string, now: Date): CrlJudgement {
+  const who = certificateLabel(subject);
+  const ca = certificateLabel(issuer);
+  if (!crl.issuerDer.equals(subjectNameDer(issuer))) {
+    return { status: 'fail', title: `The CRL at ${url} is not issued by ${ca}`, detail: `The list names a different issuer than the CA that issued ${who}, so OpenSSL will not use it for ${who}.`, fix: `Publish the CRL of ${ca} at this URL, or reissue the certificate with the right distribution point.` };
+  }
+  if (!crlSignedBy(crl, issuer)) {
+    return { status: 'fail', title: `The CRL at ${url} has a signature that does not verify`, detail: `Its signature was not made with the key of ${ca} (algorithm ${crl.signatureAlgorithm}). OpenSSL rejects such a list, and with CRL checks on the Switch then rejects ${who}.`, fix: `Republish the CRL signed by ${ca}; check that the distribution point serves the current CA's list and not an older CA's.` };
+  }
+  const dates = `This update ${crl.thisUpdate.toISOString()}, next update ${crl.nextUpdate?.toISOString() ?? 'not given'}.`;
+  if (crl.thisUpdate.getTime() > now.getTime()) {
+    return { status: 'fail', title: `The CRL at ${url} is not valid yet`, detail: `${dates} Either this Mac's clock is behind or the CA's is ahead.`, fix: 'Check the date and time on this Mac (System Settings, Date & Time) and on the CA.' };
+  }
+  if (crl.nextUpdate && crl.nextUpdate.getTime() < now.getTime()) {
+    return { status: 'fail', title: `The CRL at ${url} has expired`, detail: `${dates} OpenSSL treats an expired CRL as an error, so the Switch rejects ${who} until a fresh list is published.`, fix: `Publish a fresh CRL from ${ca} (on a Microsoft CA: certutil -crl), and check the CA's CRL publication schedule.` };
+  }
+  const revokedAt = crl.revoked.get(normaliseSerial(subject.serialNumber));
+  if (revokedAt) {
+    return { status: 'fail', title: `${who} is revoked`, detail: `The CRL at ${url} lists serial ${subject.serialNumber} as revoked since ${revokedAt.toISOString()}. The Switch will refuse it.`, fix: `Request a new certificate for this Mac from ${ca} and import it.` };
+  }
+  if (crl.nextUpdate && crl.nextUpdate.getTime() - now.getTime() < day) {
+    return { status: 'warn', title: `${who} is not revoked, but the CRL at ${url} expires within a day`, detail: `${dates} If the CA does not publish a new list in time, the Switch will start refusing every client.`, fix: `Check that ${ca} publishes its CRL on schedule.` };
+  }
+  return { status: 'pass', title: `${who} is not revoked (CRL at ${url})`, detail: `Signed by ${ca}; lists ${crl.revoked.size} revoked certificate(s). ${dates}`, fix: '' };
+}
+
+export interface RevocationOptions {
+  leaf: X509Certificate;
+  /** Certificates sent with the leaf (the PFX's CA certificates). */
+  chain: readonly X509Certificate[];
+  caCertificates: readonly X509Certificate[];
+  timeoutMs?: number;
+  maxBytes?: number;
+  signal?: AbortSignal;
+  now?: Date;
+}
+
+/**
+ * One finding per distribution point URL (`crl-1`, `crl-2`, ... in path order: the client
+ * certificate first, then each CA above it), plus `ocsp-<n>` information and `crl-missing`
+ * when the client certificate carries no revocation information at all.
+ */
+export async function checkRevocation(opts: RevocationOptions): Promise<VerifyFinding[]> {
+  const path = issuerPath(opts.leaf, [...opts.chain, ...opts.caCertificates]);
+  const findings: VerifyFinding[] = [];
+  const leafUrls = crlDistributionUrls(opts.leaf);
+  const leafOcsp = ocspUrls(opts.leaf);
+  if (leafUrls.length === 0) {
+    findings.push(leafOcsp.length
+      ? finding('crl-missing', 'warn', 'The client certificate has no CRL distribution point', 'It has an OCSP responder instead. Older 1E Switch versions require an HTTP CRL distribution point.', 'Ask the PKI team for a certificate whose template includes an HTTP CRL distribution point.')
+      : finding('crl-missing', 'fail', 'The client certificate carries no revocation information', 'It has neither a CRL distribution point nor an OCSP responder; 1E requires an HTTP CRL distribution point.', 'Ask the PKI team for a certificate whose template includes an HTTP CRL distribution point, then import it.'));
+  }
+  let n = 0;
+  let o = 0;
+  const fetchOpts: BoundedGetOptions = { timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes, signal: opts.signal, caCertificates: [...opts.caCertificates] };
+  for (let i = 0; i < path.length; i++) {
+    const cert = path[i]!;
+    const issuer = path[i + 1] ?? (isSelfIssued(cert) ? cert : undefined);
+    for (const url of ocspUrls(cert)) {
+      o += 1;
+      findings.push(finding(`ocsp-${o}`, 'info', `${certificateLabel(cert)} names an OCSP responder`, `${url} (not queried: the Switch's OpenSSL checks use the CRL).`));
+    }
+    for (const url of crlDistributionUrls(cert)) {
+      n += 1;
+      findings.push(await checkOneCrl(`crl-${n}`, url, cert, issuer, fetchOpts, opts.now ?? new Date()));
+    }
+  }
+  return findings;
+}
+
+async function checkOneCrl(id: string, url: string, cert: X509Certificate, issuer: X509Certificate | undefined, fetchOpts: BoundedGetOptions, now: Date): Promise<VerifyFinding> {
+  const who = certificateLabel(cert);
+  if (!/^https?:/i.test(url)) {
+    return finding(id, 'info', `${who}: distribution point ${url} not checked`, 'Only http and https distribution points are fetched; the 1E Switch needs an HTTP one.', url.toLowerCase().startsWith('ldap:') ? 'Make sure the certificate also has an http:// distribution point.' : '');
+  }
+  if (!issuer) {
+    return finding(id, 'fail', `Cannot check the CRL for ${who}: its issuing CA certificate is missing`, `The CA certificate that issued ${who} (${cert.issuer.replace(/\n/g, ', ')}) is neither in the PFX nor among the CA certificates given, so the CRL at ${url} cannot be verified.`, 'Add the issuing CA certificate (--ca FILE in the CLI, or the CA step in the app).');
+  }
+  let body: Buffer;
+  try {
+    const res = await boundedGet(url, fetchOpts);
+    if (res.status !== 200) {
+      return finding(id, 'fail', `The CRL for ${who} cannot be downloaded (HTTP ${res.status})`, `${url} answered HTTP ${res.status}${res.redirects.length ? ` after ${res.redirects.length} redirect(s), at ${res.url}` : ''}. The Switch cannot check revocation of ${who} either.`, 'Publish the CRL at this URL (check the CDP publication settings of the CA and the web server).');
+    }
+    body = res.body;
+  } catch (e) {
+    if (isOnboardError(e) && e.code === 'fetch-cancelled') throw e;
+    const msg = isOnboardError(e) ? e.message : describeError(e);
+    const hint = isOnboardError(e) ? e.hint : '';
+    return finding(id, 'fail', `The CRL for ${who} cannot be downloaded`, msg, hint || 'Check that this Mac can reach the distribution point.');
+  }
+  let crl: ParsedCrl;
+  try {
+    crl = parseCrl(body);
+  } catch (e) {
+    return finding(id, 'fail', `The file at ${url} is not a CRL`, describeError(e), isOnboardError(e) ? e.hint : '');
+  }
+  const j = judgeCrl(crl, cert, issuer, url, now);
+  return finding(id, j.status, j.title, j.detail, j.fix);
+}

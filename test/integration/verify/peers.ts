@@ -1,0 +1,75 @@
+// Real peers for the verification tests: openssl s_server as the Switch, and identities read
+// from the OpenSSL-made test PKI.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import type { ClientIdentity } from '../../../electron/core/verify/switch-probe';
+import type { IssuedCert, TestCa } from '../../support/openssl';
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface SwitchStandIn { port: number; address: string; stop(): Promise<void> }
+
+/**
+ * Starts `openssl s_server` on 127.0.0.1 as the Switch: it demands a client certificate and
+ * fails verification hard, like the 1E Switch's OpenSSL. Resolves once it prints ACCEPT.
+ */
+export async function startOpensslSwitch(args: { cert: string; key: string; caFile: string; crl?: string; version?: 'tls1_2' | 'tls1_3'; requireClientCert?: boolean }): Promise<SwitchStandIn> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const argv = ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', args.cert, '-key', args.key, '-CAfile', args.caFile, '-www'];
+    if (args.requireClientCert !== false) argv.push('-Verify', '1', '-verify_return_error');
+    if (args.crl) argv.push('-crl_check', '-CRL', args.crl);
+    if (args.version) argv.push(`-${args.version}`);
+    const child = spawn('openssl', argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const ok = await waitForAccept(child);
+    if (ok) {
+      return {
+        port,
+        address: `127.0.0.1:${port}`,
+        stop: () => new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+      };
+    }
+    child.kill('SIGKILL');
+  }
+  throw new Error('openssl s_server did not start');
+}
+
+function waitForAccept(child: ChildProcess): Promise<boolean> {
+  return new Promise((resolve) => {
+    let out = '';
+    const timer = setTimeout(() => resolve(false), 15_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('ACCEPT')) { clearTimeout(timer); resolve(true); }
+    });
+    child.once('exit', () => { clearTimeout(timer); resolve(false); });
+  });
+}
+
+/** An identity as the probe takes it, from PEM files the test CA wrote. */
+export async function identityFrom(issued: IssuedCert, chain: TestCa[] = []): Promise<ClientIdentity> {
+  return {
+    key: createPrivateKey(await readFile(issued.keyPath)),
+    certificate: new X509Certificate(issued.certPem),
+    chain: chain.map((ca) => new X509Certificate(ca.certPem)),
+  };
+}
+
+export const cert = (pem: string) => new X509Certificate(pem);
