@@ -11,7 +11,12 @@ export interface ChosenIdentity {
   label: string;
 }
 
+/** What the technician came to do, chosen on Welcome. */
+export type SetupMode = 'new' | 'upgrade' | 'replace-certificate' | 'uninstall';
+
 export interface SetupState {
+  /** From Welcome; decides which steps have work to do. */
+  mode: SetupMode;
   /** From Welcome, validated. */
   endpoints?: { switchAddress: string; backgroundUrl: string };
   /** The CA certificates chosen in the CA step (roots and intermediates, deduplicated). */
@@ -20,5 +25,5 @@ export interface SetupState {
 }
 
 export function createSetupState(): SetupState {
-  return { caCertificates: [] };
+  return { mode: 'new', caCertificates: [] };
 }
