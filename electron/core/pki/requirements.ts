@@ -90,9 +90,10 @@ export function checkClientCertificate(input: ClientCheckInput): Finding[] {
     : finding('not-self-signed', 'pass', `Issued by ${formatName(d.issuerAttributes)}.`));
   out.push(validity(d.notBefore, d.notAfter, at));
 
+  // Without the extension OpenSSL (and so the Switch) allows any usage: a warning, since 1E's list names the usages explicitly.
   const ekus = d.extendedKeyUsageOids;
   if (ekus === null) {
-    out.push(finding('eku-client-auth', 'fail', 'The certificate has no Extended Key Usage extension; 1E requires Client Authentication (1.3.6.1.5.5.7.3.2) to be listed.', REQUEST_AGAIN));
+    out.push(finding('eku-client-auth', 'warn', 'The certificate has no Extended Key Usage extension. OpenSSL, which the Switch uses, treats that as "any purpose" and accepts it, but 1E\'s requirements list Client Authentication (1.3.6.1.5.5.7.3.2) explicitly.', REQUEST_AGAIN));
   } else if (ekus.includes(EKU.clientAuth)) {
     out.push(finding('eku-client-auth', 'pass', `Extended key usage: ${ekus.map(ekuName).join(', ')}.`));
   } else {
@@ -100,26 +101,31 @@ export function checkClientCertificate(input: ClientCheckInput): Finding[] {
   }
 
   const ku = d.keyUsage;
-  const kuText = ku === null ? 'The certificate has no Key Usage extension' : `Key usage: ${ku.join(', ') || 'none'}`;
-  out.push(ku?.includes('digitalSignature')
-    ? finding('ku-digital-signature', 'pass', `${kuText}.`)
-    : finding('ku-digital-signature', 'fail', `${kuText}; Digital Signature is required (the "Signature" request handling option).`, REQUEST_AGAIN));
-  if (ku?.includes('keyEncipherment')) out.push(finding('ku-key-encipherment', 'pass', `${kuText}.`));
-  else {
-    const ec = key.keyType !== 'rsa' ? ` A ${keyText} key cannot do key encipherment at all, so the request must use an RSA key.` : '';
-    out.push(finding('ku-key-encipherment', 'fail', `${kuText}; Key Encipherment is required (the "Encryption" request handling option).${ec}`, REQUEST_AGAIN));
+  const noKu = 'The certificate has no Key Usage extension. OpenSSL, which the Switch uses, treats that as "any usage" and accepts it, but 1E\'s requirements list Digital Signature and Key Encipherment explicitly.';
+  const kuText = `Key usage: ${(ku ?? []).join(', ') || 'none'}`;
+  if (ku === null) out.push(finding('ku-digital-signature', 'warn', noKu, REQUEST_AGAIN));
+  else if (ku.includes('digitalSignature')) out.push(finding('ku-digital-signature', 'pass', `${kuText}.`));
+  else out.push(finding('ku-digital-signature', 'fail', `${kuText}; Digital Signature is required (the "Signature" request handling option); without it the Switch rejects the certificate ("unsuitable certificate purpose").`, REQUEST_AGAIN));
+  const rsa = key.keyType === 'rsa';
+  const cannot = `this key (${keyText}) cannot do key encipherment at all, so the request must use an RSA key`;
+  if (ku === null) {
+    out.push(rsa ? finding('ku-key-encipherment', 'warn', noKu, REQUEST_AGAIN) : finding('ku-key-encipherment', 'fail', `The certificate has no Key Usage extension, and ${cannot}.`, REQUEST_AGAIN));
+  } else if (!ku.includes('keyEncipherment')) {
+    out.push(finding('ku-key-encipherment', 'fail', `${kuText}; Key Encipherment is required (the "Encryption" request handling option)${rsa ? '' : `, and ${cannot}`}.`, REQUEST_AGAIN));
+  } else {
+    out.push(rsa ? finding('ku-key-encipherment', 'pass', `${kuText}.`) : finding('ku-key-encipherment', 'fail', `${kuText}, but ${cannot}.`, REQUEST_AGAIN));
   }
 
   out.push(key.keyType === 'rsa'
     ? finding('key-rsa', 'pass', `The key is ${keyText}.`)
     : finding('key-rsa', 'fail', `The key is ${keyText}; 1E client certificates need an RSA key (key encipherment is only possible with RSA).`, 'Request a new certificate with an RSA 2048-bit (or larger) key: `onboard csr` makes one.'));
 
-  if (key.keyType !== 'rsa') out.push(finding('key-size', 'info', `Key size is judged for RSA keys; this is an ${keyText} key (see key-rsa).`));
+  if (key.keyType !== 'rsa') out.push(finding('key-size', 'info', `Key size is judged for RSA keys; this key is ${keyText} (see key-rsa).`));
   else if ((key.keySize ?? 0) >= 2048) out.push(finding('key-size', 'pass', `${key.keySize} bits.`));
   else out.push(finding('key-size', 'fail', `The RSA key has only ${key.keySize ?? 'an unknown number of'} bits; 2048 is the minimum OpenSSL and macOS accept.`, 'Request a new certificate with an RSA 2048-bit (or larger) key: `onboard csr` makes one.'));
 
   if (input.privateKey) {
-    out.push(finding('private-key-present', 'pass', `A ${keyLabel(describeKey(input.privateKey), input.privateKey)} private key came with the certificate.`));
+    out.push(finding('private-key-present', 'pass', `The private key (${keyLabel(describeKey(input.privateKey), input.privateKey)}) came with the certificate.`));
     let matches = false;
     try {
       matches = leaf.checkPrivateKey(input.privateKey);
@@ -241,7 +247,7 @@ function signatureAlgorithm(chain: ChainResult): Finding {
 }
 
 function pfxCompatible(pfx: PfxAnalysis): Finding {
-  const how = `MAC ${pfx.macAlgorithm ?? 'none'}${pfx.macSaltLength !== null ? ` with a ${pfx.macSaltLength}-byte salt` : ''}${pfx.macIterations !== null ? `, ${pfx.macIterations} iterations` : ''}; key bags ${pfx.keyBagAlgorithms.join(', ') || 'none'}; certificate bags ${pfx.certBagAlgorithms.join(', ') || 'none'}${pfx.emptyPassword ? '; empty password' : ''}`;
+  const how = `MAC ${pfx.macAlgorithm ?? 'none'}${pfx.macSaltLength !== null ? `, salt ${pfx.macSaltLength} bytes` : ''}${pfx.macIterations !== null ? `, ${pfx.macIterations} iterations` : ''}; key bags ${pfx.keyBagAlgorithms.join(', ') || 'none'}; certificate bags ${pfx.certBagAlgorithms.join(', ') || 'none'}${pfx.emptyPassword ? '; empty password' : ''}`;
   if (pfx.macOsCompatible) return finding('pfx-macos-compatible', 'pass', `${how}: every macOS version imports this.`);
   return finding('pfx-macos-compatible', 'fail', `${how}. ${pfx.problems.join(' ')}`,
     're-wrap to the compatible profile: `onboard pfx --rewrap IN --out OUT --password-env VAR` (3DES, SHA-1 MAC, 8-byte salt, non-empty password).');
