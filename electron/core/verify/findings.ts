@@ -1,19 +1,15 @@
 // The verdict vocabulary of verification: one finding per check, with a fix a technician can act on.
 
-export type FindingStatus = 'pass' | 'warn' | 'fail' | 'info';
+import type { Finding, FindingStatus } from '../pki/requirements';
+
+export type { FindingStatus };
 
 /**
- * One checked fact. Same shape as the certificate requirements checker's findings, so the
- * wizard and the report show both with one component. `id` is stable and documented in
+ * One checked fact: the certificate requirements checker's Finding shape, so the wizard and
+ * the report show both with one component. `id` is stable and documented in
  * docs/cli-verify.md; `fix` is empty when there is nothing to do.
  */
-export interface VerifyFinding {
-  id: string;
-  status: FindingStatus;
-  title: string;
-  detail: string;
-  fix: string;
-}
+export type VerifyFinding = Finding;
 
 export function finding(id: string, status: FindingStatus, title: string, detail: string, fix = ''): VerifyFinding {
   return { id, status, title, detail, fix };

@@ -73,3 +73,36 @@ export async function identityFrom(issued: IssuedCert, chain: TestCa[] = []): Pr
 }
 
 export const cert = (pem: string) => new X509Certificate(pem);
+
+/** What the test web server answers on one path. */
+export interface Route { status?: number; body?: Buffer | string; contentType?: string; redirectTo?: string; hang?: boolean }
+
+export interface FileServer { port: number; base: string; routes: Map<string, Route>; requests: string[]; stop(): Promise<void> }
+
+/** A real HTTP server on 127.0.0.1 answering from a route table the test can change. */
+export async function startFileServer(): Promise<FileServer> {
+  const { createServer: createHttp } = await import('node:http');
+  const routes = new Map<string, Route>();
+  const requests: string[] = [];
+  const hanging = new Set<import('node:http').ServerResponse>();
+  const srv = createHttp((req, res) => {
+    requests.push(req.url ?? '');
+    const r = routes.get(req.url ?? '');
+    if (!r) { res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not found'); return; }
+    if (r.hang) { hanging.add(res); return; }
+    if (r.redirectTo) { res.writeHead(r.status ?? 302, { location: r.redirectTo }); res.end(); return; }
+    res.writeHead(r.status ?? 200, { 'content-type': r.contentType ?? 'application/pkix-crl' });
+    res.end(r.body ?? '');
+  });
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const addr = srv.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    port, base: `http://127.0.0.1:${port}`, routes, requests,
+    stop: () => new Promise<void>((resolve) => {
+      for (const h of hanging) h.destroy();
+      srv.closeAllConnections();
+      srv.close(() => resolve());
+    }),
+  };
+}
