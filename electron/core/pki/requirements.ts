@@ -156,7 +156,7 @@ function chainTrusted(chain: ChainResult, selfSigned: boolean, caGiven: boolean)
   }
   const missing = chain.problems.find((p) => p.code === 'issuer-missing' || p.code === 'signature-invalid');
   if (missing) {
-    return finding('chain-trusted', 'fail', `Trust cannot be established: ${missing.message}`,
+    return finding('chain-trusted', 'fail', `Trust cannot be established: ${missing.message.charAt(0).toLowerCase()}${missing.message.slice(1)}`,
       caGiven ? 'Pass every CA certificate of the chain (root and intermediates) with --ca.' : 'Pass the CA certificates (root and intermediates) with --ca FILE; ask your PKI team for them.');
   }
   if (chain.problems.length) {

@@ -1,0 +1,162 @@
+// `onboard check`: judges a client certificate (PFX, or certificate and key) against every 1E requirement.
+import type { KeyObject, X509Certificate } from 'node:crypto';
+import { isOnboardError, OnboardError } from '../core/errors';
+import type { LoadedMaterial } from '../core/pki/load';
+import { certificateDetails, inspectCertificate, isSelfSigned } from '../core/pki/inspect';
+import { buildChain } from '../core/pki/chain';
+import { checkClientCertificate, summarise, type Finding, type FindingStatus } from '../core/pki/requirements';
+import { parseOptions, resolvePath, UsageError, writeJson } from './common';
+import { PasswordSource, parsePasswordOptions, reportError } from './inspect';
+import { EXIT, type CliIo } from './io';
+
+const HELP = `Usage: onboard check (--pfx FILE | --cert FILE [--key FILE]) --hostname NAME [--ca FILE]...
+                     [--at ISO-8601] [--password-env VAR | --password-file F] [--json]
+
+Checks a client certificate against every 1E requirement: trusted chain, validity, Client
+Authentication, Digital Signature + Key Encipherment, RSA 2048+, private key, HTTP CRL
+distribution point, host name (exact, case-sensitive), signature algorithm, and for a PFX
+whether every macOS version can import it.
+
+Options:
+  --pfx FILE           the .pfx/.p12 to check (certificate, key and chain in one file)
+  --cert FILE          the certificate (any format; may include the chain)
+  --key FILE           its private key (PEM or DER; encrypted keys ask for the password)
+  --hostname NAME      this Mac's host name exactly as macOS shows it, e.g. MAC01.local
+  --ca FILE            CA certificates to trust (root and intermediates; repeat as needed)
+  --at ISO-8601        judge validity at this time instead of now, e.g. 2025-06-01T00:00:00Z
+  --password-env VAR   take the PFX or key password from environment variable VAR
+  --password-file F    take it from the first line of file F
+  --json               print JSON (see docs/cli-inspect-check.md)
+
+Exit codes: 0 no requirement failed, 1 at least one failed, 2 usage error or unreadable input.`;
+
+const OPTIONS = {
+  pfx: { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  hostname: { type: 'string' },
+  ca: { type: 'string', multiple: true },
+  at: { type: 'string' },
+  'password-env': { type: 'string' },
+  'password-file': { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+const MARK: Record<FindingStatus, string> = { pass: '✓', warn: '!', fail: '✗', info: 'i' };
+
+function parseAt(text: string): Date {
+  // Date.parse is lenient ("1", "June"); insist on an ISO-8601 date so a typo is not silently a strange time.
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text) || Number.isNaN(Date.parse(text))) {
+    throw new UsageError(`--at "${text}" is not an ISO-8601 time.`, 'Write it like 2025-06-01 or 2025-06-01T12:00:00Z.');
+  }
+  return new Date(text);
+}
+
+function keyMatches(cert: X509Certificate, key: KeyObject): boolean {
+  try {
+    return cert.checkPrivateKey(key);
+  } catch {
+    return false;
+  }
+}
+
+/** The device certificate among everything given: the one a key belongs to, else the first that is not a CA. */
+function pickLeaf(certs: X509Certificate[], keys: KeyObject[], fromPfx: boolean): X509Certificate | undefined {
+  if (fromPfx && certs[0]) return certs[0];
+  return certs.find((c) => keys.some((k) => keyMatches(c, k)))
+    ?? certs.find((c) => !certificateDetails(c).basicConstraints?.ca && !isSelfSigned(c))
+    ?? certs[0];
+}
+
+export interface CheckJson {
+  hostname: string;
+  at: string;
+  certificate: ReturnType<typeof inspectCertificate>;
+  chain: { subject: string; role: string; sha256: string }[];
+  findings: Finding[];
+  summary: ReturnType<typeof summarise>;
+  warnings: string[];
+}
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const { values } = parseOptions(argv, OPTIONS, false);
+    if (values.help) {
+      io.stdout.write(HELP + '\n');
+      return EXIT.ok;
+    }
+    if (values.pfx !== undefined && values.cert !== undefined) throw new UsageError('Give either --pfx or --cert, not both.');
+    if (values.pfx === undefined && values.cert === undefined) throw new UsageError('Say what to check: --pfx FILE, or --cert FILE (with --key FILE).');
+    if (values.pfx !== undefined && values.key !== undefined) throw new UsageError('--key goes with --cert; a PFX carries its own key.');
+    const hostname = values.hostname?.trim();
+    if (!hostname) throw new UsageError('--hostname is required: the Mac\'s host name exactly as macOS shows it, e.g. MAC01.local.', 'On the Mac: `scutil --get LocalHostName` (add .local), or System Settings > General > Sharing.');
+    const at = values.at !== undefined ? parseAt(values.at) : new Date();
+    const pw = parsePasswordOptions(values);
+    const passwords = new PasswordSource(io, pw.env, pw.file);
+
+    const load = async (p: string): Promise<LoadedMaterial> => {
+      try {
+        return await passwords.load(resolvePath(io, p), p);
+      } catch (e) {
+        if (isOnboardError(e) && !(e instanceof UsageError)) throw new OnboardError(e.code, e.message.split(resolvePath(io, p)).join(p), e.hint);
+        throw e;
+      }
+    };
+    const mainPath = (values.pfx ?? values.cert)!;
+    const main = await load(mainPath);
+    const keyFile = values.key !== undefined ? await load(values.key) : undefined;
+    const caFiles: LoadedMaterial[] = [];
+    for (const p of values.ca ?? []) caFiles.push(await load(p));
+
+    const certs = [...main.certificates, ...(keyFile?.certificates ?? [])];
+    const keys = [...main.privateKeys, ...(keyFile?.privateKeys ?? [])];
+    const fromPfx = main.kinds.includes('pkcs12');
+    const leaf = pickLeaf(certs, keys, fromPfx);
+    if (!leaf) throw new OnboardError('no-certificate', `${mainPath} holds no certificate to check.`, main.csrs.length ? 'This is a certificate request: send it to your PKI team and check the certificate they return.' : 'Pass the device certificate with --cert or the PFX with --pfx.');
+    if (values.key !== undefined && keyFile && keyFile.privateKeys.length === 0) {
+      throw new OnboardError('no-private-key', `${values.key} holds no private key.`, 'Pass the key file that was made with the certificate request.');
+    }
+    const privateKey = keys.find((k) => keyMatches(leaf, k)) ?? keys[0];
+    const caCertificates = caFiles.flatMap((m) => m.certificates);
+    const extraCertificates = certs.filter((c) => c !== leaf);
+    const findings = checkClientCertificate({
+      certificate: leaf, privateKey, caCertificates, hostname, at, extraCertificates,
+      ...(fromPfx && main.pfx ? { pfx: main.pfx } : {}),
+    });
+    const summary = summarise(findings);
+    const warnings = [main, keyFile, ...caFiles].flatMap((m) => m?.warnings ?? []).map((w) => w.split(io.cwd + '/').join(''));
+
+    if (values.json) {
+      const chain = buildChain(leaf, [...caCertificates, ...extraCertificates], { at }).chain;
+      const out: CheckJson = {
+        hostname,
+        at: at.toISOString(),
+        certificate: inspectCertificate(leaf),
+        chain: chain.map((c) => {
+          const i = inspectCertificate(c);
+          return { subject: i.subject, role: i.role, sha256: i.sha256 };
+        }),
+        findings,
+        summary,
+        warnings,
+      };
+      writeJson(io, out);
+    } else {
+      const info = inspectCertificate(leaf);
+      const lines = [`Checking ${info.subject} (serial ${info.serialNumber}, issued by ${info.issuer}) for host ${hostname} at ${at.toISOString()}`, ''];
+      for (const f of findings) {
+        lines.push(`${MARK[f.status]} ${f.id}: ${f.title}`);
+        lines.push(`    ${f.detail}`);
+        if (f.fix && (f.status === 'fail' || f.status === 'warn')) lines.push(`    Fix: ${f.fix}`);
+      }
+      for (const w of warnings) lines.push(`! note: ${w}`);
+      lines.push('');
+      lines.push(`Result: ${summary.pass} passed, ${summary.warn} warning${summary.warn === 1 ? '' : 's'}, ${summary.fail} failed, ${summary.info} for information. `
+        + (summary.ok ? (summary.warn ? 'No requirement failed; read the ! items.' : 'Meets every 1E requirement.') : 'Not ready for 1E: fix the ✗ items above.'));
+      io.stdout.write(lines.join('\n') + '\n');
+    }
+    return summary.ok ? EXIT.ok : EXIT.failed;
+  } catch (e) {
+    return reportError(io, 'check', e);
+  }
+}

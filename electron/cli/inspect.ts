@@ -1,0 +1,211 @@
+// `onboard inspect FILE...`: shows every certificate, key, request and PFX protection in any files a technician was sent.
+import type { KeyObject, X509Certificate } from 'node:crypto';
+import { isOnboardError, OnboardError } from '../core/errors';
+import { loadFile, type LoadedMaterial, type ParsedCsr } from '../core/pki/load';
+import { describeKey, inspectCertificate, keyLabel, type CertificateInfo } from '../core/pki/inspect';
+import type { PfxAnalysis } from '../core/pki/pkcs12';
+import { parseOptions, readSecret, resolvePath, UsageError, writeJson } from './common';
+import { EXIT, type CliIo } from './io';
+
+const HELP = `Usage: onboard inspect FILE... [--password-env VAR | --password-file F] [--json]
+
+Shows every certificate, private key, certificate request and PFX in the files, whatever
+their name or format: PEM (bundles too), DER (.cer/.crt), PKCS#7 (.p7b), PKCS#12 (.pfx/.p12).
+
+Options:
+  --password-env VAR   take the PFX or key password from environment variable VAR
+  --password-file F    take it from the first line of file F
+                       (otherwise you are asked on the terminal, without echo, when a file needs one)
+  --json               print JSON (see docs/cli-inspect-check.md)
+
+Exit codes: 0 every file was read, 2 usage error or a file could not be read.`;
+
+const OPTIONS = {
+  'password-env': { type: 'string' },
+  'password-file': { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** Asks for a password only when a file turns out to need one, and reuses it for later files. */
+export class PasswordSource {
+  private value: string | undefined;
+  private asked = false;
+
+  constructor(private readonly io: CliIo, private readonly env?: string, private readonly file?: string) {}
+
+  /** The password given by option, if any (read once). */
+  async given(): Promise<string | undefined> {
+    if (!this.env && !this.file) return this.value;
+    if (!this.asked) {
+      this.value = await readSecret(this.io, { env: this.env, file: this.file, prompt: 'Password', optionNames: ['--password-env', '--password-file'] });
+      this.asked = true;
+    }
+    return this.value;
+  }
+
+  /** Loads a file, prompting on the terminal once if it needs a password none of the options gave. */
+  async load(path: string, label: string): Promise<LoadedMaterial> {
+    const pw = await this.given();
+    try {
+      return await loadFile(path, { password: pw });
+    } catch (e) {
+      if (!(isOnboardError(e) && e.code === 'password-required') || this.env || this.file || this.asked) throw e;
+      if (!(this.io.stdin.isTTY && this.io.stdin.setRawMode)) {
+        throw new OnboardError('password-required', e.message, 'Give the password with --password-env VAR or --password-file FILE; passwords are never taken on the command line.');
+      }
+      this.value = await readSecret(this.io, { prompt: `Password for ${label}`, optionNames: ['--password-env', '--password-file'] });
+      this.asked = true;
+      return loadFile(path, { password: this.value });
+    }
+  }
+}
+
+export function parsePasswordOptions(values: { 'password-env'?: string; 'password-file'?: string }): { env?: string; file?: string } {
+  if (values['password-env'] !== undefined && values['password-file'] !== undefined) {
+    throw new UsageError('Give either --password-env or --password-file, not both.');
+  }
+  return { env: values['password-env'], file: values['password-file'] };
+}
+
+export interface KeyJson { keyType: CertificateInfo['keyType']; keySize: number | null; curve?: string; certificate: number | null }
+export type CsrJson = Omit<ParsedCsr, 'publicKey'>;
+
+export interface InspectedFile {
+  path: string;
+  kinds?: LoadedMaterial['kinds'];
+  certificates?: CertificateInfo[];
+  privateKeys?: KeyJson[];
+  csrs?: CsrJson[];
+  pfx?: PfxAnalysis;
+  warnings?: string[];
+  error?: { code: string; message: string; hint: string };
+}
+
+/** Index (0-based) of the certificate a key belongs to, or null. */
+function certificateForKey(key: KeyObject, certs: X509Certificate[]): number | null {
+  const i = certs.findIndex((c) => {
+    try {
+      return c.checkPrivateKey(key);
+    } catch {
+      return false;
+    }
+  });
+  return i < 0 ? null : i;
+}
+
+export function describeMaterial(path: string, m: LoadedMaterial): InspectedFile {
+  const out: InspectedFile = {
+    path,
+    kinds: m.kinds,
+    certificates: m.certificates.map(inspectCertificate),
+    privateKeys: m.privateKeys.map((k) => ({ ...describeKey(k), certificate: certificateForKey(k, m.certificates) })),
+    csrs: m.csrs.map(({ publicKey: _publicKey, ...rest }) => rest),
+    warnings: m.warnings,
+  };
+  if (m.pfx) out.pfx = m.pfx;
+  return out;
+}
+
+const KIND_NAMES: Record<string, string> = {
+  pem: 'PEM', 'der-certificate': 'DER certificate', pkcs7: 'PKCS#7 bundle', pkcs12: 'PKCS#12 (PFX)', 'private-key': 'private key', csr: 'certificate request',
+};
+
+function daysLeft(notAfter: string, now: Date): string {
+  const ms = Date.parse(notAfter) - now.getTime();
+  if (ms < 0) return 'EXPIRED';
+  return `${Math.floor(ms / 86_400_000)} days left`;
+}
+
+export function certificateLines(c: CertificateInfo, heading: string, now = new Date()): string[] {
+  const san = [
+    ...c.subjectAltNames.dns.map((n) => `DNS:${n}`), ...c.subjectAltNames.ip.map((n) => `IP:${n}`),
+    ...c.subjectAltNames.email.map((n) => `email:${n}`), ...c.subjectAltNames.uri.map((n) => `URI:${n}`),
+  ];
+  const bc = c.basicConstraints ? (c.basicConstraints.ca ? `CA${c.basicConstraints.pathLength !== undefined ? `, path length ${c.basicConstraints.pathLength}` : ''}` : 'not a CA') : '(none)';
+  const lines = [
+    `  ${heading}: ${c.subject}  [${c.role}]`,
+    `    Issuer:           ${c.issuer}`,
+    `    Serial:           ${c.serialNumber}`,
+    `    Valid:            ${c.notBefore} to ${c.notAfter} (${daysLeft(c.notAfter, now)})`,
+    `    Key:              ${keyLabel(c)}`,
+    `    Signature:        ${c.signatureAlgorithm}`,
+    `    SHA-256:          ${c.sha256}`,
+    `    SHA-1:            ${c.sha1}`,
+    `    Basic constraints: ${bc}`,
+    `    Key usage:        ${c.keyUsage.join(', ') || '(none)'}`,
+    `    Extended usage:   ${c.extendedKeyUsage.join(', ') || '(none)'}`,
+  ];
+  if (san.length) lines.push(`    Alt. names:       ${san.join(', ')}`);
+  if (c.crlUrls.length) lines.push(`    CRL:              ${c.crlUrls.join(', ')}`);
+  if (c.ocspUrls.length) lines.push(`    OCSP:             ${c.ocspUrls.join(', ')}`);
+  if (c.caIssuersUrls.length) lines.push(`    CA issuers:       ${c.caIssuersUrls.join(', ')}`);
+  return lines;
+}
+
+function fileLines(f: InspectedFile): string[] {
+  const lines = [`${f.path}: ${(f.kinds ?? []).map((k) => KIND_NAMES[k] ?? k).join(', ')}`];
+  const certs = f.certificates ?? [];
+  certs.forEach((c, i) => lines.push(...certificateLines(c, `Certificate ${i + 1} of ${certs.length}`)));
+  for (const k of f.privateKeys ?? []) {
+    lines.push(`  Private key: ${keyLabel(k)}${k.certificate !== null ? ` (belongs to certificate ${k.certificate + 1})` : certs.length ? ' (belongs to none of the certificates here)' : ''}`);
+  }
+  for (const r of f.csrs ?? []) {
+    const san = r.subjectAltNames.dns.length ? `; SAN DNS ${r.subjectAltNames.dns.join(', ')}` : '';
+    lines.push(`  Certificate request: ${r.subject}; ${keyLabel(r)}; ${r.signatureAlgorithm}, signature ${r.signatureValid ? 'valid' : 'INVALID'}${san}`);
+    if (r.keyUsage.length || r.extendedKeyUsage.length) lines.push(`    Requested usage: ${[...r.keyUsage, ...r.extendedKeyUsage].join(', ')}`);
+  }
+  if (f.pfx) {
+    const p = f.pfx;
+    lines.push(`  PFX protection: MAC ${p.macAlgorithm ?? 'none'}${p.macSaltLength !== null ? `, salt ${p.macSaltLength} bytes` : ''}${p.macIterations !== null ? `, ${p.macIterations} iterations` : ''}; key ${p.keyBagAlgorithms.join(', ') || 'none'}; certificates ${p.certBagAlgorithms.join(', ') || 'none'}${p.emptyPassword ? '; empty password' : ''}`);
+    lines.push(`    Every macOS imports it: ${p.macOsCompatible ? 'yes' : 'no'}`);
+    for (const problem of p.problems) lines.push(`    ! ${problem}`);
+  }
+  for (const w of f.warnings ?? []) lines.push(`  ! ${w}`);
+  return lines;
+}
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const { values, positionals } = parseOptions(argv, OPTIONS, true);
+    if (values.help) {
+      io.stdout.write(HELP + '\n');
+      return EXIT.ok;
+    }
+    if (positionals.length === 0) throw new UsageError('Name at least one file to inspect.', 'Usage: onboard inspect FILE... [--password-env VAR | --password-file F] [--json]');
+    const pw = parsePasswordOptions(values);
+    const passwords = new PasswordSource(io, pw.env, pw.file);
+    const files: InspectedFile[] = [];
+    let unreadable = 0;
+    for (const p of positionals) {
+      try {
+        files.push(describeMaterial(p, await passwords.load(resolvePath(io, p), p)));
+      } catch (e) {
+        if (!isOnboardError(e) || e instanceof UsageError) throw e;
+        unreadable++;
+        // loadFile names the resolved path; show the name the technician typed.
+        const message = e.message.split(resolvePath(io, p)).join(p);
+        files.push({ path: p, error: { code: e.code, message, hint: e.hint } });
+        io.stderr.write(`onboard inspect: ${message}\n${e.hint ? `  ${e.hint}\n` : ''}`);
+      }
+    }
+    if (values.json) writeJson(io, { files });
+    else {
+      const blocks = files.filter((f) => !f.error).map((f) => fileLines(f).join('\n'));
+      if (blocks.length) io.stdout.write(blocks.join('\n\n') + '\n');
+    }
+    return unreadable ? EXIT.usage : EXIT.ok;
+  } catch (e) {
+    return reportError(io, 'inspect', e);
+  }
+}
+
+/** One clear line (and a hint) on stderr for anything a technician can act on; never a stack trace. */
+export function reportError(io: CliIo, verb: string, e: unknown): number {
+  if (isOnboardError(e)) {
+    io.stderr.write(`onboard ${verb}: ${e.message}\n`);
+    if (e.hint) io.stderr.write(`  ${e.hint}\n`);
+  } else {
+    io.stderr.write(`onboard ${verb}: internal error: ${(e as Error)?.message ?? String(e)}\n  Please report this with the command you ran.\n`);
+  }
+  return EXIT.usage;
+}
