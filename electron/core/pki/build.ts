@@ -123,6 +123,75 @@ function tbsPieces(cert: X509Certificate) {
   return { subject: Buffer.from(raw.subarray(subject.start, subject.end)), spki: Buffer.from(raw.subarray(spki.start, spki.end)), subjectKeyId };
 }
 
+function decodeOid(b: Uint8Array): string {
+  const arcs: number[] = [];
+  let v = 0;
+  for (const byte of b) {
+    v = v * 128 + (byte & 0x7f);
+    if (!(byte & 0x80)) {
+      if (arcs.length === 0) arcs.push(v < 80 ? Math.floor(v / 40) : 2, v < 80 ? v % 40 : v - 80);
+      else arcs.push(v);
+      v = 0;
+    }
+  }
+  return arcs.join('.');
+}
+
+export interface CertificateExtension { oid: string; critical: boolean; value: Buffer }
+
+/** The extensions of a certificate, raw: node's X509Certificate leaves key usage and CRL points unparsed. */
+export function extensionsOf(cert: X509Certificate): CertificateExtension[] {
+  const raw = cert.raw;
+  const tbs = childrenOf(raw, readTlv(raw, 0))[0]!;
+  const wrapper = childrenOf(raw, tbs).find((f) => f.tag === 0xa3);
+  if (!wrapper) return [];
+  return childrenOf(raw, childrenOf(raw, wrapper)[0]!).map((ext) => {
+    const parts = childrenOf(raw, ext);
+    const critical = parts.length === 3 && raw[parts[1]!.contentStart] !== 0;
+    const octet = parts[parts.length - 1]!;
+    return { oid: decodeOid(raw.subarray(parts[0]!.contentStart, parts[0]!.end)), critical, value: Buffer.from(raw.subarray(octet.contentStart, octet.end)) };
+  });
+}
+
+/** Key usage names of a certificate, or null when it has no key usage extension. */
+export function keyUsageOf(cert: X509Certificate): KeyUsage[] | null {
+  const ext = extensionsOf(cert).find((e) => e.oid === OIDS.keyUsage);
+  if (!ext) return null;
+  const bits = readTlv(ext.value, 0);
+  const first = ext.value[bits.contentStart + 1] ?? 0;
+  const second = ext.value[bits.contentStart + 2] ?? 0;
+  const mask = (first << 8) | second;
+  return (Object.keys(KU_BITS) as KeyUsage[]).filter((name) => mask & (0x8000 >> KU_BITS[name]));
+}
+
+/** Every URI in a GeneralNames-bearing extension value (CRL distribution points, AIA). */
+function urisIn(value: Buffer): string[] {
+  const out: string[] = [];
+  const walk = (b: Buffer, t: Tlv, depth: number) => {
+    if (depth > 6) return;
+    if (t.tag === 0x86) out.push(b.subarray(t.contentStart, t.end).toString('latin1'));
+    else if (t.tag & 0x20) for (const c of childrenOf(b, t)) walk(b, c, depth + 1);
+  };
+  walk(value, readTlv(value, 0), 0);
+  return out;
+}
+
+export function crlUrlsOf(cert: X509Certificate): string[] {
+  const ext = extensionsOf(cert).find((e) => e.oid === OIDS.crlDistributionPoints);
+  return ext ? urisIn(ext.value) : [];
+}
+
+export function ocspUrlsOf(cert: X509Certificate): string[] {
+  const ext = extensionsOf(cert).find((e) => e.oid === OIDS.authorityInfoAccess);
+  if (!ext) return [];
+  const top = readTlv(ext.value, 0);
+  return childrenOf(ext.value, top).flatMap((ad) => {
+    const [method, location] = childrenOf(ext.value, ad);
+    if (!method || !location || decodeOid(ext.value.subarray(method.contentStart, method.end)) !== OIDS.ocsp) return [];
+    return location.tag === 0x86 ? [ext.value.subarray(location.contentStart, location.end).toString('latin1')] : [];
+  });
+}
+
 /** Key identifier per RFC 5280 4.2.1.2 (1): SHA-1 of the subjectPublicKey bits. */
 export function keyIdentifier(spkiDer: Uint8Array): Buffer {
   const top = readTlv(spkiDer, 0);
