@@ -7,7 +7,8 @@ import { promises as fs, statSync, readFileSync } from 'node:fs';
 import { X509Certificate, KeyObject, generateKeyPair } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { OnboardError, describeError } from '../errors';
-import { toPem, keyUsageOf, crlUrlsOf, ocspUrlsOf } from '../pki/build';
+import { toPem } from '../pki/build';
+import { checkClientCertificate } from '../pki/requirements';
 import { openLab, unlockCa, buildServerCertificate, issuerChain, labPaths, type Lab, type CaName } from './pki';
 import { promisify } from 'node:util';
 
@@ -77,20 +78,23 @@ function reasonOf(err: Error & { code?: string }): string {
   return `TLS handshake failed (${err.message})`;
 }
 
+/** Findings that do not apply on the Switch's side of the connection (it never sees the key or the PFX). */
+const NOT_SWITCH_FINDINGS = new Set(['private-key-present', 'private-key-matches', 'pfx-macos-compatible']);
+
 /**
  * The 1E requirements a Switch adds on top of TLS verification (chain, CRL and the clientAuth
- * purpose are OpenSSL's job above): key usage, an HTTP CRL point, and a host name to match.
+ * purpose are OpenSSL's job): every failing requirement finding, with the CN as the host name,
+ * and Client Authentication listed explicitly (OpenSSL alone would accept a certificate with no EKU).
  */
-export function switchRequirementProblems(cert: X509Certificate): string[] {
-  const problems: string[] = [];
-  if (!cert.keyUsage?.includes('1.3.6.1.5.5.7.3.2')) problems.push('Extended Key Usage lacks Client Authentication');
-  const ku = keyUsageOf(cert);
-  if (ku && !(ku.includes('digitalSignature') && ku.includes('keyEncipherment'))) problems.push('Key Usage lacks Digital Signature and Key Encipherment');
-  if (!ku) problems.push('the certificate has no Key Usage (Digital Signature and Key Encipherment are required)');
-  const httpCrl = crlUrlsOf(cert).some((u) => /^https?:\/\//i.test(u));
-  if (!httpCrl && ocspUrlsOf(cert).length === 0) problems.push('no HTTP CRL distribution point (or OCSP responder)');
-  const dns = (cert.subjectAltName ?? '').split(', ').filter((s) => s.startsWith('DNS:'));
-  if (!commonName(cert) && dns.length === 0) problems.push('no subject CN or DNS name to match the device\'s host name');
+export function switchRequirementProblems(cert: X509Certificate, caCertificates: X509Certificate[], at = new Date()): string[] {
+  const hostname = commonName(cert) ?? (cert.subjectAltName ?? '').split(', ').find((s) => s.startsWith('DNS:'))?.slice(4) ?? '';
+  const problems = checkClientCertificate({ certificate: cert, caCertificates, hostname, at })
+    .filter((f) => f.status === 'fail' && !NOT_SWITCH_FINDINGS.has(f.id))
+    .map((f) => `${f.id}: ${f.detail}`);
+  if (!cert.keyUsage?.includes('1.3.6.1.5.5.7.3.2') && !problems.some((p) => p.startsWith('eku-client-auth'))) {
+    problems.push('eku-client-auth: Extended Key Usage does not list Client Authentication, which 1E requires');
+  }
+  if (!hostname) problems.push('subject-hostname: no subject CN or DNS name to match the device\'s host name');
   return problems;
 }
 
@@ -202,7 +206,8 @@ export async function startLabServer(o: LabServerOptions): Promise<LabServer> {
 
   // --- Switch stand-in
   const creds = await serverCredentials(lab, o, host);
-  const caPems = issuerChain(lab).map((c) => c.toString());
+  const caCerts = issuerChain(lab);
+  const caPems = caCerts.map((c) => c.toString());
   let material: TlsMaterial = { ...creds, ca: caPems, ...(await loadCrls(lab)) };
   const tlsOptions = (m: TlsMaterial) => ({
     key: m.key, cert: m.cert, ca: m.ca, crl: m.crl,
@@ -251,7 +256,7 @@ export async function startLabServer(o: LabServerOptions): Promise<LabServer> {
     else if (!socket.authorized) {
       const code = String(socket.authorizationError ?? 'UNKNOWN');
       problems = [TLS_REASONS[code] ?? `certificate verification failed (${code})`];
-    } else problems = switchRequirementProblems(peer);
+    } else problems = switchRequirementProblems(peer, caCerts);
     if (problems.length) {
       const reason = problems.join('; ');
       log({ kind: 'rejected', device, serial, remoteAddress: socket.remoteAddress, reason, message: `rejected ${device ?? 'a device'} from ${socket.remoteAddress ?? '?'}: ${reason}` });
