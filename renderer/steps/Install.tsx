@@ -1,4 +1,131 @@
-// Install step (being built).
+// Install: Rosetta when this Mac needs it, the installer, the configuration as a diff, then
+// one press that installs, configures and starts the 1E Client. In uninstall mode: the removal.
+import { useEffect, useId } from 'react';
+import { useWizard } from '../store';
+import { PlanList, RunStatus } from '../components/changes/PlanView';
+import { ErrorBox } from '../components/changes/ErrorBox';
+import { ConfDiff } from '../components/changes/ConfDiff';
+import { Uninstall } from '../components/changes/Uninstall';
+
+const LOGGING_LEVELS = ['fatal', 'error', 'warning', 'info', 'debug', 'trace'];
+
 export function Install() {
-  return <p className="muted">This step is being built.</p>;
+  const mode = useWizard((s) => s.mode);
+  return mode === 'uninstall' ? <Uninstall /> : <InstallClient />;
+}
+
+function InstallClient() {
+  const install = useWizard((s) => s.install);
+  const findInstallers = useWizard((s) => s.findInstallers);
+  const setChoices = useWizard((s) => s.setInstallChoices);
+  const prepareInstall = useWizard((s) => s.prepareInstall);
+  const applyInstall = useWizard((s) => s.applyInstall);
+  const pathId = useId();
+  const levelId = useId();
+
+  useEffect(() => {
+    if (install.candidates.state === 'idle') void findInstallers();
+  }, [install.candidates.state, findInstallers]);
+
+  const running = install.run.state === 'running';
+  const plan = install.plan.state === 'ready' ? install.plan.value : null;
+  const applied = install.run.state === 'done' && install.run.value.ok;
+  const { choices } = install;
+
+  return (
+    <>
+      <section className="card" aria-labelledby="installer-heading">
+        <h2 id="installer-heading">The 1E Client installer</h2>
+        <form
+          onSubmit={(e) => { e.preventDefault(); void prepareInstall(); }}
+          aria-describedby="installer-help"
+        >
+          <p id="installer-help" className="muted">
+            A <code>.dmg</code> (1E Client 5.x), a <code>.zip</code> (23.x and later) or the <code>.pkg</code> itself, on this Mac.
+          </p>
+          {install.candidates.state === 'loading' && <p role="status"><span className="spinner" aria-hidden="true" /> Looking for installers in Downloads and on mounted disks…</p>}
+          {install.candidates.state === 'error' && <ErrorBox error={install.candidates.error} title="Could not look for installers." />}
+          {install.candidates.state === 'ready' && install.candidates.value.length > 0 && (
+            <fieldset className="option" disabled={running}>
+              <legend>Installers found on this Mac</legend>
+              {install.candidates.value.map((c) => (
+                <label key={c.path} className="radio">
+                  <input type="radio" name="installer" value={c.path} checked={choices.installerPath === c.path} onChange={() => setChoices({ installerPath: c.path })} />
+                  {c.name} <span className="muted mono">{c.path}</span>
+                </label>
+              ))}
+            </fieldset>
+          )}
+          {install.candidates.state === 'ready' && install.candidates.value.length === 0 && (
+            <p className="muted">No installer found in Downloads or on a mounted disk: type its full path below.</p>
+          )}
+          <label htmlFor={pathId}>Installer file on this Mac</label>
+          <input
+            id={pathId} type="text" spellCheck={false} autoComplete="off" disabled={running}
+            placeholder="/Users/you/Downloads/1EClient-Non-Windows.v24.1.0.zip"
+            value={choices.installerPath}
+            onChange={(e) => setChoices({ installerPath: e.currentTarget.value })}
+          />
+          <label htmlFor={levelId}>Logging level</label>
+          <select id={levelId} value={choices.loggingLevel} disabled={running} onChange={(e) => setChoices({ loggingLevel: e.currentTarget.value })}>
+            <option value="">Keep what this Mac has (or the client's default)</option>
+            {LOGGING_LEVELS.map((l) => <option key={l} value={l}>{l}</option>)}
+          </select>
+          <div className="apply-row">
+            <button type="submit" className="secondary" disabled={running || !choices.installerPath.trim() || install.plan.state === 'loading'}>
+              Review the changes
+            </button>
+          </div>
+        </form>
+      </section>
+
+      {install.plan.state === 'loading' && (
+        <section className="card" aria-busy="true"><p role="status"><span className="spinner" aria-hidden="true" /> Reading this Mac and the installer…</p></section>
+      )}
+      {install.plan.state === 'error' && (
+        <section className="card"><ErrorBox error={install.plan.error} title="Cannot plan the installation." /></section>
+      )}
+      {plan && (
+        <>
+          <section className="card" aria-labelledby="install-mac-heading">
+            <h2 id="install-mac-heading">This Mac</h2>
+            <dl className="facts">
+              <dt>Processor</dt>
+              <dd>{plan.mac.arch === 'arm64' ? 'Apple Silicon' : plan.mac.arch === 'x86_64' ? 'Intel' : 'unknown'}</dd>
+              {plan.mac.arch === 'arm64' && (
+                <>
+                  <dt>Rosetta 2</dt>
+                  <dd>{plan.mac.rosettaNeeded ? 'Not installed: the 1E Client is Intel code, so Rosetta is installed first.' : 'Installed'}</dd>
+                </>
+              )}
+              <dt>1E Client now</dt>
+              <dd>{plan.mac.installedVersion ? `version ${plan.mac.installedVersion}: this is an upgrade, existing settings are kept unless changed below` : 'not installed'}</dd>
+              <dt>Installer</dt>
+              <dd className="mono">{plan.installer.path}</dd>
+            </dl>
+          </section>
+
+          <section className="card" aria-labelledby="install-conf-heading">
+            <h2 id="install-conf-heading">Configuration</h2>
+            <ConfDiff lines={plan.configuration} path={plan.confPath} existed={plan.upgrade || plan.configuration.some((l) => l.before !== undefined)} />
+          </section>
+
+          <section className="card" aria-labelledby="install-plan-heading" aria-busy={running}>
+            <h2 id="install-plan-heading">The plan</h2>
+            <PlanList prepared={plan} run={install.run} />
+            <div className="apply-row">
+              <button type="button" className="primary" onClick={() => void applyInstall()} disabled={running || applied || plan.pendingCount === 0}>
+                {running ? 'Installing…' : applied ? 'Installed' : plan.upgrade ? 'Upgrade and start' : 'Install and start'}
+              </button>
+              <span className="muted">
+                {plan.pendingCount === 0 ? 'Nothing to change: continue.'
+                  : `${plan.pendingCount} change${plan.pendingCount === 1 ? '' : 's'}.${plan.adminPrompts > 0 ? ` macOS asks for an administrator's password ${plan.adminPrompts === 1 ? 'once' : `${plan.adminPrompts} times (once per part)`}.` : ''}`}
+              </span>
+            </div>
+            <RunStatus prepared={plan} run={install.run} doneText="The 1E Client is installed, configured and started" />
+          </section>
+        </>
+      )}
+    </>
+  );
 }

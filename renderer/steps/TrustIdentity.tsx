@@ -1,4 +1,93 @@
-// TrustIdentity step (being built).
+// Trust & identity: the CA import and identity import plans, read before anything runs,
+// then applied with one administrator prompt per part, with progress and rollback shown.
+import { useEffect } from 'react';
+import { useWizard } from '../store';
+import { PlanList, RunStatus } from '../components/changes/PlanView';
+import { ErrorBox } from '../components/changes/ErrorBox';
+
 export function TrustIdentity() {
-  return <p className="muted">This step is being built.</p>;
+  const mode = useWizard((s) => s.mode);
+  if (mode === 'uninstall') {
+    return (
+      <section className="card" aria-labelledby="trust-none-heading">
+        <h2 id="trust-none-heading">Nothing to add when uninstalling</h2>
+        <p>The certificates and identity already in the System keychain are left as they are. Continue to Install to review the uninstall plan.</p>
+      </section>
+    );
+  }
+  return <TrustPlanScreen />;
+}
+
+function TrustPlanScreen() {
+  const trust = useWizard((s) => s.trust);
+  const prepareTrust = useWizard((s) => s.prepareTrust);
+  const applyTrust = useWizard((s) => s.applyTrust);
+  const setAllowAnyApp = useWizard((s) => s.setAllowAnyApp);
+
+  useEffect(() => {
+    if (trust.plan.state === 'idle') void prepareTrust();
+  }, [trust.plan.state, prepareTrust]);
+
+  const running = trust.run.state === 'running';
+  const plan = trust.plan.state === 'ready' ? trust.plan.value : null;
+  const applied = trust.run.state === 'done' && trust.run.value.ok;
+
+  return (
+    <>
+      <section className="card" aria-labelledby="trust-what-heading">
+        <h2 id="trust-what-heading">What goes into the System keychain</h2>
+        <p>
+          The 1E Client trusts the Switch only through your CA certificates, and proves who this Mac is with its identity:
+          the client certificate and its private key. Both go into the System keychain, as 1E's macOS guide asks.
+        </p>
+        {plan && (
+          <dl className="facts">
+            <dt>Identity</dt>
+            <dd>{plan.identity.label} <span className="muted">({plan.identity.subject})</span></dd>
+            <dt>CA certificates</dt>
+            <dd>{plan.caCertificates.length === 0 ? 'none chosen' : plan.caCertificates.map((c) => `${c.subject} (${c.role})`).join('; ')}</dd>
+          </dl>
+        )}
+        <fieldset className="option" disabled={running}>
+          <legend>Who may use this Mac's private key</legend>
+          <label className="checkbox">
+            <input type="checkbox" checked={trust.allowAnyApp} onChange={(e) => setAllowAnyApp(e.currentTarget.checked)} aria-describedby="any-app-warning" />
+            Let any app use the private key (<code>-A</code>) instead of the 1E Client only (<code>-T</code>)
+          </label>
+          <p id="any-app-warning" className={trust.allowAnyApp ? 'warning-text' : 'muted'}>
+            {trust.allowAnyApp
+              ? 'Warning: every app on this Mac can then use the key without asking. Apple calls this less secure. 1E offers it so that a client upgrade does not need the identity imported again.'
+              : 'Recommended. After a 1E Client upgrade the new client does not get key access by itself: run this step again after upgrading.'}
+          </p>
+        </fieldset>
+      </section>
+
+      <section className="card" aria-labelledby="trust-plan-heading" aria-busy={trust.plan.state === 'loading' || running}>
+        <div className="card-head">
+          <h2 id="trust-plan-heading">The plan</h2>
+          <button type="button" className="secondary small" onClick={() => void prepareTrust()} disabled={running || trust.plan.state === 'loading'}>
+            Check this Mac again
+          </button>
+        </div>
+        {trust.plan.state === 'loading' && <p role="status"><span className="spinner" aria-hidden="true" /> Comparing your choices with this Mac's keychain…</p>}
+        {trust.plan.state === 'error' && <ErrorBox error={trust.plan.error} title="Cannot make the plan." />}
+        {plan && <PlanList prepared={plan} run={trust.run} />}
+        {plan && (
+          <div className="apply-row">
+            <button type="button" className="primary" onClick={() => void applyTrust()} disabled={running || applied || plan.pendingCount === 0}>
+              {running ? 'Applying…' : applied ? 'Applied' : 'Apply'}
+            </button>
+            <span className="muted">
+              {plan.pendingCount === 0
+                ? 'Nothing to change: continue.'
+                : plan.adminPrompts > 0
+                  ? `${plan.pendingCount} change${plan.pendingCount === 1 ? '' : 's'}. macOS asks for an administrator's password ${plan.adminPrompts === 1 ? 'once' : `${plan.adminPrompts} times (once per part)`}.`
+                  : `${plan.pendingCount} change${plan.pendingCount === 1 ? '' : 's'}.`}
+            </span>
+          </div>
+        )}
+        {plan && <RunStatus prepared={plan} run={trust.run} doneText="The CAs and this Mac's identity are in the System keychain" />}
+      </section>
+    </>
+  );
 }

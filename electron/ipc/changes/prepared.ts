@@ -1,0 +1,95 @@
+// Prepared plans: kept in the session under a fresh id, shown masked, applied as one batch.
+import { randomBytes } from 'node:crypto';
+import { viewPlan, type Action, type Plan, type StepName } from '../../core/macos/action';
+import { InProcessPrivilegedRunner, type PrivilegedRunner } from '../../core/macos/execute';
+import type { PlanWorkspace } from '../../core/macos/workspace';
+import { OnboardError } from '../../core/errors';
+import type { Session } from '../session';
+import { disposePrepared, type PreparedEntry } from '../state-changes';
+import type { ChangePurpose, PreparedChanges } from '../contract-changes';
+
+/**
+ * Keeps `plans` as the one prepared change of its purpose (an older one is dropped with its
+ * workspace) and returns what the technician reads.
+ */
+export async function keepPrepared(session: Session, purpose: ChangePurpose, plans: Plan[], workspace: PlanWorkspace | null, extra: Partial<PreparedEntry> = {}): Promise<PreparedChanges> {
+  await disposePrepared(session.changes, purpose);
+  const planId = `${purpose}-${randomBytes(8).toString('hex')}`;
+  session.changes.prepared.set(planId, { planId, purpose, plans, workspace, ...extra });
+  return describePrepared(planId, purpose, plans);
+}
+
+export function describePrepared(planId: string, purpose: ChangePurpose, plans: Plan[]): PreparedChanges {
+  const pending = plans.flatMap((p) => p.actions.filter((a) => a.status === 'pending'));
+  return {
+    planId,
+    purpose,
+    plans: plans.map(viewPlan),
+    pendingCount: pending.length,
+    needsAdmin: pending.some((a) => a.root),
+    adminPrompts: promptsFor(pending),
+  };
+}
+
+/** Consecutive root actions share one prompt; a user action between them splits them. */
+function promptsFor(pending: Action[]): number {
+  let prompts = 0;
+  let inRootRun = false;
+  for (const a of pending) {
+    if (a.root && !inRootRun) prompts++;
+    inRootRun = a.root;
+  }
+  return prompts;
+}
+
+/**
+ * The parts of one wizard step run as ONE plan, so the step costs one administrator prompt
+ * and a failure anywhere undoes everything the step had done, across its parts.
+ */
+export function asOnePlan(step: StepName, title: string, plans: Plan[]): Plan {
+  const seen = new Set<string>();
+  const actions: Action[] = [];
+  for (const p of plans) {
+    for (const a of p.actions) {
+      if (seen.has(a.id)) throw new OnboardError('internal', `Two actions of one step share the id ${a.id}.`);
+      seen.add(a.id);
+      actions.push(a);
+    }
+  }
+  return {
+    step,
+    title,
+    actions,
+    warnings: plans.flatMap((p) => p.warnings),
+    cleanup: plans.flatMap((p) => p.cleanup),
+    files: plans.flatMap((p) => p.files),
+  };
+}
+
+/** The runner for root actions: in-process for the simulated Mac and dry runs, one osascript prompt on a real Mac. */
+export function privilegedRunner(session: Session): PrivilegedRunner {
+  if (session.changes.privileged) return session.changes.privileged;
+  let runner: PrivilegedRunner;
+  if (session.executor.kind === 'local') {
+    const mod = loadRealMacRunner();
+    runner = mod(session.executor);
+  } else {
+    runner = new InProcessPrivilegedRunner(session.executor);
+  }
+  session.changes.privileged = runner;
+  return runner;
+}
+
+type RunnerFactory = (executor: Session['executor']) => PrivilegedRunner;
+
+function loadRealMacRunner(): RunnerFactory {
+  try {
+    // The administrator-prompt runner exists only where the real Mac executor does.
+    const mod = require('../../core/macos/executors/privileged') as Record<string, unknown>;
+    const Ctor = (mod.PrivilegedBatch ?? mod.OsascriptPrivilegedRunner) as (new (e: Session['executor']) => PrivilegedRunner) | undefined;
+    if (Ctor) return (e) => new Ctor(e);
+  } catch {
+    // fall through to the plain refusal below
+  }
+  throw new OnboardError('no-admin-runner', 'This build of Onboard cannot ask macOS for administrator rights.', 'Use the onboard CLI with sudo, or update Onboard.');
+}

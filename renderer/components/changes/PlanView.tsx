@@ -1,0 +1,174 @@
+// A prepared change shown before and while it runs: each action with its exact command
+// (secrets already masked by main), why it is skipped, how it is undone, and live progress.
+import type { ActionOutcome, ActionView, ApplyOutcome, PlanView as Plan, PreparedChanges } from '../../../electron/ipc/contract';
+import type { ProgressItem, Run } from '../../slices/changes';
+import { ErrorBox } from './ErrorBox';
+
+type Shown = { tone: 'pass' | 'warn' | 'fail' | 'info' | 'muted'; text: string; busy?: boolean };
+
+const OUTCOME_TEXT: Record<ActionOutcome['status'], Shown> = {
+  done: { tone: 'pass', text: 'Done' },
+  skipped: { tone: 'muted', text: 'Already done' },
+  failed: { tone: 'fail', text: 'Failed' },
+  undone: { tone: 'warn', text: 'Undone' },
+  'not-run': { tone: 'muted', text: 'Not run' },
+};
+
+const PROGRESS_TEXT: Record<ProgressItem['status'], Shown> = {
+  running: { tone: 'info', text: 'Running', busy: true },
+  done: { tone: 'pass', text: 'Done' },
+  failed: { tone: 'fail', text: 'Failed' },
+  skipped: { tone: 'muted', text: 'Already done' },
+  undone: { tone: 'warn', text: 'Undone' },
+  info: { tone: 'info', text: 'Note' },
+};
+
+function progressOf(run: Run<ApplyOutcome>): Record<string, ProgressItem> {
+  return run.state === 'idle' ? {} : run.progress;
+}
+
+/** The latest word on an action: the final outcome, else live progress, else what the plan says. */
+export function actionState(action: ActionView, run: Run<ApplyOutcome>): Shown {
+  if (run.state === 'done') {
+    const rolled = run.value.rolledBack.find((r) => r.id === action.id);
+    if (rolled) return rolled.status === 'undone' ? OUTCOME_TEXT.undone : { tone: 'fail', text: 'Undo failed' };
+    const out = run.value.actions.find((a) => a.id === action.id);
+    if (out) return OUTCOME_TEXT[out.status];
+  }
+  const live = progressOf(run)[action.id];
+  if (live) return PROGRESS_TEXT[live.status];
+  if (action.status === 'skip') return { tone: 'muted', text: 'Already done' };
+  return { tone: 'info', text: run.state === 'running' ? 'Waiting' : 'Will run' };
+}
+
+function ActionItem({ action, run }: { action: ActionView; run: Run<ApplyOutcome> }) {
+  const shown = actionState(action, run);
+  const live = progressOf(run)[action.id];
+  const outcome = run.state === 'done' ? run.value.actions.find((a) => a.id === action.id) : undefined;
+  const detail = outcome?.detail ?? live?.detail;
+  return (
+    <li className={`action ${action.status === 'skip' ? 'skipped' : ''}`} aria-busy={shown.busy ? true : undefined}>
+      <div className="action-head">
+        <span className={`status ${shown.tone}`}>{shown.busy && <span className="spinner" aria-hidden="true" />}{shown.text}</span>
+        <span className="action-title">{action.title}</span>
+        {action.root && action.status !== 'skip' && <span className="tag" title="Runs inside this step's one administrator prompt">administrator</span>}
+      </div>
+      {action.detail && <p className="action-detail muted">{action.detail}</p>}
+      {action.status === 'skip' && <p className="action-detail">Skipped: {action.reason ?? 'already done'}.</p>}
+      <code className="command">{action.command.line}</code>
+      {detail && <p className={`action-detail ${shown.tone === 'fail' ? 'field-error' : 'muted'}`}>{detail}</p>}
+      {action.undo.length > 0 && (
+        <details className="undo">
+          <summary>How this is undone</summary>
+          {action.undo.map((u, i) => <code key={i} className="command">{u.line}</code>)}
+        </details>
+      )}
+    </li>
+  );
+}
+
+function PlanSection({ plan, run }: { plan: Plan; run: Run<ApplyOutcome> }) {
+  const pending = plan.actions.filter((a) => a.status === 'pending');
+  const needsAdmin = pending.some((a) => a.root);
+  return (
+    <section className="plan" aria-label={plan.title}>
+      <h3>{plan.title}</h3>
+      {pending.length === 0
+        ? <p className="muted">Nothing to do here: this Mac already has it.</p>
+        : needsAdmin && <p className="admin-note">macOS asks for an administrator's name and password once for this part.</p>}
+      {plan.warnings.length > 0 && (
+        <ul className="plan-warnings">
+          {plan.warnings.map((w, i) => <li key={i}><span className="status warn">Note</span> {w}</li>)}
+        </ul>
+      )}
+      <ol className="actions">
+        {plan.actions.map((a) => <ActionItem key={a.id} action={a} run={run} />)}
+      </ol>
+      {plan.cleanup.length > 0 && (
+        <details className="undo">
+          <summary>Afterwards, always</summary>
+          {plan.cleanup.map((c, i) => <code key={i} className="command">{c.line}</code>)}
+        </details>
+      )}
+    </section>
+  );
+}
+
+export function PlanList({ prepared, run }: { prepared: PreparedChanges; run: Run<ApplyOutcome> }) {
+  return (
+    <div className="plans">
+      {prepared.plans.map((p) => <PlanSection key={p.step} plan={p} run={run} />)}
+    </div>
+  );
+}
+
+/** Counts for the progress bar: actions finished (done, skipped or failed) out of all that were due. */
+export function runCounts(prepared: PreparedChanges, run: Run<ApplyOutcome>): { finished: number; total: number } {
+  const ids = prepared.plans.flatMap((p) => p.actions.filter((a) => a.status === 'pending').map((a) => a.id));
+  const progress = progressOf(run);
+  const finished = run.state === 'done' ? ids.length : ids.filter((id) => progress[id] && progress[id]!.status !== 'running').length;
+  return { finished, total: ids.length };
+}
+
+/**
+ * The line that says where a run is, announced to screen readers as it changes, with the
+ * result once it is over: what was done, or what failed and what was put back.
+ */
+export function RunStatus({ prepared, run, doneText, noun = 'change' }: { prepared: PreparedChanges; run: Run<ApplyOutcome>; doneText: string; noun?: string }) {
+  const { finished, total } = runCounts(prepared, run);
+  return (
+    <div className="run-status">
+      <div role="status" aria-live="polite">
+        {run.state === 'running' && (
+          <p><span className="spinner" aria-hidden="true" /> Working… {finished} of {total} {noun}{total === 1 ? '' : 's'} finished.</p>
+        )}
+        {run.state === 'done' && run.value.ok && (
+          <p className="result pass"><span className="status pass">Done</span> {doneText} ({summariseOutcome(run.value)}).</p>
+        )}
+      </div>
+      {run.state === 'running' && total > 0 && (
+        <progress className="run-progress" max={total} value={finished} aria-label={`${noun[0]!.toUpperCase()}${noun.slice(1)}s finished`} />
+      )}
+      {run.state === 'error' && <ErrorBox error={run.error} title="Could not apply." />}
+      {run.state === 'done' && !run.value.ok && <FailedOutcome outcome={run.value} />}
+    </div>
+  );
+}
+
+export function summariseOutcome(o: ApplyOutcome): string {
+  const done = o.actions.filter((a) => a.status === 'done').length;
+  const skipped = o.actions.filter((a) => a.status === 'skipped').length;
+  const parts = [`${done} change${done === 1 ? '' : 's'} made`];
+  if (skipped) parts.push(`${skipped} already in place`);
+  return parts.join(', ');
+}
+
+function FailedOutcome({ outcome }: { outcome: ApplyOutcome }) {
+  const failed = outcome.actions.find((a) => a.status === 'failed');
+  const notRun = outcome.actions.filter((a) => a.status === 'not-run');
+  return (
+    <div className="failed-outcome">
+      <ErrorBox
+        title={failed ? `"${failed.title}" failed.` : 'The changes did not complete.'}
+        error={outcome.failure ?? { message: failed?.detail ?? 'An action failed.', hint: '' }}
+      />
+      {outcome.rolledBack.length > 0 ? (
+        <div className="rollback">
+          <h3>Put back as it was</h3>
+          <p className="muted">Onboard undid what this step had already changed, newest first, so the Mac is as it was before you pressed Apply.</p>
+          <ul>
+            {outcome.rolledBack.map((r) => (
+              <li key={r.id}>
+                <span className={`status ${r.status === 'undone' ? 'warn' : 'fail'}`}>{r.status === 'undone' ? 'Undone' : 'Undo failed'}</span> {r.title}
+                {r.detail && <span className="muted"> — {r.detail}</span>}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : (
+        <p className="muted">Nothing had been changed before the failure, so there was nothing to undo.</p>
+      )}
+      {notRun.length > 0 && <p className="muted">{notRun.length} later action{notRun.length === 1 ? ' was' : 's were'} not run.</p>}
+    </div>
+  );
+}

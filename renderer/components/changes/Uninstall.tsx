@@ -1,0 +1,48 @@
+// Uninstall (chosen on Welcome): the removal plan, read first, applied with one prompt.
+import { useEffect } from 'react';
+import { useWizard } from '../../store';
+import { PlanList, RunStatus } from './PlanView';
+import { ErrorBox } from './ErrorBox';
+
+export function Uninstall() {
+  const uninstall = useWizard((s) => s.uninstall);
+  const prepare = useWizard((s) => s.prepareUninstall);
+  const apply = useWizard((s) => s.applyUninstall);
+
+  useEffect(() => {
+    if (uninstall.plan.state === 'idle') void prepare();
+  }, [uninstall.plan.state, prepare]);
+
+  const running = uninstall.run.state === 'running';
+  const plan = uninstall.plan.state === 'ready' ? uninstall.plan.value : null;
+  const applied = uninstall.run.state === 'done' && uninstall.run.value.ok;
+
+  return (
+    <section className="card" aria-labelledby="uninstall-heading" aria-busy={uninstall.plan.state === 'loading' || running}>
+      <div className="card-head">
+        <h2 id="uninstall-heading">Uninstall the 1E Client</h2>
+        <button type="button" className="secondary small" onClick={() => void prepare()} disabled={running || uninstall.plan.state === 'loading'}>
+          Check this Mac again
+        </button>
+      </div>
+      <p>
+        Onboard stops the client and removes exactly the files its package installed, as the package receipt lists them,
+        then forgets the receipt. The certificates in the System keychain stay.
+      </p>
+      {uninstall.plan.state === 'loading' && <p role="status"><span className="spinner" aria-hidden="true" /> Reading the package receipt…</p>}
+      {uninstall.plan.state === 'error' && <ErrorBox error={uninstall.plan.error} title="Cannot make the uninstall plan." />}
+      {plan && <PlanList prepared={plan} run={uninstall.run} />}
+      {plan && (
+        <div className="apply-row">
+          <button type="button" className="danger" onClick={() => void apply()} disabled={running || applied || plan.pendingCount === 0}>
+            {running ? 'Uninstalling…' : applied ? 'Uninstalled' : 'Uninstall'}
+          </button>
+          <span className="muted">
+            {plan.pendingCount === 0 ? 'Nothing to remove: continue.' : `${plan.pendingCount} change${plan.pendingCount === 1 ? '' : 's'}, which cannot be undone. macOS asks for an administrator's password once.`}
+          </span>
+        </div>
+      )}
+      {plan && <RunStatus prepared={plan} run={uninstall.run} doneText="The 1E Client is removed from this Mac" />}
+    </section>
+  );
+}
