@@ -84,7 +84,10 @@ const MAX_SHOWN_LINE = 300;
 
 function cleanLine(line: string): string {
   // Control characters would garble terminals and reports.
-  const printable = line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?').trim();
+  const printable = Array.from(line, (ch) => {
+    const code = ch.charCodeAt(0);
+    return (code < 0x20 && code !== 0x09) || code === 0x7f ? '?' : ch;
+  }).join('').trim();
   return printable.length > MAX_SHOWN_LINE ? printable.slice(0, MAX_SHOWN_LINE) + '…' : printable;
 }
 

@@ -5,6 +5,7 @@ import * as tls from 'node:tls';
 import { lookup } from 'node:dns/promises';
 import { randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
 import { OnboardError } from '../errors';
+import { validateSwitchAddress } from '../macos/validate';
 import { finding, type VerifyFinding } from './findings';
 import { explainServerCertificateError, explainTlsError, type TlsProblem } from './tls-alerts';
 import { isSelfIssued, issuerPath } from './certificate-fields';
@@ -46,14 +47,10 @@ export interface SwitchProbeResult {
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
 
-/** Splits HOST:PORT (IPv6 in brackets); throws OnboardError 'bad-switch-address'. */
+/** Splits HOST:PORT (IPv6 in brackets) with the same rules as every other Switch field. */
 export function parseSwitchAddress(address: string): { host: string; port: number } {
-  const m = address.trim().match(/^(?:\[([0-9a-fA-F:.]+)\]|([^:\s[\]/]+)):(\d{1,5})$/);
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port < 1 || port > 65535) {
-    throw new OnboardError('bad-switch-address', `"${address}" is not a Switch address of the form HOST:PORT.`, 'Give the Switch as name and port, e.g. tachyon.acme.local:4000 (1E uses port 4000 by default).');
-  }
-  return { host: (m[1] ?? m[2])!, port };
+  const { host, port } = validateSwitchAddress(address);
+  return { host, port };
 }
 
 const cancelled = () => new OnboardError('verify-cancelled', 'Verification was cancelled.');
