@@ -1,0 +1,111 @@
+// The whole onboarding as an ordered list of step plans: planned up front for review, or planned and run step by step.
+import type { X509Certificate } from 'node:crypto';
+import type { Plan, StepName } from './action';
+import { pendingActions } from './action';
+import { executePlan, type PlanResult, type PrivilegedRunner, type ProgressEvent } from './execute';
+import { FACT_COMMANDS, gatherFacts, parsePkgFiles, type MacFacts } from './facts';
+import {
+  configureClient, importCaCertificates, importClientIdentity, installClient, installRosetta, startClient, uninstallClient,
+} from './plans';
+import type { Executor } from './types';
+import type { PlanWorkspace } from './workspace';
+
+export interface OnboardingRequest {
+  /** Already validated `host:port`. */
+  switchAddress: string;
+  /** Already validated https URL. */
+  backgroundUrl: string;
+  loggingLevel?: string;
+  /** Further 1E.Client.conf settings. */
+  settings?: Record<string, string>;
+  caCertificates: readonly X509Certificate[];
+  identity?: { pfx: Uint8Array; password: string; /** For the exported script. */ sourcePath?: string };
+  installerPath?: string;
+  allowAnyApp?: boolean;
+}
+
+/** The order steps run in: the client must exist before its key access (-T) and its configuration. */
+export const ONBOARDING_STEPS: readonly StepName[] = ['rosetta', 'install-client', 'ca-certificates', 'client-identity', 'configure-client', 'start-client'];
+
+export function confSettings(req: OnboardingRequest): Record<string, string> {
+  return {
+    Switch: req.switchAddress,
+    BackgroundChannelUrl: req.backgroundUrl,
+    ...(req.loggingLevel ? { LoggingLevel: req.loggingLevel } : {}),
+    ...(req.settings ?? {}),
+  };
+}
+
+interface StepContext { facts: MacFacts; workspace: PlanWorkspace; changedBefore: boolean; confBeforeInstall: MacFacts['conf'] | null }
+
+async function planStep(step: StepName, req: OnboardingRequest, ctx: StepContext): Promise<Plan | null> {
+  const { facts, workspace } = ctx;
+  switch (step) {
+    case 'rosetta': return installRosetta(facts);
+    case 'install-client': return req.installerPath ? installClient({ installerPath: req.installerPath, facts, workspace }) : null;
+    case 'ca-certificates': return req.caCertificates.length ? importCaCertificates({ certificates: req.caCertificates, facts, workspace }) : null;
+    case 'client-identity':
+      return req.identity ? importClientIdentity({
+        pfx: req.identity.pfx, password: req.identity.password, facts, workspace, allowAnyApp: req.allowAnyApp ?? false,
+        ...(req.identity.sourcePath ? { pfxPathForScript: req.identity.sourcePath } : {}),
+      }) : null;
+    case 'configure-client':
+      return configureClient({ settings: confSettings(req), facts, workspace, previousConf: ctx.confBeforeInstall });
+    case 'start-client': return startClient(facts, { afterChanges: ctx.changedBefore });
+    default: return null;
+  }
+}
+
+/** Every step planned against one set of facts: what `onboard plan` prints and the wizard shows. */
+export async function planOnboarding(req: OnboardingRequest, facts: MacFacts, workspace: PlanWorkspace): Promise<Plan[]> {
+  const plans: Plan[] = [];
+  for (const step of ONBOARDING_STEPS) {
+    const changedBefore = plans.some((p) => pendingActions(p).length > 0);
+    const plan = await planStep(step, req, { facts, workspace, changedBefore, confBeforeInstall: null });
+    if (plan) plans.push(plan);
+  }
+  return plans;
+}
+
+export interface OnboardingRunOptions {
+  executor: Executor;
+  privileged: PrivilegedRunner;
+  workspace: PlanWorkspace;
+  onProgress?: (e: ProgressEvent) => void;
+  /** Called with each step's plan just before it runs. */
+  onPlan?: (plan: Plan) => void;
+}
+
+export interface OnboardingResult { ok: boolean; facts: MacFacts; steps: PlanResult[] }
+
+/**
+ * Plans and runs each step in turn, with facts gathered afresh before each step (so a step
+ * sees what the previous one changed), and stops at the first step that fails (that step
+ * has undone its own changes).
+ */
+export async function applyOnboarding(req: OnboardingRequest, opts: OnboardingRunOptions): Promise<OnboardingResult> {
+  const first = await gatherFacts(opts.executor);
+  const steps: PlanResult[] = [];
+  let changed = false;
+  let installChanged = false;
+  for (const [i, step] of ONBOARDING_STEPS.entries()) {
+    const facts = i === 0 ? first : await gatherFacts(opts.executor);
+    // The package resets 1E.Client.conf on upgrade: merge into what was there before.
+    const plan = await planStep(step, req, { facts, workspace: opts.workspace, changedBefore: changed, confBeforeInstall: installChanged ? first.conf : null });
+    if (!plan) continue;
+    opts.onPlan?.(plan);
+    const result = await executePlan(plan, { executor: opts.executor, privileged: opts.privileged, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    steps.push(result);
+    changed ||= result.changed;
+    if (step === 'install-client') installChanged = result.changed;
+    if (!result.ok) return { ok: false, facts: first, steps };
+  }
+  return { ok: true, facts: first, steps };
+}
+
+/** The uninstall plan, from the package receipt on the Mac. */
+export async function planUninstall(executor: Executor, facts?: MacFacts): Promise<Plan> {
+  const f = facts ?? (await gatherFacts(executor));
+  const files = f.client ? await executor.run(FACT_COMMANDS.pkgFiles) : null;
+  return uninstallClient({ facts: f, packageFiles: files && files.exitCode === 0 ? parsePkgFiles(files.stdout) : [] });
+}

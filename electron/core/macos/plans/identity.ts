@@ -1,0 +1,90 @@
+// Plan: import the client identity (key + certificate) into the System keychain for the 1E Client.
+import { randomBytes } from 'node:crypto';
+import { readPfx, rewrapPfx } from '../../pki/pkcs12';
+import type { Plan } from '../action';
+import type { MacFacts } from '../facts';
+import { BIN, CLIENT_BINARY, SYSTEM_KEYCHAIN } from '../paths';
+import { shellQuote } from '../quote';
+import type { PlanWorkspace } from '../workspace';
+import { commonName, emptyPlan, sha1Hex } from './common';
+
+export interface IdentityPlanInput {
+  /** The technician's PFX file contents. */
+  pfx: Uint8Array;
+  /** Its password: used here, in memory, and never again. */
+  password: string;
+  facts: MacFacts;
+  workspace: PlanWorkspace;
+  /** `-A` (any application may use the key) instead of `-T <1E.Client>`: only on explicit request. */
+  allowAnyApp?: boolean;
+  /** Where the PFX is on the Mac, for the exported sh script (which re-wraps it itself). */
+  pfxPathForScript?: string;
+}
+
+/** The sh variable that holds the one-time password in exported scripts. */
+export const SCRIPT_IMPORT_PASSWORD_VAR = 'ONBOARD_IMPORT_PASSWORD';
+
+/**
+ * The PFX is re-wrapped here into the profile every macOS imports, under a one-time random
+ * password, into the plan's private workspace; `security import` gets that file and that
+ * password, never the technician's. The workspace (and so the file) is removed when
+ * execution ends, whatever happens.
+ */
+export async function importClientIdentity(input: IdentityPlanInput): Promise<Plan> {
+  const plan = emptyPlan('client-identity', 'Import the client certificate and its private key (the identity)');
+  const contents = readPfx(input.pfx, input.password);
+  const leaf = contents.certificates[0];
+  const oneTime = randomBytes(24).toString('hex');
+  const wrapped = rewrapPfx(input.pfx, input.password, { newPassword: oneTime, profile: 'compatible' });
+  const path = await input.workspace.writeFile('identity.p12', wrapped);
+  plan.files.push({ path, description: 'the identity re-wrapped for macOS under a one-time password', secret: true });
+  const sha1 = leaf ? sha1Hex(leaf) : '';
+  const name = leaf ? commonName(leaf) : 'the client certificate';
+  const access = input.allowAnyApp ? ['-A'] : ['-T', CLIENT_BINARY];
+  const args = ['import', path, '-k', SYSTEM_KEYCHAIN, '-t', 'agg', '-f', 'pkcs12', '-P', oneTime, ...access];
+  if (input.allowAnyApp) {
+    plan.warnings.push('--allow-any-app: every application on this Mac will be able to use the client private key without asking (security import -A). Apple advises against this; it saves re-importing after each 1E Client upgrade.');
+  } else if (input.facts.client) {
+    plan.warnings.push('After a later 1E Client upgrade, import the identity again: the new client binary does not inherit access to the private key.');
+  }
+  const present = input.facts.identities.some((i) => i.sha1 === sha1);
+  plan.actions.push({
+    id: 'identity-import',
+    title: `Import the identity "${name}" into the System keychain`,
+    detail: `${input.allowAnyApp ? 'Any application' : 'Only the 1E Client'} may use the private key. Certificate SHA-1 ${sha1}.`,
+    command: { program: BIN.security, args, secretArgs: [args.indexOf(oneTime)] },
+    root: true,
+    check: { command: { program: BIN.security, args: ['find-identity', '-p', 'ssl-client', SYSTEM_KEYCHAIN] }, stdoutIncludes: sha1 },
+    undo: [{ program: BIN.security, args: ['delete-identity', '-Z', sha1, SYSTEM_KEYCHAIN] }],
+    status: present ? 'skip' : 'pending',
+    ...(present ? { reason: 'this identity is already in the System keychain' } : {}),
+  });
+  const source = input.pfxPathForScript ?? 'client.pfx';
+  // The script cannot run our re-wrap: macOS's own /usr/bin/openssl (LibreSSL) opens the PFX
+  // and writes a new one whose defaults (3DES key, SHA-1 MAC) every macOS imports.
+  plan.script = {
+    setup: [
+      `onboard_pfx=\${ONBOARD_PFX:-${shellQuote(source)}}`,
+      'if [ ! -f "$onboard_pfx" ]; then echo "onboard: the PFX file $onboard_pfx is missing (set ONBOARD_PFX to its path)." >&2; exit 2; fi',
+      'if [ -z "${ONBOARD_PFX_PASSWORD+set}" ]; then',
+      '  printf \'%s\' "Password of $onboard_pfx: " >&2',
+      `  ${BIN.stty} -echo 2>/dev/null`,
+      '  IFS= read -r ONBOARD_PFX_PASSWORD || ONBOARD_PFX_PASSWORD=',
+      `  ${BIN.stty} echo 2>/dev/null`,
+      '  printf \'\\n\' >&2',
+      'fi',
+      'export ONBOARD_PFX_PASSWORD',
+      `${SCRIPT_IMPORT_PASSWORD_VAR}=$(${BIN.openssl} rand -hex 24) || exit 1`,
+      `export ${SCRIPT_IMPORT_PASSWORD_VAR}`,
+      `if ! ${BIN.openssl} pkcs12 -in "$onboard_pfx" -passin env:ONBOARD_PFX_PASSWORD -nodes -out "$work"/identity.pem 2>/dev/null; then`,
+      '  echo "onboard: could not open $onboard_pfx: wrong password, or a format macOS\'s openssl cannot read (make a compatible one with: onboard pfx --rewrap)." >&2',
+      '  exit 2',
+      'fi',
+      `${BIN.openssl} pkcs12 -export -in "$work"/identity.pem -passout env:${SCRIPT_IMPORT_PASSWORD_VAR} -out "$work"/identity.p12 || exit 1`,
+      `${BIN.rm} -f "$work"/identity.pem`,
+      'unset ONBOARD_PFX_PASSWORD',
+    ],
+    substitutions: [{ value: oneTime, expression: `"$${SCRIPT_IMPORT_PASSWORD_VAR}"` }],
+  };
+  return plan;
+}

@@ -1,0 +1,133 @@
+// Turns actions into POSIX sh (functions per action, run/skip/undo logic) for the privileged batch and the exported script.
+import type { Check } from './action';
+import { shellQuote } from './quote';
+import type { Command } from './types';
+
+export interface ShItem {
+  command: Command;
+  title: string;
+  check?: Check;
+  fallback?: Command;
+  undo?: readonly Command[];
+  onlyAfterChanges?: boolean;
+}
+
+/** How argv becomes sh words: the program prefix (tests only) and plan-time values replaced by sh expressions. */
+export interface WordRenderer {
+  programPrefix?: string;
+  /** Exact argv value -> sh expression (e.g. the one-time password -> "$ONBOARD_IMPORT_PASSWORD"). */
+  substitutions?: readonly { value: string; expression: string }[];
+  /** Paths under this folder are written relative to "$work" in the exported script. */
+  workspaceDir?: string;
+}
+
+export function renderWord(arg: string, r: WordRenderer): string {
+  const sub = r.substitutions?.find((s) => s.value === arg);
+  if (sub) return sub.expression;
+  if (r.workspaceDir && (arg === r.workspaceDir || arg.startsWith(r.workspaceDir + '/'))) {
+    const rest = arg.slice(r.workspaceDir.length);
+    return rest ? `"$work"${shellQuote(rest)}` : '"$work"';
+  }
+  return shellQuote(arg);
+}
+
+export function renderCommand(c: Command, r: WordRenderer): string {
+  return [shellQuote((r.programPrefix ?? '') + c.program), ...c.args.map((a) => renderWord(a, r))].join(' ');
+}
+
+function renderCheck(check: Check, r: WordRenderer): string {
+  const cmd = renderCommand(check.command, r);
+  const test = check.stdoutIncludes === undefined
+    ? `${cmd} >/dev/null 2>&1`
+    : `onboard_out=$(${cmd} 2>/dev/null) && case "$onboard_out$onboard_nl" in *${shellQuote(check.stdoutIncludes)}*) true ;; *) false ;; esac`;
+  return check.negate ? `! { ${test}; }` : test;
+}
+
+/** What the generated code does at each moment: the batch writes result files, the export talks to the terminal. */
+export interface ShReporter {
+  /** Redirection appended to the run function call, e.g. `>"$R/3.out" 2>&1`. */
+  runRedirect(n: number): string;
+  /** Inside the rollback loop, where `$onboard_n` is the item number. */
+  undoRedirect(): string;
+  skipped(n: number, item: ShItem): string[];
+  starting(n: number, item: ShItem): string[];
+  /** `$onboard_rc` holds the exit status. */
+  finished(n: number, item: ShItem): string[];
+  failed(n: number, item: ShItem): string[];
+  done(n: number, item: ShItem): string[];
+  /** Inside the rollback loop, after an undo; `$onboard_urc` holds its exit status. */
+  undone(): string[];
+}
+
+export interface RenderedItems { functions: string[]; body: string[] }
+
+/**
+ * One sh function per run/check/undo, then the body: in `apply` mode each item is checked,
+ * run, and on failure the completed items of this group are undone newest first and the
+ * script exits 1; in `keep-going` mode every item runs whatever happens.
+ */
+export function renderItems(items: readonly ShItem[], prefix: string, mode: 'apply' | 'keep-going', r: WordRenderer, report: ShReporter): RenderedItems {
+  const functions: string[] = [];
+  const body: string[] = [`onboard_completed=''`, ...(items.some((i) => i.onlyAfterChanges) ? ['onboard_changed_before=$onboard_changed'] : [])];
+  items.forEach((item, i) => {
+    const n = i + 1;
+    const run = renderCommand(item.command, r);
+    functions.push(`${prefix}_run_${n}() { ${item.fallback ? `${run} || ${renderCommand(item.fallback, r)}` : run}; }`);
+    if (item.check && mode === 'apply') functions.push(`${prefix}_check_${n}() { ${renderCheck(item.check, r)}; }`);
+    const undoable = mode === 'apply' && item.undo && item.undo.length > 0;
+    if (undoable) {
+      functions.push(`${prefix}_undo_${n}() {`, '  onboard_urc=0');
+      for (const u of item.undo!) functions.push(`  ${renderCommand(u, r)} || onboard_urc=$?`);
+      functions.push('  return "$onboard_urc"', '}');
+    }
+    const runLines = [
+      ...report.starting(n, item),
+      `${prefix}_run_${n} ${report.runRedirect(n)}`.trimEnd(),
+      'onboard_rc=$?',
+      ...report.finished(n, item),
+    ];
+    const afterRun = mode === 'apply'
+      ? [
+        'if [ "$onboard_rc" -ne 0 ]; then',
+        ...report.failed(n, item).map((l) => '  ' + l),
+        `  onboard_rollback ${prefix}`,
+        '  exit 1',
+        'fi',
+        ...report.done(n, item),
+        'onboard_changed=1',
+        ...(undoable ? [`onboard_completed="${n} $onboard_completed"`] : []),
+      ]
+      : ['if [ "$onboard_rc" -ne 0 ]; then', ...report.failed(n, item).map((l) => '  ' + l), 'else', ...report.done(n, item).map((l) => '  ' + l), 'fi'];
+    let block = [...runLines, ...afterRun];
+    if (item.check && mode === 'apply') {
+      block = [`if ${prefix}_check_${n}; then`, ...report.skipped(n, item).map((l) => '  ' + l), 'else', ...block.map((l) => '  ' + l), 'fi'];
+    }
+    if (item.onlyAfterChanges) block = ['if [ "$onboard_changed_before" = 1 ]; then', ...block.map((l) => '  ' + l), 'fi'];
+    body.push(`# ${n}. ${oneLine(item.title)}`, ...block);
+  });
+  return { functions, body };
+}
+
+/** The shared helpers every generated script starts with: the newline constant and the rollback loop. */
+export function renderPreamble(report: ShReporter): string[] {
+  return [
+    '# shellcheck disable=SC2034',
+    "onboard_nl='",
+    "'",
+    '# shellcheck disable=SC2034',
+    'onboard_changed=0',
+    'onboard_rollback() {',
+    '  for onboard_n in $onboard_completed; do',
+    `    "$1_undo_$onboard_n" ${report.undoRedirect()}`.trimEnd(),
+    '    onboard_urc=$?',
+    ...report.undone().map((l) => '    ' + l),
+    '  done',
+    '}',
+  ];
+}
+
+/** Titles go into `#` comments: one line, no control characters. */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+}
