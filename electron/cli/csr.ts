@@ -1,0 +1,99 @@
+// `onboard csr`: makes the Mac's key (it never leaves the Mac) and a certificate request for the CA.
+import { rm, lstat } from 'node:fs/promises';
+import { OnboardError } from '../core/errors';
+import { writeFileAtomic } from '../core/fsutil';
+import { createKeyAndCsr, privateKeyPem, RSA_KEY_SIZES, type RsaKeySize } from '../core/pki/csr';
+import { parseOptions, readSecret, requireOption, resolvePath, UsageError, writeJson, writeLines } from './common';
+import { EXIT, type CliIo } from './io';
+
+const HELP = `Usage: onboard csr --hostname NAME [--san NAME]... [--key-size 2048|3072|4096] [--template NAME]
+                   --out-key FILE --out-csr FILE [--key-password-env VAR | --key-password-file F]
+                   [--force] [--json]
+
+Makes an RSA key on this Mac and a certificate request (PKCS#10) for it: subject CN = the host
+name exactly as given (1E compares it character for character), SAN DNS names, and the requested
+extensions 1E needs (Extended Key Usage Client Authentication; Key Usage Digital Signature and
+Key Encipherment). Submit the request to your CA; then build the .pfx with \`onboard pfx\`.
+
+Options:
+  --hostname NAME          this Mac's host name exactly as macOS shows it, e.g. MAC01.local
+  --san NAME               another DNS name for the certificate (repeat as needed)
+  --key-size N             RSA key size: 2048 (default), 3072 or 4096
+  --template NAME          AD CS certificate template name (Microsoft template-name extension)
+  --out-key FILE           where to write the private key (mode 0600)
+  --out-csr FILE           where to write the request (PEM)
+  --key-password-env VAR   encrypt the key (PKCS#8, AES-256) with the password in variable VAR
+  --key-password-file F    ... or with the first line of file F (without either: key not encrypted)
+  --force                  replace existing output files
+  --json                   print the result as JSON
+
+Exit codes: 0 written, 2 usage error (nothing is written).`;
+
+const OPTIONS = {
+  hostname: { type: 'string' },
+  san: { type: 'string', multiple: true },
+  'key-size': { type: 'string' },
+  template: { type: 'string' },
+  'out-key': { type: 'string' },
+  'out-csr': { type: 'string' },
+  'key-password-env': { type: 'string' },
+  'key-password-file': { type: 'string' },
+  force: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+export interface CsrJson {
+  key: string;
+  csr: string;
+  subject: string;
+  dnsNames: string[];
+  keySize: number;
+  keyEncrypted: boolean;
+  template: string | null;
+}
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseOptions(argv, OPTIONS);
+  if (values.help) {
+    io.stdout.write(HELP + '\n');
+    return EXIT.ok;
+  }
+  const hostname = requireOption(values.hostname, 'hostname');
+  const keyPath = resolvePath(io, requireOption(values['out-key'], 'out-key'));
+  const csrPath = resolvePath(io, requireOption(values['out-csr'], 'out-csr'));
+  if (keyPath === csrPath) throw new UsageError('--out-key and --out-csr must be different files.');
+  const keySize = Number(values['key-size'] ?? 2048);
+  if (!RSA_KEY_SIZES.includes(keySize as RsaKeySize)) throw new UsageError(`--key-size must be 2048, 3072 or 4096, not "${values['key-size']}".`);
+  const force = values.force ?? false;
+  if (!force) {
+    for (const p of [keyPath, csrPath]) {
+      if (await lstat(p).then(() => true, () => false)) throw new OnboardError('output-exists', `${p} already exists.`, 'Choose another name, or pass --force to replace it.');
+    }
+  }
+  const encrypt = values['key-password-env'] !== undefined || values['key-password-file'] !== undefined;
+  const password = encrypt
+    ? await readSecret(io, { env: values['key-password-env'], file: values['key-password-file'], prompt: 'Key password', optionNames: ['--key-password-env', '--key-password-file'] })
+    : undefined;
+  const spec = { hostname, sans: values.san ?? [], keySize: keySize as RsaKeySize, ...(values.template !== undefined ? { template: values.template } : {}) };
+  const { key, csrPem } = await createKeyAndCsr(spec);
+  const keyPem = privateKeyPem(key, password);
+  // Key first: a request without its key is useless, so if the request cannot be written the key goes too.
+  await writeFileAtomic(keyPath, keyPem, { mode: 0o600, overwrite: force });
+  try {
+    await writeFileAtomic(csrPath, csrPem, { overwrite: force });
+  } catch (e) {
+    await rm(keyPath, { force: true });
+    throw e;
+  }
+  const dnsNames = [hostname, ...spec.sans.filter((s, i, all) => s !== hostname && all.indexOf(s) === i)];
+  const result: CsrJson = { key: keyPath, csr: csrPath, subject: `CN=${hostname}`, dnsNames, keySize, keyEncrypted: password !== undefined, template: values.template ?? null };
+  if (values.json) writeJson(io, result);
+  else {
+    writeLines(io, [
+      `Wrote ${csrPath}: request for CN=${hostname}, DNS ${dnsNames.join(', ')}, RSA ${keySize}${result.template ? `, template ${result.template}` : ''}`,
+      `Wrote ${keyPath}: private key (mode 0600, ${result.keyEncrypted ? 'encrypted' : 'NOT encrypted: keep it on this Mac'})`,
+      'Next: submit the request to your CA, then run `onboard pfx --cert ISSUED.cer --key ' + keyPath + ' --chain CA.cer --out MAC.pfx --password-env VAR`.',
+    ]);
+  }
+  return EXIT.ok;
+}
