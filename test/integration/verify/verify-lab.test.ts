@@ -9,6 +9,7 @@ import { startLabServer, type LabServer } from '../../../electron/core/lab/serve
 import { readPfx } from '../../../electron/core/pki/pkcs12';
 import { runVerification, type ClientIdentity, type VerifyProgress } from '../../../electron/core/verify/verify';
 import { buildReport, renderReportHtml } from '../../../electron/core/verify/report';
+import { SimulatedMac } from '../../../electron/core/macos/executors/simulated';
 import { freePort } from './peers';
 
 const CA_PW = 'lab-ca-password';
@@ -63,6 +64,19 @@ describe('runVerification against the lab Switch stand-in', () => {
     expect(r.findings.find((f) => f.id === 'switch-client-auth')!.status).toBe('fail');
     expect(r.findings.find((f) => f.id === 'crl-1')).toMatchObject({ status: 'fail', title: 'MAC02.local is revoked' });
     expect(r.switchAnswer).toBeUndefined();
+  });
+
+  it('adds the Mac-side checks and the machine facts when given an executor', async () => {
+    const mac = new SimulatedMac({ localHostName: 'MAC01', arch: 'x86_64', client: { version: '24.1.0.100', conf: `Switch=${switchAddress}\n`, running: true } });
+    const events: VerifyProgress[] = [];
+    const r = await runVerification({ switchAddress, identity: ids.accepted!, caCertificates: cas, timeoutMs: 5000, executor: mac, onProgress: (e) => events.push(e) });
+    expect(events.filter((e) => e.status === 'running').map((e) => e.id)).toContain('mac');
+    expect(r.findings.find((f) => f.id === 'mac-conf')!.status).toBe('pass');
+    // Nothing was imported into this simulated keychain, so the Mac side fails while the Switch accepts the PFX.
+    expect(r.findings.find((f) => f.id === 'mac-identity')!.status).toBe('fail');
+    expect(r.findings.find((f) => f.id === 'switch-client-auth')!.status).toBe('pass');
+    expect(r.ok).toBe(false);
+    expect(r.machine).toEqual(expect.arrayContaining([{ label: 'Architecture', value: 'Intel (x86_64)' }]));
   });
 
   it('makes a report of the run that names the device and every check', async () => {
