@@ -4,7 +4,8 @@ import type { Plan } from '../core/macos/action';
 import type { PrivilegedRunner } from '../core/macos/execute';
 import type { Command } from '../core/macos/types';
 import type { PlanWorkspace } from '../core/macos/workspace';
-import type { ChangePurpose, VerificationResult } from './contract-changes';
+import type { VerifyResult } from '../core/verify/verify';
+import type { ChangePurpose } from './contract-changes';
 
 /** Plans shown to the technician and waiting for Apply: exactly these run, nothing rebuilt. */
 export interface PreparedEntry {
@@ -38,7 +39,8 @@ export interface ChangeRecord {
 export interface ChangesState {
   prepared: Map<string, PreparedEntry>;
   changes: ChangeRecord[];
-  verification: VerificationResult | null;
+  /** The last verification in full (with the machine facts), for the summary and the report. */
+  verification: VerifyResult | null;
   /** Runs root actions behind one administrator prompt per call; made on first use. */
   privileged: PrivilegedRunner | null;
   /** An apply is running: a second one waits for nothing and is refused. */

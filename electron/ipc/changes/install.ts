@@ -8,11 +8,12 @@ import { confValues, mergeConf, parseConf } from '../../core/macos/conf';
 import { FACT_COMMANDS, gatherFacts, parsePkgFiles, type MacFacts } from '../../core/macos/facts';
 import { DEFAULT_CONF_PATH } from '../../core/macos/paths';
 import {
-  configureClient, detectInstallerKind, installClient, installRosetta, restartClient, startClient, uninstallClient,
+  configureClient, detectInstallerKind, installClient, installRosetta, startClient, uninstallClient,
 } from '../../core/macos/plans';
 import { validateInputFile, validateLoggingLevel } from '../../core/macos/validate';
 import { PlanWorkspace } from '../../core/macos/workspace';
 import { OnboardError } from '../../core/errors';
+import { planDebugLogging as debugLoggingPlans } from '../../core/verify/mac-checks';
 import type { Session } from '../session';
 import type { ConfDiffLine, InstallPlan, InstallerCandidate, InstallerKind, PreparedChanges } from '../contract-changes';
 import { keepPrepared } from './prepared';
@@ -138,9 +139,7 @@ export async function planDebugLogging(session: Session): Promise<PreparedChange
   requireClient(facts);
   const workspace = await PlanWorkspace.create();
   try {
-    const configure = await configureClient({ settings: { LoggingLevel: 'debug' }, facts, workspace });
-    const restart = restartClient(facts);
-    return await keepPrepared(session, 'debug-logging', [configure, restart], workspace);
+    return await keepPrepared(session, 'debug-logging', await debugLoggingPlans(facts, workspace), workspace);
   } catch (e) {
     await workspace.dispose();
     throw e;

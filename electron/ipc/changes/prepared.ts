@@ -66,30 +66,22 @@ export function asOnePlan(step: StepName, title: string, plans: Plan[]): Plan {
   };
 }
 
-/** The runner for root actions: in-process for the simulated Mac and dry runs, one osascript prompt on a real Mac. */
+/**
+ * The runner for root actions: one osascript administrator prompt per batch on a real Mac;
+ * the simulated Mac's own runner (which counts its prompts) in the preview and tests.
+ */
 export function privilegedRunner(session: Session): PrivilegedRunner {
   if (session.changes.privileged) return session.changes.privileged;
+  const executor = session.executor as Session['executor'] & { privilegedRunner?: () => PrivilegedRunner };
   let runner: PrivilegedRunner;
-  if (session.executor.kind === 'local') {
-    const mod = loadRealMacRunner();
-    runner = mod(session.executor);
+  if (executor.kind === 'local') {
+    const { PrivilegedBatch } = require('../../core/macos/executors/privileged-batch') as typeof import('../../core/macos/executors/privileged-batch');
+    runner = new PrivilegedBatch({ executor });
+  } else if (typeof executor.privilegedRunner === 'function') {
+    runner = executor.privilegedRunner();
   } else {
-    runner = new InProcessPrivilegedRunner(session.executor);
+    runner = new InProcessPrivilegedRunner(executor);
   }
   session.changes.privileged = runner;
   return runner;
-}
-
-type RunnerFactory = (executor: Session['executor']) => PrivilegedRunner;
-
-function loadRealMacRunner(): RunnerFactory {
-  try {
-    // The administrator-prompt runner exists only where the real Mac executor does.
-    const mod = require('../../core/macos/executors/privileged') as Record<string, unknown>;
-    const Ctor = (mod.PrivilegedBatch ?? mod.OsascriptPrivilegedRunner) as (new (e: Session['executor']) => PrivilegedRunner) | undefined;
-    if (Ctor) return (e) => new Ctor(e);
-  } catch {
-    // fall through to the plain refusal below
-  }
-  throw new OnboardError('no-admin-runner', 'This build of Onboard cannot ask macOS for administrator rights.', 'Use the onboard CLI with sudo, or update Onboard.');
 }

@@ -1,0 +1,227 @@
+// The changes half's handlers through the real router, against the simulated Mac.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createRouter } from '../../../electron/ipc/router';
+import { createHandlers } from '../../../electron/ipc/handlers';
+import { createSession, type Session } from '../../../electron/ipc/session';
+import { SimulatedMac } from '../../../electron/core/macos/executors/simulated';
+import type { OnboardEvent, TrustPlan, InstallPlan, ApplyOutcome, PreparedChanges, ChangeSummary } from '../../../electron/ipc/contract';
+import { makeTestPki, type TestPki } from '../../support/openssl';
+
+let pki: TestPki;
+let work: string;
+let leaf: { certificate: X509Certificate; key: ReturnType<typeof createPrivateKey> };
+let cas: X509Certificate[];
+const router = createRouter<Session>(createHandlers());
+
+beforeAll(async () => {
+  pki = await makeTestPki({ intermediate: true });
+  const issued = await pki.issuer.issue('mac01', { cn: 'MAC01.local', sans: ['DNS:MAC01.local'] });
+  leaf = { certificate: new X509Certificate(issued.certPem), key: createPrivateKey(await readFile(issued.keyPath)) };
+  cas = [new X509Certificate(pki.root.certPem), new X509Certificate(pki.intermediate!.certPem)];
+  work = await mkdtemp(join(tmpdir(), 'onboard-changes-test-'));
+});
+afterAll(async () => {
+  await pki?.cleanup();
+  await rm(work, { recursive: true, force: true });
+});
+
+function readySession(mac: SimulatedMac, opts: { identity?: boolean } = {}): Session {
+  const s = createSession({ shell: 'preview', executor: mac });
+  s.setup.caCertificates = cas;
+  s.setup.endpoints = { switchAddress: 'tachyon.acme.local:4000', backgroundUrl: 'https://tachyon.acme.local/Background/' };
+  if (opts.identity !== false) s.setup.identity = { ...leaf, chain: [cas[1]!], source: 'lab', label: 'Lab CA: Test' };
+  return s;
+}
+
+async function call<T>(session: Session, method: string, payload: unknown, events: OnboardEvent[] = []): Promise<T> {
+  const r = await router.dispatch(method, payload, { session, emit: (e) => events.push(e) });
+  if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message} (${r.error.hint})`);
+  return r.value as T;
+}
+
+async function failure(session: Session, method: string, payload: unknown) {
+  const r = await router.dispatch(method, payload, { session, emit: () => undefined });
+  if (r.ok) throw new Error(`${method} unexpectedly succeeded`);
+  return r.error;
+}
+
+describe('Trust & identity handlers', () => {
+  it('refuse to plan without a chosen identity, saying where to go', async () => {
+    const e = await failure(readySession(new SimulatedMac(), { identity: false }), 'planTrustIdentity', {});
+    expect(e.code).toBe('no-identity');
+    expect(e.hint).toMatch(/Client certificate/);
+  });
+
+  it('plan the root trust, the intermediate and the identity import with the one-time password masked', async () => {
+    const session = readySession(new SimulatedMac());
+    const plan = await call<TrustPlan>(session, 'planTrustIdentity', {});
+    const lines = plan.plans.flatMap((p) => p.actions.map((a) => a.command.line));
+    expect(lines.some((l) => l.includes('add-trusted-cert -d -r trustRoot'))).toBe(true);
+    expect(lines.some((l) => l.includes('add-certificates'))).toBe(true);
+    const importLine = lines.find((l) => l.includes(' import '))!;
+    expect(importLine).toContain('-P ••••');
+    expect(importLine).toContain("-T '/Library/Application Support/1E/Client/1E.Client'");
+    expect(plan.pendingCount).toBe(3);
+    expect(plan.adminPrompts).toBe(1);
+    expect(plan.identity.subject).toBe('CN=MAC01.local');
+  });
+
+  it('plan -A only when the technician asks for it, with the warning', async () => {
+    const plan = await call<TrustPlan>(readySession(new SimulatedMac()), 'planTrustIdentity', { allowAnyApp: true });
+    const identity = plan.plans.find((p) => p.step === 'client-identity')!;
+    expect(identity.actions[0]!.command.args).toContain('-A');
+    expect(identity.warnings.join(' ')).toMatch(/every application/);
+  });
+
+  it('apply everything behind one administrator prompt, report progress under the given id, and remove the plan\'s files', async () => {
+    const mac = new SimulatedMac();
+    const session = readySession(mac);
+    const plan = await call<TrustPlan>(session, 'planTrustIdentity', {});
+    const workspace = dirname(plan.plans[0]!.files[0]!.path);
+    expect(existsSync(workspace)).toBe(true);
+    const events: OnboardEvent[] = [];
+    const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId, progressId: 'req-7' }, events);
+    expect(out.ok).toBe(true);
+    expect(out.actions.map((a) => a.status)).toEqual(['done', 'done', 'done']);
+    const snap = mac.snapshot();
+    expect(snap.adminPrompts).toHaveLength(1);
+    expect(snap.certificates.filter((c) => c.trusted)).toHaveLength(1);
+    expect(snap.identities).toHaveLength(1);
+    expect(events.every((e) => e.requestId === 'req-7')).toBe(true);
+    expect(events.filter((e) => e.status === 'done').map((e) => e.id)).toContain('identity-import');
+    expect(existsSync(workspace)).toBe(false);
+  });
+
+  it('refuse to apply the same plan twice', async () => {
+    const session = readySession(new SimulatedMac());
+    const plan = await call<TrustPlan>(session, 'planTrustIdentity', {});
+    await call(session, 'applyChanges', { planId: plan.planId });
+    const e = await failure(session, 'applyChanges', { planId: plan.planId });
+    expect(e.code).toBe('plan-not-current');
+  });
+
+  it('skip what the keychain already holds when planned again', async () => {
+    const session = readySession(new SimulatedMac());
+    await call(session, 'applyChanges', { planId: (await call<TrustPlan>(session, 'planTrustIdentity', {})).planId });
+    const again = await call<TrustPlan>(session, 'planTrustIdentity', {});
+    expect(again.pendingCount).toBe(0);
+    expect(again.plans.flatMap((p) => p.actions.map((a) => a.reason))).toContain('already in the System keychain');
+  });
+
+  it('undo the CA changes across the whole step when the identity import fails, and say so', async () => {
+    const mac = new SimulatedMac();
+    mac.failWhen({ actionId: 'identity-import', stderr: 'security: SecKeychainItemImport: MAC verification failed during PKCS12 import (wrong password?)' });
+    const session = readySession(mac);
+    const plan = await call<TrustPlan>(session, 'planTrustIdentity', {});
+    const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId });
+    expect(out.ok).toBe(false);
+    expect(out.failure!.message).toMatch(/MAC verification failed/);
+    expect(out.rolledBack.map((r) => r.status)).toEqual(['undone', 'undone']);
+    expect(out.rolledBack[0]!.title).toMatch(/intermediate/);
+    expect(mac.snapshot().certificates).toHaveLength(0);
+    const summary = await call<ChangeSummary>(session, 'getChangeSummary', {});
+    expect(summary.records.map((r) => r.status).sort()).toEqual(['failed', 'undone', 'undone']);
+    expect(summary.records.some((r) => r.undoable)).toBe(false);
+  });
+
+  it('undo from the summary puts the root trust back as it was, even after the plan\'s files are gone', async () => {
+    const mac = new SimulatedMac();
+    const session = readySession(mac);
+    await call(session, 'applyChanges', { planId: (await call<TrustPlan>(session, 'planTrustIdentity', {})).planId });
+    const summary = await call<ChangeSummary>(session, 'getChangeSummary', {});
+    const root = summary.records.find((r) => /root CA/.test(r.title))!;
+    const identity = summary.records.find((r) => /identity/.test(r.title))!;
+    const undo = await call<PreparedChanges>(session, 'planUndo', { changeIds: [root.id, identity.id] });
+    expect(undo.plans[0]!.actions[0]!.title).toMatch(/^Undo: Import the identity/);
+    const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: undo.planId });
+    expect(out.ok).toBe(true);
+    const snap = mac.snapshot();
+    expect(snap.identities).toHaveLength(0);
+    expect(snap.certificates.map((c) => c.subject)).toEqual([cas[1]!.subject]);
+    const after = await call<ChangeSummary>(session, 'getChangeSummary', {});
+    expect(after.records.find((r) => r.id === root.id)!.status).toBe('undone');
+  });
+});
+
+describe('Install handlers', () => {
+  let pkgPath: string;
+  beforeAll(async () => {
+    pkgPath = join(work, '1EClient-macOS.v24.1.0.5.pkg');
+    await writeFile(pkgPath, Buffer.concat([Buffer.from('xar!'), Buffer.alloc(64)]));
+  });
+
+  it('refuse a relative installer path with an example of a full one', async () => {
+    const e = await failure(readySession(new SimulatedMac()), 'planInstall', { installerPath: 'Downloads/1e.pkg' });
+    expect(e.code).toBe('installer-path-relative');
+    expect(e.hint).toMatch(/starting with \//);
+  });
+
+  it('plan Rosetta on Apple Silicon, the package, the configuration and the start, and apply them with one prompt', async () => {
+    const mac = new SimulatedMac({ arch: 'arm64', rosetta: false });
+    const session = readySession(mac);
+    const plan = await call<InstallPlan>(session, 'planInstall', { installerPath: pkgPath });
+    expect(plan.mac.rosettaNeeded).toBe(true);
+    expect(plan.upgrade).toBe(false);
+    expect(plan.configuration.find((l) => l.key === 'Switch')).toEqual({ key: 'Switch', after: 'tachyon.acme.local:4000', change: 'added' });
+    const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId });
+    expect(out.failure).toBeUndefined();
+    const snap = mac.snapshot();
+    expect(snap.rosetta).toBe(true);
+    expect(snap.packages[0]!.version).toBe('24.1.0.5');
+    expect(snap.files['/Library/Application Support/1E/Client/1E.Client.conf']).toContain('Switch=tachyon.acme.local:4000');
+    expect(snap.launchd[0]!.running).toBe(true);
+    expect(snap.adminPrompts).toHaveLength(1);
+  });
+
+  it('on an upgrade shows the existing settings as kept and writes them back after the package reset them', async () => {
+    const conf = 'Switch=tachyon.acme.local:4000\nBackgroundChannelUrl=https://tachyon.acme.local/Background/\nLoggingLevel=Debug\n# keep me\nConnectionTimeout=45\n';
+    const mac = new SimulatedMac({ arch: 'x86_64', client: { version: '23.7.0.1', conf, running: true } });
+    const session = readySession(mac);
+    const plan = await call<InstallPlan>(session, 'planInstall', { installerPath: pkgPath });
+    expect(plan.upgrade).toBe(true);
+    expect(plan.mac.installedVersion).toBe('23.7.0.1');
+    expect(plan.configuration.every((l) => l.change === 'same')).toBe(true);
+    expect(plan.configuration.find((l) => l.key === 'ConnectionTimeout')).toEqual({ key: 'ConnectionTimeout', before: '45', after: '45', change: 'same' });
+    const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId });
+    expect(out.failure).toBeUndefined();
+    const written = mac.snapshot().files['/Library/Application Support/1E/Client/1E.Client.conf']!;
+    expect(written).toContain('LoggingLevel=Debug');
+    expect(written).toContain('# keep me');
+    expect(written).toContain('ConnectionTimeout=45');
+    expect(mac.snapshot().packages[0]!.version).toBe('24.1.0.5');
+  });
+
+  it('show a changed logging level as a change', async () => {
+    const mac = new SimulatedMac({ arch: 'x86_64', client: { version: '23.7.0.1', conf: 'Switch=old.acme.local:4000\nLoggingLevel=Info\n' } });
+    const plan = await call<InstallPlan>(readySession(mac), 'planInstall', { installerPath: pkgPath, loggingLevel: 'debug' });
+    expect(plan.configuration.find((l) => l.key === 'Switch')).toEqual({ key: 'Switch', before: 'old.acme.local:4000', after: 'tachyon.acme.local:4000', change: 'changed' });
+    expect(plan.configuration.find((l) => l.key === 'LoggingLevel')).toEqual({ key: 'LoggingLevel', before: 'Info', after: 'debug', change: 'changed' });
+  });
+
+  it('plan the uninstall from the package receipt and remove the client', async () => {
+    const mac = new SimulatedMac({ arch: 'x86_64', client: { version: '23.7.0.1', running: true } });
+    const session = readySession(mac);
+    session.setup.mode = 'uninstall';
+    const plan = await call<PreparedChanges>(session, 'planUninstall', {});
+    expect(plan.plans[0]!.actions.map((a) => a.id)).toEqual(['daemon-stop', 'uninstall-files-1', 'uninstall-forget']);
+    const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId });
+    expect(out.ok).toBe(true);
+    expect(mac.snapshot().packages).toHaveLength(0);
+    expect(mac.snapshot().launchd).toHaveLength(0);
+    const e = await failure(session, 'planInstall', { installerPath: pkgPath });
+    expect(e.code).toBe('uninstall-mode');
+  });
+});
+
+describe('the report', () => {
+  it('is refused before any verification, with the way to get one', async () => {
+    const e = await failure(readySession(new SimulatedMac()), 'exportReport', { format: 'json' });
+    expect(e.code).toBe('no-verification');
+    expect(e.hint).toMatch(/Verify/);
+  });
+});

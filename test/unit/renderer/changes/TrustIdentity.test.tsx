@@ -1,0 +1,97 @@
+import { describe, it, expect, beforeEach } from 'vitest';
+import { render, screen, within, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { TrustIdentity } from '../../../../renderer/steps/TrustIdentity';
+import { action, installFakeApi, ok, err, outcome, plan, resetStore, trustPlan } from './fake-api';
+
+beforeEach(() => resetStore());
+
+const caRoot = action('ca-trust-1', {
+  title: 'Trust the root CA "Acme Root" for all users',
+  command: { program: '/usr/bin/security', args: [], line: '/usr/bin/security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain /tmp/ws/ca-1.pem' },
+  undo: [{ program: '/usr/bin/security', args: [], line: '/usr/bin/security remove-trusted-cert -d /tmp/ws/ca-1.pem' }],
+});
+const caInter = action('ca-add-2', { title: 'Add the intermediate CA "Acme Issuing"', status: 'skip', reason: 'already in the System keychain' });
+const identity = action('identity-import', {
+  title: 'Import the identity "MAC01.local" into the System keychain',
+  command: { program: '/usr/bin/security', args: [], line: "/usr/bin/security import /tmp/ws/identity.p12 -k /Library/Keychains/System.keychain -t agg -f pkcs12 -P •••• -T '/Library/Application Support/1E/Client/1E.Client'" },
+});
+const thePlan = trustPlan([plan('ca-certificates', 'Add the CA certificates to the System keychain', [caRoot, caInter]), plan('client-identity', 'Import the client certificate and its private key (the identity)', [identity])]);
+
+describe('the Trust & identity screen', () => {
+  it('shows every action with its exact command, the password masked, and why a skipped one is skipped', async () => {
+    installFakeApi({ planTrustIdentity: () => ok(thePlan) });
+    render(<TrustIdentity />);
+    await screen.findByText(caRoot.command.line);
+    expect(screen.getByText(identity.command.line)).toBeTruthy();
+    expect(screen.getByText(/•••• -T/)).toBeTruthy();
+    expect(screen.getByText('Skipped: already in the System keychain.')).toBeTruthy();
+    expect(screen.getByText(/administrator's password once/)).toBeTruthy();
+  });
+
+  it('applies with one press and shows each action\'s live progress', async () => {
+    let release: () => void = () => undefined;
+    const api = installFakeApi({
+      planTrustIdentity: () => ok(thePlan),
+      applyChanges: (payload) => new Promise((resolve) => {
+        api.emit({ type: 'progress', requestId: payload.progressId, id: 'ca-trust-1', status: 'done' });
+        api.emit({ type: 'progress', requestId: payload.progressId, id: 'identity-import', status: 'running' });
+        release = () => resolve(ok(outcome(thePlan.planId, 'trust', { actions: [
+          { id: 'ca-trust-1', title: caRoot.title, status: 'done' }, { id: 'ca-add-2', title: caInter.title, status: 'skipped' }, { id: 'identity-import', title: identity.title, status: 'done' },
+        ] })));
+      }),
+    });
+    const user = userEvent.setup();
+    render(<TrustIdentity />);
+    await user.click(await screen.findByRole('button', { name: 'Apply' }));
+    const item = screen.getByText(identity.title).closest('li')!;
+    await waitFor(() => expect(within(item).getByText('Running')).toBeTruthy());
+    expect(item.getAttribute('aria-busy')).toBe('true');
+    expect(screen.getByText(/Working… 1 of 2 changes finished/)).toBeTruthy();
+    release();
+    await screen.findByText(/The CAs and this Mac's identity are in the System keychain \(2 changes made, 1 already in place\)/);
+    expect(screen.getByRole('button', { name: 'Applied' })).toHaveProperty('disabled', true);
+  });
+
+  it('after a failure shows what failed, what to do, and which actions were undone', async () => {
+    installFakeApi({
+      planTrustIdentity: () => ok(thePlan),
+      applyChanges: () => ok(outcome(thePlan.planId, 'trust', {
+        ok: false,
+        actions: [{ id: 'ca-trust-1', title: caRoot.title, status: 'undone' }, { id: 'ca-add-2', title: caInter.title, status: 'skipped' }, { id: 'identity-import', title: identity.title, status: 'failed', detail: 'MAC verification failed' }],
+        rolledBack: [{ id: 'ca-trust-1', title: caRoot.title, status: 'undone' }],
+        failure: { message: '"Import the identity" failed (exit 1): MAC verification failed', hint: 'The command was: /usr/bin/security import …' },
+      })),
+    });
+    const user = userEvent.setup();
+    render(<TrustIdentity />);
+    await user.click(await screen.findByRole('button', { name: 'Apply' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('MAC verification failed');
+    expect(alert.textContent).toContain('The command was');
+    const rollback = screen.getByRole('heading', { name: 'Put back as it was' }).parentElement!;
+    expect(within(rollback).getByText('Undone')).toBeTruthy();
+    expect(within(rollback).getByText(caRoot.title, { exact: false })).toBeTruthy();
+    const rootItem = screen.getAllByText(caRoot.title).map((e) => e.closest('li.action')).find(Boolean)!;
+    expect(within(rootItem as HTMLElement).getByText('Undone')).toBeTruthy();
+  });
+
+  it('asks for a new plan with -A when the technician allows any app, and says why that is risky', async () => {
+    const api = installFakeApi({ planTrustIdentity: (req) => ok(trustPlan(thePlan.plans, req.allowAnyApp)) });
+    const user = userEvent.setup();
+    render(<TrustIdentity />);
+    await screen.findByText(identity.title);
+    await user.click(screen.getByRole('checkbox', { name: /Let any app use the private key/ }));
+    await waitFor(() => expect(api.callsOf('planTrustIdentity')).toEqual([{ allowAnyApp: false }, { allowAnyApp: true }]));
+    expect(screen.getByText(/every app on this Mac can then use the key without asking/)).toBeTruthy();
+  });
+
+  it('explains a missing identity with the way back', async () => {
+    installFakeApi({ planTrustIdentity: () => err('no-identity', 'No client certificate has been chosen for this Mac yet.', 'Go back to "Client certificate".') });
+    render(<TrustIdentity />);
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('No client certificate has been chosen for this Mac yet.');
+    expect(alert.textContent).toContain('Go back to "Client certificate".');
+    expect(screen.queryByRole('button', { name: 'Apply' })).toBeNull();
+  });
+});
