@@ -22,9 +22,3 @@ export function matchHostname(hostname: string, commonName: string | null, sanDn
   if (folded) return { status: 'case-only', certificateName: folded.name, source: folded.source, names };
   return { status: 'none', names };
 }
-
-/** Plausible as a macOS host name (RFC 1123 labels, e.g. MAC01.local); used to catch typing slips in --hostname. */
-export function isPlausibleHostname(name: string): boolean {
-  if (name.length === 0 || name.length > 253) return false;
-  return name.split('.').every((label) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
-}

@@ -46,6 +46,7 @@ describe('loadMaterial reads certificate files by content', () => {
     await opensslOk(['pkey', '-in', leaf.keyPath, '-traditional', '-out', file('pkcs1.key')]);
     await opensslOk(['pkcs8', '-topk8', '-in', leaf.keyPath, '-out', file('enc.key'), '-passout', 'pass:key-pass']);
     await opensslOk(['pkey', '-in', leaf.keyPath, '-outform', 'DER', '-out', file('key.der')]);
+    await opensslOk(['pkey', '-in', leaf.keyPath, '-traditional', '-aes128', '-passout', 'pass:key-pass', '-out', file('legacy-enc.key')]);
     await opensslOk(['req', '-new', '-key', leaf.keyPath, '-subj', '/CN=MAC01.local', '-addext', 'subjectAltName=DNS:MAC01.local', '-addext', 'extendedKeyUsage=clientAuth', '-out', file('req.csr')]);
     await opensslOk(['req', '-new', '-key', ecLeaf.keyPath, '-subj', '/CN=ec-device', '-outform', 'DER', '-out', file('ec.csr.der')]);
   });
@@ -136,6 +137,28 @@ describe('loadMaterial reads certificate files by content', () => {
     expect(loadMaterial(bytes, { password: 'key-pass' }).privateKeys).toHaveLength(1);
     expect(codeOf(() => loadMaterial(bytes))).toBe('password-required');
     expect(codeOf(() => loadMaterial(bytes, { password: 'wrong' }))).toBe('key-wrong-password');
+  });
+
+  it('decrypts a legacy encrypted PEM key (Proc-Type: 4,ENCRYPTED) and asks for its password', async () => {
+    const bytes = await readFile(file('legacy-enc.key'));
+    expect(bytes.toString()).toContain('Proc-Type: 4,ENCRYPTED');
+    expect(loadMaterial(bytes, { password: 'key-pass' }).privateKeys[0]!.asymmetricKeyType).toBe('rsa');
+    expect(codeOf(() => loadMaterial(bytes))).toBe('password-required');
+    expect(codeOf(() => loadMaterial(bytes, { password: 'wrong' }))).toBe('key-wrong-password');
+  });
+
+  it('reads base64 without BEGIN/END lines as DER, with a warning', () => {
+    const body = pki.root.certPem.replace(/-----[A-Z ]+-----/g, '');
+    const m = loadMaterial(Buffer.from(body));
+    expect(m.certificates[0]!.subject).toContain('Onboard Test Root CA');
+    expect(m.warnings.join(' ')).toMatch(/without -----BEGIN----- lines/);
+  });
+
+  it('refuses a PEM file that holds only a public key, saying what it skipped', async () => {
+    const pub = await opensslOk(['pkey', '-in', leaf.keyPath, '-pubout']);
+    const e = errorOf(() => loadMaterial(Buffer.from(pub)));
+    expect(e.code).toBe('no-certificates');
+    expect(e.hint).toMatch(/bare public key/);
   });
 
   it('reads an EC certificate and its SEC1 key, which node-forge cannot', async () => {
