@@ -88,7 +88,7 @@ function cardProblems(cert: X509Certificate, role: CaCard['role'], added: X509Ce
       // Its issuer is in the list: the tree shows it.
     } else if (issuerIn(cert, keychain)) {
       problems.push({ severity: 'info', message: `Its issuer "${issuerName}" is already in this Mac's System keychain.`, fix: '' });
-    } else if (added.some((c) => cert.checkIssued(c)) || keychain.some((c) => cert.checkIssued(c))) {
+    } else if ([...added, ...keychain].some((c) => c !== cert && certificateDetails(c).subjectDer.equals(d.issuerDer))) {
       problems.push({ severity: 'fail', message: `A CA named "${issuerName}" is here, but its key did not sign this certificate: there are two different CAs with that name.`, fix: 'Ask your PKI team for the CA certificate that actually issued this one (often a renewed CA).' });
     } else {
       problems.push({ severity: 'fail', message: `Its issuer "${issuerName}" is missing: the chain cannot reach a root.`, fix: `Add the certificate of "${issuerName}" too (ask your PKI team for it as its own .cer file).` });
