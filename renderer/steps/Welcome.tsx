@@ -1,19 +1,31 @@
-// Welcome: what this Mac is, as macOS reports it (through the contract, from main).
+// Welcome: what the technician came to do, where the 1E servers are, and this Mac as macOS reports it.
+import { useEffect } from 'react';
 import { useWizard } from '../store';
+import { ModeChooser } from '../components/setup/ModeChooser';
+import { EndpointsForm } from '../components/setup/EndpointsForm';
+import { FactsCard } from '../components/setup/FactsCard';
 
 export function Welcome() {
   const app = useWizard((s) => s.app);
+  const mode = useWizard((s) => s.mode);
+  const factsState = useWizard((s) => s.welcome.facts.state);
+  const loadFacts = useWizard((s) => s.loadFacts);
+
+  useEffect(() => {
+    if (factsState === 'idle') void loadFacts();
+  }, [factsState, loadFacts]);
+
   return (
-    <section className="card" aria-labelledby="about-heading">
-      <h2 id="about-heading">Onboard</h2>
-      {app.state === 'loading' && <p><span className="spinner" aria-hidden="true" /> Asking this Mac…</p>}
-      {app.state === 'error' && <div className="error-box" role="alert">{app.error.message}<div className="hint">{app.error.hint}</div></div>}
+    <>
+      <ModeChooser />
+      {mode !== 'uninstall' && <EndpointsForm />}
+      <FactsCard />
       {app.state === 'ready' && (
-        <dl className="facts">
-          <dt>Version</dt><dd>{app.value.version}</dd>
-          <dt>Running as</dt><dd>{app.value.shell === 'preview' ? 'Browser preview' : 'Desktop app'}</dd>
-        </dl>
+        <p className="muted app-info">
+          Onboard {app.value.version} · {app.value.shell === 'preview' ? 'browser preview' : 'desktop app'}
+        </p>
       )}
-    </section>
+      {app.state === 'error' && <div className="error-box" role="alert">{app.error.message}<div className="hint">{app.error.hint}</div></div>}
+    </>
   );
 }

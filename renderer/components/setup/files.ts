@@ -1,0 +1,39 @@
+// Files in and out of the renderer: read a picked or dropped file as base64 for main, hand main's files to the technician.
+import type { IpcError } from './ipc-types';
+
+export interface Upload { fileName: string; base64: string }
+
+function bytesToBase64(bytes: Uint8Array): string {
+  let out = '';
+  // Chunks keep String.fromCharCode's argument list small for multi-megabyte files.
+  for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(out);
+}
+
+/** Reads a file for sending to main, refusing anything larger than a certificate file can be. */
+export async function readUpload(file: File, maxBytes: number): Promise<{ ok: true; value: Upload } | { ok: false; error: IpcError }> {
+  if (file.size > maxBytes) {
+    return { ok: false, error: { code: 'file-too-large', message: `${file.name} is ${(file.size / 1048576).toFixed(1)} MB; certificate files are never larger than ${maxBytes / 1048576} MB.`, hint: 'This is probably not a certificate, key or .pfx file. Check that you picked the right file.' } };
+  }
+  if (file.size === 0) {
+    return { ok: false, error: { code: 'empty-file', message: `${file.name} is empty.`, hint: 'The export or download probably failed: ask for the file again.' } };
+  }
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  return { ok: true, value: { fileName: file.name.replace(/[/\\]/g, '_').slice(0, 255), base64: bytesToBase64(bytes) } };
+}
+
+/** Offers a file from main as a download (the desktop app asks where to save it). */
+export function downloadBase64(file: { fileName: string; mimeType: string; base64: string }): void {
+  const bin = atob(file.base64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const url = URL.createObjectURL(new Blob([bytes], { type: file.mimeType }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file.fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  // The download has taken its copy once click() returns; a delay keeps slow browsers safe.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
