@@ -5,7 +5,6 @@ import { defineConfig } from 'vitest/config';
 //  integration real peers on loopback: openssl, TLS and HTTP servers, /bin/sh
 //  e2e         Playwright driving Debian's Chromium against the preview server
 export default defineConfig({
-  esbuild: { jsx: 'automatic' },
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [

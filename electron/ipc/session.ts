@@ -1,5 +1,7 @@
 // The state of one window (or one preview connection), held in main-process memory only.
 import type { Executor } from '../core/macos/types';
+import { LocalExecutor } from '../core/macos/executors/local';
+import { SimulatedMac } from '../core/macos/executors/simulated';
 import { createSetupState, type SetupState } from './state-setup';
 import { createChangesState, type ChangesState } from './state-changes';
 
@@ -27,10 +29,6 @@ export function createSession(opts: SessionOptions): Session {
 
 function defaultExecutor(shell: 'electron' | 'preview'): Executor {
   // The preview never touches the real system, even when it runs on a Mac.
-  if (shell === 'electron' && process.platform === 'darwin') {
-    const { LocalExecutor } = require('../core/macos/executors/local') as typeof import('../core/macos/executors/local');
-    return new LocalExecutor();
-  }
-  const { SimulatedMac } = require('../core/macos/executors/simulated') as typeof import('../core/macos/executors/simulated');
+  if (shell === 'electron' && process.platform === 'darwin') return new LocalExecutor();
   return new SimulatedMac();
 }
