@@ -5,12 +5,14 @@ import { setApi } from '../../../../renderer/api';
 import { useWizard } from '../../../../renderer/store';
 
 type Answer = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string; hint: string } };
-type Script = Record<string, (payload: any, requestId?: string) => Answer | Promise<Answer>>;
+/** What the screens send; only the fields these tests read are named. */
+export type Payload = { [key: string]: unknown; progressId?: string; allowAnyApp?: boolean };
+type Script = Record<string, (payload: Payload, requestId?: string) => Answer | Promise<Answer>>;
 
 export interface FakeApi {
-  calls: { method: string; payload: any; requestId?: string | undefined }[];
+  calls: { method: string; payload: Payload; requestId?: string | undefined }[];
   emit(event: OnboardEvent): void;
-  callsOf(method: string): any[];
+  callsOf(method: string): Payload[];
 }
 
 export function installFakeApi(script: Script): FakeApi {
@@ -21,10 +23,10 @@ export function installFakeApi(script: Script): FakeApi {
       if (prop === 'onEvent') return (l: (e: OnboardEvent) => void) => { listeners.add(l); return () => listeners.delete(l); };
       if (prop === 'then') return undefined;
       return async (payload: unknown, requestId?: string) => {
-        calls.push({ method: prop, payload, requestId });
+        calls.push({ method: prop, payload: payload as Payload, requestId });
         const answer = script[prop];
         if (!answer) return { ok: false, error: { code: 'unscripted', message: `No answer scripted for ${prop}.`, hint: '' } };
-        return answer(payload, requestId);
+        return answer(payload as Payload, requestId);
       };
     },
   }) as unknown as OnboardApi;

@@ -1,0 +1,112 @@
+import { describe, it, expect, beforeEach } from 'vitest';
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { Install } from '../../../../renderer/steps/Install';
+import { useWizard } from '../../../../renderer/store';
+import type { InstallPlan } from '../../../../electron/ipc/contract';
+import { action, installFakeApi, ok, err, outcome, plan, prepared, resetStore } from './fake-api';
+
+beforeEach(() => resetStore());
+
+function installPlan(over: Partial<InstallPlan> = {}): InstallPlan {
+  return {
+    ...prepared('install', [
+      plan('rosetta', 'Install Rosetta 2 (Apple Silicon only)', [action('rosetta-install', { title: 'Install Rosetta 2 and accept its licence' })]),
+      plan('install-client', 'Install the 1E Client', [action('client-install', { title: 'Upgrade the 1E Client from 23.7.0.1 to 24.1.0.5' })]),
+    ]),
+    purpose: 'install',
+    mac: { arch: 'arm64', rosettaNeeded: true, installedVersion: '23.7.0.1' },
+    installer: { path: '/Users/t/Downloads/1EClient.v24.1.0.5.pkg', kind: 'pkg' },
+    upgrade: true,
+    confPath: '/Library/Application Support/1E/Client/1E.Client.conf',
+    configuration: [
+      { key: 'Switch', before: 'old.acme.local:4000', after: 'tachyon.acme.local:4000', change: 'changed' },
+      { key: 'ConnectionTimeout', before: '45', after: '45', change: 'same' },
+      { key: 'BackgroundChannelUrl', after: 'https://tachyon.acme.local/Background/', change: 'added' },
+    ],
+    ...over,
+  };
+}
+
+describe('the Install screen', () => {
+  it('offers the installers found on the Mac and plans with the chosen one and logging level', async () => {
+    const api = installFakeApi({
+      findInstallers: () => ok({ candidates: [
+        { path: '/Users/t/Downloads/1EClient.v24.1.0.5.pkg', name: '1EClient.v24.1.0.5.pkg', kind: 'pkg' },
+        { path: '/Users/t/Downloads/1e.client-macOS_v5.1.2.3.dmg', name: '1e.client-macOS_v5.1.2.3.dmg', kind: 'dmg' },
+      ] }),
+      planInstall: () => ok(installPlan()),
+    });
+    const user = userEvent.setup();
+    render(<Install />);
+    await user.click(await screen.findByRole('radio', { name: /1e\.client-macOS_v5\.1\.2\.3\.dmg/ }));
+    expect((screen.getByLabelText('Installer file on this Mac') as HTMLInputElement).value).toBe('/Users/t/Downloads/1e.client-macOS_v5.1.2.3.dmg');
+    await user.selectOptions(screen.getByLabelText('Logging level'), 'debug');
+    await user.click(screen.getByRole('button', { name: 'Review the changes' }));
+    expect(api.callsOf('planInstall')).toEqual([{ installerPath: '/Users/t/Downloads/1e.client-macOS_v5.1.2.3.dmg', loggingLevel: 'debug' }]);
+  });
+
+  it('shows the configuration as a diff: what changes, what is added, what is kept', async () => {
+    installFakeApi({ findInstallers: () => ok({ candidates: [] }), planInstall: () => ok(installPlan()) });
+    const user = userEvent.setup();
+    render(<Install />);
+    await user.type(screen.getByLabelText('Installer file on this Mac'), '/tmp/1EClient.v24.1.0.5.pkg');
+    await user.click(screen.getByRole('button', { name: 'Review the changes' }));
+    const table = await screen.findByRole('table');
+    const row = (name: string) => within(table).getByRole('rowheader', { name }).closest('tr')!;
+    expect(within(row('Switch')).getByText('changed')).toBeTruthy();
+    expect(within(row('Switch')).getByText('old.acme.local:4000')).toBeTruthy();
+    expect(within(row('ConnectionTimeout')).getByText('kept')).toBeTruthy();
+    expect(within(row('BackgroundChannelUrl')).getByText('(not set)')).toBeTruthy();
+    expect(within(table).getByText(/2 settings change, everything else is kept/)).toBeTruthy();
+    expect(screen.getByText(/version 23\.7\.0\.1: this is an upgrade/)).toBeTruthy();
+    expect(screen.getByText(/Rosetta is installed first/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Upgrade and start' })).toBeTruthy();
+  });
+
+  it('keeps what was typed when the technician leaves the step and comes back', async () => {
+    installFakeApi({ findInstallers: () => ok({ candidates: [] }) });
+    const user = userEvent.setup();
+    const { unmount } = render(<Install />);
+    await user.type(screen.getByLabelText('Installer file on this Mac'), '/tmp/x.pkg');
+    unmount();
+    render(<Install />);
+    expect((screen.getByLabelText('Installer file on this Mac') as HTMLInputElement).value).toBe('/tmp/x.pkg');
+  });
+
+  it('explains an installer main cannot use, with the fix', async () => {
+    installFakeApi({
+      findInstallers: () => ok({ candidates: [] }),
+      planInstall: () => err('installer-unrecognised', '/tmp/x.pkg is not a macOS installer package (.pkg), disk image (.dmg) or zip archive.', 'Give the 1E Client for macOS as downloaded from the 1E Support Portal.'),
+    });
+    const user = userEvent.setup();
+    render(<Install />);
+    await user.type(screen.getByLabelText('Installer file on this Mac'), '/tmp/x.pkg');
+    await user.click(screen.getByRole('button', { name: 'Review the changes' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('is not a macOS installer package');
+    expect(alert.textContent).toContain('1E Support Portal');
+  });
+
+  it('installs with one press and reports the result', async () => {
+    const p = installPlan();
+    const api = installFakeApi({ findInstallers: () => ok({ candidates: [] }), planInstall: () => ok(p), applyChanges: () => ok(outcome(p.planId, 'install', { actions: [{ id: 'rosetta-install', title: 'r', status: 'done' }, { id: 'client-install', title: 'c', status: 'done' }] })) });
+    const user = userEvent.setup();
+    render(<Install />);
+    await user.type(screen.getByLabelText('Installer file on this Mac'), '/tmp/1EClient.v24.1.0.5.pkg');
+    await user.click(screen.getByRole('button', { name: 'Review the changes' }));
+    await user.click(await screen.findByRole('button', { name: 'Upgrade and start' }));
+    await screen.findByText(/The 1E Client is installed, configured and started \(2 changes made\)/);
+    expect(api.callsOf('applyChanges')).toHaveLength(1);
+  });
+
+  it('shows the uninstall plan instead when the technician came to uninstall', async () => {
+    useWizard.setState({ mode: 'uninstall' });
+    installFakeApi({ planUninstall: () => ok(prepared('uninstall', [plan('uninstall-client', 'Uninstall the 1E Client', [action('daemon-stop', { title: 'Stop the 1E Client and unregister its daemon' })], ['Removing files cannot be undone.'])])) });
+    render(<Install />);
+    expect(await screen.findByText('Stop the 1E Client and unregister its daemon')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Uninstall' })).toBeTruthy();
+    expect(screen.getByText('Removing files cannot be undone.')).toBeTruthy();
+    expect(screen.queryByLabelText('Installer file on this Mac')).toBeNull();
+  });
+});
