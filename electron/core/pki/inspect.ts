@@ -1,5 +1,6 @@
 // Everything a technician needs to know about one certificate: names, validity, key, extensions, role.
 import type { KeyObject, X509Certificate } from 'node:crypto';
+import { OnboardError, describeError } from '../errors';
 import {
   Asn1Error, TAG, children, contents, expectTag, formatName, readAlgorithm, readBits, readBoolean, readIntegerHex,
   readName, readOid, readSmallInteger, readString, readTime, readTlv, whole, type NameAttribute, type Tlv,
@@ -122,11 +123,19 @@ export function readExtensions(list: Tlv, into: ExtensionFields): void {
 
 const detailsCache = new WeakMap<X509Certificate, CertificateDetails>();
 
-/** Parses (once per certificate object) the DER fields the checks need. Throws Asn1Error on malformed DER. */
+/** Parses (once per certificate object) the DER fields the checks need; a damaged certificate is an OnboardError 'certificate-corrupt'. */
 export function certificateDetails(cert: X509Certificate): CertificateDetails {
   const cached = detailsCache.get(cert);
   if (cached) return cached;
-  const d = parseCertificateDer(cert.raw);
+  let d: CertificateDetails;
+  try {
+    d = parseCertificateDer(cert.raw);
+    // node:crypto parses the key lazily; a damaged key must fail here, not halfway through a check.
+    void cert.publicKey;
+  } catch (e) {
+    throw new OnboardError('certificate-corrupt', `A certificate (${cert.subject.split('\n').reverse().join(', ') || 'no subject'}) is damaged: ${describeError(e)}.`,
+      'Get the file again from your PKI team.');
+  }
   detailsCache.set(cert, d);
   return d;
 }

@@ -7,7 +7,7 @@ import {
   readTlv, whole, type Tlv,
 } from './asn1';
 import {
-  commonNameOf, describeKey, ekuName, emptyExtensionFields, readExtensions, signatureAlgorithmName,
+  certificateDetails, commonNameOf, describeKey, ekuName, emptyExtensionFields, readExtensions, signatureAlgorithmName,
   type CertificateInfo,
 } from './inspect';
 import { analysePfx, isPkcs12, readPfx, type PfxAnalysis } from './pkcs12';
@@ -291,7 +291,7 @@ function readDer(der: Buffer, name: string, opts: LoadOptions, c: Collector, top
       throw new OnboardError('certificate-corrupt', `${name} looks like a certificate but cannot be read (${describeError(e)}).`, 'The file is damaged: get it again from your PKI team.');
     }
     if (topLevel) c.kinds.add('der-certificate');
-    c.certificates.push(cert);
+    c.certificates.push(acceptCertificate(cert, name));
     return;
   }
   // Private keys: PKCS#8 { INTEGER, AlgorithmIdentifier, OCTET STRING }, encrypted PKCS#8 { AlgorithmIdentifier, OCTET STRING },
@@ -320,6 +320,16 @@ function readDer(der: Buffer, name: string, opts: LoadOptions, c: Collector, top
   throw new OnboardError('certificate-corrupt', `${name} does not hold a certificate.`, 'The file is damaged: get it again from your PKI team.');
 }
 
+/** Keeps a certificate only if every field the checks read is intact (node:crypto parses some of it lazily). */
+function acceptCertificate(cert: X509Certificate, name: string): X509Certificate {
+  try {
+    certificateDetails(cert);
+  } catch (e) {
+    throw new OnboardError('certificate-corrupt', `${name}: ${describeError(e)}`, 'Get the file again from your PKI team.');
+  }
+  return cert;
+}
+
 function safeChildren(t: Tlv): Tlv[] {
   try {
     return t.constructed ? children(t) : [];
@@ -344,7 +354,7 @@ function readPkcs7(der: Buffer, name: string, c: Collector): void {
       for (const certT of children(part)) {
         if (certT.tag !== TAG.SEQUENCE) continue; // attribute certificates and other formats are not X.509 certificates
         try {
-          c.certificates.push(new X509Certificate(whole(certT)));
+          c.certificates.push(acceptCertificate(new X509Certificate(whole(certT)), name));
           found++;
         } catch (e) {
           c.warnings.push(`${name}: certificate ${found + 1} in the PKCS#7 bundle cannot be read (${describeError(e)}); it was skipped.`);
@@ -375,7 +385,7 @@ function readPkcs12(der: Buffer, name: string, opts: LoadOptions, c: Collector):
     if (e instanceof OnboardError) throw new OnboardError(e.code, `${name}: ${e.message}`, e.hint);
     throw new OnboardError('pfx-corrupt', `${name} is a damaged PFX file (${describeError(e)}).`, 'Export the PFX again.');
   }
-  c.certificates.push(...contents.certificates);
+  c.certificates.push(...contents.certificates.map((cert) => acceptCertificate(cert, name)));
   if (contents.key) {
     c.kinds.add('private-key');
     c.privateKeys.push(contents.key);

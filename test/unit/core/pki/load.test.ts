@@ -213,6 +213,34 @@ describe('loadMaterial reads certificate files by content', () => {
     await expect(loadFile(big)).rejects.toMatchObject({ code: 'file-too-large', message: expect.stringMatching(/60\.0 MB/) });
   });
 
+  it('answers damaged input of every format with an OnboardError, never anything else', async () => {
+    let seed = 20240601;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const { inspectCertificate } = await import('../../../../electron/core/pki/inspect');
+    const { checkClientCertificate } = await import('../../../../electron/core/pki/requirements');
+    // PFX files take a key derivation per attempt, so they get fewer rounds.
+    const rounds: [string, number][] = [['leaf.cer', 250], ['ca.p7b', 250], ['key.der', 150], ['ec.csr.der', 150], ['legacy.pfx', 40]];
+    const strays: string[] = [];
+    for (const [name, count] of rounds) {
+      const original = await readFile(file(name));
+      for (let i = 0; i < count; i++) {
+        const b = Buffer.from(original);
+        for (let k = 1 + Math.floor(rnd() * 3); k > 0; k--) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+        const input = rnd() < 0.2 ? b.subarray(0, Math.floor(rnd() * b.length)) : b;
+        try {
+          const m = loadMaterial(input, { password: 'pfx-pass' });
+          for (const cert of m.certificates) {
+            inspectCertificate(cert);
+            checkClientCertificate({ certificate: cert, caCertificates: m.certificates, hostname: 'MAC01.local', privateKey: m.privateKeys[0], pfx: m.pfx });
+          }
+        } catch (e) {
+          if (!(e instanceof OnboardError)) strays.push(String(e));
+        }
+      }
+    }
+    expect(strays).toEqual([]);
+  }, 30_000);
+
   it('says a base64 body with foreign characters is damaged, naming the block', () => {
     const broken = pki.root.certPem.replace(/\n(.{10})/, '\n$1*!*');
     expect(errorOf(() => loadMaterial(Buffer.from(broken))).message).toMatch(/CERTIFICATE block 1 contains characters that are not base64/);
