@@ -168,12 +168,6 @@ function tlsExchange(socket: net.Socket, host: string, port: number, opts: Switc
     maxVersion: opts.tlsVersion ?? 'TLSv1.3',
   };
   if (!net.isIP(host)) connectOpts.servername = host;
-  if (opts.identity) {
-    // The Switch builds the path from what we send: the leaf and its CA certificates, not roots.
-    const sent = [opts.identity.certificate, ...opts.identity.chain.filter((c) => !isSelfIssued(c) && c.fingerprint256 !== opts.identity!.certificate.fingerprint256)];
-    connectOpts.cert = sent.map(toPem).join('');
-    connectOpts.key = opts.identity.key.export({ type: 'pkcs8', format: 'pem' });
-  }
   return new Promise<ExchangeOutcome>((resolve, reject) => {
     let settled = false;
     let graceTimer: NodeJS.Timeout | undefined;
@@ -194,6 +188,13 @@ function tlsExchange(socket: net.Socket, host: string, port: number, opts: Switc
     const onAbort = () => finish(cancelled());
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
+      if (opts.identity) {
+        // The Switch builds the path from what we send: the leaf and its CA certificates, not roots.
+        const leaf = opts.identity.certificate;
+        const sent = [leaf, ...opts.identity.chain.filter((c) => !isSelfIssued(c) && c.fingerprint256 !== leaf.fingerprint256)];
+        connectOpts.cert = sent.map(toPem).join('');
+        connectOpts.key = opts.identity.key.export({ type: 'pkcs8', format: 'pem' });
+      }
       s = tls.connect(connectOpts);
     } catch (e) {
       out.localError = explainTlsError(e as NodeJS.ErrnoException);

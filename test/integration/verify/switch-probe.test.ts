@@ -147,6 +147,13 @@ describe('probing the Switch address itself', () => {
     expect(byName.accepted).toBe(true);
   });
 
+  it('reports a private key that does not belong to the certificate without sending anything', async () => {
+    const mismatched = { ...ids.device!, key: ids.revoked!.key };
+    const r = await probeSwitch({ switchAddress: switches.tls13!.address, identity: mismatched, caCertificates: cas, timeoutMs: 5000 });
+    expect(byId(r, 'switch-client-auth')).toMatchObject({ status: 'fail', title: 'The client certificate cannot be presented' });
+    expect(r.accepted).toBe(false);
+  });
+
   it('reports a closed port as a TCP failure and checks nothing further', async () => {
     const port = await freePort();
     const r = await probeSwitch({ switchAddress: `127.0.0.1:${port}`, identity: ids.device, caCertificates: cas, timeoutMs: 3000 });
