@@ -145,9 +145,29 @@ export async function runItemsInProcess(executor: Executor, items: readonly Batc
   return results;
 }
 
-/** Privileged runner for executors that can act as root in-process (the simulated Mac, a dry run). */
+/** An executor that can also act as root in-process and show (simulated) administrator prompts, like the simulated Mac. */
+interface RootCapable {
+  asRoot(): Executor;
+  adminPrompt(title: string): boolean;
+}
+
+function isRootCapable(e: Executor): e is Executor & RootCapable {
+  const r = e as Partial<RootCapable>;
+  return typeof r.asRoot === 'function' && typeof r.adminPrompt === 'function';
+}
+
+/**
+ * Privileged runner for executors that run root commands in-process (the simulated Mac, a
+ * dry run). Given the simulated Mac itself, it runs as its root and records one prompt per batch.
+ */
 export class InProcessPrivilegedRunner implements PrivilegedRunner {
-  constructor(private readonly rootExecutor: Executor, private readonly onPrompt: (title: string) => boolean = () => true) {}
+  private readonly rootExecutor: Executor;
+  private readonly onPrompt: (title: string) => boolean;
+
+  constructor(executor: Executor, onPrompt?: (title: string) => boolean) {
+    this.rootExecutor = isRootCapable(executor) ? executor.asRoot() : executor;
+    this.onPrompt = onPrompt ?? (isRootCapable(executor) ? (t) => executor.adminPrompt(t) : () => true);
+  }
 
   async runBatch(title: string, items: readonly BatchItem[], mode: 'apply' | 'keep-going'): Promise<BatchResult> {
     if (!this.onPrompt(title)) return { ran: false, items: items.map((i) => ({ id: i.id, outcome: 'not-run', output: '' })), message: 'The administrator prompt was cancelled.' };

@@ -4,7 +4,7 @@ import type { Plan } from './action';
 import { commandsOf } from './action';
 import { BIN } from './paths';
 import { shellQuote } from './quote';
-import { oneLine, renderItems, renderPreamble, renderCommand, type ShReporter, type WordRenderer } from './shgen';
+import { SHELLCHECK_DIRECTIVE, oneLine, renderItems, renderPreamble, renderCommand, type ShReporter, type WordRenderer } from './shgen';
 
 export interface ScriptOptions {
   /** The plan workspace folder: its paths become "$work"/… in the script. */
@@ -43,6 +43,7 @@ export function exportPlansAsScript(plans: readonly Plan[], opts: ScriptOptions)
   const p = (program: string) => shellQuote(prefix + program);
   const out: string[] = [
     '#!/bin/sh',
+    SHELLCHECK_DIRECTIVE,
     `# Onboard plan${opts.toolVersion ? ` (onboard ${opts.toolVersion})` : ''}${opts.generatedAt ? `, exported ${opts.generatedAt.toISOString()}` : ''}.`,
     '# Run it as root on the Mac:  sudo /bin/sh THIS-FILE',
     '# Steps:',
@@ -66,17 +67,22 @@ export function exportPlansAsScript(plans: readonly Plan[], opts: ScriptOptions)
     '}',
     'trap onboard_cleanup EXIT',
     "trap 'exit 130' HUP INT TERM",
-    ...renderPreamble(terminal),
+    ...renderPreamble(terminal, true),
   );
   for (const pl of plans) out.push(...(pl.script?.prelude ?? []));
   plans.forEach((pl, i) => {
     out.push('', `# ===== Step ${i + 1}: ${oneLine(pl.title)}`, say(`Step ${i + 1}: ${pl.title}`));
     for (const w of pl.warnings) out.push(`# note: ${oneLine(w)}`);
     out.push(...(pl.script?.setup ?? []).map((l) => withPrefix(l, prefix)));
-    const { functions, body } = renderItems(pl.actions, `s${i + 1}`, 'apply', words(pl), terminal);
+    const { functions, body } = renderItems(pl.actions, `s${i + 1}`, 'apply', words(pl), terminal, true);
     out.push(...functions, ...body);
   });
-  out.push('', say('onboard: all steps finished.'), 'exit 0', '');
+  out.push(
+    '',
+    `if [ "$onboard_changed" = 1 ]; then ${say('onboard: all steps finished.')}; else ${say('onboard: nothing needed changing.')}; fi`,
+    'exit 0',
+    '',
+  );
   const text = out.join('\n');
   // Whatever slipped through, a secret value must never be written into a script.
   for (const pl of plans) {

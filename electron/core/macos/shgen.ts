@@ -37,8 +37,10 @@ export function renderCommand(c: Command, r: WordRenderer): string {
 
 function renderCheck(check: Check, r: WordRenderer): string {
   const cmd = renderCommand(check.command, r);
+  // test(1) prints nothing; a redirection after it would also read like a comparison.
+  const quiet = check.command.program.endsWith('/test') ? '' : ' >/dev/null 2>&1';
   const test = check.stdoutIncludes === undefined
-    ? `${cmd} >/dev/null 2>&1`
+    ? `${cmd}${quiet}`
     : `onboard_out=$(${cmd} 2>/dev/null) && case "$onboard_out$onboard_nl" in *${shellQuote(check.stdoutIncludes)}*) true ;; *) false ;; esac`;
   return check.negate ? `! { ${test}; }` : test;
 }
@@ -66,7 +68,7 @@ export interface RenderedItems { functions: string[]; body: string[] }
  * run, and on failure the completed items of this group are undone newest first and the
  * script exits 1; in `keep-going` mode every item runs whatever happens.
  */
-export function renderItems(items: readonly ShItem[], prefix: string, mode: 'apply' | 'keep-going', r: WordRenderer, report: ShReporter): RenderedItems {
+export function renderItems(items: readonly ShItem[], prefix: string, mode: 'apply' | 'keep-going', r: WordRenderer, report: ShReporter, trackChanges = false): RenderedItems {
   const functions: string[] = [];
   const body: string[] = [`onboard_completed=''`, ...(items.some((i) => i.onlyAfterChanges) ? ['onboard_changed_before=$onboard_changed'] : [])];
   items.forEach((item, i) => {
@@ -94,7 +96,7 @@ export function renderItems(items: readonly ShItem[], prefix: string, mode: 'app
         '  exit 1',
         'fi',
         ...report.done(n, item),
-        'onboard_changed=1',
+        ...(trackChanges ? ['onboard_changed=1'] : []),
         ...(undoable ? [`onboard_completed="${n} $onboard_completed"`] : []),
       ]
       : ['if [ "$onboard_rc" -ne 0 ]; then', ...report.failed(n, item).map((l) => '  ' + l), 'else', ...report.done(n, item).map((l) => '  ' + l), 'fi'];
@@ -108,14 +110,19 @@ export function renderItems(items: readonly ShItem[], prefix: string, mode: 'app
   return { functions, body };
 }
 
+/**
+ * Right after the shebang, so it covers the whole file: the per-action functions are called
+ * by name (SC2317), and a `$` inside single quotes is data, never meant to expand (SC2016).
+ */
+export const SHELLCHECK_DIRECTIVE = '# shellcheck disable=SC2317,SC2016';
+
 /** The shared helpers every generated script starts with: the newline constant and the rollback loop. */
-export function renderPreamble(report: ShReporter): string[] {
+export function renderPreamble(report: ShReporter, trackChanges = false): string[] {
   return [
     '# shellcheck disable=SC2034',
     "onboard_nl='",
     "'",
-    '# shellcheck disable=SC2034',
-    'onboard_changed=0',
+    ...(trackChanges ? ['onboard_changed=0'] : []),
     'onboard_rollback() {',
     '  for onboard_n in $onboard_completed; do',
     `    "$1_undo_$onboard_n" ${report.undoRedirect()}`.trimEnd(),

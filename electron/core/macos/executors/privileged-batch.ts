@@ -6,7 +6,7 @@ import type { BatchItem, BatchItemResult, BatchResult, PrivilegedRunner } from '
 import { RESULT_OUTPUT_LIMIT } from '../execute';
 import { BIN } from '../paths';
 import { appleScriptString, shellQuote, shellQuoteArgv } from '../quote';
-import { renderItems, renderPreamble, type ShReporter, type WordRenderer } from '../shgen';
+import { SHELLCHECK_DIRECTIVE, renderItems, renderPreamble, type ShReporter, type WordRenderer } from '../shgen';
 import type { Command, Executor } from '../types';
 import { LocalExecutor } from './local';
 
@@ -15,11 +15,11 @@ function fileReporter(): ShReporter {
   return {
     runRedirect: (n) => `>"$R/${n}.out" 2>&1`,
     undoRedirect: () => '>"$R/$onboard_n.undo.out" 2>&1',
-    skipped: (n) => [`echo skipped >"$R/${n}.status"`],
+    skipped: (n) => [`echo 'skipped' >"$R/${n}.status"`],
     starting: () => [],
     finished: (n) => [`echo "$onboard_rc" >"$R/${n}.rc"`],
-    failed: (n) => [`echo failed >"$R/${n}.status"`],
-    done: (n) => [`echo done >"$R/${n}.status"`],
+    failed: (n) => [`echo 'failed' >"$R/${n}.status"`],
+    done: (n) => [`echo 'done' >"$R/${n}.status"`],
     undone: () => ['echo "$onboard_urc" >"$R/$onboard_n.undo.rc"'],
   };
 }
@@ -30,6 +30,7 @@ export function buildBatchScript(title: string, items: readonly BatchItem[], mod
   const { functions, body } = renderItems(items, 'item', mode, words, report);
   return [
     '#!/bin/sh',
+    SHELLCHECK_DIRECTIVE,
     `# Onboard administrator batch: ${title.replace(/[\r\n]+/g, ' ')}`,
     '# Generated for one run; each action is checked, run, and on failure the completed ones are undone newest first.',
     // Result files must stay readable by the user who asked for this batch (the folder itself is 0700).
@@ -85,7 +86,12 @@ export class PrivilegedBatch implements PrivilegedRunner {
   private readonly executor: Executor;
   private readonly launcher: (scriptPath: string, title: string) => Command;
 
-  constructor(private readonly opts: PrivilegedBatchOptions = {}) {
+  private readonly opts: PrivilegedBatchOptions;
+
+  /** Takes options, or just the executor that runs the launcher. */
+  constructor(options: PrivilegedBatchOptions | Executor = {}) {
+    const opts: PrivilegedBatchOptions = 'run' in options ? { executor: options } : options;
+    this.opts = opts;
     this.executor = opts.executor ?? new LocalExecutor({ timeoutMs: 30 * 60_000 });
     this.launcher = opts.launcher ?? osascriptLauncher;
   }

@@ -180,12 +180,15 @@ export class SimulatedMac implements ActionAwareExecutor {
     };
   }
 
+  /** Shows (records) one administrator prompt; false when the technician cancels it (grantAdminPrompts = false). */
+  adminPrompt(title: string): boolean {
+    this.prompts.push(title);
+    return this.grantAdminPrompts;
+  }
+
   /** One administrator prompt per batch, like PrivilegedBatch on a real Mac. */
   privilegedRunner(): PrivilegedRunner {
-    return new InProcessPrivilegedRunner(this.asRoot(), (title) => {
-      this.prompts.push(title);
-      return this.grantAdminPrompts;
-    });
+    return new InProcessPrivilegedRunner(this);
   }
 
   /** Adds lines to a log file (e.g. a client error the verifier should diagnose). */

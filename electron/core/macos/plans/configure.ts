@@ -23,7 +23,7 @@ export interface ConfigurePlanInput {
 export const BACKUP_SUFFIX = '.onboard-backup';
 
 /** Merges into the existing file at run time in the exported script (same rules as mergeConf). */
-const AWK_MERGE = [
+export const AWK_MERGE = [
   'BEGIN { n = ENVIRON["ONBOARD_CONF_N"] + 0; for (i = 1; i <= n; i++) { k[i] = ENVIRON["ONBOARD_CONF_K" i]; v[i] = ENVIRON["ONBOARD_CONF_V" i]; seen[i] = 0 } }',
   '{ sub(/\\r$/, ""); line = $0; hit = 0; p = index(line, "=")',
   '  if (p > 0 && line !~ /^[ \\t]*[#;]/) { name = substr(line, 1, p - 1); gsub(/^[ \\t]+|[ \\t]+$/, "", name)',

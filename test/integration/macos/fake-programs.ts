@@ -1,0 +1,109 @@
+// A folder of stand-in programs at macOS paths (under a prefix) that record their argv exactly, for running generated scripts with the real /bin/sh.
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+export interface RecordedCall { program: string; args: string[] }
+
+export interface FakePrograms {
+  /** Prepend to absolute program paths. */
+  prefix: string;
+  /** Every call so far, in order. */
+  calls(): Promise<RecordedCall[]>;
+  /** Files a fake `security import` received, copied so tests can open them after the script removed them. */
+  importedFile(n: number): string;
+  /** What a fake `install` was asked to install. */
+  installedFile(n: number): string;
+  cleanup(): Promise<void>;
+}
+
+export interface FakeSpec {
+  /** Exit status per program path (default 0), or per "program firstArg" (e.g. "/bin/launchctl print"). */
+  exit?: Record<string, number>;
+  /** Standard output per program path. */
+  stdout?: Record<string, string>;
+  /**
+   * Program paths that, after recording, run the real program at this path (e.g. mktemp, rm,
+   * openssl) when every absolute path in their argv is under /tmp; otherwise they only record.
+   */
+  passthrough?: Record<string, string>;
+  /** Calls whose argv contains this exact word fail with exit 1. */
+  failWhenArg?: string;
+}
+
+/** All macOS paths the plans and scripts use. */
+const PROGRAMS = [
+  '/usr/bin/security', '/usr/sbin/softwareupdate', '/usr/bin/arch', '/usr/sbin/installer', '/usr/bin/hdiutil', '/usr/bin/ditto',
+  '/usr/sbin/pkgutil', '/bin/launchctl', '/usr/bin/install', '/bin/cp', '/bin/rm', '/bin/mkdir', '/usr/bin/cmp', '/bin/test',
+  '/usr/bin/mktemp', '/bin/cat', '/usr/bin/awk', '/usr/bin/openssl', '/bin/stty', '/usr/bin/id', '/usr/bin/true',
+];
+
+function q(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export async function makeFakePrograms(spec: FakeSpec = {}): Promise<FakePrograms> {
+  const prefix = await mkdtemp(join(tmpdir(), 'onboard-fake-mac-'));
+  const calls = join(prefix, 'calls');
+  await mkdir(calls);
+  await writeFile(join(prefix, 'counter'), '0\n');
+  for (const program of PROGRAMS) {
+    const path = join(prefix, program);
+    await mkdir(dirname(path), { recursive: true });
+    const real = spec.passthrough?.[program];
+    const lines = [
+      '#!/bin/sh',
+      `n=$(/bin/cat ${q(join(prefix, 'counter'))}); n=$((n + 1)); echo "$n" > ${q(join(prefix, 'counter'))}`,
+      `f=${q(calls)}/$(printf '%05d' "$n")`,
+      `printf '%s\\0' ${q(program)} "$@" > "$f"`,
+    ];
+    if (program === '/usr/bin/security') {
+      // Keep the file an import was given: the script deletes its workspace at exit.
+      lines.push('if [ "$1" = import ]; then /bin/cp "$2" "$f.imported"; fi');
+    }
+    if (program === '/usr/bin/install') {
+      // Keep what would have been installed (the source is the next-to-last argument).
+      lines.push('for a in "$@"; do src=$prev; prev=$a; done; if [ -f "$src" ]; then /bin/cp "$src" "$f.installed"; fi');
+    }
+    if (spec.failWhenArg !== undefined) lines.push(`for a in "$@"; do if [ "$a" = ${q(spec.failWhenArg)} ]; then echo "simulated failure" >&2; exit 1; fi; done`);
+    if (real) {
+      // Never let a stand-in touch this machine outside the temp folder (e.g. mkdir /Library/...):
+      // such calls only record, like the other stand-ins.
+      lines.push('real=1', 'for a in "$@"; do case $a in /*) case $a in /tmp/*|/dev/null) ;; *) real=0 ;; esac ;; esac; done');
+      lines.push(`if [ "$real" = 1 ]; then exec ${q(real)} "$@"; fi`);
+    }
+    for (const [key, code] of Object.entries(spec.exit ?? {})) {
+      const [prog, verb] = key.split(' ');
+      if (prog === program && verb !== undefined) lines.push(`if [ "$1" = ${q(verb)} ]; then exit ${code}; fi`);
+    }
+    if (spec.stdout?.[program] !== undefined) lines.push(`printf '%s' ${q(spec.stdout[program]!)}`);
+    lines.push(`exit ${spec.exit?.[program] ?? 0}`);
+    await writeFile(path, lines.join('\n') + '\n');
+    await chmod(path, 0o755);
+  }
+  return {
+    prefix,
+    async calls() {
+      const names = (await readdir(calls)).filter((n) => /^\d+$/.test(n)).sort();
+      const out: RecordedCall[] = [];
+      for (const n of names) {
+        const parts = (await readFile(join(calls, n), 'utf8')).split('\0');
+        parts.pop();
+        out.push({ program: parts[0]!, args: parts.slice(1) });
+      }
+      return out;
+    },
+    importedFile(n: number) {
+      return join(calls, `${String(n).padStart(5, '0')}.imported`);
+    },
+    installedFile(n: number) {
+      return join(calls, `${String(n).padStart(5, '0')}.installed`);
+    },
+    cleanup: () => rm(prefix, { recursive: true, force: true }),
+  };
+}
+
+/** Index (1-based, as the counter numbers calls) of calls matching a program. */
+export async function callNumbers(fake: FakePrograms, program: string): Promise<number[]> {
+  return (await fake.calls()).map((c, i) => (c.program === program ? i + 1 : 0)).filter((n) => n > 0);
+}
