@@ -1,0 +1,67 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { PassThrough } from 'node:stream';
+import { mkdtemp, rm, readFile, writeFile, stat, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { main } from '../../../electron/cli';
+import type { CliIo } from '../../../electron/cli/io';
+import { readCsr } from '../../../electron/core/pki/load';
+
+const env = { KEY_PW: 'key password' };
+let dir: string;
+
+async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const io: CliIo = { stdout, stderr, stdin: new PassThrough(), env, cwd: dir };
+  return { code: await main(argv, io), out, err };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'onboard-csr-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('onboard csr', () => {
+  it('writes an encrypted 0600 key and a request for the exact host name, and says what to do next', async () => {
+    const r = await cli(['csr', '--hostname', 'MAC01.local', '--out-key', 'mac.key', '--out-csr', 'mac.csr', '--key-password-env', 'KEY_PW']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('onboard pfx');
+    expect((await stat(join(dir, 'mac.key'))).mode & 0o777).toBe(0o600);
+    const key = createPrivateKey({ key: await readFile(join(dir, 'mac.key')), passphrase: env.KEY_PW });
+    const csr = readCsr(Buffer.from((await readFile(join(dir, 'mac.csr'), 'utf8')).replace(/-----[^-]+-----|\s/g, ''), 'base64'));
+    expect(csr.commonName).toBe('MAC01.local');
+    expect(csr.publicKey.export({ type: 'spki', format: 'der' })).toEqual(createPublicKey(key).export({ type: 'spki', format: 'der' }));
+  });
+
+  it('prints JSON with the key size and whether the key is encrypted', async () => {
+    const r = await cli(['csr', '--hostname', 'MAC02.local', '--san', 'mac02.acme.example', '--key-size', '3072', '--out-key', 'j.key', '--out-csr', 'j.csr', '--json']);
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ subject: 'CN=MAC02.local', dnsNames: ['MAC02.local', 'mac02.acme.example'], keySize: 3072, keyEncrypted: false, template: null });
+  });
+
+  it('refuses an existing output file unless --force', async () => {
+    await writeFile(join(dir, 'old.csr'), 'old');
+    const r = await cli(['csr', '--hostname', 'MAC03.local', '--out-key', 'new.key', '--out-csr', 'old.csr']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/old\.csr already exists/);
+    expect(await readdir(dir)).not.toContain('new.key');
+  });
+
+  it('refuses an invalid host name and a wrong key size', async () => {
+    const bad = await cli(['csr', '--hostname', 'MAC_04', '--out-key', 'a.key', '--out-csr', 'a.csr']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/Invalid host name/);
+    const size = await cli(['csr', '--hostname', 'MAC04.local', '--key-size', '1024', '--out-key', 'a.key', '--out-csr', 'a.csr']);
+    expect(size.code).toBe(2);
+    expect(size.err).toMatch(/2048, 3072 or 4096/);
+    expect(await readdir(dir)).not.toContain('a.key');
+  });
+});

@@ -1,0 +1,103 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { PassThrough } from 'node:stream';
+import { mkdtemp, rm, readdir, writeFile, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../../electron/cli';
+import { runLab } from '../../../electron/cli/lab';
+import type { CliIo } from '../../../electron/cli/io';
+
+const env = { CA_PW: 'lab cli ca', PFX_PW: 'lab cli pfx', WRONG: 'nope' };
+let dir: string;
+let labDir: string;
+
+function makeIo(): { io: CliIo; out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return { io: { stdout, stderr, stdin: new PassThrough(), env, cwd: dir }, out: () => out, err: () => err };
+}
+
+async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const { io, out, err } = makeIo();
+  const code = await main(argv, io);
+  return { code, out: out(), err: err() };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'onboard-lab-cli-'));
+  labDir = join(dir, 'lab');
+  const r = await cli(['lab', 'init', '--dir', 'lab', '--name', 'Cli Lab', '--crl-base-url', 'http://127.0.0.1:1/crl', '--ca-password-env', 'CA_PW']);
+  expect(r.code, r.err).toBe(0);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('onboard lab', () => {
+  it('reports every bad CSV line with its number and issues nothing', async () => {
+    await writeFile(join(dir, 'hosts.csv'), 'hostname\nMAC01.local\nMAC 02\n\nmac01.local\n,\nMAC03.local\n');
+    const r = await cli(['lab', 'issue', '--dir', 'lab', '--hosts-csv', 'hosts.csv', '--out', 'out1', '--password-env', 'PFX_PW', '--ca-password-env', 'CA_PW']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('hosts.csv:3: "MAC 02" has characters other than');
+    expect(r.err).toContain('hosts.csv:5: "mac01.local" is a duplicate of line 2');
+    expect(r.err).toContain('hosts.csv:6: empty host name');
+    expect(r.err).toMatch(/3 lines .* nothing was issued/);
+    expect(await readdir(dir)).not.toContain('out1');
+  });
+
+  it('issues for the good lines with --skip-invalid and exits 1 to say some were skipped', async () => {
+    const r = await cli(['lab', 'issue', '--dir', 'lab', '--hosts-csv', 'hosts.csv', '--skip-invalid', '--out', 'out2', '--password-env', 'PFX_PW', '--ca-password-env', 'CA_PW', '--json']);
+    expect(r.code, r.err).toBe(1);
+    const json = JSON.parse(r.out);
+    expect(json.issued.map((d: { host: string }) => d.host)).toEqual(['MAC01.local', 'MAC03.local']);
+    expect(json.skipped).toBe(3);
+    expect((await readdir(join(dir, 'out2'))).sort()).toEqual(['MAC01.local.pem', 'MAC01.local.pfx', 'MAC03.local.pem', 'MAC03.local.pfx']);
+  });
+
+  it('says a wrong CA password is wrong', async () => {
+    const r = await cli(['lab', 'issue', '--dir', 'lab', '--hostname', 'MAC05.local', '--out', 'out3', '--password-env', 'PFX_PW', '--ca-password-env', 'WRONG']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/CA password is wrong/);
+    expect(r.err).not.toContain(env.WRONG);
+  });
+
+  it('says a folder is not a lab', async () => {
+    const r = await cli(['lab', 'crl', '--dir', '.', '--ca-password-env', 'CA_PW']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/is not an Onboard lab directory \(no lab\.json\)/);
+  });
+
+  it('refuses an option that belongs to another command', async () => {
+    const r = await cli(['lab', 'revoke', '--dir', 'lab', '--serial', '01', '--hostname', 'MAC01.local']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--hostname does not apply to `lab revoke`/);
+  });
+
+  it('revokes by certificate file and tells the technician to publish a CRL', async () => {
+    const r = await cli(['lab', 'revoke', '--dir', 'lab', '--cert', join('out2', 'MAC03.local.pem')]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/Revoked MAC03\.local[\s\S]*onboard lab crl/);
+    const index = JSON.parse(await readFile(join(labDir, 'index.json'), 'utf8'));
+    expect(index.issued.find((x: { subject: string }) => x.subject === 'MAC03.local').revokedAt).toBeTruthy();
+  });
+
+  it('serves until told to stop, printing where the CRLs and the Switch stand-in are', async () => {
+    const { io, out } = makeIo();
+    let stop!: () => void;
+    const stopped = new Promise<void>((r) => (stop = r));
+    const running = runLab(['serve', '--dir', labDir, '--port', '0', '--switch-port', '0', '--ca-password-env', 'CA_PW'], io, () => stopped);
+    for (let i = 0; i < 200 && !out().includes('Ctrl-C'); i++) await new Promise((r) => setTimeout(r, 25));
+    const crlUrl = /CRLs:\s+(\S+)/.exec(out())![1]!;
+    const res = await fetch(crlUrl);
+    expect(res.status).toBe(200);
+    expect(out()).toMatch(/Switch: wss:\/\/127\.0\.0\.1:\d+/);
+    stop();
+    expect(await running).toBe(0);
+    expect(out()).toContain('Stopped.');
+    await expect(fetch(crlUrl)).rejects.toThrow();
+  });
+});
