@@ -29,8 +29,9 @@ export function wizardFix(f: Finding): Finding {
 }
 
 function pfxProtection(a: PfxAnalysis): string {
-  const keys = [...new Set(a.keyBagAlgorithms)].join(', ') || 'no key';
-  return `key ${keys}; integrity check ${a.macAlgorithm ? a.macAlgorithm.toUpperCase() : 'none'}${a.macSaltLength ? ` with a ${a.macSaltLength}-byte salt` : ''}`;
+  const keys = [...new Set(a.keyBagAlgorithms)].join(', ') || 'none (no private key)';
+  const mac = a.macAlgorithm ? `${a.macAlgorithm.toUpperCase()}${a.macSaltLength ? ` (${a.macSaltLength}-byte salt)` : ''}` : 'none';
+  return `private key encrypted with ${keys}; integrity check ${mac}`;
 }
 
 function hostnameComparison(expected: string | null, cert: X509Certificate): HostnameComparison {

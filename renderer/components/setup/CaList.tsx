@@ -31,6 +31,7 @@ export function CaCardView({ card, onRemove, disabled }: { card: CaCard; onRemov
         <h3>{name}</h3>
         <span className="role-tag">{ROLE_TEXT[card.role]}</span>
       </div>
+      <ProblemList problems={card.problems} />
       <dl className="facts">
         <dt>Subject</dt><dd>{card.subject}</dd>
         <dt>Issuer</dt><dd>{card.role === 'root' ? 'Itself (self-signed)' : card.issuer}</dd>
@@ -45,7 +46,6 @@ export function CaCardView({ card, onRemove, disabled }: { card: CaCard; onRemov
         <dt>From</dt><dd>{card.fileName}</dd>
         <dt>SHA-256</dt><dd className="mono fingerprint">{card.sha256}</dd>
       </dl>
-      <ProblemList problems={card.problems} />
       <button type="button" className="secondary small" onClick={onRemove} disabled={disabled} aria-label={`Remove ${name}`}>Remove</button>
     </li>
   );

@@ -59,20 +59,21 @@ export function PfxCompatibility() {
     return (
       <section className="card warn-card" aria-labelledby="pfx-compat-heading">
         <h3 id="pfx-compat-heading">macOS will refuse this .pfx as it is</h3>
-        <p>It is protected with {pfx.protection}, which OpenSSL 3 writes by default. macOS 12 to 14 then say "MAC verification failed (wrong password?)" even with the right password.</p>
+        <p>macOS 12 to 14 refuse such a file with "MAC verification failed (wrong password?)", even when the password is right. OpenSSL 3 writes files like this by default.</p>
+        <p className="muted">Protection now: {pfx.protection}.</p>
         <ul>{pfx.problems.map((p, i) => <li key={i}>{p}</li>)}</ul>
         <button type="button" className="primary" onClick={() => void rewrap()} disabled={busy !== null}>Re-wrap for macOS</button>
         <p className="muted">Same key, certificate and password; re-encrypted with 3DES and a SHA-1 integrity check, which every macOS imports.</p>
       </section>
     );
   }
+  // A file that was fine from the start needs no card: the checklist says so.
+  if (!pfx.rewrapped) return null;
   return (
     <section className="card" aria-labelledby="pfx-compat-heading">
-      <h3 id="pfx-compat-heading">{pfx.rewrapped ? 'Re-wrapped: every macOS imports this .pfx now' : 'This .pfx imports on every macOS'}</h3>
-      <p className="muted">Protection: {pfx.protection}.</p>
-      {pfx.rewrapped && (
-        <button type="button" className="secondary" onClick={() => void save()}>Save the re-wrapped .pfx…</button>
-      )}
+      <h3 id="pfx-compat-heading">Re-wrapped: every macOS imports this .pfx now</h3>
+      <p className="muted">Protection now: {pfx.protection}. Save it if you want the same file for other Macs or for your records.</p>
+      <button type="button" className="secondary" onClick={() => void save()}>Save the re-wrapped .pfx…</button>
     </section>
   );
 }
