@@ -33,7 +33,8 @@ async function runVerb(verb: typeof inspect, argv: string[], cwd: string, opts: 
   return { code, out, err };
 }
 
-describe('onboard inspect and onboard check, run in-process', () => {
+// Fixtures come from the openssl CLI; on a busy machine a single test may take seconds.
+describe('onboard inspect and onboard check, run in-process', { timeout: 60_000 }, () => {
   let pki: TestPki;
   let good: IssuedCert;
   let ecLeaf: IssuedCert;
@@ -57,7 +58,7 @@ describe('onboard inspect and onboard check, run in-process', () => {
     await writeFile(join(cwd, 'photo.cer'), Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe1]), randomBytes(300)]));
     await writeFile(join(cwd, 'empty.cer'), '');
     await opensslOk(['pkcs8', '-topk8', '-in', good.keyPath, '-out', join(cwd, 'enc.key'), '-passout', `pass:${env.PFX_PW}`]);
-  });
+  }, 120_000); // openssl key generation is slow on a busy 2-core machine
   afterAll(() => pki?.cleanup());
 
   describe('inspect', () => {

@@ -20,7 +20,8 @@ async function signWith(dir: string, name: string, cn: string, caCert: string, c
   return x(await readFile(out, 'utf8'));
 }
 
-describe('buildChain finds the path from a device certificate to its root', () => {
+// Fixtures come from the openssl CLI; on a busy machine a single test may take seconds.
+describe('buildChain finds the path from a device certificate to its root', { timeout: 60_000 }, () => {
   let pki: TestPki;
   let ecPki: TestPki;
   let other: TestPki;
@@ -37,7 +38,7 @@ describe('buildChain finds the path from a device certificate to its root', () =
     leaf = await pki.issuer.issue('MAC01.local');
     root = x(pki.root.certPem);
     issuing = x(pki.intermediate!.certPem);
-  });
+  }, 120_000); // openssl key generation is slow on a busy 2-core machine
   afterAll(async () => {
     await Promise.all([pki?.cleanup(), ecPki?.cleanup(), other?.cleanup()]);
   });

@@ -3,7 +3,8 @@ import { X509Certificate } from 'node:crypto';
 import { makeTestPki, opensslOk, type TestPki, type IssuedCert } from '../../../support/openssl';
 import { inspectCertificate } from '../../../../electron/core/pki/inspect';
 
-describe('inspectCertificate explains a certificate the way OpenSSL reads it', () => {
+// Fixtures come from the openssl CLI; on a busy machine a single test may take seconds.
+describe('inspectCertificate explains a certificate the way OpenSSL reads it', { timeout: 60_000 }, () => {
   let pki: TestPki;
   let leaf: IssuedCert;
   let ecLeaf: IssuedCert;
@@ -15,7 +16,7 @@ describe('inspectCertificate explains a certificate the way OpenSSL reads it', (
       ocsp: 'http://ocsp.acme.example', extra: ['authorityInfoAccess = OCSP;URI:http://ocsp.acme.example,caIssuers;URI:http://pki.acme.example/issuing.cer'],
     });
     ecLeaf = await pki.issuer.issue('ec-device', { keyType: 'ec', ku: 'critical,digitalSignature' });
-  });
+  }, 120_000); // openssl key generation is slow on a busy 2-core machine
   afterAll(() => pki?.cleanup());
 
   it('gives serial, fingerprints and dates equal to openssl x509', async () => {

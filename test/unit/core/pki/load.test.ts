@@ -27,7 +27,8 @@ function errorOf(fn: () => unknown): OnboardError {
   throw new Error('expected an OnboardError');
 }
 
-describe('loadMaterial reads certificate files by content', () => {
+// Fixtures come from the openssl CLI; on a busy machine a single test may take seconds.
+describe('loadMaterial reads certificate files by content', { timeout: 60_000 }, () => {
   let pki: TestPki;
   let leaf: IssuedCert;
   let ecLeaf: IssuedCert;
@@ -49,7 +50,7 @@ describe('loadMaterial reads certificate files by content', () => {
     await opensslOk(['pkey', '-in', leaf.keyPath, '-traditional', '-aes128', '-passout', 'pass:key-pass', '-out', file('legacy-enc.key')]);
     await opensslOk(['req', '-new', '-key', leaf.keyPath, '-subj', '/CN=MAC01.local', '-addext', 'subjectAltName=DNS:MAC01.local', '-addext', 'extendedKeyUsage=clientAuth', '-out', file('req.csr')]);
     await opensslOk(['req', '-new', '-key', ecLeaf.keyPath, '-subj', '/CN=ec-device', '-outform', 'DER', '-out', file('ec.csr.der')]);
-  });
+  }, 120_000); // openssl key generation is slow on a busy 2-core machine
   afterAll(() => pki?.cleanup());
 
   it('reads every certificate of a PEM bundle, with CRLF line ends and OpenSSL subject= lines between blocks', async () => {

@@ -10,7 +10,8 @@ const x = (pem: string) => new X509Certificate(pem);
 const ts = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z';
 const DAY = 86400_000;
 
-describe('checkClientCertificate judges a device certificate against every 1E requirement', () => {
+// Fixtures come from the openssl CLI; on a busy machine a single test may take seconds.
+describe('checkClientCertificate judges a device certificate against every 1E requirement', { timeout: 60_000 }, () => {
   let pki: TestPki;
   let cas: X509Certificate[];
   const issued = new Map<string, { cert: X509Certificate; key: KeyObject; files: IssuedCert }>();
@@ -50,7 +51,7 @@ describe('checkClientCertificate judges a device certificate against every 1E re
       ['sha512', { cn: 'MAC01.local', md: 'sha512' }],
     ];
     for (const [name, o] of plan) await issue(name, o);
-  });
+  }, 120_000); // openssl key generation is slow on a busy 2-core machine
   afterAll(() => pki?.cleanup());
 
   it('passes every requirement for a proper device certificate with its key and CA chain, in a stable order', () => {
