@@ -51,7 +51,7 @@ function InstallClient() {
               {install.candidates.value.map((c) => (
                 <label key={c.path} className="radio">
                   <input type="radio" name="installer" value={c.path} checked={choices.installerPath === c.path} onChange={() => setChoices({ installerPath: c.path })} />
-                  {c.name} <span className="muted mono">{c.path}</span>
+                  <span>{c.name} <span className="muted mono">{c.path}</span></span>
                 </label>
               ))}
             </fieldset>

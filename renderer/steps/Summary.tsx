@@ -92,22 +92,26 @@ function ChangeList({ records }: { records: ChangeRecordView[] }) {
   return (
     <>
       <ul className="change-list">
-        {records.map((r) => (
-          <li key={r.id}>
-            {r.undoable ? (
-              <label className="checkbox">
-                <input type="checkbox" checked={selected.includes(r.id)} onChange={() => toggle(r.id)} disabled={running} />
-                <span className={`status ${STATUS_TEXT[r.status].tone}`}>{STATUS_TEXT[r.status].text}</span> {r.title}
-                <span className="muted"> — {PURPOSE_TEXT[r.purpose]}, {new Date(r.at).toLocaleTimeString()}</span>
-              </label>
-            ) : (
-              <div className="change-static">
-                <span className={`status ${STATUS_TEXT[r.status].tone}`}>{STATUS_TEXT[r.status].text}</span> {r.title}
-                <span className="muted"> — {PURPOSE_TEXT[r.purpose]}, {new Date(r.at).toLocaleTimeString()}{r.status === 'done' ? ', cannot be undone by Onboard' : ''}</span>
-              </div>
-            )}
-          </li>
-        ))}
+        {records.map((r) => {
+          const body = (
+            <span className="change-body">
+              <span className={`status ${STATUS_TEXT[r.status].tone}`}>{STATUS_TEXT[r.status].text}</span> {r.title}
+              <span className="muted change-meta">{PURPOSE_TEXT[r.purpose]}, {new Date(r.at).toLocaleTimeString()}{r.status === 'done' && !r.undoable ? ', cannot be undone by Onboard' : ''}</span>
+            </span>
+          );
+          return (
+            <li key={r.id}>
+              {r.undoable ? (
+                <label className="change-row">
+                  <input type="checkbox" checked={selected.includes(r.id)} onChange={() => toggle(r.id)} disabled={running} />
+                  {body}
+                </label>
+              ) : (
+                <div className="change-row"><span aria-hidden="true" />{body}</div>
+              )}
+            </li>
+          );
+        })}
       </ul>
       {anyUndoable && (
         <div className="apply-row">

@@ -45,14 +45,20 @@ function TrustPlanScreen() {
             <dt>Identity</dt>
             <dd>{plan.identity.label} <span className="muted">({plan.identity.subject})</span></dd>
             <dt>CA certificates</dt>
-            <dd>{plan.caCertificates.length === 0 ? 'none chosen' : plan.caCertificates.map((c) => `${c.subject} (${c.role})`).join('; ')}</dd>
+            <dd>
+              {plan.caCertificates.length === 0 ? 'none chosen' : (
+                <ul className="plain-list">
+                  {plan.caCertificates.map((c) => <li key={c.subject}>{c.subject} <span className="muted">({c.role})</span></li>)}
+                </ul>
+              )}
+            </dd>
           </dl>
         )}
         <fieldset className="option" disabled={running}>
           <legend>Who may use this Mac's private key</legend>
           <label className="checkbox">
             <input type="checkbox" checked={trust.allowAnyApp} onChange={(e) => setAllowAnyApp(e.currentTarget.checked)} aria-describedby="any-app-warning" />
-            Let any app use the private key (<code>-A</code>) instead of the 1E Client only (<code>-T</code>)
+            <span>Let any app use the private key (<code>-A</code>) instead of the 1E Client only (<code>-T</code>)</span>
           </label>
           <p id="any-app-warning" className={trust.allowAnyApp ? 'warning-text' : 'muted'}>
             {trust.allowAnyApp

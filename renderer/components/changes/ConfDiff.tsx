@@ -20,8 +20,8 @@ export function ConfDiff({ lines, path, existed }: { lines: ConfDiffLine[]; path
           {lines.map((l) => (
             <tr key={l.key} className={`diff-${l.change}`}>
               <th scope="row"><code>{l.key}</code></th>
-              <td>{l.before === undefined ? <span className="muted">(not set)</span> : <code>{l.before}</code>}</td>
-              <td>{l.after === undefined ? <span className="muted">(not set)</span> : <code>{l.after}</code>}</td>
+              <td className="value">{l.before === undefined ? <span className="muted">(not set)</span> : <code>{l.before}</code>}</td>
+              <td className="value">{l.after === undefined ? <span className="muted">(not set)</span> : <code>{l.after}</code>}</td>
               <td><span className={`status ${l.change === 'same' ? 'muted' : l.change === 'added' ? 'info' : 'warn'}`}>{CHANGE_TEXT[l.change]}</span></td>
             </tr>
           ))}

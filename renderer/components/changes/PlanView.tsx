@@ -45,13 +45,14 @@ function ActionItem({ action, run }: { action: ActionView; run: Run<ApplyOutcome
   const shown = actionState(action, run);
   const live = progressOf(run)[action.id];
   const outcome = run.state === 'done' ? run.value.actions.find((a) => a.id === action.id) : undefined;
-  const detail = outcome?.detail ?? live?.detail;
+  // Only what explains a failure, or what is happening now; "already done" is said by the badge.
+  const detail = shown.tone === 'fail' ? outcome?.detail ?? live?.detail : live?.status === 'running' ? live.detail : undefined;
   return (
     <li className={`action ${action.status === 'skip' ? 'skipped' : ''}`} aria-busy={shown.busy ? true : undefined}>
       <div className="action-head">
         <span className={`status ${shown.tone}`}>{shown.busy && <span className="spinner" aria-hidden="true" />}{shown.text}</span>
         <span className="action-title">{action.title}</span>
-        {action.root && action.status !== 'skip' && <span className="tag" title="Runs inside this step's one administrator prompt">administrator</span>}
+        {action.root && action.status !== 'skip' && <span className="tag">as administrator</span>}
       </div>
       {action.detail && <p className="action-detail muted">{action.detail}</p>}
       {action.status === 'skip' && <p className="action-detail">Skipped: {action.reason ?? 'already done'}.</p>}
@@ -69,13 +70,10 @@ function ActionItem({ action, run }: { action: ActionView; run: Run<ApplyOutcome
 
 function PlanSection({ plan, run }: { plan: Plan; run: Run<ApplyOutcome> }) {
   const pending = plan.actions.filter((a) => a.status === 'pending');
-  const needsAdmin = pending.some((a) => a.root);
   return (
     <section className="plan" aria-label={plan.title}>
       <h3>{plan.title}</h3>
-      {pending.length === 0
-        ? <p className="muted">Nothing to do here: this Mac already has it.</p>
-        : needsAdmin && <p className="admin-note">macOS asks for an administrator's name and password once for this part.</p>}
+      {pending.length === 0 && <p className="muted">Nothing to do here: this Mac already has it.</p>}
       {plan.warnings.length > 0 && (
         <ul className="plan-warnings">
           {plan.warnings.map((w, i) => <li key={i}><span className="status warn">Note</span> {w}</li>)}

@@ -61,3 +61,86 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+// ---- helpers for the changes half's flows (added; nothing above changed)
+
+/** A free TCP port on 127.0.0.1 (for servers whose address must be known before they start, e.g. a CRL URL baked into certificates). */
+export async function freeLoopbackPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A Background Channel stand-in: HTTPS on 127.0.0.1 with the given server certificate,
+ * answering 200 under /Background/ and 404 elsewhere, as IIS would for the 1E folder.
+ */
+export async function startBackgroundChannel(certPem: string, keyPem: string): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
+  const { createServer } = await import('node:https');
+  const requests: string[] = [];
+  const server = createServer({ cert: certPem, key: keyPem, minVersion: 'TLSv1.2' }, (req, res) => {
+    requests.push(req.url ?? '');
+    if ((req.url ?? '').startsWith('/Background/')) res.writeHead(200, { 'content-type': 'text/plain' }).end('1E Background Channel stand-in\n');
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(0, '127.0.0.1', () => resolve()); });
+  const a = server.address();
+  const port = typeof a === 'object' && a ? a.port : 0;
+  return {
+    url: `https://127.0.0.1:${port}/Background/`,
+    requests,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+/** A file the simulated Mac's `installer` accepts as a package: the xar header a real .pkg starts with. */
+export async function writeInstallerPackage(dir: string, name = '1EClient-macOS.v24.1.0.5.pkg'): Promise<string> {
+  const { writeFile } = await import('node:fs/promises');
+  const path = join(dir, name);
+  await writeFile(path, Buffer.concat([Buffer.from('xar!'), Buffer.alloc(252)]));
+  return path;
+}
+
+export interface AxeFinding { id: string; impact: string | null; help: string; nodes: string[] }
+
+/**
+ * axe-core's serious and critical violations on the page as it is. The script is evaluated
+ * through the debugging protocol, so the page's CSP stays as strict as it ships.
+ */
+export async function axeSeriousViolations(page: Page): Promise<AxeFinding[]> {
+  const { readFileSync } = await import('node:fs');
+  const source = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  await page.evaluate(source);
+  const all = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+  return all.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/**
+ * A screenshot of the whole step: the wizard scrolls inside its content pane, so the window is
+ * made tall enough for the pane's content for the shot, then put back.
+ */
+export async function screenshotWholeStep(page: Page, name: string): Promise<string> {
+  const size = page.viewportSize() ?? { width: 1100, height: 760 };
+  const extra = await page.evaluate(() => {
+    const pane = document.querySelector('main.content');
+    return pane ? Math.max(0, pane.scrollHeight - pane.clientHeight) : 0;
+  });
+  if (extra === 0) return screenshot(page, name);
+  await page.setViewportSize({ width: size.width, height: Math.min(size.height + extra, 8000) });
+  try {
+    return await screenshot(page, name);
+  } finally {
+    await page.setViewportSize(size);
+  }
+}
