@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makePfx, makeTestPki, type TestPki } from '../../support/openssl';
 import { run } from '../../../electron/cli/verify';
-import { captureIo, startFileServer, startOpensslSwitch, type FileServer, type SwitchStandIn } from './peers';
+import { captureIo, inTurn, startFileServer, startOpensslSwitch, type FileServer, type SwitchStandIn } from './peers';
 
 const PASSWORD = 'Corr3ct-Horse-Battery';
 let pki: TestPki;
@@ -20,10 +20,10 @@ beforeAll(async () => {
   web = await startFileServer();
   pki = await makeTestPki({ intermediate: true, crlBaseUrl: web.base });
   work = await mkdtemp(join(tmpdir(), 'onboard-cli-verify-'));
-  const [server, device, revoked] = await Promise.all([
-    pki.issuer.issue('switch', { cn: 'localhost', sans: ['localhost', 'IP:127.0.0.1'], eku: 'serverAuth' }),
-    pki.issuer.issue('device', { cn: 'MAC01.local' }),
-    pki.issuer.issue('revoked', { cn: 'MAC02.local' }),
+  const [server, device, revoked] = await inTurn([
+    () => pki.issuer.issue('switch', { cn: 'localhost', sans: ['localhost', 'IP:127.0.0.1'], eku: 'serverAuth' }),
+    () => pki.issuer.issue('device', { cn: 'MAC01.local' }),
+    () => pki.issuer.issue('revoked', { cn: 'MAC02.local' }),
   ]);
   keyPem = await readFile(device.keyPath, 'utf8');
   await pki.issuer.revoke(revoked.certPath);

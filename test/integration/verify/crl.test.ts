@@ -4,7 +4,7 @@ import type { X509Certificate } from 'node:crypto';
 import { makeTestPki, type IssuedCert, type TestPki } from '../../support/openssl';
 import { checkRevocation, parseCrl } from '../../../electron/core/verify/crl';
 import type { VerifyFinding } from '../../../electron/core/verify/findings';
-import { cert, startFileServer, type FileServer } from './peers';
+import { cert, inTurn, startFileServer, type FileServer } from './peers';
 
 let web: FileServer;
 let pki: TestPki;
@@ -35,10 +35,9 @@ beforeAll(async () => {
     makeTestPki({ name: 'Foreign', crlBaseUrl: web.base }),
     makeTestPki({ keyType: 'ec', name: 'EC Lab', crlBaseUrl: `${web.base}/ec` }),
   ]);
-  [device, revoked, ecDevice] = await Promise.all([
-    pki.issuer.issue('device', { cn: 'MAC01.local' }),
-    pki.issuer.issue('revoked', { cn: 'MAC02.local' }),
-    ecPki.issuer.issue('ec-device', { cn: 'MAC03.local', keyType: 'ec' }),
+  [[device, revoked], [ecDevice]] = await Promise.all([
+    inTurn([() => pki.issuer.issue('device', { cn: 'MAC01.local' }), () => pki.issuer.issue('revoked', { cn: 'MAC02.local' })]),
+    inTurn([() => ecPki.issuer.issue('ec-device', { cn: 'MAC03.local', keyType: 'ec' })]),
   ]);
   cas = [cert(pki.root.certPem), cert(pki.intermediate!.certPem)];
   const fresh = async (ca: typeof pki.root) => readFile((await ca.crl()).derPath);
@@ -173,10 +172,10 @@ describe('revocation information in the certificates', () => {
   let ocspOnly: IssuedCert;
   let ldapAndHttp: IssuedCert;
   beforeAll(async () => {
-    [noCdp, ocspOnly, ldapAndHttp] = await Promise.all([
-      pki.issuer.issue('no-cdp', { cdp: '' }),
-      pki.issuer.issue('ocsp-only', { cdp: '', ocsp: 'http://ocsp.acme.test/' }),
-      pki.issuer.issue('ldap-cdp', { cdp: `ldap://ldap.acme.test/issuing-ca-crl, URI:${web.base}/intermediate.crl` }),
+    [noCdp, ocspOnly, ldapAndHttp] = await inTurn([
+      () => pki.issuer.issue('no-cdp', { cdp: '' }),
+      () => pki.issuer.issue('ocsp-only', { cdp: '', ocsp: 'http://ocsp.acme.test/' }),
+      () => pki.issuer.issue('ldap-cdp', { cdp: `ldap://ldap.acme.test/issuing-ca-crl, URI:${web.base}/intermediate.crl` }),
     ]);
   });
 

@@ -119,3 +119,13 @@ export function captureIo(cwd: string, env: NodeJS.ProcessEnv = {}) {
   const stdin = Readable.from([]) as import('../../../electron/cli/io').CliIo['stdin'];
   return { io: { stdout, stderr, stdin, env, cwd }, stdout: () => out.join(''), stderr: () => err.join('') };
 }
+
+/**
+ * Runs the thunks one after another. `openssl ca` keeps its serial and index in files, so two
+ * issues or revocations on the same CA at once can corrupt them.
+ */
+export async function inTurn<T extends Array<() => Promise<unknown>>>(thunks: [...T]): Promise<{ [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+  const out: unknown[] = [];
+  for (const t of thunks) out.push(await t());
+  return out as { [K in keyof T]: Awaited<ReturnType<T[K]>> };
+}

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { X509Certificate } from 'node:crypto';
 import { makeTestPki, type TestPki, type IssuedCert } from '../../support/openssl';
 import { probeSwitch, type ClientIdentity, type SwitchProbeResult } from '../../../electron/core/verify/switch-probe';
-import { cert, freePort, identityFrom, startOpensslSwitch, type SwitchStandIn } from './peers';
+import { cert, freePort, identityFrom, inTurn, startOpensslSwitch, type SwitchStandIn } from './peers';
 
 let pki: TestPki;
 let foreignPki: TestPki;
@@ -25,13 +25,17 @@ beforeAll(async () => {
   [pki, foreignPki] = await Promise.all([makeTestPki({ intermediate: true }), makeTestPki({ name: 'Foreign' })]);
   const ca = pki.issuer;
   server = await ca.issue('switch', { cn: 'localhost', sans: ['localhost', 'IP:127.0.0.1'], eku: 'serverAuth' });
-  const [device, revoked, serverOnly, expired, foreign, untrustedServer] = await Promise.all([
-    ca.issue('device', { cn: 'MAC01.local' }),
-    ca.issue('revoked', { cn: 'MAC02.local' }),
-    ca.issue('server-only', { cn: 'MAC03.local', eku: 'serverAuth' }),
-    ca.issue('expired', { cn: 'MAC04.local', startDate: '200101000000Z', endDate: '210101000000Z' }),
-    foreignPki.issuer.issue('foreign', { cn: 'MAC05.local' }),
-    foreignPki.issuer.issue('untrusted-switch', { cn: 'localhost', sans: ['localhost', 'IP:127.0.0.1'], eku: 'serverAuth' }),
+  const [[device, revoked, serverOnly, expired], [foreign, untrustedServer]] = await Promise.all([
+    inTurn([
+      () => ca.issue('device', { cn: 'MAC01.local' }),
+      () => ca.issue('revoked', { cn: 'MAC02.local' }),
+      () => ca.issue('server-only', { cn: 'MAC03.local', eku: 'serverAuth' }),
+      () => ca.issue('expired', { cn: 'MAC04.local', startDate: '200101000000Z', endDate: '210101000000Z' }),
+    ]),
+    inTurn([
+      () => foreignPki.issuer.issue('foreign', { cn: 'MAC05.local' }),
+      () => foreignPki.issuer.issue('untrusted-switch', { cn: 'localhost', sans: ['localhost', 'IP:127.0.0.1'], eku: 'serverAuth' }),
+    ]),
   ]);
   await ca.revoke(revoked.certPath);
   const crl = await ca.crl();
