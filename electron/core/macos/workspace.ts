@@ -20,19 +20,33 @@ export class PlanWorkspace {
     return join(this.dir, name);
   }
 
-  /** Writes a 0600 file (refusing to replace one) and returns its path. */
+  /**
+   * Writes a new 0600 file and returns its path. When `name` is taken (the same step planned
+   * again in this workspace) a numbered name is used instead: plans never share a file.
+   */
   async writeFile(name: string, data: string | Uint8Array): Promise<string> {
-    if (this.disposed) throw new OnboardError('internal', 'The plan workspace was already removed.');
-    const p = this.path(name);
-    await fs.writeFile(p, data, { mode: 0o600, flag: 'wx' });
-    return p;
+    return this.create(name, (p) => fs.writeFile(p, data, { mode: 0o600, flag: 'wx' }));
   }
 
-  /** Makes an empty 0700 subfolder (a mount point or extraction folder) and returns its path. */
+  /** Makes a new empty 0700 subfolder (a mount point or extraction folder) and returns its path. */
   async makeDir(name: string): Promise<string> {
-    const p = this.path(name);
-    await fs.mkdir(p, { mode: 0o700 });
-    return p;
+    return this.create(name, (p) => fs.mkdir(p, { mode: 0o700 }));
+  }
+
+  private async create(name: string, make: (path: string) => Promise<unknown>): Promise<string> {
+    if (this.disposed) throw new OnboardError('internal', 'The plan workspace was already removed.');
+    const dot = name.lastIndexOf('.');
+    const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+    for (let n = 1; n <= 1000; n++) {
+      const p = this.path(n === 1 ? name : `${stem}-${n}${ext}`);
+      try {
+        await make(p);
+        return p;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+    }
+    throw new OnboardError('internal', `Too many plan files named ${name}.`);
   }
 
   /** Removes the folder and everything in it; safe to call more than once. */

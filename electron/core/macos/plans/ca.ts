@@ -1,5 +1,6 @@
 // Plan: put the CA certificates into the System keychain, trusting roots, one file per certificate.
 import type { X509Certificate } from 'node:crypto';
+import { basename } from 'node:path';
 import { certificateRole } from '../../pki/inspect';
 import type { Action, Plan } from '../action';
 import type { MacFacts } from '../facts';
@@ -42,7 +43,7 @@ export async function importCaCertificates(input: CaPlanInput): Promise<Plan> {
     const fileName = `ca-${n}-${sha256.slice(0, 12).toLowerCase()}.pem`;
     const path = await input.workspace.writeFile(fileName, cert.toString());
     plan.files.push({ path, description: `CA certificate "${name}" (PEM)`, secret: false });
-    setup.push(`/bin/cat > "$work"/${fileName} <<'ONBOARD_PEM'`, ...cert.toString().trimEnd().split('\n'), 'ONBOARD_PEM');
+    setup.push(`/bin/cat > "$work"/${basename(path)} <<'ONBOARD_PEM'`, ...cert.toString().trimEnd().split('\n'), 'ONBOARD_PEM');
     const present = present256.has(sha256) || present1.has(sha1);
     const remove = { program: BIN.security, args: ['delete-certificate', '-Z', sha1, SYSTEM_KEYCHAIN] };
     const action: Action = role === 'root'

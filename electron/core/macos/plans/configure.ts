@@ -96,7 +96,7 @@ async function buildConfigure(input: ConfigurePlanInput): Promise<Plan> {
     prelude: [`if [ -f ${shellQuote(confPath)} ]; then ${BIN.cp} -p ${shellQuote(confPath)} "$work"/conf.before; fi`],
     setup: [
       `if [ -f "$work"/conf.before ]; then onboard_base="$work"/conf.before; elif [ -f ${shellQuote(confPath)} ]; then onboard_base=${shellQuote(confPath)}; else onboard_base=/dev/null; fi`,
-      `ONBOARD_CONF_N=${Object.keys(input.settings).length} ${env.join(' ')} ${BIN.awk} ${shellQuote(AWK_MERGE)} "$onboard_base" > "$work"/1E.Client.conf || exit 1`,
+      `ONBOARD_CONF_N=${Object.keys(input.settings).length} ${env.join(' ')} ${BIN.awk} ${shellQuote(AWK_MERGE)} "$onboard_base" > "$work"/${posix.basename(staged)} || exit 1`,
     ],
     substitutions: [],
   };

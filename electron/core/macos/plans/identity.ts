@@ -1,5 +1,6 @@
 // Plan: import the client identity (key + certificate) into the System keychain for the 1E Client.
 import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
 import { readPfx, rewrapPfx } from '../../pki/pkcs12';
 import type { Plan } from '../action';
 import type { MacFacts } from '../facts';
@@ -60,6 +61,7 @@ export async function importClientIdentity(input: IdentityPlanInput): Promise<Pl
     ...(present ? { reason: 'this identity is already in the System keychain' } : {}),
   });
   const source = input.pfxPathForScript ?? 'client.pfx';
+  const file = basename(path);
   // The script cannot run our re-wrap: macOS's own /usr/bin/openssl (LibreSSL) opens the PFX
   // and writes a new one whose defaults (3DES key, SHA-1 MAC) every macOS imports.
   plan.script = {
@@ -80,7 +82,7 @@ export async function importClientIdentity(input: IdentityPlanInput): Promise<Pl
       '  echo "onboard: could not open $onboard_pfx: wrong password, or a format macOS\'s openssl cannot read (make a compatible one with: onboard pfx --rewrap)." >&2',
       '  exit 2',
       'fi',
-      `${BIN.openssl} pkcs12 -export -in "$work"/identity.pem -passout env:${SCRIPT_IMPORT_PASSWORD_VAR} -out "$work"/identity.p12 || exit 1`,
+      `${BIN.openssl} pkcs12 -export -in "$work"/identity.pem -passout env:${SCRIPT_IMPORT_PASSWORD_VAR} -out "$work"/${file} || exit 1`,
       `${BIN.rm} -f "$work"/identity.pem`,
       'unset ONBOARD_PFX_PASSWORD',
     ],

@@ -82,13 +82,13 @@ export async function installClient(input: InstallPlanInput): Promise<Plan> {
       status: 'pending',
     });
     plan.cleanup.push({ program: BIN.hdiutil, args: ['detach', mount, '-force'] });
-    plan.script = { setup: [`${BIN.mkdir} "$work"/installer-volume`], substitutions: [] };
+    plan.script = { setup: [`${BIN.mkdir} "$work"/${basename(mount)}`], substitutions: [] };
   } else if (kind === 'zip') {
     const entries = await listZipEntriesFromFile(input.installerPath);
     const inner = choosePackage(entries, file);
     version = versionFromFileName(basename(inner)) ?? version;
     const dir = await input.workspace.makeDir('installer-files');
-    plan.script = { setup: [`${BIN.mkdir} "$work"/installer-files`], substitutions: [] };
+    plan.script = { setup: [`${BIN.mkdir} "$work"/${basename(dir)}`], substitutions: [] };
     pkgPath = posix.join(dir, inner);
     before.push({
       id: 'installer-extract',
