@@ -76,7 +76,7 @@ export function loadMaterial(bytes: Uint8Array, opts: LoadOptions = {}): LoadedM
     throw new OnboardError('empty-file', `${name} is empty.`, 'The export or download probably failed: ask for the file again.');
   }
   const c = new Collector();
-  const text = looksLikeText(buf) ? buf.toString('utf8') : null;
+  const text = asText(buf);
   if (text !== null && text.includes('-----BEGIN ')) {
     c.kinds.add('pem');
     readPemText(text, name, opts, c);
@@ -102,6 +102,17 @@ export function loadMaterial(bytes: Uint8Array, opts: LoadOptions = {}): LoadedM
 export async function loadFile(path: string, opts: { password?: string } = {}): Promise<LoadedMaterial> {
   const bytes = await readInputFile(path);
   return loadMaterial(bytes, { ...opts, name: path });
+}
+
+/** The file as text when it is text: UTF-8/ASCII, or UTF-16 with a byte-order mark (Windows PowerShell's Out-File writes that). */
+function asText(buf: Buffer): string | null {
+  if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
+    const body = Buffer.from(buf.subarray(2, buf.length - (buf.length % 2)));
+    if (buf[0] === 0xfe) body.swap16();
+    const text = body.toString('utf16le');
+    return looksLikeText(Buffer.from(text, 'utf8')) ? text : null;
+  }
+  return looksLikeText(buf) ? buf.toString('utf8') : null;
 }
 
 function looksLikeText(buf: Buffer): boolean {

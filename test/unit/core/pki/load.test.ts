@@ -61,6 +61,11 @@ describe('loadMaterial reads certificate files by content', { timeout: 60_000 },
     expect(m.warnings).toEqual([]);
   });
 
+  it('reads a PEM bundle saved as UTF-16 with a byte-order mark, as Windows PowerShell writes it', () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(pki.root.certPem + pki.intermediate!.certPem, 'utf16le')]);
+    expect(loadMaterial(utf16).certificates).toHaveLength(2);
+  });
+
   it('reads the blocks of a PEM file with garbage between them and says which lines it ignored', () => {
     const text = `${pki.root.certPem}this line is junk\nso is this\n${pki.intermediate!.certPem}`;
     const m = loadMaterial(Buffer.from(text));
