@@ -142,7 +142,9 @@ tr.fail td { background: #fff5f5; }
 .title { font-weight: 600; }
 .detail { color: #3d444d; margin-top: .15rem; }
 .fix { margin-top: .25rem; }
-.id, code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .8rem; color: #57606a; word-break: break-all; }
+.id, code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .8rem; color: #57606a; }
+code { word-break: break-all; }
+td.id { white-space: nowrap; }
 footer { margin-top: 2rem; color: #57606a; font-size: .8rem; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; }
