@@ -139,7 +139,8 @@ export function checkClientCertificate(input: ClientCheckInput): Finding[] {
     out.push(finding('private-key-present', 'fail', 'The PFX holds the certificate but no private key, so it cannot identify this Mac.', 'Export the certificate again "with the private key" (the template must allow exporting the key), or build a PFX from the key and certificate: `onboard pfx`.'));
     out.push(finding('private-key-matches', 'info', 'Not checked: there is no private key.'));
   } else {
-    out.push(finding('private-key-present', 'fail', 'No private key was given; the 1E Client needs the key that belongs to this certificate.', 'Pass the key with --key FILE, or check a PFX that holds both (--pfx FILE).'));
+    // A certificate checked on its own (e.g. just back from the CA) may well have its key elsewhere: unknown, not missing.
+    out.push(finding('private-key-present', 'warn', 'No private key was given with the certificate, so this could not be checked; the 1E Client needs the key that belongs to it.', 'Pass the key made with the certificate request with --key FILE, or check the PFX that holds both (--pfx FILE).'));
     out.push(finding('private-key-matches', 'info', 'Not checked: there is no private key.'));
   }
 

@@ -147,6 +147,13 @@ describe('onboard inspect and onboard check, run in-process', { timeout: 60_000 
       expect(r.out).not.toContain('pfx-macos-compatible');
     });
 
+    it('exits 0 for a good certificate checked without its key, warning that the key could not be checked', async () => {
+      const r = await runVerb(check, ['--cert', 'device.pem', '--hostname', 'MAC01.local', '--ca', 'cas.pem'], cwd);
+      expect(r.code).toBe(0);
+      expect(r.out).toContain('! private-key-present: ');
+      expect(r.out).toContain('i private-key-matches: ');
+    });
+
     it('prints JSON with the certificate, the chain leaf first, findings in order and a summary', async () => {
       const r = await runVerb(check, ['--cert', 'device.pem', '--key', 'device.key', '--hostname', 'MAC01.local', '--ca', 'cas.pem', '--json', '--at', '2030-01-01T00:00:00Z'], cwd);
       const j = JSON.parse(r.out);
