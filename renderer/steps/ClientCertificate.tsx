@@ -45,8 +45,8 @@ export function ClientCertificate() {
             <legend className="visually-hidden">Source of the client certificate</legend>
             {PATHS.map((p) => (
               <label key={p.id} className={`mode-option ${client.path === p.id ? 'selected' : ''}`}>
-                <input type="radio" name="client-path" value={p.id} checked={client.path === p.id} onChange={() => setPath(p.id)} aria-describedby={`path-${p.id}-text`} />
-                <span className="mode-title">{p.title}</span>
+                <input type="radio" name="client-path" value={p.id} checked={client.path === p.id} onChange={() => setPath(p.id)} aria-labelledby={`path-${p.id}-title`} aria-describedby={`path-${p.id}-text`} />
+                <span id={`path-${p.id}-title`} className="mode-title">{p.title}</span>
                 <span id={`path-${p.id}-text`} className="mode-text">{p.text}</span>
               </label>
             ))}

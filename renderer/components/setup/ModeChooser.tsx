@@ -21,8 +21,8 @@ export function ModeChooser() {
       <div className="mode-options">
         {MODES.map((m) => (
           <label key={m.id} className={`mode-option ${mode === m.id ? 'selected' : ''}`}>
-            <input type="radio" name="mode" value={m.id} checked={mode === m.id} onChange={() => void setMode(m.id)} aria-describedby={`mode-${m.id}-text`} />
-            <span className="mode-title">{m.title}</span>
+            <input type="radio" name="mode" value={m.id} checked={mode === m.id} onChange={() => void setMode(m.id)} aria-labelledby={`mode-${m.id}-title`} aria-describedby={`mode-${m.id}-text`} />
+            <span id={`mode-${m.id}-title`} className="mode-title">{m.title}</span>
             <span id={`mode-${m.id}-text`} className="mode-text">{m.text}</span>
           </label>
         ))}

@@ -10,6 +10,16 @@ function bytesToBase64(bytes: Uint8Array): string {
   return btoa(out);
 }
 
+// FileReader rather than Blob.arrayBuffer: the same code then runs in the component tests' jsdom.
+function readBytes(file: File): Promise<ArrayBuffer> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result as ArrayBuffer);
+    reader.onerror = () => reject(reader.error ?? new Error(`Cannot read ${file.name}`));
+    reader.readAsArrayBuffer(file);
+  });
+}
+
 /** Reads a file for sending to main, refusing anything larger than a certificate file can be. */
 export async function readUpload(file: File, maxBytes: number): Promise<{ ok: true; value: Upload } | { ok: false; error: IpcError }> {
   if (file.size > maxBytes) {
@@ -18,7 +28,12 @@ export async function readUpload(file: File, maxBytes: number): Promise<{ ok: tr
   if (file.size === 0) {
     return { ok: false, error: { code: 'empty-file', message: `${file.name} is empty.`, hint: 'The export or download probably failed: ask for the file again.' } };
   }
-  const bytes = new Uint8Array(await file.arrayBuffer());
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readBytes(file));
+  } catch {
+    return { ok: false, error: { code: 'file-unreadable', message: `${file.name} cannot be read.`, hint: 'Check that the file is still there and that you may open it, then pick it again.' } };
+  }
   return { ok: true, value: { fileName: file.name.replace(/[/\\]/g, '_').slice(0, 255), base64: bytesToBase64(bytes) } };
 }
 
