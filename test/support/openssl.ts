@@ -188,9 +188,18 @@ export async function makeTestPki(opts: { intermediate?: boolean; keyType?: KeyT
 /** Packs a certificate and key into a PFX with OpenSSL. `legacy` gives the 3DES/SHA-1 (or RC2) format. */
 export async function makePfx(out: string, certPath: string, keyPath: string, password: string, opts: { legacy?: boolean; chainPaths?: string[]; name?: string; extra?: string[] } = {}): Promise<void> {
   const args = ['pkcs12', '-export', '-in', certPath, '-inkey', keyPath, '-out', out, '-passout', 'env:ONBOARD_TEST_PFX_PW'];
-  for (const c of opts.chainPaths ?? []) args.push('-certfile', c);
+  // openssl keeps only the last -certfile, so several chain files go in as one bundle.
+  if (opts.chainPaths?.length) {
+    const bundle = `${out}.chain.pem`;
+    await writeFile(bundle, (await Promise.all(opts.chainPaths.map((c) => readFile(c, 'utf8')))).join(''));
+    args.push('-certfile', bundle);
+  }
   if (opts.legacy) args.push('-legacy');
   if (opts.name) args.push('-name', opts.name);
   args.push(...(opts.extra ?? []));
-  await opensslOk(args, { env: { ONBOARD_TEST_PFX_PW: password } });
+  try {
+    await opensslOk(args, { env: { ONBOARD_TEST_PFX_PW: password } });
+  } finally {
+    if (opts.chainPaths?.length) await rm(`${out}.chain.pem`, { force: true });
+  }
 }

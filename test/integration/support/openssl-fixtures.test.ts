@@ -18,3 +18,19 @@ describe('the OpenSSL fixture PKI every integration test builds on', () => {
     expect(bad.stdout + bad.stderr).toMatch(/error 23/);
   });
 });
+
+describe('makePfx', () => {
+  it('keeps every chain file, not only the last one', async () => {
+    const { makeTestPki, makePfx, opensslOk } = await import('../../support/openssl');
+    const p = await makeTestPki({ intermediate: true });
+    try {
+      const leaf = await p.issuer.issue('MAC02.local');
+      const out = `${p.dir}/chain.pfx`;
+      await makePfx(out, leaf.certPath, leaf.keyPath, 'pw', { chainPaths: [p.intermediate!.certPath, p.root.certPath] });
+      const dump = await opensslOk(['pkcs12', '-in', out, '-nokeys', '-passin', 'pass:pw']);
+      expect(dump.match(/BEGIN CERTIFICATE/g)).toHaveLength(3);
+    } finally {
+      await p.cleanup();
+    }
+  });
+});
