@@ -143,7 +143,8 @@ export const createChangesSlice: SliceCreator<ChangesSlice> = (set, get) => {
       void get().prepareTrust();
     },
     async prepareTrust() {
-      set((s) => ({ trust: { ...s.trust, plan: { state: 'loading' } } }));
+      // A fresh plan starts a fresh run: the old outcome belonged to the old plan.
+      set((s) => ({ trust: { ...s.trust, plan: { state: 'loading' }, run: idle } }));
       const r = await call('planTrustIdentity', { allowAnyApp: get().trust.allowAnyApp });
       set((s) => ({ trust: { ...s.trust, plan: toLoadable(r) } }));
     },
@@ -240,7 +241,7 @@ export const createChangesSlice: SliceCreator<ChangesSlice> = (set, get) => {
     },
 
     async prepareUninstall() {
-      set((s) => ({ uninstall: { ...s.uninstall, plan: { state: 'loading' } } }));
+      set((s) => ({ uninstall: { ...s.uninstall, plan: { state: 'loading' }, run: idle } }));
       const r = await call('planUninstall', {});
       set((s) => ({ uninstall: { ...s.uninstall, plan: toLoadable(r) } }));
     },

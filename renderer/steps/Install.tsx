@@ -2,7 +2,7 @@
 // one press that installs, configures and starts the 1E Client. In uninstall mode: the removal.
 import { useEffect, useId } from 'react';
 import { useWizard } from '../store';
-import { PlanList, RunStatus } from '../components/changes/PlanView';
+import { ApplyButton, PlanList, RunStatus } from '../components/changes/PlanView';
 import { ErrorBox } from '../components/changes/ErrorBox';
 import { ConfDiff } from '../components/changes/ConfDiff';
 import { Uninstall } from '../components/changes/Uninstall';
@@ -29,7 +29,6 @@ function InstallClient() {
 
   const running = install.run.state === 'running';
   const plan = install.plan.state === 'ready' ? install.plan.value : null;
-  const applied = install.run.state === 'done' && install.run.value.ok;
   const { choices } = install;
 
   return (
@@ -113,15 +112,10 @@ function InstallClient() {
           <section className="card" aria-labelledby="install-plan-heading" aria-busy={running}>
             <h2 id="install-plan-heading">The plan</h2>
             <PlanList prepared={plan} run={install.run} />
-            <div className="apply-row">
-              <button type="button" className="primary" onClick={() => void applyInstall()} disabled={running || applied || plan.pendingCount === 0}>
-                {running ? 'Installing…' : applied ? 'Installed' : plan.upgrade ? 'Upgrade and start' : 'Install and start'}
-              </button>
-              <span className="muted">
-                {plan.pendingCount === 0 ? 'Nothing to change: continue.'
-                  : `${plan.pendingCount} change${plan.pendingCount === 1 ? '' : 's'}.${plan.adminPrompts > 0 ? ` macOS asks for an administrator's password ${plan.adminPrompts === 1 ? 'once' : `${plan.adminPrompts} times (once per part)`}.` : ''}`}
-              </span>
-            </div>
+            <ApplyButton
+              prepared={plan} run={install.run} label={plan.upgrade ? 'Upgrade and start' : 'Install and start'} busyLabel="Installing…" doneLabel="Installed"
+              onApply={() => void applyInstall()} onReplan={() => void prepareInstall()}
+            />
             <RunStatus prepared={plan} run={install.run} doneText="The 1E Client is installed, configured and started" />
           </section>
         </>

@@ -2,7 +2,7 @@
 // then applied with one administrator prompt per part, with progress and rollback shown.
 import { useEffect } from 'react';
 import { useWizard } from '../store';
-import { PlanList, RunStatus } from '../components/changes/PlanView';
+import { ApplyButton, PlanList, RunStatus } from '../components/changes/PlanView';
 import { ErrorBox } from '../components/changes/ErrorBox';
 
 export function TrustIdentity() {
@@ -30,7 +30,6 @@ function TrustPlanScreen() {
 
   const running = trust.run.state === 'running';
   const plan = trust.plan.state === 'ready' ? trust.plan.value : null;
-  const applied = trust.run.state === 'done' && trust.run.value.ok;
 
   return (
     <>
@@ -79,18 +78,7 @@ function TrustPlanScreen() {
         {trust.plan.state === 'error' && <ErrorBox error={trust.plan.error} title="Cannot make the plan." />}
         {plan && <PlanList prepared={plan} run={trust.run} />}
         {plan && (
-          <div className="apply-row">
-            <button type="button" className="primary" onClick={() => void applyTrust()} disabled={running || applied || plan.pendingCount === 0}>
-              {running ? 'Applying…' : applied ? 'Applied' : 'Apply'}
-            </button>
-            <span className="muted">
-              {plan.pendingCount === 0
-                ? 'Nothing to change: continue.'
-                : plan.adminPrompts > 0
-                  ? `${plan.pendingCount} change${plan.pendingCount === 1 ? '' : 's'}. macOS asks for an administrator's password ${plan.adminPrompts === 1 ? 'once' : `${plan.adminPrompts} times (once per part)`}.`
-                  : `${plan.pendingCount} change${plan.pendingCount === 1 ? '' : 's'}.`}
-            </span>
-          </div>
+          <ApplyButton prepared={plan} run={trust.run} label="Apply" busyLabel="Applying…" doneLabel="Applied" onApply={() => void applyTrust()} onReplan={() => void prepareTrust()} />
         )}
         {plan && <RunStatus prepared={plan} run={trust.run} doneText="The CAs and this Mac's identity are in the System keychain" />}
       </section>

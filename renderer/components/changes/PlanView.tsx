@@ -147,8 +147,8 @@ function FailedOutcome({ outcome }: { outcome: ApplyOutcome }) {
   return (
     <div className="failed-outcome">
       <ErrorBox
-        title={failed ? `"${failed.title}" failed.` : 'The changes did not complete.'}
-        error={outcome.failure ?? { message: failed?.detail ?? 'An action failed.', hint: '' }}
+        title="The step stopped."
+        error={outcome.failure ?? { message: failed ? `"${failed.title}" failed${failed.detail ? `: ${failed.detail}` : '.'}` : 'An action failed.', hint: '' }}
       />
       {outcome.rolledBack.length > 0 ? (
         <div className="rollback">
@@ -167,6 +167,39 @@ function FailedOutcome({ outcome }: { outcome: ApplyOutcome }) {
         <p className="muted">Nothing had been changed before the failure, so there was nothing to undo.</p>
       )}
       {notRun.length > 0 && <p className="muted">{notRun.length} later action{notRun.length === 1 ? ' was' : 's were'} not run.</p>}
+    </div>
+  );
+}
+
+/**
+ * The one button that moves a change on: apply the plan shown, or (after a failure, when
+ * that plan is spent) make a fresh one from the Mac as it is now.
+ */
+export function ApplyButton({ prepared, run, label, busyLabel, doneLabel, onApply, onReplan, danger }: {
+  prepared: PreparedChanges; run: Run<ApplyOutcome>; label: string; busyLabel: string; doneLabel: string;
+  onApply(): void; onReplan(): void; danger?: boolean;
+}) {
+  const failed = run.state === 'error' || (run.state === 'done' && !run.value.ok);
+  const applied = run.state === 'done' && run.value.ok;
+  if (failed) {
+    return (
+      <div className="apply-row">
+        <button type="button" className="primary" onClick={onReplan}>Make a fresh plan</button>
+        <span className="muted">Fix the problem shown below, then make a fresh plan from this Mac as it is now, and apply it.</span>
+      </div>
+    );
+  }
+  const n = prepared.pendingCount;
+  const prompts = prepared.adminPrompts;
+  return (
+    <div className="apply-row">
+      <button type="button" className={danger ? 'danger' : 'primary'} onClick={onApply} disabled={run.state === 'running' || applied || n === 0}>
+        {run.state === 'running' ? busyLabel : applied ? doneLabel : label}
+      </button>
+      <span className="muted">
+        {n === 0 ? 'Nothing to change: continue.'
+          : `${n} change${n === 1 ? '' : 's'}.${prompts > 0 ? ` macOS asks for an administrator's password ${prompts === 1 ? 'once' : `${prompts} times`}.` : ''}`}
+      </span>
     </div>
   );
 }

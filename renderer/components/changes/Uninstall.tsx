@@ -1,7 +1,7 @@
 // Uninstall (chosen on Welcome): the removal plan, read first, applied with one prompt.
 import { useEffect } from 'react';
 import { useWizard } from '../../store';
-import { PlanList, RunStatus } from './PlanView';
+import { ApplyButton, PlanList, RunStatus } from './PlanView';
 import { ErrorBox } from './ErrorBox';
 
 export function Uninstall() {
@@ -15,7 +15,6 @@ export function Uninstall() {
 
   const running = uninstall.run.state === 'running';
   const plan = uninstall.plan.state === 'ready' ? uninstall.plan.value : null;
-  const applied = uninstall.run.state === 'done' && uninstall.run.value.ok;
 
   return (
     <section className="card" aria-labelledby="uninstall-heading" aria-busy={uninstall.plan.state === 'loading' || running}>
@@ -33,14 +32,7 @@ export function Uninstall() {
       {uninstall.plan.state === 'error' && <ErrorBox error={uninstall.plan.error} title="Cannot make the uninstall plan." />}
       {plan && <PlanList prepared={plan} run={uninstall.run} />}
       {plan && (
-        <div className="apply-row">
-          <button type="button" className="danger" onClick={() => void apply()} disabled={running || applied || plan.pendingCount === 0}>
-            {running ? 'Uninstalling…' : applied ? 'Uninstalled' : 'Uninstall'}
-          </button>
-          <span className="muted">
-            {plan.pendingCount === 0 ? 'Nothing to remove: continue.' : `${plan.pendingCount} change${plan.pendingCount === 1 ? '' : 's'}, which cannot be undone. macOS asks for an administrator's password once.`}
-          </span>
-        </div>
+        <ApplyButton prepared={plan} run={uninstall.run} label="Uninstall" busyLabel="Uninstalling…" doneLabel="Uninstalled" danger onApply={() => void apply()} onReplan={() => void prepare()} />
       )}
       {plan && <RunStatus prepared={plan} run={uninstall.run} doneText="The 1E Client is removed from this Mac" />}
     </section>

@@ -144,3 +144,42 @@ export async function screenshotWholeStep(page: Page, name: string): Promise<str
     await page.setViewportSize(size);
   }
 }
+
+/** What the setup half needs typed to reach Trust & identity with a lab-CA identity. */
+export interface LabWalk {
+  mode: 'New setup' | 'Upgrade' | 'Replace the certificate';
+  switchAddress?: string;
+  backgroundUrl?: string;
+  labDir: string;
+  caPassword: string;
+  hostname?: string;
+}
+
+/**
+ * Walks Welcome, CA certificates and Client certificate as a technician does (a lab CA made
+ * before, opened with its password), and stops on Trust & identity.
+ */
+export async function walkSetupWithLabCa(page: Page, w: LabWalk): Promise<void> {
+  const next = async (title: string) => {
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
+  };
+  await page.getByRole('radio', { name: new RegExp(w.mode) }).check();
+  if (w.switchAddress !== undefined) await page.getByLabel('Switch address').fill(w.switchAddress);
+  if (w.backgroundUrl !== undefined) await page.getByLabel('Background Channel URL').fill(w.backgroundUrl);
+  const url = w.backgroundUrl ?? await page.getByLabel('Background Channel URL').inputValue();
+  await page.getByText(`Valid: ${url}`, { exact: false }).waitFor();
+  await next('CA certificates');
+  await next('Client certificate');
+  await page.getByRole('radio', { name: /A lab CA/ }).check();
+  await page.getByRole('radio', { name: /Use one made before/ }).check();
+  await page.getByLabel('Lab folder').fill(w.labDir);
+  await page.getByLabel('CA password').fill(w.caPassword);
+  await page.getByRole('button', { name: 'Open lab CA' }).click();
+  const host = w.hostname ?? 'MAC01.local';
+  await page.getByLabel('Host name for this Mac\'s certificate').fill(host);
+  await page.getByRole('button', { name: `Issue a certificate for ${host}` }).click();
+  const go = page.getByRole('button', { name: 'Continue' });
+  for (let i = 0; i < 120 && !(await go.isEnabled()); i++) await page.waitForTimeout(250);
+  await next('Trust & identity');
+}
