@@ -85,6 +85,9 @@ export interface OnboardingResult { ok: boolean; facts: MacFacts; steps: PlanRes
  */
 export async function applyOnboarding(req: OnboardingRequest, opts: OnboardingRunOptions): Promise<OnboardingResult> {
   const first = await gatherFacts(opts.executor);
+  // Plan everything once before any change, so a bad input (a PFX without a key, a damaged
+  // installer) is refused while the Mac is still untouched.
+  await planOnboarding(req, first, opts.workspace);
   const steps: PlanResult[] = [];
   let changed = false;
   let installChanged = false;

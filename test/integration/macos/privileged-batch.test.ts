@@ -1,7 +1,7 @@
 // Specification: the administrator batch script, run by the real /bin/sh against recording stand-ins for the macOS programs.
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { execFile } from 'node:child_process';
 import { PrivilegedBatch, buildBatchScript, osascriptLauncher } from '../../../electron/core/macos/executors/privileged-batch';
 import { LocalExecutor } from '../../../electron/core/macos/executors/local';
@@ -105,9 +105,8 @@ describe('the privileged batch script', () => {
     expect(existsSync(seen)).toBe(false);
     // Check the permissions while it exists, by running a batch whose launcher inspects the folder first.
     await batch(fake, (script) => {
-      const st = require('node:fs').statSync(require('node:path').dirname(script));
-      mode = st.mode & 0o777;
-      seen = (require('node:fs').statSync(script).mode & 0o777).toString(8);
+      mode = statSync(dirname(script)).mode & 0o777;
+      seen = (statSync(script).mode & 0o777).toString(8);
     }).runBatch('Step', items.slice(0, 1), 'apply');
     expect(mode).toBe(0o700);
     expect(seen).toBe('700');
@@ -130,4 +129,3 @@ describe('the privileged batch script', () => {
   });
 });
 
-void readFile;

@@ -101,7 +101,9 @@ describe('uninstallClient', () => {
     expect(Object.keys(mac.snapshot().files).filter((f) => f.startsWith('/Library/Application Support/1E'))).toEqual([]);
   });
 
-  it('has nothing to do when the client is not installed', () => {
-    expect(uninstallClient({ facts: { ...({} as never), client: null }, packageFiles: [] }).actions).toEqual([]);
+  it('has nothing to do when the client is not installed', async () => {
+    const p = uninstallClient({ facts: await gatherFacts(new SimulatedMac()), packageFiles: [] });
+    expect(p.actions).toEqual([]);
+    expect(p.warnings[0]).toContain('not installed');
   });
 });
