@@ -51,7 +51,15 @@ async function planStep(step: StepName, req: OnboardingRequest, ctx: StepContext
       }) : null;
     case 'configure-client':
       return configureClient({ settings: confSettings(req), facts, workspace, previousConf: ctx.confBeforeInstall });
-    case 'start-client': return startClient(facts, { afterChanges: ctx.changedBefore });
+    case 'start-client': {
+      if (!req.installerPath && facts.known && facts.client === null) {
+        const plan = startClient(facts);
+        plan.actions = [];
+        plan.warnings.push('The 1E Client is not installed and no installer was given, so there is nothing to start: add --installer FILE.');
+        return plan;
+      }
+      return startClient(facts, { afterChanges: ctx.changedBefore });
+    }
     default: return null;
   }
 }

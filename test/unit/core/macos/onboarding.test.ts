@@ -106,3 +106,14 @@ describe('onboarding a fresh Apple Silicon Mac', () => {
     expect(json).not.toContain(PFX_PASSWORD);
   });
 });
+
+describe('onboarding without an installer', () => {
+  it('configures but does not try to start a client that is not installed, and says why', async () => {
+    const mac = new SimulatedMac({ rosetta: true });
+    const result = await apply(mac, request({ installerPath: undefined }));
+    expect(result.ok).toBe(true);
+    const start = await withPlanWorkspace(async (ws) => (await planOnboarding(request({ installerPath: undefined }), await gatherFacts(mac), ws)).at(-1)!);
+    expect(start.actions).toEqual([]);
+    expect(start.warnings[0]).toContain('not installed');
+  });
+});
