@@ -1,0 +1,103 @@
+// axe-core on Trust & identity, Install, Verify and Summary, in light and dark, each with its
+// content showing (plans, diff, findings, changes); and the Trust step operated by keyboard only.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PreviewServer } from '../../electron/preview/server';
+import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
+import { initLab } from '../../electron/core/lab/pki';
+import {
+  axeSeriousViolations, freeLoopbackPort, launchChromium, openWizard, screenshotWholeStep, startPreview, walkSetupWithLabCa, writeInstallerPackage,
+} from './support/harness';
+
+const CA_PASSWORD = 'a11y-lab-pw';
+let work: string;
+let labDir: string;
+let installer: string;
+let closedPort: number;
+let server: PreviewServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'onboard-e2e-a11y-'));
+  labDir = join(work, 'lab');
+  closedPort = await freeLoopbackPort();
+  await initLab({ dir: labDir, name: 'A11y Lab', intermediate: true, crlBaseUrl: `http://127.0.0.1:${closedPort}/crl`, caPassword: CA_PASSWORD });
+  installer = await writeInstallerPackage(work);
+  server = await startPreview(() => new SimulatedMac({ arch: 'arm64', rosetta: false }));
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+async function expectNoSeriousViolations(page: Page, where: string): Promise<void> {
+  const found = await axeSeriousViolations(page);
+  expect(found, `${where}: ${JSON.stringify(found, null, 1)}`).toEqual([]);
+}
+
+/** Tabs forward until `name` has focus (bounded), as a keyboard-only technician would. */
+async function tabTo(page: Page, name: string): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.innerText?.trim() ?? '');
+    if (focused === name) return;
+  }
+  throw new Error(`"${name}" never got keyboard focus`);
+}
+
+describe.each(['light', 'dark'] as const)('the changes steps in %s appearance', (colorScheme) => {
+  it('have no serious or critical accessibility violations, with every step\'s content showing', async () => {
+    const page = await openWizard(browser, server, { width: 900, height: 640, colorScheme });
+    // Nothing listens on closedPort: the network checks fail fast, so Verify shows failures with fixes.
+    await walkSetupWithLabCa(page, { mode: 'New setup', switchAddress: `127.0.0.1:${closedPort}`, backgroundUrl: `https://127.0.0.1:${closedPort}/Background/`, labDir, caPassword: CA_PASSWORD });
+    await page.getByRole('button', { name: 'Apply', exact: true }).waitFor({ timeout: 30_000 });
+
+    if (colorScheme === 'light') {
+      // Keyboard only: from the step heading to Apply, with a visible focus ring.
+      await tabTo(page, 'Apply');
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+      expect(outline).toBe('solid');
+      await page.keyboard.press('Enter');
+    } else {
+      await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    }
+    await page.getByText(/are in the System keychain/).waitFor({ timeout: 30_000 });
+    await expectNoSeriousViolations(page, 'Trust & identity');
+    await screenshotWholeStep(page, `changes-a11y-${colorScheme}-trust`);
+
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Install' }).waitFor();
+    await page.getByLabel('Installer file on this Mac').fill(installer);
+    await page.getByRole('button', { name: 'Review the changes' }).click();
+    await page.getByRole('table').waitFor({ timeout: 30_000 });
+    await expectNoSeriousViolations(page, 'Install (plan)');
+    await page.getByRole('button', { name: 'Install and start' }).click();
+    await page.getByText(/The 1E Client is installed, configured and started/).waitFor({ timeout: 30_000 });
+    await expectNoSeriousViolations(page, 'Install (done)');
+    await screenshotWholeStep(page, `changes-a11y-${colorScheme}-install`);
+
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Verify' }).waitFor();
+    await page.getByRole('button', { name: 'Run the checks' }).click();
+    await page.getByText('Not yet', { exact: true }).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Plan debug logging' }).click();
+    await page.getByRole('button', { name: 'Turn on debug logging and restart' }).waitFor({ timeout: 30_000 });
+    await expectNoSeriousViolations(page, 'Verify');
+    await screenshotWholeStep(page, `changes-a11y-${colorScheme}-verify`);
+
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Summary' }).waitFor();
+    await page.locator('.change-list').waitFor();
+    await page.getByRole('checkbox').first().check();
+    await page.getByRole('button', { name: /Plan undo of 1 change/ }).click();
+    await page.getByRole('button', { name: 'Undo these changes' }).waitFor({ timeout: 30_000 });
+    await expectNoSeriousViolations(page, 'Summary');
+    await screenshotWholeStep(page, `changes-a11y-${colorScheme}-summary`);
+    expect((page as unknown as { errors: string[] }).errors).toEqual([]);
+  });
+});

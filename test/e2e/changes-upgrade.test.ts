@@ -1,0 +1,78 @@
+// An upgrade of an installed, configured 1E Client: the identity is imported again, the new
+// package installed, and every existing setting (and comment) kept.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PreviewServer } from '../../electron/preview/server';
+import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
+import { initLab } from '../../electron/core/lab/pki';
+import { launchChromium, openWizard, screenshotWholeStep, startPreview, walkSetupWithLabCa, writeInstallerPackage } from './support/harness';
+
+const CA_PASSWORD = 'upgrade-lab-pw';
+const CONF_PATH = '/Library/Application Support/1E/Client/1E.Client.conf';
+const EXISTING_CONF = [
+  '# Acme settings: do not edit by hand',
+  'Switch=tachyon.acme.local:4000',
+  'BackgroundChannelUrl=https://tachyon.acme.local/Background/',
+  'LoggingLevel=Debug',
+  'ConnectionTimeout=45',
+  'PolicyEnabled=true',
+  '',
+].join('\n');
+let work: string;
+let labDir: string;
+let installer: string;
+let mac: SimulatedMac;
+let server: PreviewServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'onboard-e2e-upgrade-'));
+  labDir = join(work, 'lab');
+  await initLab({ dir: labDir, name: 'Upgrade Lab', intermediate: false, crlBaseUrl: 'http://127.0.0.1:9/crl', caPassword: CA_PASSWORD });
+  installer = await writeInstallerPackage(work, '1EClient-macOS.v24.1.0.5.pkg');
+  server = await startPreview(() => (mac = new SimulatedMac({ arch: 'x86_64', client: { version: '23.7.0.1', conf: EXISTING_CONF, running: true } })));
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('an upgrade', () => {
+  it('keeps the existing configuration through the package\'s reset, shows it as kept, and installs the new version', async () => {
+    const page = await openWizard(browser, server, { width: 900, height: 640 });
+    // Upgrade mode fills the endpoints from the installed configuration: nothing typed.
+    await walkSetupWithLabCa(page, { mode: 'Upgrade', labDir, caPassword: CA_PASSWORD });
+    await page.getByText(/After a later 1E Client upgrade, import the identity again/).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await page.getByText(/are in the System keychain/).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Install' }).waitFor();
+
+    await page.getByLabel('Installer file on this Mac').fill(installer);
+    await page.getByRole('button', { name: 'Review the changes' }).click();
+    const table = page.getByRole('table');
+    await table.waitFor({ timeout: 30_000 });
+    expect(await page.getByText(/version 23\.7\.0\.1: this is an upgrade/).count()).toBe(1);
+    expect(await table.getByText(/no setting changes, everything else is kept/).count()).toBe(1);
+    for (const key of ['Switch', 'BackgroundChannelUrl', 'LoggingLevel', 'ConnectionTimeout', 'PolicyEnabled']) {
+      const row = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: key }) });
+      expect(await row.getByText('kept').count(), key).toBe(1);
+    }
+    expect(await page.getByText('Upgrade the 1E Client from 23.7.0.1 to 24.1.0.5').count()).toBe(1);
+    await page.getByRole('button', { name: 'Upgrade and start' }).click();
+    await page.getByText(/The 1E Client is installed, configured and started/).waitFor({ timeout: 30_000 });
+    await screenshotWholeStep(page, 'changes-upgrade-installed');
+
+    const snap = mac.snapshot();
+    expect(snap.packages[0]!.version).toBe('24.1.0.5');
+    expect(snap.files[CONF_PATH]).toBe(EXISTING_CONF);
+    expect(snap.launchd[0]!.running).toBe(true);
+    expect(snap.identities).toHaveLength(1);
+    expect((page as unknown as { errors: string[] }).errors).toEqual([]);
+  });
+});
