@@ -95,10 +95,10 @@ export const createSetupSlice: SliceCreator<SetupSlice> = (set, get) => {
   // Answers can overtake each other while the technician types: only the latest counts.
   let endpointSeq = 0;
 
-  /** Fills empty endpoint fields from the installed 1E.Client.conf when upgrading. */
+  /** Fills empty endpoint fields from the installed 1E.Client.conf when the client stays (upgrade, new certificate). */
   const prefill = async () => {
     const { mode, welcome } = get();
-    if (mode !== 'upgrade' || welcome.facts.state !== 'ready') return;
+    if ((mode !== 'upgrade' && mode !== 'replace-certificate') || welcome.facts.state !== 'ready') return;
     const conf = welcome.facts.value.conf;
     if (!conf) return;
     const sw = welcome.switchAddress.trim() === '' ? conf.switchAddress : null;

@@ -68,7 +68,22 @@ describe('can the technician go on from Welcome', () => {
   });
 });
 
-describe('upgrading fills in the endpoints from the installed configuration', () => {
+describe('upgrading or replacing the certificate fills in the endpoints from the installed configuration', () => {
+  it('for a new certificate too, since the client and its configuration stay', async () => {
+    const conf = { path: '/Library/Application Support/1E/Client/1E.Client.conf', switchAddress: 'old.acme.local:4000', backgroundUrl: 'https://old.acme.local/Background/', settings: [] };
+    scriptApi({ getMacFacts: () => ok(facts({ conf })), setMode: (p) => ok({ mode: p.mode }), setEndpoints: validBoth });
+    await state().setMode('replace-certificate');
+    await state().loadFacts();
+    expect(state().welcome.switchAddress).toBe('old.acme.local:4000');
+  });
+
+  it('not for a new setup, which may point the Mac elsewhere', async () => {
+    const conf = { path: '/Library/Application Support/1E/Client/1E.Client.conf', switchAddress: 'old.acme.local:4000', backgroundUrl: 'https://old.acme.local/Background/', settings: [] };
+    scriptApi({ getMacFacts: () => ok(facts({ conf })), setMode: (p) => ok({ mode: p.mode }), setEndpoints: validBoth });
+    await state().loadFacts();
+    expect(state().welcome.switchAddress).toBe('');
+  });
+
   it('when the fields are empty, and says where they came from', async () => {
     const conf = { path: '/Library/Application Support/1E/Client/1E.Client.conf', switchAddress: 'old.acme.local:4000', backgroundUrl: 'https://old.acme.local/Background/', settings: [] };
     const api = scriptApi({ getMacFacts: () => ok(facts({ conf, client: { version: '5.1', installedAt: null } })), setMode: (p) => ok({ mode: p.mode }), setEndpoints: validBoth });
