@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeEach } from 'vitest';
-import { render, screen, waitFor } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useWizard } from '../../../../renderer/store';
 import { Welcome } from '../../../../renderer/steps/Welcome';
@@ -80,6 +80,21 @@ describe('CA certificates', () => {
     expect(api.callsOf('addCaFiles').map((c) => (c.files as { fileName: string }[]).map((f) => f.fileName))).toEqual([['root.cer'], ['notes.txt']]);
     expect(screen.getByRole('heading', { name: 'One CA certificate' })).toBeTruthy();
     expect(screen.getByText('Not yet: added on the Trust & identity step')).toBeTruthy();
+  });
+
+  it('takes files dropped on the drop zone', async () => {
+    const api = scriptApi({
+      addCaFiles: () => ok({ certificates: [caCard()], tree: [], problems: [], files: [{ fileName: 'root.cer', added: 1, duplicates: 0, skipped: [] }] }),
+      getCaCertificates: () => ok({ certificates: [caCard()], tree: [], problems: [] }),
+    });
+    render(<CaCertificates />);
+    const zone = screen.getByText('Drop CA certificate files here, or').parentElement!;
+    fireEvent.dragOver(zone, { dataTransfer: { files: [] } });
+    expect(zone.classList.contains('over')).toBe(true);
+    fireEvent.drop(zone, { dataTransfer: { files: [new File(['-----BEGIN CERTIFICATE-----'], 'root.cer')] } });
+    expect(await screen.findByRole('heading', { name: 'One CA certificate' })).toBeTruthy();
+    expect(api.callsOf('addCaFiles')).toHaveLength(1);
+    expect(zone.classList.contains('over')).toBe(false);
   });
 
   it('removes a card by its fingerprint', async () => {
