@@ -151,6 +151,11 @@ export function renderPlanText(plans: readonly Plan[]): string {
       out.push(`  ${mark} ${a.title}${a.status === 'skip' ? `  [skip: ${a.reason ?? 'already done'}]` : ''}`);
       if (a.detail) out.push(`      ${a.detail}`);
       out.push(`      ${displayCommand(a.command)}`);
+      if (a.check) {
+        const c = a.check;
+        const test = `${displayCommand(c.command)}${c.stdoutIncludes !== undefined ? ` shows "${c.stdoutIncludes.trim()}"` : ' succeeds'}`;
+        out.push(`      already done if${c.negate ? ' NOT' : ''}: ${test}`);
+      }
       if (a.fallback) out.push(`      if refused: ${displayCommand(a.fallback)}`);
       for (const u of a.undo ?? []) out.push(`      undo: ${displayCommand(u)}`);
     }

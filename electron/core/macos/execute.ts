@@ -237,7 +237,8 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Pla
         rolledBack = true;
         completed.splice(completed.indexOf(a), 1);
       }
-      emit(a, item.outcome === 'done' && item.undo ? (item.undo.exitCode === 0 ? 'undone' : 'undo-failed') : item.outcome === 'not-run' ? 'failed' : item.outcome);
+      // Actions after a failure never ran: they get no event of their own.
+      if (item.outcome !== 'not-run') emit(a, item.outcome === 'done' && item.undo ? (item.undo.exitCode === 0 ? 'undone' : 'undo-failed') : item.outcome);
       if (item.outcome === 'failed' && !failure) {
         const first = (res.output ?? '').trim().split('\n').slice(-3).join(' ').trim();
         failure = {
