@@ -35,6 +35,7 @@ export interface ChangesSlice {
   verify: { run: Run<VerificationResult>; debug: { plan: Loadable<PreparedChanges>; run: Run<ApplyOutcome> } };
   summary: { changes: Loadable<ChangeSummary>; selected: string[]; undo: { plan: Loadable<PreparedChanges>; run: Run<ApplyOutcome> } };
   uninstall: { plan: Loadable<PreparedChanges>; run: Run<ApplyOutcome> };
+  restart: { plan: Loadable<PreparedChanges>; run: Run<ApplyOutcome> };
 
   setAllowAnyApp(on: boolean): void;
   prepareTrust(): Promise<void>;
@@ -58,6 +59,8 @@ export interface ChangesSlice {
   fetchReport(format: 'html' | 'json'): Promise<IpcResult<ReportFile>>;
 
   prepareUninstall(): Promise<void>;
+  prepareRestart(): Promise<void>;
+  applyRestart(): Promise<void>;
   applyUninstall(): Promise<void>;
 }
 
@@ -72,7 +75,7 @@ async function call<M extends MethodName>(method: M, request: RequestOf<M>, requ
   return fn(request, requestId);
 }
 
-type RunKey = 'trust' | 'install' | 'verify' | 'debug' | 'undo' | 'uninstall';
+type RunKey = 'trust' | 'install' | 'verify' | 'debug' | 'undo' | 'uninstall' | 'restart';
 
 /** Where each run lives in the slice, so one helper can drive all of them. */
 function readRun(s: WizardState, key: RunKey): Run<unknown> {
@@ -83,6 +86,7 @@ function readRun(s: WizardState, key: RunKey): Run<unknown> {
     case 'debug': return s.verify.debug.run;
     case 'undo': return s.summary.undo.run;
     case 'uninstall': return s.uninstall.run;
+    case 'restart': return s.restart.run;
   }
 }
 
@@ -94,6 +98,7 @@ function writeRun(s: WizardState, key: RunKey, run: Run<unknown>): Partial<Wizar
     case 'debug': return { verify: { ...s.verify, debug: { ...s.verify.debug, run: run as Run<ApplyOutcome> } } };
     case 'undo': return { summary: { ...s.summary, undo: { ...s.summary.undo, run: run as Run<ApplyOutcome> } } };
     case 'uninstall': return { uninstall: { ...s.uninstall, run: run as Run<ApplyOutcome> } };
+    case 'restart': return { restart: { ...s.restart, run: run as Run<ApplyOutcome> } };
   }
 }
 
@@ -136,6 +141,7 @@ export const createChangesSlice: SliceCreator<ChangesSlice> = (set, get) => {
     verify: { run: idle, debug: { plan: idle, run: idle } },
     summary: { changes: idle, selected: [], undo: { plan: idle, run: idle } },
     uninstall: { plan: idle, run: idle },
+    restart: { plan: idle, run: idle },
 
     setAllowAnyApp(on) {
       // The plan on screen must match the choice, so a changed choice asks for a new plan.
@@ -245,6 +251,17 @@ export const createChangesSlice: SliceCreator<ChangesSlice> = (set, get) => {
       const r = await call('planUninstall', {});
       set((s) => ({ uninstall: { ...s.uninstall, plan: toLoadable(r) } }));
     },
+    async prepareRestart() {
+      set(() => ({ restart: { plan: { state: 'loading' }, run: idle } }));
+      const r = await call('planRestart', {});
+      set((s) => ({ restart: { ...s.restart, plan: toLoadable(r) } }));
+    },
+    async applyRestart() {
+      const plan = get().restart.plan;
+      if (plan.state !== 'ready') return;
+      await track('restart', (id) => call('applyChanges', { planId: plan.value.planId, progressId: id }, id));
+      set((s) => ({ verify: { ...s.verify, run: idle }, summary: { ...s.summary, changes: idle } }));
+    },
     async applyUninstall() {
       const plan = get().uninstall.plan;
       if (plan.state !== 'ready') return;
@@ -266,6 +283,7 @@ function nothingToDo(plan: Loadable<PreparedChanges>): boolean {
 
 export function canProceedChanges(state: WizardState, step: StepId): Proceed {
   if (state.mode === 'uninstall') return canProceedUninstall(state, step);
+  if (state.mode === 'replace-certificate' && step === 'install') return canProceedRestart(state);
   switch (step) {
     case 'identity':
       if (state.trust.run.state === 'running') return { ok: false, reason: 'Wait until the keychain changes have finished.' };
@@ -294,4 +312,11 @@ function canProceedUninstall(state: WizardState, step: StepId): Proceed {
   if (appliedCleanly(state.uninstall.run) || nothingToDo(state.uninstall.plan)) return { ok: true };
   if (state.uninstall.run.state === 'done' || state.uninstall.run.state === 'error') return { ok: false, reason: 'The uninstall did not complete: fix the problem shown and try again.' };
   return { ok: false, reason: 'Review the uninstall plan, then uninstall.' };
+}
+
+/** Replacing the certificate needs no install: the running client is restarted to read the new identity. */
+function canProceedRestart(state: WizardState): Proceed {
+  if (state.restart.run.state === 'running') return { ok: false, reason: 'Wait until the 1E Client has restarted.' };
+  if (appliedCleanly(state.restart.run) || nothingToDo(state.restart.plan)) return { ok: true };
+  return { ok: false, reason: 'Restart the 1E Client so it uses the new certificate.' };
 }

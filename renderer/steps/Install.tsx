@@ -1,17 +1,21 @@
 // Install: Rosetta when this Mac needs it, the installer, the configuration as a diff, then
-// one press that installs, configures and starts the 1E Client. In uninstall mode: the removal.
+// one press that installs, configures and starts the 1E Client. Uninstall mode: the removal;
+// replace-certificate mode: a restart.
 import { useEffect, useId } from 'react';
 import { useWizard } from '../store';
 import { ApplyButton, PlanList, RunStatus } from '../components/changes/PlanView';
 import { ErrorBox } from '../components/changes/ErrorBox';
 import { ConfDiff } from '../components/changes/ConfDiff';
 import { Uninstall } from '../components/changes/Uninstall';
+import { Restart } from '../components/changes/Restart';
 
 const LOGGING_LEVELS = ['fatal', 'error', 'warning', 'info', 'debug', 'trace'];
 
 export function Install() {
   const mode = useWizard((s) => s.mode);
-  return mode === 'uninstall' ? <Uninstall /> : <InstallClient />;
+  if (mode === 'uninstall') return <Uninstall />;
+  if (mode === 'replace-certificate') return <Restart />;
+  return <InstallClient />;
 }
 
 function InstallClient() {

@@ -17,6 +17,7 @@ import { asOnePlan, keepPrepared, privilegedRunner } from './prepared';
 const STEP_OF: Record<ChangePurpose, { step: StepName; title: string }> = {
   trust: { step: 'client-identity', title: 'Trust & identity' },
   install: { step: 'install-client', title: 'Install and start the 1E Client' },
+  restart: { step: 'restart-client', title: 'Restart the 1E Client' },
   'debug-logging': { step: 'configure-client', title: 'Debug logging for the 1E Client' },
   uninstall: { step: 'uninstall-client', title: 'Uninstall the 1E Client' },
   undo: { step: 'configure-client', title: 'Undo changes made by Onboard' },

@@ -218,6 +218,26 @@ describe('Install handlers', () => {
   });
 });
 
+describe('replacing the certificate', () => {
+  it('restarts the running client instead of installing, so it reads the new identity', async () => {
+    const mac = new SimulatedMac({ arch: 'x86_64', client: { version: '23.7.0.1', running: true } });
+    const session = readySession(mac);
+    session.setup.mode = 'replace-certificate';
+    const pidBefore = mac.snapshot().launchd[0]!.pid;
+    const plan = await call<PreparedChanges>(session, 'planRestart', {});
+    expect(plan.plans[0]!.actions.map((a) => a.command.line)).toEqual(['/bin/launchctl kickstart -k system/com.1e.pkg.1E.Client']);
+    const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId });
+    expect(out.ok).toBe(true);
+    expect(mac.snapshot().launchd[0]!.running).toBe(true);
+    expect(mac.snapshot().launchd[0]!.pid).not.toBe(pidBefore);
+  });
+
+  it('says the client must be installed first when there is none to restart', async () => {
+    const e = await failure(readySession(new SimulatedMac()), 'planRestart', {});
+    expect(e.code).toBe('client-not-installed');
+  });
+});
+
 describe('the report', () => {
   it('is refused before any verification, with the way to get one', async () => {
     const e = await failure(readySession(new SimulatedMac()), 'exportReport', { format: 'json' });

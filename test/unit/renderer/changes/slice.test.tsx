@@ -59,6 +59,20 @@ describe('can the technician go on from the changes steps', () => {
   });
 });
 
+describe('replace-certificate mode', () => {
+  it('asks for the restart, not an install, before leaving the Install step', async () => {
+    const p = prepared('restart', [plan('restart-client', 'Restart the 1E Client', [action('daemon-restart')])]);
+    installFakeApi({ planRestart: () => ok(p), applyChanges: () => ok(outcome(p.planId, 'restart')) });
+    useWizard.setState({ mode: 'replace-certificate' });
+    const before = canProceed(state(), 'install');
+    expect(before.ok).toBe(false);
+    if (!before.ok) expect(before.reason).toMatch(/Restart the 1E Client/);
+    await state().prepareRestart();
+    await state().applyRestart();
+    expect(canProceed(state(), 'install')).toEqual({ ok: true });
+  });
+});
+
 describe('the changes slice', () => {
   it('shows live progress only from its own request and sends that request id as the progress id', async () => {
     const p = trustPlan([plan('client-identity', 'Import', [action('identity-import')])]);
