@@ -64,9 +64,20 @@ export function App() {
       <footer className="footer">
         <button type="button" className="secondary" onClick={state.back} disabled={index === 0}>Back</button>
         <span className="progress-text">Step {index + 1} of {STEPS.length}</span>
-        <button type="button" className="primary" onClick={state.next} disabled={index === STEPS.length - 1 || !proceed.ok} title={proceed.ok ? undefined : proceed.reason}>
-          Continue
-        </button>
+        <span className="footer-end">
+          {!proceed.ok && index < STEPS.length - 1 && (
+            <span id="continue-reason" className="continue-reason">{proceed.reason}</span>
+          )}
+          <button
+            type="button"
+            className="primary"
+            onClick={state.next}
+            disabled={index === STEPS.length - 1 || !proceed.ok}
+            aria-describedby={proceed.ok ? undefined : 'continue-reason'}
+          >
+            Continue
+          </button>
+        </span>
       </footer>
     </div>
   );

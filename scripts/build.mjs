@@ -2,12 +2,14 @@
 // Main-process code is transpiled file by file (not bundled) so the CLI can load verbs lazily;
 // the sandboxed preload and the renderer are bundled, because neither may require local files.
 import { build } from 'esbuild';
-import { readdirSync, statSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
+import { readdirSync, statSync, mkdirSync, copyFileSync, rmSync, renameSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'dist');
+const finalDist = join(root, 'dist');
+// Build beside dist/ and swap it in at the end, so a running preview or test never sees a half-empty dist/.
+const dist = join(root, `dist.build-${process.pid}`);
 
 function tsFiles(dir) {
   const out = [];
@@ -20,12 +22,12 @@ function tsFiles(dir) {
 }
 
 const started = Date.now();
-rmSync(dist, { recursive: true, force: true });
 
 const nodeFiles = [...tsFiles(join(root, 'electron')), ...tsFiles(join(root, 'bench'))]
   .filter((f) => !f.endsWith('preload.ts'));
 
-await Promise.all([
+try {
+  await Promise.all([
   build({
     entryPoints: nodeFiles,
     outdir: dist,
@@ -65,7 +67,15 @@ await Promise.all([
     metafile: true,
     logLevel: 'warning',
   }),
-]);
+  ]);
+} catch (e) {
+  rmSync(dist, { recursive: true, force: true });
+  throw e;
+}
 mkdirSync(join(dist, 'renderer'), { recursive: true });
 copyFileSync(join(root, 'renderer/index.html'), join(dist, 'renderer/index.html'));
+const old = `${finalDist}.old-${process.pid}`;
+if (existsSync(finalDist)) renameSync(finalDist, old);
+renameSync(dist, finalDist);
+rmSync(old, { recursive: true, force: true });
 if (!process.env.ONBOARD_QUIET_BUILD) console.log(`onboard: built dist/ in ${Date.now() - started} ms`);
