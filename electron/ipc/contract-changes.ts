@@ -28,7 +28,8 @@ export interface PreparedChanges {
 
 export interface TrustPlan extends PreparedChanges {
   purpose: 'trust';
-  identity: { label: string; subject: string; source: 'pfx' | 'csr' | 'lab' };
+  /** sha256 as the setup half shows it (colon hex), so the screen can tell when the identity changed since planning. */
+  identity: { label: string; subject: string; source: 'pfx' | 'csr' | 'lab'; sha256: string };
   caCertificates: { subject: string; role: 'root' | 'intermediate' | 'leaf' }[];
   /** Echo of the request: the key is open to every app (-A) instead of the 1E Client only (-T). */
   allowAnyApp: boolean;

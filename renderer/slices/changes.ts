@@ -286,6 +286,7 @@ export function canProceedChanges(state: WizardState, step: StepId): Proceed {
   if (state.mode === 'replace-certificate' && step === 'install') return canProceedRestart(state);
   switch (step) {
     case 'identity':
+      if (identityChangedSincePlan(state)) return { ok: false, reason: 'The client certificate changed since this plan was made: apply the new plan.' };
       if (state.trust.run.state === 'running') return { ok: false, reason: 'Wait until the keychain changes have finished.' };
       if (appliedCleanly(state.trust.run) || nothingToDo(state.trust.plan)) return { ok: true };
       if (state.trust.run.state === 'done' || state.trust.run.state === 'error') return { ok: false, reason: 'The keychain changes did not complete: fix the problem shown and apply again.' };
@@ -319,4 +320,10 @@ function canProceedRestart(state: WizardState): Proceed {
   if (state.restart.run.state === 'running') return { ok: false, reason: 'Wait until the 1E Client has restarted.' };
   if (appliedCleanly(state.restart.run) || nothingToDo(state.restart.plan)) return { ok: true };
   return { ok: false, reason: 'Restart the 1E Client so it uses the new certificate.' };
+}
+
+/** The technician went back and chose another identity after the trust plan was made (or applied). */
+export function identityChangedSincePlan(state: WizardState): boolean {
+  const current = state.client.identity?.certificate.sha256;
+  return state.trust.plan.state === 'ready' && current !== undefined && state.trust.plan.value.identity.sha256 !== current;
 }

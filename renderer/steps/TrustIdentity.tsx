@@ -2,6 +2,7 @@
 // then applied with one administrator prompt per part, with progress and rollback shown.
 import { useEffect } from 'react';
 import { useWizard } from '../store';
+import { identityChangedSincePlan } from '../slices/changes';
 import { ApplyButton, PlanList, RunStatus } from '../components/changes/PlanView';
 import { ErrorBox } from '../components/changes/ErrorBox';
 
@@ -24,9 +25,11 @@ function TrustPlanScreen() {
   const applyTrust = useWizard((s) => s.applyTrust);
   const setAllowAnyApp = useWizard((s) => s.setAllowAnyApp);
 
+  const stale = useWizard(identityChangedSincePlan);
+  // A plan for another identity (the technician went back and chose again) is made afresh.
   useEffect(() => {
-    if (trust.plan.state === 'idle') void prepareTrust();
-  }, [trust.plan.state, prepareTrust]);
+    if (trust.plan.state === 'idle' || (stale && trust.run.state !== 'running')) void prepareTrust();
+  }, [trust.plan.state, stale, trust.run.state, prepareTrust]);
 
   const running = trust.run.state === 'running';
   const plan = trust.plan.state === 'ready' ? trust.plan.value : null;

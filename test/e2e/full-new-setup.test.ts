@@ -87,6 +87,12 @@ describe('a new setup with a lab CA, end to end', () => {
 
     // Install: the package on this computer, the configuration diff, Rosetta first.
     await page.getByLabel('Installer file on this Mac').fill(installer);
+    // Back and forth keeps both what was applied and what was typed.
+    await page.getByRole('button', { name: 'Back' }).click();
+    await h1(page).filter({ hasText: 'Trust & identity' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Applied' }).isDisabled()).toBe(true);
+    await next(page, 'Install');
+    expect(await page.getByLabel('Installer file on this Mac').inputValue()).toBe(installer);
     await page.getByRole('button', { name: 'Review the changes' }).click();
     const table = page.getByRole('table');
     await table.waitFor({ timeout: 30_000 });

@@ -44,7 +44,7 @@ export async function planTrustIdentity(session: Session, allowAnyApp: boolean):
     return {
       ...prepared,
       purpose: 'trust',
-      identity: { label: identity.label, subject: subjectLine(identity.certificate.subject), source: identity.source },
+      identity: { label: identity.label, subject: subjectLine(identity.certificate.subject), source: identity.source, sha256: identity.certificate.fingerprint256 },
       caCertificates: session.setup.caCertificates.map((c) => ({ subject: subjectLine(c.subject), role: certificateRole(c) })),
       allowAnyApp,
     };

@@ -73,7 +73,7 @@ export function trustPlan(plans: PlanView[], allowAnyApp = false): TrustPlan {
   return {
     ...prepared('trust', plans),
     purpose: 'trust',
-    identity: { label: 'Lab CA: Acme Lab', subject: 'CN=MAC01.local', source: 'lab' },
+    identity: { label: 'Lab CA: Acme Lab', subject: 'CN=MAC01.local', source: 'lab', sha256: 'AA:BB' },
     caCertificates: [{ subject: 'CN=Acme Root', role: 'root' }],
     allowAnyApp,
   };

@@ -39,6 +39,19 @@ describe('can the technician go on from the changes steps', () => {
     if (!r.ok) expect(r.reason).toMatch(/did not complete/);
   });
 
+  it('Trust & identity holds the technician back when the client certificate changed after the plan was applied', async () => {
+    const p = trustPlan([plan('client-identity', 'Import', [action('identity-import')])]);
+    installFakeApi({ planTrustIdentity: () => ok(p), applyChanges: () => ok(outcome(p.planId, 'trust')) });
+    await state().prepareTrust();
+    await state().applyTrust();
+    expect(canProceed(state(), 'identity')).toEqual({ ok: true });
+    const client = state().client;
+    useWizard.setState({ client: { ...client, identity: { certificate: { sha256: 'CC:DD' } } as unknown as typeof client.identity } });
+    const r = canProceed(state(), 'identity');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(/certificate changed/);
+  });
+
   it('Verify lets the technician on to the summary after checks that failed, so the report can be saved', async () => {
     installFakeApi({ runVerification: () => ok({ ok: false, findings: [], counts: { pass: 0, warn: 0, fail: 1, info: 0 }, startedAt: '', finishedAt: '' }) });
     expect(canProceed(state(), 'verify').ok).toBe(false);
