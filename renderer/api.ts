@@ -1,7 +1,6 @@
 // How the renderer reaches main: window.onboard in the desktop app (preload), or the
 // preview's WebSocket carrying the very same contract.
-import type { OnboardApi, OnboardEvent, MethodName } from '../electron/ipc/contract';
-import type { IpcResult } from '../electron/ipc/result';
+import type { OnboardApi, OnboardEvent, MethodName, IpcResult } from '../electron/ipc/contract';
 
 declare global {
   interface Window { onboard?: OnboardApi }

@@ -3,6 +3,8 @@
 // The renderer imports only types from this file (`import type`), never its values.
 import { z } from 'zod';
 import type { IpcResult } from './result';
+
+export type { IpcResult, IpcError } from './result';
 import { type } from './contract-type';
 import { setupMethods } from './contract-setup';
 import { changeMethods } from './contract-changes';
