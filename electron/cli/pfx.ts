@@ -20,7 +20,7 @@ chain, or re-encrypts an existing .pfx (OpenSSL 3 default, OpenSSL -legacy, Java
 Windows export) so that macOS imports it.
 
 Profiles:
-  compatible  (default) 3DES-encrypted key and certificates, SHA-1 integrity check, 8-byte
+  compatible  (default) 3DES-encrypted key, plain certificates, SHA-1 integrity check, 8-byte
               salts, 2048 iterations: what every macOS version, old Windows and old Java import,
               and what OpenSSL 3 reads without -legacy.
   modern      AES-256-CBC with PBKDF2-HMAC-SHA256 and a SHA-256 integrity check (OpenSSL 3's
