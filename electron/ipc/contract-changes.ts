@@ -118,7 +118,6 @@ const planId = z.string().regex(/^[a-z-]+-[0-9a-f]{16}$/, 'not a plan id');
  * The id progress events of this request carry: the renderer passes the requestId it sent,
  * because handlers do not see the transport's requestId.
  */
-const progressId = z.string().min(1).max(100).optional();
 const settingName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.]{0,63}$/, 'not a 1E.Client.conf setting name');
 const settingValue = z.string().max(1000).refine((v) => !/[\r\n\0]/.test(v), 'a setting is one line');
 
@@ -143,9 +142,9 @@ export const changeMethods = {
   /** Reverses the given changes of this run (newest first). */
   planUndo: { request: z.object({ changeIds: z.array(z.string().min(1).max(200)).min(1).max(200) }).strict(), result: type<PreparedChanges>() },
   /** Runs a prepared set of plans; progress events carry each action's id. */
-  applyChanges: { request: z.object({ planId, progressId }).strict(), result: type<ApplyOutcome>() },
+  applyChanges: { request: z.object({ planId }).strict(), result: type<ApplyOutcome>() },
   /** Every check of the Verify step; progress events carry each check's id; cancellable. */
-  runVerification: { request: z.object({ progressId }).strict(), result: type<VerificationResult>() },
+  runVerification: { request: z.object({}).strict(), result: type<VerificationResult>() },
   getChangeSummary: { request: z.object({}).strict(), result: type<ChangeSummary>() },
   exportReport: { request: z.object({ format: z.enum(['html', 'json']) }).strict(), result: type<ReportFile>() },
 } as const;

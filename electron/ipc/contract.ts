@@ -54,6 +54,8 @@ export interface ProgressEvent {
   detail?: string;
 }
 export type OnboardEvent = ProgressEvent;
+/** What a handler reports; the router adds the type and the id of the request it belongs to. */
+export type ProgressUpdate = Omit<ProgressEvent, 'type' | 'requestId'>;
 
 /** window.onboard: one function per contract method, plus the event subscription. */
 export type OnboardApi = {

@@ -1,7 +1,7 @@
 // The one router behind both transports (Electron IPC and the preview WebSocket):
 // validates every request against the contract, dispatches, and turns failures into values.
 import type { z } from 'zod';
-import { contract, type MethodName, type ParsedRequestOf, type ResultOf, type OnboardEvent } from './contract';
+import { contract, type MethodName, type ParsedRequestOf, type ResultOf, type OnboardEvent, type ProgressUpdate } from './contract';
 import type { IpcResult } from './result';
 import { isOnboardError } from '../core/errors';
 
@@ -9,8 +9,8 @@ import { isOnboardError } from '../core/errors';
 export interface HandlerContext<S> {
   /** Per-window (or per-connection) state held in main-process memory only. */
   session: S;
-  /** Pushes a progress event to the renderer that made the request. */
-  emit(event: OnboardEvent): void;
+  /** Reports progress to the renderer that made the request, tagged with that request's id. */
+  emit(update: ProgressUpdate): void;
   /** Aborted when the renderer cancels this request (cancelRequest) or goes away. */
   signal: AbortSignal;
 }
@@ -73,7 +73,10 @@ export function createRouter<S extends object>(handlers: Handlers<S>, opts: { lo
       if (ctx.requestId) jobs.set(ctx.requestId, controller);
       try {
         const handler = handlers[name as HandledMethod] as (r: unknown, c: HandlerContext<S>) => Promise<unknown>;
-        const value = await handler(parsed.data, { session: ctx.session, emit: ctx.emit, signal: controller.signal });
+        const requestId = ctx.requestId;
+        // Progress means something only to a renderer that can tell which request it belongs to.
+        const emit = (update: ProgressUpdate) => { if (requestId) ctx.emit({ type: 'progress', requestId, ...update }); };
+        const value = await handler(parsed.data, { session: ctx.session, emit, signal: controller.signal });
         return { ok: true, value };
       } catch (e) {
         if (isOnboardError(e)) return { ok: false, error: { code: e.code, message: e.message, hint: e.hint } };

@@ -157,7 +157,7 @@ export const createChangesSlice: SliceCreator<ChangesSlice> = (set, get) => {
     async applyTrust() {
       const plan = get().trust.plan;
       if (plan.state !== 'ready') return;
-      await track('trust', (id) => call('applyChanges', { planId: plan.value.planId, progressId: id }, id));
+      await track('trust', (id) => call('applyChanges', { planId: plan.value.planId }, id));
       // What is on the Mac now differs from the plan: later steps (and undo) need fresh plans.
       set((s) => ({ install: { ...s.install, plan: idle }, summary: { ...s.summary, changes: idle } }));
     },
@@ -187,12 +187,12 @@ export const createChangesSlice: SliceCreator<ChangesSlice> = (set, get) => {
     async applyInstall() {
       const plan = get().install.plan;
       if (plan.state !== 'ready') return;
-      await track('install', (id) => call('applyChanges', { planId: plan.value.planId, progressId: id }, id));
+      await track('install', (id) => call('applyChanges', { planId: plan.value.planId }, id));
       set((s) => ({ verify: { ...s.verify, run: idle }, summary: { ...s.summary, changes: idle } }));
     },
 
     async runVerification() {
-      await track('verify', (id) => call('runVerification', { progressId: id }, id));
+      await track('verify', (id) => call('runVerification', {}, id));
       set((s) => ({ summary: { ...s.summary, changes: idle } }));
     },
     async cancelVerification() {
@@ -208,7 +208,7 @@ export const createChangesSlice: SliceCreator<ChangesSlice> = (set, get) => {
     async applyDebugLogging() {
       const plan = get().verify.debug.plan;
       if (plan.state !== 'ready') return;
-      await track('debug', (id) => call('applyChanges', { planId: plan.value.planId, progressId: id }, id));
+      await track('debug', (id) => call('applyChanges', { planId: plan.value.planId }, id));
       set((s) => ({ summary: { ...s.summary, changes: idle } }));
     },
 
@@ -238,7 +238,7 @@ export const createChangesSlice: SliceCreator<ChangesSlice> = (set, get) => {
     async applyUndo() {
       const plan = get().summary.undo.plan;
       if (plan.state !== 'ready') return;
-      await track('undo', (id) => call('applyChanges', { planId: plan.value.planId, progressId: id }, id));
+      await track('undo', (id) => call('applyChanges', { planId: plan.value.planId }, id));
       set((s) => ({ summary: { ...s.summary, selected: [] } }));
       await get().loadSummary();
     },
@@ -259,13 +259,13 @@ export const createChangesSlice: SliceCreator<ChangesSlice> = (set, get) => {
     async applyRestart() {
       const plan = get().restart.plan;
       if (plan.state !== 'ready') return;
-      await track('restart', (id) => call('applyChanges', { planId: plan.value.planId, progressId: id }, id));
+      await track('restart', (id) => call('applyChanges', { planId: plan.value.planId }, id));
       set((s) => ({ verify: { ...s.verify, run: idle }, summary: { ...s.summary, changes: idle } }));
     },
     async applyUninstall() {
       const plan = get().uninstall.plan;
       if (plan.state !== 'ready') return;
-      await track('uninstall', (id) => call('applyChanges', { planId: plan.value.planId, progressId: id }, id));
+      await track('uninstall', (id) => call('applyChanges', { planId: plan.value.planId }, id));
       set((s) => ({ summary: { ...s.summary, changes: idle } }));
     },
   };

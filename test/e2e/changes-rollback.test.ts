@@ -54,7 +54,9 @@ describe('a failed trust import', () => {
 
     const go = page.getByRole('button', { name: 'Continue' });
     expect(await go.isDisabled()).toBe(true);
-    expect(await go.getAttribute('title')).toMatch(/did not complete/);
+    // The reason is shown beside the button and is its accessible description.
+    const reasonId = await go.getAttribute('aria-describedby');
+    expect(await page.locator(`#${reasonId}`).innerText()).toMatch(/did not complete/);
     await screenshotWholeStep(page, 'changes-rollback-trust-failed');
 
     const snap = mac.snapshot();

@@ -11,7 +11,7 @@ import type { HandlerContext } from '../router';
 import type { Session } from '../session';
 import type { ChangeRecord, KeptFile, PreparedEntry } from '../state-changes';
 import type { ActionOutcome, ApplyOutcome, ChangePurpose, PreparedChanges } from '../contract-changes';
-import type { ProgressEvent } from '../contract';
+import type { ProgressUpdate } from '../contract';
 import { asOnePlan, keepPrepared, privilegedRunner } from './prepared';
 
 const STEP_OF: Record<ChangePurpose, { step: StepName; title: string }> = {
@@ -23,8 +23,8 @@ const STEP_OF: Record<ChangePurpose, { step: StepName; title: string }> = {
   undo: { step: 'configure-client', title: 'Undo changes made by Onboard' },
 };
 
-function progressEvent(requestId: string, e: PlanProgress): ProgressEvent {
-  const base = { type: 'progress' as const, requestId, id: e.actionId, label: e.title };
+function progressUpdate(e: PlanProgress): ProgressUpdate {
+  const base = { id: e.actionId, label: e.title };
   switch (e.phase) {
     case 'undoing': return { ...base, status: 'running', detail: 'Undoing…' };
     case 'undo-failed': return { ...base, status: 'failed', detail: 'Could not be undone.' };
@@ -104,7 +104,7 @@ async function recordChanges(session: Session, entry: PreparedEntry, plan: Plan,
   }
 }
 
-export async function applyChanges(req: { planId: string; progressId?: string | undefined }, ctx: HandlerContext<Session>): Promise<ApplyOutcome> {
+export async function applyChanges(req: { planId: string }, ctx: HandlerContext<Session>): Promise<ApplyOutcome> {
   const { session } = ctx;
   const entry = session.changes.prepared.get(req.planId);
   if (!entry) {
@@ -119,11 +119,10 @@ export async function applyChanges(req: { planId: string; progressId?: string | 
   try {
     const { step, title } = STEP_OF[entry.purpose];
     const plan = asOnePlan(step, title, entry.plans);
-    const requestId = req.progressId ?? '';
     const result = await executePlan(plan, {
       executor: session.executor,
       privileged: privilegedRunner(session),
-      onProgress: (e) => { if (requestId) ctx.emit(progressEvent(requestId, e)); },
+      onProgress: (e) => ctx.emit(progressUpdate(e)),
     });
     await recordChanges(session, entry, plan, result);
     return toApplyOutcome(entry.planId, entry.purpose, result);

@@ -6,7 +6,7 @@ import { buildReport, renderReportHtml, renderReportJson, type ReportChange } fr
 import type { HandlerContext } from '../router';
 import type { Session } from '../session';
 import type { ReportFile, VerificationResult } from '../contract-changes';
-import type { ProgressEvent } from '../contract';
+import type { ProgressUpdate } from '../contract';
 
 /** What each stage of the verification is, in a technician's words. */
 export const CHECK_LABELS: Record<string, string> = {
@@ -22,13 +22,13 @@ export const CHECK_LABELS: Record<string, string> = {
  * Turns the verifier's progress (a stage starts; findings arrive) into one progress line per
  * stage: running while it runs, then done or failed with its counts.
  */
-export function stageProgress(requestId: string, emit: (e: ProgressEvent) => void): { onProgress(e: VerifyProgress): void; finish(): void } {
+export function stageProgress(emit: (e: ProgressUpdate) => void): { onProgress(e: VerifyProgress): void; finish(): void } {
   let stage: { id: string; findings: VerifyFinding[] } | null = null;
   const close = () => {
     if (!stage) return;
     const c = countByStatus(stage.findings);
     const parts = [c.pass && `${c.pass} passed`, c.fail && `${c.fail} failed`, c.warn && `${c.warn} to look at`, c.info && `${c.info} noted`].filter(Boolean);
-    emit({ type: 'progress', requestId, id: stage.id, status: c.fail ? 'failed' : 'done', label: CHECK_LABELS[stage.id] ?? stage.id, detail: parts.join(', ') });
+    emit({ id: stage.id, status: c.fail ? 'failed' : 'done', label: CHECK_LABELS[stage.id] ?? stage.id, detail: parts.join(', ') });
     stage = null;
   };
   return {
@@ -36,7 +36,7 @@ export function stageProgress(requestId: string, emit: (e: ProgressEvent) => voi
       if (e.status === 'running') {
         close();
         stage = { id: e.id, findings: [] };
-        emit({ type: 'progress', requestId, id: e.id, status: 'running', label: CHECK_LABELS[e.id] ?? e.id });
+        emit({ id: e.id, status: 'running', label: CHECK_LABELS[e.id] ?? e.id });
       } else if (e.finding && stage) {
         stage.findings.push(e.finding);
       }
@@ -54,14 +54,14 @@ function identityOf(session: Session) {
   return { key: identity.key, certificate: identity.certificate, chain: identity.chain };
 }
 
-export async function runVerification(req: { progressId?: string | undefined }, ctx: HandlerContext<Session>): Promise<VerificationResult> {
+export async function runVerification(_req: Record<string, never>, ctx: HandlerContext<Session>): Promise<VerificationResult> {
   const { session } = ctx;
   const endpoints = session.setup.endpoints;
   if (!endpoints) {
     throw new OnboardError('no-endpoints', 'The Switch address and Background Channel URL are not set.', 'Go back to Welcome and type both.');
   }
   const identity = identityOf(session);
-  const progress = stageProgress(req.progressId ?? '', (e) => { if (req.progressId) ctx.emit(e); });
+  const progress = stageProgress((e) => ctx.emit(e));
   const result = await verifyMac({
     switchAddress: endpoints.switchAddress,
     backgroundUrl: endpoints.backgroundUrl,

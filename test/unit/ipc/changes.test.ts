@@ -38,8 +38,8 @@ function readySession(mac: SimulatedMac, opts: { identity?: boolean } = {}): Ses
   return s;
 }
 
-async function call<T>(session: Session, method: string, payload: unknown, events: OnboardEvent[] = []): Promise<T> {
-  const r = await router.dispatch(method, payload, { session, emit: (e) => events.push(e) });
+async function call<T>(session: Session, method: string, payload: unknown, events: OnboardEvent[] = [], requestId?: string): Promise<T> {
+  const r = await router.dispatch(method, payload, { session, emit: (e) => events.push(e), requestId });
   if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message} (${r.error.hint})`);
   return r.value as T;
 }
@@ -85,7 +85,7 @@ describe('Trust & identity handlers', () => {
     const workspace = dirname(plan.plans[0]!.files[0]!.path);
     expect(existsSync(workspace)).toBe(true);
     const events: OnboardEvent[] = [];
-    const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId, progressId: 'req-7' }, events);
+    const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId }, events, 'req-7');
     expect(out.ok).toBe(true);
     expect(out.actions.map((a) => a.status)).toEqual(['done', 'done', 'done']);
     const snap = mac.snapshot();

@@ -78,4 +78,14 @@ describe('the IPC router', () => {
     expect(seen?.aborted).toBe(true);
     expect(r).toEqual({ ok: false, error: { code: 'cancelled', message: 'Cancelled.', hint: '' } });
   });
+
+  it('tags a handler\'s progress with the id of the request it belongs to, and drops it when there is none', async () => {
+    const rt = router({ getAppInfo: (_r, ctx) => { ctx.emit({ id: 'step-1', status: 'running', label: 'Working' }); return { version: '1', shell: 'preview', simulated: true, platform: 'linux' }; } });
+    const seen: unknown[] = [];
+    await rt.dispatch('getAppInfo', {}, { session: { name: 'a' }, emit: (e) => seen.push(e), requestId: 'req-9' });
+    expect(seen).toEqual([{ type: 'progress', requestId: 'req-9', id: 'step-1', status: 'running', label: 'Working' }]);
+    seen.length = 0;
+    await rt.dispatch('getAppInfo', {}, { session: { name: 'a' }, emit: (e) => seen.push(e) });
+    expect(seen).toEqual([]);
+  });
 });

@@ -33,9 +33,9 @@ describe('the Trust & identity screen', () => {
     let release: () => void = () => undefined;
     const api = installFakeApi({
       planTrustIdentity: () => ok(thePlan),
-      applyChanges: (payload) => new Promise((resolve) => {
-        api.emit({ type: 'progress', requestId: payload.progressId!, id: 'ca-trust-1', status: 'done' });
-        api.emit({ type: 'progress', requestId: payload.progressId!, id: 'identity-import', status: 'running' });
+      applyChanges: (_payload, requestId) => new Promise((resolve) => {
+        api.emit({ type: 'progress', requestId: requestId!, id: 'ca-trust-1', status: 'done' });
+        api.emit({ type: 'progress', requestId: requestId!, id: 'identity-import', status: 'running' });
         release = () => resolve(ok(outcome(thePlan.planId, 'trust', { actions: [
           { id: 'ca-trust-1', title: caRoot.title, status: 'done' }, { id: 'ca-add-2', title: caInter.title, status: 'skipped' }, { id: 'identity-import', title: identity.title, status: 'done' },
         ] })));

@@ -23,9 +23,9 @@ describe('the Verify screen', () => {
   it('shows each stage live while the checks run, then every finding with its fix', async () => {
     let finish: () => void = () => undefined;
     const api = installFakeApi({
-      runVerification: (payload) => new Promise((resolve) => {
-        api.emit({ type: 'progress', requestId: payload.progressId!, id: 'client-identity', status: 'done', label: 'This Mac\'s identity', detail: '1 passed' });
-        api.emit({ type: 'progress', requestId: payload.progressId!, id: 'switch', status: 'running', label: 'The Switch: TLS with this Mac\'s certificate' });
+      runVerification: (_payload, requestId) => new Promise((resolve) => {
+        api.emit({ type: 'progress', requestId: requestId!, id: 'client-identity', status: 'done', label: 'This Mac\'s identity', detail: '1 passed' });
+        api.emit({ type: 'progress', requestId: requestId!, id: 'switch', status: 'running', label: 'The Switch: TLS with this Mac\'s certificate' });
         finish = () => resolve(ok(failing));
       }),
     });

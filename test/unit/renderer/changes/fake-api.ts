@@ -6,7 +6,7 @@ import { useWizard } from '../../../../renderer/store';
 
 type Answer = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string; hint: string } };
 /** What the screens send; only the fields these tests read are named. */
-export type Payload = { [key: string]: unknown; progressId?: string; allowAnyApp?: boolean };
+export type Payload = { [key: string]: unknown; allowAnyApp?: boolean };
 type Script = Record<string, (payload: Payload, requestId?: string) => Answer | Promise<Answer>>;
 
 export interface FakeApi {
