@@ -5,7 +5,7 @@ import { createMainWindow, denyAllPermissions, hardenWebContents, rendererUrl } 
 import { registerElectronTransport } from './ipc/electron-transport';
 import { createRouter } from './ipc/router';
 import { createHandlers } from './ipc/handlers';
-import { createSession, type Session } from './ipc/session';
+import { createSession, closeSession, type Session } from './ipc/session';
 
 const distDir = join(__dirname, '..');
 
@@ -53,6 +53,7 @@ function start(): void {
           sender.once('destroyed', () => {
             router.abortAll(s!);
             sessions.delete(sender);
+            void closeSession(s!);
           });
         }
         return s;

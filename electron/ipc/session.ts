@@ -3,7 +3,7 @@ import type { Executor } from '../core/macos/types';
 import { LocalExecutor } from '../core/macos/executors/local';
 import { SimulatedMac } from '../core/macos/executors/simulated';
 import { createSetupState, type SetupState } from './state-setup';
-import { createChangesState, type ChangesState } from './state-changes';
+import { createChangesState, disposePrepared, type ChangesState } from './state-changes';
 
 export interface Session {
   shell: 'electron' | 'preview';
@@ -31,4 +31,12 @@ function defaultExecutor(shell: 'electron' | 'preview'): Executor {
   // The preview never touches the real system, even when it runs on a Mac.
   if (shell === 'electron' && process.platform === 'darwin') return new LocalExecutor();
   return new SimulatedMac();
+}
+
+/**
+ * Ends a session: removes the private folders of plans that were prepared but never
+ * applied (they can hold a re-wrapped PFX). Called when the window or connection goes.
+ */
+export async function closeSession(session: Session): Promise<void> {
+  await disposePrepared(session.changes);
 }

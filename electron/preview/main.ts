@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { startPreviewServer } from './server';
 import { createRouter } from '../ipc/router';
 import { createHandlers } from '../ipc/handlers';
-import { createSession } from '../ipc/session';
+import { createSession, closeSession } from '../ipc/session';
 
 async function main(): Promise<void> {
   const portArg = process.argv.indexOf('--port');
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     rendererDir,
     port,
     createSession: () => createSession({ shell: 'preview' }),
+    closeSession,
     log: (m) => console.warn(`onboard preview: ${m}`),
   });
   console.log(`Onboard preview (simulated Mac): ${server.url}`);

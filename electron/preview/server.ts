@@ -13,6 +13,8 @@ export interface PreviewServerOptions<S extends object> {
   router: Router<S>;
   /** Makes the state of one connection (the preview always uses a simulated Mac). */
   createSession(): S;
+  /** Releases what a connection's state holds (temporary folders) when it closes. */
+  closeSession?(session: S): Promise<void>;
   /** Folder with the built renderer (dist/renderer). */
   rendererDir: string;
   /** 0 picks a free port. */
@@ -110,7 +112,10 @@ export async function startPreviewServer<S extends object>(opts: PreviewServerOp
         emit: (event: OnboardEvent) => send({ event }),
       }).then((result) => send({ id, result }));
     });
-    ws.on('close', () => opts.router.abortAll(session));
+    ws.on('close', () => {
+      opts.router.abortAll(session);
+      void opts.closeSession?.(session);
+    });
   });
 
   await new Promise<void>((resolve, reject) => {

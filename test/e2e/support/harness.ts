@@ -7,7 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startPreviewServer, type PreviewServer } from '../../../electron/preview/server';
 import { createRouter } from '../../../electron/ipc/router';
 import { createHandlers } from '../../../electron/ipc/handlers';
-import { createSession } from '../../../electron/ipc/session';
+import { createSession, closeSession } from '../../../electron/ipc/session';
 import type { Executor } from '../../../electron/core/macos/types';
 
 export const root = join(__dirname, '..', '..', '..');
@@ -33,6 +33,7 @@ export async function startPreview(makeExecutor?: () => Executor): Promise<Previ
     router: createRouter(createHandlers(), { logInternal: (m, e) => console.error(`preview ${m}:`, e) }),
     rendererDir,
     createSession: () => createSession({ shell: 'preview', executor: makeExecutor?.() }),
+    closeSession,
   });
 }
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRouter } from '../../../electron/ipc/router';
 import { createHandlers } from '../../../electron/ipc/handlers';
-import { createSession, type Session } from '../../../electron/ipc/session';
+import { createSession, closeSession, type Session } from '../../../electron/ipc/session';
 import { SimulatedMac } from '../../../electron/core/macos/executors/simulated';
 import type { OnboardEvent, TrustPlan, InstallPlan, ApplyOutcome, PreparedChanges, ChangeSummary } from '../../../electron/ipc/contract';
 import { makeTestPki, type TestPki } from '../../support/openssl';
@@ -25,13 +25,16 @@ beforeAll(async () => {
   cas = [new X509Certificate(pki.root.certPem), new X509Certificate(pki.intermediate!.certPem)];
   work = await mkdtemp(join(tmpdir(), 'onboard-changes-test-'));
 });
+const opened: Session[] = [];
 afterAll(async () => {
+  await Promise.all(opened.map(closeSession));
   await pki?.cleanup();
   await rm(work, { recursive: true, force: true });
 });
 
 function readySession(mac: SimulatedMac, opts: { identity?: boolean } = {}): Session {
   const s = createSession({ shell: 'preview', executor: mac });
+  opened.push(s);
   s.setup.caCertificates = cas;
   s.setup.endpoints = { switchAddress: 'tachyon.acme.local:4000', backgroundUrl: 'https://tachyon.acme.local/Background/' };
   if (opts.identity !== false) s.setup.identity = { ...leaf, chain: [cas[1]!], source: 'lab', label: 'Lab CA: Test' };
@@ -243,5 +246,16 @@ describe('the report', () => {
     const e = await failure(readySession(new SimulatedMac()), 'exportReport', { format: 'json' });
     expect(e.code).toBe('no-verification');
     expect(e.hint).toMatch(/Verify/);
+  });
+});
+
+describe('closing a session', () => {
+  it('removes the private folders of plans prepared but never applied', async () => {
+    const session = readySession(new SimulatedMac());
+    const plan = await call<TrustPlan>(session, 'planTrustIdentity', {});
+    const workspace = dirname(plan.plans[0]!.files[0]!.path);
+    expect(existsSync(workspace)).toBe(true);
+    await closeSession(session);
+    expect(existsSync(workspace)).toBe(false);
   });
 });
