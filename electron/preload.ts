@@ -1,6 +1,6 @@
 // Exposes window.onboard: one function per contract method, each on the one fixed channel.
 // Nothing else of Electron or Node reaches the page.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { methodNames, type OnboardApi, type OnboardEvent } from './ipc/contract';
 import { INVOKE_CHANNEL, EVENT_CHANNEL } from './ipc/channels';
 
@@ -13,5 +13,8 @@ api.onEvent = (listener: (e: OnboardEvent) => void) => {
   ipcRenderer.on(EVENT_CHANNEL, wrapped);
   return () => { ipcRenderer.removeListener(EVENT_CHANNEL, wrapped); };
 };
+
+// Installers are read by path in main (they can be gigabytes); only a picked File yields one.
+api.pathForFile = (file: File) => webUtils.getPathForFile(file);
 
 contextBridge.exposeInMainWorld('onboard', api as OnboardApi);

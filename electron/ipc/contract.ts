@@ -63,6 +63,11 @@ export type OnboardApi = {
 } & {
   /** Subscribes to progress events; returns the unsubscribe function. */
   onEvent(listener: (event: OnboardEvent) => void): () => void;
+  /**
+   * The path of a file the technician picked or dropped (desktop app only: the sandboxed
+   * page cannot see paths, the preload can). Absent in the preview.
+   */
+  pathForFile?(file: File): string;
 };
 
 export const methodNames = Object.keys(contract) as MethodName[];
