@@ -56,6 +56,14 @@ export interface InstallPlan extends PreparedChanges {
   /** A client is already installed: existing settings are kept unless changed here. */
   upgrade: boolean;
   confPath: string;
+  /**
+   * What the settings are merged into, on the Mac, when the step runs: the file as it is now
+   * (`now`); the file as it is now, kept aside just before the package resets it on an upgrade
+   * (`kept-through-upgrade`); or the file the package writes with its defaults on a new
+   * installation (`package-defaults`: its settings are not known before it is installed, so
+   * only the settings set here are listed, and everything else in it is kept).
+   */
+  confBase: 'now' | 'kept-through-upgrade' | 'package-defaults';
   /** Every setting of the resulting file, compared with the current one. */
   configuration: ConfDiffLine[];
 }

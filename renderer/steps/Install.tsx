@@ -110,7 +110,7 @@ function InstallClient() {
 
           <section className="card" aria-labelledby="install-conf-heading">
             <h2 id="install-conf-heading">Configuration</h2>
-            <ConfDiff lines={plan.configuration} path={plan.confPath} existed={plan.upgrade || plan.configuration.some((l) => l.before !== undefined)} />
+            <ConfDiff lines={plan.configuration} path={plan.confPath} base={plan.confBase} existed={plan.upgrade || plan.configuration.some((l) => l.before !== undefined)} />
           </section>
 
           <section className="card" aria-labelledby="install-plan-heading" aria-busy={running}>

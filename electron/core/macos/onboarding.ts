@@ -36,7 +36,7 @@ export function confSettings(req: OnboardingRequest): Record<string, string> {
   };
 }
 
-interface StepContext { facts: MacFacts; workspace: PlanWorkspace; changedBefore: boolean; confBeforeInstall: MacFacts['conf'] | null }
+interface StepContext { facts: MacFacts; workspace: PlanWorkspace; changedBefore: boolean; packageInstallBefore: boolean }
 
 async function planStep(step: StepName, req: OnboardingRequest, ctx: StepContext): Promise<Plan | null> {
   const { facts, workspace } = ctx;
@@ -50,7 +50,7 @@ async function planStep(step: StepName, req: OnboardingRequest, ctx: StepContext
         ...(req.identity.sourcePath ? { pfxPathForScript: req.identity.sourcePath } : {}),
       }) : null;
     case 'configure-client':
-      return configureClient({ settings: confSettings(req), facts, workspace, previousConf: ctx.confBeforeInstall });
+      return configureClient({ settings: confSettings(req), facts, workspace, packageInstallBefore: ctx.packageInstallBefore });
     case 'start-client': {
       if (!req.installerPath && facts.known && facts.client === null) {
         const plan = startClient(facts);
@@ -69,7 +69,8 @@ export async function planOnboarding(req: OnboardingRequest, facts: MacFacts, wo
   const plans: Plan[] = [];
   for (const step of ONBOARDING_STEPS) {
     const changedBefore = plans.some((p) => pendingActions(p).length > 0);
-    const plan = await planStep(step, req, { facts, workspace, changedBefore, confBeforeInstall: null });
+    const packageInstallBefore = plans.some((p) => p.actions.some((a) => a.id === 'client-install' && a.status === 'pending'));
+    const plan = await planStep(step, req, { facts, workspace, changedBefore, packageInstallBefore });
     if (plan) plans.push(plan);
   }
   return plans;
@@ -101,8 +102,8 @@ export async function applyOnboarding(req: OnboardingRequest, opts: OnboardingRu
   let installChanged = false;
   for (const [i, step] of ONBOARDING_STEPS.entries()) {
     const facts = i === 0 ? first : await gatherFacts(opts.executor);
-    // The package resets 1E.Client.conf on upgrade: merge into what was there before.
-    const plan = await planStep(step, req, { facts, workspace: opts.workspace, changedBefore: changed, confBeforeInstall: installChanged ? first.conf : null });
+    // The package (re)wrote 1E.Client.conf: the install step kept the previous file in the workspace for the merge.
+    const plan = await planStep(step, req, { facts, workspace: opts.workspace, changedBefore: changed, packageInstallBefore: installChanged });
     if (!plan) continue;
     opts.onPlan?.(plan);
     const result = await executePlan(plan, { executor: opts.executor, privileged: opts.privileged, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });

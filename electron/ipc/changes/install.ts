@@ -3,7 +3,6 @@
 import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Plan } from '../../core/macos/action';
 import { confValues, mergeConf, parseConf } from '../../core/macos/conf';
 import { FACT_COMMANDS, gatherFacts, parsePkgFiles, type MacFacts } from '../../core/macos/facts';
 import { DEFAULT_CONF_PATH } from '../../core/macos/paths';
@@ -100,12 +99,13 @@ export async function planInstall(session: Session, req: { installerPath: string
   try {
     const rosetta = installRosetta(facts);
     const install = await installClient({ installerPath, facts, workspace });
-    const configure = await configureClient({ settings, facts, workspace, previousConf: facts.conf ? { path: facts.conf.path, text: facts.conf.text } : null });
     const upgrade = facts.client !== null;
     const installing = install.actions.some((a) => a.id === 'client-install' && a.status === 'pending');
-    if (upgrade && installing) keepSettingsThroughUpgrade(configure);
+    // The merge runs on the Mac after the package has written its file, so nothing is decided from a file about to change.
+    const configure = await configureClient({ settings, facts, workspace, packageInstallBefore: installing });
     const start = startClient(facts, { afterChanges: true });
     const prepared = await keepPrepared(session, 'install', [rosetta, install, configure, start], workspace);
+    const confBase: InstallPlan['confBase'] = !installing ? 'now' : facts.conf ? 'kept-through-upgrade' : 'package-defaults';
     return {
       ...prepared,
       purpose: 'install',
@@ -113,23 +113,12 @@ export async function planInstall(session: Session, req: { installerPath: string
       installer: { path: installerPath, kind },
       upgrade,
       confPath: facts.conf?.path ?? DEFAULT_CONF_PATH,
+      confBase,
       configuration: confDiff(facts.conf?.text ?? null, settings),
     };
   } catch (e) {
     await workspace.dispose();
     throw e;
-  }
-}
-
-/**
- * The package resets 1E.Client.conf on an upgrade, so "already has these values" seen before
- * the upgrade is no reason to skip: the write runs, and its check decides at run time.
- */
-function keepSettingsThroughUpgrade(configure: Plan): void {
-  for (const a of configure.actions) {
-    if (a.status !== 'skip') continue;
-    a.status = 'pending';
-    delete a.reason;
   }
 }
 

@@ -18,7 +18,7 @@ export interface FakePrograms {
 }
 
 export interface FakeSpec {
-  /** Exit status per program path (default 0), or per "program firstArg" (e.g. "/bin/launchctl print"). */
+  /** Exit status per program path (default 0), or per "program word" when any argument is that word (e.g. "/bin/launchctl print", "/usr/bin/awk check"). */
   exit?: Record<string, number>;
   /** Standard output per program path. */
   stdout?: Record<string, string>;
@@ -27,6 +27,12 @@ export interface FakeSpec {
    * openssl) when every absolute path in their argv is under /tmp; otherwise they only record.
    */
   passthrough?: Record<string, string>;
+  /**
+   * Passthrough programs that only READ absolute paths except the argument at this position
+   * (1-based): they run for real when that one is under /tmp (e.g. awk's merge reads
+   * /Library/... paths, which do not exist here, and writes only its target).
+   */
+  passthroughWriteArg?: Record<string, number>;
   /** Calls whose argv contains this exact word fail with exit 1. */
   failWhenArg?: string;
 }
@@ -69,12 +75,14 @@ export async function makeFakePrograms(spec: FakeSpec = {}): Promise<FakeProgram
     if (real) {
       // Never let a stand-in touch this machine outside the temp folder (e.g. mkdir /Library/...):
       // such calls only record, like the other stand-ins.
-      lines.push('real=1', 'for a in "$@"; do case $a in /*) case $a in /tmp/*|/dev/null) ;; *) real=0 ;; esac ;; esac; done');
+      const writeArg = spec.passthroughWriteArg?.[program];
+      if (writeArg !== undefined) lines.push('real=0', 'w=${' + String(writeArg) + ':-}', 'case $w in /tmp/*) real=1 ;; esac');
+      else lines.push('real=1', 'for a in "$@"; do case $a in /*) case $a in /tmp/*|/dev/null) ;; *) real=0 ;; esac ;; esac; done');
       lines.push(`if [ "$real" = 1 ]; then exec ${q(real)} "$@"; fi`);
     }
     for (const [key, code] of Object.entries(spec.exit ?? {})) {
       const [prog, verb] = key.split(' ');
-      if (prog === program && verb !== undefined) lines.push(`if [ "$1" = ${q(verb)} ]; then exit ${code}; fi`);
+      if (prog === program && verb !== undefined) lines.push(`for a in "$@"; do if [ "$a" = ${q(verb)} ]; then exit ${code}; fi; done`);
     }
     if (spec.stdout?.[program] !== undefined) lines.push(`printf '%s' ${q(spec.stdout[program]!)}`);
     lines.push(`exit ${spec.exit?.[program] ?? 0}`);

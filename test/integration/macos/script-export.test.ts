@@ -8,7 +8,6 @@ import { unknownFacts } from '../../../electron/core/macos/facts';
 import { planOnboarding, type OnboardingRequest } from '../../../electron/core/macos/onboarding';
 import { exportPlansAsScript } from '../../../electron/core/macos/script';
 import { PlanWorkspace } from '../../../electron/core/macos/workspace';
-import { AWK_MERGE } from '../../../electron/core/macos/plans/configure';
 import { mergeConf, parseConf, serialiseConf } from '../../../electron/core/macos/conf';
 import { readPfx, rewrapPfx } from '../../../electron/core/pki/pkcs12';
 import { fakePkg, makeMacFixtures, PFX_PASSWORD, type MacFixtures } from '../../unit/core/macos/fixtures';
@@ -85,8 +84,10 @@ async function runScript(text: string, env: NodeJS.ProcessEnv, input = ''): Prom
 }
 
 const PASSTHROUGH = { '/usr/bin/mktemp': '/usr/bin/mktemp', '/bin/rm': '/bin/rm', '/bin/cat': '/bin/cat', '/usr/bin/awk': '/usr/bin/awk', '/bin/mkdir': '/bin/mkdir', '/usr/bin/openssl': '/usr/bin/openssl', '/bin/cp': '/bin/cp', '/bin/test': '/usr/bin/test' };
+// awk's merge runs for real (it writes only into the script's /tmp folder); its check reads /Library and only records.
+const AWK_WRITES = { '/usr/bin/awk': 5 };
 // Stand-ins answer "not done yet" to every check, so every change runs.
-const NOT_DONE = { '/usr/bin/arch': 1, '/usr/bin/cmp': 1, '/bin/launchctl print': 1 };
+const NOT_DONE = { '/usr/bin/arch': 1, '/usr/bin/cmp': 1, '/bin/launchctl print': 1, '/usr/bin/awk check': 1 };
 
 describe('the exported sh script', () => {
   it('passes shellcheck with hostile paths, names and values', async () => {
@@ -115,7 +116,7 @@ describe('the exported sh script', () => {
   });
 
   it('runs the planned commands with every hostile argument intact and nothing injected', async () => {
-    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, exit: NOT_DONE });
+    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.stderr).toContain('all steps finished');
@@ -130,7 +131,7 @@ describe('the exported sh script', () => {
   });
 
   it('imports a re-wrapped PFX under a one-time password, and no other program ever sees a password', async () => {
-    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, exit: NOT_DONE });
+    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.code).toBe(0);
@@ -149,7 +150,7 @@ describe('the exported sh script', () => {
   });
 
   it('asks for the PFX password on standard input when it is not in the environment', async () => {
-    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, exit: NOT_DONE });
+    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, {}, PFX_PASSWORD + '\n');
     expect(r.code).toBe(0);
@@ -158,7 +159,7 @@ describe('the exported sh script', () => {
   });
 
   it('stops with exit 2 and changes nothing when the PFX password is wrong', async () => {
-    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, exit: NOT_DONE });
+    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: 'wrong' });
     expect(r.code).toBe(2);
@@ -167,7 +168,7 @@ describe('the exported sh script', () => {
   });
 
   it('undoes the failing step\'s completed changes newest first and stops', async () => {
-    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, exit: NOT_DONE, failWhenArg: 'add-certificates' });
+    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE, failWhenArg: 'add-certificates' });
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.code).toBe(1);
@@ -180,6 +181,7 @@ describe('the exported sh script', () => {
   it('skips changes whose checks say they are done, so a second run changes nothing', async () => {
     fake = await makeFakePrograms({
       passthrough: PASSTHROUGH,
+      passthroughWriteArg: AWK_WRITES,
       exit: { '/usr/bin/arch': 0, '/usr/bin/cmp': 0 },
       stdout: {
         '/usr/sbin/pkgutil': 'package-id: com.1e.pkg.1E.Client\nversion: 5.1.2.3\nvolume: /\nlocation: Library\n',
@@ -193,19 +195,5 @@ describe('the exported sh script', () => {
     expect(r.stderr).toContain('nothing needed changing');
     const changing = (await fake.calls()).filter((c) => ['/usr/sbin/installer', '/usr/sbin/softwareupdate', '/usr/bin/install'].includes(c.program) || (c.program === '/usr/bin/security' && !c.args[0]!.startsWith('find-')) || (c.program === '/bin/launchctl' && c.args[0] !== 'print'));
     expect(changing).toEqual([]);
-  });
-});
-
-describe('the run-time configuration merge of exported scripts', () => {
-  it('gives the same file as the planner\'s merge, keeping comments, unknown keys and order', async () => {
-    const before = '# 1E Client\nSwitch=old:4000\n  loggingLevel = Info\nUnknownKey=keep me\n; other comment\nLogPath=/Library/Logs/1E.Client.log\n';
-    const settings = { Switch: 'new.acme.local:4000', LoggingLevel: 'debug', BackgroundChannelUrl: "https://x/B?q='$(id)'" };
-    const path = join(fx.dir, 'conf-before');
-    await writeFile(path, before);
-    const env: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin', ONBOARD_CONF_N: '3' };
-    Object.entries(settings).forEach(([k, v], i) => { env[`ONBOARD_CONF_K${i + 1}`] = k; env[`ONBOARD_CONF_V${i + 1}`] = v; });
-    const r = await run('/usr/bin/awk', [AWK_MERGE, path], { env });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe(serialiseConf(mergeConf(parseConf(before), settings).doc));
   });
 });

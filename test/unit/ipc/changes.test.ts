@@ -199,6 +199,35 @@ describe('Install handlers', () => {
     expect(mac.snapshot().packages[0]!.version).toBe('24.1.0.5');
   });
 
+  it('on a new installation says the package writes the file, and the package\'s defaults survive the configuration', async () => {
+    const mac = new SimulatedMac({ arch: 'x86_64' });
+    const session = readySession(mac);
+    const plan = await call<InstallPlan>(session, 'planInstall', { installerPath: pkgPath });
+    expect(plan.confBase).toBe('package-defaults');
+    expect(plan.plans.flatMap((p) => p.warnings).join(' ')).toContain('package writes 1E.Client.conf with its defaults');
+    expect((await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId })).ok).toBe(true);
+    const written = mac.snapshot().files['/Library/Application Support/1E/Client/1E.Client.conf']!;
+    expect(written).toContain('Switch=tachyon.acme.local:4000');
+    expect(written).toContain('AuthenticationPolicy=optional');
+    expect(written).toContain('LogPath=/Library/Logs/1E.Client.log');
+    expect(written).toContain('# 1E Client configuration file');
+  });
+
+  it('after an upgrade, undoing the configuration from the summary gives back the file as it was before the run', async () => {
+    const conf = 'Switch=old.acme.local:4000\nLoggingLevel=warning\n# mine\nConnectionTimeout=45\n';
+    const mac = new SimulatedMac({ arch: 'x86_64', client: { version: '23.7.0.1', conf, running: true } });
+    const session = readySession(mac);
+    const plan = await call<InstallPlan>(session, 'planInstall', { installerPath: pkgPath });
+    expect(plan.confBase).toBe('kept-through-upgrade');
+    expect((await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId })).ok).toBe(true);
+    const summary = await call<ChangeSummary>(session, 'getChangeSummary', {});
+    const write = summary.records.find((r) => /^Write .*1E\.Client\.conf$/.test(r.title))!;
+    expect(write.undoable).toBe(true);
+    const undo = await call<PreparedChanges>(session, 'planUndo', { changeIds: [write.id] });
+    expect((await call<ApplyOutcome>(session, 'applyChanges', { planId: undo.planId })).ok).toBe(true);
+    expect(mac.snapshot().files['/Library/Application Support/1E/Client/1E.Client.conf']).toBe(conf);
+  });
+
   it('show a changed logging level as a change', async () => {
     const mac = new SimulatedMac({ arch: 'x86_64', client: { version: '23.7.0.1', conf: 'Switch=old.acme.local:4000\nLoggingLevel=Info\n' } });
     const plan = await call<InstallPlan>(readySession(mac), 'planInstall', { installerPath: pkgPath, loggingLevel: 'debug' });

@@ -12,6 +12,7 @@ import {
 import { displayCommand } from '../quote';
 import type { Command, CommandResult } from '../types';
 import { listZipEntries } from '../zip';
+import { CONF_MERGE_PROGRAM, confHoldsMerge, mergedConfText, parseConfSettingsFile } from '../conf-merge';
 
 export interface SimulatedMacOptions {
   /** e.g. '14.4.1' (default). macOS 12 to 14 refuse PFX files that are not 3DES/SHA-1, as the real ones do. */
@@ -294,6 +295,7 @@ export class SimulatedMac implements ActionAwareExecutor {
       case BIN.rm: return this.rm(a, root);
       case BIN.mkdir: return this.mkdir(a, root);
       case BIN.cmp: return this.cmp(a);
+      case BIN.awk: return this.awk(a, root);
       case BIN.cat: {
         const p = a[0] ?? '';
         const data = this.readAny(p);
@@ -785,6 +787,32 @@ export class SimulatedMac implements ActionAwareExecutor {
     const by = this.readAny(y ?? '');
     if (!bx || !by) return err(2, `cmp: ${!bx ? x : y}: No such file or directory`);
     return bx.equals(by) ? ok() : { exitCode: 1, stdout: a.includes('-s') ? '' : `${x} ${y} differ\n`, stderr: '' };
+  }
+
+  /**
+   * awk runs one program here: Onboard's 1E.Client.conf merge (the same file the plan wrote),
+   * with its twin's semantics; the integration tests prove the real awk gives the same bytes.
+   */
+  private awk(a: readonly string[], root: boolean): CommandResult {
+    if (a[0] !== '-f') return err(2, 'awk: the simulated Mac runs awk only with -f PROGRAM');
+    const program = this.readAny(a[1] ?? '');
+    if (!program) return err(2, `awk: can't open file ${a[1] ?? ''}`);
+    if (program.toString('utf8') !== CONF_MERGE_PROGRAM) return err(2, 'awk: the simulated Mac models only the 1E.Client.conf merge program');
+    const [mode, settingsPath, target, ...bases] = a.slice(2);
+    if (mode !== 'merge' && mode !== 'check') return err(2, `onboard conf merge: unknown mode ${mode ?? ''}`);
+    const settings = this.readAny(settingsPath ?? '');
+    if (!settings) return err(2, `onboard conf merge: cannot read ${settingsPath ?? ''}`);
+    let base: string | null = null;
+    for (const b of bases) {
+      const data = this.readAny(b);
+      if (data) { base = data.toString('utf8'); break; }
+    }
+    const merged = mergedConfText(base, parseConfSettingsFile(settings.toString('utf8')));
+    if (mode === 'check') return { exitCode: confHoldsMerge(this.readAny(target ?? '')?.toString('utf8') ?? null, merged) ? 0 : 1, stdout: '', stderr: '' };
+    if (!target) return err(2, 'onboard conf merge: no target');
+    if (this.isSystemPath(target) && !root) return err(2, `awk: can't redirect to ${target}`);
+    this.writeFile(target, Buffer.from(merged), this.files.get(target)?.mode ?? 0o644);
+    return ok();
   }
 
   private test(a: readonly string[]): CommandResult {

@@ -1,7 +1,8 @@
 // Plan: write Switch, BackgroundChannelUrl, LoggingLevel (and any other setting) into 1E.Client.conf, keeping everything else.
 import { posix } from 'node:path';
-import type { Action, Plan } from '../action';
-import { mergeConf, parseConf, serialiseConf } from '../conf';
+import type { Action, Check, Plan } from '../action';
+import { CONF_MERGE_PROGRAM, confHoldsMerge, confSettingsFile, mergedConfText } from '../conf-merge';
+import { mergeConf, parseConf } from '../conf';
 import type { MacFacts } from '../facts';
 import { BIN, DEFAULT_CONF_PATH } from '../paths';
 import { shellQuote } from '../quote';
@@ -14,43 +15,77 @@ export interface ConfigurePlanInput {
   facts: MacFacts;
   workspace: PlanWorkspace;
   /**
-   * The configuration to merge into when it differs from what is on the Mac now: on an
-   * upgrade, the file as it was before the package reset it to defaults.
+   * The 1E Client package is installed earlier in this run (same plan, or an earlier step of
+   * the same run in the same workspace): the package writes the file, so nothing about it is
+   * decided now. The install step keeps the file as it was before the package (see
+   * confSavedBeforeInstall); the merge starts from that copy when it exists (an upgrade keeps
+   * the technician's settings), otherwise from what the package wrote (a fresh install keeps
+   * the package's defaults).
    */
-  previousConf?: { path: string; text: string } | null;
+  packageInstallBefore?: boolean;
 }
 
 export const BACKUP_SUFFIX = '.onboard-backup';
 
-/** Merges into the existing file at run time in the exported script (same rules as mergeConf). */
-export const AWK_MERGE = [
-  'BEGIN { n = ENVIRON["ONBOARD_CONF_N"] + 0; for (i = 1; i <= n; i++) { k[i] = ENVIRON["ONBOARD_CONF_K" i]; v[i] = ENVIRON["ONBOARD_CONF_V" i]; seen[i] = 0 } }',
-  '{ sub(/\\r$/, ""); line = $0; hit = 0; p = index(line, "=")',
-  '  if (p > 0 && line !~ /^[ \\t]*[#;]/) { name = substr(line, 1, p - 1); gsub(/^[ \\t]+|[ \\t]+$/, "", name)',
-  '    for (i = 1; i <= n; i++) if (tolower(name) == tolower(k[i])) { rest = substr(line, p + 1); match(rest, /^[ \\t]*/); print substr(line, 1, p) substr(rest, 1, RLENGTH) v[i]; seen[i] = 1; hit = 1; break } }',
-  '  if (!hit) print line }',
-  'END { for (i = 1; i <= n; i++) if (!seen[i]) print k[i] "=" v[i] }',
-].join('\n');
-
-export function configureClient(input: ConfigurePlanInput): Promise<Plan> {
-  return buildConfigure(input);
+/** Where the configuration file is (or will be): the one the Mac has, else the standard place. */
+export function confPathOf(facts: MacFacts): string {
+  return facts.conf?.path ?? DEFAULT_CONF_PATH;
 }
 
-async function buildConfigure(input: ConfigurePlanInput): Promise<Plan> {
+/** The copy of 1E.Client.conf the install step takes before the package resets it; it exists only if taken in this run. */
+export function confSavedBeforeInstall(workspace: PlanWorkspace): string {
+  return workspace.path('1E.Client.conf.before-install');
+}
+
+/**
+ * The action the install step runs just before `installer`: keeps the file as the technician
+ * had it, in the plan's private folder, for the configure step to merge into and back up.
+ * Null when the Mac is known to have no configuration file.
+ */
+export function saveConfBeforeInstall(facts: MacFacts, workspace: PlanWorkspace, installCheck: Check | undefined): Action | null {
+  if (facts.known && facts.conf === null) return null;
+  const conf = confPathOf(facts);
+  return {
+    id: 'conf-save',
+    title: `Keep the current ${posix.basename(conf)} aside before the package resets it`,
+    detail: 'In the private folder of this plan: the configuration step merges your settings into it and keeps it as the backup.',
+    command: { program: BIN.cp, args: ['-p', conf, confSavedBeforeInstall(workspace)] },
+    // No file means nothing to keep: that is success, not failure.
+    fallback: { program: BIN.test, args: ['!', '-f', conf] },
+    root: true,
+    ...(installCheck ? { check: installCheck } : {}),
+    status: 'pending',
+  };
+}
+
+export async function configureClient(input: ConfigurePlanInput): Promise<Plan> {
   const plan = emptyPlan('configure-client', 'Configure the 1E Client (1E.Client.conf)');
   const current = input.facts.conf;
-  const confPath = input.previousConf?.path ?? current?.path ?? DEFAULT_CONF_PATH;
-  const base = input.previousConf ?? current;
-  const { doc, changes } = mergeConf(parseConf(base?.text ?? ''), input.settings);
-  const merged = serialiseConf(doc);
-  const staged = await input.workspace.writeFile('1E.Client.conf', merged);
-  plan.files.push({ path: staged, description: `the new ${posix.basename(confPath)}`, secret: false });
-  const upToDate = input.facts.known && current !== null && current.path === confPath && current.text === merged;
-  const backup = confPath + BACKUP_SUFFIX;
+  const confPath = confPathOf(input.facts);
+  const afterInstall = input.packageInstallBefore === true;
   const dir = posix.dirname(confPath);
-  const identical = { command: { program: BIN.cmp, args: ['-s', staged, confPath] } };
-  const summary = changes.length === 0 ? 'no setting changes' : changes.map((c) => c.before === undefined ? `${c.key}=${c.after} (new)` : `${c.key}: ${c.before} → ${c.after}`).join('; ');
-  const skip = (a: Action, reason: string): Action => (upToDate ? { ...a, status: 'skip', reason } : a);
+  const backup = confPath + BACKUP_SUFFIX;
+  const saved = confSavedBeforeInstall(input.workspace);
+  const bases = afterInstall ? [saved, confPath] : [confPath];
+
+  const program = await input.workspace.writeFile('conf-merge.awk', CONF_MERGE_PROGRAM);
+  const settingsFile = await input.workspace.writeFile('conf-settings.txt', confSettingsFile(input.settings));
+  // Reserved now (empty, 0600, ours) so two plans in one workspace never share it; filled when the step runs.
+  const merged = await input.workspace.writeFile('1E.Client.conf', '');
+  plan.files.push(
+    { path: program, description: 'the merge program (awk) run on the Mac when the step runs', secret: false },
+    { path: settingsFile, description: 'the settings to merge in', secret: false },
+    { path: merged, description: `the new ${posix.basename(confPath)}, merged when the step runs`, secret: false },
+  );
+  const awk = (mode: 'merge' | 'check', target: string) => ({ program: BIN.awk, args: ['-f', program, mode, settingsFile, target, ...bases] });
+  // One test for the whole step: the file already holds the merge of its base.
+  const configured: Check = { command: awk('check', confPath) };
+
+  // What the plan can say now, from the file as it is (the package may still replace it).
+  const preview = mergeConf(parseConf(current?.text ?? ''), input.settings);
+  const summary = preview.changes.length === 0 ? 'no setting changes' : preview.changes.map((c) => c.before === undefined ? `${c.key}=${c.after} (new)` : `${c.key}: ${c.before} → ${c.after}`).join('; ');
+  const upToDate = !afterInstall && input.facts.known && current !== null && confHoldsMerge(current.text, mergedConfText(current.text, input.settings));
+  const skip = (a: Action): Action => (upToDate ? { ...a, status: 'skip', reason: 'the configuration already has these values' } : a);
 
   if (!input.facts.known || current === null) {
     plan.actions.push({
@@ -63,40 +98,60 @@ async function buildConfigure(input: ConfigurePlanInput): Promise<Plan> {
       status: 'pending',
     });
   }
-  const hadFile = input.facts.known ? current !== null : null;
-  if (hadFile !== false) {
-    plan.actions.push(skip({
-      id: 'conf-backup',
-      title: `Keep a copy of the current configuration as ${posix.basename(backup)}`,
-      detail: `Beside it, in ${dir}.`,
-      command: { program: BIN.cp, args: ['-p', confPath, backup] },
-      // No file yet means nothing to keep: that is success, not failure.
-      fallback: { program: BIN.test, args: ['!', '-f', confPath] },
-      root: true,
-      check: identical,
-      status: 'pending',
-    }, 'the configuration already has these values'));
+  // Without a package install, a Mac known to have no file has nothing to keep, and undo removes the new file.
+  const noFileToKeep = !afterInstall && input.facts.known && current === null;
+  if (!noFileToKeep) {
+    plan.actions.push(skip(afterInstall
+      ? {
+        id: 'conf-backup',
+        title: `Keep the configuration as it was before this run as ${posix.basename(backup)}`,
+        detail: `Beside it, in ${dir}: the copy taken before the package reset it, or (on a new installation) the package's own file.`,
+        command: { program: BIN.cp, args: ['-p', saved, backup] },
+        fallback: { program: BIN.cp, args: ['-p', confPath, backup] },
+        root: true,
+        check: configured,
+        status: 'pending',
+      }
+      : {
+        id: 'conf-backup',
+        title: `Keep a copy of the current configuration as ${posix.basename(backup)}`,
+        detail: `Beside it, in ${dir}.`,
+        command: { program: BIN.cp, args: ['-p', confPath, backup] },
+        fallback: { program: BIN.test, args: ['!', '-f', confPath] },
+        root: true,
+        check: configured,
+        status: 'pending',
+      }));
   }
-  const undo = hadFile === false
-    ? [{ program: BIN.rm, args: ['-f', confPath] }]
-    : [{ program: BIN.install, args: ['-S', '-m', '0644', backup, confPath] }];
+  plan.actions.push(skip({
+    id: 'conf-merge',
+    title: `Merge the settings into ${afterInstall ? 'the configuration (after the package has written its file)' : `the current ${posix.basename(confPath)}`}`,
+    detail: `${afterInstall ? 'Into the file as it was before the upgrade if there was one, else into the file the package installed' : 'Into the file as it is when this step runs'}: ${summary}. Other settings, comments and their order are kept.`,
+    command: awk('merge', merged),
+    root: true,
+    check: configured,
+    status: 'pending',
+  }));
   plan.actions.push(skip({
     id: 'conf-write',
     title: `Write ${confPath}`,
-    detail: `${summary}. Other settings, comments and their order are kept; the file is replaced in one step.`,
-    command: { program: BIN.install, args: ['-S', '-o', 'root', '-g', 'wheel', '-m', '0644', staged, confPath] },
+    detail: 'The merged file replaces it in one step (install -S).',
+    command: { program: BIN.install, args: ['-S', '-o', 'root', '-g', 'wheel', '-m', '0644', merged, confPath] },
     root: true,
-    check: identical,
-    undo,
+    check: configured,
+    undo: noFileToKeep ? [{ program: BIN.rm, args: ['-f', confPath] }] : [{ program: BIN.install, args: ['-S', '-m', '0644', backup, confPath] }],
     status: 'pending',
-  }, 'the configuration already has these values'));
+  }));
+  if (afterInstall && !current) plan.warnings.push(`The 1E Client package writes ${posix.basename(confPath)} with its defaults; these settings are merged into that file when the step runs, and its other settings are kept.`);
 
-  const env = Object.entries(input.settings).flatMap(([k, v], i) => [`ONBOARD_CONF_K${i + 1}=${shellQuote(k)}`, `ONBOARD_CONF_V${i + 1}=${shellQuote(v)}`]);
+  // The exported script makes the two plan-time files again in its own folder.
   plan.script = {
-    prelude: [`if [ -f ${shellQuote(confPath)} ]; then ${BIN.cp} -p ${shellQuote(confPath)} "$work"/conf.before; fi`],
     setup: [
-      `if [ -f "$work"/conf.before ]; then onboard_base="$work"/conf.before; elif [ -f ${shellQuote(confPath)} ]; then onboard_base=${shellQuote(confPath)}; else onboard_base=/dev/null; fi`,
-      `ONBOARD_CONF_N=${Object.keys(input.settings).length} ${env.join(' ')} ${BIN.awk} ${shellQuote(AWK_MERGE)} "$onboard_base" > "$work"/${posix.basename(staged)} || exit 1`,
+      `/bin/cat > "$work"/${posix.basename(program)} <<'ONBOARD_AWK'`,
+      ...CONF_MERGE_PROGRAM.trimEnd().split('\n'),
+      'ONBOARD_AWK',
+      `printf '%s\\n' ${Object.entries(input.settings).map(([k, v]) => shellQuote(`${k}=${v}`)).join(' ')} > "$work"/${posix.basename(settingsFile)} || exit 1`,
+      `: > "$work"/${posix.basename(merged)}`,
     ],
     substitutions: [],
   };

@@ -8,6 +8,7 @@ import { BIN, CLIENT_PACKAGE_ID } from '../paths';
 import type { PlanWorkspace } from '../workspace';
 import { listZipEntriesFromFile } from '../zip';
 import { emptyPlan } from './common';
+import { saveConfBeforeInstall } from './configure';
 
 export type InstallerKind = 'pkg' | 'dmg' | 'zip';
 
@@ -104,7 +105,7 @@ export async function installClient(input: InstallPlanInput): Promise<Plan> {
   const install: Action = {
     id: 'client-install',
     title: installed ? `Upgrade the 1E Client from ${installed} to ${version ?? 'the new version'}` : `Install the 1E Client ${version ?? ''}`.trim(),
-    detail: `installer -target / (the boot volume). ${installed ? 'The package resets 1E.Client.conf to its defaults; the configuration step puts your settings back.' : ''}`.trim(),
+    detail: `installer -target / (the boot volume). ${installed || !input.facts.known ? 'On an upgrade the package resets 1E.Client.conf to its defaults; the configuration step merges your settings back from the copy kept just before. ' : ''}${installed ? '' : 'On a new installation the package writes 1E.Client.conf with its defaults; the configuration step merges your settings into it.'}`.trim(),
     command: { program: BIN.installer, args: ['-pkg', pkgPath, '-target', '/'], timeoutMs: 15 * 60_000 },
     root: true,
     status: same ? 'skip' : 'pending',
@@ -112,6 +113,9 @@ export async function installClient(input: InstallPlanInput): Promise<Plan> {
   };
   if (version) install.check = { command: { program: BIN.pkgutil, args: ['--pkg-info', CLIENT_PACKAGE_ID] }, stdoutIncludes: `version: ${version}\n` };
   else plan.warnings.push(`The version cannot be read from the name ${file}, so the package is installed again on every run.`);
+  // Right before the package, inside the same administrator batch as `installer`.
+  const save = saveConfBeforeInstall(input.facts, input.workspace, install.check);
+  if (save) before.push(save);
   for (const a of before) {
     if (install.check) a.check = install.check;
     if (same) { a.status = 'skip'; a.reason = 'not needed: this version is already installed'; }

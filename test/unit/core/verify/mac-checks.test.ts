@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { makeTestPki, type TestPki } from '../../../support/openssl';
 import { SimulatedMac, type SimulatedMacOptions } from '../../../../electron/core/macos/executors/simulated';
 import { PlanWorkspace } from '../../../../electron/core/macos/workspace';
+import { executePlan } from '../../../../electron/core/macos/execute';
 import { gatherFacts } from '../../../../electron/core/macos/facts';
 import { CLIENT_LOG, DAEMON_LOG, SYSTEM_KEYCHAIN, CLIENT_BINARY } from '../../../../electron/core/macos/paths';
 import { writePfx } from '../../../../electron/core/pki/pkcs12';
@@ -147,10 +148,12 @@ describe('the debug logging action', () => {
     try {
       const plans = await planDebugLogging(await gatherFacts(mac), workspace);
       expect(plans.map((p) => p.step)).toEqual(['configure-client', 'restart-client']);
-      const staged = await readFile(plans[0]!.files[0]!.path, 'utf8');
-      expect(staged).toContain('LoggingLevel=debug');
-      expect(staged).toContain(`Switch=${SWITCH}`);
       expect(plans[1]!.actions.map((a) => a.command.args.join(' '))).toContain('kickstart -k system/com.1e.pkg.1E.Client');
+      for (const plan of plans) expect((await executePlan(plan, { executor: mac, privileged: mac.privilegedRunner() })).ok).toBe(true);
+      const conf = (await gatherFacts(mac)).conf!;
+      expect(conf.values.LoggingLevel).toBe('debug');
+      expect(conf.values.Switch).toBe(SWITCH);
+      expect(conf.text).toContain('# 1E Client configuration file');
     } finally {
       await workspace.dispose();
     }

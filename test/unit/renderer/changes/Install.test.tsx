@@ -19,6 +19,7 @@ function installPlan(over: Partial<InstallPlan> = {}): InstallPlan {
     installer: { path: '/Users/t/Downloads/1EClient.v24.1.0.5.pkg', kind: 'pkg' },
     upgrade: true,
     confPath: '/Library/Application Support/1E/Client/1E.Client.conf',
+    confBase: 'kept-through-upgrade',
     configuration: [
       { key: 'Switch', before: 'old.acme.local:4000', after: 'tachyon.acme.local:4000', change: 'changed' },
       { key: 'ConnectionTimeout', before: '45', after: '45', change: 'same' },
@@ -62,6 +63,32 @@ describe('the Install screen', () => {
     expect(screen.getByText(/version 23\.7\.0\.1: this is an upgrade/)).toBeTruthy();
     expect(screen.getByText(/Rosetta is installed first/)).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Upgrade and start' })).toBeTruthy();
+  });
+
+  it('on a new installation, says the package writes the file and that these settings are merged into its defaults', async () => {
+    const fresh = installPlan({
+      upgrade: false, confBase: 'package-defaults', mac: { arch: 'x86_64', rosettaNeeded: false, installedVersion: null },
+      configuration: [{ key: 'Switch', after: 'tachyon.acme.local:4000', change: 'added' }],
+    });
+    installFakeApi({ findInstallers: () => ok({ candidates: [] }), planInstall: () => ok(fresh) });
+    const user = userEvent.setup();
+    render(<Install />);
+    await user.type(screen.getByLabelText('Installer file on this Mac'), '/tmp/1EClient.v24.1.0.5.pkg');
+    await user.click(screen.getByRole('button', { name: 'Review the changes' }));
+    const table = await screen.findByRole('table');
+    expect(screen.getByText(/The package writes this file with its defaults when it installs the client/)).toBeTruthy();
+    expect(within(table).getByText(/the package's defaults are kept beside them/)).toBeTruthy();
+    expect(within(table).getByText('(package default)')).toBeTruthy();
+    expect(within(table).queryByText(/a new file/)).toBeNull();
+  });
+
+  it('on an upgrade, says the file is kept aside before the package resets it', async () => {
+    installFakeApi({ findInstallers: () => ok({ candidates: [] }), planInstall: () => ok(installPlan()) });
+    const user = userEvent.setup();
+    render(<Install />);
+    await user.type(screen.getByLabelText('Installer file on this Mac'), '/tmp/1EClient.v24.1.0.5.pkg');
+    await user.click(screen.getByRole('button', { name: 'Review the changes' }));
+    expect(await screen.findByText(/Onboard keeps a copy of your file just before, merges into that copy/)).toBeTruthy();
   });
 
   it('keeps what was typed when the technician leaves the step and comes back', async () => {

@@ -1,14 +1,17 @@
 // Specification: configureClient, start/restart/stopClient and uninstallClient over the simulated Mac.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureClient, resolvePackageFiles, restartClient, startClient, stopClient, uninstallClient } from '../../../../../electron/core/macos/plans';
+import { configureClient, installClient, resolvePackageFiles, restartClient, startClient, stopClient, uninstallClient } from '../../../../../electron/core/macos/plans';
+import { executePlan } from '../../../../../electron/core/macos/execute';
+import type { Plan } from '../../../../../electron/core/macos/action';
 import { FACT_COMMANDS, gatherFacts, parsePkgFiles } from '../../../../../electron/core/macos/facts';
 import { SimulatedMac } from '../../../../../electron/core/macos/executors/simulated';
 import { PlanWorkspace } from '../../../../../electron/core/macos/workspace';
-import { runOnSimulatedMac } from '../fixtures';
+import { makeMacFixtures, runOnSimulatedMac, type MacFixtures } from '../fixtures';
 
 let ws: PlanWorkspace;
-beforeAll(async () => { ws = await PlanWorkspace.create(); });
-afterAll(async () => { await ws?.dispose(); });
+let fx: MacFixtures;
+beforeAll(async () => { ws = await PlanWorkspace.create(); fx = await makeMacFixtures(); });
+afterAll(async () => { await ws?.dispose(); await fx?.cleanup(); });
 
 const CONF = '/Library/Application Support/1E/Client/1E.Client.conf';
 const settings = { Switch: 'tachyon.acme.local:4000', BackgroundChannelUrl: 'https://tachyon.acme.local/Background/' };
@@ -18,7 +21,7 @@ describe('configureClient', () => {
   it('merges the settings into the existing file, keeps a backup beside it, and a rerun changes nothing', async () => {
     const mac = installed();
     const p = await configureClient({ settings, facts: await gatherFacts(mac), workspace: ws });
-    expect(p.actions.map((a) => a.id)).toEqual(['conf-backup', 'conf-write']);
+    expect(p.actions.map((a) => a.id)).toEqual(['conf-backup', 'conf-merge', 'conf-write']);
     expect((await runOnSimulatedMac(mac, p)).ok).toBe(true);
     const files = mac.snapshot().files;
     expect(files[CONF]).toBe('# site settings\nSwitch=tachyon.acme.local:4000\nCustom=1\nBackgroundChannelUrl=https://tachyon.acme.local/Background/\n');
@@ -38,10 +41,104 @@ describe('configureClient', () => {
     expect(mac.snapshot().files[CONF]).toBe('# site settings\nSwitch=old:4000\nCustom=1\n');
   });
 
+  it('merges into the file as it is when the step runs, not as it was when planned', async () => {
+    const mac = installed();
+    const p = await configureClient({ settings, facts: await gatherFacts(mac), workspace: ws });
+    // Someone edits the file between planning and applying: the edit survives.
+    mac.appendLog(CONF, 'AddedLater=yes');
+    expect((await runOnSimulatedMac(mac, p)).ok).toBe(true);
+    expect(mac.snapshot().files[CONF]).toBe('# site settings\nSwitch=tachyon.acme.local:4000\nCustom=1\nAddedLater=yes\nBackgroundChannelUrl=https://tachyon.acme.local/Background/\n');
+  });
+
+  it('runs the merge on the Mac with awk and the plan\'s own program, inside the same administrator batch', async () => {
+    const mac = installed();
+    const p = await configureClient({ settings, facts: await gatherFacts(mac), workspace: ws });
+    const merge = p.actions.find((a) => a.id === 'conf-merge')!;
+    expect(merge.command.program).toBe('/usr/bin/awk');
+    expect(merge.command.args.slice(0, 3)).toEqual(['-f', expect.stringMatching(/conf-merge[^/]*\.awk$/), 'merge']);
+    expect(merge.command.args.at(-1)).toBe(CONF);
+    expect(p.actions.every((a) => a.root)).toBe(true);
+    await runOnSimulatedMac(mac, p);
+    expect(mac.snapshot().adminPrompts).toHaveLength(1);
+  });
+
   it('writes into the /etc file when that is where the client keeps it', async () => {
     const mac = installed({ confPath: '/etc/1E/Client/1E.Client.conf' });
     await runOnSimulatedMac(mac, await configureClient({ settings, facts: await gatherFacts(mac), workspace: ws }));
     expect(mac.snapshot().files['/etc/1E/Client/1E.Client.conf']).toContain('Switch=tachyon.acme.local:4000');
+  });
+});
+
+/** Plans run as one, as the wizard's Install step does: one batch, one rollback. */
+function asOne(...plans: Plan[]): Plan {
+  return { step: 'install-client', title: 'Install and configure', actions: plans.flatMap((p) => p.actions), warnings: plans.flatMap((p) => p.warnings), cleanup: plans.flatMap((p) => p.cleanup), files: plans.flatMap((p) => p.files) };
+}
+
+async function installAndConfigure(mac: SimulatedMac, workspace: PlanWorkspace): Promise<Plan> {
+  const facts = await gatherFacts(mac);
+  const install = await installClient({ installerPath: fx.pkgPath, facts, workspace });
+  const configure = await configureClient({ settings, facts, workspace, packageInstallBefore: true });
+  return asOne(install, configure);
+}
+
+describe('configuring in the same run as the package install', () => {
+  it('a fresh install keeps the package\'s default settings and comments, with ours merged in', async () => {
+    const mac = new SimulatedMac({ rosetta: true });
+    const workspace = await PlanWorkspace.create();
+    try {
+      const plan = await installAndConfigure(mac, workspace);
+      expect(plan.warnings.join(' ')).toContain('package writes 1E.Client.conf with its defaults');
+      const r = await executePlan(plan, { executor: mac, privileged: mac.privilegedRunner() });
+      expect(r.ok, JSON.stringify(r.failure)).toBe(true);
+    } finally {
+      await workspace.dispose();
+    }
+    const conf = (await gatherFacts(mac)).conf!;
+    expect(conf.values).toMatchObject({ Switch: settings.Switch, BackgroundChannelUrl: settings.BackgroundChannelUrl, LogPath: '/Library/Logs/1E.Client.log', AuthenticationPolicy: 'optional', LoggingLevel: 'Info' });
+    expect(conf.text).toContain('# 1E Client configuration file');
+    // Undoing the configuration gives the package's own file back, not an empty one.
+    expect(mac.snapshot().files[CONF + '.onboard-backup']).not.toContain('tachyon');
+    expect(mac.snapshot().files[CONF + '.onboard-backup']).toContain('AuthenticationPolicy=optional');
+  });
+
+  it('an upgrade keeps the technician\'s settings, and undoing the configuration gives the file from before the run back', async () => {
+    const original = '# site settings\nSwitch=old:4000\nCustom=1\nLoggingLevel=warning\n';
+    const mac = installed({ conf: original });
+    const workspace = await PlanWorkspace.create();
+    let plan: Plan;
+    try {
+      plan = await installAndConfigure(mac, workspace);
+      expect(plan.actions.map((a) => a.id)).toEqual(['conf-save', 'client-install', 'conf-backup', 'conf-merge', 'conf-write']);
+      const r = await executePlan(plan, { executor: mac, privileged: mac.privilegedRunner() });
+      expect(r.ok, JSON.stringify(r.failure)).toBe(true);
+    } finally {
+      await workspace.dispose();
+    }
+    expect((await gatherFacts(mac)).client?.version).toBe('5.1.2.3');
+    const files = mac.snapshot().files;
+    expect(files[CONF]).toBe('# site settings\nSwitch=tachyon.acme.local:4000\nCustom=1\nLoggingLevel=warning\nBackgroundChannelUrl=https://tachyon.acme.local/Background/\n');
+    expect(files[CONF + '.onboard-backup']).toBe(original);
+    // The summary's undo runs the recorded undo commands of the configuration write.
+    const write = plan.actions.find((a) => a.id === 'conf-write')!;
+    for (const u of write.undo!) expect((await mac.asRoot().run(u)).exitCode).toBe(0);
+    expect(mac.snapshot().files[CONF]).toBe(original);
+  });
+
+  it('a failure after the write, in the same run, puts the technician\'s file back', async () => {
+    const original = 'Switch=old:4000\nCustom=1\n';
+    const mac = installed({ conf: original });
+    const workspace = await PlanWorkspace.create();
+    try {
+      const plan = asOne(await installAndConfigure(mac, workspace), startClient(await gatherFacts(mac), { afterChanges: true }));
+      mac.failWhen({ program: '/bin/launchctl', argsInclude: ['kickstart'] });
+      mac.failWhen({ program: '/bin/launchctl', argsInclude: ['bootstrap'] });
+      mac.failWhen({ program: '/bin/launchctl', argsInclude: ['load'] });
+      const r = await executePlan(plan, { executor: mac, privileged: mac.privilegedRunner() });
+      expect(r.ok).toBe(false);
+    } finally {
+      await workspace.dispose();
+    }
+    expect(mac.snapshot().files[CONF]).toBe(original);
   });
 });
 

@@ -55,7 +55,8 @@ describe('installClient', () => {
     expect((await gatherFacts(mac)).client?.version).toBe('5.1.2.3');
     const before = mac.snapshot();
     const again = await plan(mac, fx.pkgPath);
-    expect(again.actions[0]).toMatchObject({ status: 'skip', reason: 'version 5.1.2.3 is already installed' });
+    expect(again.actions.find((a) => a.id === 'client-install')).toMatchObject({ status: 'skip', reason: 'version 5.1.2.3 is already installed' });
+    expect(again.actions.every((a) => a.status === 'skip')).toBe(true);
     await runOnSimulatedMac(mac, again);
     expect(mac.snapshot()).toEqual(before);
   });
@@ -92,9 +93,21 @@ describe('installClient', () => {
     expect((await gatherFacts(mac)).client?.version).toBe('24.1.0.5');
   });
 
-  it('says an upgrade resets the configuration file, which the configure step restores', async () => {
-    const p = await plan(new SimulatedMac({ client: { version: '5.0.0.1' } }), fx.pkgPath);
-    expect(p.actions[0]!.title).toBe('Upgrade the 1E Client from 5.0.0.1 to 5.1.2.3');
-    expect(p.actions[0]!.detail).toContain('resets 1E.Client.conf');
+  it('says an upgrade resets the configuration file, and keeps the file aside just before, in the same administrator batch', async () => {
+    const mac = new SimulatedMac({ client: { version: '5.0.0.1', conf: 'Switch=mine:4000\n' } });
+    const p = await plan(mac, fx.pkgPath);
+    expect(p.actions.map((a) => a.id)).toEqual(['conf-save', 'client-install']);
+    expect(p.actions[1]!.title).toBe('Upgrade the 1E Client from 5.0.0.1 to 5.1.2.3');
+    expect(p.actions[1]!.detail).toContain('resets 1E.Client.conf');
+    expect(p.actions[0]!.command.args).toEqual(['-p', '/Library/Application Support/1E/Client/1E.Client.conf', join(ws.dir, '1E.Client.conf.before-install')]);
+    expect((await runOnSimulatedMac(mac, p)).ok).toBe(true);
+    expect(mac.snapshot().adminPrompts).toHaveLength(1);
+    expect(mac.snapshot().files[join(ws.dir, '1E.Client.conf.before-install')]).toBe('Switch=mine:4000\n');
+    expect(mac.snapshot().files['/Library/Application Support/1E/Client/1E.Client.conf']).not.toContain('mine');
+  });
+
+  it('keeps nothing aside on a Mac that has no configuration file', async () => {
+    const p = await plan(new SimulatedMac(), fx.pkgPath);
+    expect(p.actions.map((a) => a.id)).toEqual(['client-install']);
   });
 });
