@@ -1,6 +1,10 @@
 // What the Mac is like right now: one read-only command per fact, one parser per command's output.
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { withPrivateTempDir } from '../fsutil';
 import { BIN, CLIENT_LAUNCHD_LABEL, CLIENT_PACKAGE_ID, CONF_PATHS, SYSTEM_KEYCHAIN } from './paths';
 import { confValues, parseConf } from './conf';
+import { isPlistDict, parsePlist } from './plist';
 import type { Command, CommandResult, Executor } from './types';
 
 export interface SwVers { productName: string; version: string; build: string }
@@ -8,6 +12,21 @@ export interface PkgInfo { packageId: string; version: string; volume: string; l
 export interface LaunchdJob { state: string; running: boolean; pid: number | null; path: string | null; program: string | null; lastExitCode: string | null }
 export interface KeychainCertificate { sha256: string | null; sha1: string; pem: string }
 export interface KeychainIdentity { sha1: string; name: string }
+/** An identity as `find-identity` without `-v` lists it: `problem` says why it is not valid (e.g. CSSMERR_TP_CERT_EXPIRED). */
+export interface KeychainIdentityEntry extends KeychainIdentity { problem: string | null }
+
+/**
+ * One certificate's admin-domain trust setting (`security trust-settings-export -d`), keyed
+ * by the certificate's SHA-1. `trust-root`: trusted as a root (an empty settings list means
+ * for every purpose, which is what `add-trusted-cert -r trustRoot` without `-p` writes);
+ * `trust-as-root`; `deny` (Never Trust); `unspecified` (a setting that decides nothing).
+ */
+export interface TrustSetting {
+  sha1: string;
+  result: 'trust-root' | 'trust-as-root' | 'deny' | 'unspecified';
+  /** The policies the setting is limited to (e.g. sslServer); empty: every policy. */
+  policies: string[];
+}
 export interface DomainBinding { forest: string | null; domain: string; computerAccount: string | null }
 
 export interface MacFacts {
@@ -31,7 +50,12 @@ export interface MacFacts {
   daemon: LaunchdJob | null;
   conf: { path: string; text: string; values: Record<string, string> } | null;
   certificates: KeychainCertificate[];
+  /** Valid SSL client identities (`find-identity -v`). */
   identities: KeychainIdentity[];
+  /** Every SSL client identity, valid or not (an expired one is still there to be replaced). */
+  allIdentities: KeychainIdentityEntry[];
+  /** Admin-domain trust settings; null when they could not be read. */
+  trustSettings: TrustSetting[] | null;
 }
 
 /** Facts for a plan made without looking at the Mac (e.g. a script exported for an MDM tool). */
@@ -39,7 +63,7 @@ export function unknownFacts(): MacFacts {
   return {
     known: false, macos: null, arch: null, translated: null, rosettaWorks: null, localHostName: null, computerName: null,
     hostName: null, hostname: null, expectedHostName: null, domain: null, admin: null, client: null, daemon: null, conf: null,
-    certificates: [], identities: [],
+    certificates: [], identities: [], allIdentities: [], trustSettings: null,
   };
 }
 
@@ -61,7 +85,13 @@ export const FACT_COMMANDS = {
   launchctlPrint: { program: BIN.launchctl, args: ['print', `system/${CLIENT_LAUNCHD_LABEL}`] },
   findCertificate: { program: BIN.security, args: ['find-certificate', '-a', '-Z', '-p', SYSTEM_KEYCHAIN] },
   findIdentity: { program: BIN.security, args: ['find-identity', '-v', '-p', 'ssl-client', SYSTEM_KEYCHAIN] },
+  findIdentityAll: { program: BIN.security, args: ['find-identity', '-p', 'ssl-client', SYSTEM_KEYCHAIN] },
 } satisfies Record<string, Command>;
+
+/** `security trust-settings-export -d FILE`: the admin-domain trust settings as a property list, written to FILE. */
+export function trustSettingsExportCommand(file: string): Command {
+  return { program: BIN.security, args: ['trust-settings-export', '-d', file] };
+}
 
 export function catCommand(path: string): Command {
   return { program: BIN.cat, args: [path] };
@@ -198,6 +228,86 @@ export function parseFindIdentity(text: string): KeychainIdentity[] {
   return out;
 }
 
+/**
+ * `security find-identity -p ssl-client KEYCHAIN` (no `-v`): the "Matching identities" part,
+ * where an invalid identity carries its reason after the name, e.g.
+ * `  2) <SHA1> "MAC01.local" (CSSMERR_TP_CERT_EXPIRED)`.
+ */
+export function parseFindIdentityAll(text: string): KeychainIdentityEntry[] {
+  const out: KeychainIdentityEntry[] = [];
+  const seen = new Set<string>();
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\r$/, '');
+    // The second part repeats the valid ones: the first part already listed every identity.
+    if (/^\s*Valid identities only\s*$/.test(line)) break;
+    const m = /^\s*\d+\)\s+([0-9A-Fa-f]{40})\s+"(.*)"(?:\s+\(([^()]*)\))?\s*$/.exec(line);
+    if (!m) continue;
+    const sha1 = m[1]!.toUpperCase();
+    if (seen.has(sha1)) continue;
+    seen.add(sha1);
+    out.push({ sha1, name: m[2]!, problem: m[3] ?? null });
+  }
+  return out;
+}
+
+const TRUST_RESULTS: Record<number, TrustSetting['result']> = { 1: 'trust-root', 2: 'trust-as-root', 3: 'deny', 4: 'unspecified' };
+
+/**
+ * The property list `security trust-settings-export` writes: `trustList` maps each
+ * certificate's SHA-1 (hex) to a dict whose `trustSettings` array holds the usage
+ * constraints; each constraint may name a policy (`kSecTrustSettingsPolicyName`) and a result
+ * (`kSecTrustSettingsResult`: 1 trust root, the default; 2 trust as root; 3 deny; 4 unspecified).
+ * A denial anywhere wins; then a trust result; otherwise the setting decides nothing.
+ */
+export function parseTrustSettings(xml: string): TrustSetting[] {
+  const root = parsePlist(xml);
+  if (!isPlistDict(root)) throw new Error('the trust settings are not a dictionary');
+  const list = root.trustList;
+  if (list === undefined) return [];
+  if (!isPlistDict(list)) throw new Error('trustList is not a dictionary');
+  const out: TrustSetting[] = [];
+  for (const [key, entry] of Object.entries(list)) {
+    if (!/^[0-9A-Fa-f]{40}$/.test(key) || !isPlistDict(entry)) continue;
+    const settings = Array.isArray(entry.trustSettings) ? entry.trustSettings : [];
+    const results: TrustSetting['result'][] = [];
+    const policies: string[] = [];
+    for (const c of settings) {
+      if (!isPlistDict(c)) continue;
+      const r = typeof c.kSecTrustSettingsResult === 'number' ? TRUST_RESULTS[c.kSecTrustSettingsResult] ?? 'unspecified' : 'trust-root';
+      results.push(r);
+      if (typeof c.kSecTrustSettingsPolicyName === 'string' && r !== 'unspecified' && r !== 'deny') policies.push(c.kSecTrustSettingsPolicyName);
+    }
+    const result: TrustSetting['result'] = settings.length === 0 ? 'trust-root'
+      : results.includes('deny') ? 'deny'
+        : results.includes('trust-root') ? 'trust-root'
+          : results.includes('trust-as-root') ? 'trust-as-root' : 'unspecified';
+    // A trusting constraint without a policy name applies to every policy.
+    const everyPolicy = settings.length === 0 || settings.some((c) => isPlistDict(c) && c.kSecTrustSettingsPolicyName === undefined && c.kSecTrustSettingsPolicy === undefined && (c.kSecTrustSettingsResult === undefined || c.kSecTrustSettingsResult === 1 || c.kSecTrustSettingsResult === 2));
+    out.push({ sha1: key.toUpperCase(), result, policies: everyPolicy ? [] : [...new Set(policies)] });
+  }
+  return out;
+}
+
+/** True when the certificate with this SHA-1 is trusted as a root in the admin domain. */
+export function isTrustedRoot(settings: readonly TrustSetting[], sha1: string): boolean {
+  const s = settings.find((t) => t.sha1 === sha1.toUpperCase());
+  return s !== undefined && (s.result === 'trust-root' || s.result === 'trust-as-root');
+}
+
+/** Runs the export into a private folder of this computer (the Mac the executor drives) and reads it back. */
+async function readTrustSettings(executor: Executor): Promise<TrustSetting[] | null> {
+  return withPrivateTempDir(async (dir) => {
+    const file = join(dir, 'trust-settings.plist');
+    const r = await executor.run(trustSettingsExportCommand(file));
+    if (r.exitCode !== 0) return /No Trust Settings were found/i.test(r.stderr + r.stdout) ? [] : null;
+    try {
+      return parseTrustSettings(await fs.readFile(file, 'utf8'));
+    } catch {
+      return null;
+    }
+  }, 'onboard-trust-');
+}
+
 /** `hdiutil attach -plist`: the mount points of the attached image's volumes. */
 export function parseHdiutilAttach(plist: string): string[] {
   const out: string[] = [];
@@ -236,12 +346,13 @@ export function expectedHostName(f: Pick<MacFacts, 'localHostName' | 'hostName' 
 /** Asks the Mac everything the plans and the verifier need, with read-only commands only. */
 export async function gatherFacts(executor: Executor): Promise<MacFacts> {
   const run = (c: Command) => executor.run(c);
-  const [sw, un, tr, ro, lhn, cn, hn, hnCmd, ds, groups, pkg, lc, certs, ids] = await Promise.all([
+  const [sw, un, tr, ro, lhn, cn, hn, hnCmd, ds, groups, pkg, lc, certs, ids, allIds] = await Promise.all([
     run(FACT_COMMANDS.swVers), run(FACT_COMMANDS.uname), run(FACT_COMMANDS.translated), run(FACT_COMMANDS.rosetta),
     run(FACT_COMMANDS.localHostName), run(FACT_COMMANDS.computerName), run(FACT_COMMANDS.hostName), run(FACT_COMMANDS.hostname),
     run(FACT_COMMANDS.dsconfigad), run(FACT_COMMANDS.groups), run(FACT_COMMANDS.pkgInfo), run(FACT_COMMANDS.launchctlPrint),
-    run(FACT_COMMANDS.findCertificate), run(FACT_COMMANDS.findIdentity),
+    run(FACT_COMMANDS.findCertificate), run(FACT_COMMANDS.findIdentity), run(FACT_COMMANDS.findIdentityAll),
   ]);
+  const trustSettings = await readTrustSettings(executor);
   let conf: MacFacts['conf'] = null;
   for (const path of CONF_PATHS) {
     const r = await run(catCommand(path));
@@ -274,5 +385,7 @@ export async function gatherFacts(executor: Executor): Promise<MacFacts> {
     conf,
     certificates: certs.exitCode === 0 ? parseFindCertificate(certs.stdout) : [],
     identities: ids.exitCode === 0 ? parseFindIdentity(ids.stdout) : [],
+    allIdentities: allIds.exitCode === 0 ? parseFindIdentityAll(allIds.stdout) : [],
+    trustSettings,
   };
 }

@@ -2,12 +2,13 @@
 // configuration, the identity and CA certificates in the System keychain, and its logs.
 import type { X509Certificate } from 'node:crypto';
 import type { Executor } from '../macos/types';
-import { gatherFacts, tailCommand, type MacFacts } from '../macos/facts';
+import { gatherFacts, isTrustedRoot, tailCommand, type MacFacts } from '../macos/facts';
 import { CLIENT_BINARY, CLIENT_LOG, CLIENT_PLIST, DAEMON_LOG } from '../macos/paths';
 import { configureClient, restartClient } from '../macos/plans';
 import type { Plan } from '../macos/action';
 import type { PlanWorkspace } from '../macos/workspace';
-import { inspectCertificate } from '../pki/inspect';
+import { certificateRole, inspectCertificate } from '../pki/inspect';
+import { SYSTEM_KEYCHAIN } from '../macos/paths';
 import { matchHostname } from '../pki/hostname';
 import { finding, type VerifyFinding } from './findings';
 import { diagnoseLogs, type LogText } from './log-diagnosis';
@@ -45,7 +46,7 @@ export async function checkMac(input: MacCheckInput): Promise<MacCheckResult> {
     confMatches(facts, input),
     hostnameMatches(facts, input),
     identityInKeychain(facts, input.identity),
-    caCertificatesPresent(facts, input.caCertificates),
+    caCertificatesTrusted(facts, input.caCertificates),
   ];
   const lines = input.logLines ?? 200;
   const logs: LogText[] = [];
@@ -158,14 +159,36 @@ function identityInKeychain(facts: MacFacts, identity: ClientIdentity): VerifyFi
   return finding('mac-identity', 'fail', 'No client identity in the System keychain', 'security find-identity -p ssl-client finds no valid identity in /Library/Keychains/System.keychain: the 1E Client has no certificate to present.', `Import the PFX into the System keychain with access for ${CLIENT_BINARY} (the identity step of this app).`);
 }
 
-function caCertificatesPresent(facts: MacFacts, cas: X509Certificate[]): VerifyFinding {
+/**
+ * Present AND trusted: every CA certificate must be in the System keychain, and every root
+ * must carry an admin-domain trust setting that trusts it as a root (intermediates need none:
+ * they are trusted through their root).
+ */
+function caCertificatesTrusted(facts: MacFacts, cas: X509Certificate[]): VerifyFinding {
   if (!cas.length) return finding('mac-ca-certificates', 'info', 'CA certificates in the System keychain: not checked', 'No CA certificates were given to look for.');
   const present = new Set(facts.certificates.map((c) => c.sha1.toUpperCase()));
   const missing = cas.filter((c) => !present.has(sha1Of(c)));
   if (missing.length) {
-    return finding('mac-ca-certificates', 'fail', `${missing.length} CA certificate(s) missing from the System keychain`, `Missing: ${missing.map(certificateLabel).join('; ')}. Without them the 1E Client cannot build its chain or trust the Switch.`, 'Import each CA certificate into the System keychain and set the root to Always Trust (the CA step of this app).');
+    return finding('mac-ca-certificates', 'fail', `${missing.length} CA certificate(s) missing from the System keychain`, `Missing: ${missing.map(certificateLabel).join('; ')}. Without them the 1E Client cannot build its chain or trust the Switch.`, 'Import each CA certificate into the System keychain and set the root to Always Trust (the Trust & identity step of this app).');
   }
-  return finding('mac-ca-certificates', 'pass', 'Every CA certificate is in the System keychain', `${cas.map(certificateLabel).join('; ')}.`);
+  const roots = cas.filter((c) => certificateRole(c) === 'root');
+  const fix = (list: X509Certificate[]) => `Trust ${list.length === 1 ? 'it' : 'each'} as a root for all users: sudo security add-trusted-cert -d -r trustRoot -k ${SYSTEM_KEYCHAIN} ROOT.cer (or apply the Trust & identity step of this app again); macOS asks for an administrator.`;
+  if (facts.trustSettings === null) {
+    return finding('mac-ca-certificates', 'warn', 'The CA certificates are in the System keychain, but their trust could not be read', `security trust-settings-export -d gave no readable trust settings, so whether ${roots.map(certificateLabel).join('; ') || 'the root'} is trusted is unknown.`, 'Open Keychain Access > System, double-click the root CA, and check that "When using this certificate" is "Always Trust".');
+  }
+  const settings = new Map(facts.trustSettings.map((t) => [t.sha1, t] as const));
+  const denied = roots.filter((c) => settings.get(sha1Of(c))?.result === 'deny');
+  if (denied.length) {
+    return finding('mac-ca-certificates', 'fail', `The root CA ${denied.map(certificateLabel).join('; ')} is set to Never Trust`, 'Its admin trust setting denies it, so no certificate it issued is trusted on this Mac: the 1E Client rejects the Switch.', `Remove the setting (sudo security remove-trusted-cert -d ROOT.cer), then ${fix(denied).charAt(0).toLowerCase()}${fix(denied).slice(1)}`);
+  }
+  const untrusted = roots.filter((c) => !isTrustedRoot(facts.trustSettings!, sha1Of(c)));
+  if (untrusted.length) {
+    return finding('mac-ca-certificates', 'fail', `The root CA ${untrusted.map(certificateLabel).join('; ')} is in the System keychain but not trusted`, 'It has no admin trust setting, so macOS (and the 1E Client) do not trust the certificates it issued: the Switch\'s certificate and this Mac\'s own chain fail.', fix(untrusted));
+  }
+  const limited = roots.map((c) => settings.get(sha1Of(c))).filter((t) => t && t.policies.length > 0);
+  const rootsText = roots.length ? `; trusted as root${roots.length === 1 ? '' : 's'}: ${roots.map(certificateLabel).join('; ')}` : '';
+  return finding('mac-ca-certificates', 'pass', 'Every CA certificate is in the System keychain and the roots are trusted',
+    `${cas.map(certificateLabel).join('; ')}${rootsText}${limited.length ? ` (only for: ${[...new Set(limited.flatMap((t) => t!.policies))].join(', ')})` : ''}.`);
 }
 
 /** A fact about the machine, as one labelled line of the report. */

@@ -79,6 +79,16 @@ describe('runVerification against the lab Switch stand-in', () => {
     expect(r.machine).toEqual(expect.arrayContaining([{ label: 'Architecture', value: 'Intel (x86_64)' }]));
   });
 
+  it('fails the run when the Switch accepts the device but the Mac does not trust the root CA it holds', async () => {
+    const certificates = cas.map((c) => ({ certificate: c }));
+    const mac = new SimulatedMac({ localHostName: 'MAC01', arch: 'x86_64', certificates, client: { version: '24.1.0.100', conf: `Switch=${switchAddress}\n`, running: true } });
+    const r = await runVerification({ switchAddress, identity: ids.accepted!, caCertificates: cas, timeoutMs: 5000, executor: mac });
+    expect(r.findings.find((f) => f.id === 'switch-client-auth')!.status).toBe('pass');
+    const ca = r.findings.find((f) => f.id === 'mac-ca-certificates')!;
+    expect(ca).toMatchObject({ status: 'fail', title: expect.stringContaining('is in the System keychain but not trusted'), fix: expect.stringContaining('add-trusted-cert -d -r trustRoot') });
+    expect(r.ok).toBe(false);
+  });
+
   it('makes a report of the run that names the device and every check', async () => {
     const r = await runVerification({ switchAddress, identity: ids.accepted!, caCertificates: cas, timeoutMs: 5000 });
     const html = renderReportHtml(buildReport({ result: r, clientCertificate: ids.accepted!.certificate, secrets: [PFX_PW] }));

@@ -15,7 +15,10 @@ export function isReadOnlyCommand(c: Command): boolean {
     case BIN.dsconfigad: return a0 === '-show';
     case BIN.pkgutil: return a0 === '--pkg-info' || a0 === '--files' || a0 === '--only-files' || a0 === '--pkgs';
     case BIN.launchctl: return a0 === 'print' || a0 === 'list';
-    case BIN.security: return a0 === 'find-certificate' || a0 === 'find-identity' || a0 === 'verify-cert' || a0 === 'dump-trust-settings';
+    // trust-settings-export writes only the file it is given: our private temp folder.
+    case BIN.security: return a0 === 'find-certificate' || a0 === 'find-identity' || a0 === 'verify-cert' || a0 === 'dump-trust-settings' || a0 === 'trust-settings-export';
+    // The configuration merge's check mode only reads; its merge mode writes and is a change.
+    case BIN.awk: return a0 === '-f' && c.args[2] === 'check';
     default: return false;
   }
 }

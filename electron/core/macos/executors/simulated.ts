@@ -1,6 +1,7 @@
 // A stateful stand-in for a Mac (macOS cannot run here): keychain, trust, identities, packages, files, launchd; real output formats.
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import forge from 'node-forge';
 import { basename, posix } from 'node:path';
 import { analysePfx, readPfx } from '../../pki/pkcs12';
 import { isOnboardError } from '../../errors';
@@ -31,8 +32,12 @@ export interface SimulatedMacOptions {
   admin?: boolean;
   /** An installed 1E Client. */
   client?: { version: string; conf?: string; confPath?: string; running?: boolean } | null;
-  /** Certificates already in the System keychain (PEM or parsed), optionally trusted as roots. */
-  certificates?: { certificate: X509Certificate | string; trusted?: boolean }[];
+  /**
+   * Certificates already in the System keychain (PEM or parsed), optionally with an
+   * admin-domain trust setting: `trusted: true` is `trustRoot` for every purpose; `trust`
+   * names another result (e.g. 'deny' for Never Trust).
+   */
+  certificates?: { certificate: X509Certificate | string; trusted?: boolean; trust?: SimTrustResult }[];
   /** What each disk image (by path) holds; default: one package named like the image. */
   diskImages?: Record<string, string[]>;
   /** Clock for install times, pids and certificate validity. */
@@ -52,7 +57,18 @@ export interface FailureRule {
   times?: number;
 }
 
-interface SimCertificate { x509: X509Certificate; pem: string; sha256: string; sha1: string; trusted: boolean }
+export type SimTrustResult = 'trustRoot' | 'trustAsRoot' | 'deny' | 'unspecified';
+/** An admin-domain trust setting as `add-trusted-cert -d` records it. */
+interface SimTrust { result: SimTrustResult; policies: string[]; modDate: Date }
+interface SimCertificate { x509: X509Certificate; pem: string; sha256: string; sha1: string; trust: SimTrust | null }
+
+/** Trusted as a root: what makes chains (and so identities) valid. */
+function trusted(c: SimCertificate): boolean {
+  return c.trust !== null && (c.trust.result === 'trustRoot' || c.trust.result === 'trustAsRoot');
+}
+
+/** kSecTrustSettingsResult values. */
+const TRUST_RESULT_CODE: Record<SimTrustResult, number> = { trustRoot: 1, trustAsRoot: 2, deny: 3, unspecified: 4 };
 interface SimIdentity { sha1: string; name: string; anyApp: boolean; apps: string[] }
 interface SimPackage { id: string; version: string; volume: string; location: string; installTime: number; files: string[] }
 interface SimFile { content: Buffer; mode: number }
@@ -63,7 +79,7 @@ export interface SimulatedMacSnapshot {
   arch: 'arm64' | 'x86_64';
   rosetta: boolean;
   hostNames: { localHostName: string; computerName: string; hostName: string | null };
-  certificates: { sha256: string; sha1: string; subject: string; trusted: boolean }[];
+  certificates: { sha256: string; sha1: string; subject: string; trusted: boolean; trustSetting: SimTrustResult | null }[];
   identities: { sha1: string; name: string; anyApp: boolean; apps: string[] }[];
   packages: { id: string; version: string; location: string; files: string[] }[];
   files: Record<string, string>;
@@ -150,7 +166,10 @@ export class SimulatedMac implements ActionAwareExecutor {
     this.domain = opts.domain ?? null;
     this.admin = opts.admin ?? true;
     this.diskImages = opts.diskImages ?? {};
-    for (const c of opts.certificates ?? []) this.addCertificate(toCert(c.certificate), c.trusted ?? false);
+    for (const c of opts.certificates ?? []) {
+      const result = c.trust ?? (c.trusted ? 'trustRoot' : null);
+      this.addCertificate(toCert(c.certificate), result ? { result, policies: [], modDate: this.now() } : null);
+    }
     if (opts.client) {
       this.installPackage(opts.client.version);
       const confPath = opts.client.confPath ?? DEFAULT_CONF_PATH;
@@ -211,7 +230,7 @@ export class SimulatedMac implements ActionAwareExecutor {
       arch: this.arch,
       rosetta: this.rosetta,
       hostNames: { ...this.names },
-      certificates: this.certificates.map((c) => ({ sha256: c.sha256, sha1: c.sha1, subject: c.x509.subject, trusted: c.trusted })),
+      certificates: this.certificates.map((c) => ({ sha256: c.sha256, sha1: c.sha1, subject: c.x509.subject, trusted: trusted(c), trustSetting: c.trust?.result ?? null })),
       identities: this.identities.map((i) => ({ ...i, apps: [...i.apps] })),
       packages: [...this.packages.values()].map((p) => ({ id: p.id, version: p.version, location: p.location, files: [...p.files] })),
       files,
@@ -447,35 +466,82 @@ export class SimulatedMac implements ActionAwareExecutor {
 
   // ---- keychain
 
-  private addCertificate(x509: X509Certificate, trusted: boolean): SimCertificate {
+  /** Adds a certificate (once); a trust setting given replaces the one it had. */
+  private addCertificate(x509: X509Certificate, trust: SimTrust | null): SimCertificate {
     const sha256 = hex(x509, 'fingerprint256');
     const existing = this.certificates.find((c) => c.sha256 === sha256);
     if (existing) {
-      existing.trusted ||= trusted;
+      if (trust) existing.trust = trust;
       return existing;
     }
-    const c: SimCertificate = { x509, pem: x509.toString(), sha256, sha1: hex(x509, 'fingerprint'), trusted };
+    const c: SimCertificate = { x509, pem: x509.toString(), sha256, sha1: hex(x509, 'fingerprint'), trust };
     this.certificates.push(c);
     return c;
   }
 
-  /** Valid as find-identity -v sees it: in date, client auth allowed, chains to a trusted root in the keychain. */
   private identityValid(id: SimIdentity): boolean {
+    return this.identityProblem(id) === null;
+  }
+
+  /**
+   * Why find-identity -v leaves an identity out (null: valid): out of date, no client
+   * authentication, or no chain to a root trusted in the keychain; the codes are the ones
+   * find-identity prints after the name.
+   */
+  private identityProblem(id: SimIdentity): string | null {
     const leaf = this.certificates.find((c) => c.sha1 === id.sha1);
-    if (!leaf) return false;
+    if (!leaf) return 'CSSMERR_TP_CERT_NOT_FOUND';
     const now = this.now().getTime();
-    const inDate = (x: X509Certificate) => new Date(x.validFrom).getTime() <= now && now <= new Date(x.validTo).getTime();
     const eku = leaf.x509.keyUsage;
-    if (eku && eku.length > 0 && !eku.includes('1.3.6.1.5.5.7.3.2')) return false;
+    if (eku && eku.length > 0 && !eku.includes('1.3.6.1.5.5.7.3.2')) return 'CSSMERR_APPLETP_SSL_BAD_EXT_KEY_USE';
     let cur = leaf;
     for (let depth = 0; depth < 10; depth++) {
-      if (!inDate(cur.x509)) return false;
-      if (cur.trusted) return true;
+      if (now > new Date(cur.x509.validTo).getTime()) return 'CSSMERR_TP_CERT_EXPIRED';
+      if (now < new Date(cur.x509.validFrom).getTime()) return 'CSSMERR_TP_CERT_NOT_VALID_YET';
+      if (cur.trust?.result === 'deny') return 'CSSMERR_TP_NOT_TRUSTED';
+      if (trusted(cur)) return null;
       const issuer = this.certificates.find((c) => c !== cur && cur.x509.checkIssued(c.x509) && safeVerify(cur.x509, c.x509));
-      if (!issuer) return false;
+      if (!issuer) return 'CSSMERR_TP_NOT_TRUSTED';
       cur = issuer;
     }
-    return false;
+    return 'CSSMERR_TP_NOT_TRUSTED';
+  }
+
+  /** The plist `security trust-settings-export` writes: trustList keyed by SHA-1, each with issuer, serial, date and constraints. */
+  private trustSettingsPlist(list: SimCertificate[]): string {
+    const data = (bytes: Buffer, indent: string) => {
+      const b64 = bytes.toString('base64');
+      const lines: string[] = [];
+      for (let i = 0; i < b64.length; i += 52) lines.push(indent + b64.slice(i, i + 52));
+      return [`${indent.slice(1)}<data>`, ...lines, `${indent.slice(1)}</data>`];
+    };
+    const out = [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">',
+      '<plist version="1.0">', '<dict>', '\t<key>trustList</key>', '\t<dict>',
+    ];
+    for (const c of list) {
+      const t = c.trust!;
+      const { issuer, serial } = issuerAndSerial(c.x509);
+      out.push(`\t\t<key>${c.sha1}</key>`, '\t\t<dict>', '\t\t\t<key>issuerName</key>', ...data(issuer, '\t\t\t\t'),
+        '\t\t\t<key>modDate</key>', `\t\t\t<date>${t.modDate.toISOString().replace(/\.\d{3}Z$/, 'Z')}</date>`,
+        '\t\t\t<key>serialNumber</key>', ...data(serial, '\t\t\t\t'), '\t\t\t<key>trustSettings</key>');
+      // trustRoot for every policy is written as an empty list of constraints.
+      if (t.result === 'trustRoot' && t.policies.length === 0) {
+        out.push('\t\t\t<array/>');
+      } else {
+        out.push('\t\t\t<array>');
+        for (const policy of t.policies.length ? t.policies : [null]) {
+          out.push('\t\t\t\t<dict>');
+          if (policy) out.push('\t\t\t\t\t<key>kSecTrustSettingsPolicyName</key>', `\t\t\t\t\t<string>${policy}</string>`);
+          out.push('\t\t\t\t\t<key>kSecTrustSettingsResult</key>', `\t\t\t\t\t<integer>${TRUST_RESULT_CODE[t.result]}</integer>`, '\t\t\t\t</dict>');
+        }
+        out.push('\t\t\t</array>');
+      }
+      out.push('\t\t</dict>');
+    }
+    out.push('\t</dict>', '\t<key>trustVersion</key>', '\t<integer>1</integer>', '</dict>', '</plist>', '');
+    return out.join('\n');
   }
 
   private readCertificateFile(path: string): X509Certificate | null {
@@ -506,9 +572,13 @@ export class SimulatedMac implements ActionAwareExecutor {
         const valid = this.identities.filter((i) => this.identityValid(i));
         if (validOnly) return ok([...lines(valid), `     ${valid.length} valid identities found`, ''].join('\n'));
         const policy = a.includes('-p') ? a[a.indexOf('-p') + 1] : undefined;
+        const matching = this.identities.map((i, n) => {
+          const problem = this.identityProblem(i);
+          return `  ${n + 1}) ${i.sha1} "${i.name}"${problem ? ` (${problem})` : ''}`;
+        });
         return ok([
           ...(policy ? [`Policy: ${policy === 'ssl-client' ? 'SSL (client)' : policy}`] : []),
-          '  Matching identities', ...lines(this.identities), `     ${this.identities.length} identities found`, '',
+          '  Matching identities', ...matching, `     ${this.identities.length} identities found`, '',
           '  Valid identities only', ...lines(valid), `     ${valid.length} valid identities found`, '',
         ].join('\n'));
       }
@@ -517,7 +587,28 @@ export class SimulatedMac implements ActionAwareExecutor {
         const file = a[a.length - 1] ?? '';
         const cert = this.readCertificateFile(file);
         if (!cert) return err(1, `Error reading file ${file}`);
-        this.addCertificate(cert, a.includes('trustRoot') || !a.includes('-r'));
+        const ri = a.indexOf('-r');
+        const result = (ri >= 0 ? a[ri + 1] : 'trustRoot') as SimTrustResult;
+        if (!(result in TRUST_RESULT_CODE)) return err(1, `Unknown resultType (${String(result)})`);
+        // trustRoot is only for self-signed certificates, as on macOS.
+        if (result === 'trustRoot' && !(cert.checkIssued(cert) && safeVerify(cert, cert))) return err(1, 'SecTrustSettingsSetTrustSettings: One or more parameters passed to a function were not valid.');
+        const policies: string[] = [];
+        a.forEach((v, i) => { if (v === '-p' && a[i + 1] !== undefined) policies.push(a[i + 1]!); });
+        this.addCertificate(cert, { result, policies, modDate: this.now() });
+        return ok();
+      }
+      case 'trust-settings-export': {
+        const file = a[a.length - 1] ?? '';
+        // Only the admin domain (-d) holds settings on this Mac; the user domain is empty.
+        const list = a.includes('-d') ? this.certificates.filter((c) => c.trust !== null) : [];
+        if (list.length === 0) return err(1, 'SecTrustSettingsCreateExternalRepresentation: No Trust Settings were found.');
+        // The file is written where it was asked for: the private temp folder of the process asking, on this computer.
+        if (this.isSystemPath(file) || file.startsWith('/Volumes/')) return err(1, `Error writing ${file}: Permission denied`);
+        try {
+          writeFileSync(file, this.trustSettingsPlist(list), { mode: 0o600 });
+        } catch (e) {
+          return err(1, `Error writing ${file}: ${(e as Error).message}`);
+        }
         return ok();
       }
       case 'add-certificates': {
@@ -526,15 +617,15 @@ export class SimulatedMac implements ActionAwareExecutor {
         const cert = this.readCertificateFile(file);
         if (!cert) return err(1, `security: Error reading ${file}`);
         if (this.certificates.some((c) => c.sha256 === hex(cert, 'fingerprint256'))) return err(1, 'security: SecCertificateAddToKeychain: The specified item already exists in the keychain.');
-        this.addCertificate(cert, false);
+        this.addCertificate(cert, null);
         return ok();
       }
       case 'remove-trusted-cert': {
         if (!root) return err(1, 'SecTrustSettingsRemoveTrustSettings: The authorization was denied since no user interaction was possible.');
         const cert = this.readCertificateFile(a[a.length - 1] ?? '');
         const c = cert && this.certificates.find((x) => x.sha256 === hex(cert, 'fingerprint256'));
-        if (!c || !c.trusted) return err(1, 'SecTrustSettingsRemoveTrustSettings: The specified item could not be found in the keychain.');
-        c.trusted = false;
+        if (!c || c.trust === null) return err(1, 'SecTrustSettingsRemoveTrustSettings: The specified item could not be found in the keychain.');
+        c.trust = null;
         return ok();
       }
       case 'delete-certificate': {
@@ -590,12 +681,12 @@ export class SimulatedMac implements ActionAwareExecutor {
       if (this.identities.some((i) => i.sha1 === sha1)) return err(1, 'security: SecKeychainItemImport: The specified item already exists in the keychain.');
       const apps: string[] = [];
       a.forEach((v, i) => { if (v === '-T' && a[i + 1] !== undefined) apps.push(a[i + 1]!); });
-      for (const c of contents.certificates) this.addCertificate(c, false);
+      for (const c of contents.certificates) this.addCertificate(c, null);
       this.identities.push({ sha1, name: contents.friendlyName ?? cnOf(leaf), anyApp: a.includes('-A'), apps });
       const others = contents.certificates.length - 1;
       return ok(`1 identity imported.\n${others > 0 ? `${others} certificate${others === 1 ? '' : 's'} imported.\n` : ''}`);
     }
-    for (const c of contents.certificates) this.addCertificate(c, false);
+    for (const c of contents.certificates) this.addCertificate(c, null);
     return ok(`${contents.certificates.length} certificates imported.\n`);
   }
 
@@ -832,6 +923,17 @@ function safeVerify(cert: X509Certificate, issuer: X509Certificate): boolean {
   } catch {
     return false;
   }
+}
+
+/** The issuer Name (DER) and the serial number's bytes, as the trust settings record them. */
+function issuerAndSerial(cert: X509Certificate): { issuer: Buffer; serial: Buffer } {
+  const asn = forge.asn1.fromDer(forge.util.createBuffer(cert.raw.toString('binary')));
+  const tbs = (asn.value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[];
+  const at = tbs[0]!.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC ? 1 : 0;
+  return {
+    serial: Buffer.from(tbs[at]!.value as string, 'binary'),
+    issuer: Buffer.from(forge.asn1.toDer(tbs[at + 2]!).getBytes(), 'binary'),
+  };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -3,7 +3,7 @@ import type { X509Certificate } from 'node:crypto';
 import { basename } from 'node:path';
 import { certificateRole } from '../../pki/inspect';
 import type { Action, Plan } from '../action';
-import type { MacFacts } from '../facts';
+import { isTrustedRoot, type MacFacts } from '../facts';
 import { BIN, SYSTEM_KEYCHAIN } from '../paths';
 import type { PlanWorkspace } from '../workspace';
 import { commonName, emptyPlan, sha1Hex, sha256Hex } from './common';
@@ -45,7 +45,22 @@ export async function importCaCertificates(input: CaPlanInput): Promise<Plan> {
     plan.files.push({ path, description: `CA certificate "${name}" (PEM)`, secret: false });
     setup.push(`/bin/cat > "$work"/${basename(path)} <<'ONBOARD_PEM'`, ...cert.toString().trimEnd().split('\n'), 'ONBOARD_PEM');
     const present = present256.has(sha256) || present1.has(sha1);
+    // A root already in the keychain whose trust setting is missing (or Never Trust) only needs its trust set.
+    const untrustedRoot = role === 'root' && present && input.facts.trustSettings !== null && !isTrustedRoot(input.facts.trustSettings, sha1);
     const remove = { program: BIN.security, args: ['delete-certificate', '-Z', sha1, SYSTEM_KEYCHAIN] };
+    if (untrustedRoot) {
+      const denied = input.facts.trustSettings!.some((t) => t.sha1 === sha1 && t.result === 'deny');
+      plan.actions.push({
+        id: `ca-trust-${sha256.slice(0, 16).toLowerCase()}`,
+        title: `Trust the root CA "${name}" for all users (it is in the System keychain but ${denied ? 'set to Never Trust' : 'not trusted'})`,
+        detail: `SHA-256 ${sha256}. Only the trust setting is added; macOS shows an administrator prompt for it. Undo removes the trust setting and leaves the certificate, which was there before.`,
+        command: { program: BIN.security, args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', SYSTEM_KEYCHAIN, path] },
+        root: true,
+        undo: [{ program: BIN.security, args: ['remove-trusted-cert', '-d', path] }],
+        status: 'pending',
+      });
+      continue;
+    }
     const action: Action = role === 'root'
       ? {
         id: `ca-trust-${sha256.slice(0, 16).toLowerCase()}`,

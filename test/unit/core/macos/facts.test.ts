@@ -1,10 +1,103 @@
 // Specification: each fact's parser reads the command's real output format; gatherFacts puts them together.
 import { describe, expect, it } from 'vitest';
 import {
-  expectedHostName, gatherFacts, parseDsconfigad, parseFindCertificate, parseFindIdentity, parseHdiutilAttach, parseIdGroups,
-  parseLaunchctlPrint, parsePkgFiles, parsePkgInfo, parseScutilGet, parseSwVers, parseSysctlTranslated, parseUname,
+  expectedHostName, gatherFacts, isTrustedRoot, parseDsconfigad, parseFindCertificate, parseFindIdentity, parseFindIdentityAll, parseHdiutilAttach, parseIdGroups,
+  parseLaunchctlPrint, parsePkgFiles, parsePkgInfo, parseScutilGet, parseSwVers, parseSysctlTranslated, parseTrustSettings, parseUname,
 } from '../../../../electron/core/macos/facts';
 import { SimulatedMac } from '../../../../electron/core/macos/executors/simulated';
+import { makeTestPki } from '../../../support/openssl';
+import { X509Certificate } from 'node:crypto';
+import { writeFile, rm, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// `security trust-settings-export -d FILE` as macOS writes it: one root trusted for everything
+// (empty constraints, as add-trusted-cert -r trustRoot writes), one limited to SSL with an
+// explicit result, one denied, and one whose only constraint decides nothing.
+const TRUST_EXPORT = `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+	<key>trustList</key>
+	<dict>
+		<key>0563B8630D62D75ABBC8AB1E4BDFB5A899B24D43</key>
+		<dict>
+			<key>issuerName</key>
+			<data>
+			MD8xJDAiBgNVBAoTG0RpZ2l0YWwgU2lnbmF0dXJlIFRydXN0IENvLjEXMBUGA1UE
+			AxMORFNUIFJvb3QgQ0EgWDM=
+			</data>
+			<key>modDate</key>
+			<date>2024-05-02T09:14:51Z</date>
+			<key>serialNumber</key>
+			<data>
+			RAvSsA==
+			</data>
+			<key>trustSettings</key>
+			<array/>
+		</dict>
+		<key>1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c</key>
+		<dict>
+			<key>issuerName</key>
+			<data>
+			MBIxEDAOBgNVBAMMB1Rlc3QgQ0E=
+			</data>
+			<key>modDate</key>
+			<date>2024-05-02T09:15:02Z</date>
+			<key>serialNumber</key>
+			<data>
+			AQ==
+			</data>
+			<key>trustSettings</key>
+			<array>
+				<dict>
+					<key>kSecTrustSettingsPolicy</key>
+					<data>
+					KoZIhvdjZAED
+					</data>
+					<key>kSecTrustSettingsPolicyName</key>
+					<string>sslServer</string>
+					<key>kSecTrustSettingsResult</key>
+					<integer>1</integer>
+				</dict>
+			</array>
+		</dict>
+		<key>AAAABBBBCCCCDDDDEEEEFFFF0000111122223333</key>
+		<dict>
+			<key>issuerName</key>
+			<data>
+			MBIxEDAOBgNVBAMMB0JhZCAmIENB
+			</data>
+			<key>modDate</key>
+			<date>2024-05-02T09:16:40Z</date>
+			<key>serialNumber</key>
+			<data>
+			Ag==
+			</data>
+			<key>trustSettings</key>
+			<array>
+				<dict>
+					<key>kSecTrustSettingsResult</key>
+					<integer>3</integer>
+				</dict>
+			</array>
+		</dict>
+		<key>9999888877776666555544443333222211110000</key>
+		<dict>
+			<key>trustSettings</key>
+			<array>
+				<dict>
+					<key>kSecTrustSettingsResult</key>
+					<integer>4</integer>
+				</dict>
+			</array>
+		</dict>
+	</dict>
+	<key>trustVersion</key>
+	<integer>1</integer>
+</dict>
+</plist>
+`;
 
 const PEM_A = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2xvc2VkIGZvciB0ZXN0aW5nIG9ubHkwCgYIKoZIzj0E\n-----END CERTIFICATE-----';
 
@@ -90,13 +183,82 @@ describe('the host name 1E expects', () => {
   });
 });
 
+describe('admin trust settings and every identity', () => {
+  it('security trust-settings-export: empty constraints trust as root for everything; results and policies are read', () => {
+    const list = parseTrustSettings(TRUST_EXPORT);
+    expect(list).toEqual([
+      { sha1: '0563B8630D62D75ABBC8AB1E4BDFB5A899B24D43', result: 'trust-root', policies: [] },
+      { sha1: '1F2A3B4C5D6E7F8091A2B3C4D5E6F708192A3B4C', result: 'trust-root', policies: ['sslServer'] },
+      { sha1: 'AAAABBBBCCCCDDDDEEEEFFFF0000111122223333', result: 'deny', policies: [] },
+      { sha1: '9999888877776666555544443333222211110000', result: 'unspecified', policies: [] },
+    ]);
+    expect(isTrustedRoot(list, '0563b8630d62d75abbc8ab1e4bdfb5a899b24d43')).toBe(true);
+    expect(isTrustedRoot(list, 'AAAABBBBCCCCDDDDEEEEFFFF0000111122223333')).toBe(false);
+    expect(isTrustedRoot(list, '9999888877776666555544443333222211110000')).toBe(false);
+    expect(isTrustedRoot(list, '0000000000000000000000000000000000000000')).toBe(false);
+  });
+
+  it('refuses what is not a trust settings property list', () => {
+    expect(() => parseTrustSettings('SecTrustSettingsCreateExternalRepresentation: No Trust Settings were found.')).toThrow();
+    expect(() => parseTrustSettings('<plist version="1.0"><dict><key>trustList</key><dict><key>A</key></dict></dict></plist>')).toThrow();
+  });
+
+  it('security find-identity without -v: every identity with the reason an invalid one is left out of -v', () => {
+    const out = [
+      'Policy: SSL (client)',
+      '  Matching identities',
+      '  1) 3C1F0A3B8E4A2D5C6B7A8F9E0D1C2B3A4F5E6D7C "MAC01.local" (CSSMERR_TP_CERT_EXPIRED)',
+      '  2) A1B2C3D4E5F60718293A4B5C6D7E8F9001122334 "MAC01.local"',
+      '     2 identities found',
+      '',
+      '  Valid identities only',
+      '  1) A1B2C3D4E5F60718293A4B5C6D7E8F9001122334 "MAC01.local"',
+      '     1 valid identities found',
+      '',
+    ].join('\n');
+    expect(parseFindIdentityAll(out)).toEqual([
+      { sha1: '3C1F0A3B8E4A2D5C6B7A8F9E0D1C2B3A4F5E6D7C', name: 'MAC01.local', problem: 'CSSMERR_TP_CERT_EXPIRED' },
+      { sha1: 'A1B2C3D4E5F60718293A4B5C6D7E8F9001122334', name: 'MAC01.local', problem: null },
+    ]);
+  });
+
+  it('the simulated Mac answers trust-settings-export in the same format, with the certificate\'s own issuer and serial', async () => {
+    const pki = await makeTestPki({});
+    const dir = await mkdtemp(join(tmpdir(), 'onboard-trust-'));
+    try {
+      const root = new X509Certificate(pki.root.certPem);
+      const mac = new SimulatedMac();
+      expect((await mac.run({ program: '/usr/bin/security', args: ['trust-settings-export', '-d', join(dir, 'none.plist')] })).stderr).toContain('No Trust Settings were found');
+      expect((await gatherFacts(mac)).trustSettings).toEqual([]);
+      const file = join(dir, 'root.pem');
+      await writeFile(file, pki.root.certPem);
+      expect((await mac.asRoot().run({ program: '/usr/bin/security', args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', '/Library/Keychains/System.keychain', file] })).exitCode).toBe(0);
+      const facts = await gatherFacts(mac);
+      const sha1 = root.fingerprint.replace(/:/g, '');
+      expect(facts.trustSettings).toEqual([{ sha1, result: 'trust-root', policies: [] }]);
+      await mac.run({ program: '/usr/bin/security', args: ['trust-settings-export', '-d', join(dir, 'out.plist')] });
+      const { parsePlist } = await import('../../../../electron/core/macos/plist');
+      const plist = parsePlist(await (await import('node:fs/promises')).readFile(join(dir, 'out.plist'), 'utf8')) as { trustList: Record<string, { serialNumber: Uint8Array; issuerName: Uint8Array }> };
+      expect(Buffer.from(plist.trustList[sha1]!.serialNumber).toString('hex').toUpperCase().replace(/^0+/, '')).toBe(root.serialNumber.replace(/^0+/, ''));
+      expect(Buffer.from(plist.trustList[sha1]!.issuerName).toString('latin1')).toContain('Onboard Test Root CA');
+      // Removing the trust setting leaves the certificate but no trust.
+      expect((await mac.asRoot().run({ program: '/usr/bin/security', args: ['remove-trusted-cert', '-d', file] })).exitCode).toBe(0);
+      expect((await gatherFacts(mac)).trustSettings).toEqual([]);
+      expect(mac.snapshot().certificates).toHaveLength(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await pki.cleanup();
+    }
+  });
+});
+
 describe('gatherFacts', () => {
   it('describes a fresh Apple Silicon Mac', async () => {
     const facts = await gatherFacts(new SimulatedMac({ macosVersion: '13.6.1', localHostName: 'LAB-MAC' }));
     expect(facts).toMatchObject({
       known: true, macos: { version: '13.6.1' }, arch: 'arm64', translated: false, rosettaWorks: false,
       localHostName: 'LAB-MAC', hostName: null, expectedHostName: 'LAB-MAC.local', domain: null, admin: true,
-      client: null, daemon: null, conf: null, certificates: [], identities: [],
+      client: null, daemon: null, conf: null, certificates: [], identities: [], allIdentities: [], trustSettings: [],
     });
   });
 

@@ -119,6 +119,40 @@ describe('checkMac on a simulated Mac', () => {
     expect(f).toMatchObject({ status: 'fail', detail: expect.stringContaining('Onboard Test Issuing CA') });
   });
 
+  it('fails a root CA that is in the System keychain but not trusted, with the command that trusts it', async () => {
+    const mac = await onboardedMac({ certificates: [{ certificate: pki.root.certPem }, { certificate: pki.intermediate!.certPem }] }, { importIdentity: false });
+    const f = await findingOf(input(mac), 'mac-ca-certificates');
+    expect(f.status).toBe('fail');
+    expect(f.title).toMatch(/^The root CA .*Onboard Test Root CA.* is in the System keychain but not trusted$/);
+    expect(f.fix).toContain(`security add-trusted-cert -d -r trustRoot -k ${SYSTEM_KEYCHAIN}`);
+  });
+
+  it('fails a root CA set to Never Trust', async () => {
+    const mac = await onboardedMac({ certificates: [{ certificate: pki.root.certPem, trust: 'deny' }, { certificate: pki.intermediate!.certPem }] }, { importIdentity: false });
+    const f = await findingOf(input(mac), 'mac-ca-certificates');
+    expect(f).toMatchObject({ status: 'fail', title: expect.stringContaining('Never Trust'), fix: expect.stringContaining('remove-trusted-cert -d') });
+  });
+
+  it('asks no trust setting of an intermediate CA, and passes once the root is trusted by the plan\'s own command', async () => {
+    const mac = await onboardedMac({ certificates: [{ certificate: pki.root.certPem }, { certificate: pki.intermediate!.certPem }] }, { importIdentity: false });
+    const rootFile = join(dir, 'root.pem');
+    await writeFile(rootFile, pki.root.certPem);
+    expect((await mac.asRoot().run({ program: '/usr/bin/security', args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', SYSTEM_KEYCHAIN, rootFile] })).exitCode).toBe(0);
+    const f = await findingOf(input(mac), 'mac-ca-certificates');
+    expect(f.status).toBe('pass');
+    expect(f.detail).toContain('trusted as root: ');
+    expect(f.detail).not.toContain('only for');
+  });
+
+  it('says a root trusted only for some purposes is trusted, naming them', async () => {
+    const mac = await onboardedMac({ certificates: [{ certificate: pki.intermediate!.certPem }] }, { importIdentity: false });
+    const rootFile = join(dir, 'root-ssl.pem');
+    await writeFile(rootFile, pki.root.certPem);
+    await mac.asRoot().run({ program: '/usr/bin/security', args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-p', 'ssl', '-k', SYSTEM_KEYCHAIN, rootFile] });
+    const f = await findingOf(input(mac), 'mac-ca-certificates');
+    expect(f).toMatchObject({ status: 'pass', detail: expect.stringContaining('only for: ssl') });
+  });
+
   it('fails an Apple silicon Mac without Rosetta 2', async () => {
     expect((await findingOf(input(await onboardedMac({ rosetta: false })), 'mac-rosetta')).status).toBe('fail');
   });

@@ -44,6 +44,28 @@ describe('importCaCertificates', () => {
     expect(mac.snapshot()).toEqual(before);
   });
 
+  it('trusts a root that is already in the System keychain but not trusted, and its undo leaves the certificate', async () => {
+    const mac = new SimulatedMac({ certificates: [{ certificate: fx.root }, { certificate: fx.intermediate }] });
+    const p = await plan(mac);
+    const trust = p.actions.find((a) => a.id.startsWith('ca-trust-'))!;
+    expect(trust).toMatchObject({ status: 'pending', title: expect.stringContaining('in the System keychain but not trusted') });
+    expect(trust.check).toBeUndefined();
+    expect(p.actions.find((a) => a.id.startsWith('ca-add-'))!.status).toBe('skip');
+    expect((await runOnSimulatedMac(mac, p)).ok).toBe(true);
+    expect(mac.snapshot().certificates.map((c) => c.trusted)).toEqual([true, false]);
+    expect((await plan(mac)).actions.every((a) => a.status === 'skip')).toBe(true);
+    for (const u of trust.undo!) expect((await mac.asRoot().run(u)).exitCode).toBe(0);
+    expect(mac.snapshot().certificates.map((c) => c.trusted)).toEqual([false, false]);
+  });
+
+  it('replaces a Never Trust setting on a root with trust', async () => {
+    const mac = new SimulatedMac({ certificates: [{ certificate: fx.root, trust: 'deny' }] });
+    const p = await plan(mac, [fx.root]);
+    expect(p.actions[0]!.title).toContain('set to Never Trust');
+    await runOnSimulatedMac(mac, p);
+    expect(mac.snapshot().certificates[0]).toMatchObject({ trusted: true, trustSetting: 'trustRoot' });
+  });
+
   it('undoes the root trust when adding the intermediate fails', async () => {
     const mac = new SimulatedMac();
     mac.failWhen({ program: '/usr/bin/security', argsInclude: ['add-certificates'], stderr: 'security: SecCertificateAddToKeychain: Write permissions error.' });
