@@ -19,8 +19,14 @@ export function App() {
     void getApi().getAppInfo({}).then((r) => state.setApp(r.ok ? { state: 'ready', value: r.value } : { state: 'error', error: r.error }));
   }, [app.state, state]);
 
-  // Moving to another step puts keyboard and screen-reader focus on its heading.
-  useEffect(() => { headingRef.current?.focus(); }, [step]);
+  // Moving to another step puts keyboard and screen-reader focus on its heading; the
+  // first screen keeps the browser's own starting focus.
+  const firstStep = useRef(step);
+  useEffect(() => {
+    if (step === firstStep.current) return;
+    firstStep.current = '' as typeof step;
+    headingRef.current?.focus();
+  }, [step]);
 
   const simulated = app.state === 'ready' && app.value.simulated;
   const proceed = canProceed(state, step);
