@@ -33,6 +33,23 @@ export interface TrustPlan extends PreparedChanges {
   caCertificates: { subject: string; role: 'root' | 'intermediate' | 'leaf' }[];
   /** Echo of the request: the key is open to every app (-A) instead of the 1E Client only (-T). */
   allowAnyApp: boolean;
+  /**
+   * Identities already in the System keychain for the same host name (the 1E Client may keep
+   * picking one of them), with what a technician needs to recognise each.
+   */
+  oldIdentities: OldIdentity[];
+  /** Whether the plan deletes them (after the import; cannot be undone). */
+  removeOldIdentities: boolean;
+}
+
+export interface OldIdentity {
+  sha1: string;
+  name: string;
+  subject: string | null;
+  /** ISO 8601. */
+  expires: string | null;
+  /** Why macOS no longer counts it as valid (e.g. CSSMERR_TP_CERT_EXPIRED); null when it is valid. */
+  problem: string | null;
 }
 
 /** One line of the 1E.Client.conf comparison: what is there now against what will be written. */
@@ -131,7 +148,14 @@ const settingValue = z.string().max(1000).refine((v) => !/[\r\n\0]/.test(v), 'a 
 
 export const changeMethods = {
   /** Builds the CA import and identity import plans from the setup half's choices. */
-  planTrustIdentity: { request: z.object({ allowAnyApp: z.boolean().default(false) }).strict(), result: type<TrustPlan>() },
+  planTrustIdentity: {
+    request: z.object({
+      allowAnyApp: z.boolean().default(false),
+      /** Delete older identities for this Mac's name after the import; absent: yes in replace-certificate mode, no otherwise. */
+      removeOldIdentities: z.boolean().optional(),
+    }).strict(),
+    result: type<TrustPlan>(),
+  },
   /** Installer files the Mac already has (Downloads, mounted volumes), for the Install step to offer. */
   findInstallers: { request: z.object({}).strict(), result: type<{ candidates: InstallerCandidate[] }>() },
   planInstall: {

@@ -10,7 +10,7 @@ import { exportReport, runVerification } from './changes/verify';
 
 export function createChangeHandlers(): Pick<Handlers<Session>, keyof typeof changeMethods> {
   return {
-    planTrustIdentity: (req, { session }) => planTrustIdentity(session, req.allowAnyApp),
+    planTrustIdentity: (req, { session }) => planTrustIdentity(session, req.allowAnyApp, req.removeOldIdentities),
     findInstallers: async () => ({ candidates: await findInstallers() }),
     planInstall: (req, { session }) => planInstall(session, req),
     planRestart: (_req, { session }) => planRestart(session),

@@ -30,7 +30,8 @@ export interface InstallChoices {
 }
 
 export interface ChangesSlice {
-  trust: { allowAnyApp: boolean; plan: Loadable<TrustPlan>; run: Run<ApplyOutcome> };
+  /** removeOld: the technician's choice about older identities for this Mac's name; null until chosen (main decides by mode). */
+  trust: { allowAnyApp: boolean; removeOld: boolean | null; plan: Loadable<TrustPlan>; run: Run<ApplyOutcome> };
   install: { choices: InstallChoices; candidates: Loadable<InstallerCandidate[]>; plan: Loadable<InstallPlan>; run: Run<ApplyOutcome> };
   verify: { run: Run<VerificationResult>; debug: { plan: Loadable<PreparedChanges>; run: Run<ApplyOutcome> } };
   summary: { changes: Loadable<ChangeSummary>; selected: string[]; undo: { plan: Loadable<PreparedChanges>; run: Run<ApplyOutcome> } };
@@ -38,6 +39,7 @@ export interface ChangesSlice {
   restart: { plan: Loadable<PreparedChanges>; run: Run<ApplyOutcome> };
 
   setAllowAnyApp(on: boolean): void;
+  setRemoveOldIdentities(on: boolean): void;
   prepareTrust(): Promise<void>;
   applyTrust(): Promise<void>;
 
@@ -136,7 +138,7 @@ export const createChangesSlice: SliceCreator<ChangesSlice> = (set, get) => {
   }
 
   return {
-    trust: { allowAnyApp: false, plan: idle, run: idle },
+    trust: { allowAnyApp: false, removeOld: null, plan: idle, run: idle },
     install: { choices: { installerPath: '', loggingLevel: '' }, candidates: idle, plan: idle, run: idle },
     verify: { run: idle, debug: { plan: idle, run: idle } },
     summary: { changes: idle, selected: [], undo: { plan: idle, run: idle } },
@@ -148,10 +150,15 @@ export const createChangesSlice: SliceCreator<ChangesSlice> = (set, get) => {
       set((s) => ({ trust: { ...s.trust, allowAnyApp: on, plan: idle, run: idle } }));
       void get().prepareTrust();
     },
+    setRemoveOldIdentities(on) {
+      set((s) => ({ trust: { ...s.trust, removeOld: on, plan: idle, run: idle } }));
+      void get().prepareTrust();
+    },
     async prepareTrust() {
       // A fresh plan starts a fresh run: the old outcome belonged to the old plan.
       set((s) => ({ trust: { ...s.trust, plan: { state: 'loading' }, run: idle } }));
-      const r = await call('planTrustIdentity', { allowAnyApp: get().trust.allowAnyApp });
+      const { allowAnyApp, removeOld } = get().trust;
+      const r = await call('planTrustIdentity', removeOld === null ? { allowAnyApp } : { allowAnyApp, removeOldIdentities: removeOld });
       set((s) => ({ trust: { ...s.trust, plan: toLoadable(r) } }));
     },
     async applyTrust() {

@@ -5,6 +5,7 @@ import { useWizard } from '../store';
 import { identityChangedSincePlan } from '../slices/changes';
 import { ApplyButton, PlanList, RunStatus } from '../components/changes/PlanView';
 import { ErrorBox } from '../components/changes/ErrorBox';
+import type { TrustPlan } from '../../electron/ipc/contract';
 
 export function TrustIdentity() {
   const mode = useWizard((s) => s.mode);
@@ -24,6 +25,7 @@ function TrustPlanScreen() {
   const prepareTrust = useWizard((s) => s.prepareTrust);
   const applyTrust = useWizard((s) => s.applyTrust);
   const setAllowAnyApp = useWizard((s) => s.setAllowAnyApp);
+  const setRemoveOld = useWizard((s) => s.setRemoveOldIdentities);
 
   const stale = useWizard(identityChangedSincePlan);
   // A plan for another identity (the technician went back and chose again) is made afresh.
@@ -68,6 +70,9 @@ function TrustPlanScreen() {
               : 'Recommended. After a 1E Client upgrade the new client does not get key access by itself: run this step again after upgrading.'}
           </p>
         </fieldset>
+        {plan && plan.oldIdentities.length > 0 && (
+          <OldIdentities plan={plan} disabled={running} onChange={setRemoveOld} />
+        )}
       </section>
 
       <section className="card" aria-labelledby="trust-plan-heading" aria-busy={trust.plan.state === 'loading' || running}>
@@ -86,5 +91,45 @@ function TrustPlanScreen() {
         {plan && <RunStatus prepared={plan} run={trust.run} doneText="The CAs and this Mac's identity are in the System keychain" />}
       </section>
     </>
+  );
+}
+
+const PROBLEM_TEXT: Record<string, string> = {
+  CSSMERR_TP_CERT_EXPIRED: 'expired',
+  CSSMERR_TP_CERT_NOT_VALID_YET: 'not valid yet',
+  CSSMERR_TP_NOT_TRUSTED: 'its CA is not trusted',
+};
+
+/**
+ * Older identities for this Mac's name: the 1E Client may keep picking one of them, so the
+ * technician can have them deleted after the new one is in. Deleting cannot be undone.
+ */
+function OldIdentities({ plan, disabled, onChange }: { plan: TrustPlan; disabled: boolean; onChange: (on: boolean) => void }) {
+  const many = plan.oldIdentities.length > 1;
+  return (
+    <fieldset className="option" disabled={disabled}>
+      <legend>{many ? `${plan.oldIdentities.length} older identities` : 'An older identity'} for this Mac's name {many ? 'are' : 'is'} in the System keychain</legend>
+      <ul className="plain-list">
+        {plan.oldIdentities.map((o) => (
+          <li key={o.sha1}>
+            <span>{o.subject ?? o.name}</span>{' '}
+            <span className="muted">
+              {o.expires ? `${o.problem === 'CSSMERR_TP_CERT_EXPIRED' ? 'expired' : 'expires'} ${o.expires.slice(0, 10)}` : 'expiry unknown'}
+              {o.problem && o.problem !== 'CSSMERR_TP_CERT_EXPIRED' ? `, ${PROBLEM_TEXT[o.problem] ?? o.problem}` : ''}
+            </span>
+            <br /><span className="muted mono">SHA-1 {o.sha1}</span>
+          </li>
+        ))}
+      </ul>
+      <label className="checkbox">
+        <input type="checkbox" checked={plan.removeOldIdentities} onChange={(e) => onChange(e.currentTarget.checked)} aria-describedby="remove-old-help" />
+        <span>Remove the old {many ? 'identities' : 'identity'} after importing the new one</span>
+      </label>
+      <p id="remove-old-help" className={plan.removeOldIdentities ? 'warning-text' : 'muted'}>
+        {plan.removeOldIdentities
+          ? `The 1E Client can then only pick the new certificate. This cannot be undone: the old private key${many ? 's are' : ' is'} deleted.`
+          : 'Kept: the 1E Client may keep using an old identity instead of the new one.'}
+      </p>
+    </fieldset>
   );
 }

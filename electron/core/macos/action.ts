@@ -35,6 +35,8 @@ export interface Action {
   reason?: string;
   /** Only worth running when earlier steps changed something (a restart); the sh export tests that at run time. */
   onlyAfterChanges?: boolean;
+  /** Cannot be undone at all (e.g. deleting an identity: its private key is gone); said wherever the plan is shown. */
+  irreversible?: boolean;
 }
 
 /** A file the plan made at plan time in its private workspace (the re-wrapped PFX, the merged conf). */
@@ -105,6 +107,7 @@ export interface ActionView {
   check?: { command: CommandView; stdoutIncludes?: string; negate?: boolean };
   fallback?: CommandView;
   undo: CommandView[];
+  irreversible?: true;
 }
 
 export interface PlanView {
@@ -133,6 +136,7 @@ export function viewPlan(plan: Plan): PlanView {
       ...(a.check ? { check: { command: viewCommand(a.check.command), ...(a.check.stdoutIncludes !== undefined ? { stdoutIncludes: a.check.stdoutIncludes } : {}), ...(a.check.negate ? { negate: true } : {}) } } : {}),
       ...(a.fallback ? { fallback: viewCommand(a.fallback) } : {}),
       undo: (a.undo ?? []).map(viewCommand),
+      ...(a.irreversible ? { irreversible: true as const } : {}),
     })),
     cleanup: plan.cleanup.map(viewCommand),
     files: plan.files.map((f) => ({ path: f.path, description: f.description, secret: f.secret })),
@@ -158,6 +162,7 @@ export function renderPlanText(plans: readonly Plan[]): string {
       }
       if (a.fallback) out.push(`      if refused: ${displayCommand(a.fallback)}`);
       for (const u of a.undo ?? []) out.push(`      undo: ${displayCommand(u)}`);
+      if (a.irreversible) out.push('      cannot be undone');
     }
     for (const c of p.cleanup) out.push(`  afterwards: ${displayCommand(c)}`);
     out.push('');

@@ -1,7 +1,7 @@
 // Trust & identity: the CA import and the identity import, planned from the setup half's choices.
 import { randomBytes } from 'node:crypto';
 import { gatherFacts } from '../../core/macos/facts';
-import { importCaCertificates, importClientIdentity } from '../../core/macos/plans';
+import { importCaCertificates, importClientIdentity, previousIdentities } from '../../core/macos/plans';
 import { PlanWorkspace } from '../../core/macos/workspace';
 import { writePfx } from '../../core/pki/pkcs12';
 import { certificateRole } from '../../core/pki/inspect';
@@ -21,7 +21,7 @@ export function refuseInUninstallMode(session: Session, what: string): void {
   }
 }
 
-export async function planTrustIdentity(session: Session, allowAnyApp: boolean): Promise<TrustPlan> {
+export async function planTrustIdentity(session: Session, allowAnyApp: boolean, removeOldIdentities?: boolean): Promise<TrustPlan> {
   refuseInUninstallMode(session, 'Importing certificates');
   const identity = session.setup.identity;
   if (!identity) {
@@ -39,7 +39,10 @@ export async function planTrustIdentity(session: Session, allowAnyApp: boolean):
     // (never the technician's), which the plan re-wraps for macOS into its workspace.
     const oneTime = randomBytes(24).toString('hex');
     const pfx = writePfx({ key: identity.key, certificate: identity.certificate, chain: identity.chain, password: oneTime, profile: 'compatible' });
-    const identityPlan = await importClientIdentity({ pfx, password: oneTime, facts, workspace, allowAnyApp });
+    // Replacing the certificate is the case where the client would otherwise keep the old one.
+    const old = previousIdentities(facts, identity.certificate);
+    const removeOld = old.length > 0 && (removeOldIdentities ?? session.setup.mode === 'replace-certificate');
+    const identityPlan = await importClientIdentity({ pfx, password: oneTime, facts, workspace, allowAnyApp, removePrevious: removeOld ? old.map((o) => o.sha1) : [] });
     const prepared = await keepPrepared(session, 'trust', [caPlan, identityPlan], workspace);
     return {
       ...prepared,
@@ -47,6 +50,8 @@ export async function planTrustIdentity(session: Session, allowAnyApp: boolean):
       identity: { label: identity.label, subject: subjectLine(identity.certificate.subject), source: identity.source, sha256: identity.certificate.fingerprint256 },
       caCertificates: session.setup.caCertificates.map((c) => ({ subject: subjectLine(c.subject), role: certificateRole(c) })),
       allowAnyApp,
+      oldIdentities: old.map((o) => ({ sha1: o.sha1, name: o.name, subject: o.subject, expires: o.notAfter, problem: o.problem })),
+      removeOldIdentities: removeOld,
     };
   } catch (e) {
     await workspace.dispose();

@@ -53,6 +53,7 @@ function ActionItem({ action, run }: { action: ActionView; run: Run<ApplyOutcome
         <span className={`status ${shown.tone}`}>{shown.busy && <span className="spinner" aria-hidden="true" />}{shown.text}</span>
         <span className="action-title">{action.title}</span>
         {action.root && action.status !== 'skip' && <span className="tag">as administrator</span>}
+        {action.irreversible && action.status !== 'skip' && <span className="status warn">cannot be undone</span>}
       </div>
       {action.detail && <p className="action-detail muted">{action.detail}</p>}
       {action.status === 'skip' && <p className="action-detail">Skipped: {action.reason ?? 'already done'}.</p>}

@@ -10,7 +10,7 @@ import { createHandlers } from '../../../electron/ipc/handlers';
 import { createSession, closeSession, type Session } from '../../../electron/ipc/session';
 import { SimulatedMac } from '../../../electron/core/macos/executors/simulated';
 import type { OnboardEvent, TrustPlan, InstallPlan, ApplyOutcome, PreparedChanges, ChangeSummary } from '../../../electron/ipc/contract';
-import { makeTestPki, type TestPki } from '../../support/openssl';
+import { makePfx, makeTestPki, type TestPki } from '../../support/openssl';
 
 let pki: TestPki;
 let work: string;
@@ -148,6 +148,68 @@ describe('Trust & identity handlers', () => {
     expect(snap.certificates.map((c) => c.subject)).toEqual([cas[1]!.subject]);
     const after = await call<ChangeSummary>(session, 'getChangeSummary', {});
     expect(after.records.find((r) => r.id === root.id)!.status).toBe('undone');
+  });
+});
+
+describe('replacing the certificate: the old identity', () => {
+  let oldPfx: string;
+  let oldSha1: string;
+  beforeAll(async () => {
+    const old = await pki.issuer.issue('mac01-old', { cn: 'MAC01.local', sans: ['DNS:MAC01.local'] });
+    oldPfx = join(work, 'old.pfx');
+    await makePfx(oldPfx, old.certPath, old.keyPath, 'old-pw', { legacy: true });
+    oldSha1 = new X509Certificate(old.certPem).fingerprint.replace(/:/g, '');
+  });
+
+  /** A Mac already onboarded with the old certificate: root trusted, intermediate present, old identity imported. */
+  async function macWithOldIdentity(): Promise<SimulatedMac> {
+    const mac = new SimulatedMac({ certificates: [{ certificate: cas[0]!, trusted: true }, { certificate: cas[1]! }] });
+    const r = await mac.asRoot().run({ program: '/usr/bin/security', args: ['import', oldPfx, '-k', '/Library/Keychains/System.keychain', '-t', 'agg', '-f', 'pkcs12', '-P', 'old-pw', '-T', '/Library/Application Support/1E/Client/1E.Client'] });
+    expect(r.exitCode).toBe(0);
+    return mac;
+  }
+
+  it('in replace-certificate mode plans the removal by default, after the import, and leaves only the new identity', async () => {
+    const mac = await macWithOldIdentity();
+    const session = readySession(mac);
+    session.setup.mode = 'replace-certificate';
+    const plan = await call<TrustPlan>(session, 'planTrustIdentity', {});
+    expect(plan.removeOldIdentities).toBe(true);
+    expect(plan.oldIdentities).toEqual([expect.objectContaining({ sha1: oldSha1, name: 'MAC01.local', subject: 'CN=MAC01.local', problem: null })]);
+    const ids = plan.plans.flatMap((p) => p.actions.map((a) => a.id));
+    const remove = plan.plans.flatMap((p) => p.actions).find((a) => a.id.startsWith('identity-remove-'))!;
+    expect(ids.indexOf(remove.id)).toBeGreaterThan(ids.indexOf('identity-import'));
+    expect(remove).toMatchObject({ irreversible: true, undo: [] });
+    expect(remove.command.line).toBe(`/usr/bin/security delete-identity -Z ${oldSha1} /Library/Keychains/System.keychain`);
+    expect((await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId })).ok).toBe(true);
+    expect(mac.snapshot().identities.map((i) => i.sha1)).toEqual([leaf.certificate.fingerprint.replace(/:/g, '')]);
+    expect(mac.snapshot().adminPrompts).toHaveLength(1);
+    // The summary offers no undo for it.
+    const summary = await call<ChangeSummary>(session, 'getChangeSummary', {});
+    expect(summary.records.find((r) => r.title.startsWith('Remove the old identity'))).toMatchObject({ status: 'done', undoable: false });
+  });
+
+  it('on a new setup lists the old identity but keeps it unless the technician ticks the option', async () => {
+    const mac = await macWithOldIdentity();
+    const session = readySession(mac);
+    const kept = await call<TrustPlan>(session, 'planTrustIdentity', {});
+    expect(kept.removeOldIdentities).toBe(false);
+    expect(kept.oldIdentities.map((o) => o.sha1)).toEqual([oldSha1]);
+    expect(kept.plans.flatMap((p) => p.actions).some((a) => a.id.startsWith('identity-remove-'))).toBe(false);
+    const removing = await call<TrustPlan>(session, 'planTrustIdentity', { removeOldIdentities: true });
+    expect(removing.removeOldIdentities).toBe(true);
+    expect((await call<ApplyOutcome>(session, 'applyChanges', { planId: removing.planId })).ok).toBe(true);
+    expect(mac.snapshot().identities.map((i) => i.sha1)).not.toContain(oldSha1);
+  });
+
+  it('in replace-certificate mode keeps the old identity when the technician unticks the option', async () => {
+    const mac = await macWithOldIdentity();
+    const session = readySession(mac);
+    session.setup.mode = 'replace-certificate';
+    const plan = await call<TrustPlan>(session, 'planTrustIdentity', { removeOldIdentities: false });
+    expect(plan.removeOldIdentities).toBe(false);
+    await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId });
+    expect(mac.snapshot().identities.map((i) => i.sha1)).toContain(oldSha1);
   });
 });
 

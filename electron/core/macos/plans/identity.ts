@@ -1,8 +1,10 @@
 // Plan: import the client identity (key + certificate) into the System keychain for the 1E Client.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { basename } from 'node:path';
+import { OnboardError } from '../../errors';
+import { inspectCertificate } from '../../pki/inspect';
 import { readPfx, rewrapPfx } from '../../pki/pkcs12';
-import type { Plan } from '../action';
+import type { Action, Plan } from '../action';
 import type { MacFacts } from '../facts';
 import { BIN, CLIENT_BINARY, SYSTEM_KEYCHAIN } from '../paths';
 import { shellQuote } from '../quote';
@@ -20,6 +22,65 @@ export interface IdentityPlanInput {
   allowAnyApp?: boolean;
   /** Where the PFX is on the Mac, for the exported sh script (which re-wraps it itself). */
   pfxPathForScript?: string;
+  /**
+   * SHA-1s of older identities for this host name to delete after the new one is in (only
+   * ones previousIdentities lists; the technician ticked "Remove the old identity").
+   */
+  removePrevious?: readonly string[];
+}
+
+/** An identity already in the System keychain for the same host name as the new certificate. */
+export interface PreviousIdentity {
+  sha1: string;
+  /** The label find-identity prints (usually the certificate's CN). */
+  name: string;
+  /** Subject on one line, when the certificate could be read from the keychain. */
+  subject: string | null;
+  /** Expiry (ISO 8601), when known. */
+  notAfter: string | null;
+  /** Why find-identity -v no longer lists it (e.g. CSSMERR_TP_CERT_EXPIRED); null when it is valid. */
+  problem: string | null;
+}
+
+function namesOf(cert: X509Certificate): string[] {
+  try {
+    const info = inspectCertificate(cert);
+    return [info.commonName, ...info.subjectAltNames.dns].filter((n): n is string => !!n).map((n) => n.toLowerCase());
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The identities in the System keychain (valid or not: an expired one is what a replacement
+ * usually replaces) whose certificate names the same host as `leaf` (CN or DNS name, compared
+ * without case: a wrongly-cased old one is also an old one), other than `leaf` itself.
+ */
+export function previousIdentities(facts: MacFacts, leaf: X509Certificate): PreviousIdentity[] {
+  const wanted = new Set(namesOf(leaf));
+  const own = sha1Hex(leaf);
+  const listed = facts.allIdentities.length ? facts.allIdentities : facts.identities.map((i) => ({ ...i, problem: null }));
+  const out: PreviousIdentity[] = [];
+  for (const id of listed) {
+    if (id.sha1 === own) continue;
+    const pem = facts.certificates.find((c) => c.sha1 === id.sha1)?.pem;
+    let cert: X509Certificate | null = null;
+    try {
+      cert = pem ? new X509Certificate(pem) : null;
+    } catch {
+      cert = null;
+    }
+    const names = cert ? namesOf(cert) : [id.name.toLowerCase()];
+    if (!names.some((n) => wanted.has(n))) continue;
+    out.push({
+      sha1: id.sha1,
+      name: id.name,
+      subject: cert ? cert.subject.split('\n').filter(Boolean).join(', ') : null,
+      notAfter: cert ? new Date(cert.validTo).toISOString() : null,
+      problem: id.problem,
+    });
+  }
+  return out;
 }
 
 /** The sh variable that holds the one-time password in exported scripts. */
@@ -60,6 +121,18 @@ export async function importClientIdentity(input: IdentityPlanInput): Promise<Pl
     status: present ? 'skip' : 'pending',
     ...(present ? { reason: 'this identity is already in the System keychain' } : {}),
   });
+  // After the import, so the Mac is never left without an identity; a failure here undoes the import.
+  const removable = leaf ? previousIdentities(input.facts, leaf) : [];
+  for (const sha of input.removePrevious ?? []) {
+    const old = removable.find((r) => r.sha1 === sha.toUpperCase());
+    if (!old) {
+      throw new OnboardError('identity-not-removable', `The identity ${sha} is not an older identity for this Mac's name in the System keychain.`, 'Check this Mac again and choose from the identities listed.');
+    }
+    plan.actions.push(removeIdentityAction(old));
+  }
+  if (plan.actions.some((a) => a.irreversible)) {
+    plan.warnings.push('Removing an old identity cannot be undone: its private key is deleted with it. It runs last, after the new identity is in the System keychain.');
+  }
   const source = input.pfxPathForScript ?? 'client.pfx';
   const file = basename(path);
   // The script cannot run our re-wrap: macOS's own /usr/bin/openssl (LibreSSL) opens the PFX
@@ -89,4 +162,18 @@ export async function importClientIdentity(input: IdentityPlanInput): Promise<Pl
     substitutions: [{ value: oneTime, expression: `"$${SCRIPT_IMPORT_PASSWORD_VAR}"` }],
   };
   return plan;
+}
+
+function removeIdentityAction(old: PreviousIdentity): Action {
+  const expiry = old.notAfter ? old.notAfter.slice(0, 10) : null;
+  return {
+    id: `identity-remove-${old.sha1.slice(0, 16).toLowerCase()}`,
+    title: `Remove the old identity "${old.name}"${expiry ? ` (${old.problem === 'CSSMERR_TP_CERT_EXPIRED' ? 'expired' : 'expires'} ${expiry})` : ''} from the System keychain`,
+    detail: `Certificate SHA-1 ${old.sha1}${old.subject ? `, ${old.subject}` : ''}: the certificate and its private key are deleted, so the 1E Client can only pick the new identity. This cannot be undone.`,
+    command: { program: BIN.security, args: ['delete-identity', '-Z', old.sha1, SYSTEM_KEYCHAIN] },
+    root: true,
+    check: { command: { program: BIN.security, args: ['find-identity', '-p', 'ssl-client', SYSTEM_KEYCHAIN] }, stdoutIncludes: old.sha1, negate: true },
+    irreversible: true,
+    status: 'pending',
+  };
 }

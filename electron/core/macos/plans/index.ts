@@ -1,6 +1,6 @@
 // Every plan builder, in the order onboarding runs them.
 export { importCaCertificates, type CaPlanInput } from './ca';
-export { importClientIdentity, type IdentityPlanInput, SCRIPT_IMPORT_PASSWORD_VAR } from './identity';
+export { importClientIdentity, previousIdentities, type IdentityPlanInput, type PreviousIdentity, SCRIPT_IMPORT_PASSWORD_VAR } from './identity';
 export { installRosetta } from './rosetta';
 export { installClient, detectInstallerKind, versionFromFileName, type InstallPlanInput, type InstallerKind } from './install';
 export { configureClient, type ConfigurePlanInput, BACKUP_SUFFIX } from './configure';

@@ -95,3 +95,48 @@ describe('the Trust & identity screen', () => {
     expect(screen.queryByRole('button', { name: 'Apply' })).toBeNull();
   });
 });
+
+describe('older identities for this Mac\'s name', () => {
+  const old = { sha1: '3C1F0A3B8E4A2D5C6B7A8F9E0D1C2B3A4F5E6D7C', name: 'MAC01.local', subject: 'CN=MAC01.local, O=Acme', expires: '2024-03-01T00:00:00.000Z', problem: 'CSSMERR_TP_CERT_EXPIRED' };
+  const removal = action('identity-remove-3c1f0a3b8e4a2d5c', {
+    title: 'Remove the old identity "MAC01.local" (expired 2024-03-01) from the System keychain',
+    command: { program: '/usr/bin/security', args: [], line: `/usr/bin/security delete-identity -Z ${old.sha1} /Library/Keychains/System.keychain` },
+    irreversible: true,
+  });
+  const withRemoval = trustPlan([plan('client-identity', 'Import the client certificate and its private key (the identity)', [identity, removal])], false, { oldIdentities: [old], removeOldIdentities: true });
+  const withoutRemoval = trustPlan([plan('client-identity', 'Import the client certificate and its private key (the identity)', [identity])], false, { oldIdentities: [old], removeOldIdentities: false });
+
+  it('shows the old identity\'s subject, SHA-1 and expiry, the option ticked, and the removal marked as not undoable', async () => {
+    installFakeApi({ planTrustIdentity: () => ok(withRemoval) });
+    render(<TrustIdentity />);
+    const box = await screen.findByRole('checkbox', { name: 'Remove the old identity after importing the new one' });
+    expect((box as HTMLInputElement).checked).toBe(true);
+    const group = box.closest('fieldset')!;
+    expect(within(group).getByText('CN=MAC01.local, O=Acme')).toBeTruthy();
+    expect(within(group).getByText(`SHA-1 ${old.sha1}`)).toBeTruthy();
+    expect(within(group).getByText(/expired 2024-03-01/)).toBeTruthy();
+    expect(within(group).getByText(/This cannot be undone: the old private key is deleted/)).toBeTruthy();
+    const item = screen.getByText(removal.title).closest('li')!;
+    expect(within(item).getByText('cannot be undone')).toBeTruthy();
+    expect(within(item).getByText(removal.command.line)).toBeTruthy();
+  });
+
+  it('asks for a plan without the removal when the technician unticks it, and keeps that choice', async () => {
+    let n = 0;
+    const api = installFakeApi({ planTrustIdentity: () => ok(n++ === 0 ? withRemoval : withoutRemoval) });
+    const user = userEvent.setup();
+    render(<TrustIdentity />);
+    await user.click(await screen.findByRole('checkbox', { name: 'Remove the old identity after importing the new one' }));
+    await waitFor(() => expect((screen.getByRole('checkbox', { name: 'Remove the old identity after importing the new one' }) as HTMLInputElement).checked).toBe(false));
+    expect(api.callsOf('planTrustIdentity')).toEqual([{ allowAnyApp: false }, { allowAnyApp: false, removeOldIdentities: false }]);
+    expect(screen.queryByText(removal.title)).toBeNull();
+    expect(screen.getByText(/may keep using an old identity/)).toBeTruthy();
+  });
+
+  it('offers nothing to remove when the keychain holds no other identity for this name', async () => {
+    installFakeApi({ planTrustIdentity: () => ok(thePlan) });
+    render(<TrustIdentity />);
+    await screen.findByText(identity.command.line);
+    expect(screen.queryByRole('checkbox', { name: /Remove the old/ })).toBeNull();
+  });
+});

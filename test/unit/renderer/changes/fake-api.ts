@@ -69,13 +69,14 @@ export function prepared(purpose: PreparedChanges['purpose'], plans: PlanView[],
   return { planId, purpose, plans, pendingCount: pending.length, needsAdmin: pending.some((a) => a.root), adminPrompts: pending.some((a) => a.root) ? 1 : 0 };
 }
 
-export function trustPlan(plans: PlanView[], allowAnyApp = false): TrustPlan {
+export function trustPlan(plans: PlanView[], allowAnyApp = false, old: Pick<TrustPlan, 'oldIdentities' | 'removeOldIdentities'> = { oldIdentities: [], removeOldIdentities: false }): TrustPlan {
   return {
     ...prepared('trust', plans),
     purpose: 'trust',
     identity: { label: 'Lab CA: Acme Lab', subject: 'CN=MAC01.local', source: 'lab', sha256: 'AA:BB' },
     caCertificates: [{ subject: 'CN=Acme Root', role: 'root' }],
     allowAnyApp,
+    ...old,
   };
 }
 

@@ -2,7 +2,10 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importClientIdentity } from '../../../../../electron/core/macos/plans';
+import { importClientIdentity, previousIdentities } from '../../../../../electron/core/macos/plans';
+import { join } from 'node:path';
+import { X509Certificate } from 'node:crypto';
+import { makePfx } from '../../../../support/openssl';
 import { renderPlanText, viewPlan } from '../../../../../electron/core/macos/action';
 import { gatherFacts } from '../../../../../electron/core/macos/facts';
 import { SimulatedMac } from '../../../../../electron/core/macos/executors/simulated';
@@ -101,6 +104,105 @@ describe('importClientIdentity', () => {
     const ws = await PlanWorkspace.create();
     try {
       await expect(importClientIdentity({ pfx: fx.modernPfx, password: 'wrong', facts: await gatherFacts(new SimulatedMac()), workspace: ws })).rejects.toMatchObject({ code: 'pfx-wrong-password' });
+    } finally {
+      await ws.dispose();
+    }
+  });
+});
+
+/** openssl ca's date format. */
+function caDate(d: Date): string {
+  return d.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z';
+}
+
+describe('removing the old identity for this host name', () => {
+  let oldExpired: { pfx: Buffer; cert: X509Certificate };
+  let oldValid: { pfx: Buffer; cert: X509Certificate };
+  let otherHost: { pfx: Buffer; cert: X509Certificate };
+  beforeAll(async () => {
+    const make = async (name: string, cn: string, dates: { startDate?: string; endDate?: string } = {}) => {
+      const issued = await fx.pki.issuer.issue(name, { cn, sans: [cn], ...dates });
+      const path = join(fx.dir, `${name}.pfx`);
+      await makePfx(path, issued.certPath, issued.keyPath, PFX_PASSWORD, { legacy: true });
+      return { pfx: await readFile(path), cert: new X509Certificate(issued.certPem) };
+    };
+    const now = Date.now();
+    oldExpired = await make('old-expired', 'MAC01.local', { startDate: caDate(new Date(now - 400 * 86400_000)), endDate: caDate(new Date(now - 86400_000)) });
+    oldValid = await make('old-valid', 'mac01.local');
+    otherHost = await make('other-host', 'MAC02.local');
+  });
+
+  /** A Mac whose System keychain trusts the test root and already holds the given identities. */
+  async function macWith(...pfxs: Buffer[]): Promise<SimulatedMac> {
+    const mac = new SimulatedMac({ certificates: [{ certificate: fx.root, trusted: true }, { certificate: fx.intermediate }] });
+    const ws = await PlanWorkspace.create();
+    try {
+      for (const pfx of pfxs) {
+        const p = await importClientIdentity({ pfx, password: PFX_PASSWORD, facts: await gatherFacts(mac), workspace: ws });
+        expect((await runOnSimulatedMac(mac, p)).ok).toBe(true);
+      }
+    } finally {
+      await ws.dispose();
+    }
+    return mac;
+  }
+
+  it('lists the identities for the same host name, expired ones included with their reason, and never the new one or another host\'s', async () => {
+    const mac = await macWith(oldExpired.pfx, oldValid.pfx, otherHost.pfx, fx.legacyPfx);
+    const found = previousIdentities(await gatherFacts(mac), fx.leaf);
+    const sha = (c: X509Certificate) => c.fingerprint.replace(/:/g, '');
+    expect(found.map((f) => f.sha1).sort()).toEqual([sha(oldExpired.cert), sha(oldValid.cert)].sort());
+    const expired = found.find((f) => f.sha1 === sha(oldExpired.cert))!;
+    expect(expired).toMatchObject({ name: 'MAC01.local', problem: 'CSSMERR_TP_CERT_EXPIRED', subject: 'CN=MAC01.local', notAfter: new Date(oldExpired.cert.validTo).toISOString() });
+    expect(found.find((f) => f.sha1 === sha(oldValid.cert))!.problem).toBeNull();
+  });
+
+  it('deletes the chosen old identities after importing the new one, marked as not undoable, and a rerun changes nothing', async () => {
+    const mac = await macWith(oldExpired.pfx, otherHost.pfx);
+    const ws = await PlanWorkspace.create();
+    try {
+      const facts = await gatherFacts(mac);
+      const old = previousIdentities(facts, fx.leaf).map((o) => o.sha1);
+      const p = await importClientIdentity({ pfx: fx.legacyPfx, password: PFX_PASSWORD, facts, workspace: ws, removePrevious: old });
+      expect(p.actions.map((a) => a.id)).toEqual(['identity-import', `identity-remove-${old[0]!.slice(0, 16).toLowerCase()}`]);
+      const remove = p.actions[1]!;
+      expect(remove).toMatchObject({ irreversible: true, root: true, title: expect.stringMatching(/^Remove the old identity "MAC01\.local" \(expired \d{4}-\d\d-\d\d\) from the System keychain$/) });
+      expect(remove.undo).toBeUndefined();
+      expect(remove.command.args).toEqual(['delete-identity', '-Z', old[0], '/Library/Keychains/System.keychain']);
+      expect(viewPlan(p).actions[1]!.irreversible).toBe(true);
+      expect(renderPlanText([p])).toContain('cannot be undone');
+      expect(p.warnings.join(' ')).toContain('cannot be undone');
+      const r = await runOnSimulatedMac(mac, p);
+      expect(r.ok).toBe(true);
+      expect(mac.snapshot().identities.map((i) => i.sha1).sort()).toEqual([fx.leaf, otherHost.cert].map((c) => c.fingerprint.replace(/:/g, '')).sort());
+      const again = await importClientIdentity({ pfx: fx.legacyPfx, password: PFX_PASSWORD, facts: await gatherFacts(mac), workspace: ws, removePrevious: [] });
+      expect(again.actions.every((a) => a.status === 'skip')).toBe(true);
+      expect(previousIdentities(await gatherFacts(mac), fx.leaf)).toEqual([]);
+    } finally {
+      await ws.dispose();
+    }
+  });
+
+  it('keeps the old identity when the import of the new one fails, and deletes nothing', async () => {
+    const mac = await macWith(oldValid.pfx);
+    mac.failWhen({ actionId: 'identity-import', stderr: 'security: SecKeychainItemImport: Write permissions error.' });
+    const ws = await PlanWorkspace.create();
+    try {
+      const facts = await gatherFacts(mac);
+      const p = await importClientIdentity({ pfx: fx.legacyPfx, password: PFX_PASSWORD, facts, workspace: ws, removePrevious: previousIdentities(facts, fx.leaf).map((o) => o.sha1) });
+      expect((await runOnSimulatedMac(mac, p)).ok).toBe(false);
+    } finally {
+      await ws.dispose();
+    }
+    expect(mac.snapshot().identities.map((i) => i.sha1)).toEqual([oldValid.cert.fingerprint.replace(/:/g, '')]);
+  });
+
+  it('refuses to remove an identity that is not an older one for this host name', async () => {
+    const mac = await macWith(otherHost.pfx);
+    const ws = await PlanWorkspace.create();
+    try {
+      await expect(importClientIdentity({ pfx: fx.legacyPfx, password: PFX_PASSWORD, facts: await gatherFacts(mac), workspace: ws, removePrevious: [otherHost.cert.fingerprint.replace(/:/g, '')] }))
+        .rejects.toMatchObject({ code: 'identity-not-removable' });
     } finally {
       await ws.dispose();
     }
