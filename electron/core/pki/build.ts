@@ -2,6 +2,8 @@
 import { X509Certificate, KeyObject, createHash, createPublicKey, randomBytes, sign } from 'node:crypto';
 import { isIP } from 'node:net';
 import { OnboardError } from '../errors';
+import { TAG, children, expectTag, readBitStringBytes, readTlv, whole } from './asn1';
+import { certificateDetails } from './inspect';
 
 // ---------------------------------------------------------------------------------------------
 // A small DER writer: everything here is definite-length DER built from Buffers.
@@ -67,136 +69,21 @@ export const der = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// A small DER reader, enough to lift raw pieces out of certificates.
+// What issuing takes from the signer's certificate
 
-interface Tlv { tag: number; start: number; contentStart: number; end: number }
-
-function readTlv(b: Uint8Array, pos: number): Tlv {
-  const tag = b[pos];
-  let len = b[pos + 1];
-  if (tag === undefined || len === undefined) throw new Error('truncated DER');
-  let contentStart = pos + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n < 1 || n > 4) throw new Error('unsupported DER length');
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + (b[contentStart + i] ?? 0);
-    contentStart += n;
-  }
-  const end = contentStart + len;
-  if (end > b.length) throw new Error('truncated DER');
-  return { tag, start: pos, contentStart, end };
-}
-
-function childrenOf(b: Uint8Array, parent: Tlv): Tlv[] {
-  const out: Tlv[] = [];
-  for (let pos = parent.contentStart; pos < parent.end;) {
-    const t = readTlv(b, pos);
-    out.push(t);
-    pos = t.end;
-  }
-  return out;
-}
-
-/** The raw pieces of a certificate's TBS part that issuing needs. */
-function tbsPieces(cert: X509Certificate) {
-  const raw = cert.raw;
-  const tbs = childrenOf(raw, readTlv(raw, 0))[0]!;
-  const fields = childrenOf(raw, tbs);
-  const off = fields[0]!.tag === 0xa0 ? 1 : 0;
-  const subject = fields[off + 4]!;
-  const spki = fields[off + 5]!;
-  const extsWrapper = fields.find((f) => f.tag === 0xa3);
-  let subjectKeyId: Buffer | undefined;
-  if (extsWrapper) {
-    const list = childrenOf(raw, extsWrapper)[0]!;
-    for (const ext of childrenOf(raw, list)) {
-      const parts = childrenOf(raw, ext);
-      const id = Buffer.from(raw.subarray(parts[0]!.start, parts[0]!.end));
-      if (id.equals(der.oid(OIDS.subjectKeyId))) {
-        const octet = parts[parts.length - 1]!;
-        const inner = readTlv(raw, octet.contentStart);
-        subjectKeyId = Buffer.from(raw.subarray(inner.contentStart, inner.end));
-      }
-    }
-  }
-  return { subject: Buffer.from(raw.subarray(subject.start, subject.end)), spki: Buffer.from(raw.subarray(spki.start, spki.end)), subjectKeyId };
-}
-
-function decodeOid(b: Uint8Array): string {
-  const arcs: number[] = [];
-  let v = 0;
-  for (const byte of b) {
-    v = v * 128 + (byte & 0x7f);
-    if (!(byte & 0x80)) {
-      if (arcs.length === 0) arcs.push(v < 80 ? Math.floor(v / 40) : 2, v < 80 ? v % 40 : v - 80);
-      else arcs.push(v);
-      v = 0;
-    }
-  }
-  return arcs.join('.');
-}
-
-export interface CertificateExtension { oid: string; critical: boolean; value: Buffer }
-
-/** The extensions of a certificate, raw: node's X509Certificate leaves key usage and CRL points unparsed. */
-export function extensionsOf(cert: X509Certificate): CertificateExtension[] {
-  const raw = cert.raw;
-  const tbs = childrenOf(raw, readTlv(raw, 0))[0]!;
-  const wrapper = childrenOf(raw, tbs).find((f) => f.tag === 0xa3);
-  if (!wrapper) return [];
-  return childrenOf(raw, childrenOf(raw, wrapper)[0]!).map((ext) => {
-    const parts = childrenOf(raw, ext);
-    const critical = parts.length === 3 && raw[parts[1]!.contentStart] !== 0;
-    const octet = parts[parts.length - 1]!;
-    return { oid: decodeOid(raw.subarray(parts[0]!.contentStart, parts[0]!.end)), critical, value: Buffer.from(raw.subarray(octet.contentStart, octet.end)) };
-  });
-}
-
-/** Key usage names of a certificate, or null when it has no key usage extension. */
-export function keyUsageOf(cert: X509Certificate): KeyUsage[] | null {
-  const ext = extensionsOf(cert).find((e) => e.oid === OIDS.keyUsage);
-  if (!ext) return null;
-  const bits = readTlv(ext.value, 0);
-  const first = ext.value[bits.contentStart + 1] ?? 0;
-  const second = ext.value[bits.contentStart + 2] ?? 0;
-  const mask = (first << 8) | second;
-  return (Object.keys(KU_BITS) as KeyUsage[]).filter((name) => mask & (0x8000 >> KU_BITS[name]));
-}
-
-/** Every URI in a GeneralNames-bearing extension value (CRL distribution points, AIA). */
-function urisIn(value: Buffer): string[] {
-  const out: string[] = [];
-  const walk = (b: Buffer, t: Tlv, depth: number) => {
-    if (depth > 6) return;
-    if (t.tag === 0x86) out.push(b.subarray(t.contentStart, t.end).toString('latin1'));
-    else if (t.tag & 0x20) for (const c of childrenOf(b, t)) walk(b, c, depth + 1);
-  };
-  walk(value, readTlv(value, 0), 0);
-  return out;
-}
-
-export function crlUrlsOf(cert: X509Certificate): string[] {
-  const ext = extensionsOf(cert).find((e) => e.oid === OIDS.crlDistributionPoints);
-  return ext ? urisIn(ext.value) : [];
-}
-
-export function ocspUrlsOf(cert: X509Certificate): string[] {
-  const ext = extensionsOf(cert).find((e) => e.oid === OIDS.authorityInfoAccess);
-  if (!ext) return [];
-  const top = readTlv(ext.value, 0);
-  return childrenOf(ext.value, top).flatMap((ad) => {
-    const [method, location] = childrenOf(ext.value, ad);
-    if (!method || !location || decodeOid(ext.value.subarray(method.contentStart, method.end)) !== OIDS.ocsp) return [];
-    return location.tag === 0x86 ? [ext.value.subarray(location.contentStart, location.end).toString('latin1')] : [];
-  });
+/** The signer's subject name, public key info (exact DER bytes) and key identifier, for a certificate or CRL it signs. */
+function signerPieces(cert: X509Certificate): { subject: Buffer; spki: Uint8Array; subjectKeyId?: Buffer } {
+  const d = certificateDetails(cert);
+  const fields = children(children(readTlv(cert.raw))[0]!);
+  // The version field [0] is optional, so the subjectPublicKeyInfo is the 6th or 7th field.
+  const spki = whole(fields[(fields[0]?.tag === 0xa0 ? 1 : 0) + 5]!);
+  return d.subjectKeyId ? { subject: d.subjectDer, spki, subjectKeyId: Buffer.from(d.subjectKeyId, 'hex') } : { subject: d.subjectDer, spki };
 }
 
 /** Key identifier per RFC 5280 4.2.1.2 (1): SHA-1 of the subjectPublicKey bits. */
 export function keyIdentifier(spkiDer: Uint8Array): Buffer {
-  const top = readTlv(spkiDer, 0);
-  const bitString = childrenOf(spkiDer, top)[1]!;
-  return createHash('sha1').update(spkiDer.subarray(bitString.contentStart + 1, bitString.end)).digest();
+  const bitString = children(readTlv(spkiDer))[1];
+  return createHash('sha1').update(readBitStringBytes(expectTag(bitString, TAG.BIT_STRING, 'subject public key'))).digest();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -346,7 +233,7 @@ export function buildCertificate(spec: CertificateRequestSpec): X509Certificate 
   let issuerName: Buffer;
   let authorityKeyId: Buffer;
   if (spec.signer.certificate) {
-    const pieces = tbsPieces(spec.signer.certificate);
+    const pieces = signerPieces(spec.signer.certificate);
     issuerName = pieces.subject;
     authorityKeyId = pieces.subjectKeyId ?? keyIdentifier(pieces.spki);
   } else {
@@ -412,7 +299,7 @@ export function serialBytes(hex: string): Buffer {
 
 /** Builds and signs a v2 CRL (DER) with thisUpdate/nextUpdate, CRL number and authority key identifier. */
 export function buildCrl(opts: { issuer: X509Certificate; key: KeyObject; crlNumber: bigint | number; thisUpdate: Date; nextUpdate: Date; revoked: RevokedEntry[] }): Buffer {
-  const pieces = tbsPieces(opts.issuer);
+  const pieces = signerPieces(opts.issuer);
   const entries = opts.revoked.map((r) => {
     const ext = r.reason !== undefined ? [der.seq(extension(OIDS.crlReason, false, der.tlv(0x0a, Buffer.from([r.reason]))))] : [];
     return der.seq(der.int(serialBytes(r.serial)), der.time(r.date), ...ext);

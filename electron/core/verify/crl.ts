@@ -3,7 +3,8 @@
 import { createPublicKey, verify as verifySignature, constants as cryptoConstants, type X509Certificate } from 'node:crypto';
 import { OnboardError, describeError, isOnboardError } from '../errors';
 import { children, content, ctx, expectTag, isTime, readIntegerHex, readOid, readRoot, readTime, TAG, whole, type Tlv } from './der';
-import { crlDistributionUrls, isSelfIssued, issuerPath, ocspUrls, subjectNameDer } from './certificate-fields';
+import { buildChain } from '../pki/chain';
+import { certificateDetails, isSelfSigned } from '../pki/inspect';
 import { boundedGet, type BoundedGetOptions } from './http-fetch';
 import { finding, type VerifyFinding } from './findings';
 
@@ -144,7 +145,7 @@ export interface CrlJudgement { status: 'pass' | 'warn' | 'fail'; title: string;
 export function judgeCrl(crl: ParsedCrl, subject: X509Certificate, issuer: X509Certificate, url: string, now: Date): CrlJudgement {
   const who = certificateLabel(subject);
   const ca = certificateLabel(issuer);
-  if (!crl.issuerDer.equals(subjectNameDer(issuer))) {
+  if (!crl.issuerDer.equals(certificateDetails(issuer).subjectDer)) {
     return { status: 'fail', title: `The CRL at ${url} is not issued by ${ca}`, detail: `The list names a different issuer than the CA that issued ${who}, so OpenSSL will not use it for ${who}.`, fix: `Publish the CRL of ${ca} at this URL, or reissue the certificate with the right distribution point.` };
   }
   if (!crlSignedBy(crl, issuer)) {
@@ -184,10 +185,11 @@ export interface RevocationOptions {
  * when the client certificate carries no revocation information at all.
  */
 export async function checkRevocation(opts: RevocationOptions): Promise<VerifyFinding[]> {
-  const path = issuerPath(opts.leaf, [...opts.chain, ...opts.caCertificates]);
+  // Best effort: the CRLs of every certificate up to where the path stops, whatever else is wrong with it.
+  const path = buildChain(opts.leaf, [...opts.chain, ...opts.caCertificates]).chain;
   const findings: VerifyFinding[] = [];
-  const leafUrls = crlDistributionUrls(opts.leaf);
-  const leafOcsp = ocspUrls(opts.leaf);
+  const leafUrls = certificateDetails(opts.leaf).crlUrls;
+  const leafOcsp = certificateDetails(opts.leaf).ocspUrls;
   if (leafUrls.length === 0) {
     findings.push(leafOcsp.length
       ? finding('crl-missing', 'warn', 'The client certificate has no CRL distribution point', 'It has an OCSP responder instead. Older 1E Switch versions require an HTTP CRL distribution point.', 'Ask the PKI team for a certificate whose template includes an HTTP CRL distribution point.')
@@ -198,12 +200,12 @@ export async function checkRevocation(opts: RevocationOptions): Promise<VerifyFi
   const fetchOpts: BoundedGetOptions = { timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes, signal: opts.signal, caCertificates: [...opts.caCertificates] };
   for (let i = 0; i < path.length; i++) {
     const cert = path[i]!;
-    const issuer = path[i + 1] ?? (isSelfIssued(cert) ? cert : undefined);
-    for (const url of ocspUrls(cert)) {
+    const issuer = path[i + 1] ?? (isSelfSigned(cert) ? cert : undefined);
+    for (const url of certificateDetails(cert).ocspUrls) {
       o += 1;
       findings.push(finding(`ocsp-${o}`, 'info', `${certificateLabel(cert)} names an OCSP responder`, `${url} (not queried: the Switch's OpenSSL checks use the CRL).`));
     }
-    for (const url of crlDistributionUrls(cert)) {
+    for (const url of certificateDetails(cert).crlUrls) {
       n += 1;
       findings.push(await checkOneCrl(`crl-${n}`, url, cert, issuer, fetchOpts, opts.now ?? new Date()));
     }

@@ -8,7 +8,8 @@ import { OnboardError } from '../errors';
 import { validateSwitchAddress } from '../macos/validate';
 import { finding, type VerifyFinding } from './findings';
 import { explainServerCertificateError, explainTlsError, type TlsProblem } from './tls-alerts';
-import { isSelfIssued, issuerPath } from './certificate-fields';
+import { buildChain } from '../pki/chain';
+import { isSelfSigned } from '../pki/inspect';
 import { certificateLabel, nameLabel } from './crl';
 
 /** A client certificate with its private key and the CA certificates sent along with it. */
@@ -191,7 +192,7 @@ function tlsExchange(socket: net.Socket, host: string, port: number, opts: Switc
       if (opts.identity) {
         // The Switch builds the path from what we send: the leaf and its CA certificates, not roots.
         const leaf = opts.identity.certificate;
-        const sent = [leaf, ...opts.identity.chain.filter((c) => !isSelfIssued(c) && c.fingerprint256 !== leaf.fingerprint256)];
+        const sent = [leaf, ...opts.identity.chain.filter((c) => !isSelfSigned(c) && c.fingerprint256 !== leaf.fingerprint256)];
         connectOpts.cert = sent.map(toPem).join('');
         connectOpts.key = opts.identity.key.export({ type: 'pkcs8', format: 'pem' });
       }
@@ -270,10 +271,10 @@ function judgeServerCertificate(out: ExchangeOutcome, host: string, caCertificat
   if (out.authorized === false && out.authorizationError && out.authorizationError !== 'ERR_TLS_CERT_ALTNAME_INVALID') {
     problem = explainServerCertificateError(out.authorizationError);
   } else if (out.authorized === undefined) {
-    const path = issuerPath(leaf, [...out.serverChain.slice(1), ...caCertificates]);
+    const path = buildChain(leaf, [...out.serverChain.slice(1), ...caCertificates]).chain;
     const trusted = path.some((c) => caCertificates.some((ca) => ca.fingerprint256 === c.fingerprint256));
     const expired = path.find((c) => new Date(c.validTo).getTime() < now.getTime() || new Date(c.validFrom).getTime() > now.getTime());
-    if (!trusted) problem = explainServerCertificateError(isSelfIssued(leaf) ? 'DEPTH_ZERO_SELF_SIGNED_CERT' : 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY');
+    if (!trusted) problem = explainServerCertificateError(isSelfSigned(leaf) ? 'DEPTH_ZERO_SELF_SIGNED_CERT' : 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY');
     else if (expired) problem = explainServerCertificateError('CERT_HAS_EXPIRED');
   }
   if (problem) {

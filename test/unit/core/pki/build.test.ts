@@ -1,8 +1,9 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { generateKeyPairSync, verify, X509Certificate, type KeyObject } from 'node:crypto';
 import {
-  buildCertificate, buildCrl, der, newSerial, keyUsageOf, crlUrlsOf, ocspUrlsOf, extensionsOf, serialBytes, OIDS,
+  buildCertificate, buildCrl, der, newSerial, serialBytes, OIDS,
 } from '../../../../electron/core/pki/build';
+import { certificateDetails } from '../../../../electron/core/pki/inspect';
 import { OnboardError } from '../../../../electron/core/errors';
 
 const DAY = 86_400_000;
@@ -69,7 +70,7 @@ describe('buildCertificate', () => {
     expect(rsaRoot.ca).toBe(true);
     expect(rsaRoot.subject).toBe('O=Build Test\nCN=RSA Root');
     expect(rsaRoot.verify(rsaRoot.publicKey)).toBe(true);
-    expect(keyUsageOf(rsaRoot)).toEqual(['keyCertSign', 'cRLSign']);
+    expect(certificateDetails(rsaRoot).keyUsage).toEqual(['keyCertSign', 'cRLSign']);
   });
 
   it('signs a device certificate with an EC CA key and carries every 1E extension', () => {
@@ -84,11 +85,11 @@ describe('buildCertificate', () => {
     expect(leaf.subject).toBe('CN=MAC01.local');
     expect(leaf.subjectAltName).toBe('DNS:MAC01.local, IP Address:10.0.0.5');
     expect(leaf.keyUsage).toEqual([OIDS.clientAuth]);
-    expect(keyUsageOf(leaf)).toEqual(['digitalSignature', 'keyEncipherment']);
-    expect(crlUrlsOf(leaf)).toEqual(['http://pki.lab/intermediate.crl']);
-    expect(ocspUrlsOf(leaf)).toEqual(['http://pki.lab/ocsp']);
-    expect(extensionsOf(leaf).find((e) => e.oid === OIDS.keyUsage)?.critical).toBe(true);
-    expect(extensionsOf(leaf).some((e) => e.oid === OIDS.authorityKeyId)).toBe(true);
+    expect(certificateDetails(leaf).keyUsage).toEqual(['digitalSignature', 'keyEncipherment']);
+    expect(certificateDetails(leaf).crlUrls).toEqual(['http://pki.lab/intermediate.crl']);
+    expect(certificateDetails(leaf).ocspUrls).toEqual(['http://pki.lab/ocsp']);
+    expect(certificateDetails(leaf).extensions.get(OIDS.keyUsage)).toBe(true);
+    expect(certificateDetails(leaf).extensions.has(OIDS.authorityKeyId)).toBe(true);
   });
 
   it('gives each certificate a random positive serial of 128 bits', () => {
