@@ -67,7 +67,7 @@ export interface TestCa {
   issue(fileBase: string, opts?: LeafOptions): Promise<IssuedCert>;
   revoke(certPath: string): Promise<void>;
   /** Writes a fresh CRL (PEM and DER) and returns the paths. */
-  crl(opts?: { days?: number; lastUpdate?: string; nextUpdate?: string }): Promise<{ pemPath: string; derPath: string }>;
+  crl(opts?: { days?: number; lastUpdate?: string; nextUpdate?: string; /** sign with RSASSA-PSS (SHA-256, 32-byte salt) */ pss?: boolean }): Promise<{ pemPath: string; derPath: string }>;
 }
 
 export interface TestPki {
@@ -146,6 +146,7 @@ function makeCa(name: string, dir: string, certPath: string, keyPath: string, ce
       if (o.lastUpdate) args.push('-crl_lastupdate', o.lastUpdate);
       if (o.nextUpdate) args.push('-crl_nextupdate', o.nextUpdate);
       else args.push('-crldays', String(o.days ?? 7));
+      if (o.pss) args.push('-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:digest');
       await opensslOk(args);
       await opensslOk(['crl', '-in', pemPath, '-outform', 'DER', '-out', derPath]);
       return { pemPath, derPath };

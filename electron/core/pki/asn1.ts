@@ -128,6 +128,22 @@ export function parseDer(buf: Uint8Array): { root: Tlv; trailing: number } {
   return { root, trailing: buf.length - root.end };
 }
 
+/**
+ * Parses one complete element in strict DER: no indefinite lengths anywhere inside and nothing
+ * after it. For signed data fetched from elsewhere (CRLs), whose signature covers the exact bytes.
+ */
+export function parseStrictDer(buf: Uint8Array): Tlv {
+  const { root, trailing } = parseDer(buf);
+  if (trailing) throw new Asn1Error(`${trailing} trailing byte(s) after the top-level element`);
+  requireDefiniteLengths(root, 0);
+  return root;
+}
+
+function requireDefiniteLengths(t: Tlv, depth: number): void {
+  if (t.indefinite) throw new Asn1Error('indefinite length (BER, not DER)');
+  if (t.constructed) for (const c of children(t, depth)) requireDefiniteLengths(c, depth + 1);
+}
+
 export function expectTag(t: Tlv | undefined, tag: number, what: string): Tlv {
   if (!t || t.tag !== tag) throw new Asn1Error(`${what}: unexpected structure`);
   return t;

@@ -2,7 +2,9 @@
 // its CAs, check who signed it, when it is valid, and whether it lists the certificate.
 import { createPublicKey, verify as verifySignature, constants as cryptoConstants, type X509Certificate } from 'node:crypto';
 import { OnboardError, describeError, isOnboardError } from '../errors';
-import { children, content, ctx, expectTag, isTime, readIntegerHex, readOid, readRoot, readTime, TAG, whole, type Tlv } from './der';
+import {
+  Asn1Error, TAG, children, contents, expectTag, parseStrictDer, readAlgorithm, readIntegerHex, readSmallInteger, readTime, readTlv, whole, type Tlv,
+} from '../pki/asn1';
 import { buildChain } from '../pki/chain';
 import { certificateDetails, isSelfSigned } from '../pki/inspect';
 import { boundedGet, type BoundedGetOptions } from './http-fetch';
@@ -27,38 +29,41 @@ export interface ParsedCrl {
 export function parseCrl(data: Buffer): ParsedCrl {
   const der = pemToDer(data);
   try {
-    const top = children(der, expectTag(readRoot(der), TAG.sequence, 'a certificate revocation list'));
+    const top = children(expectTag(parseStrictDer(der), TAG.SEQUENCE, 'a certificate revocation list'));
     const [tbsTlv, algTlv, sigTlv] = top;
-    expectTag(tbsTlv, TAG.sequence, 'the signed part of the CRL');
-    expectTag(algTlv, TAG.sequence, 'the signature algorithm');
-    expectTag(sigTlv, TAG.bitString, 'the signature');
-    const alg = children(der, algTlv!);
-    const signatureAlgorithm = readOid(der, alg[0]!);
-    const signatureParams = alg[1] && alg[1].tag !== TAG.null ? whole(der, alg[1]) : undefined;
-    const sigBytes = content(der, sigTlv!);
-    if (sigBytes[0] !== 0) throw new OnboardError('der-malformed', 'The CRL signature has unused bits.');
+    expectTag(tbsTlv, TAG.SEQUENCE, 'the signed part of the CRL');
+    expectTag(algTlv, TAG.SEQUENCE, 'the signature algorithm');
+    const sigContent = contents(expectTag(sigTlv, TAG.BIT_STRING, 'the signature'));
+    const alg = readAlgorithm(algTlv!);
+    const signatureParams = alg.params && alg.params.tag !== TAG.NULL ? bytes(whole(alg.params)) : undefined;
+    if (sigContent[0] !== 0) throw new Asn1Error('the CRL signature has unused bits');
 
-    const fields = children(der, tbsTlv!);
-    let i = fields[0]?.tag === TAG.integer ? 1 : 0; // optional version
+    const fields = children(tbsTlv!);
+    let i = fields[0]?.tag === TAG.INTEGER ? 1 : 0; // optional version
     i += 1; // inner signature algorithm, must repeat the outer one; OpenSSL checks that too
-    const issuerDer = whole(der, expectTag(fields[i++], TAG.sequence, 'the CRL issuer'));
+    const issuerDer = bytes(whole(expectTag(fields[i++], TAG.SEQUENCE, 'the CRL issuer')));
     const thisTlv = fields[i++];
-    if (!isTime(thisTlv)) throw new OnboardError('der-malformed', 'The CRL has no thisUpdate time.');
-    const thisUpdate = readTime(der, thisTlv!);
+    if (!isTime(thisTlv)) throw new Asn1Error('the CRL has no thisUpdate time');
+    const thisUpdate = readTime(thisTlv!);
     let nextUpdate: Date | undefined;
-    if (isTime(fields[i])) nextUpdate = readTime(der, fields[i++]!);
+    if (isTime(fields[i])) nextUpdate = readTime(fields[i++]!);
     const revoked = new Map<string, Date>();
-    if (fields[i]?.tag === TAG.sequence) {
-      for (const entry of children(der, fields[i++]!)) {
-        const [serial, date] = children(der, entry);
-        revoked.set(readIntegerHex(der, serial!), readTime(der, date!));
+    if (fields[i]?.tag === TAG.SEQUENCE) {
+      for (const entry of children(fields[i++]!)) {
+        const [serial, date] = children(entry);
+        revoked.set(readIntegerHex(serial!), readTime(date!));
       }
     }
-    return { issuerDer, thisUpdate, nextUpdate, revoked, signatureAlgorithm, tbs: whole(der, tbsTlv!), signature: sigBytes.subarray(1), signatureParams };
+    return { issuerDer, thisUpdate, nextUpdate, revoked, signatureAlgorithm: alg.oid, tbs: bytes(whole(tbsTlv!)), signature: bytes(sigContent.subarray(1)), signatureParams };
   } catch (e) {
     throw new OnboardError('crl-malformed', `This is not a readable certificate revocation list (${describeError(e)})`, 'Check that the distribution point serves the CRL file itself (DER or PEM), not a web page.');
   }
 }
+
+const isTime = (t: Tlv | undefined): boolean => t !== undefined && (t.tag === TAG.UTC_TIME || t.tag === TAG.GENERALIZED_TIME);
+
+/** A view of the CRL's own bytes (no copy), so the signature is checked over exactly what was fetched. */
+const bytes = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 function pemToDer(data: Buffer): Buffer {
   const head = data.subarray(0, 200).toString('latin1');
@@ -109,13 +114,11 @@ function pssParams(params: Buffer | undefined): { hash: string; saltLength: numb
   let hash = 'sha1';
   let saltLength = 20;
   if (!params) return { hash, saltLength };
-  const fields: Tlv[] = children(params, readRoot(params));
-  for (const f of fields) {
-    if (f.tag === ctx(0)) {
-      const alg = children(params, children(params, f)[0]!);
-      hash = HASH_NAME_BY_OID[readOid(params, alg[0]!)] ?? hash;
-    } else if (f.tag === ctx(2)) {
-      saltLength = parseInt(readIntegerHex(params, children(params, f)[0]!), 16);
+  for (const f of children(readTlv(params))) {
+    if (f.tag === 0xa0) { // [0] hashAlgorithm
+      hash = HASH_NAME_BY_OID[readAlgorithm(children(f)[0]!).oid] ?? hash;
+    } else if (f.tag === 0xa2) { // [2] saltLength
+      saltLength = readSmallInteger(children(f)[0]!);
     }
   }
   return { hash, saltLength };

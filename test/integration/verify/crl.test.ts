@@ -53,6 +53,7 @@ beforeAll(async () => {
   crl.impostorRoot = await fresh(impostor.root);
   crl.foreignRoot = await fresh(foreign.root);
   crl.ecRoot = await fresh(ecPki.root);
+  crl.intPss = await readFile((await pki.intermediate!.crl({ pss: true })).derPath);
 });
 
 afterAll(async () => {
@@ -117,6 +118,12 @@ describe('CRL checks against a real web server', () => {
     web.routes.set('/ec/root.crl', { body: crl.ecRoot });
     const fs = await checkRevocation({ leaf: cert(ecDevice.certPem), chain: [], caCertificates: [cert(ecPki.root.certPem)], timeoutMs: 3000 });
     expect(byId(fs, 'crl-1')).toMatchObject({ status: 'pass', title: expect.stringContaining('MAC03.local is not revoked') });
+  });
+
+  it('verifies CRLs signed with RSASSA-PSS, taking the hash and salt length from the signature parameters', async () => {
+    web.routes.set('/intermediate.crl', { body: crl.intPss });
+    expect(parseCrl(crl.intPss!).signatureAlgorithm).toBe('1.2.840.113549.1.1.10');
+    expect(byId(await check(device), 'crl-1')).toMatchObject({ status: 'pass', title: expect.stringContaining('MAC01.local is not revoked') });
   });
 
   it('fails when the distribution point answers 404', async () => {
