@@ -1,5 +1,5 @@
 // Reads whatever a PKI team sends (PEM bundles, DER, PKCS#7, PKCS#12, keys, CSRs) by its content, never its name.
-import { X509Certificate, createPrivateKey, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { OnboardError, describeError } from '../errors';
 import { MAX_INPUT_BYTES, readInputFile } from '../fsutil';
 import {
@@ -11,6 +11,7 @@ import {
   type CertificateInfo,
 } from './inspect';
 import { analysePfx, isPkcs12, readPfx, type PfxAnalysis } from './pkcs12';
+import { signatureVerifies } from './signature';
 
 export type MaterialKind = 'pem' | 'der-certificate' | 'pkcs7' | 'pkcs12' | 'private-key' | 'csr';
 
@@ -431,22 +432,6 @@ function privateKeyFrom(input: KeyInput, name: string, password: string | undefi
 // ---------------------------------------------------------------------------------------------
 // CSR
 
-const HASH_OF_SIGNATURE: Record<string, string | null> = {
-  '1.2.840.113549.1.1.4': 'md5',
-  '1.2.840.113549.1.1.5': 'sha1',
-  '1.2.840.113549.1.1.14': 'sha224',
-  '1.2.840.113549.1.1.11': 'sha256',
-  '1.2.840.113549.1.1.12': 'sha384',
-  '1.2.840.113549.1.1.13': 'sha512',
-  '1.2.840.10045.4.1': 'sha1',
-  '1.2.840.10045.4.3.1': 'sha224',
-  '1.2.840.10045.4.3.2': 'sha256',
-  '1.2.840.10045.4.3.3': 'sha384',
-  '1.2.840.10045.4.3.4': 'sha512',
-  '1.3.101.112': null,
-  '1.3.101.113': null,
-};
-
 /** Reads a PKCS#10 request: subject, key, requested extensions, and whether its self-signature holds. */
 export function readCsr(der: Buffer, name = 'The request'): ParsedCsr {
   try {
@@ -467,16 +452,11 @@ export function readCsr(der: Buffer, name = 'The request'): ParsedCsr {
         if (list) readExtensions(list, ext);
       }
     }
-    const sigOid = readAlgorithm(algT!).oid;
-    const hash = HASH_OF_SIGNATURE[sigOid];
-    let signatureValid = false;
-    if (hash !== undefined) {
-      try {
-        signatureValid = verify(hash, whole(infoT!), publicKey, readBitStringBytes(sigT!));
-      } catch {
-        signatureValid = false;
-      }
-    }
+    const alg = readAlgorithm(algT!);
+    const sigOid = alg.oid;
+    // A damaged signature field makes the request's signature invalid, not the request unreadable.
+    const signatureValid = sigT?.tag === TAG.BIT_STRING
+      && signatureVerifies({ oid: sigOid, params: alg.params && whole(alg.params) }, whole(infoT!), readBitStringBytes(sigT), publicKey);
     const key = describeKey(publicKey);
     const csr: ParsedCsr = {
       subject: formatName(subject),

@@ -1,10 +1,11 @@
 // Revocation as OpenSSL on the Switch judges it: fetch each CRL of the client certificate and
 // its CAs, check who signed it, when it is valid, and whether it lists the certificate.
-import { createPublicKey, verify as verifySignature, constants as cryptoConstants, type X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { OnboardError, describeError, isOnboardError } from '../errors';
 import {
-  Asn1Error, TAG, children, contents, expectTag, parseStrictDer, readAlgorithm, readIntegerHex, readSmallInteger, readTime, readTlv, whole, type Tlv,
+  Asn1Error, TAG, children, contents, expectTag, parseStrictDer, readAlgorithm, readIntegerHex, readTime, whole, type Tlv,
 } from '../pki/asn1';
+import { signatureVerifies } from '../pki/signature';
 import { buildChain } from '../pki/chain';
 import { certificateDetails, isSelfSigned } from '../pki/inspect';
 import { boundedGet, type BoundedGetOptions } from './http-fetch';
@@ -73,55 +74,9 @@ function pemToDer(data: Buffer): Buffer {
   return Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64');
 }
 
-const HASH_BY_OID: Record<string, string | null> = {
-  '1.2.840.113549.1.1.5': 'sha1',
-  '1.2.840.113549.1.1.11': 'sha256',
-  '1.2.840.113549.1.1.12': 'sha384',
-  '1.2.840.113549.1.1.13': 'sha512',
-  '1.2.840.113549.1.1.14': 'sha224',
-  '1.2.840.10045.4.1': 'sha1',
-  '1.2.840.10045.4.3.1': 'sha224',
-  '1.2.840.10045.4.3.2': 'sha256',
-  '1.2.840.10045.4.3.3': 'sha384',
-  '1.2.840.10045.4.3.4': 'sha512',
-  // EdDSA signs the message itself: no separate hash.
-  '1.3.101.112': null,
-  '1.3.101.113': null,
-};
-const OID_RSASSA_PSS = '1.2.840.113549.1.1.10';
-const HASH_NAME_BY_OID: Record<string, string> = {
-  '1.3.14.3.2.26': 'sha1', '2.16.840.1.101.3.4.2.1': 'sha256', '2.16.840.1.101.3.4.2.2': 'sha384', '2.16.840.1.101.3.4.2.3': 'sha512', '2.16.840.1.101.3.4.2.4': 'sha224',
-};
-
 /** True when `issuer`'s key made the CRL's signature. RSA (PKCS#1 v1.5 and PSS), ECDSA, EdDSA. */
 export function crlSignedBy(crl: ParsedCrl, issuer: X509Certificate): boolean {
-  const key = createPublicKey(issuer.publicKey.export({ type: 'spki', format: 'pem' }));
-  try {
-    if (crl.signatureAlgorithm === OID_RSASSA_PSS) {
-      const { hash, saltLength } = pssParams(crl.signatureParams);
-      return verifySignature(hash, crl.tbs, { key, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength }, crl.signature);
-    }
-    if (!(crl.signatureAlgorithm in HASH_BY_OID)) return false;
-    return verifySignature(HASH_BY_OID[crl.signatureAlgorithm] ?? null, crl.tbs, key, crl.signature);
-  } catch {
-    // A key of the wrong type for the algorithm is simply "not signed by this issuer".
-    return false;
-  }
-}
-
-function pssParams(params: Buffer | undefined): { hash: string; saltLength: number } {
-  // RFC 4055 defaults: SHA-1 and a 20-byte salt.
-  let hash = 'sha1';
-  let saltLength = 20;
-  if (!params) return { hash, saltLength };
-  for (const f of children(readTlv(params))) {
-    if (f.tag === 0xa0) { // [0] hashAlgorithm
-      hash = HASH_NAME_BY_OID[readAlgorithm(children(f)[0]!).oid] ?? hash;
-    } else if (f.tag === 0xa2) { // [2] saltLength
-      saltLength = readSmallInteger(children(f)[0]!);
-    }
-  }
-  return { hash, saltLength };
+  return signatureVerifies({ oid: crl.signatureAlgorithm, params: crl.signatureParams }, crl.tbs, crl.signature, issuer.publicKey);
 }
 
 /** A short name for a certificate in sentences: its CN, else its first subject line. */
