@@ -94,3 +94,16 @@ export function newRequestId(prefix = 'req'): string {
   requestCounter += 1;
   return `${prefix}-${Date.now().toString(36)}-${requestCounter}`;
 }
+
+/**
+ * The path of a file the technician picked, where the desktop app can tell it (the preload
+ * asks Electron); null in the browser preview, which never sees paths.
+ */
+export function pickedFilePath(file: File): string | null {
+  return window.onboard?.pathForFile?.(file) ?? null;
+}
+
+/** True when a picked file's path can be known (the desktop app). */
+export function canPickFilePaths(): boolean {
+  return typeof window.onboard?.pathForFile === 'function';
+}

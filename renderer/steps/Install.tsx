@@ -3,6 +3,7 @@
 // replace-certificate mode: a restart.
 import { useEffect, useId } from 'react';
 import { useWizard } from '../store';
+import { canPickFilePaths, pickedFilePath } from '../api';
 import { ApplyButton, PlanList, RunStatus } from '../components/changes/PlanView';
 import { ErrorBox } from '../components/changes/ErrorBox';
 import { ConfDiff } from '../components/changes/ConfDiff';
@@ -69,6 +70,22 @@ function InstallClient() {
             value={choices.installerPath}
             onChange={(e) => setChoices({ installerPath: e.currentTarget.value })}
           />
+          {canPickFilePaths() && (
+            <div className="pick-row">
+              <label className="secondary file-pick">
+                Choose the installer…
+                <input
+                  type="file" accept=".dmg,.pkg,.zip" className="visually-hidden" disabled={running}
+                  onChange={(e) => {
+                    const file = e.currentTarget.files?.[0];
+                    const path = file ? pickedFilePath(file) : null;
+                    if (path) setChoices({ installerPath: path });
+                    e.currentTarget.value = '';
+                  }}
+                />
+              </label>
+            </div>
+          )}
           <label htmlFor={levelId}>Logging level</label>
           <select id={levelId} value={choices.loggingLevel} disabled={running} onChange={(e) => setChoices({ loggingLevel: e.currentTarget.value })}>
             <option value="">Keep what this Mac has (or the client's default)</option>

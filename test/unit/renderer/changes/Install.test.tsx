@@ -136,4 +136,26 @@ describe('the Install screen', () => {
     expect(screen.getByText('Removing files cannot be undone.')).toBeTruthy();
     expect(screen.queryByLabelText('Installer file on this Mac')).toBeNull();
   });
+
+  it('in the desktop app, fills the path of an installer the technician picks (the page itself never sees paths)', async () => {
+    installFakeApi({ findInstallers: () => ok({ candidates: [] }) });
+    const picked = new File(['pkg'], '1EClient.v24.1.0.5.pkg');
+    (window as unknown as { onboard: unknown }).onboard = { pathForFile: (f: File) => (f === picked ? '/Volumes/USB/1EClient.v24.1.0.5.pkg' : '') };
+    try {
+      const user = userEvent.setup();
+      render(<Install />);
+      await user.upload(screen.getByLabelText('Choose the installer…'), picked);
+      expect((screen.getByLabelText('Installer file on this Mac') as HTMLInputElement).value).toBe('/Volumes/USB/1EClient.v24.1.0.5.pkg');
+    } finally {
+      delete (window as unknown as { onboard?: unknown }).onboard;
+    }
+  });
+
+  it('in the preview, offers no file picker, since a browser cannot tell a path', async () => {
+    installFakeApi({ findInstallers: () => ok({ candidates: [] }) });
+    render(<Install />);
+    await screen.findByLabelText('Installer file on this Mac');
+    expect(screen.queryByLabelText('Choose the installer…')).toBeNull();
+  });
 });
+
