@@ -3,6 +3,7 @@ import type { KeyObject, X509Certificate } from 'node:crypto';
 import { lstat } from 'node:fs/promises';
 import { OnboardError, isOnboardError } from '../core/errors';
 import { readInputFile, writeFileAtomic } from '../core/fsutil';
+import { buildChain } from '../core/pki/chain';
 import { loadFile, type LoadedMaterial } from '../core/pki/load';
 import { analysePfx, keyMatches, readPfx, rewrapPfx, writePfx, type PfxAnalysis, type PfxProfile } from '../core/pki/pkcs12';
 import { parseOptions, readSecret, requireOption, resolvePath, UsageError, writeJson, writeLines } from './common';
@@ -96,30 +97,15 @@ async function loadWithPassword(io: CliIo, path: string, what: string, passwordE
  */
 export function orderChain(leaf: X509Certificate, candidates: X509Certificate[]): X509Certificate[] {
   const pool = candidates.filter((c, i) => !c.raw.equals(leaf.raw) && candidates.findIndex((o) => o.raw.equals(c.raw)) === i);
-  const ordered: X509Certificate[] = [];
-  let current = leaf;
-  for (let guard = 0; guard < pool.length; guard++) {
-    if (current !== leaf && current.checkIssued(current)) break;
-    const i = pool.findIndex((c) => !ordered.includes(c) && current.checkIssued(c) && verifies(current, c));
-    if (i < 0) break;
-    current = pool[i]!;
-    ordered.push(current);
-  }
-  const stray = pool.filter((c) => !ordered.includes(c));
+  const path = buildChain(leaf, pool).chain;
+  const stray = pool.filter((c) => !path.includes(c));
   if (stray.length) {
     const first = stray[0]!;
-    throw new OnboardError('chain-broken', `The chain does not chain: ${first.subject.replace(/\n/g, ', ')} did not issue ${current.subject.replace(/\n/g, ', ')} or any certificate above the device certificate.`,
+    const top = path[path.length - 1]!;
+    throw new OnboardError('chain-broken', `The chain does not chain: ${first.subject.replace(/\n/g, ', ')} did not issue ${top.subject.replace(/\n/g, ', ')} or any certificate above the device certificate.`,
       'Give only the CA certificates of this certificate\'s issuer and its parents (check with `onboard inspect`).');
   }
-  return ordered;
-}
-
-function verifies(child: X509Certificate, issuer: X509Certificate): boolean {
-  try {
-    return child.verify(issuer.publicKey);
-  } catch {
-    return false;
-  }
+  return path.slice(1);
 }
 
 function analysisLines(path: string, a: PfxAnalysis, profile: PfxProfile, subject: string, chain: string[]): string[] {

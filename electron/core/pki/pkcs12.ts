@@ -6,6 +6,7 @@ import {
 import * as cryptoModule from 'node:crypto';
 import forge from 'node-forge';
 import { OnboardError } from '../errors';
+import { buildChain } from './chain';
 
 export type PfxProfile = 'compatible' | 'modern';
 
@@ -526,25 +527,9 @@ function toCertificate(c: CertBag): X509Certificate {
 
 /** Leaf first, then each issuer found among the rest, then whatever does not chain. */
 export function orderLeafFirst(leaf: X509Certificate, others: X509Certificate[]): X509Certificate[] {
-  const ordered = [leaf];
   const rest = others.filter((c) => c !== leaf);
-  let current = leaf;
-  for (let guard = 0; guard < others.length && rest.length; guard++) {
-    if (current.issuer === current.subject && current.checkIssued(current)) break;
-    const i = rest.findIndex((c) => current.checkIssued(c) && safeVerify(current, c));
-    if (i < 0) break;
-    current = rest.splice(i, 1)[0]!;
-    ordered.push(current);
-  }
-  return [...ordered, ...rest];
-}
-
-function safeVerify(child: X509Certificate, issuer: X509Certificate): boolean {
-  try {
-    return child.verify(issuer.publicKey);
-  } catch {
-    return false;
-  }
+  const path = buildChain(leaf, rest).chain;
+  return [...path, ...rest.filter((c) => !path.includes(c))];
 }
 
 /** The end-entity certificate when there is no key: one that issued none of the others. */
