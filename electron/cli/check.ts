@@ -1,12 +1,14 @@
 // `onboard check`: judges a client certificate (PFX, or certificate and key) against every 1E requirement.
 import type { KeyObject, X509Certificate } from 'node:crypto';
-import { isOnboardError, OnboardError } from '../core/errors';
+import { OnboardError } from '../core/errors';
 import type { LoadedMaterial } from '../core/pki/load';
 import { certificateDetails, inspectCertificate, isSelfSigned } from '../core/pki/inspect';
 import { buildChain } from '../core/pki/chain';
 import { checkClientCertificate, summarise, type Finding, type FindingStatus } from '../core/pki/requirements';
-import { parseOptions, resolvePath, UsageError, writeJson } from './common';
-import { PasswordSource, parsePasswordOptions, reportError } from './inspect';
+import { keyMatches } from '../core/pki/pkcs12';
+import { parseOptions, UsageError, writeJson } from './common';
+import { reportError } from './inspect';
+import { PasswordSource, parsePasswordOptions } from './inputs';
 import { EXIT, type CliIo } from './io';
 
 const HELP = `Usage: onboard check (--pfx FILE | --cert FILE [--key FILE]) --hostname NAME [--ca FILE]...
@@ -52,14 +54,6 @@ function parseAt(text: string): Date {
   return new Date(text);
 }
 
-function keyMatches(cert: X509Certificate, key: KeyObject): boolean {
-  try {
-    return cert.checkPrivateKey(key);
-  } catch {
-    return false;
-  }
-}
-
 /** The device certificate among everything given: the one a key belongs to, else the first that is not a CA. */
 function pickLeaf(certs: X509Certificate[], keys: KeyObject[], fromPfx: boolean): X509Certificate | undefined {
   if (fromPfx && certs[0]) return certs[0];
@@ -94,14 +88,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const pw = parsePasswordOptions(values);
     const passwords = new PasswordSource(io, pw.env, pw.file);
 
-    const load = async (p: string): Promise<LoadedMaterial> => {
-      try {
-        return await passwords.load(resolvePath(io, p), p);
-      } catch (e) {
-        if (isOnboardError(e) && !(e instanceof UsageError)) throw new OnboardError(e.code, e.message.split(resolvePath(io, p)).join(p), e.hint);
-        throw e;
-      }
-    };
+    const load = (p: string): Promise<LoadedMaterial> => passwords.loadArgument(p);
     const mainPath = (values.pfx ?? values.cert)!;
     const main = await load(mainPath);
     const keyFile = values.key !== undefined ? await load(values.key) : undefined;

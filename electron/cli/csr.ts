@@ -1,9 +1,9 @@
 // `onboard csr`: makes the Mac's key (it never leaves the Mac) and a certificate request for the CA.
-import { rm, lstat } from 'node:fs/promises';
-import { OnboardError } from '../core/errors';
+import { rm } from 'node:fs/promises';
 import { writeFileAtomic } from '../core/fsutil';
 import { createKeyAndCsr, privateKeyPem, RSA_KEY_SIZES, type RsaKeySize } from '../core/pki/csr';
-import { parseOptions, readSecret, requireOption, resolvePath, UsageError, writeJson, writeLines } from './common';
+import { parseOptions, requireOption, resolvePath, UsageError, writeJson, writeLines } from './common';
+import { passwordOptionGiven, readPasswordOption, refuseExistingOutputs } from './inputs';
 import { EXIT, type CliIo } from './io';
 
 const HELP = `Usage: onboard csr --hostname NAME [--san NAME]... [--key-size 2048|3072|4096] [--template NAME]
@@ -65,15 +65,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const keySize = Number(values['key-size'] ?? 2048);
   if (!RSA_KEY_SIZES.includes(keySize as RsaKeySize)) throw new UsageError(`--key-size must be 2048, 3072 or 4096, not "${values['key-size']}".`);
   const force = values.force ?? false;
-  if (!force) {
-    for (const p of [keyPath, csrPath]) {
-      if (await lstat(p).then(() => true, () => false)) throw new OnboardError('output-exists', `${p} already exists.`, 'Choose another name, or pass --force to replace it.');
-    }
-  }
-  const encrypt = values['key-password-env'] !== undefined || values['key-password-file'] !== undefined;
-  const password = encrypt
-    ? await readSecret(io, { env: values['key-password-env'], file: values['key-password-file'], prompt: 'Key password', optionNames: ['--key-password-env', '--key-password-file'] })
-    : undefined;
+  await refuseExistingOutputs([keyPath, csrPath], force);
+  const password = passwordOptionGiven(values, 'key-') ? await readPasswordOption(io, values, 'key-', 'Key password') : undefined;
   const spec = { hostname, sans: values.san ?? [], keySize: keySize as RsaKeySize, ...(values.template !== undefined ? { template: values.template } : {}) };
   const { key, csrPem } = await createKeyAndCsr(spec);
   const keyPem = privateKeyPem(key, password);

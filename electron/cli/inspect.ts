@@ -1,10 +1,11 @@
 // `onboard inspect FILE...`: shows every certificate, key, request and PFX protection in any files a technician was sent.
 import type { KeyObject, X509Certificate } from 'node:crypto';
-import { isOnboardError, OnboardError } from '../core/errors';
-import { loadFile, type LoadedMaterial, type ParsedCsr } from '../core/pki/load';
+import { isOnboardError } from '../core/errors';
+import type { LoadedMaterial, ParsedCsr } from '../core/pki/load';
 import { describeKey, inspectCertificate, keyLabel, type CertificateInfo } from '../core/pki/inspect';
-import type { PfxAnalysis } from '../core/pki/pkcs12';
-import { parseOptions, readSecret, resolvePath, UsageError, writeJson } from './common';
+import { keyMatches, type PfxAnalysis } from '../core/pki/pkcs12';
+import { parseOptions, UsageError, writeJson } from './common';
+import { parsePasswordOptions, PasswordSource } from './inputs';
 import { EXIT, type CliIo } from './io';
 
 const HELP = `Usage: onboard inspect FILE... [--password-env VAR | --password-file F] [--json]
@@ -26,47 +27,6 @@ const OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
-/** Asks for a password only when a file turns out to need one, and reuses it for later files. */
-export class PasswordSource {
-  private value: string | undefined;
-  private asked = false;
-
-  constructor(private readonly io: CliIo, private readonly env?: string, private readonly file?: string) {}
-
-  /** The password given by option, if any (read once). */
-  async given(): Promise<string | undefined> {
-    if (!this.env && !this.file) return this.value;
-    if (!this.asked) {
-      this.value = await readSecret(this.io, { env: this.env, file: this.file, prompt: 'Password', optionNames: ['--password-env', '--password-file'] });
-      this.asked = true;
-    }
-    return this.value;
-  }
-
-  /** Loads a file, prompting on the terminal once if it needs a password none of the options gave. */
-  async load(path: string, label: string): Promise<LoadedMaterial> {
-    const pw = await this.given();
-    try {
-      return await loadFile(path, { password: pw });
-    } catch (e) {
-      if (!(isOnboardError(e) && e.code === 'password-required') || this.env || this.file || this.asked) throw e;
-      if (!(this.io.stdin.isTTY && this.io.stdin.setRawMode)) {
-        throw new OnboardError('password-required', e.message, 'Give the password with --password-env VAR or --password-file FILE; passwords are never taken on the command line.');
-      }
-      this.value = await readSecret(this.io, { prompt: `Password for ${label}`, optionNames: ['--password-env', '--password-file'] });
-      this.asked = true;
-      return loadFile(path, { password: this.value });
-    }
-  }
-}
-
-export function parsePasswordOptions(values: { 'password-env'?: string; 'password-file'?: string }): { env?: string; file?: string } {
-  if (values['password-env'] !== undefined && values['password-file'] !== undefined) {
-    throw new UsageError('Give either --password-env or --password-file, not both.');
-  }
-  return { env: values['password-env'], file: values['password-file'] };
-}
-
 export interface KeyJson { keyType: CertificateInfo['keyType']; keySize: number | null; curve?: string; certificate: number | null }
 export type CsrJson = Omit<ParsedCsr, 'publicKey'>;
 
@@ -83,13 +43,7 @@ export interface InspectedFile {
 
 /** Index (0-based) of the certificate a key belongs to, or null. */
 function certificateForKey(key: KeyObject, certs: X509Certificate[]): number | null {
-  const i = certs.findIndex((c) => {
-    try {
-      return c.checkPrivateKey(key);
-    } catch {
-      return false;
-    }
-  });
+  const i = certs.findIndex((c) => keyMatches(c, key));
   return i < 0 ? null : i;
 }
 
@@ -178,14 +132,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     let unreadable = 0;
     for (const p of positionals) {
       try {
-        files.push(describeMaterial(p, await passwords.load(resolvePath(io, p), p)));
+        files.push(describeMaterial(p, await passwords.loadArgument(p)));
       } catch (e) {
         if (!isOnboardError(e) || e instanceof UsageError) throw e;
         unreadable++;
-        // loadFile names the resolved path; show the name the technician typed.
-        const message = e.message.split(resolvePath(io, p)).join(p);
-        files.push({ path: p, error: { code: e.code, message, hint: e.hint } });
-        io.stderr.write(`onboard inspect: ${message}\n${e.hint ? `  ${e.hint}\n` : ''}`);
+        files.push({ path: p, error: { code: e.code, message: e.message, hint: e.hint } });
+        io.stderr.write(`onboard inspect: ${e.message}\n${e.hint ? `  ${e.hint}\n` : ''}`);
       }
     }
     if (values.json) writeJson(io, { files });

@@ -7,7 +7,8 @@ import {
 } from '../core/lab/pki';
 import { startLabServer, type LabServerEvent } from '../core/lab/server';
 import { loadFile } from '../core/pki/load';
-import { parseOptions, readSecret, requireOption, resolvePath, UsageError, writeJson, writeLines } from './common';
+import { parseOptions, requireOption, resolvePath, UsageError, writeJson, writeLines } from './common';
+import { readPasswordOption } from './inputs';
 import { parseProfile } from './pfx';
 import { EXIT, type CliIo } from './io';
 
@@ -84,7 +85,7 @@ const ALLOWED: Record<string, string[]> = {
 };
 
 function caPassword(io: CliIo, v: Values): Promise<string | undefined> {
-  return readSecret(io, { env: v['ca-password-env'], file: v['ca-password-file'], prompt: 'Lab CA password', optionNames: ['--ca-password-env', '--ca-password-file'] });
+  return readPasswordOption(io, v, 'ca-', 'Lab CA password');
 }
 
 function parseDays(text: string | undefined, fallback: number, max: number): number {
@@ -178,7 +179,7 @@ export async function runLab(argv: string[], io: CliIo, waitForStop: () => Promi
         hosts = v.hostname!;
       }
       const ca = (await caPassword(io, v)) ?? '';
-      const pfxPassword = (await readSecret(io, { env: v['password-env'], file: v['password-file'], prompt: 'PFX password for the devices', optionNames: ['--password-env', '--password-file'] })) ?? '';
+      const pfxPassword = (await readPasswordOption(io, v, '', 'PFX password for the devices')) ?? '';
       const issued = await issueDevices(lab, { hosts, outDir: out, caPassword: ca, pfxPassword, profile, days, force: v.force ?? false });
       say({ issued, skipped, profile }, [
         ...issued.map((d) => `${d.host}: ${d.pfxPath}, ${d.pemPath} (serial ${d.serial})`),

@@ -1,12 +1,12 @@
 // `onboard pfx`: builds a .pfx macOS imports from a certificate, key and chain, or re-wraps an existing .pfx.
 import type { KeyObject, X509Certificate } from 'node:crypto';
-import { lstat } from 'node:fs/promises';
 import { OnboardError, isOnboardError } from '../core/errors';
 import { readInputFile, writeFileAtomic } from '../core/fsutil';
 import { buildChain } from '../core/pki/chain';
 import { loadFile, type LoadedMaterial } from '../core/pki/load';
 import { analysePfx, keyMatches, readPfx, rewrapPfx, writePfx, type PfxAnalysis, type PfxProfile } from '../core/pki/pkcs12';
 import { parseOptions, readSecret, requireOption, resolvePath, UsageError, writeJson, writeLines } from './common';
+import { passwordOptionGiven, readPasswordOption, refuseExistingOutputs } from './inputs';
 import { EXIT, type CliIo } from './io';
 
 const HELP = `Usage: onboard pfx --cert FILE --key FILE [--chain FILE]... --out FILE
@@ -130,21 +130,17 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   if (values.rewrap !== undefined && (values.cert !== undefined || values.key !== undefined || values.chain !== undefined)) {
     throw new UsageError('--rewrap cannot be combined with --cert, --key or --chain.', 'Either build a .pfx from parts, or re-wrap one.');
   }
-  if (values.rewrap === undefined && (values['new-password-env'] !== undefined || values['new-password-file'] !== undefined)) {
+  if (values.rewrap === undefined && passwordOptionGiven(values, 'new-')) {
     throw new UsageError('--new-password-env/--new-password-file only apply with --rewrap.');
   }
-  if (!force && await exists(out)) {
-    throw new OnboardError('output-exists', `${out} already exists.`, 'Choose another name, or pass --force to replace it.');
-  }
+  await refuseExistingOutputs([out], force);
 
   let pfx: Buffer;
   let password: string;
   if (values.rewrap !== undefined) {
     const input = await readInputFile(resolvePath(io, values.rewrap));
-    password = (await readSecret(io, { env: values['password-env'], file: values['password-file'], prompt: 'Current PFX password', optionNames: ['--password-env', '--password-file'] })) ?? '';
-    const newPassword = values['new-password-env'] !== undefined || values['new-password-file'] !== undefined
-      ? await readSecret(io, { env: values['new-password-env'], file: values['new-password-file'], prompt: 'New PFX password', optionNames: ['--new-password-env', '--new-password-file'] })
-      : undefined;
+    password = (await readPasswordOption(io, values, '', 'Current PFX password')) ?? '';
+    const newPassword = passwordOptionGiven(values, 'new-') ? await readPasswordOption(io, values, 'new-', 'New PFX password') : undefined;
     if (newPassword !== undefined) {
       if (newPassword === '') throw new OnboardError('pfx-empty-password', 'The new password is empty.', 'Choose a password: macOS 15 will not import a .pfx with an empty password.');
       pfx = rewrapPfx(input, password, { profile, newPassword });
@@ -169,7 +165,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const chainCandidates = certMaterial.certificates.filter((c) => c !== certificate);
     for (const p of values.chain ?? []) chainCandidates.push(...(await loadFile(resolvePath(io, p))).certificates);
     const chain = orderChain(certificate, chainCandidates);
-    password = (await readSecret(io, { env: values['password-env'], file: values['password-file'], prompt: 'New PFX password', optionNames: ['--password-env', '--password-file'] })) ?? '';
+    password = (await readPasswordOption(io, values, '', 'New PFX password')) ?? '';
     const opts: Parameters<typeof writePfx>[0] = { key, certificate, chain, password, profile };
     if (values['friendly-name'] !== undefined) opts.friendlyName = values['friendly-name'];
     pfx = writePfx(opts);
@@ -187,8 +183,4 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     writeLines(io, analysisLines(out, analysis, profile, subject, chain));
   }
   return EXIT.ok;
-}
-
-function exists(p: string): Promise<boolean> {
-  return lstat(p).then(() => true, () => false);
 }

@@ -14,7 +14,8 @@ import {
 import { PlanWorkspace } from '../core/macos/workspace';
 import { loadFile } from '../core/pki/load';
 import { version } from '../version';
-import { parseOptions, readSecret, resolvePath, UsageError, writeJson } from './common';
+import { parseOptions, resolvePath, UsageError, writeJson } from './common';
+import { readPasswordOption } from './inputs';
 import { EXIT, type CliIo } from './io';
 
 export const ONBOARDING_OPTIONS = {
@@ -106,7 +107,7 @@ export async function readOnboardingRequest(values: OnboardingValues, io: CliIo)
   if (values.pfx) {
     const path = await validateInputFile(resolvePath(io, values.pfx), 'PFX file');
     const pfx = await readInputFile(path);
-    const password = await readSecret(io, { env: values['password-env'], file: values['password-file'], prompt: 'PFX password', optionNames: ['--password-env', '--password-file'] });
+    const password = await readPasswordOption(io, values, '', 'PFX password');
     identity = { pfx, password: password ?? '', sourcePath: path };
   }
   const installerPath = values.installer ? await validateInputFile(resolvePath(io, values.installer), 'installer') : undefined;

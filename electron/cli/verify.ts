@@ -1,5 +1,5 @@
 // `onboard verify`: proves this Mac connects as the Switch judges it, and writes the report for the ticket.
-import type { KeyObject, X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { extname } from 'node:path';
 import { OnboardError } from '../core/errors';
 import { writeFileAtomic } from '../core/fsutil';
@@ -11,8 +11,10 @@ import { parseSwitchAddress } from '../core/verify/switch-probe';
 import { runVerification, type TlsVersion } from '../core/verify/verify';
 import { buildReport, renderReportHtml, renderReportJson } from '../core/verify/report';
 import { certificateLabel } from '../core/verify/crl';
+import { keyMatches } from '../core/pki/pkcs12';
 import { parseOptions, resolvePath, UsageError, writeJson } from './common';
-import { PasswordSource, parsePasswordOptions, reportError } from './inspect';
+import { reportError } from './inspect';
+import { PasswordSource, parsePasswordOptions } from './inputs';
 import { EXIT, type CliIo } from './io';
 
 const HELP = `Usage: onboard verify --switch HOST:PORT --pfx FILE [--background-url URL] [--ca FILE]...
@@ -86,14 +88,6 @@ function reportKind(path: string | undefined): 'html' | 'json' | undefined {
   if (ext === '.html' || ext === '.htm') return 'html';
   if (ext === '.json') return 'json';
   throw new UsageError(`--report ${path}: the file name must end in .html or .json.`, 'The extension chooses the format, e.g. --report MAC01-onboarding.html.');
-}
-
-function keyMatches(cert: X509Certificate, key: KeyObject): boolean {
-  try {
-    return cert.checkPrivateKey(key);
-  } catch {
-    return false;
-  }
 }
 
 /** The Mac-side checks run only on a Mac, through the local executor (read-only commands). */

@@ -34,6 +34,16 @@ export async function readInputFile(path: string, limit = MAX_INPUT_BYTES): Prom
   }
 }
 
+/**
+ * Throws OnboardError 'output-exists' for the first of `paths` that exists, so a command can
+ * refuse before it asks for passwords or does slow work, rather than only when it writes.
+ */
+export async function refuseExisting(paths: readonly string[], hint = 'Choose another name, or pass --force to replace it.'): Promise<void> {
+  for (const path of paths) {
+    if (await fs.lstat(path).then(() => true, () => false)) throw new OnboardError('output-exists', `${path} already exists.`, hint);
+  }
+}
+
 export interface WriteOptions {
   /** File mode, e.g. 0o600 for private keys and PFX files. Default 0o644. */
   mode?: number;
@@ -48,10 +58,7 @@ export interface WriteOptions {
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, opts: WriteOptions = {}): Promise<void> {
   const mode = opts.mode ?? 0o644;
-  if (!opts.overwrite) {
-    const exists = await fs.lstat(path).then(() => true, () => false);
-    if (exists) throw new OnboardError('output-exists', `${path} already exists.`, 'Choose another name, or pass --force to replace it.');
-  }
+  if (!opts.overwrite) await refuseExisting([path]);
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: fs.FileHandle | undefined;
   try {

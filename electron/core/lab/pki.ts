@@ -5,13 +5,14 @@ import { promisify } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { OnboardError, describeError } from '../errors';
-import { writeFileAtomic } from '../fsutil';
+import { refuseExisting, writeFileAtomic } from '../fsutil';
 import { buildCertificate, buildCrl, type RevokedEntry } from '../pki/build';
 import { writePfx, type PfxProfile } from '../pki/pkcs12';
 import { assertHostname, hostnameProblem } from '../pki/csr';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 const DAY = 86_400_000;
+const OTHER_OUTPUT_FOLDER = 'Choose another output folder, or pass --force to replace it.';
 
 export type LabKeyType = 'rsa' | 'ec';
 export type CaName = 'root' | 'intermediate';
@@ -311,13 +312,7 @@ export async function issueDevices(lab: Lab, o: IssueDevicesOptions): Promise<Is
   const days = o.days ?? 365;
   if (!Number.isInteger(days) || days < 1 || days > 825) throw new OnboardError('bad-days', `${days} is not a usable validity in days.`, 'Give a whole number of days from 1 to 825.');
   await ensureOutDir(o.outDir);
-  if (!o.force) {
-    for (const h of o.hosts) {
-      for (const f of [join(o.outDir, `${h}.pfx`), join(o.outDir, `${h}.pem`)]) {
-        if (await exists(f)) throw new OnboardError('output-exists', `${f} already exists.`, 'Choose another output folder, or pass --force to replace it.');
-      }
-    }
-  }
+  if (!o.force) await refuseExisting(o.hosts.flatMap((h) => [join(o.outDir, `${h}.pfx`), join(o.outDir, `${h}.pem`)]), OTHER_OUTPUT_FOLDER);
   const issuer = caCertificate(lab, lab.issuerName);
   const issuerKey = await unlockCa(lab, lab.issuerName, o.caPassword);
   const chain = issuerChain(lab);
@@ -368,10 +363,6 @@ async function runLimited<T>(items: T[], limit: number, fn: (item: T) => Promise
   if (failure !== undefined) throw failure;
 }
 
-async function exists(p: string): Promise<boolean> {
-  return fs.lstat(p).then(() => true, () => false);
-}
-
 async function ensureOutDir(dir: string): Promise<void> {
   try {
     await fs.mkdir(dir, { recursive: true });
@@ -415,9 +406,7 @@ export async function issueServerCert(lab: Lab, o: ServerCertOptions): Promise<{
   await ensureOutDir(o.outDir);
   const certPath = join(o.outDir, `${first}.pem`);
   const keyPath = join(o.outDir, `${first}.key`);
-  if (!o.force) {
-    for (const f of [certPath, keyPath]) if (await exists(f)) throw new OnboardError('output-exists', `${f} already exists.`, 'Choose another output folder, or pass --force to replace it.');
-  }
+  if (!o.force) await refuseExisting([certPath, keyPath], OTHER_OUTPUT_FOLDER);
   const issuerKey = await unlockCa(lab, lab.issuerName, o.caPassword);
   const key = await newKey('rsa', 'leaf');
   const cert = buildServerCertificate(lab, issuerKey, key, o, o.now, o.days);
