@@ -1,5 +1,4 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { PassThrough } from 'node:stream';
 import { mkdtemp, rm, readFile, writeFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import { spawn } from 'node:child_process';
 import WebSocket from 'ws';
 import { openssl } from '../../support/openssl';
 import { main } from '../../../electron/cli';
-import type { CliIo } from '../../../electron/cli/io';
+import { runInMemory } from '../../support/cli-io';
 import { startLabServer, type LabServer, type LabServerEvent } from '../../../electron/core/lab/server';
 import { openLab, unlockCa, caCertificate, crlUrlFor } from '../../../electron/core/lab/pki';
 import { buildCertificate } from '../../../electron/core/pki/build';
@@ -19,17 +18,7 @@ import { generateKeyPairSync } from 'node:crypto';
 
 const env = { CA_PW: 'lab ca secret', PFX_PW: 'device-pfx-pw' };
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const io: CliIo = { stdout, stderr, stdin: new PassThrough(), env, cwd: tmpdir() };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const cli = (argv: string[]) => runInMemory(main, argv, env, { cwd: tmpdir() });
 
 let work: string;
 let labDir: string;

@@ -1,12 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { PassThrough } from 'node:stream';
 import { readFile, writeFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { makeTestPki, makePfx, openssl, type TestPki, type IssuedCert } from '../../support/openssl';
 import { main } from '../../../electron/cli';
-import type { CliIo } from '../../../electron/cli/io';
+import { runInMemory } from '../../support/cli-io';
 import { readPfx, writePfx, rewrapPfx, analysePfx } from '../../../electron/core/pki/pkcs12';
 
 const KEYTOOL = '/usr/bin/keytool';
@@ -23,16 +22,7 @@ function keytool(args: string[]): Promise<{ code: number; out: string }> {
   });
 }
 
-async function cli(argv: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const io: CliIo = { stdout, stderr, stdin: new PassThrough(), env, cwd };
-  return { code: await main(argv, io), out, err };
-}
+const cli = (argv: string[], cwd: string) => runInMemory(main, argv, env, { cwd });
 
 const spkiHex = (pem: string) => createPublicKey(pem).export({ type: 'spki', format: 'der' }).toString('hex');
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makePfx, makeTestPki, type TestPki } from '../../support/openssl';
 import { run } from '../../../electron/cli/verify';
-import { captureIo, inTurn, startFileServer, startOpensslSwitch, type FileServer, type SwitchStandIn } from './peers';
+import { runInMemory } from '../../support/cli-io';
+import { inTurn, startFileServer, startOpensslSwitch, type FileServer, type SwitchStandIn } from './peers';
 
 const PASSWORD = 'Corr3ct-Horse-Battery';
 let pki: TestPki;
@@ -48,11 +49,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-const verify = async (args: string[], extraEnv: NodeJS.ProcessEnv = env) => {
-  const c = captureIo(work, extraEnv);
-  const code = await run(args, c.io);
-  return { code, out: c.stdout(), err: c.stderr() };
-};
+const verify = (args: string[], extraEnv: NodeJS.ProcessEnv = env) => runInMemory(run, args, extraEnv, { cwd: work });
 
 describe('onboard verify against openssl s_server', () => {
   it('exits 0 and says the Mac connects when the Switch accepts the certificate (TLS 1.3)', async () => {

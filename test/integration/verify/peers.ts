@@ -107,19 +107,6 @@ export async function startFileServer(): Promise<FileServer> {
   };
 }
 
-/** A CliIo whose output the test reads back; no terminal, so no password prompt. */
-export function captureIo(cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const { PassThrough, Readable } = require('node:stream') as typeof import('node:stream');
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on('data', (d: Buffer) => out.push(d.toString()));
-  stderr.on('data', (d: Buffer) => err.push(d.toString()));
-  const stdin = Readable.from([]) as import('../../../electron/cli/io').CliIo['stdin'];
-  return { io: { stdout, stderr, stdin, env, cwd }, stdout: () => out.join(''), stderr: () => err.join('') };
-}
-
 /**
  * Runs the thunks one after another. `openssl ca` keeps its serial and index in files, so two
  * issues or revocations on the same CA at once can corrupt them.

@@ -1,13 +1,12 @@
 // Specification: `onboard apply` runs the plan step by step, refuses off macOS unless simulated, and reports what happened.
-import { PassThrough } from 'node:stream';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../electron/cli';
-import type { CliIo } from '../../../electron/cli/io';
 import { makeMacFixtures, PFX_PASSWORD, type MacFixtures } from '../core/macos/fixtures';
 import { opensslOk } from '../../support/openssl';
 import { readFile } from 'node:fs/promises';
+import { memoryIo, type MemoryIo } from '../../support/cli-io';
 
 /** A PFX holding only a certificate: nothing to import as an identity. */
 async function certOnlyPfx(): Promise<Buffer> {
@@ -25,14 +24,9 @@ beforeAll(async () => {
 });
 afterAll(async () => { await fx?.cleanup(); });
 
-function io(): { io: CliIo; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.on('data', (c) => { o += c; });
-  stderr.on('data', (c) => { e += c; });
-  return { io: { stdout, stderr, stdin: new PassThrough() as CliIo['stdin'], env: { PFXPW: PFX_PASSWORD }, cwd: fx.dir }, out: () => o, err: () => e };
+function io(): { io: MemoryIo; out: () => string; err: () => string } {
+  const m = memoryIo({ PFXPW: PFX_PASSWORD }, { cwd: fx.dir });
+  return { io: m, out: m.out, err: m.err };
 }
 
 const FULL = ['--switch', 'tachyon.acme.local:4000', '--background-url', 'https://tachyon.acme.local/Background/', '--ca', 'bundle.pem', '--pfx', 'modern.pfx', '--password-env', 'PFXPW', '--installer', '1e.client-macOS_v5.2.0.7.dmg'];

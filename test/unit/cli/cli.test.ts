@@ -1,18 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { PassThrough } from 'node:stream';
 import { main } from '../../../electron/cli';
-import type { CliIo } from '../../../electron/cli/io';
 import { version } from '../../../electron/version';
-
-export function memoryIo(env: NodeJS.ProcessEnv = {}): CliIo & { out(): string; err(): string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => { out += d; });
-  stderr.on('data', (d) => { err += d; });
-  return { stdout, stderr, stdin: new PassThrough(), env, cwd: process.cwd(), out: () => out, err: () => err };
-}
+import { memoryIo } from '../../support/cli-io';
 
 describe('the onboard command', () => {
   it('prints its version', async () => {

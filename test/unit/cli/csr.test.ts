@@ -1,26 +1,16 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { PassThrough } from 'node:stream';
 import { mkdtemp, rm, readFile, writeFile, stat, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { main } from '../../../electron/cli';
-import type { CliIo } from '../../../electron/cli/io';
+import { runInMemory } from '../../support/cli-io';
 import { readCsr } from '../../../electron/core/pki/load';
 
 const env = { KEY_PW: 'key password' };
 let dir: string;
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const io: CliIo = { stdout, stderr, stdin: new PassThrough(), env, cwd: dir };
-  return { code: await main(argv, io), out, err };
-}
+const cli = (argv: string[]) => runInMemory(main, argv, env, { cwd: dir });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'onboard-csr-cli-'));

@@ -1,37 +1,16 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { PassThrough } from 'node:stream';
 import { writeFile, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { makeTestPki, makePfx, opensslOk, type TestPki, type IssuedCert } from '../../support/openssl';
 import { run as inspect } from '../../../electron/cli/inspect';
 import { run as check } from '../../../electron/cli/check';
-import type { CliIo } from '../../../electron/cli/io';
+import { runInMemory, type VerbRun } from '../../support/cli-io';
 import { FINDING_IDS } from '../../../electron/core/pki/requirements';
 
-interface Ran { code: number; out: string; err: string }
-
-/** Runs a verb in-process with PassThrough streams, as the CLI would with a pipe (no TTY) or a TTY that answers `typed`. */
-async function runVerb(verb: typeof inspect, argv: string[], cwd: string, opts: { env?: NodeJS.ProcessEnv; tty?: string } = {}): Promise<Ran> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
-  if (opts.tty !== undefined) {
-    stdin.isTTY = true;
-    stdin.setRawMode = () => stdin;
-    const typed = opts.tty;
-    stderr.on('data', (d: Buffer) => {
-      if (/: $/.test(d.toString())) stdin.write(typed + '\r');
-    });
-  }
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const io: CliIo = { stdout, stderr, stdin, env: opts.env ?? {}, cwd };
-  const code = await verb(argv, io);
-  return { code, out, err };
-}
+/** Runs a verb in-process, as the CLI would with a pipe (no TTY) or a TTY that answers `tty`. */
+const runVerb = (verb: typeof inspect, argv: string[], cwd: string, opts: { env?: NodeJS.ProcessEnv; tty?: string } = {}): Promise<VerbRun> =>
+  runInMemory(verb, argv, opts.env, { cwd, tty: opts.tty });
 
 // Fixtures come from the openssl CLI; on a busy machine a single test may take seconds.
 describe('onboard inspect and onboard check, run in-process', { timeout: 60_000 }, () => {

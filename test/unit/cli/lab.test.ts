@@ -1,31 +1,21 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { PassThrough } from 'node:stream';
 import { mkdtemp, rm, readdir, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../electron/cli';
 import { runLab } from '../../../electron/cli/lab';
-import type { CliIo } from '../../../electron/cli/io';
+import { memoryIo, runInMemory, type MemoryIo } from '../../support/cli-io';
 
 const env = { CA_PW: 'lab cli ca', PFX_PW: 'lab cli pfx', WRONG: 'nope' };
 let dir: string;
 let labDir: string;
 
-function makeIo(): { io: CliIo; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return { io: { stdout, stderr, stdin: new PassThrough(), env, cwd: dir }, out: () => out, err: () => err };
+function makeIo(): { io: MemoryIo; out: () => string; err: () => string } {
+  const io = memoryIo(env, { cwd: dir });
+  return { io, out: io.out, err: io.err };
 }
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const { io, out, err } = makeIo();
-  const code = await main(argv, io);
-  return { code, out: out(), err: err() };
-}
+const cli = (argv: string[]) => runInMemory(main, argv, env, { cwd: dir });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'onboard-lab-cli-'));

@@ -1,24 +1,14 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { PassThrough } from 'node:stream';
 import { readFile, writeFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTestPki, makePfx, type TestPki, type IssuedCert } from '../../support/openssl';
 import { main } from '../../../electron/cli';
-import type { CliIo } from '../../../electron/cli/io';
+import { runInMemory } from '../../support/cli-io';
 import { readPfx, analysePfx } from '../../../electron/core/pki/pkcs12';
 
 const env = { PW: 'pfx password', NEW_PW: 'another one', EMPTY: '' };
 
-async function cli(argv: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const io: CliIo = { stdout, stderr, stdin: new PassThrough(), env, cwd };
-  return { code: await main(argv, io), out, err };
-}
+const cli = (argv: string[], cwd: string) => runInMemory(main, argv, env, { cwd });
 
 let pki: TestPki;
 let other: TestPki;

@@ -1,12 +1,11 @@
 // Specification: `onboard plan` prints the whole plan (text, JSON, sh) and checks every input first.
-import { PassThrough } from 'node:stream';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../electron/cli/plan';
 import { main } from '../../../electron/cli';
-import type { CliIo } from '../../../electron/cli/io';
+import { memoryIo, type MemoryIo } from '../../support/cli-io';
 import { makeMacFixtures, PFX_PASSWORD, type MacFixtures } from '../core/macos/fixtures';
 
 let fx: MacFixtures;
@@ -17,15 +16,9 @@ beforeAll(async () => {
 });
 afterAll(async () => { await fx?.cleanup(); });
 
-function io(env: NodeJS.ProcessEnv = {}): { io: CliIo; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.on('data', (c) => { o += c; });
-  stderr.on('data', (c) => { e += c; });
-  const stdin = new PassThrough() as CliIo['stdin'];
-  return { io: { stdout, stderr, stdin, env: { PFXPW: PFX_PASSWORD, ...env }, cwd: fx.dir }, out: () => o, err: () => e };
+function io(env: NodeJS.ProcessEnv = {}): { io: MemoryIo; out: () => string; err: () => string } {
+  const m = memoryIo({ PFXPW: PFX_PASSWORD, ...env }, { cwd: fx.dir });
+  return { io: m, out: m.out, err: m.err };
 }
 
 const BASE = ['--switch', 'tachyon.acme.local:4000', '--background-url', 'https://tachyon.acme.local/Background/'];

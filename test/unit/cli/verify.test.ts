@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PassThrough, Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { run } from '../../../electron/cli/verify';
-import type { CliIo } from '../../../electron/cli/io';
+import { runInMemory } from '../../support/cli-io';
 
-async function verify(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on('data', (d: Buffer) => out.push(d.toString()));
-  stderr.on('data', (d: Buffer) => err.push(d.toString()));
-  const io: CliIo = { stdout, stderr, stdin: Readable.from([]) as CliIo['stdin'], env: {}, cwd: tmpdir() };
-  const code = await run(args, io);
-  return { code, out: out.join(''), err: err.join('') };
-}
+const verify = (args: string[]) => runInMemory(run, args, {}, { cwd: tmpdir() });
 
 const base = ['--switch', 'tachyon.acme.local:4000', '--pfx', 'device.pfx'];
 
