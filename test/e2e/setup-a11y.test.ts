@@ -4,8 +4,8 @@ import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from '../../electron/preview/server';
 import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
 import { makePfx, makeTestPki, type TestPki } from '../support/openssl';
-import { launchChromium, openWizard, screenshot, startPreview } from './support/harness';
-import { BACKGROUND, SWITCH, addCaFiles, continueButton, heading, seriousViolations } from './setup-support';
+import { axeSeriousViolations, launchChromium, openWizard, screenshot, startPreview } from './support/harness';
+import { BACKGROUND, SWITCH, addCaFiles, continueButton, heading } from './setup-support';
 
 const PASSWORD = 'Acme-Pfx-2024!';
 const INSTALLED_CONF = `# written by install.sh\nSwitch=${SWITCH}\nBackgroundChannelUrl=${BACKGROUND}\nLoggingLevel=info\n`;
@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 async function expectAccessible(page: Page, where: string): Promise<void> {
-  const found = await seriousViolations(page);
+  const found = await axeSeriousViolations(page);
   expect(found, `${where}: ${JSON.stringify(found, null, 1)}`).toEqual([]);
 }
 

@@ -1,26 +1,10 @@
-// What the setup flows share: the wizard opened on a simulated MAC01, the Welcome answers, and axe-core.
-import { readFileSync } from 'node:fs';
+// What the setup flows share: the wizard opened on a simulated MAC01 and the Welcome answers (axe-core is in the harness).
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from '../../electron/preview/server';
 import { openWizard } from './support/harness';
 
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
 export const SWITCH = 'tachyon.acme.local:4000';
 export const BACKGROUND = 'https://tachyon.acme.local/Background/';
-
-export interface AxeViolation { id: string; impact: string | null; help: string; nodes: string[] }
-
-/** Runs axe-core in the page; evaluate is not subject to the page's script CSP, so nothing is relaxed for it. */
-export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
-  await page.evaluate(axeSource);
-  const all = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
-  });
-  return all.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
 
 export function heading(page: Page) {
   return page.getByRole('heading', { level: 1 });
