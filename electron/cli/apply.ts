@@ -6,7 +6,7 @@ import { applyOnboarding, planUninstall } from '../core/macos/onboarding';
 import { executePlan } from '../core/macos/execute';
 import type { Executor } from '../core/macos/types';
 import { PlanWorkspace } from '../core/macos/workspace';
-import { parseOptions, UsageError, writeJson } from './common';
+import { helpAsked, parseOptions, UsageError, writeJson } from './common';
 import { EXIT, type CliIo } from './io';
 import { INPUT_HELP, isMac, ONBOARDING_OPTIONS, readOnboardingRequest, simulatedMac } from './plan';
 
@@ -52,10 +52,7 @@ function printResults(io: CliIo, steps: PlanResult[], ok: boolean, simulated: bo
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseOptions(argv, ONBOARDING_OPTIONS);
-  if (values.help) {
-    io.stdout.write(HELP + '\n');
-    return EXIT.ok;
-  }
+  if (helpAsked(io, values, HELP)) return EXIT.ok;
   let executor: Executor;
   let privileged: PrivilegedRunner;
   const simulated = values.simulate === true;

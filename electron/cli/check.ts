@@ -6,7 +6,7 @@ import { certificateDetails, inspectCertificate, isSelfSigned } from '../core/pk
 import { buildChain } from '../core/pki/chain';
 import { checkClientCertificate, summarise, type Finding, type FindingStatus } from '../core/pki/requirements';
 import { keyMatches } from '../core/pki/pkcs12';
-import { parseOptions, UsageError, writeJson } from './common';
+import { helpAsked, parseOptions, UsageError, writeJson } from './common';
 import { reportError } from './inspect';
 import { PasswordSource, parsePasswordOptions } from './inputs';
 import { EXIT, type CliIo } from './io';
@@ -75,10 +75,7 @@ export interface CheckJson {
 export async function run(argv: string[], io: CliIo): Promise<number> {
   try {
     const { values } = parseOptions(argv, OPTIONS, false);
-    if (values.help) {
-      io.stdout.write(HELP + '\n');
-      return EXIT.ok;
-    }
+    if (helpAsked(io, values, HELP)) return EXIT.ok;
     if (values.pfx !== undefined && values.cert !== undefined) throw new UsageError('Give either --pfx or --cert, not both.');
     if (values.pfx === undefined && values.cert === undefined) throw new UsageError('Say what to check: --pfx FILE, or --cert FILE (with --key FILE).');
     if (values.pfx !== undefined && values.key !== undefined) throw new UsageError('--key goes with --cert; a PFX carries its own key.');

@@ -32,6 +32,12 @@ export function parseOptions<O extends Options>(argv: string[], options: O, allo
   }
 }
 
+/** Prints the verb's help when --help was given, so the verb can return EXIT.ok at once. */
+export function helpAsked(io: CliIo, values: { help?: boolean }, help: string): boolean {
+  if (values.help) io.stdout.write(help + '\n');
+  return values.help === true;
+}
+
 export function resolvePath(io: CliIo, p: string): string {
   return resolve(io.cwd, p);
 }

@@ -2,7 +2,7 @@
 import { rm } from 'node:fs/promises';
 import { writeFileAtomic } from '../core/fsutil';
 import { createKeyAndCsr, privateKeyPem, RSA_KEY_SIZES, type RsaKeySize } from '../core/pki/csr';
-import { parseOptions, requireOption, resolvePath, UsageError, writeJson, writeLines } from './common';
+import { helpAsked, parseOptions, requireOption, resolvePath, UsageError, writeJson, writeLines } from './common';
 import { passwordOptionGiven, readPasswordOption, refuseExistingOutputs } from './inputs';
 import { EXIT, type CliIo } from './io';
 
@@ -54,10 +54,7 @@ export interface CsrJson {
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseOptions(argv, OPTIONS);
-  if (values.help) {
-    io.stdout.write(HELP + '\n');
-    return EXIT.ok;
-  }
+  if (helpAsked(io, values, HELP)) return EXIT.ok;
   const hostname = requireOption(values.hostname, 'hostname');
   const keyPath = resolvePath(io, requireOption(values['out-key'], 'out-key'));
   const csrPath = resolvePath(io, requireOption(values['out-csr'], 'out-csr'));

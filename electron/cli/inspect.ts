@@ -4,7 +4,7 @@ import { isOnboardError } from '../core/errors';
 import type { LoadedMaterial, ParsedCsr } from '../core/pki/load';
 import { describeKey, inspectCertificate, keyLabel, type CertificateInfo } from '../core/pki/inspect';
 import { keyMatches, type PfxAnalysis } from '../core/pki/pkcs12';
-import { parseOptions, UsageError, writeJson } from './common';
+import { helpAsked, parseOptions, UsageError, writeJson } from './common';
 import { parsePasswordOptions, PasswordSource } from './inputs';
 import { EXIT, type CliIo } from './io';
 
@@ -121,10 +121,7 @@ function fileLines(f: InspectedFile): string[] {
 export async function run(argv: string[], io: CliIo): Promise<number> {
   try {
     const { values, positionals } = parseOptions(argv, OPTIONS, true);
-    if (values.help) {
-      io.stdout.write(HELP + '\n');
-      return EXIT.ok;
-    }
+    if (helpAsked(io, values, HELP)) return EXIT.ok;
     if (positionals.length === 0) throw new UsageError('Name at least one file to inspect.', 'Usage: onboard inspect FILE... [--password-env VAR | --password-file F] [--json]');
     const pw = parsePasswordOptions(values);
     const passwords = new PasswordSource(io, pw.env, pw.file);

@@ -7,7 +7,7 @@ import {
 } from '../core/lab/pki';
 import { startLabServer, type LabServerEvent } from '../core/lab/server';
 import { loadFile } from '../core/pki/load';
-import { parseOptions, requireOption, resolvePath, UsageError, writeJson, writeLines } from './common';
+import { helpAsked, parseOptions, requireOption, resolvePath, UsageError, writeJson, writeLines } from './common';
 import { readPasswordOption } from './inputs';
 import { parseProfile } from './pfx';
 import { EXIT, type CliIo } from './io';
@@ -129,10 +129,7 @@ export async function runLab(argv: string[], io: CliIo, waitForStop: () => Promi
   const allowed = ALLOWED[command];
   if (!allowed) throw new UsageError(`Unknown lab command "${command}".`, 'Use one of: init, issue, server-cert, revoke, crl, serve (see `onboard lab --help`).');
   const { values: v } = parseOptions(rest, OPTIONS);
-  if (v.help) {
-    io.stdout.write(HELP + '\n');
-    return EXIT.ok;
-  }
+  if (helpAsked(io, v, HELP)) return EXIT.ok;
   for (const [name, value] of Object.entries(v)) {
     if (value !== undefined && !['dir', 'json', 'help', ...allowed].includes(name)) throw new UsageError(`--${name} does not apply to \`lab ${command}\`.`);
   }

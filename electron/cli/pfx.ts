@@ -5,7 +5,7 @@ import { readInputFile, writeFileAtomic } from '../core/fsutil';
 import { buildChain } from '../core/pki/chain';
 import { loadFile, type LoadedMaterial } from '../core/pki/load';
 import { analysePfx, keyMatches, readPfx, rewrapPfx, writePfx, type PfxAnalysis, type PfxProfile } from '../core/pki/pkcs12';
-import { parseOptions, readSecret, requireOption, resolvePath, UsageError, writeJson, writeLines } from './common';
+import { helpAsked, parseOptions, readSecret, requireOption, resolvePath, UsageError, writeJson, writeLines } from './common';
 import { passwordOptionGiven, readPasswordOption, refuseExistingOutputs } from './inputs';
 import { EXIT, type CliIo } from './io';
 
@@ -120,10 +120,7 @@ function analysisLines(path: string, a: PfxAnalysis, profile: PfxProfile, subjec
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseOptions(argv, OPTIONS);
-  if (values.help) {
-    io.stdout.write(HELP + '\n');
-    return EXIT.ok;
-  }
+  if (helpAsked(io, values, HELP)) return EXIT.ok;
   const profile = parseProfile(values.profile);
   const out = resolvePath(io, requireOption(values.out, 'out'));
   const force = values.force ?? false;

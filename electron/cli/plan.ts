@@ -14,7 +14,7 @@ import {
 import { PlanWorkspace } from '../core/macos/workspace';
 import { loadFile } from '../core/pki/load';
 import { version } from '../version';
-import { parseOptions, resolvePath, UsageError, writeJson } from './common';
+import { helpAsked, parseOptions, resolvePath, UsageError, writeJson } from './common';
 import { readPasswordOption } from './inputs';
 import { EXIT, type CliIo } from './io';
 
@@ -140,10 +140,7 @@ export function isMac(): boolean {
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseOptions(argv, { ...ONBOARDING_OPTIONS, format: { type: 'string' } });
-  if (values.help) {
-    io.stdout.write(HELP + '\n');
-    return EXIT.ok;
-  }
+  if (helpAsked(io, values, HELP)) return EXIT.ok;
   const format = values.format ?? (values.json ? 'json' : 'text');
   if (format !== 'text' && format !== 'json' && format !== 'sh') throw new UsageError(`--format must be text, json or sh, not '${format}'.`);
   if (values.json && format !== 'json') throw new UsageError('--json and --format disagree; give one of them.');

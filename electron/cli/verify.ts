@@ -12,7 +12,7 @@ import { runVerification, type TlsVersion } from '../core/verify/verify';
 import { buildReport, renderReportHtml, renderReportJson } from '../core/verify/report';
 import { certificateLabel } from '../core/verify/crl';
 import { keyMatches } from '../core/pki/pkcs12';
-import { parseOptions, resolvePath, UsageError, writeJson } from './common';
+import { helpAsked, parseOptions, resolvePath, UsageError, writeJson } from './common';
 import { reportError } from './inspect';
 import { PasswordSource, parsePasswordOptions } from './inputs';
 import { EXIT, type CliIo } from './io';
@@ -107,10 +107,7 @@ function findingLines(f: VerifyFinding): string[] {
 export async function run(argv: string[], io: CliIo): Promise<number> {
   try {
     const { values } = parseOptions(argv, OPTIONS, false);
-    if (values.help) {
-      io.stdout.write(HELP + '\n');
-      return EXIT.ok;
-    }
+    if (helpAsked(io, values, HELP)) return EXIT.ok;
     if (!values.switch) throw new UsageError('--switch HOST:PORT is required, e.g. --switch tachyon.acme.local:4000.');
     if (!values.pfx) throw new UsageError('--pfx FILE is required: the client identity this Mac presents to the Switch.');
     try {
