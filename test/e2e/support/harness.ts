@@ -65,19 +65,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 // ---- helpers for the changes half's flows (added; nothing above changed)
 
-/** A free TCP port on 127.0.0.1 (for servers whose address must be known before they start, e.g. a CRL URL baked into certificates). */
-export async function freeLoopbackPort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freeLoopbackPort } from '../../support/net';
 
 /**
  * A Background Channel stand-in: HTTPS on 127.0.0.1 with the given server certificate,

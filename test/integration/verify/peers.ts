@@ -1,24 +1,14 @@
 // Real peers for the verification tests: openssl s_server as the Switch, and identities read
 // from the OpenSSL-made test PKI.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { ClientIdentity } from '../../../electron/core/verify/switch-probe';
 import type { IssuedCert, TestCa } from '../../support/openssl';
+import { freeLoopbackPort } from '../../support/net';
 
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+/** The verification tests' name for a free loopback port. */
+export const freePort = freeLoopbackPort;
 
 export interface SwitchStandIn { port: number; address: string; stop(): Promise<void> }
 
@@ -28,7 +18,7 @@ export interface SwitchStandIn { port: number; address: string; stop(): Promise<
  */
 export async function startOpensslSwitch(args: { cert: string; key: string; caFile: string; crl?: string; version?: 'tls1_2' | 'tls1_3'; requireClientCert?: boolean }): Promise<SwitchStandIn> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const argv = ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', args.cert, '-key', args.key, '-CAfile', args.caFile, '-www'];
     if (args.requireClientCert !== false) argv.push('-Verify', '1', '-verify_return_error');
     if (args.crl) argv.push('-crl_check', '-CRL', args.crl);
