@@ -490,7 +490,15 @@ function open(der: Uint8Array, password: string): Opened {
             if (out.certs.length > before) certBagAlgorithms.push('none');
           } else {
             const before = out.certs.length;
-            collectBags(decrypt(part.algorithm, part.content, candidate), candidate, out);
+            const plain = decrypt(part.algorithm, part.content, candidate);
+            try {
+              collectBags(plain, candidate, out);
+            } catch (err) {
+              // Without a MAC, a wrong password can still decrypt to valid padding (1 in 256):
+              // garbage inside decrypted content then means the password, not the file.
+              if (!parsed.mac && err instanceof Damaged) throw new BadPadding();
+              throw err;
+            }
             if (out.certs.length > before) certBagAlgorithms.push(describeAlgorithm(part.algorithm).label);
           }
         }
