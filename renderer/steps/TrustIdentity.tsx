@@ -67,7 +67,7 @@ function TrustPlanScreen() {
           <p id="any-app-warning" className={trust.allowAnyApp ? 'warning-text' : 'muted'}>
             {trust.allowAnyApp
               ? 'Warning: every app on this Mac can then use the key without asking. Apple calls this less secure. 1E offers it so that a client upgrade does not need the identity imported again.'
-              : 'Recommended. After a 1E Client upgrade the new client does not get key access by itself: run this step again after upgrading.'}
+              : 'Leave this off (recommended): only the 1E Client may use the key. After a 1E Client upgrade the new client does not get key access by itself: run this step again after upgrading.'}
           </p>
         </fieldset>
         {plan && plan.oldIdentities.length > 0 && (
