@@ -1,8 +1,8 @@
 // Specification: what a technician types is checked before anything is planned.
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   isHostName, validateBackgroundUrl, validateConfSetting, validateHostName, validateInputFile, validateLoggingLevel, validateSwitchAddress,
 } from '../../../../electron/core/macos/validate';
@@ -61,8 +61,14 @@ describe('settings and logging level', () => {
 });
 
 describe('input files', () => {
+  const made: string[] = [];
+  afterEach(async () => {
+    for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
+  });
+
   it('accepts a regular file and refuses a folder or a missing path', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'onboard-validate-'));
+    made.push(dir);
     await writeFile(join(dir, 'f.pem'), 'x');
     await mkdir(join(dir, 'sub'));
     await expect(validateInputFile(join(dir, 'f.pem'), 'CA certificate file')).resolves.toBe(join(dir, 'f.pem'));
