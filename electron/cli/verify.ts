@@ -1,8 +1,10 @@
 // `onboard verify`: proves this Mac connects as the Switch judges it, and writes the report for the ticket.
 import type { X509Certificate } from 'node:crypto';
-import { extname } from 'node:path';
-import { OnboardError } from '../core/errors';
-import { writeFileAtomic } from '../core/fsutil';
+import { promises as fs } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, extname, join } from 'node:path';
+import { OnboardError, describeError } from '../core/errors';
+import { refuseExisting, writeFileAtomic } from '../core/fsutil';
 import type { LoadedMaterial } from '../core/pki/load';
 import { validateBackgroundUrl, validateHostName } from '../core/macos/validate';
 import type { Executor } from '../core/macos/types';
@@ -90,6 +92,28 @@ function reportKind(path: string | undefined): 'html' | 'json' | undefined {
   throw new UsageError(`--report ${path}: the file name must end in .html or .json.`, 'The extension chooses the format, e.g. --report MAC01-onboarding.html.');
 }
 
+/**
+ * Makes sure the report can be written before anything slow runs (password prompt, network probes):
+ * not an existing file without --force, never a folder, and a folder that exists and takes new files.
+ */
+export async function checkReportPath(path: string, shown: string, force: boolean): Promise<void> {
+  const st = await fs.stat(path).catch(() => null);
+  if (st?.isDirectory()) throw new OnboardError('report-is-folder', `--report ${shown} is a folder.`, 'Give a file name ending in .html or .json, e.g. --report MAC01-onboarding.html.');
+  if (!force) await refuseExisting([path], 'Choose another report name, or pass --force to replace it.');
+  const folder = dirname(path);
+  const fst = await fs.stat(folder).catch(() => null);
+  if (!fst) throw new OnboardError('report-folder-missing', `--report ${shown}: the folder ${folder} does not exist.`, 'Create the folder first, or write the report somewhere that exists.');
+  if (!fst.isDirectory()) throw new OnboardError('report-folder-missing', `--report ${shown}: ${folder} is not a folder.`, 'Give a report path inside an existing folder.');
+  // Creating (and removing) a file is the only honest test: permissions, read-only disks and root all answer it.
+  const probe = join(folder, `.${basename(path)}.${randomBytes(6).toString('hex')}.probe`);
+  try {
+    await (await fs.open(probe, 'wx', 0o600)).close();
+  } catch (e) {
+    throw new OnboardError('report-not-writable', `--report ${shown}: cannot write in ${folder} (${describeError(e)}).`, 'Choose a folder you can write to, e.g. your home folder.');
+  }
+  await fs.rm(probe, { force: true });
+}
+
 /** The Mac-side checks run only on a Mac, through the local executor (read-only commands). */
 async function macExecutor(skip: boolean | undefined): Promise<Executor | undefined> {
   if (skip || process.platform !== 'darwin') return undefined;
@@ -122,6 +146,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const tlsVersion = parseTls(values.tls);
     const kind = reportKind(values.report);
     const pw = parsePasswordOptions(values);
+    // Before the password prompt and the probes: a report that cannot be written would waste them.
+    if (values.report !== undefined) await checkReportPath(resolvePath(io, values.report), values.report, values.force === true);
     const passwords = new PasswordSource(io, pw.env, pw.file);
 
     const pfx: LoadedMaterial = await passwords.load(resolvePath(io, values.pfx), values.pfx);
