@@ -38,8 +38,13 @@ export interface SwitchProbeOptions {
 
 export interface SwitchProbeResult {
   findings: VerifyFinding[];
-  /** True only when the Switch answered after a complete exchange with our certificate. */
+  /** True only when the Switch asked for the client certificate and answered after a complete exchange with it. */
   accepted: boolean;
+  /**
+   * Whether the server sent a CertificateRequest during the handshake (absent when the handshake
+   * did not get that far). A server that never asks has proven nothing about the certificate.
+   */
+  certificateRequested?: boolean;
   /** 'TLSv1.3' or 'TLSv1.2' when a handshake completed (or got far enough to tell). */
   protocol?: string;
   /** The first line of the Switch's answer, e.g. "HTTP/1.1 101 Switching Protocols". */
@@ -115,7 +120,33 @@ export async function probeSwitch(opts: SwitchProbeOptions): Promise<SwitchProbe
   // 3 + 4. TLS, then the Switch's verdict on the client certificate.
   const outcome = await tlsExchange(socket, host, port, opts, timeoutMs);
   findings.push(...judgeExchange(outcome, host, port, opts));
-  return { findings, accepted: outcome.answer !== undefined && !outcome.lateError, protocol: outcome.protocol, answer: outcome.answer };
+  const accepted = outcome.answer !== undefined && !outcome.lateError && outcome.certificateRequested === true && opts.identity !== undefined;
+  return { findings, accepted, certificateRequested: outcome.certificateRequested, protocol: outcome.protocol, answer: outcome.answer };
+}
+
+/**
+ * Whether the server asked this connection for a client certificate. Node has no client
+ * certificate callback, and getCertificate() names our certificate whether or not it was sent;
+ * but OpenSSL fills the client's shared signature algorithms only while processing a
+ * CertificateRequest (TLS 1.2 and 1.3 alike), so an empty list means the server never asked.
+ * Undefined when the socket can no longer tell.
+ */
+export function certificateWasRequested(s: tls.TLSSocket): boolean | undefined {
+  try {
+    return s.getSharedSigalgs().length > 0;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The TLS options that present a client identity as the 1E Client does: the leaf and the CA
+ * certificates above it, never a self-signed root (the server builds the path from what is sent).
+ */
+export function clientIdentityTlsOptions(identity: ClientIdentity): { cert: string; key: string } {
+  const leaf = identity.certificate;
+  const sent = [leaf, ...identity.chain.filter((c) => !isSelfSigned(c) && c.fingerprint256 !== leaf.fingerprint256)];
+  return { cert: sent.map(toPem).join(''), key: identity.key.export({ type: 'pkcs8', format: 'pem' }) as string };
 }
 
 function connectTcp(address: string, port: number, timeoutMs: number, signal: AbortSignal | undefined): Promise<net.Socket | string> {
@@ -153,6 +184,8 @@ interface ExchangeOutcome {
   timedOut?: boolean;
   /** Local problem before anything was sent (e.g. key does not match certificate). */
   localError?: TlsProblem;
+  /** See certificateWasRequested: read when the handshake completed or failed. */
+  certificateRequested?: boolean;
 }
 
 const toPem = (c: X509Certificate) => c.toString();
@@ -189,13 +222,7 @@ function tlsExchange(socket: net.Socket, host: string, port: number, opts: Switc
     const onAbort = () => finish(cancelled());
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      if (opts.identity) {
-        // The Switch builds the path from what we send: the leaf and its CA certificates, not roots.
-        const leaf = opts.identity.certificate;
-        const sent = [leaf, ...opts.identity.chain.filter((c) => !isSelfSigned(c) && c.fingerprint256 !== leaf.fingerprint256)];
-        connectOpts.cert = sent.map(toPem).join('');
-        connectOpts.key = opts.identity.key.export({ type: 'pkcs8', format: 'pem' });
-      }
+      if (opts.identity) Object.assign(connectOpts, clientIdentityTlsOptions(opts.identity));
       s = tls.connect(connectOpts);
     } catch (e) {
       out.localError = explainTlsError(e as NodeJS.ErrnoException);
@@ -204,6 +231,7 @@ function tlsExchange(socket: net.Socket, host: string, port: number, opts: Switc
     }
     s.on('secureConnect', () => {
       out.handshakeDone = true;
+      out.certificateRequested = certificateWasRequested(s);
       out.protocol = s.getProtocol() ?? undefined;
       out.cipher = s.getCipher()?.name;
       out.authorized = s.authorized;
@@ -229,6 +257,7 @@ function tlsExchange(socket: net.Socket, host: string, port: number, opts: Switc
       if (out.handshakeDone) out.lateError = problem;
       else {
         out.handshakeError = problem;
+        out.certificateRequested = certificateWasRequested(s);
         out.protocol = s.getProtocol() ?? undefined;
         out.serverChain = peerChain(s);
       }
@@ -300,8 +329,12 @@ function judgeExchange(out: ExchangeOutcome, host: string, port: number, opts: S
   }
   const findings: VerifyFinding[] = [];
   const hs = out.handshakeError;
-  if (hs && !hs.aboutClientCertificate) {
-    findings.push(finding('switch-tls', 'fail', `TLS handshake with ${host}:${port} failed${forced}`, `${hs.alert !== undefined ? `TLS alert ${hs.alert} (${hs.name}): ` : ''}${hs.meaning}`, hs.fix));
+  // An alert that names the client certificate is only its verdict once the Switch asked for one;
+  // before that (TLS 1.2's handshake failure for no shared cipher) it is about the handshake itself.
+  const beforeRequest = hs?.aboutClientCertificate === true && out.certificateRequested === false;
+  if (hs && (!hs.aboutClientCertificate || beforeRequest)) {
+    const { meaning, fix } = beforeRequest ? alertBeforeRequest(hs) : hs;
+    findings.push(finding('switch-tls', 'fail', `TLS handshake with ${host}:${port} failed${forced}`, `${hs.alert !== undefined ? `TLS alert ${hs.alert} (${hs.name}): ` : ''}${meaning}`, fix));
     findings.push(judgeServerCertificate(out, host, opts.caCertificates, now));
     findings.push(notChecked('switch-client-auth', 'Client certificate accepted by the Switch', 'The TLS handshake failed before the Switch judged the client certificate.'));
     return findings;
@@ -314,20 +347,43 @@ function judgeExchange(out: ExchangeOutcome, host: string, port: number, opts: S
   }
   findings.push(hs
     ? finding('switch-tls', 'info', `${version ?? 'TLS'} handshake ended by the Switch's verdict on the client certificate${forced}`, 'The Switch stopped the handshake when it judged the client certificate; see switch-client-auth.')
-    : finding('switch-tls', 'pass', `${version} handshake with ${host}:${port} completed${forced}`, `Cipher ${out.cipher ?? 'unknown'}. The 1E platform supports TLS 1.2 and 1.3.`));
+    : finding('switch-tls', 'pass', `${version} handshake with ${host}:${port} completed${forced}`, `Cipher ${out.cipher ?? 'unknown'}. ${out.certificateRequested === false ? 'The server did not ask for a client certificate.' : 'The Switch asked for a client certificate.'} The 1E platform supports TLS 1.2 and 1.3.`));
   findings.push(judgeServerCertificate(out, host, opts.caCertificates, now));
-  findings.push(clientAuthVerdict(out, opts));
+  findings.push(clientAuthVerdict(out, host, port, opts));
   return findings;
 }
 
-function clientAuthVerdict(out: ExchangeOutcome, opts: SwitchProbeOptions): VerifyFinding {
+/** An alert that would name the client certificate, but came before the Switch asked for one. */
+function alertBeforeRequest(hs: TlsProblem): { meaning: string; fix: string } {
+  if (hs.alert === 40) {
+    return { meaning: 'The Switch ended the handshake before asking for a client certificate: this Mac and the Switch share no cipher suite, TLS version or signature algorithm.', fix: 'Check the Switch\'s TLS settings (the 1E platform uses TLS 1.2 or 1.3 with current cipher suites) and that HOST:PORT is the 1E Switch.' };
+  }
+  return { meaning: 'The Switch sent this alert before asking for a client certificate, so it is not a verdict on the certificate.', fix: 'Check that HOST:PORT is the 1E Switch, and look at the Switch\'s log on the 1E server.' };
+}
+
+function clientAuthVerdict(out: ExchangeOutcome, host: string, port: number, opts: SwitchProbeOptions): VerifyFinding {
   const who = opts.identity ? `"${certificateLabel(opts.identity.certificate)}"` : 'no client certificate';
+  const server = `${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
+  const notAsked = out.certificateRequested === false
+    ? ` The server did not ask for a client certificate during the handshake, so ${opts.identity ? `${who} was never sent` : 'none was expected'}.`
+    : '';
   const rejection = out.handshakeError ?? out.lateError;
   if (rejection) {
     const when = out.lateError ? ' The rejection arrived after the handshake had completed on this side, as TLS 1.3 does.' : '';
     return finding('switch-client-auth', 'fail', `The Switch refused ${who}: ${rejection.name}`, `${rejection.alert !== undefined ? `TLS alert ${rejection.alert} (${rejection.name}). ` : ''}${rejection.meaning}${when}`, rejection.fix);
   }
   if (out.answer !== undefined) {
+    const answered = `It answered "${out.answer.replace(/[^\x20-\x7e]/g, '?')}".`;
+    if (out.certificateRequested === false) {
+      return finding('switch-client-auth', 'warn', `The server at ${server} did not ask for a client certificate`,
+        `The ${out.protocol?.replace('TLSv', 'TLS ') ?? 'TLS'} handshake completed without a certificate request, so ${opts.identity ? `${who} was never sent` : 'no certificate was involved'} and nothing about it was proven. The 1E Switch always asks for the client certificate: this server is not the 1E Switch, or it is configured without client-certificate authentication. ${answered}`,
+        `The server at ${server} did not ask for a client certificate: check that this address is the 1E Switch itself (port 4000 by default) and not another service or a TLS-terminating proxy in front of it, and that the Switch's client-certificate checking is on.`);
+    }
+    if (!opts.identity) {
+      return finding('switch-client-auth', 'warn', `The server at ${server} accepted a connection without a client certificate`,
+        `It asked for a client certificate, none was presented, and it went on anyway. The 1E Switch requires one. ${answered}`,
+        `Check that ${server} is the 1E Switch and that it requires client certificates.`);
+    }
     const status = out.answer.match(/^HTTP\/\d(?:\.\d)? (\d{3})/);
     if (!status) {
       return finding('switch-client-auth', 'warn', `The Switch accepted ${who}, but answered something other than HTTP`, `First line of the answer: "${out.answer.replace(/[^\x20-\x7e]/g, '?')}". TLS accepted the certificate; check that this port is really the 1E Switch.`, 'Check the Switch address (1E uses port 4000 by default).');
@@ -337,7 +393,7 @@ function clientAuthVerdict(out: ExchangeOutcome, opts: SwitchProbeOptions): Veri
     return finding('switch-client-auth', 'pass', `The Switch accepted ${who}`, `After the ${out.protocol?.replace('TLSv', 'TLS ') ?? 'TLS'} handshake ${meaning} ("${out.answer}").`);
   }
   if (out.timedOut) {
-    return finding('switch-client-auth', 'fail', `The Switch did not answer; acceptance of ${who} is not proven`, `The handshake completed but no answer and no alert came within ${opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS} ms of sending the WebSocket request.`, 'Check that HOST:PORT is the 1E Switch and look at the Switch\'s log for this connection.');
+    return finding('switch-client-auth', 'fail', `The Switch did not answer; acceptance of ${who} is not proven`, `The handshake completed but no answer and no alert came within ${opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS} ms of sending the WebSocket request.${notAsked}`, 'Check that HOST:PORT is the 1E Switch and look at the Switch\'s log for this connection.');
   }
-  return finding('switch-client-auth', 'fail', `The Switch closed the connection without answering; ${who} was not accepted`, 'The handshake completed on this side, then the Switch closed the connection without an answer or an alert. A Switch that accepted the certificate would answer the WebSocket request.', 'Look at the Switch\'s log for the reason; check the client certificate against the 1E requirements (onboard check).');
+  return finding('switch-client-auth', 'fail', `The Switch closed the connection without answering; ${who} was not accepted`, `The handshake completed on this side, then the Switch closed the connection without an answer or an alert. A Switch that accepted the certificate would answer the WebSocket request.${notAsked}`, 'Look at the Switch\'s log for the reason; check the client certificate against the 1E requirements (onboard check).');
 }

@@ -13,16 +13,26 @@ export const freePort = freeLoopbackPort;
 export interface SwitchStandIn { port: number; address: string; stop(): Promise<void> }
 
 /**
- * Starts `openssl s_server` on 127.0.0.1 as the Switch: it demands a client certificate and
- * fails verification hard, like the 1E Switch's OpenSSL. Resolves once it prints ACCEPT.
+ * How s_server treats client certificates: `require` (-Verify, the 1E Switch's way: demand one and
+ * fail verification hard), `request` (-verify: ask, but go on without one) or `none` (never ask).
  */
-export async function startOpensslSwitch(args: { cert: string; key: string; caFile: string; crl?: string; version?: 'tls1_2' | 'tls1_3'; requireClientCert?: boolean }): Promise<SwitchStandIn> {
+export type ClientCertMode = 'require' | 'request' | 'none';
+
+/**
+ * Starts `openssl s_server` on 127.0.0.1 as the Switch: by default it demands a client certificate
+ * and fails verification hard, like the 1E Switch's OpenSSL. Resolves once it prints ACCEPT.
+ * It answers any request with an HTTP 200 status page (-www), so it also serves as an HTTPS server.
+ */
+export async function startOpensslSwitch(args: { cert: string; key: string; caFile: string; crl?: string; version?: 'tls1_2' | 'tls1_3'; clientCert?: ClientCertMode; cipher?: string }): Promise<SwitchStandIn> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freeLoopbackPort();
     const argv = ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', args.cert, '-key', args.key, '-CAfile', args.caFile, '-www'];
-    if (args.requireClientCert !== false) argv.push('-Verify', '1', '-verify_return_error');
+    const mode = args.clientCert ?? 'require';
+    if (mode === 'require') argv.push('-Verify', '1', '-verify_return_error');
+    else if (mode === 'request') argv.push('-verify', '1');
     if (args.crl) argv.push('-crl_check', '-CRL', args.crl);
     if (args.version) argv.push(`-${args.version}`);
+    if (args.cipher) argv.push('-cipher', args.cipher);
     const child = spawn('openssl', argv, { stdio: ['pipe', 'pipe', 'pipe'] });
     const ok = await waitForAccept(child);
     if (ok) {

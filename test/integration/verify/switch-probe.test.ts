@@ -48,10 +48,18 @@ beforeAll(async () => {
   cas = [cert(pki.root.certPem), cert(pki.intermediate!.certPem)];
   // The Switch trusts only the root: the probe must send the issuing CA with the device certificate.
   const common = { cert: server.certPath, key: server.keyPath, caFile: pki.root.certPath, crl: crl.pemPath };
-  [switches.tls12, switches.tls13, switches.untrusted] = await Promise.all([
+  [switches.tls12, switches.tls13, switches.untrusted, switches.noRequest12, switches.noRequest13, switches.request12, switches.request13, switches.camellia] = await Promise.all([
     startOpensslSwitch({ ...common, version: 'tls1_2' }),
     startOpensslSwitch({ ...common, version: 'tls1_3' }),
     startOpensslSwitch({ cert: untrustedServer.certPath, key: untrustedServer.keyPath, caFile: pki.root.certPath }),
+    // Servers that are not set up as a Switch: they never ask for a client certificate (no -verify/-Verify)...
+    startOpensslSwitch({ ...common, version: 'tls1_2', clientCert: 'none' }),
+    startOpensslSwitch({ ...common, version: 'tls1_3', clientCert: 'none' }),
+    // ...or ask for one but go on without it (-verify).
+    startOpensslSwitch({ ...common, version: 'tls1_2', clientCert: 'request' }),
+    startOpensslSwitch({ ...common, version: 'tls1_3', clientCert: 'request' }),
+    // A Switch with a cipher suite node never offers: TLS 1.2 ends in alert 40 before any certificate request.
+    startOpensslSwitch({ ...common, version: 'tls1_2', cipher: 'ECDHE-RSA-CAMELLIA256-SHA384' }),
   ]);
   for (const s of Object.values(switches)) stops.push(() => s.stop());
 });
@@ -112,6 +120,36 @@ describe.each([
     expect(f.title).toContain(version === 'TLSv1.3' ? 'certificate required' : 'handshake failure');
   });
 
+  it('reports a server that never asks for a client certificate as a warning, not as accepting it', async () => {
+    const server = key === 'tls12' ? switches.noRequest12! : switches.noRequest13!;
+    const r = await probeSwitch({ switchAddress: server.address, identity: ids.device, caCertificates: cas, tlsVersion: version, timeoutMs: 5000 });
+    expect(r.accepted).toBe(false);
+    expect(r.certificateRequested).toBe(false);
+    expect(r.protocol).toBe(version);
+    const f = byId(r, 'switch-client-auth');
+    expect(f).toMatchObject({ status: 'warn', title: `The server at ${server.address} did not ask for a client certificate` });
+    expect(f.detail).toContain('"MAC01.local" was never sent');
+    expect(f.detail).toContain('nothing about it was proven');
+    expect(f.fix).toMatch(new RegExp(`^The server at ${server.address.replace(/\./g, '\\.')} did not ask for a client certificate`));
+    expect(byId(r, 'switch-tls').detail).toContain('did not ask for a client certificate');
+    // The same probe against the real thing asks, and that is what makes its pass mean something.
+    const real = await probe(ids.device);
+    expect(real.certificateRequested).toBe(true);
+    expect(byId(real, 'switch-tls').detail).toContain('The Switch asked for a client certificate');
+  });
+
+  it('warns when a server asks for a client certificate but goes on without one', async () => {
+    const server = key === 'tls12' ? switches.request12! : switches.request13!;
+    const r = await probeSwitch({ switchAddress: server.address, caCertificates: cas, tlsVersion: version, timeoutMs: 5000 });
+    expect(r.certificateRequested).toBe(true);
+    expect(r.accepted).toBe(false);
+    expect(byId(r, 'switch-client-auth')).toMatchObject({ status: 'warn', title: `The server at ${server.address} accepted a connection without a client certificate` });
+    // With the certificate, the same server's request makes the answer a real acceptance.
+    const withCert = await probeSwitch({ switchAddress: server.address, identity: ids.device, caCertificates: cas, tlsVersion: version, timeoutMs: 5000 });
+    expect(withCert.accepted).toBe(true);
+    expect(byId(withCert, 'switch-client-auth').status).toBe('pass');
+  });
+
   if (version === 'TLSv1.3') {
     it('waits past the completed TLS 1.3 handshake for the rejection and says it came late', async () => {
       const r = await probe(ids.revoked);
@@ -139,6 +177,16 @@ describe('probing the Switch address itself', () => {
     const r = await probeSwitch({ switchAddress: switches.tls12!.address, identity: ids.serverOnly, caCertificates: [cert(foreignPki.root.certPem)], tlsVersion: 'TLSv1.2', timeoutMs: 5000 });
     expect(byId(r, 'switch-server-cert').status).toBe('fail');
     expect(byId(r, 'switch-client-auth').status).toBe('fail');
+  });
+
+  it('does not blame the client certificate for a TLS 1.2 handshake failure that came before any certificate request', async () => {
+    const r = await probeSwitch({ switchAddress: switches.camellia!.address, identity: ids.device, caCertificates: cas, tlsVersion: 'TLSv1.2', timeoutMs: 5000 });
+    expect(r.certificateRequested).toBe(false);
+    const tlsFinding = byId(r, 'switch-tls');
+    expect(tlsFinding).toMatchObject({ status: 'fail', detail: expect.stringContaining('TLS alert 40') });
+    expect(tlsFinding.detail).toContain('before asking for a client certificate');
+    expect(tlsFinding.detail).toContain('no cipher suite');
+    expect(byId(r, 'switch-client-auth').status).toBe('info');
   });
 
   it('accepts the Switch certificate for the IP address and the name it carries', async () => {
