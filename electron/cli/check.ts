@@ -46,12 +46,39 @@ const OPTIONS = {
 
 const MARK: Record<FindingStatus, string> = { pass: '✓', warn: '!', fail: '✗', info: 'i' };
 
-function parseAt(text: string): Date {
-  // Date.parse is lenient ("1", "June"); insist on an ISO-8601 date so a typo is not silently a strange time.
-  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text) || Number.isNaN(Date.parse(text))) {
-    throw new UsageError(`--at "${text}" is not an ISO-8601 time.`, 'Write it like 2025-06-01 or 2025-06-01T12:00:00Z.');
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * Reads --at strictly: an ISO-8601 date (midnight UTC) or date-time (UTC with Z, an offset, else local
+ * time). Date.parse alone is lenient ("1", "June") and rolls impossible dates over (2025-02-30 becomes
+ * 2 March), so every field is checked first and a typo is never silently a different time.
+ */
+export function parseAt(text: string): Date {
+  const bad = (why: string) => new UsageError(`--at "${text}" ${why}`,
+    'Write an ISO-8601 date or date-time: 2025-06-01 (midnight UTC), 2025-06-01T12:00:00Z (UTC) or 2025-06-01T14:00:00+02:00.');
+  const m = ISO_TIME.exec(text);
+  if (!m) throw bad('is not an ISO-8601 date or date-time.');
+  const [, y, mo, d, hh, mm, ss, frac, zone] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12) throw bad(`is not a real date: there is no month ${mo} (months run from 01 to 12).`);
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > days) throw bad(`is not a real date: ${MONTHS[month - 1]} ${year} has ${days} days.`);
+  if (hh !== undefined && (Number(hh) > 23 || Number(mm) > 59 || Number(ss ?? 0) > 59)) {
+    throw bad('is not a real time of day: hours run from 00 to 23, minutes and seconds from 00 to 59.');
   }
-  return new Date(text);
+  let offset = zone;
+  if (zone && zone !== 'Z') {
+    const [zh, zm] = [Number(zone.slice(1, 3)), Number(zone.slice(-2))];
+    if (zh > 23 || zm > 59) throw bad(`has a time-zone offset, ${zone}, that does not exist.`);
+    offset = `${zone.slice(0, 3)}:${zone.slice(-2)}`;
+  }
+  const normal = hh === undefined ? `${y}-${mo}-${d}` : `${y}-${mo}-${d}T${hh}:${mm}:${ss ?? '00'}${frac ? frac.slice(0, 4) : ''}${offset ?? ''}`;
+  const at = new Date(normal);
+  if (Number.isNaN(at.getTime())) throw bad('is not an ISO-8601 date or date-time.');
+  return at;
 }
 
 /** The device certificate among everything given: the one a key belongs to, else the first that is not a CA. */

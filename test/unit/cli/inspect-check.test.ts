@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { makeTestPki, makePfx, opensslOk, type TestPki, type IssuedCert } from '../../support/openssl';
 import { run as inspect } from '../../../electron/cli/inspect';
-import { run as check } from '../../../electron/cli/check';
+import { run as check, parseAt } from '../../../electron/cli/check';
 import { runInMemory, type VerbRun } from '../../support/cli-io';
 import { FINDING_IDS } from '../../../electron/core/pki/requirements';
 
@@ -159,7 +159,8 @@ describe('onboard inspect and onboard check, run in-process', { timeout: 60_000 
         [['--hostname', 'MAC01.local'], /Say what to check/],
         [['--pfx', 'a', '--cert', 'b', '--hostname', 'h'], /either --pfx or --cert/],
         [['--pfx', 'a', '--key', 'b', '--hostname', 'h'], /--key goes with --cert/],
-        [['--cert', 'device.pem', '--hostname', 'h', '--at', 'tomorrow'], /--at "tomorrow" is not an ISO-8601 time/],
+        [['--cert', 'device.pem', '--hostname', 'h', '--at', 'tomorrow'], /--at "tomorrow" is not an ISO-8601 date or date-time/],
+        [['--cert', 'device.pem', '--hostname', 'h', '--at', '2025-02-30'], /--at "2025-02-30" is not a real date: February 2025 has 28 days/],
         [['--cert', 'device.pem', '--hostname', 'h', '--password', 'secret'], /Unknown option '--password'/],
       ];
       for (const [argv, msg] of cases) {
@@ -175,5 +176,43 @@ describe('onboard inspect and onboard check, run in-process', { timeout: 60_000 
       expect(r.code).toBe(2);
       expect(r.err).toMatch(/^onboard check: photo\.cer is a JPEG image/);
     });
+  });
+});
+
+describe('check --at reads only real ISO-8601 dates and times', () => {
+  it('accepts dates (midnight UTC) and date-times with Z or an offset', () => {
+    expect(parseAt('2025-06-01').toISOString()).toBe('2025-06-01T00:00:00.000Z');
+    expect(parseAt('2024-02-29').toISOString()).toBe('2024-02-29T00:00:00.000Z');
+    expect(parseAt('2025-06-01T12:00:00Z').toISOString()).toBe('2025-06-01T12:00:00.000Z');
+    expect(parseAt('2025-06-01T12:00Z').toISOString()).toBe('2025-06-01T12:00:00.000Z');
+    expect(parseAt('2025-06-01T14:00:00+02:00').toISOString()).toBe('2025-06-01T12:00:00.000Z');
+    expect(parseAt('2025-06-01T14:00:00+0200').toISOString()).toBe('2025-06-01T12:00:00.000Z');
+    expect(parseAt('2025-06-01T12:00:00.250Z').toISOString()).toBe('2025-06-01T12:00:00.250Z');
+  });
+
+  it('refuses impossible dates instead of rolling them over into the next month', () => {
+    for (const [text, why] of [
+      ['2025-02-30', /February 2025 has 28 days/],
+      ['2023-02-29', /February 2023 has 28 days/],
+      ['2025-04-31', /April 2025 has 30 days/],
+      ['2025-13-01', /no month 13/],
+      ['2025-00-10', /no month 00/],
+      ['2025-06-00', /June 2025 has 30 days/],
+    ] as const) {
+      expect(() => parseAt(text), text).toThrow(why);
+    }
+  });
+
+  it('refuses impossible times, offsets and anything that is not ISO-8601, saying the format expected', () => {
+    for (const text of ['2025-06-01T24:00', '2025-06-01T12:60', '2025-06-01T12:00:61Z', '2025-06-01T12:00+25:00', 'June 1', '1', '2025-6-1', '01/06/2025', '2025-06-01T12']) {
+      let message = '';
+      try {
+        parseAt(text);
+      } catch (e) {
+        message = `${(e as Error).message} ${(e as { hint?: string }).hint ?? ''}`;
+      }
+      expect(message, text).toContain(`--at "${text}"`);
+      expect(message, text).toContain('2025-06-01T12:00:00Z');
+    }
   });
 });
