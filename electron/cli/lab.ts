@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { OnboardError } from '../core/errors';
 import { readInputFile } from '../core/fsutil';
 import {
-  initLab, issueDevices, issueServerCert, openLab, parseHostsCsv, revoke, writeCrls, crlUrlFor, labPaths, type LabKeyType,
+  initLab, issueDevices, issueServerCert, openLab, parseHostsCsv, renewIntermediate, revoke, serialOf, subjectLine, writeCrls, crlUrlFor, labPaths, type LabKeyType,
 } from '../core/lab/pki';
 import { startLabServer, type LabServerEvent } from '../core/lab/server';
 import { loadFile } from '../core/pki/load';
@@ -20,10 +20,11 @@ Commands:
                [--days N] [--skip-invalid] [--force] (--password-env VAR | --password-file F)
   server-cert  --dir DIR --dns NAME... [--ip ADDR]... --out DIR [--days N] [--force]
   revoke       --dir DIR (--serial HEX | --cert FILE)
+  intermediate --dir DIR
   crl          --dir DIR [--days N]
   serve        --dir DIR [--host ADDR] [--port N] [--switch-port N] [--cert FILE --key FILE]
 
-Every command that signs (init, issue, server-cert, crl, serve without --cert) needs the CA
+Every command that signs (init, issue, server-cert, intermediate, crl, serve without --cert) needs the CA
 password: --ca-password-env VAR or --ca-password-file F, or it is asked on a terminal.
 Add --json for machine-readable output. Passwords are never taken on the command line.
 
@@ -33,9 +34,12 @@ Add --json for machine-readable output. Passwords are never taken on the command
         intermediate to URL/intermediate.crl.
   issue: writes <host>.pfx (mode 0600) and <host>.pem per host, meeting every 1E requirement.
         --hosts-csv takes the first column of each line; bad lines are reported with their line
-        numbers and nothing is issued unless --skip-invalid.
+        numbers and nothing is issued unless --skip-invalid. Refused while the lab's intermediate
+        is revoked (everything it signs would be rejected): run \`lab intermediate\` first.
   server-cert: <first name>.pem (certificate, then the issuing CA) and <first name>.key (0600).
   revoke: records the revocation; run \`onboard lab crl\` to publish it.
+  intermediate: replaces a revoked intermediate with a new one signed by the same root (the old
+        one moves to DIR/retired/), and signs fresh CRLs. Then issue the devices again.
   crl:  signs fresh CRLs (DER) into DIR/crl/root.crl and DIR/crl/intermediate.crl (default 7 days).
   serve: on 127.0.0.1 by default, serves DIR/crl/ over HTTP at the CDP URLs' path (port from
         --crl-base-url unless --port) and runs a Switch stand-in (wss, port 4000 unless
@@ -80,6 +84,7 @@ const ALLOWED: Record<string, string[]> = {
   issue: ['hostname', 'hosts-csv', 'out', 'profile', 'days', 'skip-invalid', 'force', 'password-env', 'password-file', 'ca-password-env', 'ca-password-file'],
   'server-cert': ['dns', 'ip', 'out', 'days', 'force', 'ca-password-env', 'ca-password-file'],
   revoke: ['serial', 'cert'],
+  intermediate: ['ca-password-env', 'ca-password-file'],
   crl: ['days', 'ca-password-env', 'ca-password-file'],
   serve: ['host', 'port', 'switch-port', 'cert', 'key', 'ca-password-env', 'ca-password-file'],
 };
@@ -127,7 +132,7 @@ export async function runLab(argv: string[], io: CliIo, waitForStop: () => Promi
     return command === undefined ? EXIT.usage : EXIT.ok;
   }
   const allowed = ALLOWED[command];
-  if (!allowed) throw new UsageError(`Unknown lab command "${command}".`, 'Use one of: init, issue, server-cert, revoke, crl, serve (see `onboard lab --help`).');
+  if (!allowed) throw new UsageError(`Unknown lab command "${command}".`, 'Use one of: init, issue, server-cert, revoke, intermediate, crl, serve (see `onboard lab --help`).');
   const { values: v } = parseOptions(rest, OPTIONS);
   if (helpAsked(io, v, HELP)) return EXIT.ok;
   for (const [name, value] of Object.entries(v)) {
@@ -202,9 +207,24 @@ export async function runLab(argv: string[], io: CliIo, waitForStop: () => Promi
         if (!certificate) throw new OnboardError('no-certificates', `${v.cert} holds no certificate.`, 'Give the device\'s .pem file from `onboard lab issue`.');
       }
       const { record, alreadyRevoked } = await revoke(lab, certificate ? { certificate } : { serial: v.serial! });
-      say({ ...record, alreadyRevoked }, [
-        alreadyRevoked ? `${record.subject} (serial ${record.serial}) was already revoked on ${record.revokedAt}.` : `Revoked ${record.subject} (serial ${record.serial}).`,
+      const subject = subjectLine(record);
+      const isIntermediate = record.kind === 'ca' && lab.intermediate !== undefined && record.serial === serialOf(lab.intermediate.serialNumber);
+      say({ ...record, subject, alreadyRevoked }, [
+        alreadyRevoked ? `${subject} (serial ${record.serial}) was already revoked on ${record.revokedAt}.` : `Revoked ${subject} (serial ${record.serial}).`,
         'Run `onboard lab crl --dir ' + dir + '` to publish the revocation.',
+        ...(isIntermediate ? ['This was the lab\'s issuing CA: before issuing again, run `onboard lab intermediate --dir ' + dir + '` for a new one.'] : []),
+      ]);
+      return EXIT.ok;
+    }
+    case 'intermediate': {
+      const lab = await openLab(dir);
+      const ca = (await caPassword(io, v)) ?? '';
+      const r = await renewIntermediate(lab, ca);
+      say(r, [
+        `New issuing CA ${r.subject} (serial ${r.serial}): ${r.certPath}`,
+        `  replaces the revoked ${r.replaced.subject} (serial ${r.replaced.serial}), kept in ${r.replaced.certPath}`,
+        ...r.crls.map((p) => `  signed ${p}`),
+        'Next: issue the devices again (onboard lab issue --dir ' + dir + ' ... --force); the root is unchanged, so Macs keep their trusted root.',
       ]);
       return EXIT.ok;
     }

@@ -50,6 +50,8 @@ export interface Lab {
   /** The CA that signs device and server certificates. */
   issuerName: CaName;
   index: LabIndex;
+  /** Intermediates replaced by a new one (oldest first); their devices can still be revoked. */
+  retired?: X509Certificate[];
 }
 
 const paths = (dir: string) => ({
@@ -59,6 +61,10 @@ const paths = (dir: string) => ({
   key: (ca: CaName) => join(dir, 'private', `${ca}.key`),
   crlDir: join(dir, 'crl'),
   crl: (ca: CaName) => join(dir, 'crl', `${ca}.crl`),
+  /** Intermediates replaced by `lab intermediate`: kept so their certificates can still be recognised and revoked. */
+  retiredDir: join(dir, 'retired'),
+  retiredCert: (serial: string) => join(dir, 'retired', `intermediate-${serial}.pem`),
+  retiredKey: (serial: string) => join(dir, 'private', `intermediate-${serial}.key`),
 });
 
 /** The CRL URL printed into certificates issued by `ca`. */
@@ -86,15 +92,49 @@ async function newKey(type: LabKeyType, purpose: 'ca' | 'leaf'): Promise<KeyObje
   return (await generateKeyPairAsync('rsa', { modulusLength: purpose === 'ca' ? 3072 : 2048 })).privateKey;
 }
 
+/** A serial as the index keeps it: lowercase hex, no separators, no leading zero bytes. */
+export function serialOf(hex: string): string {
+  return hex.replace(/[:\s]/g, '').toLowerCase().replace(/^(00)+(?=.)/, '');
+}
+
 function recordOf(cert: X509Certificate, kind: IssuedRecord['kind'], issuer: CaName, subject: string): IssuedRecord {
   return {
-    serial: cert.serialNumber.toLowerCase().replace(/^(00)+(?=.)/, ''),
+    serial: serialOf(cert.serialNumber),
     subject,
     kind,
     issuer,
     notBefore: new Date(cert.validFrom).toISOString(),
     notAfter: new Date(cert.validTo).toISOString(),
   };
+}
+
+/**
+ * A record's subject on one line, as the rest of the CLI prints names: "CN=..., O=...". CA records
+ * keep node's one-RDN-per-line form (most general first); device and server records the bare name.
+ */
+export function subjectLine(record: Pick<IssuedRecord, 'subject'>): string {
+  const s = record.subject.trim();
+  if (!s.includes('=')) return `CN=${s}`;
+  return s.split('\n').map((l) => l.trim()).filter(Boolean).reverse().join(', ');
+}
+
+/** The index record of a lab CA certificate, when it is revoked. */
+function revokedCaRecord(lab: Lab, cert: X509Certificate): IssuedRecord | undefined {
+  const serial = serialOf(cert.serialNumber);
+  return lab.index.issued.find((r) => r.kind === 'ca' && r.serial === serial && r.revokedAt !== undefined);
+}
+
+/**
+ * Refuses to sign with a revoked intermediate: whatever it issues is rejected by the Switch, by
+ * `onboard verify` and by OpenSSL once the root's CRL lists it, so issuing would only waste a visit.
+ */
+export function assertIssuerNotRevoked(lab: Lab): void {
+  if (lab.issuerName !== 'intermediate' || !lab.intermediate) return;
+  const r = revokedCaRecord(lab, lab.intermediate);
+  if (!r) return;
+  throw new OnboardError('lab-issuer-revoked',
+    `The lab's issuing CA ${subjectLine(r)} (serial ${r.serial}) was revoked on ${r.revokedAt}: every certificate it issues would be rejected by the Switch and by \`onboard verify\`. Nothing was issued.`,
+    `Issue a new intermediate first with \`onboard lab intermediate --dir ${lab.dir}\` (the root stays, so Macs need no new root), then run this again.`);
 }
 
 function requirePassword(password: string): void {
@@ -222,6 +262,17 @@ export async function openLab(dir: string): Promise<Lab> {
   }
   const lab: Lab = { dir, config, root, index, issuerName: intermediate ? 'intermediate' : 'root' };
   if (intermediate) lab.intermediate = intermediate;
+  const retiredNames = await fs.readdir(paths(dir).retiredDir).catch(() => [] as string[]);
+  const retired: X509Certificate[] = [];
+  for (const name of retiredNames.filter((n) => n.endsWith('.pem')).sort()) {
+    const text = await readText(join(paths(dir).retiredDir, name));
+    try {
+      if (text !== null) retired.push(new X509Certificate(text));
+    } catch {
+      throw notALab(`retired/${name} is not a certificate`);
+    }
+  }
+  if (retired.length) lab.retired = retired;
   return lab;
 }
 
@@ -311,6 +362,7 @@ export async function issueDevices(lab: Lab, o: IssueDevicesOptions): Promise<Is
   if (o.pfxPassword === '') throw new OnboardError('pfx-empty-password', 'A .pfx file needs a password; an empty one is refused.', 'Choose a password: macOS 15 will not import a .pfx with an empty password.');
   const days = o.days ?? 365;
   if (!Number.isInteger(days) || days < 1 || days > 825) throw new OnboardError('bad-days', `${days} is not a usable validity in days.`, 'Give a whole number of days from 1 to 825.');
+  assertIssuerNotRevoked(lab);
   await ensureOutDir(o.outDir);
   if (!o.force) await refuseExisting(o.hosts.flatMap((h) => [join(o.outDir, `${h}.pfx`), join(o.outDir, `${h}.pem`)]), OTHER_OUTPUT_FOLDER);
   const issuer = caCertificate(lab, lab.issuerName);
@@ -403,6 +455,7 @@ export async function issueServerCert(lab: Lab, o: ServerCertOptions): Promise<{
   const first = o.dnsNames[0] ?? o.ipAddresses?.[0];
   if (!first) throw new OnboardError('no-server-names', 'A server certificate needs at least one name.', 'Give --dns NAME (and --ip ADDR if clients connect by address).');
   for (const n of o.dnsNames) assertHostname(n);
+  assertIssuerNotRevoked(lab);
   await ensureOutDir(o.outDir);
   const certPath = join(o.outDir, `${first}.pem`);
   const keyPath = join(o.outDir, `${first}.key`);
@@ -428,14 +481,15 @@ export async function revoke(lab: Lab, what: { serial?: string; certificate?: X5
   if (what.certificate) serial = what.certificate.serialNumber;
   else if (what.serial !== undefined) serial = what.serial;
   else throw new OnboardError('usage', 'Say what to revoke: a serial number or a certificate file.', 'Pass --serial HEX or --cert FILE.');
-  const clean = serial.replace(/[:\s]/g, '').toLowerCase().replace(/^(00)+(?=.)/, '');
+  const clean = serialOf(serial);
   if (!/^[0-9a-f]+$/.test(clean)) throw new OnboardError('bad-serial', `"${serial}" is not a hexadecimal serial number.`, 'Copy it from `onboard lab issue` output or `openssl x509 -noout -serial`.');
   const record = lab.index.issued.find((r) => r.serial === clean);
   if (!record) throw new OnboardError('lab-unknown-serial', `No certificate with serial ${clean} was issued by this lab.`, 'Check the serial (see index.json in the lab folder), or that this is the right lab.');
-  if (what.certificate && record.issuer && !what.certificate.checkIssued(caCertificate(lab, record.issuer))) {
+  const issuers = [caCertificate(lab, record.issuer), ...(record.issuer === 'intermediate' ? lab.retired ?? [] : [])];
+  if (what.certificate && record.issuer && !issuers.some((ca) => what.certificate!.checkIssued(ca))) {
     throw new OnboardError('lab-unknown-serial', 'That certificate was not issued by this lab.', 'Check that this is the right lab folder.');
   }
-  if (record.kind === 'ca' && record.issuer === 'root' && record.subject === lab.root.subject) {
+  if (record.kind === 'ca' && record.serial === serialOf(lab.root.serialNumber)) {
     throw new OnboardError('lab-revoke-root', 'The root CA cannot be revoked.', 'Create a new lab instead.');
   }
   if (record.revokedAt) return { record, alreadyRevoked: true };
@@ -475,6 +529,84 @@ export async function writeCrls(lab: Lab, caPassword: string, o: { days?: number
   const keys: Partial<Record<CaName, KeyObject>> = { root: await unlockCa(lab, 'root', caPassword) };
   if (lab.intermediate) keys.intermediate = await unlockCa(lab, 'intermediate', caPassword);
   return writeCrlsWithKeys(lab, keys, { ...o, days });
+}
+
+// ---------------------------------------------------------------------------------------------
+// A new intermediate
+
+export interface NewIntermediateResult {
+  /** The new issuing CA. */
+  certPath: string;
+  serial: string;
+  subject: string;
+  /** The revoked one it replaces, kept in retired/ (its key in private/). */
+  replaced: { serial: string; subject: string; certPath: string };
+  crls: string[];
+}
+
+/**
+ * Replaces a revoked intermediate with a new one signed by the same root, so the lab can issue
+ * again without a new root on every Mac. The old certificate goes to retired/ (its key stays in
+ * private/ under its serial) so its devices can still be recognised and revoked; fresh CRLs are
+ * signed by the root and the new intermediate. Only a revoked intermediate is replaced: the
+ * devices of one still in use check its CRL at the same address, which the new CA would sign.
+ */
+export async function renewIntermediate(lab: Lab, caPassword: string, now = new Date()): Promise<NewIntermediateResult> {
+  if (!lab.intermediate) {
+    throw new OnboardError('lab-no-intermediate', 'This lab has no intermediate CA: its root issues the certificates, and the root cannot be replaced.',
+      'Create a new lab with an intermediate: `onboard lab init --intermediate ...`.');
+  }
+  const old = lab.intermediate;
+  const oldRecord = revokedCaRecord(lab, old);
+  const oldSerial = serialOf(old.serialNumber);
+  if (!oldRecord) {
+    throw new OnboardError('lab-intermediate-not-revoked',
+      `The intermediate ${subjectLine({ subject: old.subject })} (serial ${oldSerial}) is not revoked: the devices it issued still rely on it and on the CRL it signs at ${crlUrlFor(lab.config, 'intermediate')}.`,
+      `Revoke it first if it must go (\`onboard lab revoke --dir ${lab.dir} --serial ${oldSerial}\`), then run this again.`);
+  }
+  const rootKey = await unlockCa(lab, 'root', caPassword);
+  const oldKey = await unlockCa(lab, 'intermediate', caPassword);
+  const p = paths(lab.dir);
+  const generation = lab.index.issued.filter((r) => r.kind === 'ca' && r.serial !== serialOf(lab.root.serialNumber)).length + 1;
+  const key = await newKey(lab.config.keyType, 'ca');
+  const cert = buildCertificate({
+    subject: { organization: lab.config.name, commonName: `${lab.config.name} Issuing CA ${generation}` },
+    publicKey: key, signer: { key: rootKey, certificate: lab.root },
+    notBefore: new Date(now.getTime() - 3600_000), notAfter: new Date(now.getTime() + 1825 * DAY),
+    ca: { pathLength: 0 }, keyUsage: ['keyCertSign', 'cRLSign'], crlUrls: [crlUrlFor(lab.config, 'root')],
+  });
+  const oldPem = old.toString();
+  const oldKeyText = await readText(p.key('intermediate'));
+  const index = structuredClone(lab.index);
+  try {
+    await fs.mkdir(p.retiredDir, { recursive: true });
+    await writeFileAtomic(p.retiredCert(oldSerial), oldPem, { overwrite: true });
+    await writeFileAtomic(p.retiredKey(oldSerial), oldKeyText ?? '', { mode: 0o600, overwrite: true });
+    await writeFileAtomic(p.key('intermediate'), encryptKey(key, caPassword), { mode: 0o600, overwrite: true });
+    await writeFileAtomic(p.cert('intermediate'), cert.toString(), { overwrite: true });
+    lab.index.issued.push(recordOf(cert, 'ca', 'root', cert.subject));
+    lab.intermediate = cert;
+    lab.retired = [...(lab.retired ?? []), old];
+    const crls = await writeCrlsWithKeys(lab, { root: rootKey, intermediate: key }, { now });
+    return {
+      certPath: p.cert('intermediate'), serial: serialOf(cert.serialNumber), subject: subjectLine({ subject: cert.subject }),
+      replaced: { serial: oldSerial, subject: subjectLine(oldRecord), certPath: p.retiredCert(oldSerial) }, crls,
+    };
+  } catch (e) {
+    // Put the old intermediate back as it was, so the lab is never left with a key and a certificate that do not match.
+    index.crlNumbers = { ...lab.index.crlNumbers };
+    lab.index = index;
+    lab.intermediate = old;
+    lab.retired = (lab.retired ?? []).filter((c) => c !== old);
+    if (!lab.retired.length) delete lab.retired;
+    await writeFileAtomic(p.cert('intermediate'), oldPem, { overwrite: true }).catch(() => undefined);
+    await writeFileAtomic(p.key('intermediate'), encryptKey(oldKey, caPassword), { mode: 0o600, overwrite: true }).catch(() => undefined);
+    await fs.rm(p.retiredCert(oldSerial), { force: true }).catch(() => undefined);
+    await fs.rm(p.retiredKey(oldSerial), { force: true }).catch(() => undefined);
+    await writeCrlsWithKeys(lab, { root: rootKey, intermediate: oldKey }, { now }).catch(() => saveIndex(lab).catch(() => undefined));
+    if (e instanceof OnboardError) throw e;
+    throw new OnboardError('write-failed', `Could not replace the intermediate in ${lab.dir}: ${describeError(e)}`, 'Check that the lab folder is writable; the old intermediate was left in place.');
+  }
 }
 
 export const labPaths = paths;

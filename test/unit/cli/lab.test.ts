@@ -2,6 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtemp, rm, readdir, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { X509Certificate } from 'node:crypto';
 import { main } from '../../../electron/cli';
 import { runLab } from '../../../electron/cli/lab';
 import { memoryIo, runInMemory, type MemoryIo } from '../../support/cli-io';
@@ -70,10 +71,59 @@ describe('onboard lab', () => {
   it('revokes by certificate file and tells the technician to publish a CRL', async () => {
     const r = await cli(['lab', 'revoke', '--dir', 'lab', '--cert', join('out2', 'MAC03.local.pem')]);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/Revoked MAC03\.local[\s\S]*onboard lab crl/);
+    expect(r.out).toMatch(/^Revoked CN=MAC03\.local \(serial [0-9a-f]+\)\.\n.*onboard lab crl/);
     const index = JSON.parse(await readFile(join(labDir, 'index.json'), 'utf8'));
     expect(index.issued.find((x: { subject: string }) => x.subject === 'MAC03.local').revokedAt).toBeTruthy();
   });
+
+  it('prints a revoked CA\'s subject on one line, as CN=..., O=..., in text and JSON', async () => {
+    const i = await cli(['lab', 'init', '--dir', 'lab-int', '--name', 'Line Lab', '--intermediate', '--crl-base-url', 'http://127.0.0.1:1/crl', '--ca-password-env', 'CA_PW']);
+    expect(i.code, i.err).toBe(0);
+    const r = await cli(['lab', 'revoke', '--dir', 'lab-int', '--cert', join('lab-int', 'intermediate.pem')]);
+    expect(r.code, r.err).toBe(0);
+    const first = r.out.split('\n')[0]!;
+    expect(first).toMatch(/^Revoked CN=Line Lab Issuing CA, O=Line Lab \(serial [0-9a-f]+\)\.$/);
+    expect(r.out).toContain('onboard lab intermediate');
+    const again = await cli(['lab', 'revoke', '--dir', 'lab-int', '--cert', join('lab-int', 'intermediate.pem'), '--json']);
+    const json = JSON.parse(again.out);
+    expect(json).toMatchObject({ subject: 'CN=Line Lab Issuing CA, O=Line Lab', alreadyRevoked: true, kind: 'ca' });
+  }, 120_000);
+
+  it('refuses to issue from a revoked intermediate, says to make a new one, and issues again after `lab intermediate`', async () => {
+    const refused = await cli(['lab', 'issue', '--dir', 'lab-int', '--hostname', 'MAC07.local', '--out', 'out-int', '--password-env', 'PFX_PW', '--ca-password-env', 'CA_PW']);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/issuing CA CN=Line Lab Issuing CA, O=Line Lab \(serial [0-9a-f]+\) was revoked on .*Nothing was issued/);
+    expect(refused.err).toContain('onboard lab intermediate --dir');
+    expect(await readdir(dir)).not.toContain('out-int');
+    const server = await cli(['lab', 'server-cert', '--dir', 'lab-int', '--dns', 'switch.lab', '--out', 'out-int', '--ca-password-env', 'CA_PW']);
+    expect(server.code).toBe(2);
+    expect(server.err).toMatch(/was revoked/);
+
+    const renewed = await cli(['lab', 'intermediate', '--dir', 'lab-int', '--ca-password-env', 'CA_PW', '--json']);
+    expect(renewed.code, renewed.err).toBe(0);
+    const r = JSON.parse(renewed.out);
+    expect(r.subject).toBe('CN=Line Lab Issuing CA 2, O=Line Lab');
+    expect(r.replaced.subject).toBe('CN=Line Lab Issuing CA, O=Line Lab');
+    expect(await readdir(join(dir, 'lab-int', 'retired'))).toEqual([`intermediate-${r.replaced.serial}.pem`]);
+
+    const issued = await cli(['lab', 'issue', '--dir', 'lab-int', '--hostname', 'MAC07.local', '--out', 'out-int', '--password-env', 'PFX_PW', '--ca-password-env', 'CA_PW']);
+    expect(issued.code, issued.err).toBe(0);
+    const device = new X509Certificate(await readFile(join(dir, 'out-int', 'MAC07.local.pem')));
+    expect(device.issuer).toBe('O=Line Lab\nCN=Line Lab Issuing CA 2');
+    expect(device.checkIssued(new X509Certificate(await readFile(join(dir, 'lab-int', 'intermediate.pem'))))).toBe(true);
+  }, 120_000);
+
+  it('replaces only a revoked intermediate: one in use keeps its devices\' CRL', async () => {
+    const i = await cli(['lab', 'init', '--dir', 'lab-keep', '--name', 'Keep Lab', '--intermediate', '--crl-base-url', 'http://127.0.0.1:1/crl', '--ca-password-env', 'CA_PW']);
+    expect(i.code, i.err).toBe(0);
+    const r = await cli(['lab', 'intermediate', '--dir', 'lab-keep', '--ca-password-env', 'CA_PW']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/is not revoked[\s\S]*onboard lab revoke --dir .* --serial [0-9a-f]+/);
+    expect(await readdir(join(dir, 'lab-keep'))).not.toContain('retired');
+    const noInt = await cli(['lab', 'intermediate', '--dir', 'lab', '--ca-password-env', 'CA_PW']);
+    expect(noInt.code).toBe(2);
+    expect(noInt.err).toMatch(/has no intermediate CA/);
+  }, 120_000);
 
   it('serves until told to stop, printing where the CRLs and the Switch stand-in are', async () => {
     const { io, out } = makeIo();

@@ -1,10 +1,10 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtemp, rm, readFile, readdir, stat, writeFile, mkdir, chmod } from 'node:fs/promises';
+import { mkdtemp, rm, readFile, readdir, rename, stat, writeFile, mkdir, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import {
-  initLab, openLab, issueDevices, issueServerCert, parseHostsCsv, revoke, unlockCa, writeCrls, type Lab,
+  initLab, openLab, issueDevices, issueServerCert, parseHostsCsv, renewIntermediate, revoke, subjectLine, unlockCa, writeCrls, type Lab,
 } from '../../../../electron/core/lab/pki';
 import { readPfx, analysePfx } from '../../../../electron/core/pki/pkcs12';
 import { checkClientCertificate } from '../../../../electron/core/pki/requirements';
@@ -166,4 +166,70 @@ describe('server certificates, revocation and CRLs', () => {
     expect((await openLab(lab.dir)).index.crlNumbers.intermediate).toBe(before + 1);
     expect(await codeOf(writeCrls(fresh, 'wrong'))).toBe('lab-wrong-ca-password');
   });
+});
+
+describe('subjectLine', () => {
+  it('prints stored subjects on one line, most specific first, and bare host names as CN=', () => {
+    expect(subjectLine({ subject: 'O=Acme Lab\nCN=Acme Lab Issuing CA' })).toBe('CN=Acme Lab Issuing CA, O=Acme Lab');
+    expect(subjectLine({ subject: 'MAC01.local' })).toBe('CN=MAC01.local');
+  });
+});
+
+describe('a revoked intermediate', () => {
+  let rlab: Lab;
+  let out: string;
+  beforeAll(async () => {
+    rlab = await initLab({ dir: join(work, 'revoked-int'), name: 'Rev Lab', intermediate: true, crlBaseUrl: 'http://127.0.0.1:8080/crl', caPassword: CA_PW });
+    out = join(work, 'rev-devices');
+    await issueDevices(rlab, { hosts: ['OLD01.local'], outDir: out, caPassword: CA_PW, pfxPassword: 'pfx pw' });
+    await revoke(rlab, { certificate: rlab.intermediate! });
+  }, 120_000);
+
+  it('issues nothing, device or server, and creates no output folder', async () => {
+    expect(await codeOf(issueDevices(rlab, { hosts: ['NEW01.local'], outDir: join(work, 'never'), caPassword: CA_PW, pfxPassword: 'x' }))).toBe('lab-issuer-revoked');
+    expect(await codeOf(issueServerCert(rlab, { dnsNames: ['switch.lab'], outDir: join(work, 'never'), caPassword: CA_PW }))).toBe('lab-issuer-revoked');
+    expect(await readdir(work)).not.toContain('never');
+  });
+
+  it('leaves the lab as it was when the new intermediate cannot be written', async () => {
+    const before = await readFile(join(rlab.dir, 'intermediate.pem'), 'utf8');
+    const indexBefore = JSON.parse(await readFile(join(rlab.dir, 'index.json'), 'utf8'));
+    // The CRLs are the last thing written: by then the new key and certificate are in place and must be put back.
+    await rename(join(rlab.dir, 'crl'), join(rlab.dir, 'crl.aside'));
+    await writeFile(join(rlab.dir, 'crl'), 'a file where the CRL folder should be');
+    try {
+      expect(await codeOf(renewIntermediate(rlab, CA_PW))).toBe('write-failed');
+      expect(await readFile(join(rlab.dir, 'intermediate.pem'), 'utf8')).toBe(before);
+      const reopened = await openLab(rlab.dir);
+      expect(reopened.index.issued).toEqual(indexBefore.issued);
+      expect(reopened.retired).toBeUndefined();
+      expect(await readdir(join(rlab.dir, 'private'))).toEqual(['intermediate.key', 'root.key']);
+      expect(reopened.intermediate!.checkPrivateKey(await unlockCa(reopened, 'intermediate', CA_PW))).toBe(true);
+    } finally {
+      await rm(join(rlab.dir, 'crl'));
+      await rename(join(rlab.dir, 'crl.aside'), join(rlab.dir, 'crl'));
+    }
+  });
+
+  it('is replaced by a new one from the same root; the old one and its devices stay revocable', async () => {
+    const oldInt = rlab.intermediate!;
+    const r = await renewIntermediate(rlab, CA_PW);
+    const reopened = await openLab(rlab.dir);
+    expect(reopened.intermediate!.subject).toBe('O=Rev Lab\nCN=Rev Lab Issuing CA 2');
+    expect(reopened.intermediate!.checkIssued(reopened.root)).toBe(true);
+    expect(reopened.intermediate!.checkPrivateKey(await unlockCa(reopened, 'intermediate', CA_PW))).toBe(true);
+    expect(reopened.retired!.map((c) => c.fingerprint256)).toEqual([oldInt.fingerprint256]);
+    expect(r.replaced.serial).toBe(oldInt.serialNumber.toLowerCase().replace(/^(00)+/, ''));
+    expect((await stat(join(rlab.dir, 'private', `intermediate-${r.replaced.serial}.key`))).mode & 0o777).toBe(0o600);
+    // A device of the old intermediate is still recognised as this lab's.
+    const oldDevice = new X509Certificate(await readFile(join(out, 'OLD01.local.pem')));
+    expect((await revoke(reopened, { certificate: oldDevice })).alreadyRevoked).toBe(false);
+    // And the lab issues again, from the new intermediate, with it in the PFX chain.
+    const [dev] = await issueDevices(reopened, { hosts: ['NEW01.local'], outDir: out, caPassword: CA_PW, pfxPassword: 'pfx pw' });
+    const c = readPfx(await readFile(dev!.pfxPath), 'pfx pw');
+    expect(c.certificates.map((x) => x.subject)).toEqual(['CN=NEW01.local', reopened.intermediate!.subject, reopened.root.subject]);
+    // Only a revoked intermediate is replaced.
+    expect(await codeOf(renewIntermediate(reopened, CA_PW))).toBe('lab-intermediate-not-revoked');
+    expect(await codeOf(renewIntermediate(ecLab, CA_PW))).toBe('lab-no-intermediate');
+  }, 120_000);
 });
