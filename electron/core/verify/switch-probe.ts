@@ -125,18 +125,27 @@ export async function probeSwitch(opts: SwitchProbeOptions): Promise<SwitchProbe
 }
 
 /**
- * Whether the server asked this connection for a client certificate. Node has no client
+ * Watches a client TLS socket for the server asking for a client certificate. Node has no client
  * certificate callback, and getCertificate() names our certificate whether or not it was sent;
  * but OpenSSL fills the client's shared signature algorithms only while processing a
- * CertificateRequest (TLS 1.2 and 1.3 alike), so an empty list means the server never asked.
- * Undefined when the socket can no longer tell.
+ * CertificateRequest (TLS 1.2 and 1.3 alike), so a non-empty list means the server asked.
+ * The list is gone once a failed socket is destroyed, so it is also read at each 'keylog' event:
+ * those fire inside the handshake, in TLS 1.2 while the client answers the server's first flight
+ * (which carries the request) and in TLS 1.3 after the server's Finished. The key lines
+ * themselves are ignored. Attach before the handshake starts; `sample()` reads once more.
  */
-export function certificateWasRequested(s: tls.TLSSocket): boolean | undefined {
-  try {
-    return s.getSharedSigalgs().length > 0;
-  } catch {
-    return undefined;
-  }
+export function watchCertificateRequest(s: tls.TLSSocket): { readonly requested: boolean; sample(): boolean } {
+  let requested = false;
+  const sample = () => {
+    try {
+      if ((s.getSharedSigalgs() ?? []).length > 0) requested = true;
+    } catch {
+      // The socket can no longer tell; what was seen before stands.
+    }
+    return requested;
+  };
+  s.on('keylog', () => { sample(); });
+  return { get requested() { return requested; }, sample };
 }
 
 /**
@@ -207,6 +216,7 @@ function tlsExchange(socket: net.Socket, host: string, port: number, opts: Switc
     let graceTimer: NodeJS.Timeout | undefined;
     let received = '';
     let s: tls.TLSSocket;
+    let request: ReturnType<typeof watchCertificateRequest>;
     const finish = (err?: Error) => {
       if (settled) return;
       settled = true;
@@ -224,6 +234,7 @@ function tlsExchange(socket: net.Socket, host: string, port: number, opts: Switc
     try {
       if (opts.identity) Object.assign(connectOpts, clientIdentityTlsOptions(opts.identity));
       s = tls.connect(connectOpts);
+      request = watchCertificateRequest(s);
     } catch (e) {
       out.localError = explainTlsError(e as NodeJS.ErrnoException);
       finish();
@@ -231,7 +242,7 @@ function tlsExchange(socket: net.Socket, host: string, port: number, opts: Switc
     }
     s.on('secureConnect', () => {
       out.handshakeDone = true;
-      out.certificateRequested = certificateWasRequested(s);
+      out.certificateRequested = request.sample();
       out.protocol = s.getProtocol() ?? undefined;
       out.cipher = s.getCipher()?.name;
       out.authorized = s.authorized;
@@ -257,7 +268,7 @@ function tlsExchange(socket: net.Socket, host: string, port: number, opts: Switc
       if (out.handshakeDone) out.lateError = problem;
       else {
         out.handshakeError = problem;
-        out.certificateRequested = certificateWasRequested(s);
+        out.certificateRequested = request.sample();
         out.protocol = s.getProtocol() ?? undefined;
         out.serverChain = peerChain(s);
       }
@@ -313,7 +324,7 @@ function judgeServerCertificate(out: ExchangeOutcome, host: string, caCertificat
   if (!nameOk) {
     return finding('switch-server-cert', 'fail', `The Switch's certificate is not valid for the name ${host}`, `The Switch presented ${label}, whose names (${leaf.subjectAltName ?? leaf.subject.replace(/\n/g, ', ')}) do not include ${host}.${continued}`, 'Configure the 1E Client with a Switch name that is in the server certificate (usually its FQDN), or reissue the server certificate with that name.');
   }
-  return finding('switch-server-cert', 'pass', 'The Switch\'s certificate is trusted', `${label} is valid for ${host} and chains to the chosen CA certificates${out.authorized === undefined ? ' (checked from the chain it sent, since the handshake ended early)' : ''}.`);
+  return finding('switch-server-cert', 'pass', 'The Switch\'s certificate is trusted', `Its certificate ${label} is valid for ${host} and chains to the chosen CA certificates${out.authorized === undefined ? ' (checked from the chain it sent, since the handshake ended early)' : ''}.`);
 }
 
 function judgeExchange(out: ExchangeOutcome, host: string, port: number, opts: SwitchProbeOptions): VerifyFinding[] {

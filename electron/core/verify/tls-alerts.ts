@@ -52,6 +52,17 @@ export function alertNumber(err: { code?: string; message?: string }): number | 
   return c ? ALERT_BY_CODE_NAME[c[1]!] : undefined;
 }
 
+/**
+ * node's error code, or for a bare EPROTO (what https.request reports) the code named by the
+ * OpenSSL reason in its message, e.g. "...:SSL routines:ssl3_get_record:wrong version number:..."
+ * gives ERR_SSL_WRONG_VERSION_NUMBER, as tls.connect would have reported it.
+ */
+function opensslCode(err: { code?: string; message?: string }): string {
+  if (err.code && err.code !== 'EPROTO') return err.code;
+  const reason = err.message?.match(/:SSL routines:[^:]*:([a-z0-9 ]+):/i)?.[1];
+  return reason ? `ERR_SSL_${reason.trim().toUpperCase().replace(/ +/g, '_')}` : err.code ?? '';
+}
+
 /** Explains any error a TLS connection to the Switch ended with. */
 export function explainTlsError(err: { code?: string; message?: string }): TlsProblem {
   const alert = alertNumber(err);
@@ -60,7 +71,7 @@ export function explainTlsError(err: { code?: string; message?: string }): TlsPr
     if (a) return { alert, name: a.name, meaning: a.meaning, fix: a.fix, aboutClientCertificate: a.client, protocolMismatch: alert === 70 };
     return { alert, name: `alert ${alert}`, meaning: `The Switch ended the connection with TLS alert ${alert}.`, fix: 'Look at the Switch\'s log on the 1E server for the reason.', aboutClientCertificate: false, protocolMismatch: false };
   }
-  const code = err.code ?? '';
+  const code = opensslCode(err);
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' || code === 'ERR_SSL_HTTP_REQUEST') {
     return { name: 'not TLS', meaning: 'Something answers on this port, but it does not speak TLS (perhaps plain HTTP, or another service).', fix: 'Check the Switch port (1E uses 4000 by default) and that HOST:PORT is the Switch.', aboutClientCertificate: false, protocolMismatch: true };
   }

@@ -120,7 +120,7 @@ export async function runVerification(opts: VerifyOptions): Promise<VerifyResult
   });
   if (opts.backgroundUrl) {
     const url = opts.backgroundUrl;
-    await step('background-channel', () => probeBackgroundChannel({ url, caCertificates: opts.caCertificates, ...common }));
+    await step('background-channel', () => probeBackgroundChannel({ url, caCertificates: opts.caCertificates, identity: opts.identity, ...common }));
   }
   await step('crl', () => opts.skipRevocation
     ? [finding('crl-skipped', 'info', 'Revocation lists not checked', 'CRL checks were turned off for this run.')]

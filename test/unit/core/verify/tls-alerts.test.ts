@@ -35,6 +35,10 @@ describe('explainTlsError', () => {
 
   it('recognises a port that does not speak TLS', () => {
     expect(explainTlsError({ code: 'ERR_SSL_WRONG_VERSION_NUMBER', message: 'wrong version number' })).toMatchObject({ name: 'not TLS', protocolMismatch: true });
+    // https.request reports the same as a bare EPROTO, the reason only in the message.
+    const eproto = { code: 'EPROTO', message: 'write EPROTO 809CE9F8477F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:\n' };
+    expect(explainTlsError(eproto)).toMatchObject({ name: 'not TLS', protocolMismatch: true });
+    expect(explainTlsError({ code: 'EPROTO', message: 'write EPROTO something else' })).toMatchObject({ name: 'EPROTO', protocolMismatch: false });
   });
 
   it('recognises a key that does not belong to the certificate', () => {
