@@ -81,7 +81,8 @@ describe('checkMac on a simulated Mac', () => {
   });
 
   it('fails a Mac without the 1E Client: not installed, no daemon, no configuration', async () => {
-    const s = await statusOf(input(await onboardedMac({ client: null })));
+    // No identity import: with no 1E Client on disk, security cannot build its -T entry (as on a real Mac).
+    const s = await statusOf(input(await onboardedMac({ client: null }, { importIdentity: false })));
     expect(s).toMatchObject({ 'mac-client-installed': 'fail', 'mac-daemon': 'fail', 'mac-conf': 'fail' });
   });
 
