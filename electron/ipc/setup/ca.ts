@@ -7,6 +7,7 @@ import { signedBy } from '../../core/pki/chain';
 import { isOnboardError } from '../../core/errors';
 import type { Session } from '../session';
 import { keychainCertificates } from './facts';
+import { screenError } from './wording';
 import type { CaAddResult, CaCard, CaFileOutcome, CaTreeNode, CaView, SetupProblem } from '../contract-setup';
 
 const DAY = 86_400_000;
@@ -24,7 +25,8 @@ export function addCaFiles(session: Session, files: { fileName: string; base64: 
       material = loadMaterial(Buffer.from(file.base64, 'base64'), { name: file.fileName });
     } catch (e) {
       if (!isOnboardError(e)) throw e;
-      outcome.error = { code: e.code, message: e.message, hint: e.hint };
+      const shown = screenError(e, 'ca');
+      outcome.error = { code: shown.code, message: shown.message, hint: shown.hint };
       continue;
     }
     if (material.privateKeys.length) outcome.skipped.push(`${file.fileName} also holds a private key; CA files never should, and it was not kept.`);

@@ -1,6 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { X509Certificate } from 'node:crypto';
-import { makeTestPki, type TestPki } from '../../support/openssl';
+import { join } from 'node:path';
+import { makePfx, makeTestPki, opensslOk, type TestPki } from '../../support/openssl';
+import { hasCommandLineAdvice } from '../../../electron/ipc/setup/wording';
 import { pemUpload, setupDriver, upload } from './setup-support';
 
 let pki: TestPki;
@@ -103,5 +105,31 @@ describe('CA certificates in main', () => {
   it('refuses a file name that is a path', async () => {
     const r = await setupDriver().call('addCaFiles', { files: [pemUpload(pki.root.certPem, '../../etc/root.cer')] });
     expect(r.ok).toBe(false);
+  });
+
+  it('says on screen, without command-line options, that a password-protected .pfx or key is no CA certificate', async () => {
+    const device = await pki.issuer.issue('protected', { cn: 'MAC01.local' });
+    const pfxPath = join(pki.dir, 'protected.pfx');
+    const keyPath = join(pki.dir, 'protected-key.pem');
+    await makePfx(pfxPath, device.certPath, device.keyPath, 'pfx-secret');
+    await opensslOk(['pkey', '-in', device.keyPath, '-aes256', '-passout', 'pass:key-secret', '-out', keyPath]);
+    const d = setupDriver();
+    const r = await d.ok('addCaFiles', { files: [await upload(pfxPath, 'MAC01.pfx'), await upload(keyPath, 'MAC01.key')] });
+    expect(r.files.map((f) => f.error?.code)).toEqual(['password-required', 'password-required']);
+    for (const f of r.files) {
+      expect(f.error!.hint).toContain('CA certificates never have a password');
+      expect(f.error!.hint).toContain('Client certificate step');
+      expect(hasCommandLineAdvice(`${f.error!.message} ${f.error!.hint}`)).toBe(false);
+    }
+    expect(d.session.setup.caCertificates).toEqual([]);
+  });
+
+  it('rewords a damaged certificate request for the screen instead of naming `onboard csr`', async () => {
+    const der = Buffer.from('300d300b020100300631043002060004', 'hex');
+    const pem = `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`;
+    const r = await setupDriver().ok('addCaFiles', { files: [pemUpload(pem, 'broken.csr')] });
+    expect(r.files[0]!.error).toMatchObject({ code: 'csr-corrupt' });
+    expect(r.files[0]!.error!.hint).toContain('"Make a key and request on this Mac"');
+    expect(hasCommandLineAdvice(r.files[0]!.error!.hint)).toBe(false);
   });
 });
