@@ -114,6 +114,10 @@ export interface PfxStatus {
   protection: string;
   /** The file was re-wrapped in this session to the profile every macOS imports. */
   rewrapped: boolean;
+  /** The file's password is empty, which macOS refuses: a re-wrap must be given a new password. */
+  needsNewPassword: boolean;
+  /** A re-wrap put the file under the new password the technician chose. */
+  passwordChanged: boolean;
 }
 
 /** The identity chosen for this Mac, judged against every 1E requirement. */
@@ -187,8 +191,11 @@ export const setupMethods = {
 
   /** Opens a .pfx with its password; the password stays in main for a later re-wrap. */
   openPfx: { request: upload.extend({ password: z.string().max(1024) }).strict(), result: type<IdentityView>() },
-  /** Re-wraps the opened .pfx to the profile every macOS imports (3DES, SHA-1 MAC), same password. */
-  rewrapPfx: { request: z.object({}).strict(), result: type<IdentityView>() },
+  /**
+   * Re-wraps the opened .pfx to the profile every macOS imports (3DES, SHA-1 MAC): under the same password, or
+   * under `newPassword` (required when the file's password is empty, which macOS refuses). Sent once, kept in main.
+   */
+  rewrapPfx: { request: z.object({ newPassword: z.string().min(1, 'a new password must not be empty').max(1024).optional() }).strict(), result: type<IdentityView>() },
   /** The opened (or re-wrapped) .pfx, for saving. */
   exportPfx: { request: z.object({}).strict(), result: type<DownloadFile>() },
 

@@ -1,5 +1,6 @@
 // Handlers of the setup half: Welcome, CA certificates, client certificate (the work is in ./setup/*).
 import type { Handlers } from './router';
+import { isOnboardError } from '../core/errors';
 import type { Session } from './session';
 import type { setupMethods } from './contract-setup';
 import { currentFacts, factsView, setEndpoints } from './setup/facts';
@@ -8,9 +9,32 @@ import {
   clearIdentity, createCsr, exportOpenedPfx, getCsr, getIdentity, loadIssuedCertificate, openPfx, rewrapOpenedPfx,
 } from './setup/identity';
 import { createLabCa, issueLabCertificate, openLabCa } from './setup/lab';
+import { screenError, type SetupScreen } from './setup/wording';
 
-export function createSetupHandlers(): Pick<Handlers<Session>, keyof typeof setupMethods> {
-  return {
+type SetupHandlers = Pick<Handlers<Session>, keyof typeof setupMethods>;
+
+/** Where each method's errors are shown, when the advice depends on it. */
+const SCREEN_OF: Partial<Record<keyof typeof setupMethods, SetupScreen>> = {
+  addCaFiles: 'ca', removeCaCertificate: 'ca', getCaCertificates: 'ca', loadIssuedCertificate: 'issued-certificate',
+};
+
+/** Every setup error reaches the wizard, so its advice is put in the wizard's words (no command-line options). */
+function worded(handlers: SetupHandlers): SetupHandlers {
+  const out: Record<string, unknown> = {};
+  for (const [method, handler] of Object.entries(handlers) as [keyof SetupHandlers, (r: unknown, c: unknown) => unknown][]) {
+    out[method] = async (req: unknown, ctx: unknown) => {
+      try {
+        return await handler(req, ctx);
+      } catch (e) {
+        throw isOnboardError(e) ? screenError(e, SCREEN_OF[method] ?? 'other') : e;
+      }
+    };
+  }
+  return out as SetupHandlers;
+}
+
+export function createSetupHandlers(): SetupHandlers {
+  return worded({
     getMacFacts: async (req, { session }) => factsView(await currentFacts(session, req.refresh)),
     setMode: (req, { session }) => {
       session.setup.mode = req.mode;
@@ -30,7 +54,7 @@ export function createSetupHandlers(): Pick<Handlers<Session>, keyof typeof setu
     },
 
     openPfx: (req, { session }) => openPfx(session, req),
-    rewrapPfx: (_req, { session }) => rewrapOpenedPfx(session),
+    rewrapPfx: (req, { session }) => rewrapOpenedPfx(session, req),
     exportPfx: (_req, { session }) => exportOpenedPfx(session),
 
     createCsr: (req, { session }) => createCsr(session, req.hostname),
@@ -43,5 +67,5 @@ export function createSetupHandlers(): Pick<Handlers<Session>, keyof typeof setu
 
     getIdentity: (_req, { session }) => getIdentity(session),
     clearIdentity: (_req, { session }) => clearIdentity(session),
-  };
+  });
 }

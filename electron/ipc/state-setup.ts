@@ -24,6 +24,8 @@ export interface OpenedPfx {
   password: string;
   analysis: PfxAnalysis;
   rewrapped: boolean;
+  /** A re-wrap put the file under a new password (the one in `password` now), e.g. because the old one was empty. */
+  passwordChanged: boolean;
 }
 
 /** A key born on this Mac and its request, waiting for the issued certificate. */

@@ -66,7 +66,8 @@ export interface SetupSlice {
   setClientPath(path: ClientPath): void;
   /** Sends the password once; returns whether the file opened. */
   openPfx(file: File, password: string): Promise<boolean>;
-  rewrapPfx(): Promise<void>;
+  /** Re-wraps the opened .pfx for macOS; a new password (for a file whose own is empty) is sent once, never kept. */
+  rewrapPfx(newPassword?: string): Promise<boolean>;
   savePfx(): Promise<void>;
   setCsrHostname(hostname: string): void;
   createCsr(): Promise<void>;
@@ -219,8 +220,8 @@ export const createSetupSlice: SliceCreator<SetupSlice> = (set, get) => {
       });
     },
 
-    async rewrapPfx() {
-      await identityCall('Re-wrapping the .pfx for macOS…', () => getApi().rewrapPfx({}));
+    async rewrapPfx(newPassword) {
+      return identityCall('Re-wrapping the .pfx for macOS…', () => getApi().rewrapPfx(newPassword === undefined ? {} : { newPassword }));
     },
 
     async savePfx() {

@@ -11,21 +11,27 @@ import type { Session } from '../session';
 import type { ChosenIdentity } from '../state-setup';
 import { currentFacts, keychainCertificates } from './facts';
 import type { CsrView, DownloadFile, HostnameComparison, IdentityView, PfxStatus } from '../contract-setup';
-
-const REWRAP_FIX = 'Use "Re-wrap for macOS" below: Onboard re-encrypts the file the way every macOS imports it (3DES, SHA-1 integrity check), with the same password, and you can save the new file.';
+import { forScreen } from './wording';
 
 /**
  * The core's fixes are written for the command line; in the wizard the same advice points at the
- * screen where it is done.
+ * screen where it is done. The source .pfx's own protection is only a warning here: Trust & identity
+ * imports a copy Onboard makes in the profile every macOS takes, so it matters only for other Macs.
  */
-export function wizardFix(f: Finding): Finding {
-  if (f.id === 'pfx-macos-compatible' && f.status !== 'pass') return { ...f, fix: REWRAP_FIX };
-  const fix = f.fix
-    .replace(/\bPass (.+?) with --ca( FILE)?/g, 'Add $1 on the CA certificates step')
-    .replace(/\bpass it with --ca( FILE)?/g, 'add it on the CA certificates step')
-    .replace(/,? e\.g\. with `onboard csr`/g, ', for example with "Make a key and request on this Mac"')
-    .replace(/`onboard csr` makes one/g, '"Make a key and request on this Mac" makes one');
-  return fix === f.fix ? f : { ...f, fix };
+export function wizardFix(f: Finding, pfx?: Pick<PfxAnalysis, 'emptyPassword'>): Finding {
+  if (f.id === 'pfx-macos-compatible' && f.status !== 'pass') {
+    return {
+      ...f,
+      status: 'warn',
+      detail: `This Mac is not affected: Onboard imports its own macOS-compatible copy of this key and certificate on the Trust & identity step. Other Macs would refuse the file as it is. ${f.detail}`,
+      fix: pfx?.emptyPassword
+        ? 'Nothing to do for this Mac. Only to use the file on other Macs: choose a new password under "Re-wrap for macOS" below (macOS refuses an empty one), re-wrap, and save the new file.'
+        : 'Nothing to do for this Mac. Only to use the file on other Macs: use "Re-wrap for macOS" below (3DES, SHA-1 integrity check, same password) and save the new file.',
+    };
+  }
+  const fix = forScreen(f.fix);
+  const detail = forScreen(f.detail);
+  return fix === f.fix && detail === f.detail ? f : { ...f, fix, detail };
 }
 
 function pfxProtection(a: PfxAnalysis): string {
@@ -69,11 +75,14 @@ export async function identityView(session: Session, at = new Date()): Promise<I
       fix: 'Check the name under System Settings > General > Sharing (e.g. MAC01.local): the certificate\'s CN or DNS name must be exactly that, capitals included.',
     });
   }
-  findings = findings.map(wizardFix);
+  findings = findings.map((f) => wizardFix(f, pfx?.analysis));
   const counts = summarise(findings);
   const info = inspectCertificate(id.certificate);
   const pfxStatus: PfxStatus | null = pfx
-    ? { fileName: pfx.fileName, macOsCompatible: pfx.analysis.macOsCompatible, problems: pfx.analysis.problems, protection: pfxProtection(pfx.analysis), rewrapped: pfx.rewrapped }
+    ? {
+      fileName: pfx.fileName, macOsCompatible: pfx.analysis.macOsCompatible, problems: pfx.analysis.problems, protection: pfxProtection(pfx.analysis),
+      rewrapped: pfx.rewrapped, needsNewPassword: pfx.analysis.emptyPassword, passwordChanged: pfx.passwordChanged,
+    }
     : null;
   return {
     source: id.source,
@@ -122,17 +131,34 @@ export async function openPfx(session: Session, req: { fileName: string; base64:
   }
   const identity = identityFromPfx(der, req.password, req.fileName);
   const analysis = analysePfx(der, req.password);
-  session.setup.pfx = { fileName: req.fileName, der, password: req.password, analysis, rewrapped: false };
+  session.setup.pfx = { fileName: req.fileName, der, password: req.password, analysis, rewrapped: false, passwordChanged: false };
   session.setup.identity = identity;
   return mustView(session);
 }
 
-export async function rewrapOpenedPfx(session: Session): Promise<IdentityView> {
+/**
+ * Re-wraps the opened .pfx to the profile every macOS imports. The old password reads it; the new one, when
+ * given, protects the result (and is the one kept for saving). An empty password cannot be kept: macOS refuses it.
+ */
+export async function rewrapOpenedPfx(session: Session, req: { newPassword?: string } = {}): Promise<IdentityView> {
   const pfx = session.setup.pfx;
   if (!pfx || session.setup.identity?.source !== 'pfx') throw new OnboardError('no-pfx', 'No .pfx file is open.', 'Open the .pfx file first.');
-  const der = rewrapPfx(pfx.der, pfx.password, { profile: 'compatible' });
-  session.setup.pfx = { ...pfx, der, analysis: analysePfx(der, pfx.password), rewrapped: true };
-  session.setup.identity = identityFromPfx(der, pfx.password, pfx.fileName);
+  const newPassword = req.newPassword;
+  if (newPassword === undefined && pfx.password === '') {
+    throw new OnboardError('pfx-new-password-needed', `${pfx.fileName} has an empty password, which macOS refuses, so the re-wrapped file needs a new one.`,
+      'Type a new password twice under "Re-wrap for macOS", then re-wrap: the saved file opens with that password.');
+  }
+  if (newPassword === '') {
+    throw new OnboardError('pfx-empty-password', 'The new password is empty.', 'Choose a password that is not empty: macOS refuses to import a .pfx without one.');
+  }
+  const password = newPassword ?? pfx.password;
+  const der = rewrapPfx(pfx.der, pfx.password, { profile: 'compatible', ...(newPassword !== undefined ? { newPassword } : {}) });
+  const identity = identityFromPfx(der, password, pfx.fileName);
+  session.setup.pfx = {
+    ...pfx, der, password, analysis: analysePfx(der, password), rewrapped: true,
+    passwordChanged: pfx.passwordChanged || (newPassword !== undefined && newPassword !== pfx.password),
+  };
+  session.setup.identity = identity;
   return mustView(session);
 }
 

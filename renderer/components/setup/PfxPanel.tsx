@@ -1,4 +1,4 @@
-// Client certificate from an existing .pfx: the password lives here only until it is sent.
+// Client certificate from an existing .pfx: passwords live here only until they are sent.
 import { useRef, useState } from 'react';
 import { useWizard } from '../../store';
 import { StatusBadge } from './Problem';
@@ -47,23 +47,104 @@ export function PfxPanel() {
   );
 }
 
-/** Shown when the opened .pfx is one macOS would refuse: the one-click fix, then the save. */
+type NewPasswordProblem = 'empty' | 'mismatch' | null;
+
+/**
+ * Shown when the opened .pfx is one macOS would refuse as it is. This Mac does not need it (Trust & identity
+ * imports Onboard's own compatible copy), so re-wrapping is offered for the file's use on other Macs only.
+ * A file with an empty password gets a new one, typed twice; it lives here only until it is sent.
+ */
 export function PfxCompatibility() {
   const identity = useWizard((s) => s.client.identity);
   const busy = useWizard((s) => s.client.busy);
   const rewrap = useWizard((s) => s.rewrapPfx);
   const save = useWizard((s) => s.savePfx);
+  const [newPassword, setNewPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [problem, setProblem] = useState<NewPasswordProblem>(null);
+  const newPasswordInput = useRef<HTMLInputElement>(null);
+  const confirmInput = useRef<HTMLInputElement>(null);
   const pfx = identity?.pfx;
   if (!pfx) return null;
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (!pfx.needsNewPassword) {
+      await rewrap();
+      return;
+    }
+    if (newPassword === '') {
+      setProblem('empty');
+      newPasswordInput.current?.focus();
+      return;
+    }
+    if (newPassword !== confirm) {
+      setProblem('mismatch');
+      setConfirm('');
+      confirmInput.current?.focus();
+      return;
+    }
+    const sent = newPassword;
+    // Cleared before the answer: the new password must not outlive the request in the renderer.
+    setNewPassword('');
+    setConfirm('');
+    setProblem(null);
+    const ok = await rewrap(sent);
+    if (!ok) newPasswordInput.current?.focus();
+  };
+
   if (!pfx.macOsCompatible) {
     return (
       <section className="card warn-card" aria-labelledby="pfx-compat-heading">
-        <h3 id="pfx-compat-heading">macOS will refuse this .pfx as it is</h3>
-        <p>macOS 12 to 14 refuse such a file with "MAC verification failed (wrong password?)", even when the password is right. OpenSSL 3 writes files like this by default.</p>
+        <h3 id="pfx-compat-heading">Other Macs would refuse this .pfx as it is</h3>
+        <p><strong>This Mac is not affected:</strong> on the Trust &amp; identity step Onboard imports its own macOS-compatible copy of the key and certificate. Re-wrap and save the file only if you want to use it on other Macs.</p>
         <p className="muted">Protection now: {pfx.protection}.</p>
         <ul>{pfx.problems.map((p, i) => <li key={i}>{p}</li>)}</ul>
-        <button type="button" className="primary" onClick={() => void rewrap()} disabled={busy !== null}>Re-wrap for macOS</button>
-        <p className="muted">Same key, certificate and password; re-encrypted with 3DES and a SHA-1 integrity check, which every macOS imports.</p>
+        <form onSubmit={(e) => void submit(e)} aria-label="Re-wrap the .pfx for macOS" noValidate>
+          {pfx.needsNewPassword && (
+            <fieldset className="option">
+              <legend>New password for the re-wrapped file</legend>
+              <p className="muted field-help">The file has an empty password, which macOS refuses: the re-wrapped file needs a new one. Sent once to Onboard's main process; the saved file opens with it.</p>
+              <label htmlFor="pfx-new-password">New password</label>
+              <input
+                id="pfx-new-password"
+                ref={newPasswordInput}
+                type="password"
+                autoComplete="new-password"
+                maxLength={1024}
+                value={newPassword}
+                disabled={busy !== null}
+                aria-invalid={problem === 'empty'}
+                aria-describedby={problem === 'empty' ? 'pfx-new-password-problem' : undefined}
+                onChange={(e) => { setNewPassword(e.currentTarget.value); setProblem(null); }}
+              />
+              <label htmlFor="pfx-new-password-again">New password again</label>
+              <input
+                id="pfx-new-password-again"
+                ref={confirmInput}
+                type="password"
+                autoComplete="new-password"
+                maxLength={1024}
+                value={confirm}
+                disabled={busy !== null}
+                aria-invalid={problem === 'mismatch'}
+                aria-describedby={problem === 'mismatch' ? 'pfx-new-password-problem' : undefined}
+                onChange={(e) => { setConfirm(e.currentTarget.value); setProblem(null); }}
+              />
+              {problem && (
+                <div id="pfx-new-password-problem" className="field-error" role="alert">
+                  {problem === 'empty'
+                    ? 'Type a new password: macOS refuses a .pfx whose password is empty.'
+                    : 'The two passwords differ: type the same new password in both fields.'}
+                </div>
+              )}
+            </fieldset>
+          )}
+          <button type="submit" className="secondary" disabled={busy !== null}>Re-wrap for macOS</button>
+        </form>
+        <p className="muted">
+          Same key and certificate, {pfx.needsNewPassword ? 'under the new password' : 'same password'}; re-encrypted with 3DES and a SHA-1 integrity check, which every macOS imports.
+        </p>
       </section>
     );
   }
@@ -72,7 +153,9 @@ export function PfxCompatibility() {
   return (
     <section className="card" aria-labelledby="pfx-compat-heading">
       <h3 id="pfx-compat-heading">Re-wrapped: every macOS imports this .pfx now</h3>
-      <p className="muted">Protection now: {pfx.protection}. Save it if you want the same file for other Macs or for your records.</p>
+      <p className="muted">
+        Protection now: {pfx.protection}.{pfx.passwordChanged ? ' It opens with the new password you chose.' : ''} Save it if you want the same file for other Macs or for your records.
+      </p>
       <button type="button" className="secondary" onClick={() => void save()}>Save the re-wrapped .pfx…</button>
     </section>
   );

@@ -1,5 +1,5 @@
 // A scripted window.onboard for the setup screens' component tests (the e2e flows run the real handlers).
-import type { CaCard, Finding, IdentityView, MacFactsView, OnboardApi } from '../../../../electron/ipc/contract';
+import type { CaCard, Finding, IdentityView, MacFactsView, OnboardApi, PfxStatus } from '../../../../electron/ipc/contract';
 import { setApi } from '../../../../renderer/api';
 import { useWizard } from '../../../../renderer/store';
 
@@ -66,6 +66,15 @@ export function identity(findings: Finding[], over: Partial<IdentityView> = {}):
     certificate: { subject: 'CN=MAC01.local', issuer: 'CN=Acme Issuing CA', commonName: 'MAC01.local', dnsNames: ['MAC01.local'], notAfter: '2026-01-01T00:00:00.000Z', sha256: 'BB', key: 'RSA 2048' },
     hostname: { expected: 'MAC01.local', status: 'exact', certificateName: 'MAC01.local', names: [{ name: 'MAC01.local', source: 'CN' }] },
     findings, counts, ok: counts.fail === 0, pfx: null,
+    ...over,
+  };
+}
+
+/** An opened .pfx as main reports it; by default one every macOS imports as it is. */
+export function pfxStatus(over: Partial<PfxStatus> = {}): PfxStatus {
+  return {
+    fileName: 'MAC01.pfx', macOsCompatible: true, problems: [], protection: 'private key encrypted with 3DES; integrity check SHA1',
+    rewrapped: false, needsNewPassword: false, passwordChanged: false,
     ...over,
   };
 }

@@ -5,7 +5,7 @@ import { useWizard } from '../../../../renderer/store';
 import { Welcome } from '../../../../renderer/steps/Welcome';
 import { CaCertificates } from '../../../../renderer/steps/CaCertificates';
 import { ClientCertificate } from '../../../../renderer/steps/ClientCertificate';
-import { caCard, err, facts, finding, identity, ok, resetStore, scriptApi } from './fake-api';
+import { caCard, err, facts, finding, identity, ok, pfxStatus, resetStore, scriptApi } from './fake-api';
 
 beforeEach(() => resetStore());
 
@@ -123,17 +123,71 @@ describe('Client certificate', () => {
     expect(screen.getByText('Wrong password')).toBeTruthy();
   });
 
-  it('offers the one-click re-wrap for a .pfx macOS refuses, then the save', async () => {
-    const bad = identity([finding('pfx-macos-compatible', 'fail')], { pfx: { fileName: 'MAC01.pfx', macOsCompatible: false, problems: ['The integrity check uses SHA256.'], protection: 'private key encrypted with AES; integrity check SHA256', rewrapped: false } });
-    const good = identity([finding('pfx-macos-compatible', 'pass')], { pfx: { fileName: 'MAC01.pfx', macOsCompatible: true, problems: [], protection: 'private key encrypted with 3DES; integrity check SHA1', rewrapped: true } });
+  it('offers the re-wrap for a .pfx other Macs would refuse, says this Mac is not affected, then the save', async () => {
+    const bad = identity([finding('pfx-macos-compatible', 'warn')], { pfx: pfxStatus({ macOsCompatible: false, problems: ['The integrity check uses SHA256.'], protection: 'private key encrypted with AES; integrity check SHA256' }) });
+    const good = identity([finding('pfx-macos-compatible', 'pass')], { pfx: pfxStatus({ rewrapped: true }) });
     const api = scriptApi({ getMacFacts: () => ok(facts()), getIdentity: () => ok(bad), rewrapPfx: () => ok(good) });
     useWizard.setState((s) => ({ client: { ...s.client, identity: bad } }));
     const user = userEvent.setup();
     render(<ClientCertificate />);
     expect(screen.getByText('The integrity check uses SHA256.')).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Other Macs would refuse this .pfx as it is' })).toBeTruthy();
+    expect(screen.getByText(/This Mac is not affected/).closest('p')!.textContent).toContain('Onboard imports its own macOS-compatible copy');
+    // A file with a password keeps it: no new-password fields.
+    expect(screen.queryByLabelText('New password')).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Re-wrap for macOS' }));
     expect(await screen.findByRole('button', { name: 'Save the re-wrapped .pfx…' })).toBeTruthy();
     expect(api.callsOf('rewrapPfx')).toEqual([{}]);
+  });
+
+  it('asks a .pfx with an empty password for a new one, twice, sends it once, and never keeps it in the store', async () => {
+    const NEW = 'N3w-Pfx-Secret!';
+    const empty = identity([finding('pfx-macos-compatible', 'warn')], {
+      pfx: pfxStatus({ macOsCompatible: false, problems: ['The file has an empty password; macOS 15 refuses to import such files.'], needsNewPassword: true }),
+    });
+    const good = identity([finding('pfx-macos-compatible', 'pass')], { pfx: pfxStatus({ rewrapped: true, passwordChanged: true }) });
+    const api = scriptApi({ getMacFacts: () => ok(facts()), getIdentity: () => ok(empty), rewrapPfx: () => ok(good) });
+    useWizard.setState((s) => ({ client: { ...s.client, identity: empty } }));
+    const user = userEvent.setup();
+    render(<ClientCertificate />);
+    const first = screen.getByLabelText('New password') as HTMLInputElement;
+    const again = screen.getByLabelText('New password again') as HTMLInputElement;
+    const rewrap = screen.getByRole('button', { name: 'Re-wrap for macOS' });
+
+    await user.click(rewrap);
+    expect((await screen.findByRole('alert')).textContent).toContain('Type a new password');
+    expect(first.getAttribute('aria-invalid')).toBe('true');
+
+    await user.type(first, NEW);
+    await user.type(again, `${NEW}x`);
+    await user.click(rewrap);
+    expect((await screen.findByRole('alert')).textContent).toContain('The two passwords differ');
+    expect(again.getAttribute('aria-invalid')).toBe('true');
+    expect(again.value).toBe('');
+    expect(api.callsOf('rewrapPfx')).toEqual([]);
+
+    await user.type(again, NEW);
+    await user.click(rewrap);
+    expect(await screen.findByRole('button', { name: 'Save the re-wrapped .pfx…' })).toBeTruthy();
+    expect(api.callsOf('rewrapPfx')).toEqual([{ newPassword: NEW }]);
+    expect(screen.getByText(/opens with the new password you chose/)).toBeTruthy();
+    expect(JSON.stringify(useWizard.getState())).not.toContain(NEW);
+    expect(document.body.innerHTML).not.toContain(NEW);
+  });
+
+  it('keeps the new-password fields empty and usable when main refuses the re-wrap', async () => {
+    const empty = identity([finding('pfx-macos-compatible', 'warn')], { pfx: pfxStatus({ macOsCompatible: false, problems: ['Empty password.'], needsNewPassword: true }) });
+    scriptApi({ getMacFacts: () => ok(facts()), getIdentity: () => ok(empty), rewrapPfx: () => err('pfx-no-identity', 'This .pfx holds no private key with its certificate.', 'Export it again with the key.') });
+    useWizard.setState((s) => ({ client: { ...s.client, identity: empty } }));
+    const user = userEvent.setup();
+    render(<ClientCertificate />);
+    await user.type(screen.getByLabelText('New password'), 'secret-1');
+    await user.type(screen.getByLabelText('New password again'), 'secret-1');
+    await user.click(screen.getByRole('button', { name: 'Re-wrap for macOS' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('holds no private key');
+    expect((screen.getByLabelText('New password') as HTMLInputElement).value).toBe('');
+    expect((screen.getByLabelText('New password again') as HTMLInputElement).value).toBe('');
+    expect(JSON.stringify(useWizard.getState())).not.toContain('secret-1');
   });
 
   it('shows both spellings of the host name and the failing requirement first, with its fix', async () => {

@@ -147,6 +147,13 @@ describe('secrets and the store', () => {
     expect(JSON.stringify(state())).not.toContain('S3cret-pfx!');
   });
 
+  it('sends a new .pfx password for the re-wrap once and keeps it nowhere in the store', async () => {
+    const api = scriptApi({ rewrapPfx: () => ok(identity([finding('pfx-macos-compatible', 'pass')])) });
+    expect(await state().rewrapPfx('Fr3sh-pfx!')).toBe(true);
+    expect(api.callsOf('rewrapPfx')).toEqual([{ newPassword: 'Fr3sh-pfx!' }]);
+    expect(JSON.stringify(state())).not.toContain('Fr3sh-pfx!');
+  });
+
   it('refuses a file larger than any certificate file without sending it', async () => {
     const api = scriptApi({});
     const big = new File([new Uint8Array(10 * 1024 * 1024 + 1)], 'movie.pfx');
