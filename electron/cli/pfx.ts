@@ -3,6 +3,7 @@ import type { KeyObject, X509Certificate } from 'node:crypto';
 import { OnboardError, isOnboardError } from '../core/errors';
 import { readInputFile, writeFileAtomic } from '../core/fsutil';
 import { buildChain } from '../core/pki/chain';
+import { certificateLabel, inspectCertificate } from '../core/pki/inspect';
 import { loadFile, type LoadedMaterial } from '../core/pki/load';
 import { analysePfx, keyMatches, readPfx, rewrapPfx, writePfx, type PfxAnalysis, type PfxProfile } from '../core/pki/pkcs12';
 import { helpAsked, parseOptions, readSecret, requireOption, resolvePath, UsageError, writeJson, writeLines } from './common';
@@ -30,7 +31,9 @@ Profiles:
 Options:
   --cert FILE            the device certificate (PEM or DER; extra certificates in it join the chain)
   --key FILE             its private key (PEM or DER, PKCS#8 or PKCS#1; encrypted keys need a password)
-  --chain FILE           CA certificates to include (repeat as needed); ordered leaf to root
+  --chain FILE           CA certificates to include (repeat as needed); ordered leaf to root.
+                         A whole CA bundle is fine: certificates outside this certificate's
+                         chain are left out, each with a note on stderr (JSON: "leftOut")
   --rewrap IN            re-wrap this .pfx instead of building one
   --out FILE             where to write the .pfx (refused if it exists, unless --force)
   --profile P            compatible (default) or modern
@@ -73,8 +76,17 @@ export interface PfxJson {
   profile: PfxProfile;
   subject: string;
   chain: string[];
+  /** CA certificates given (--chain, or extra ones in --cert) that are not in the chain, so not put in the file. */
+  leftOut: LeftOut[];
   friendlyName: string | null;
   analysis: PfxAnalysis;
+}
+
+export interface LeftOut { subject: string; serialNumber: string; sha256: string; file: string }
+
+/** A certificate's subject on one line, most specific first, as the rest of the CLI prints names. */
+function subjectOf(c: X509Certificate): string {
+  return inspectCertificate(c).subject;
 }
 
 /** Reads a file by content with the loader, asking for a password once if it turns out to be encrypted. */
@@ -91,21 +103,25 @@ async function loadWithPassword(io: CliIo, path: string, what: string, passwordE
   }
 }
 
+/** A CA certificate offered for the chain, and the file it came from (for notes). */
+export interface ChainCandidate { certificate: X509Certificate; file: string }
+
 /**
- * Puts the CA certificates in order from the leaf's issuer up to the root, refusing any that do
- * not belong to the chain: a wrong intermediate in a .pfx makes macOS build the wrong trust path.
+ * Puts the CA certificates in order from the leaf's issuer up to the root and leaves out those that
+ * do not belong to its chain (a technician often hands over a whole CA bundle; a wrong intermediate
+ * in a .pfx would make macOS build the wrong trust path). When certificates were given and not one
+ * of them belongs, the files are the wrong ones: that is refused.
  */
-export function orderChain(leaf: X509Certificate, candidates: X509Certificate[]): X509Certificate[] {
-  const pool = candidates.filter((c, i) => !c.raw.equals(leaf.raw) && candidates.findIndex((o) => o.raw.equals(c.raw)) === i);
-  const path = buildChain(leaf, pool).chain;
-  const stray = pool.filter((c) => !path.includes(c));
-  if (stray.length) {
-    const first = stray[0]!;
-    const top = path[path.length - 1]!;
-    throw new OnboardError('chain-broken', `The chain does not chain: ${first.subject.replace(/\n/g, ', ')} did not issue ${top.subject.replace(/\n/g, ', ')} or any certificate above the device certificate.`,
-      'Give only the CA certificates of this certificate\'s issuer and its parents (check with `onboard inspect`).');
+export function orderChain(leaf: X509Certificate, candidates: readonly ChainCandidate[]): { chain: X509Certificate[]; leftOut: ChainCandidate[] } {
+  const pool = candidates.filter((c, i) => !c.certificate.raw.equals(leaf.raw) && candidates.findIndex((o) => o.certificate.raw.equals(c.certificate.raw)) === i);
+  const path = buildChain(leaf, pool.map((c) => c.certificate)).chain;
+  const leftOut = pool.filter((c) => !path.includes(c.certificate));
+  if (path.length === 1 && leftOut.length) {
+    const files = [...new Set(leftOut.map((c) => c.file))].join(', ');
+    throw new OnboardError('chain-broken', `None of the CA certificates in ${files} is in the chain of ${certificateLabel(leaf)}: its issuer, ${inspectCertificate(leaf).issuer}, is not among them.`,
+      'Give the certificates of this certificate\'s issuer and its parents (check with `onboard inspect`), or leave --chain out.');
   }
-  return path.slice(1);
+  return { chain: path.slice(1), leftOut };
 }
 
 function analysisLines(path: string, a: PfxAnalysis, profile: PfxProfile, subject: string, chain: string[]): string[] {
@@ -134,6 +150,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 
   let pfx: Buffer;
   let password: string;
+  let leftOut: LeftOut[] = [];
   if (values.rewrap !== undefined) {
     const input = await readInputFile(resolvePath(io, values.rewrap));
     password = (await readPasswordOption(io, values, '', 'Current PFX password')) ?? '';
@@ -159,9 +176,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       throw new OnboardError('key-mismatch', `The private key in ${keyPath} does not belong to the certificate in ${certPath}.`,
         'Pick the key file that was created together with the certificate request for this certificate.');
     }
-    const chainCandidates = certMaterial.certificates.filter((c) => c !== certificate);
-    for (const p of values.chain ?? []) chainCandidates.push(...(await loadFile(resolvePath(io, p))).certificates);
-    const chain = orderChain(certificate, chainCandidates);
+    const chainCandidates: ChainCandidate[] = certMaterial.certificates.filter((c) => c !== certificate).map((c) => ({ certificate: c, file: values.cert! }));
+    for (const p of values.chain ?? []) chainCandidates.push(...(await loadFile(resolvePath(io, p))).certificates.map((c) => ({ certificate: c, file: p })));
+    const ordered = orderChain(certificate, chainCandidates);
+    const chain = ordered.chain;
+    leftOut = ordered.leftOut.map((c) => ({ subject: subjectOf(c.certificate), serialNumber: inspectCertificate(c.certificate).serialNumber, sha256: inspectCertificate(c.certificate).sha256, file: c.file }));
     password = (await readPasswordOption(io, values, '', 'New PFX password')) ?? '';
     const opts: Parameters<typeof writePfx>[0] = { key, certificate, chain, password, profile };
     if (values['friendly-name'] !== undefined) opts.friendlyName = values['friendly-name'];
@@ -171,12 +190,13 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   await writeFileAtomic(out, pfx, { mode: 0o600, overwrite: force });
   const analysis = analysePfx(pfx, password);
   const contents = readPfx(pfx, password);
-  const subject = contents.certificates[0]!.subject.replace(/\n/g, ', ');
-  const chain = contents.certificates.slice(1).map((c) => c.subject.replace(/\n/g, ', '));
+  const subject = subjectOf(contents.certificates[0]!);
+  const chain = contents.certificates.slice(1).map(subjectOf);
   if (values.json) {
-    const json: PfxJson = { out, profile, subject, chain, friendlyName: contents.friendlyName ?? null, analysis };
+    const json: PfxJson = { out, profile, subject, chain, leftOut, friendlyName: contents.friendlyName ?? null, analysis };
     writeJson(io, json);
   } else {
+    for (const l of leftOut) io.stderr.write(`note: left out ${l.subject} (serial ${l.serialNumber}) from ${l.file}: it is not in the chain of ${subject}.\n`);
     writeLines(io, analysisLines(out, analysis, profile, subject, chain));
   }
   return EXIT.ok;

@@ -49,11 +49,35 @@ describe('onboard pfx (build)', () => {
     expect(await readdir(dir)).not.toContain('mismatch.pfx');
   });
 
-  it('refuses a chain file that does not chain to the certificate', async () => {
+  it('refuses a chain file none of whose certificates is in the chain of the certificate', async () => {
     const r = await cli(['pfx', '--cert', device.certPath, '--key', device.keyPath, '--chain', other.root.certPath, '--out', 'badchain.pfx', '--password-env', 'PW'], dir);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/does not chain/);
+    expect(r.err).toMatch(/None of the CA certificates in .*root\.pem is in the chain of CN=MAC01\.local/);
     expect(await readdir(dir)).not.toContain('badchain.pfx');
+  });
+
+  it('takes a whole CA bundle: keeps the chain, leaves out the unrelated certificates with a note on stderr', async () => {
+    await writeFile(join(dir, 'bundle.pem'), [other.root.certPem, pki.root.certPem, stranger.certPem, pki.intermediate!.certPem].join(''));
+    const r = await cli(['pfx', '--cert', device.certPath, '--key', device.keyPath, '--chain', 'bundle.pem', '--out', 'bundle.pfx', '--password-env', 'PW'], dir);
+    expect(r.code, r.err).toBe(0);
+    const c = readPfx(await readFile(join(dir, 'bundle.pfx')), env.PW);
+    expect(c.certificates.map((x) => x.subject)).toEqual(['CN=MAC01.local', 'CN=Pfx Cli Issuing CA', 'O=Pfx Cli\nCN=Pfx Cli Root CA']);
+    expect(r.err).toMatch(/^note: left out CN=Other Root CA, O=Other \(serial [0-9A-F]+\) from bundle\.pem: it is not in the chain of CN=MAC01\.local\.$/m);
+    expect(r.err).toMatch(/^note: left out CN=MAC99\.local .* from bundle\.pem/m);
+    expect(r.err.trim().split('\n')).toHaveLength(2);
+    expect(r.out).toContain('chain 2: CN=Pfx Cli Root CA, O=Pfx Cli');
+  });
+
+  it('lists what it left out of the bundle in JSON', async () => {
+    const r = await cli(['pfx', '--cert', device.certPath, '--key', device.keyPath, '--chain', 'bundle.pem', '--out', 'bundle-json.pfx', '--password-env', 'PW', '--json'], dir);
+    expect(r.code, r.err).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json.chain).toEqual(['CN=Pfx Cli Issuing CA', 'CN=Pfx Cli Root CA, O=Pfx Cli']);
+    expect(json.leftOut).toEqual([
+      { subject: 'CN=Other Root CA, O=Other', serialNumber: expect.stringMatching(/^[0-9A-F]+$/), sha256: expect.any(String), file: 'bundle.pem' },
+      { subject: 'CN=MAC99.local', serialNumber: expect.any(String), sha256: expect.any(String), file: 'bundle.pem' },
+    ]);
+    expect(r.err).toBe('');
   });
 
   it('refuses an empty password', async () => {
