@@ -8,6 +8,7 @@ import {
   configureClient, importCaCertificates, importClientIdentity, installClient, installRosetta, startClient, uninstallClient,
 } from './plans';
 import type { Executor } from './types';
+import { OnboardError } from '../errors';
 import type { PlanWorkspace } from './workspace';
 
 export interface OnboardingRequest {
@@ -44,11 +45,20 @@ async function planStep(step: StepName, req: OnboardingRequest, ctx: StepContext
     case 'rosetta': return installRosetta(facts);
     case 'install-client': return req.installerPath ? installClient({ installerPath: req.installerPath, facts, workspace }) : null;
     case 'ca-certificates': return req.caCertificates.length ? importCaCertificates({ certificates: req.caCertificates, facts, workspace }) : null;
-    case 'client-identity':
-      return req.identity ? importClientIdentity({
+    case 'client-identity': {
+      if (!req.identity) return null;
+      const plan = await importClientIdentity({
         pfx: req.identity.pfx, password: req.identity.password, facts, workspace, allowAnyApp: req.allowAnyApp ?? false,
         ...(req.identity.sourcePath ? { pfxPathForScript: req.identity.sourcePath } : {}),
-      }) : null;
+      });
+      // `security import -T` needs the 1E Client's program on disk: refused here, before the Mac is touched
+      // (after the PFX itself was judged, so a bad file is named first).
+      if (!req.installerPath && !req.allowAnyApp && facts.known && facts.client === null) {
+        throw new OnboardError('client-not-installed', 'The 1E Client is not installed on this Mac and no installer was given, so its identity cannot be imported: macOS grants the private key to the client\'s program, which must exist first.',
+          'Add --installer FILE with the 1E Client package (or install the client first, then run this again).');
+      }
+      return plan;
+    }
     case 'configure-client':
       return configureClient({ settings: confSettings(req), facts, workspace, packageInstallBefore: ctx.packageInstallBefore });
     case 'start-client': {

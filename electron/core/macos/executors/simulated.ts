@@ -681,6 +681,9 @@ export class SimulatedMac implements ActionAwareExecutor {
       if (this.identities.some((i) => i.sha1 === sha1)) return err(1, 'security: SecKeychainItemImport: The specified item already exists in the keychain.');
       const apps: string[] = [];
       a.forEach((v, i) => { if (v === '-T' && a[i + 1] !== undefined) apps.push(a[i + 1]!); });
+      // security builds each -T entry from the program on disk (SecTrustedApplicationCreateFromPath): a missing one fails the import.
+      const missing = apps.find((app) => !this.files.has(app));
+      if (missing) return err(1, `security: SecTrustedApplicationCreateFromPath(${missing}): No such file or directory`);
       for (const c of contents.certificates) this.addCertificate(c, null);
       this.identities.push({ sha1, name: contents.friendlyName ?? cnOf(leaf), anyApp: a.includes('-A'), apps });
       const others = contents.certificates.length - 1;

@@ -11,6 +11,9 @@ import { shellQuote } from '../quote';
 import type { PlanWorkspace } from '../workspace';
 import { commonName, emptyPlan, sha1Hex } from './common';
 
+/** Lists the identities macOS would offer for client authentication: the import's and removal's check. */
+const findIdentityCommand = { program: BIN.security, args: ['find-identity', '-p', 'ssl-client', SYSTEM_KEYCHAIN] };
+
 export interface IdentityPlanInput {
   /** The technician's PFX file contents. */
   pfx: Uint8Array;
@@ -27,6 +30,11 @@ export interface IdentityPlanInput {
    * ones previousIdentities lists; the technician ticked "Remove the old identity").
    */
   removePrevious?: readonly string[];
+  /**
+   * The 1E Client was just upgraded: an identity already in the keychain is deleted and imported
+   * again, because the new client binary does not inherit access to the private key (-T).
+   */
+  regrantAccess?: boolean;
 }
 
 /** An identity already in the System keychain for the same host name as the new certificate. */
@@ -110,16 +118,32 @@ export async function importClientIdentity(input: IdentityPlanInput): Promise<Pl
     plan.warnings.push('After a later 1E Client upgrade, import the identity again: the new client binary does not inherit access to the private key.');
   }
   const present = input.facts.identities.some((i) => i.sha1 === sha1);
+  const importCommand = { program: BIN.security, args, secretArgs: [args.indexOf(oneTime)] };
+  const regrant = present && input.regrantAccess === true && !input.allowAnyApp;
+  if (regrant) {
+    // Undone by importing the same file again, so a failed import never leaves the Mac without its identity.
+    plan.actions.push({
+      id: 'identity-regrant-delete',
+      title: `Take out the identity "${name}" so that the upgraded 1E Client can be given its key`,
+      detail: `The new 1E Client binary has no access to the private key imported for the old one; the same identity is imported again right after. Certificate SHA-1 ${sha1}.`,
+      command: { program: BIN.security, args: ['delete-identity', '-Z', sha1, SYSTEM_KEYCHAIN] },
+      root: true,
+      undo: [importCommand],
+      status: 'pending',
+    });
+  }
+  const skip = present && !regrant;
   plan.actions.push({
     id: 'identity-import',
-    title: `Import the identity "${name}" into the System keychain`,
+    title: `${regrant ? 'Import again' : 'Import'} the identity "${name}" into the System keychain`,
     detail: `${input.allowAnyApp ? 'Any application' : 'Only the 1E Client'} may use the private key. Certificate SHA-1 ${sha1}.`,
-    command: { program: BIN.security, args, secretArgs: [args.indexOf(oneTime)] },
+    command: importCommand,
     root: true,
-    check: { command: { program: BIN.security, args: ['find-identity', '-p', 'ssl-client', SYSTEM_KEYCHAIN] }, stdoutIncludes: sha1 },
+    // A re-grant always runs: the identity being there says nothing about who may use its key.
+    ...(regrant ? {} : { check: { command: findIdentityCommand, stdoutIncludes: sha1 } }),
     undo: [{ program: BIN.security, args: ['delete-identity', '-Z', sha1, SYSTEM_KEYCHAIN] }],
-    status: present ? 'skip' : 'pending',
-    ...(present ? { reason: 'this identity is already in the System keychain' } : {}),
+    status: skip ? 'skip' : 'pending',
+    ...(skip ? { reason: 'this identity is already in the System keychain' } : {}),
   });
   // After the import, so the Mac is never left without an identity; a failure here undoes the import.
   const removable = leaf ? previousIdentities(input.facts, leaf) : [];
@@ -172,7 +196,7 @@ function removeIdentityAction(old: PreviousIdentity): Action {
     detail: `Certificate SHA-1 ${old.sha1}${old.subject ? `, ${old.subject}` : ''}: the certificate and its private key are deleted, so the 1E Client can only pick the new identity. This cannot be undone.`,
     command: { program: BIN.security, args: ['delete-identity', '-Z', old.sha1, SYSTEM_KEYCHAIN] },
     root: true,
-    check: { command: { program: BIN.security, args: ['find-identity', '-p', 'ssl-client', SYSTEM_KEYCHAIN] }, stdoutIncludes: old.sha1, negate: true },
+    check: { command: findIdentityCommand, stdoutIncludes: old.sha1, negate: true },
     irreversible: true,
     status: 'pending',
   };

@@ -110,10 +110,18 @@ describe('onboarding a fresh Apple Silicon Mac', () => {
 describe('onboarding without an installer', () => {
   it('configures but does not try to start a client that is not installed, and says why', async () => {
     const mac = new SimulatedMac({ rosetta: true });
-    const result = await apply(mac, request({ installerPath: undefined }));
+    const req = request({ installerPath: undefined, identity: undefined });
+    const result = await apply(mac, req);
     expect(result.ok).toBe(true);
-    const start = await withPlanWorkspace(async (ws) => (await planOnboarding(request({ installerPath: undefined }), await gatherFacts(mac), ws)).at(-1)!);
+    const start = await withPlanWorkspace(async (ws) => (await planOnboarding(req, await gatherFacts(mac), ws)).at(-1)!);
     expect(start.actions).toEqual([]);
     expect(start.warnings[0]).toContain('not installed');
+  });
+
+  it('refuses an identity for a client that is not installed before changing anything, saying to add the installer', async () => {
+    const mac = new SimulatedMac({ rosetta: true });
+    const before = mac.snapshot();
+    await expect(apply(mac, request({ installerPath: undefined }))).rejects.toMatchObject({ code: 'client-not-installed', hint: expect.stringContaining('--installer') });
+    expect(mac.snapshot()).toEqual(before);
   });
 });

@@ -6,6 +6,11 @@ import { SimulatedMac } from '../../../../../electron/core/macos/executors/simul
 import { FACT_COMMANDS, parseFindCertificate, parseFindIdentity } from '../../../../../electron/core/macos/facts';
 import { makeMacFixtures, PFX_PASSWORD, type MacFixtures } from '../fixtures';
 
+/** The keychain grants the key to the 1E Client's program (-T), so these Macs have the client installed. */
+function macWithClient(opts: ConstructorParameters<typeof SimulatedMac>[0] = {}): SimulatedMac {
+  return new SimulatedMac({ client: { version: '24.1.0.5' }, ...opts });
+}
+
 let fx: MacFixtures;
 let modernPath: string;
 let legacyPath: string;
@@ -24,7 +29,7 @@ const importCmd = (file: string, pw = PFX_PASSWORD) => ({ program: '/usr/bin/sec
 
 describe('the simulated keychain', () => {
   it('refuses an OpenSSL 3 default (AES) PFX on macOS 14 with the real error text', async () => {
-    const mac = new SimulatedMac({ macosVersion: '14.4.1' });
+    const mac = macWithClient({ macosVersion: '14.4.1' });
     const r = await mac.asRoot().run(importCmd(modernPath));
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toBe('security: SecKeychainItemImport: MAC verification failed during PKCS12 import (wrong password?)\n');
@@ -32,25 +37,25 @@ describe('the simulated keychain', () => {
   });
 
   it('imports the same AES PFX on macOS 15', async () => {
-    const mac = new SimulatedMac({ macosVersion: '15.1' });
+    const mac = macWithClient({ macosVersion: '15.1' });
     expect((await mac.asRoot().run(importCmd(modernPath))).exitCode).toBe(0);
     expect(mac.snapshot().identities).toHaveLength(1);
   });
 
   it('gives the same error for a wrong password', async () => {
-    const r = await new SimulatedMac().asRoot().run(importCmd(legacyPath, 'wrong'));
+    const r = await macWithClient().asRoot().run(importCmd(legacyPath, 'wrong'));
     expect(r.stderr).toContain('MAC verification failed');
   });
 
   it('imports a 3DES PFX as an identity whose key only the 1E Client may use', async () => {
-    const mac = new SimulatedMac();
+    const mac = macWithClient();
     const r = await mac.asRoot().run(importCmd(legacyPath));
     expect(r).toMatchObject({ exitCode: 0, stdout: '1 identity imported.\n1 certificate imported.\n' });
     expect(mac.snapshot().identities).toEqual([{ sha1: fx.leaf.fingerprint.replace(/:/g, ''), name: 'MAC01.local', anyApp: false, apps: ['/Library/Application Support/1E/Client/1E.Client'] }]);
   });
 
   it('lists an identity as valid only once its root is trusted', async () => {
-    const mac = new SimulatedMac();
+    const mac = macWithClient();
     await mac.asRoot().run(importCmd(legacyPath));
     expect(parseFindIdentity((await mac.run(FACT_COMMANDS.findIdentity)).stdout)).toEqual([]);
     await mac.asRoot().run({ program: '/usr/bin/security', args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', KC, join(fx.dir, 'root.pem')] });
@@ -59,14 +64,14 @@ describe('the simulated keychain', () => {
   });
 
   it('prints certificates with SHA-256 and SHA-1 hashes and PEM', async () => {
-    const mac = new SimulatedMac({ certificates: [{ certificate: fx.root, trusted: true }] });
+    const mac = macWithClient({ certificates: [{ certificate: fx.root, trusted: true }] });
     const out = (await mac.run(FACT_COMMANDS.findCertificate)).stdout;
     expect(out.split('\n').slice(0, 3)).toEqual([`SHA-256 hash: ${fx.root.fingerprint256.replace(/:/g, '')}`, `SHA-1 hash: ${fx.root.fingerprint.replace(/:/g, '')}`, '-----BEGIN CERTIFICATE-----']);
     expect(parseFindCertificate(out)[0]!.pem).toBe(fx.root.toString());
   });
 
   it('refuses a trust change without administrator rights', async () => {
-    const r = await new SimulatedMac().run({ program: '/usr/bin/security', args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', KC, join(fx.dir, 'root.pem')] });
+    const r = await macWithClient().run({ program: '/usr/bin/security', args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', KC, join(fx.dir, 'root.pem')] });
     expect(r.stderr).toContain('authorization was denied');
   });
 });
@@ -115,8 +120,16 @@ describe('the simulated system', () => {
     expect(() => { (snap.adminPrompts as string[]).push('x'); }).toThrow();
   });
 
-  it('records every command with secrets masked', async () => {
+  it('refuses -T for a program that is not on disk, as security does, and imports nothing', async () => {
     const mac = new SimulatedMac();
+    const r = await mac.asRoot().run(importCmd(legacyPath));
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim()).toBe('security: SecTrustedApplicationCreateFromPath(/Library/Application Support/1E/Client/1E.Client): No such file or directory');
+    expect(mac.snapshot().identities).toEqual([]);
+  });
+
+  it('records every command with secrets masked', async () => {
+    const mac = macWithClient();
     await mac.asRoot().run({ ...importCmd(legacyPath), secretArgs: [9] });
     expect(JSON.stringify(mac.commands())).not.toContain(PFX_PASSWORD);
     expect(mac.commands()[0]).toMatchObject({ root: true, exitCode: 0 });

@@ -13,6 +13,11 @@ import { PlanWorkspace } from '../../../../../electron/core/macos/workspace';
 import { analysePfx } from '../../../../../electron/core/pki/pkcs12';
 import { makeMacFixtures, PFX_PASSWORD, runOnSimulatedMac, type MacFixtures } from '../fixtures';
 
+/** The keychain grants the key to the 1E Client's program (-T), so these Macs have the client installed. */
+function macWithClient(opts: ConstructorParameters<typeof SimulatedMac>[0] = {}): SimulatedMac {
+  return new SimulatedMac({ client: { version: '24.1.0.5' }, ...opts });
+}
+
 let fx: MacFixtures;
 beforeAll(async () => { fx = await makeMacFixtures(); });
 afterAll(async () => { await fx?.cleanup(); });
@@ -29,7 +34,7 @@ async function withPlan<T>(mac: SimulatedMac, fn: (p: Awaited<ReturnType<typeof 
 
 describe('importClientIdentity', () => {
   it('imports even an OpenSSL 3 AES PFX on macOS 14, because it is re-wrapped to the compatible profile first', async () => {
-    const mac = new SimulatedMac({ macosVersion: '14.4.1' });
+    const mac = macWithClient({ macosVersion: '14.4.1' });
     await withPlan(mac, async (p) => {
       const r = await runOnSimulatedMac(mac, p);
       expect(r.ok).toBe(true);
@@ -38,7 +43,7 @@ describe('importClientIdentity', () => {
   });
 
   it('gives security import a one-time password, never the technician\'s, and masks it everywhere it is shown', async () => {
-    const mac = new SimulatedMac();
+    const mac = macWithClient();
     await withPlan(mac, async (p) => {
       const cmd = p.actions[0]!.command;
       const oneTime = cmd.args[cmd.secretArgs![0]!]!;
@@ -54,7 +59,7 @@ describe('importClientIdentity', () => {
   });
 
   it('keeps the re-wrapped file only in a private 0600 file that goes with the workspace', async () => {
-    const mac = new SimulatedMac();
+    const mac = macWithClient();
     let path = '';
     await withPlan(mac, async (p, ws) => {
       path = p.files[0]!.path;
@@ -68,7 +73,7 @@ describe('importClientIdentity', () => {
   });
 
   it('skips an identity that is already in the keychain, so a rerun changes nothing', async () => {
-    const mac = new SimulatedMac({ certificates: [{ certificate: fx.root, trusted: true }] });
+    const mac = macWithClient({ certificates: [{ certificate: fx.root, trusted: true }] });
     await withPlan(mac, (p) => runOnSimulatedMac(mac, p));
     const before = mac.snapshot();
     await withPlan(mac, async (p) => {
@@ -79,7 +84,7 @@ describe('importClientIdentity', () => {
   });
 
   it('uses -A only when asked, with a warning', async () => {
-    const mac = new SimulatedMac();
+    const mac = macWithClient();
     await withPlan(mac, async (p) => {
       expect(p.actions[0]!.command.args).toContain('-A');
       expect(p.actions[0]!.command.args).not.toContain('-T');
@@ -90,7 +95,7 @@ describe('importClientIdentity', () => {
   });
 
   it('reports a failed import with the command shown masked', async () => {
-    const mac = new SimulatedMac();
+    const mac = macWithClient();
     mac.failWhen({ actionId: 'identity-import', stderr: 'security: SecKeychainItemImport: simulated' });
     await withPlan(mac, async (p) => {
       const r = await runOnSimulatedMac(mac, p);
@@ -103,7 +108,7 @@ describe('importClientIdentity', () => {
   it('refuses a wrong PFX password before planning anything', async () => {
     const ws = await PlanWorkspace.create();
     try {
-      await expect(importClientIdentity({ pfx: fx.modernPfx, password: 'wrong', facts: await gatherFacts(new SimulatedMac()), workspace: ws })).rejects.toMatchObject({ code: 'pfx-wrong-password' });
+      await expect(importClientIdentity({ pfx: fx.modernPfx, password: 'wrong', facts: await gatherFacts(macWithClient()), workspace: ws })).rejects.toMatchObject({ code: 'pfx-wrong-password' });
     } finally {
       await ws.dispose();
     }
@@ -134,7 +139,7 @@ describe('removing the old identity for this host name', () => {
 
   /** A Mac whose System keychain trusts the test root and already holds the given identities. */
   async function macWith(...pfxs: Buffer[]): Promise<SimulatedMac> {
-    const mac = new SimulatedMac({ certificates: [{ certificate: fx.root, trusted: true }, { certificate: fx.intermediate }] });
+    const mac = macWithClient({ certificates: [{ certificate: fx.root, trusted: true }, { certificate: fx.intermediate }] });
     const ws = await PlanWorkspace.create();
     try {
       for (const pfx of pfxs) {
