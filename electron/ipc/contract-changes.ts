@@ -10,7 +10,7 @@ export type { PlanView, ActionView, CommandView } from '../core/macos/action';
 export type { VerifyFinding } from '../core/verify/findings';
 
 /** What a prepared set of plans is for; the summary groups changes by it. */
-export type ChangePurpose = 'trust' | 'install' | 'restart' | 'debug-logging' | 'uninstall' | 'undo';
+export type ChangePurpose = 'trust' | 'install' | 'debug-logging' | 'uninstall' | 'undo';
 
 /** Plans made in main and kept there until applied (or replaced by a newer preparation). */
 export interface PreparedChanges {
@@ -166,8 +166,6 @@ export const changeMethods = {
     }).strict(),
     result: type<InstallPlan>(),
   },
-  /** Replace-certificate mode: restart the installed client so it reads the new identity. */
-  planRestart: { request: z.object({}).strict(), result: type<PreparedChanges>() },
   /** LoggingLevel=debug and a restart of the 1E Client, for the Verify step. */
   planDebugLogging: { request: z.object({}).strict(), result: type<PreparedChanges>() },
   planUninstall: { request: z.object({}).strict(), result: type<PreparedChanges>() },

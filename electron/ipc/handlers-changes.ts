@@ -3,7 +3,7 @@ import type { Handlers } from './router';
 import type { Session } from './session';
 import type { changeMethods } from './contract-changes';
 import { planTrustIdentity } from './changes/trust';
-import { findInstallers, planDebugLogging, planInstall, planRestart, planUninstall } from './changes/install';
+import { findInstallers, planDebugLogging, planInstall, planUninstall } from './changes/install';
 import { applyChanges, planUndo } from './changes/apply';
 import { changeSummary } from './changes/summary';
 import { exportReport, runVerification } from './changes/verify';
@@ -13,7 +13,6 @@ export function createChangeHandlers(): Pick<Handlers<Session>, keyof typeof cha
     planTrustIdentity: (req, { session }) => planTrustIdentity(session, req.allowAnyApp, req.removeOldIdentities),
     findInstallers: async () => ({ candidates: await findInstallers() }),
     planInstall: (req, { session }) => planInstall(session, req),
-    planRestart: (_req, { session }) => planRestart(session),
     planDebugLogging: (_req, { session }) => planDebugLogging(session),
     planUninstall: (_req, { session }) => planUninstall(session),
     planUndo: (req, { session }) => planUndo(session, req.changeIds),

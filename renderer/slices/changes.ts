@@ -8,6 +8,7 @@ import type {
 import type { Loadable, SliceCreator, StepId, WizardState } from '../store';
 import type { Proceed } from '../selectors';
 import { getApi, newRequestId } from '../api';
+import { currentEndpointCheck } from './setup';
 
 /** The contract's answer shapes, derived from the contract (the renderer may import nothing else). */
 export type IpcError = Extract<Awaited<ReturnType<OnboardApi['getAppInfo']>>, { ok: false }>['error'];
@@ -36,7 +37,6 @@ export interface ChangesSlice {
   verify: { run: Run<VerificationResult>; debug: { plan: Loadable<PreparedChanges>; run: Run<ApplyOutcome> } };
   summary: { changes: Loadable<ChangeSummary>; selected: string[]; undo: { plan: Loadable<PreparedChanges>; run: Run<ApplyOutcome> } };
   uninstall: { plan: Loadable<PreparedChanges>; run: Run<ApplyOutcome> };
-  restart: { plan: Loadable<PreparedChanges>; run: Run<ApplyOutcome> };
 
   setAllowAnyApp(on: boolean): void;
   setRemoveOldIdentities(on: boolean): void;
@@ -61,8 +61,6 @@ export interface ChangesSlice {
   fetchReport(format: 'html' | 'json'): Promise<IpcResult<ReportFile>>;
 
   prepareUninstall(): Promise<void>;
-  prepareRestart(): Promise<void>;
-  applyRestart(): Promise<void>;
   applyUninstall(): Promise<void>;
 }
 
@@ -77,7 +75,7 @@ async function call<M extends MethodName>(method: M, request: RequestOf<M>, requ
   return fn(request, requestId);
 }
 
-type RunKey = 'trust' | 'install' | 'verify' | 'debug' | 'undo' | 'uninstall' | 'restart';
+type RunKey = 'trust' | 'install' | 'verify' | 'debug' | 'undo' | 'uninstall';
 
 /** Where each run lives in the slice, so one helper can drive all of them. */
 function readRun(s: WizardState, key: RunKey): Run<unknown> {
@@ -88,7 +86,6 @@ function readRun(s: WizardState, key: RunKey): Run<unknown> {
     case 'debug': return s.verify.debug.run;
     case 'undo': return s.summary.undo.run;
     case 'uninstall': return s.uninstall.run;
-    case 'restart': return s.restart.run;
   }
 }
 
@@ -100,7 +97,6 @@ function writeRun(s: WizardState, key: RunKey, run: Run<unknown>): Partial<Wizar
     case 'debug': return { verify: { ...s.verify, debug: { ...s.verify.debug, run: run as Run<ApplyOutcome> } } };
     case 'undo': return { summary: { ...s.summary, undo: { ...s.summary.undo, run: run as Run<ApplyOutcome> } } };
     case 'uninstall': return { uninstall: { ...s.uninstall, run: run as Run<ApplyOutcome> } };
-    case 'restart': return { restart: { ...s.restart, run: run as Run<ApplyOutcome> } };
   }
 }
 
@@ -143,7 +139,6 @@ export const createChangesSlice: SliceCreator<ChangesSlice> = (set, get) => {
     verify: { run: idle, debug: { plan: idle, run: idle } },
     summary: { changes: idle, selected: [], undo: { plan: idle, run: idle } },
     uninstall: { plan: idle, run: idle },
-    restart: { plan: idle, run: idle },
 
     setAllowAnyApp(on) {
       // The plan on screen must match the choice, so a changed choice asks for a new plan.
@@ -165,8 +160,8 @@ export const createChangesSlice: SliceCreator<ChangesSlice> = (set, get) => {
       const plan = get().trust.plan;
       if (plan.state !== 'ready') return;
       await track('trust', (id) => call('applyChanges', { planId: plan.value.planId }, id));
-      // What is on the Mac now differs from the plan: later steps (and undo) need fresh plans.
-      set((s) => ({ install: { ...s.install, plan: idle }, summary: { ...s.summary, changes: idle } }));
+      // What is on the Mac now differs: the verification and the summary are made afresh.
+      set((s) => ({ verify: { ...s.verify, run: idle }, summary: { ...s.summary, changes: idle } }));
     },
 
     setInstallChoices(patch) {
@@ -195,7 +190,8 @@ export const createChangesSlice: SliceCreator<ChangesSlice> = (set, get) => {
       const plan = get().install.plan;
       if (plan.state !== 'ready') return;
       await track('install', (id) => call('applyChanges', { planId: plan.value.planId }, id));
-      set((s) => ({ verify: { ...s.verify, run: idle }, summary: { ...s.summary, changes: idle } }));
+      // The trust plan was made against the Mac before the install (an upgrade needs the identity imported again).
+      set((s) => ({ trust: { ...s.trust, plan: s.trust.run.state === 'running' ? s.trust.plan : idle }, verify: { ...s.verify, run: idle }, summary: { ...s.summary, changes: idle } }));
     },
 
     async runVerification() {
@@ -258,17 +254,6 @@ export const createChangesSlice: SliceCreator<ChangesSlice> = (set, get) => {
       const r = await call('planUninstall', {});
       set((s) => ({ uninstall: { ...s.uninstall, plan: toLoadable(r) } }));
     },
-    async prepareRestart() {
-      set(() => ({ restart: { plan: { state: 'loading' }, run: idle } }));
-      const r = await call('planRestart', {});
-      set((s) => ({ restart: { ...s.restart, plan: toLoadable(r) } }));
-    },
-    async applyRestart() {
-      const plan = get().restart.plan;
-      if (plan.state !== 'ready') return;
-      await track('restart', (id) => call('applyChanges', { planId: plan.value.planId }, id));
-      set((s) => ({ verify: { ...s.verify, run: idle }, summary: { ...s.summary, changes: idle } }));
-    },
     async applyUninstall() {
       const plan = get().uninstall.plan;
       if (plan.state !== 'ready') return;
@@ -290,7 +275,8 @@ function nothingToDo(plan: Loadable<PreparedChanges>): boolean {
 
 export function canProceedChanges(state: WizardState, step: StepId): Proceed {
   if (state.mode === 'uninstall') return canProceedUninstall(state, step);
-  if (state.mode === 'replace-certificate' && step === 'install') return canProceedRestart(state);
+  // Replacing the certificate installs nothing: Trust & identity imports it and restarts the client.
+  if (state.mode === 'replace-certificate' && step === 'install') return { ok: true };
   switch (step) {
     case 'identity':
       if (identityChangedSincePlan(state)) return { ok: false, reason: 'The client certificate changed since this plan was made: apply the new plan.' };
@@ -300,6 +286,7 @@ export function canProceedChanges(state: WizardState, step: StepId): Proceed {
       return { ok: false, reason: 'Apply the plan to put the CAs and this Mac\'s identity into the System keychain.' };
     case 'install':
       if (state.install.run.state === 'running') return { ok: false, reason: 'Wait until the installation has finished.' };
+      if (endpointsChangedSincePlan(state)) return { ok: false, reason: 'The Switch or Background Channel address changed since this plan was made: review the new plan and apply it.' };
       if (appliedCleanly(state.install.run) || nothingToDo(state.install.plan)) return { ok: true };
       if (state.install.run.state === 'done' || state.install.run.state === 'error') return { ok: false, reason: 'The installation did not complete: fix the problem shown and install again.' };
       return { ok: false, reason: 'Choose the installer, review the changes, then install the 1E Client.' };
@@ -322,11 +309,17 @@ function canProceedUninstall(state: WizardState, step: StepId): Proceed {
   return { ok: false, reason: 'Review the uninstall plan, then uninstall.' };
 }
 
-/** Replacing the certificate needs no install: the running client is restarted to read the new identity. */
-function canProceedRestart(state: WizardState): Proceed {
-  if (state.restart.run.state === 'running') return { ok: false, reason: 'Wait until the 1E Client has restarted.' };
-  if (appliedCleanly(state.restart.run) || nothingToDo(state.restart.plan)) return { ok: true };
-  return { ok: false, reason: 'Restart the 1E Client so it uses the new certificate.' };
+/**
+ * The technician went back to Welcome and changed an address after the install plan was made
+ * (or applied): the configuration on screen, or on the Mac, is no longer what was asked for.
+ */
+export function endpointsChangedSincePlan(state: WizardState): boolean {
+  const plan = state.install.plan;
+  // Main's own reading of the fields (it normalises them), as the plan was made from it.
+  const check = currentEndpointCheck(state.welcome);
+  if (plan.state !== 'ready' || !check?.switchAddress?.ok || !check.backgroundUrl?.ok) return false;
+  const planned = (key: string) => plan.value.configuration.find((l) => l.key.toLowerCase() === key.toLowerCase())?.after;
+  return planned('Switch') !== check.switchAddress.value || planned('BackgroundChannelUrl') !== check.backgroundUrl.value;
 }
 
 /** The technician went back and chose another identity after the trust plan was made (or applied). */

@@ -1,6 +1,6 @@
 // Install: Rosetta when this Mac needs it, the installer, the configuration as a diff, then
 // one press that installs, configures and starts the 1E Client. Uninstall mode: the removal;
-// replace-certificate mode: a restart.
+// replace-certificate mode: nothing (Trust & identity imports the certificate and restarts the client).
 import { useEffect, useId } from 'react';
 import { useWizard } from '../store';
 import { canPickFilePaths, pickedFilePath } from '../api';
@@ -8,14 +8,21 @@ import { ApplyButton, PlanList, RunStatus } from '../components/changes/PlanView
 import { ErrorBox } from '../components/changes/ErrorBox';
 import { ConfDiff } from '../components/changes/ConfDiff';
 import { Uninstall } from '../components/changes/Uninstall';
-import { Restart } from '../components/changes/Restart';
+import { endpointsChangedSincePlan } from '../slices/changes';
 
 const LOGGING_LEVELS = ['fatal', 'error', 'warning', 'info', 'debug', 'trace'];
 
 export function Install() {
   const mode = useWizard((s) => s.mode);
   if (mode === 'uninstall') return <Uninstall />;
-  if (mode === 'replace-certificate') return <Restart />;
+  if (mode === 'replace-certificate') {
+    return (
+      <section className="card" aria-labelledby="install-none-heading">
+        <h2 id="install-none-heading">Nothing to install when replacing the certificate</h2>
+        <p>The 1E Client and its configuration stay as they are. The next step imports the new certificate and restarts the client so that it uses it.</p>
+      </section>
+    );
+  }
   return <InstallClient />;
 }
 
@@ -31,6 +38,12 @@ function InstallClient() {
   useEffect(() => {
     if (install.candidates.state === 'idle') void findInstallers();
   }, [install.candidates.state, findInstallers]);
+
+  // The addresses changed on Welcome after this plan was made: the configuration shown is no longer what was asked for.
+  const stale = useWizard(endpointsChangedSincePlan);
+  useEffect(() => {
+    if (stale && install.run.state !== 'running') void prepareInstall();
+  }, [stale, install.run.state, prepareInstall]);
 
   const running = install.run.state === 'running';
   const plan = install.plan.state === 'ready' ? install.plan.value : null;

@@ -9,7 +9,6 @@ import { ReportButtons } from '../components/changes/ReportButtons';
 const PURPOSE_TEXT: Record<ChangePurpose, string> = {
   trust: 'Trust & identity',
   install: 'Install',
-  restart: 'Restart',
   'debug-logging': 'Debug logging',
   uninstall: 'Uninstall',
   undo: 'Undo',

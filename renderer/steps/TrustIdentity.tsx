@@ -1,5 +1,7 @@
-// Trust & identity: the CA import and identity import plans, read before anything runs,
-// then applied with one administrator prompt per part, with progress and rollback shown.
+// Trust & identity: the CA import and identity import plans (then a restart of the 1E Client,
+// which reads the keychain only when it starts), read before anything runs, then applied with
+// one administrator prompt, with progress and rollback shown. It follows Install because the
+// key is granted to the 1E Client's binary (-T), which must be on the Mac by then.
 import { useEffect } from 'react';
 import { useWizard } from '../store';
 import { identityChangedSincePlan } from '../slices/changes';
@@ -13,7 +15,7 @@ export function TrustIdentity() {
     return (
       <section className="card" aria-labelledby="trust-none-heading">
         <h2 id="trust-none-heading">Nothing to add when uninstalling</h2>
-        <p>The certificates and identity already in the System keychain are left as they are. Continue to Install to review the uninstall plan.</p>
+        <p>The certificates and identities already in the System keychain are left as they are: the uninstall on the previous step removed only the 1E Client.</p>
       </section>
     );
   }
@@ -67,7 +69,7 @@ function TrustPlanScreen() {
           <p id="any-app-warning" className={trust.allowAnyApp ? 'warning-text' : 'muted'}>
             {trust.allowAnyApp
               ? 'Warning: every app on this Mac can then use the key without asking. Apple calls this less secure. 1E offers it so that a client upgrade does not need the identity imported again.'
-              : 'Leave this off (recommended): only the 1E Client may use the key. After a 1E Client upgrade the new client does not get key access by itself: run this step again after upgrading.'}
+              : 'Leave this off (recommended): only the 1E Client may use the key. An upgraded client does not inherit that access, so after an upgrade on the Install step this step imports the identity again.'}
           </p>
         </fieldset>
         {plan && plan.oldIdentities.length > 0 && (

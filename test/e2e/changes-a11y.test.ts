@@ -1,4 +1,4 @@
-// axe-core on Trust & identity, Install, Verify and Summary, in light and dark, each with its
+// axe-core on Install, Trust & identity, Verify and Summary, in light and dark, each with its
 // content showing (plans, diff, findings, changes); and the Trust step operated by keyboard only.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -9,7 +9,8 @@ import type { PreviewServer } from '../../electron/preview/server';
 import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
 import { initLab } from '../../electron/core/lab/pki';
 import {
-  axeSeriousViolations, freeLoopbackPort, launchChromium, openWizard, screenshotWholeStep, startPreview, walkSetupWithLabCa, writeInstallerPackage,
+  applyInstall, applyTrust, axeSeriousViolations, continueTo, freeLoopbackPort, launchChromium, openWizard, planInstallWith, screenshotWholeStep, startPreview,
+  walkSetupWithLabCa, writeInstallerPackage,
 } from './support/harness';
 
 const CA_PASSWORD = 'a11y-lab-pw';
@@ -55,34 +56,28 @@ describe.each(['light', 'dark'] as const)('the changes steps in %s appearance', 
     const page = await openWizard(browser, server, { width: 900, height: 640, colorScheme });
     // Nothing listens on closedPort: the network checks fail fast, so Verify shows failures with fixes.
     await walkSetupWithLabCa(page, { mode: 'New setup', switchAddress: `127.0.0.1:${closedPort}`, backgroundUrl: `https://127.0.0.1:${closedPort}/Background/`, labDir, caPassword: CA_PASSWORD });
-    await page.getByRole('button', { name: 'Apply', exact: true }).waitFor({ timeout: 30_000 });
+    await planInstallWith(page, installer);
+    await expectNoSeriousViolations(page, 'Install (plan)');
+    await applyInstall(page);
+    await expectNoSeriousViolations(page, 'Install (done)');
+    await screenshotWholeStep(page, `changes-a11y-${colorScheme}-install`);
 
+    await continueTo(page, 'Trust & identity');
+    await page.getByRole('button', { name: 'Apply', exact: true }).waitFor({ timeout: 30_000 });
     if (colorScheme === 'light') {
       // Keyboard only: from the step heading to Apply, with a visible focus ring.
       await tabTo(page, 'Apply');
       const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
       expect(outline).toBe('solid');
       await page.keyboard.press('Enter');
+      await page.getByText(/are in the System keychain/).waitFor({ timeout: 30_000 });
     } else {
-      await page.getByRole('button', { name: 'Apply', exact: true }).click();
+      await applyTrust(page);
     }
-    await page.getByText(/are in the System keychain/).waitFor({ timeout: 30_000 });
     await expectNoSeriousViolations(page, 'Trust & identity');
     await screenshotWholeStep(page, `changes-a11y-${colorScheme}-trust`);
 
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Install' }).waitFor();
-    await page.getByLabel('Installer file on this Mac').fill(installer);
-    await page.getByRole('button', { name: 'Review the changes' }).click();
-    await page.getByRole('table').waitFor({ timeout: 30_000 });
-    await expectNoSeriousViolations(page, 'Install (plan)');
-    await page.getByRole('button', { name: 'Install and start' }).click();
-    await page.getByText(/The 1E Client is installed, configured and started/).waitFor({ timeout: 30_000 });
-    await expectNoSeriousViolations(page, 'Install (done)');
-    await screenshotWholeStep(page, `changes-a11y-${colorScheme}-install`);
-
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Verify' }).waitFor();
+    await continueTo(page, 'Verify');
     await page.getByRole('button', { name: 'Run the checks' }).click();
     await page.getByText('Not yet', { exact: true }).waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Plan debug logging' }).click();
@@ -90,8 +85,7 @@ describe.each(['light', 'dark'] as const)('the changes steps in %s appearance', 
     await expectNoSeriousViolations(page, 'Verify');
     await screenshotWholeStep(page, `changes-a11y-${colorScheme}-verify`);
 
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Summary' }).waitFor();
+    await continueTo(page, 'Summary');
     await page.locator('.change-list').waitFor();
     await page.getByRole('checkbox').first().check();
     await page.getByRole('button', { name: /Plan undo of 1 change/ }).click();

@@ -8,11 +8,14 @@ import { join } from 'node:path';
 import type { PreviewServer } from '../../electron/preview/server';
 import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
 import { initLab } from '../../electron/core/lab/pki';
-import { launchChromium, openWizard, screenshotWholeStep, startPreview, walkSetupWithLabCa } from './support/harness';
+import {
+  applyInstall, continueTo, launchChromium, openWizard, planInstallWith, screenshotWholeStep, startPreview, walkSetupWithLabCa, writeInstallerPackage,
+} from './support/harness';
 
 const CA_PASSWORD = 'rollback-lab-pw';
 let work: string;
 let labDir: string;
+let installer: string;
 let mac: SimulatedMac;
 let server: PreviewServer;
 let browser: Browser;
@@ -21,6 +24,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'onboard-e2e-rollback-'));
   labDir = join(work, 'lab');
   await initLab({ dir: labDir, name: 'Rollback Lab', intermediate: true, crlBaseUrl: 'http://127.0.0.1:9/crl', caPassword: CA_PASSWORD });
+  installer = await writeInstallerPackage(work);
   server = await startPreview(() => {
     mac = new SimulatedMac({ arch: 'x86_64' });
     mac.failWhen({ actionId: 'identity-import', exitCode: 1, stderr: 'security: SecKeychainItemImport: MAC verification failed during PKCS12 import (wrong password?)' });
@@ -38,6 +42,9 @@ describe('a failed trust import', () => {
   it('is rolled back: the CA changes are undone, the Mac is as before, and the technician cannot continue', async () => {
     const page = await openWizard(browser, server, { width: 900, height: 640 });
     await walkSetupWithLabCa(page, { mode: 'New setup', switchAddress: 'tachyon.acme.local:4000', backgroundUrl: 'https://tachyon.acme.local/Background/', labDir, caPassword: CA_PASSWORD });
+    await planInstallWith(page, installer);
+    await applyInstall(page);
+    await continueTo(page, 'Trust & identity');
     await page.getByRole('button', { name: 'Apply', exact: true }).click();
 
     const alert = page.getByRole('alert').filter({ hasText: 'MAC verification failed' });
@@ -62,20 +69,23 @@ describe('a failed trust import', () => {
     const snap = mac.snapshot();
     expect(snap.certificates).toEqual([]);
     expect(snap.identities).toEqual([]);
-    expect(snap.adminPrompts.length).toBeGreaterThanOrEqual(1);
+    // The install's prompt, then the trust step's.
+    expect(snap.adminPrompts).toHaveLength(2);
 
     // The spent plan cannot be pressed again: the way on is a fresh plan from the Mac as it is now.
     await page.getByRole('button', { name: 'Make a fresh plan' }).click();
     await page.getByRole('button', { name: 'Apply', exact: true }).waitFor();
-    expect(await page.getByText('3 changes. macOS asks for an administrator\'s password once.').count()).toBe(1);
+    expect(await page.getByText('4 changes. macOS asks for an administrator\'s password once.').count()).toBe(1);
 
     // The summary tells the same story, with nothing left to undo.
     await page.getByRole('navigation', { name: 'Onboarding steps' }).getByRole('button', { name: /Summary/ }).click();
     const list = page.locator('.change-list');
     await list.waitFor();
-    expect(await list.getByText('Undone').count()).toBe(2);
-    expect(await list.getByText('Failed').count()).toBe(1);
-    expect(await list.getByRole('checkbox').count()).toBe(0);
+    expect(await list.getByText('Undone', { exact: true }).count()).toBe(2);
+    expect(await list.getByText('Failed', { exact: true }).count()).toBe(1);
+    // Only the install's changes are left to undo; nothing of the failed step is offered.
+    const offered = await list.locator('li').filter({ has: page.getByRole('checkbox') }).allInnerTexts();
+    expect(offered.some((t) => /identity|CA/.test(t))).toBe(false);
     expect((page as unknown as { errors: string[] }).errors).toEqual([]);
   });
 });

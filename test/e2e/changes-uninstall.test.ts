@@ -1,9 +1,9 @@
 // Uninstall, chosen on Welcome: the removal plan read, applied with one prompt, and its own summary.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { PreviewServer } from '../../electron/preview/server';
 import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
-import { launchChromium, openWizard, screenshotWholeStep, startPreview } from './support/harness';
+import { continueTo, launchChromium, openWizard, screenshotWholeStep, startPreview } from './support/harness';
 
 let mac: SimulatedMac;
 let server: PreviewServer;
@@ -18,20 +18,15 @@ afterAll(async () => {
   await server?.close();
 });
 
-const next = async (page: Page, title: string) => {
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('heading', { level: 1, name: title }).waitFor();
-};
+
 
 describe('an uninstall', () => {
   it('shows the removal plan, removes the client behind one prompt, and sums up what was removed', async () => {
     const page = await openWizard(browser, server, { width: 900, height: 640 });
     await page.getByRole('radio', { name: /Uninstall/ }).check();
-    await next(page, 'CA certificates');
-    await next(page, 'Client certificate');
-    await next(page, 'Trust & identity');
-    expect(await page.getByRole('heading', { name: 'Nothing to add when uninstalling' }).count()).toBe(1);
-    await next(page, 'Install');
+    await continueTo(page, 'CA certificates');
+    await continueTo(page, 'Client certificate');
+    await continueTo(page, 'Install');
 
     await page.getByRole('heading', { name: 'Uninstall the 1E Client', level: 2 }).waitFor();
     await page.getByText('Stop the 1E Client and unregister its daemon').waitFor({ timeout: 30_000 });
@@ -49,9 +44,11 @@ describe('an uninstall', () => {
     expect(snap.launchd).toEqual([]);
     expect(snap.adminPrompts).toHaveLength(1);
 
-    await next(page, 'Verify');
+    await continueTo(page, 'Trust & identity');
+    expect(await page.getByRole('heading', { name: 'Nothing to add when uninstalling' }).count()).toBe(1);
+    await continueTo(page, 'Verify');
     expect(await page.getByRole('heading', { name: 'Nothing to verify' }).count()).toBe(1);
-    await next(page, 'Summary');
+    await continueTo(page, 'Summary');
     await page.getByText(/The 1E Client is no longer on this Mac/).waitFor();
     expect(await page.locator('.change-list li').count()).toBe(3);
     await screenshotWholeStep(page, 'changes-uninstall-summary');

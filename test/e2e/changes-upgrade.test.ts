@@ -1,5 +1,5 @@
-// An upgrade of an installed, configured 1E Client: the identity is imported again, the new
-// package installed, and every existing setting (and comment) kept.
+// An upgrade of an installed, configured 1E Client: the new package installed, every existing
+// setting (and comment) kept, then the identity imported for the new client and the client restarted.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import type { PreviewServer } from '../../electron/preview/server';
 import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
 import { initLab } from '../../electron/core/lab/pki';
-import { launchChromium, openWizard, screenshotWholeStep, startPreview, walkSetupWithLabCa, writeInstallerPackage } from './support/harness';
+import {
+  applyInstall, applyTrust, continueTo, launchChromium, openWizard, planInstallWith, screenshotWholeStep, startPreview, walkSetupWithLabCa, writeInstallerPackage,
+} from './support/harness';
 
 const CA_PASSWORD = 'upgrade-lab-pw';
 const CONF_PATH = '/Library/Application Support/1E/Client/1E.Client.conf';
@@ -47,16 +49,9 @@ describe('an upgrade', () => {
     const page = await openWizard(browser, server, { width: 900, height: 640 });
     // Upgrade mode fills the endpoints from the installed configuration: nothing typed.
     await walkSetupWithLabCa(page, { mode: 'Upgrade', labDir, caPassword: CA_PASSWORD });
-    await page.getByText(/After a later 1E Client upgrade, import the identity again/).waitFor({ timeout: 30_000 });
-    await page.getByRole('button', { name: 'Apply', exact: true }).click();
-    await page.getByText(/are in the System keychain/).waitFor({ timeout: 30_000 });
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Install' }).waitFor();
 
-    await page.getByLabel('Installer file on this Mac').fill(installer);
-    await page.getByRole('button', { name: 'Review the changes' }).click();
+    await planInstallWith(page, installer);
     const table = page.getByRole('table');
-    await table.waitFor({ timeout: 30_000 });
     expect(await page.getByText(/version 23\.7\.0\.1: this is an upgrade/).count()).toBe(1);
     expect(await table.getByText(/no setting changes, everything else is kept/).count()).toBe(1);
     for (const key of ['Switch', 'BackgroundChannelUrl', 'LoggingLevel', 'ConnectionTimeout', 'PolicyEnabled']) {
@@ -64,9 +59,14 @@ describe('an upgrade', () => {
       expect(await row.getByText('kept').count(), key).toBe(1);
     }
     expect(await page.getByText('Upgrade the 1E Client from 23.7.0.1 to 24.1.0.5').count()).toBe(1);
-    await page.getByRole('button', { name: 'Upgrade and start' }).click();
-    await page.getByText(/The 1E Client is installed, configured and started/).waitFor({ timeout: 30_000 });
+    await applyInstall(page, 'Upgrade and start');
     await screenshotWholeStep(page, 'changes-upgrade-installed');
+
+    // After the upgrade, the identity is imported for the new client binary, and the client restarted.
+    await continueTo(page, 'Trust & identity');
+    await page.getByText(/After a later 1E Client upgrade, import the identity again/).waitFor({ timeout: 30_000 });
+    expect(await page.getByText('/bin/launchctl kickstart -k system/com.1e.pkg.1E.Client').count()).toBe(1);
+    await applyTrust(page);
 
     const snap = mac.snapshot();
     expect(snap.packages[0]!.version).toBe('24.1.0.5');

@@ -22,7 +22,7 @@ describe('the wizard frame in the preview', () => {
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Preview: simulated Mac' }).count(), { timeout: 15_000 }).toBe(1);
     const nav = page.getByRole('navigation', { name: 'Onboarding steps' });
     const titles = await nav.getByRole('button').allInnerTexts();
-    expect(titles.map((t) => t.replace(/^\d+\s*/, '').trim())).toEqual(['Welcome', 'CA certificates', 'Client certificate', 'Trust & identity', 'Install', 'Verify', 'Summary']);
+    expect(titles.map((t) => t.replace(/^\d+\s*/, '').trim())).toEqual(['Welcome', 'CA certificates', 'Client certificate', 'Install', 'Trust & identity', 'Verify', 'Summary']);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText(), { timeout: 15_000 }).toBe('Welcome');
 
     // The token left the address bar once read.

@@ -10,7 +10,8 @@ import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
 import { initLab, issueServerCert } from '../../electron/core/lab/pki';
 import { startLabServer, type LabServer } from '../../electron/core/lab/server';
 import {
-  axeSeriousViolations, freeLoopbackPort, launchChromium, openWizard, screenshotWholeStep as screenshot, startBackgroundChannel, startPreview, writeInstallerPackage,
+  applyInstall, axeSeriousViolations, continueTo, freeLoopbackPort, launchChromium, openWizard, planInstallWith, screenshotWholeStep as screenshot, startBackgroundChannel, startPreview,
+  walkSetupWithLabCa, writeInstallerPackage,
 } from './support/harness';
 
 const CA_PASSWORD = 'lab-ca-password-7f3e';
@@ -46,62 +47,46 @@ afterAll(async () => {
 });
 
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
-const next = async (page: Page, title: string) => {
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await h1(page).filter({ hasText: title }).waitFor();
-};
 
 describe('a new setup with a lab CA, end to end', () => {
-  it('imports, installs, starts and verifies all green against the real stand-ins, and downloads the report', async () => {
+  it('installs, imports, starts and verifies all green against the real stand-ins, and downloads the report', async () => {
     const page = await openWizard(browser, server, { width: 900, height: 640 });
+    // Welcome, CA certificates, and a client certificate from the lab CA made for this bench.
+    await walkSetupWithLabCa(page, { mode: 'New setup', switchAddress, backgroundUrl: background.url, labDir, caPassword: CA_PASSWORD });
 
-    // Welcome: the job and where the 1E servers are.
-    await page.getByRole('radio', { name: /New setup/ }).check();
-    await page.getByLabel('Switch address').fill(switchAddress);
-    await page.getByLabel('Background Channel URL').fill(background.url);
-    await page.getByText(`Valid: ${background.url}`, { exact: false }).waitFor();
-    await next(page, 'CA certificates');
-    await next(page, 'Client certificate');
+    // Install first: the identity's key is granted to the 1E Client's binary, so it must exist.
+    await page.getByLabel('Installer file on this Mac').fill(installer);
+    // Back and forth keeps both what was chosen and what was typed.
+    await page.getByRole('button', { name: 'Back' }).click();
+    await h1(page).filter({ hasText: 'Client certificate' }).waitFor();
+    expect(await page.getByText('CN=MAC01.local').count()).toBeGreaterThan(0);
+    await continueTo(page, 'Install');
+    expect(await page.getByLabel('Installer file on this Mac').inputValue()).toBe(installer);
+    await planInstallWith(page, installer);
+    const table = page.getByRole('table');
+    expect(await table.getByRole('row', { name: new RegExp(`Switch .*${switchAddress.replace(/\./g, '\\.')}`) }).count()).toBe(1);
+    expect(await page.getByText(/Not installed: the 1E Client is Intel code, so Rosetta is installed first/).count()).toBe(1);
+    await applyInstall(page);
+    await screenshot(page, 'full-new-setup-1-installed');
+    await continueTo(page, 'Trust & identity');
 
-    // Client certificate from the lab CA made for this bench.
-    await page.getByRole('radio', { name: /A lab CA/ }).check();
-    await page.getByRole('radio', { name: /Use one made before/ }).check();
-    await page.getByLabel('Lab folder').fill(labDir);
-    await page.getByLabel('CA password').fill(CA_PASSWORD);
-    await page.getByRole('button', { name: 'Open lab CA' }).click();
-    await page.getByLabel('Host name for this Mac\'s certificate').fill('MAC01.local');
-    await page.getByRole('button', { name: 'Issue a certificate for MAC01.local' }).click();
-    await expect.poll(() => page.getByRole('button', { name: 'Continue' }).isEnabled(), { timeout: 30_000 }).toBe(true);
-    await next(page, 'Trust & identity');
-
-    // Trust & identity: the plan with masked password, one Apply.
+    // Trust & identity: the plan with masked password, one Apply, then the client restarted to read it.
     const apply = page.getByRole('button', { name: 'Apply', exact: true });
     await apply.waitFor({ timeout: 30_000 });
     expect(await page.getByText(/security import .* -P •••• -T/).count()).toBe(1);
     expect(await page.getByText(/add-trusted-cert -d -r trustRoot/).count()).toBe(1);
-    await screenshot(page, 'full-new-setup-1-trust-plan');
+    expect(await page.getByText('/bin/launchctl kickstart -k system/com.1e.pkg.1E.Client').count()).toBe(1);
+    await screenshot(page, 'full-new-setup-2-trust-plan');
     await apply.click();
-    await page.getByText(/The CAs and this Mac's identity are in the System keychain \(3 changes made\)/).waitFor({ timeout: 30_000 });
-    await screenshot(page, 'full-new-setup-2-trust-applied');
-    await next(page, 'Install');
-
-    // Install: the package on this computer, the configuration diff, Rosetta first.
-    await page.getByLabel('Installer file on this Mac').fill(installer);
-    // Back and forth keeps both what was applied and what was typed.
+    await page.getByText(/The CAs and this Mac's identity are in the System keychain \(4 changes made/).waitFor({ timeout: 30_000 });
+    await screenshot(page, 'full-new-setup-3-trust-applied');
+    // Going back to Install shows it done, not a plan to run again.
     await page.getByRole('button', { name: 'Back' }).click();
-    await h1(page).filter({ hasText: 'Trust & identity' }).waitFor();
+    await h1(page).filter({ hasText: 'Install' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Installed' }).isDisabled()).toBe(true);
+    await continueTo(page, 'Trust & identity');
     expect(await page.getByRole('button', { name: 'Applied' }).isDisabled()).toBe(true);
-    await next(page, 'Install');
-    expect(await page.getByLabel('Installer file on this Mac').inputValue()).toBe(installer);
-    await page.getByRole('button', { name: 'Review the changes' }).click();
-    const table = page.getByRole('table');
-    await table.waitFor({ timeout: 30_000 });
-    expect(await table.getByRole('row', { name: new RegExp(`Switch .*${switchAddress.replace(/\./g, '\\.')}`) }).count()).toBe(1);
-    expect(await page.getByText(/Not installed: the 1E Client is Intel code, so Rosetta is installed first/).count()).toBe(1);
-    await page.getByRole('button', { name: 'Install and start' }).click();
-    await page.getByText(/The 1E Client is installed, configured and started/).waitFor({ timeout: 30_000 });
-    await screenshot(page, 'full-new-setup-3-installed');
-    await next(page, 'Verify');
+    await continueTo(page, 'Verify');
 
     // Verify: every check against the real Switch stand-in, Background Channel and CRLs.
     await page.getByRole('button', { name: 'Run the checks' }).click();
@@ -126,7 +111,7 @@ describe('a new setup with a lab CA, end to end', () => {
     expect(report.findings.filter((f) => f.status === 'fail')).toEqual([]);
     expect(report.changes.filter((c) => c.status === 'done').length).toBeGreaterThanOrEqual(6);
 
-    await next(page, 'Summary');
+    await continueTo(page, 'Summary');
     await page.getByText(/This Mac is onboarded/).waitFor();
     await screenshot(page, 'full-new-setup-5-summary');
 

@@ -17,7 +17,6 @@ import { asOnePlan, keepPrepared, privilegedRunner } from './prepared';
 const STEP_OF: Record<ChangePurpose, { step: StepName; title: string }> = {
   trust: { step: 'client-identity', title: 'Trust & identity' },
   install: { step: 'install-client', title: 'Install and start the 1E Client' },
-  restart: { step: 'restart-client', title: 'Restart the 1E Client' },
   'debug-logging': { step: 'configure-client', title: 'Debug logging for the 1E Client' },
   uninstall: { step: 'uninstall-client', title: 'Uninstall the 1E Client' },
   undo: { step: 'configure-client', title: 'Undo changes made by Onboard' },
@@ -86,11 +85,14 @@ async function recordChanges(session: Session, entry: PreparedEntry, plan: Plan,
     }
     return;
   }
+  // A secret workspace file (the re-wrapped identity) is gone once the apply ends, so an undo naming one can only run within it.
+  const secretFiles = new Set(plan.files.filter((f) => f.secret).map((f) => f.path));
+  const laterUndoable = (commands: readonly Command[]) => !commands.some((c) => c.args.some((a) => secretFiles.has(a)));
   for (const r of result.actions) {
     if (r.outcome === 'skipped' || r.outcome === 'not-run') continue;
     const action = byId.get(r.id)!;
     const status: ChangeRecord['status'] = r.outcome === 'failed' ? 'failed' : r.outcome === 'undone' ? 'undone' : 'done';
-    const undo = status === 'done' ? [...(action.undo ?? [])] : [];
+    const undo = status === 'done' && laterUndoable(action.undo ?? []) ? [...(action.undo ?? [])] : [];
     session.changes.changes.push({
       id: `${entry.planId}/${r.id}`,
       purpose: entry.purpose,

@@ -7,7 +7,7 @@ import { confValues, mergeConf, parseConf } from '../../core/macos/conf';
 import { FACT_COMMANDS, gatherFacts, parsePkgFiles, type MacFacts } from '../../core/macos/facts';
 import { DEFAULT_CONF_PATH } from '../../core/macos/paths';
 import {
-  configureClient, detectInstallerKind, installClient, installRosetta, restartClient, startClient, uninstallClient,
+  configureClient, detectInstallerKind, installClient, installRosetta, startClient, uninstallClient,
 } from '../../core/macos/plans';
 import { validateInputFile, validateLoggingLevel } from '../../core/macos/validate';
 import { PlanWorkspace } from '../../core/macos/workspace';
@@ -133,14 +133,6 @@ export async function planDebugLogging(session: Session): Promise<PreparedChange
     await workspace.dispose();
     throw e;
   }
-}
-
-/** A new identity is read only when the client starts, so replacing the certificate ends with a restart. */
-export async function planRestart(session: Session): Promise<PreparedChanges> {
-  refuseInUninstallMode(session, 'Restarting the 1E Client');
-  const facts = await gatherFacts(session.executor);
-  requireClient(facts);
-  return keepPrepared(session, 'restart', [restartClient(facts)], null);
 }
 
 function requireClient(facts: MacFacts): void {

@@ -1,7 +1,8 @@
 // Trust & identity: the CA import and the identity import, planned from the setup half's choices.
 import { randomBytes } from 'node:crypto';
 import { gatherFacts } from '../../core/macos/facts';
-import { importCaCertificates, importClientIdentity, previousIdentities } from '../../core/macos/plans';
+import { importCaCertificates, importClientIdentity, previousIdentities, startClient } from '../../core/macos/plans';
+import { pendingActions } from '../../core/macos/action';
 import { PlanWorkspace } from '../../core/macos/workspace';
 import { writePfx } from '../../core/pki/pkcs12';
 import { certificateRole } from '../../core/pki/inspect';
@@ -21,6 +22,17 @@ export function refuseInUninstallMode(session: Session, what: string): void {
   }
 }
 
+/**
+ * The Install step replaced the 1E Client package in this session after the identity was last
+ * imported here, so the new binary has no access to the key yet.
+ */
+function upgradedSinceImport(session: Session): boolean {
+  const records = session.changes.changes;
+  const last = (purpose: string, action: string) => records.findLastIndex((c) => c.purpose === purpose && c.status === 'done' && c.id.endsWith(`/${action}`));
+  const installed = last('install', 'client-install');
+  return installed >= 0 && installed > last('trust', 'identity-import');
+}
+
 export async function planTrustIdentity(session: Session, allowAnyApp: boolean, removeOldIdentities?: boolean): Promise<TrustPlan> {
   refuseInUninstallMode(session, 'Importing certificates');
   const identity = session.setup.identity;
@@ -29,6 +41,11 @@ export async function planTrustIdentity(session: Session, allowAnyApp: boolean, 
       'Go back to "Client certificate" and open a .pfx, load the certificate issued for your request, or issue one from a lab CA.');
   }
   const facts = await gatherFacts(session.executor);
+  // `security import -T` names the 1E Client binary, so the client must be on the Mac first.
+  if (facts.known && facts.client === null && !allowAnyApp) {
+    throw new OnboardError('client-not-installed', 'The 1E Client is not installed yet, so macOS cannot give it (and only it) access to this Mac\'s private key.',
+      'Install it on the Install step first, then come back to this step.');
+  }
   const workspace = await PlanWorkspace.create();
   try {
     const caPlan = await importCaCertificates({ certificates: session.setup.caCertificates, facts, workspace });
@@ -42,8 +59,14 @@ export async function planTrustIdentity(session: Session, allowAnyApp: boolean, 
     // Replacing the certificate is the case where the client would otherwise keep the old one.
     const old = previousIdentities(facts, identity.certificate);
     const removeOld = old.length > 0 && (removeOldIdentities ?? session.setup.mode === 'replace-certificate');
-    const identityPlan = await importClientIdentity({ pfx, password: oneTime, facts, workspace, allowAnyApp, removePrevious: removeOld ? old.map((o) => o.sha1) : [] });
-    const prepared = await keepPrepared(session, 'trust', [caPlan, identityPlan], workspace);
+    const identityPlan = await importClientIdentity({
+      pfx, password: oneTime, facts, workspace, allowAnyApp, removePrevious: removeOld ? old.map((o) => o.sha1) : [], regrantAccess: upgradedSinceImport(session),
+    });
+    // The client reads the keychain only when it starts: after any change here it is restarted (or started).
+    const changing = pendingActions(caPlan).length + pendingActions(identityPlan).length > 0;
+    const plans = [caPlan, identityPlan];
+    if (facts.client !== null) plans.push(startClient(facts, { afterChanges: changing }));
+    const prepared = await keepPrepared(session, 'trust', plans, workspace);
     return {
       ...prepared,
       purpose: 'trust',

@@ -77,7 +77,7 @@ export async function runVerification(_req: Record<string, never>, ctx: HandlerC
   return { ok: result.ok, findings: result.findings, counts: countByStatus(result.findings), startedAt: result.startedAt, finishedAt: result.finishedAt };
 }
 
-const PURPOSE_STEP: Record<string, string> = { trust: 'Trust & identity', install: 'Install', restart: 'Restart', 'debug-logging': 'Debug logging', uninstall: 'Uninstall', undo: 'Undo' };
+const PURPOSE_STEP: Record<string, string> = { trust: 'Trust & identity', install: 'Install', 'debug-logging': 'Debug logging', uninstall: 'Uninstall', undo: 'Undo' };
 
 /** The report's file name: the Mac's name and the time, in characters every file system takes. */
 function reportFileName(session: Session, ext: 'html' | 'json', at: Date): string {

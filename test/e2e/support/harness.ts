@@ -134,7 +134,13 @@ export async function screenshotWholeStep(page: Page, name: string): Promise<str
   }
 }
 
-/** What the setup half needs typed to reach Trust & identity with a lab-CA identity. */
+/** Presses Continue and waits for the next step's heading. */
+export async function continueTo(page: Page, title: string): Promise<void> {
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('heading', { level: 1, name: title }).waitFor();
+}
+
+/** What the setup half needs typed to reach Install with a lab-CA identity. */
 export interface LabWalk {
   mode: 'New setup' | 'Upgrade' | 'Replace the certificate';
   switchAddress?: string;
@@ -146,20 +152,16 @@ export interface LabWalk {
 
 /**
  * Walks Welcome, CA certificates and Client certificate as a technician does (a lab CA made
- * before, opened with its password), and stops on Trust & identity.
+ * before, opened with its password), and stops on Install.
  */
 export async function walkSetupWithLabCa(page: Page, w: LabWalk): Promise<void> {
-  const next = async (title: string) => {
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByRole('heading', { level: 1, name: title }).waitFor();
-  };
   await page.getByRole('radio', { name: new RegExp(w.mode) }).check();
   if (w.switchAddress !== undefined) await page.getByLabel('Switch address').fill(w.switchAddress);
   if (w.backgroundUrl !== undefined) await page.getByLabel('Background Channel URL').fill(w.backgroundUrl);
   const url = w.backgroundUrl ?? await page.getByLabel('Background Channel URL').inputValue();
   await page.getByText(`Valid: ${url}`, { exact: false }).waitFor();
-  await next('CA certificates');
-  await next('Client certificate');
+  await continueTo(page, 'CA certificates');
+  await continueTo(page, 'Client certificate');
   await page.getByRole('radio', { name: /A lab CA/ }).check();
   await page.getByRole('radio', { name: /Use one made before/ }).check();
   await page.getByLabel('Lab folder').fill(w.labDir);
@@ -170,5 +172,24 @@ export async function walkSetupWithLabCa(page: Page, w: LabWalk): Promise<void> 
   await page.getByRole('button', { name: `Issue a certificate for ${host}` }).click();
   const go = page.getByRole('button', { name: 'Continue' });
   for (let i = 0; i < 120 && !(await go.isEnabled()); i++) await page.waitForTimeout(250);
-  await next('Trust & identity');
+  await continueTo(page, 'Install');
+}
+
+/** On Install: types the installer's path and asks for the plan; waits until the configuration diff shows. */
+export async function planInstallWith(page: Page, installer: string): Promise<void> {
+  await page.getByLabel('Installer file on this Mac').fill(installer);
+  await page.getByRole('button', { name: 'Review the changes' }).click();
+  await page.getByRole('table').waitFor({ timeout: 30_000 });
+}
+
+/** On Install, after planInstallWith: presses the install button and waits for the result. */
+export async function applyInstall(page: Page, button: 'Install and start' | 'Upgrade and start' = 'Install and start'): Promise<void> {
+  await page.getByRole('button', { name: button }).click();
+  await page.getByText(/The 1E Client is installed, configured and started/).waitFor({ timeout: 30_000 });
+}
+
+/** On Trust & identity: waits for the plan, applies it and waits for the result. */
+export async function applyTrust(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await page.getByText(/are in the System keychain/).waitFor({ timeout: 30_000 });
 }

@@ -32,6 +32,11 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
+/** A Mac with the 1E Client installed and running: the identity's key can be granted to its binary. */
+function withClient(opts: ConstructorParameters<typeof SimulatedMac>[0] = {}): SimulatedMac {
+  return new SimulatedMac({ arch: 'x86_64', client: { version: '23.7.0.1', running: true }, ...opts });
+}
+
 function readySession(mac: SimulatedMac, opts: { identity?: boolean } = {}): Session {
   const s = createSession({ shell: 'preview', executor: mac });
   opened.push(s);
@@ -61,7 +66,7 @@ describe('Trust & identity handlers', () => {
   });
 
   it('plan the root trust, the intermediate and the identity import with the one-time password masked', async () => {
-    const session = readySession(new SimulatedMac());
+    const session = readySession(withClient());
     const plan = await call<TrustPlan>(session, 'planTrustIdentity', {});
     const lines = plan.plans.flatMap((p) => p.actions.map((a) => a.command.line));
     expect(lines.some((l) => l.includes('add-trusted-cert -d -r trustRoot'))).toBe(true);
@@ -69,7 +74,9 @@ describe('Trust & identity handlers', () => {
     const importLine = lines.find((l) => l.includes(' import '))!;
     expect(importLine).toContain('-P ••••');
     expect(importLine).toContain("-T '/Library/Application Support/1E/Client/1E.Client'");
-    expect(plan.pendingCount).toBe(3);
+    expect(plan.pendingCount).toBe(4);
+    // The running client reads the keychain only at start: the step ends by restarting it.
+    expect(lines.at(-1)).toBe('/bin/launchctl kickstart -k system/com.1e.pkg.1E.Client');
     expect(plan.adminPrompts).toBe(1);
     expect(plan.identity.subject).toBe('CN=MAC01.local');
   });
@@ -82,7 +89,7 @@ describe('Trust & identity handlers', () => {
   });
 
   it('apply everything behind one administrator prompt, report progress under the given id, and remove the plan\'s files', async () => {
-    const mac = new SimulatedMac();
+    const mac = withClient();
     const session = readySession(mac);
     const plan = await call<TrustPlan>(session, 'planTrustIdentity', {});
     const workspace = dirname(plan.plans[0]!.files[0]!.path);
@@ -90,7 +97,8 @@ describe('Trust & identity handlers', () => {
     const events: OnboardEvent[] = [];
     const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId }, events, 'req-7');
     expect(out.ok).toBe(true);
-    expect(out.actions.map((a) => a.status)).toEqual(['done', 'done', 'done']);
+    // The client was already loaded and running: it is only restarted.
+    expect(out.actions.map((a) => a.status)).toEqual(['done', 'done', 'done', 'skipped', 'skipped', 'done']);
     const snap = mac.snapshot();
     expect(snap.adminPrompts).toHaveLength(1);
     expect(snap.certificates.filter((c) => c.trusted)).toHaveLength(1);
@@ -101,7 +109,7 @@ describe('Trust & identity handlers', () => {
   });
 
   it('refuse to apply the same plan twice', async () => {
-    const session = readySession(new SimulatedMac());
+    const session = readySession(withClient());
     const plan = await call<TrustPlan>(session, 'planTrustIdentity', {});
     await call(session, 'applyChanges', { planId: plan.planId });
     const e = await failure(session, 'applyChanges', { planId: plan.planId });
@@ -109,7 +117,7 @@ describe('Trust & identity handlers', () => {
   });
 
   it('skip what the keychain already holds when planned again', async () => {
-    const session = readySession(new SimulatedMac());
+    const session = readySession(withClient());
     await call(session, 'applyChanges', { planId: (await call<TrustPlan>(session, 'planTrustIdentity', {})).planId });
     const again = await call<TrustPlan>(session, 'planTrustIdentity', {});
     expect(again.pendingCount).toBe(0);
@@ -117,7 +125,7 @@ describe('Trust & identity handlers', () => {
   });
 
   it('undo the CA changes across the whole step when the identity import fails, and say so', async () => {
-    const mac = new SimulatedMac();
+    const mac = withClient();
     mac.failWhen({ actionId: 'identity-import', stderr: 'security: SecKeychainItemImport: MAC verification failed during PKCS12 import (wrong password?)' });
     const session = readySession(mac);
     const plan = await call<TrustPlan>(session, 'planTrustIdentity', {});
@@ -133,7 +141,7 @@ describe('Trust & identity handlers', () => {
   });
 
   it('undo from the summary puts the root trust back as it was, even after the plan\'s files are gone', async () => {
-    const mac = new SimulatedMac();
+    const mac = withClient();
     const session = readySession(mac);
     await call(session, 'applyChanges', { planId: (await call<TrustPlan>(session, 'planTrustIdentity', {})).planId });
     const summary = await call<ChangeSummary>(session, 'getChangeSummary', {});
@@ -163,7 +171,7 @@ describe('replacing the certificate: the old identity', () => {
 
   /** A Mac already onboarded with the old certificate: root trusted, intermediate present, old identity imported. */
   async function macWithOldIdentity(): Promise<SimulatedMac> {
-    const mac = new SimulatedMac({ certificates: [{ certificate: cas[0]!, trusted: true }, { certificate: cas[1]! }] });
+    const mac = withClient({ certificates: [{ certificate: cas[0]!, trusted: true }, { certificate: cas[1]! }] });
     const r = await mac.asRoot().run({ program: '/usr/bin/security', args: ['import', oldPfx, '-k', '/Library/Keychains/System.keychain', '-t', 'agg', '-f', 'pkcs12', '-P', 'old-pw', '-T', '/Library/Application Support/1E/Client/1E.Client'] });
     expect(r.exitCode).toBe(0);
     return mac;
@@ -312,23 +320,82 @@ describe('Install handlers', () => {
   });
 });
 
-describe('replacing the certificate', () => {
-  it('restarts the running client instead of installing, so it reads the new identity', async () => {
-    const mac = new SimulatedMac({ arch: 'x86_64', client: { version: '23.7.0.1', running: true } });
-    const session = readySession(mac);
-    session.setup.mode = 'replace-certificate';
-    const pidBefore = mac.snapshot().launchd[0]!.pid;
-    const plan = await call<PreparedChanges>(session, 'planRestart', {});
-    expect(plan.plans[0]!.actions.map((a) => a.command.line)).toEqual(['/bin/launchctl kickstart -k system/com.1e.pkg.1E.Client']);
-    const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId });
-    expect(out.ok).toBe(true);
-    expect(mac.snapshot().launchd[0]!.running).toBe(true);
-    expect(mac.snapshot().launchd[0]!.pid).not.toBe(pidBefore);
+describe('Trust & identity after Install', () => {
+  let pkgPath: string;
+  beforeAll(async () => {
+    pkgPath = join(work, '1EClient-macOS.v24.1.0.5-trust.pkg');
+    await writeFile(pkgPath, Buffer.concat([Buffer.from('xar!'), Buffer.alloc(64)]));
   });
 
-  it('says the client must be installed first when there is none to restart', async () => {
-    const e = await failure(readySession(new SimulatedMac()), 'planRestart', {});
+  it('refuses to plan the identity before the 1E Client is installed, pointing at the Install step', async () => {
+    const e = await failure(readySession(new SimulatedMac()), 'planTrustIdentity', {});
     expect(e.code).toBe('client-not-installed');
+    expect(e.hint).toMatch(/Install step/);
+  });
+
+  it('the simulated Mac refuses -T for a 1E Client that is not there, as security does', async () => {
+    const mac = new SimulatedMac();
+    const pfx = join(work, 'no-client.pfx');
+    const issued = await pki.issuer.issue('mac-no-client', { cn: 'MAC02.local', sans: ['DNS:MAC02.local'] });
+    await makePfx(pfx, issued.certPath, issued.keyPath, 'pw', { legacy: true });
+    const r = await mac.asRoot().run({ program: '/usr/bin/security', args: ['import', pfx, '-k', '/Library/Keychains/System.keychain', '-t', 'agg', '-f', 'pkcs12', '-P', 'pw', '-T', '/Library/Application Support/1E/Client/1E.Client'] });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/SecTrustedApplicationCreateFromPath.*No such file or directory/);
+    expect(mac.snapshot().identities).toHaveLength(0);
+  });
+
+  it('on a new Mac: install, then import; the identity goes to the installed client and the client is restarted', async () => {
+    const mac = new SimulatedMac({ arch: 'x86_64' });
+    const session = readySession(mac);
+    const install = await call<InstallPlan>(session, 'planInstall', { installerPath: pkgPath });
+    expect((await call<ApplyOutcome>(session, 'applyChanges', { planId: install.planId })).ok).toBe(true);
+    const pid = mac.snapshot().launchd[0]!.pid;
+    const trust = await call<TrustPlan>(session, 'planTrustIdentity', {});
+    // A fresh install: nothing to re-grant, the identity is simply imported.
+    expect(trust.plans.flatMap((p) => p.actions).some((a) => a.id === 'identity-regrant-delete')).toBe(false);
+    const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: trust.planId });
+    expect(out.ok).toBe(true);
+    const snap = mac.snapshot();
+    expect(snap.identities).toEqual([expect.objectContaining({ anyApp: false, apps: ['/Library/Application Support/1E/Client/1E.Client'] })]);
+    expect(snap.launchd[0]!.running).toBe(true);
+    expect(snap.launchd[0]!.pid).not.toBe(pid);
+    // Planned again, nothing is left to do: not even a restart.
+    const again = await call<TrustPlan>(session, 'planTrustIdentity', {});
+    expect(again.plans.flatMap((p) => p.actions.filter((a) => a.status === 'pending').map((a) => a.id))).toEqual([]);
+  });
+
+  it('after an upgrade on the Install step, imports the existing identity again so the new binary gets its key', async () => {
+    const mac = withClient();
+    const session = readySession(mac);
+    session.setup.mode = 'upgrade';
+    await call(session, 'applyChanges', { planId: (await call<TrustPlan>(session, 'planTrustIdentity', {})).planId });
+    // Before any upgrade there is nothing to re-grant.
+    expect((await call<TrustPlan>(session, 'planTrustIdentity', {})).pendingCount).toBe(0);
+    const install = await call<InstallPlan>(session, 'planInstall', { installerPath: pkgPath });
+    expect((await call<ApplyOutcome>(session, 'applyChanges', { planId: install.planId })).ok).toBe(true);
+    const trust = await call<TrustPlan>(session, 'planTrustIdentity', {});
+    const ids = trust.plans.flatMap((p) => p.actions.filter((a) => a.status === 'pending').map((a) => a.id));
+    expect(ids).toEqual(['identity-regrant-delete', 'identity-import', 'daemon-restart']);
+    const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: trust.planId });
+    expect(out.ok).toBe(true);
+    expect(mac.snapshot().identities).toHaveLength(1);
+    expect((await call<TrustPlan>(session, 'planTrustIdentity', {})).pendingCount).toBe(0);
+    // Undoing the take-out later would need the one-time file, which is gone: the summary does not offer it.
+    const summary = await call<ChangeSummary>(session, 'getChangeSummary', {});
+    expect(summary.records.find((r) => r.title.startsWith('Take out the identity'))).toMatchObject({ status: 'done', undoable: false });
+  });
+
+  it('puts the identity back when the re-import after an upgrade fails', async () => {
+    const mac = withClient();
+    const session = readySession(mac);
+    await call(session, 'applyChanges', { planId: (await call<TrustPlan>(session, 'planTrustIdentity', {})).planId });
+    await call(session, 'applyChanges', { planId: (await call<InstallPlan>(session, 'planInstall', { installerPath: pkgPath })).planId });
+    mac.failWhen({ actionId: 'identity-import', stderr: 'security: SecKeychainItemImport: Write permissions error.' });
+    const trust = await call<TrustPlan>(session, 'planTrustIdentity', {});
+    const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: trust.planId });
+    expect(out.ok).toBe(false);
+    expect(out.rolledBack.map((r) => [r.id, r.status])).toEqual([['identity-regrant-delete', 'undone']]);
+    expect(mac.snapshot().identities).toHaveLength(1);
   });
 });
 
@@ -342,7 +409,7 @@ describe('the report', () => {
 
 describe('closing a session', () => {
   it('removes the private folders of plans prepared but never applied', async () => {
-    const session = readySession(new SimulatedMac());
+    const session = readySession(withClient());
     const plan = await call<TrustPlan>(session, 'planTrustIdentity', {});
     const workspace = dirname(plan.plans[0]!.files[0]!.path);
     expect(existsSync(workspace)).toBe(true);

@@ -1,8 +1,9 @@
 import { describe, it, expect, beforeEach } from 'vitest';
-import { render, screen, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Install } from '../../../../renderer/steps/Install';
 import { useWizard } from '../../../../renderer/store';
+import { canProceed } from '../../../../renderer/selectors';
 import type { InstallPlan } from '../../../../electron/ipc/contract';
 import { action, installFakeApi, ok, err, outcome, plan, prepared, resetStore } from './fake-api';
 
@@ -156,6 +157,35 @@ describe('the Install screen', () => {
     render(<Install />);
     await screen.findByLabelText('Installer file on this Mac');
     expect(screen.queryByLabelText('Choose the installer…')).toBeNull();
+  });
+  it('makes the plan again when the Switch address changed on Welcome after it was applied, and holds Continue until then', async () => {
+    const endpoints = (switchAddress: string) => {
+      const backgroundUrl = 'https://tachyon.acme.local/Background/';
+      useWizard.setState((s) => ({ welcome: { ...s.welcome, switchAddress, backgroundUrl, check: { for: { switchAddress, backgroundUrl }, result: { switchAddress: { ok: true, value: switchAddress }, backgroundUrl: { ok: true, value: backgroundUrl }, saved: true } } } }));
+    };
+    endpoints('tachyon.acme.local:4000');
+    const moved = installPlan({ configuration: [
+      { key: 'Switch', after: 'switch2.acme.local:4000', change: 'added' },
+      { key: 'BackgroundChannelUrl', after: 'https://tachyon.acme.local/Background/', change: 'added' },
+    ] });
+    const api = installFakeApi({
+      findInstallers: () => ok({ candidates: [] }),
+      planInstall: () => ok(api.callsOf('planInstall').length > 1 ? moved : installPlan()),
+      applyChanges: () => ok(outcome('plan-1', 'install')),
+    });
+    const user = userEvent.setup();
+    render(<Install />);
+    await user.type(screen.getByLabelText('Installer file on this Mac'), '/tmp/1EClient.v24.1.0.5.pkg');
+    await user.click(screen.getByRole('button', { name: 'Review the changes' }));
+    await user.click(await screen.findByRole('button', { name: 'Upgrade and start' }));
+    expect(canProceed(useWizard.getState(), 'install')).toEqual({ ok: true });
+    // Back on Welcome the technician types another Switch: the applied configuration no longer matches.
+    act(() => endpoints('switch2.acme.local:4000'));
+    await waitFor(() => expect(api.callsOf('planInstall')).toHaveLength(2));
+    const table = await screen.findByRole('table');
+    expect(within(table).getByText('switch2.acme.local:4000')).toBeTruthy();
+    const held = canProceed(useWizard.getState(), 'install');
+    expect(held.ok).toBe(false);
   });
 });
 

@@ -73,16 +73,12 @@ describe('can the technician go on from the changes steps', () => {
 });
 
 describe('replace-certificate mode', () => {
-  it('asks for the restart, not an install, before leaving the Install step', async () => {
-    const p = prepared('restart', [plan('restart-client', 'Restart the 1E Client', [action('daemon-restart')])]);
-    installFakeApi({ planRestart: () => ok(p), applyChanges: () => ok(outcome(p.planId, 'restart')) });
+  it('installs nothing: the Install step lets the technician straight on to Trust & identity', () => {
     useWizard.setState({ mode: 'replace-certificate' });
-    const before = canProceed(state(), 'install');
-    expect(before.ok).toBe(false);
-    if (!before.ok) expect(before.reason).toMatch(/Restart the 1E Client/);
-    await state().prepareRestart();
-    await state().applyRestart();
     expect(canProceed(state(), 'install')).toEqual({ ok: true });
+    const trust = canProceed(state(), 'identity');
+    expect(trust.ok).toBe(false);
+    if (!trust.ok) expect(trust.reason).toMatch(/Apply the plan/);
   });
 });
 
