@@ -533,9 +533,20 @@ function toCertificate(c: CertBag): X509Certificate {
   }
 }
 
-/** Leaf first, then each issuer found among the rest, then whatever does not chain. */
+/** Each certificate once (by its DER), in the order first seen: keytool stores a CA both in the key's chain and as a trusted entry. */
+function distinct(certs: readonly X509Certificate[], besides: readonly X509Certificate[] = []): X509Certificate[] {
+  const seen = new Set(besides.map((c) => c.raw.toString('base64')));
+  return certs.filter((c) => {
+    const k = c.raw.toString('base64');
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Leaf first, then each issuer found among the rest, then whatever does not chain; each certificate once. */
 export function orderLeafFirst(leaf: X509Certificate, others: X509Certificate[]): X509Certificate[] {
-  const rest = others.filter((c) => c !== leaf);
+  const rest = distinct(others, [leaf]);
   const path = buildChain(leaf, rest).chain;
   return [...path, ...rest.filter((c) => !path.includes(c))];
 }
@@ -679,7 +690,7 @@ export function writePfx(opts: { key: KeyObject; certificate: X509Certificate; c
 
   const certBag = (c: X509Certificate, attrs: Asn1[]): Asn1 =>
     safeBag(OID.certBag, seq(oid(OID.x509Certificate), explicit0(octets(c.raw))), attrs);
-  const chain = (opts.chain ?? []).filter((c) => !c.raw.equals(certificate.raw));
+  const chain = distinct(opts.chain ?? [], [certificate]);
   const certContents = rawDer(seq(certBag(certificate, bagAttributes(opts.friendlyName, localKeyId)), ...chain.map((c) => certBag(c, []))));
   const dataInfo = (content: Buffer): Asn1 => seq(oid(OID.data), explicit0(octets(content)));
   let certInfo: Asn1;

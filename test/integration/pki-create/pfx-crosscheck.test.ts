@@ -79,6 +79,16 @@ describe('PFX files written by Onboard, read by OpenSSL 3', () => {
     expect(r.stdout.match(/BEGIN CERTIFICATE/g)).toHaveLength(3);
   });
 
+  it('writes each certificate once, even when the chain given repeats them', async () => {
+    const leaf = new X509Certificate(device.certPem);
+    const int = new X509Certificate(pki.intermediate!.certPem);
+    const root = new X509Certificate(pki.root.certPem);
+    await writeFile(join(dir, 'repeated.pfx'), writePfx({ key: createPrivateKey(await readFile(device.keyPath, 'utf8')), certificate: leaf, chain: [int, leaf, root, new X509Certificate(pki.intermediate!.certPem), root], password: PW, profile: 'compatible' }));
+    const r = await openssl(['pkcs12', '-info', '-nokeys', '-in', join(dir, 'repeated.pfx'), '-passin', 'env:PW'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.match(/BEGIN CERTIFICATE/g)).toHaveLength(3);
+  });
+
   it('openssl rejects a wrong password on our file with its MAC error', async () => {
     const r = await openssl(['pkcs12', '-info', '-noout', '-in', join(dir, 'compatible.pfx'), '-passin', 'pass:wrong']);
     expect(r.code).not.toBe(0);
@@ -108,6 +118,38 @@ describe.skipIf(!hasKeytool)('PFX files and Java keytool', () => {
     const r = await openssl(['pkcs12', '-info', '-noout', '-in', join(dir, 'java-rewrapped.pfx'), '-passin', 'env:PW'], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('Shrouded Keybag: pbeWithSHA1And3-KeyTripleDES-CBC');
+  });
+
+  it('re-wraps a keytool keystore that holds its CAs twice (key chain and trusted entries) with each certificate once', async () => {
+    const ks = join(dir, 'java-chain.p12');
+    const kt = async (args: string[]) => {
+      const r = await keytool([...args, '-keystore', ks, '-storepass', PW]);
+      expect(r.code, r.out).toBe(0);
+    };
+    await kt(['-genkeypair', '-alias', 'javamac', '-keyalg', 'RSA', '-keysize', '2048', '-dname', 'CN=JAVA02.local', '-validity', '30', '-storetype', 'PKCS12', '-keypass', PW]);
+    await kt(['-certreq', '-alias', 'javamac', '-file', join(dir, 'java02.csr')]);
+    await writeFile(join(dir, 'java02.ext'), 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\nsubjectAltName=DNS:JAVA02.local\n');
+    const signed = await openssl(['x509', '-req', '-in', join(dir, 'java02.csr'), '-CA', pki.issuer.certPath, '-CAkey', pki.issuer.keyPath, '-set_serial', '0x1e02', '-days', '30', '-extfile', join(dir, 'java02.ext'), '-out', join(dir, 'java02.pem')]);
+    expect(signed.code, signed.stderr).toBe(0);
+    // The way a Java admin does it: the CAs as trusted entries first, then the reply, which keytool chains from them.
+    await kt(['-importcert', '-noprompt', '-alias', 'root', '-file', pki.root.certPath]);
+    await kt(['-importcert', '-noprompt', '-alias', 'issuing', '-file', pki.intermediate!.certPath]);
+    await kt(['-importcert', '-noprompt', '-alias', 'javamac', '-file', join(dir, 'java02.pem')]);
+    const certsIn = async (file: string, pw: string) => {
+      const r = await openssl(['pkcs12', '-info', '-nokeys', '-legacy', '-in', file, '-passin', `pass:${pw}`]);
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)!.map((pem) => new X509Certificate(pem).fingerprint256);
+    };
+    const before = await certsIn(ks, PW);
+    expect(before).toHaveLength(5);
+    expect(new Set(before).size).toBe(3);
+
+    const r = await cli(['pfx', '--rewrap', 'java-chain.p12', '--out', 'java-chain-rewrapped.pfx', '--password-env', 'PW'], dir);
+    expect(r.code, r.err).toBe(0);
+    const after = await certsIn(join(dir, 'java-chain-rewrapped.pfx'), PW);
+    expect(after).toHaveLength(3);
+    expect(new Set(after)).toEqual(new Set(before));
+    expect(readPfx(await readFile(join(dir, 'java-chain-rewrapped.pfx')), PW).certificates.map((c) => c.subject)).toEqual(['CN=JAVA02.local', 'CN=Cross Check Issuing CA', 'O=Cross Check\nCN=Cross Check Root CA']);
   });
 });
 
