@@ -10,7 +10,7 @@ import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
 import { initLab } from '../../electron/core/lab/pki';
 import {
   applyInstall, applyTrust, axeSeriousViolations, continueTo, freeLoopbackPort, launchChromium, openWizard, planInstallWith, screenshotWholeStep, startPreview,
-  walkSetupWithLabCa, writeInstallerPackage,
+  textContrast, walkSetupWithLabCa, writeInstallerPackage,
 } from './support/harness';
 
 const CA_PASSWORD = 'a11y-lab-pw';
@@ -64,6 +64,10 @@ describe.each(['light', 'dark'] as const)('the changes steps in %s appearance', 
 
     await continueTo(page, 'Trust & identity');
     await page.getByRole('button', { name: 'Apply', exact: true }).waitFor({ timeout: 30_000 });
+    // Continue is disabled until the plan is applied: greyed, but still readable (it was faded to 2:1 in dark).
+    const go = page.getByRole('button', { name: 'Continue' });
+    expect(await go.isDisabled()).toBe(true);
+    expect(await textContrast(go)).toBeGreaterThanOrEqual(4.5);
     if (colorScheme === 'light') {
       // Keyboard only: from the step heading to Apply, with a visible focus ring.
       await tabTo(page, 'Apply');

@@ -122,7 +122,7 @@ export function RunStatus({ prepared, run, doneText, noun = 'change' }: { prepar
           <p><span className="spinner" aria-hidden="true" /> Working… {finished} of {total} {noun}{total === 1 ? '' : 's'} finished.</p>
         )}
         {run.state === 'done' && run.value.ok && (
-          <p className="result pass"><span className="status pass">Done</span> {doneText} ({summariseOutcome(run.value)}).</p>
+          <p className="result pass"><span className="status pass">Done</span> {doneText} ({summariseOutcome(run.value, prepared)}).</p>
         )}
       </div>
       {run.state === 'running' && total > 0 && (
@@ -134,12 +134,18 @@ export function RunStatus({ prepared, run, doneText, noun = 'change' }: { prepar
   );
 }
 
-export function summariseOutcome(o: ApplyOutcome): string {
+/**
+ * The result in the plan's own terms, so it agrees with the count shown before the run: of the
+ * changes planned, how many were made and how many the run found already in place (an earlier
+ * action, such as the package's own installer, had done them).
+ */
+export function summariseOutcome(o: ApplyOutcome, prepared: PreparedChanges): string {
+  const planned = new Set(prepared.plans.flatMap((p) => p.actions.filter((a) => a.status === 'pending').map((a) => a.id)));
   const done = o.actions.filter((a) => a.status === 'done').length;
-  const skipped = o.actions.filter((a) => a.status === 'skipped').length;
-  const parts = [`${done} change${done === 1 ? '' : 's'} made`];
-  if (skipped) parts.push(`${skipped} already in place`);
-  return parts.join(', ');
+  const foundDone = o.actions.filter((a) => a.status === 'skipped' && planned.has(a.id)).length;
+  const made = `${done} change${done === 1 ? '' : 's'} made`;
+  if (foundDone === 0) return made;
+  return `${made} of the ${planned.size} planned; ${foundDone} ${foundDone === 1 ? 'was' : 'were'} already in place when ${foundDone === 1 ? 'it' : 'they'} ran`;
 }
 
 function FailedOutcome({ outcome }: { outcome: ApplyOutcome }) {
@@ -197,10 +203,11 @@ export function ApplyButton({ prepared, run, label, busyLabel, doneLabel, onAppl
       <button type="button" className={danger ? 'danger' : 'primary'} onClick={onApply} disabled={run.state === 'running' || applied || n === 0}>
         {run.state === 'running' ? busyLabel : applied ? doneLabel : label}
       </button>
-      <span className="muted">
+      {/* Once applied, the result below says what was done; the planned count would only compete with it. */}
+      {!applied && <span className="muted">
         {n === 0 ? 'Nothing to change: continue.'
           : `${n} change${n === 1 ? '' : 's'}.${prompts > 0 ? ` macOS asks for an administrator's password ${prompts === 1 ? 'once' : `${prompts} times`}.` : ''}`}
-      </span>
+      </span>}
     </div>
   );
 }

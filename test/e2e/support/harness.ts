@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startPreviewServer, type PreviewServer } from '../../../electron/preview/server';
 import { createRouter } from '../../../electron/ipc/router';
 import { createHandlers } from '../../../electron/ipc/handlers';
@@ -113,6 +113,36 @@ export async function axeSeriousViolations(page: Page): Promise<AxeFinding[]> {
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
   });
   return all.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/**
+ * WCAG contrast ratio of an element's text against its background as drawn: the computed
+ * colours blended by the element's opacity over the nearest ancestor background (a faded
+ * button is composited onto the panel behind it).
+ */
+export async function textContrast(locator: Locator): Promise<number> {
+  return locator.evaluate((el) => {
+    const rgba = (c: string) => { const v = (c.match(/[\d.]+/g) ?? []).map(Number); return { r: v[0]!, g: v[1]!, b: v[2]!, a: v[3] ?? 1 }; };
+    let backdrop = { r: 255, g: 255, b: 255, a: 1 };
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const c = rgba(getComputedStyle(p).backgroundColor);
+      if (c.a > 0) { backdrop = c; break; }
+    }
+    const style = getComputedStyle(el);
+    const opacity = Number(style.opacity);
+    const over = (c: { r: number; g: number; b: number; a: number }, under: { r: number; g: number; b: number }) => {
+      const a = c.a * opacity;
+      return { r: c.r * a + under.r * (1 - a), g: c.g * a + under.g * (1 - a), b: c.b * a + under.b * (1 - a) };
+    };
+    const bg = rgba(style.backgroundColor).a > 0 ? over(rgba(style.backgroundColor), backdrop) : backdrop;
+    const fg = over(rgba(style.color), bg);
+    const luminance = (c: { r: number; g: number; b: number }) => {
+      const [r, g, b] = [c.r, c.g, c.b].map((v) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const [a, b] = [luminance(fg), luminance(bg)].sort((x, y) => y - x);
+    return (a! + 0.05) / (b! + 0.05);
+  });
 }
 
 /**
