@@ -8,13 +8,15 @@ import type { Executor } from '../core/macos/types';
 import { PlanWorkspace } from '../core/macos/workspace';
 import { helpAsked, parseOptions, UsageError, writeJson } from './common';
 import { EXIT, type CliIo } from './io';
-import { INPUT_HELP, isMac, ONBOARDING_OPTIONS, readOnboardingRequest, simulatedMac } from './plan';
+import type { SimulatedMac } from '../core/macos/executors/simulated';
+import { INPUT_HELP, isMac, ONBOARDING_OPTIONS, readOnboardingRequest, saveSimulatedState, simulatedMac } from './plan';
 
 const HELP = `Usage: onboard apply --switch HOST:PORT --background-url URL [--ca FILE]...
                      [--pfx FILE [--password-env VAR | --password-file F]] [--installer FILE]
                      [--logging-level LEVEL] [--set NAME=VALUE]... [--allow-any-app]
-                     [--simulate [--simulate-macos VER] [--simulate-arch ARCH]] [--json]
-       onboard apply --uninstall [--simulate] [--json]
+                     [--remove-old-identities]
+                     [--simulate [--simulate-macos VER] [--simulate-arch ARCH] [--simulate-state FILE]] [--json]
+       onboard apply --uninstall [--simulate [--simulate-state FILE]] [--json]
 
 Carries out the plan that \`onboard plan\` shows, one step at a time: Rosetta, the 1E Client
 package, CA certificates, the client identity, 1E.Client.conf, the daemon. macOS asks for an
@@ -56,12 +58,13 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   let executor: Executor;
   let privileged: PrivilegedRunner;
   const simulated = values.simulate === true;
+  let mac: SimulatedMac | undefined;
   if (simulated) {
-    const mac = await simulatedMac(values);
+    mac = await simulatedMac(values, io);
     executor = mac;
     privileged = mac.privilegedRunner();
   } else {
-    await simulatedMac(values);
+    await simulatedMac(values, io);
     if (!isMac()) {
       throw new UsageError('This command changes a Mac, so it runs only on macOS.',
         'Add --simulate to try it against a simulated Mac, or export a script for the Mac with: onboard plan ... --format sh');
@@ -80,6 +83,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     if (!simulated && facts.admin === false) throw new UsageError('Your account is not an administrator of this Mac.', 'Log in as an administrator, or ask one to run this.');
     const plan = await planUninstall(executor, facts);
     const result = await executePlan(plan, { executor, privileged, ...(progress ? { onProgress: progress } : {}) });
+    if (mac) await saveSimulatedState(io, values, mac);
     if (values.json) writeJson(io, { ok: result.ok, simulated, plan: viewPlan(plan), steps: [result] });
     else printResults(io, [result], result.ok, simulated);
     return result.ok ? EXIT.ok : EXIT.failed;
@@ -93,6 +97,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const workspace = await PlanWorkspace.create();
   try {
     const result = await applyOnboarding(request, { executor, privileged, workspace, ...(progress ? { onProgress: progress } : {}) });
+    if (mac) await saveSimulatedState(io, values, mac);
     if (values.json) writeJson(io, { ok: result.ok, simulated, steps: result.steps });
     else printResults(io, result.steps, result.ok, simulated);
     return result.ok ? EXIT.ok : EXIT.failed;

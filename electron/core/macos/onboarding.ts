@@ -5,8 +5,9 @@ import { pendingActions } from './action';
 import { executePlan, type PlanResult, type PrivilegedRunner, type ProgressEvent } from './execute';
 import { FACT_COMMANDS, gatherFacts, parsePkgFiles, type MacFacts } from './facts';
 import {
-  configureClient, importCaCertificates, importClientIdentity, installClient, installRosetta, startClient, uninstallClient,
+  configureClient, importCaCertificates, importClientIdentity, installClient, installRosetta, previousIdentities, startClient, uninstallClient,
 } from './plans';
+import { readPfx } from '../pki/pkcs12';
 import type { Executor } from './types';
 import { OnboardError } from '../errors';
 import type { PlanWorkspace } from './workspace';
@@ -23,6 +24,8 @@ export interface OnboardingRequest {
   identity?: { pfx: Uint8Array; password: string; /** For the exported script. */ sourcePath?: string };
   installerPath?: string;
   allowAnyApp?: boolean;
+  /** Delete the older identities for the same host name (previousIdentities) once the new one is in. */
+  removeOldIdentities?: boolean;
 }
 
 /** The order steps run in: the client must exist before its key access (-T) and its configuration. */
@@ -47,9 +50,11 @@ async function planStep(step: StepName, req: OnboardingRequest, ctx: StepContext
     case 'ca-certificates': return req.caCertificates.length ? importCaCertificates({ certificates: req.caCertificates, facts, workspace }) : null;
     case 'client-identity': {
       if (!req.identity) return null;
+      const leaf = req.removeOldIdentities ? readPfx(req.identity.pfx, req.identity.password).certificates[0] : undefined;
       const plan = await importClientIdentity({
         pfx: req.identity.pfx, password: req.identity.password, facts, workspace, allowAnyApp: req.allowAnyApp ?? false,
         ...(req.identity.sourcePath ? { pfxPathForScript: req.identity.sourcePath } : {}),
+        ...(leaf ? { removePrevious: previousIdentities(facts, leaf).map((o) => o.sha1) } : {}),
       });
       // `security import -T` needs the 1E Client's program on disk: refused here, before the Mac is touched
       // (after the PFX itself was judged, so a bad file is named first).

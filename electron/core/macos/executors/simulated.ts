@@ -89,6 +89,31 @@ export interface SimulatedMacSnapshot {
   adminPrompts: string[];
 }
 
+/**
+ * Everything that lasts on a simulated Mac, as plain JSON (`onboard apply --simulate-state FILE`):
+ * its fixed facts, keychain, packages, files and launchd jobs. Not kept: mounts, prompts, the
+ * command log and failure rules, which belong to one run.
+ */
+export interface SimulatedMacState {
+  format: 'onboard-simulated-mac/1';
+  macosVersion: string;
+  build: string;
+  arch: 'arm64' | 'x86_64';
+  rosetta: boolean;
+  names: { localHostName: string; computerName: string; hostName: string | null };
+  domain: { domain: string; forest?: string; computerAccount?: string } | null;
+  admin: boolean;
+  certificates: { pem: string; trust: { result: SimTrustResult; policies: string[]; modDate: string } | null }[];
+  identities: { sha1: string; name: string; anyApp: boolean; apps: string[] }[];
+  packages: { id: string; version: string; volume: string; location: string; installTime: number; files: string[] }[];
+  /** Contents base64, mode as a number. */
+  files: { path: string; mode: number; base64: string }[];
+  /** Folders made beyond the system ones every Mac has. */
+  dirs: string[];
+  launchd: { label: string; plist: string; running: boolean; pid: number | null; lastExit: string }[];
+  nextPid: number;
+}
+
 export interface SimulatedCommandRecord { line: string; root: boolean; exitCode: number; actionId: string | null }
 
 const DEFAULT_CONF = [
@@ -242,6 +267,49 @@ export class SimulatedMac implements ActionAwareExecutor {
 
   run(command: Command): Promise<CommandResult> {
     return Promise.resolve(this.execute(command, false));
+  }
+
+  /** The lasting state, for saving between runs (see SimulatedMacState). */
+  toJSON(): SimulatedMacState {
+    return {
+      format: 'onboard-simulated-mac/1',
+      macosVersion: this.version,
+      build: this.build,
+      arch: this.arch,
+      rosetta: this.rosetta,
+      names: { ...this.names },
+      domain: this.domain ? { ...this.domain } : null,
+      admin: this.admin,
+      certificates: this.certificates.map((c) => ({ pem: c.pem, trust: c.trust ? { result: c.trust.result, policies: [...c.trust.policies], modDate: c.trust.modDate.toISOString() } : null })),
+      identities: this.identities.map((i) => ({ ...i, apps: [...i.apps] })),
+      packages: [...this.packages.values()].map((p) => ({ ...p, files: [...p.files] })),
+      files: [...this.files.entries()].map(([path, f]) => ({ path, mode: f.mode, base64: f.content.toString('base64') })),
+      dirs: [...this.dirs].filter((d) => !SYSTEM_DIRS.includes(d)),
+      launchd: [...this.jobs.values()].map((j) => ({ ...j })),
+      nextPid: this.nextPid,
+    };
+  }
+
+  /** A simulated Mac as a saved state left it. Throws (TypeError or the certificate parser's error) on a state that is not one. */
+  static fromJSON(state: SimulatedMacState, opts: Pick<SimulatedMacOptions, 'now' | 'diskImages'> = {}): SimulatedMac {
+    if (state?.format !== 'onboard-simulated-mac/1') throw new TypeError('not an onboard-simulated-mac/1 state');
+    const mac = new SimulatedMac({
+      ...opts,
+      macosVersion: String(state.macosVersion), build: String(state.build), arch: state.arch === 'x86_64' ? 'x86_64' : 'arm64', rosetta: state.rosetta === true,
+      localHostName: String(state.names.localHostName), computerName: String(state.names.computerName), hostName: state.names.hostName ?? null,
+      domain: state.domain ?? null, admin: state.admin !== false,
+    });
+    for (const c of state.certificates) {
+      const trust = c.trust ? { result: c.trust.result, policies: [...c.trust.policies], modDate: new Date(c.trust.modDate) } : null;
+      mac.addCertificate(new X509Certificate(c.pem), trust);
+    }
+    mac.identities = state.identities.map((i) => ({ sha1: String(i.sha1), name: String(i.name), anyApp: i.anyApp === true, apps: i.apps.map(String) }));
+    for (const p of state.packages) mac.packages.set(p.id, { ...p, files: [...p.files] });
+    for (const f of state.files) mac.files.set(f.path, { content: Buffer.from(f.base64, 'base64'), mode: Number(f.mode) });
+    for (const d of state.dirs) mac.dirs.add(d);
+    for (const j of state.launchd) mac.jobs.set(j.label, { ...j });
+    if (Number.isInteger(state.nextPid)) mac.nextPid = state.nextPid;
+    return mac;
   }
 
   // ---- the command dispatcher
