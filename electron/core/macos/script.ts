@@ -1,10 +1,10 @@
-// Exports plans as one POSIX sh script (for MDM tools): same commands, checks before each change, secrets asked at run time.
+// Exports plans as one POSIX sh script (for MDM tools): same commands, inputs and secrets checked before the first change.
 import { OnboardError } from '../errors';
 import type { Plan } from './action';
 import { commandsOf } from './action';
 import { BIN } from './paths';
 import { shellQuote } from './quote';
-import { SHELLCHECK_DIRECTIVE, oneLine, renderItems, renderPreamble, renderCommand, type ShReporter, type WordRenderer } from './shgen';
+import { SHELLCHECK_DIRECTIVE, oneLine, renderItems, renderPreamble, renderCommand, renderWord, type ShReporter, type WordRenderer } from './shgen';
 
 export interface ScriptOptions {
   /** The plan workspace folder: its paths become "$work"/… in the script. */
@@ -31,12 +31,46 @@ const terminal: ShReporter = {
   failed: (_n, item) => [`printf '%s\\n' "onboard: FAILED (exit $onboard_rc): "${shellQuote(oneLine(item.title))}"; undoing what this step changed." >&2`],
   done: () => [],
   undone: () => ['[ "$onboard_urc" -eq 0 ] || printf \'%s\\n\' "onboard: an undo command failed (exit $onboard_urc); check by hand." >&2'],
+  // On a fresh Mac there is no 1E.Client.conf to keep: the refused `cp` must not print an error.
+  quietRefusal: true,
 };
 
+// `name=${ENV:-'default'}` where the default is one word as shellQuote writes it.
+const ENV_DEFAULT = /^([A-Za-z_][A-Za-z0-9_]*)=\$\{([A-Za-z_][A-Za-z0-9_]*):-((?:'[^']*'|\\'|[A-Za-z0-9_\-/.,:+@%])+)\}$/;
+
 /**
- * One script for all steps. Each action runs only when its check says it is not done yet;
- * a failure undoes the completed actions of that step (newest first) and stops with exit 1.
- * Files the plan made at plan time are made again by the script in its own private folder.
+ * A line `name=${ENV:-WORD}` as two lines: `name=WORD`, then the environment variable when it
+ * is set and not empty. Same meaning, but shellcheck misreads a quoted default holding a
+ * newline inside `${…:-…}` as a string replacement (SC3060); plain assignments it reads right
+ * whatever the word holds. Any other line is returned as it is.
+ */
+export function splitEnvironmentDefault(line: string): string[] {
+  const m = ENV_DEFAULT.exec(line);
+  if (!m) return [line];
+  const [, name, env, word] = m;
+  return [`${name}=${word}`, `if [ -n "\${${env}:-}" ]; then ${name}=$${env}; fi`];
+}
+
+/** The installer the install step reads on the Mac: the file the technician brings (not one the script makes). */
+function installerOf(plan: Plan): string | null {
+  if (plan.step !== 'install-client') return null;
+  for (const a of plan.actions) {
+    // hdiutil attach … FILE, ditto -x -k FILE DIR, installer -pkg FILE -target / (a .pkg given directly).
+    if (a.id === 'installer-attach') return a.command.args.at(-1) ?? null;
+    if (a.id === 'installer-extract') return a.command.args[2] ?? null;
+    if (a.id === 'client-install') return a.command.args[1] ?? null;
+  }
+  return null;
+}
+
+/**
+ * One script for all steps. First, before anything on the Mac changes, every input is checked
+ * and every secret asked for: the installer must be there, the PFX must open with the password
+ * given, and the files the plans made at plan time are made again in the script's private
+ * folder (each plan's script setup, which only ever touches that folder). A missing file or a
+ * wrong password stops the script there with exit 2. Then each action runs only when its
+ * check says it is not done yet; a failure undoes the completed actions of that step (newest
+ * first) and stops with exit 1.
  */
 export function exportPlansAsScript(plans: readonly Plan[], opts: ScriptOptions): string {
   const prefix = opts.programPrefix ?? '';
@@ -51,6 +85,8 @@ export function exportPlansAsScript(plans: readonly Plan[], opts: ScriptOptions)
     '# Each change is made only when its check says it is not done yet, so running it twice is safe.',
     '# If a change fails, the changes already made by that step are undone and the script stops (exit 1).',
     '# No password is stored in this file: the PFX password is asked for (or read from ONBOARD_PFX_PASSWORD).',
+    '# The inputs (installer, PFX and its password) are checked before the first change: if one is wrong,',
+    '# the script stops (exit 2) with nothing changed.',
     'set -u',
     'umask 077',
   ];
@@ -64,16 +100,33 @@ export function exportPlansAsScript(plans: readonly Plan[], opts: ScriptOptions)
     'onboard_cleanup() {',
     ...cleanup.map((c) => `  ${renderCommand(c, { programPrefix: prefix, workspaceDir: opts.workspaceDir })} >/dev/null 2>&1 || :`),
     `  ${p(BIN.rm)} -rf "$work"`,
+    // Interrupted at the password prompt, the terminal would otherwise stay without echo.
+    `  if [ -t 0 ]; then ${p(BIN.stty)} echo 2>/dev/null; fi`,
     '}',
     'trap onboard_cleanup EXIT',
     "trap 'exit 130' HUP INT TERM",
     ...renderPreamble(terminal, true),
   );
   for (const pl of plans) out.push(...(pl.script?.prelude ?? []));
+  out.push('', '# ===== Inputs and secrets, checked before anything on this Mac changes', say('Checking the inputs (nothing is changed until they are all right)'));
+  for (const pl of plans) {
+    const installer = installerOf(pl);
+    if (installer === null) continue;
+    out.push(
+      `onboard_installer=${renderWord(installer, words(pl))}`,
+      'if [ ! -f "$onboard_installer" ]; then',
+      '  printf \'%s\\n\' "onboard: the installer $onboard_installer is not on this Mac: copy it there, or export the script again with --installer set to where it is on this Mac. Nothing was changed." >&2',
+      '  exit 2',
+      'fi',
+    );
+  }
+  for (const pl of plans) {
+    const setup = (pl.script?.setup ?? []).flatMap(splitEnvironmentDefault).map((l) => withPrefix(l, prefix));
+    if (setup.length) out.push(`# For step ${plans.indexOf(pl) + 1}: ${oneLine(pl.title)}`, ...setup);
+  }
   plans.forEach((pl, i) => {
     out.push('', `# ===== Step ${i + 1}: ${oneLine(pl.title)}`, say(`Step ${i + 1}: ${pl.title}`));
     for (const w of pl.warnings) out.push(`# note: ${oneLine(w)}`);
-    out.push(...(pl.script?.setup ?? []).map((l) => withPrefix(l, prefix)));
     const { functions, body } = renderItems(pl.actions, `s${i + 1}`, 'apply', words(pl), terminal, true);
     out.push(...functions, ...body);
   });

@@ -59,6 +59,12 @@ export interface ShReporter {
   done(n: number, item: ShItem): string[];
   /** Inside the rollback loop, after an undo; `$onboard_urc` holds its exit status. */
   undone(): string[];
+  /**
+   * A command refused in favour of its fallback stays silent (its error output is shown only
+   * when the fallback fails too), e.g. no "cp: …: No such file or directory" when there is
+   * no file to keep and `test ! -f` says that is fine.
+   */
+  quietRefusal?: boolean;
 }
 
 export interface RenderedItems { functions: string[]; body: string[] }
@@ -74,7 +80,9 @@ export function renderItems(items: readonly ShItem[], prefix: string, mode: 'app
   items.forEach((item, i) => {
     const n = i + 1;
     const run = renderCommand(item.command, r);
-    functions.push(`${prefix}_run_${n}() { ${item.fallback ? `${run} || ${renderCommand(item.fallback, r)}` : run}; }`);
+    if (!item.fallback) functions.push(`${prefix}_run_${n}() { ${run}; }`);
+    else if (!report.quietRefusal) functions.push(`${prefix}_run_${n}() { ${run} || ${renderCommand(item.fallback, r)}; }`);
+    else functions.push(...quietFallback(`${prefix}_run_${n}`, run, renderCommand(item.fallback, r)));
     if (item.check && mode === 'apply') functions.push(`${prefix}_check_${n}() { ${renderCheck(item.check, r)}; }`);
     const undoable = mode === 'apply' && item.undo && item.undo.length > 0;
     if (undoable) {
@@ -108,6 +116,23 @@ export function renderItems(items: readonly ShItem[], prefix: string, mode: 'app
     body.push(`# ${n}. ${oneLine(item.title)}`, ...block);
   });
   return { functions, body };
+}
+
+/**
+ * `run || fallback`, with each one's error output held back (standard output passes through on
+ * fd 3) and printed, in order, only when both fail: the status is the fallback's.
+ */
+function quietFallback(name: string, run: string, fallback: string): string[] {
+  return [
+    `${name}() {`,
+    `  { onboard_err=$(${run} 2>&1 1>&3 3>&-); } 3>&1 && return 0`,
+    `  { onboard_ferr=$(${fallback} 2>&1 1>&3 3>&-); } 3>&1 && return 0`,
+    '  onboard_frc=$?',
+    '  if [ -n "$onboard_err" ]; then printf \'%s\\n\' "$onboard_err" >&2; fi',
+    '  if [ -n "$onboard_ferr" ]; then printf \'%s\\n\' "$onboard_ferr" >&2; fi',
+    '  return "$onboard_frc"',
+    '}',
+  ];
 }
 
 /**

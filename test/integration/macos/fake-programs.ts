@@ -35,6 +35,15 @@ export interface FakeSpec {
   passthroughWriteArg?: Record<string, number>;
   /** Calls whose argv contains this exact word fail with exit 1. */
   failWhenArg?: string;
+  /**
+   * Paths (outside /tmp) that do not exist on the stand-in Mac when the script starts, e.g. the
+   * 1E.Client.conf of a fresh Mac. With this set, `cp` and `test` answer about files as the real
+   * ones do: `cp` of a missing source (one of these, or a /tmp path that is not there) fails
+   * with macOS's message, and `test` sees these paths as missing.
+   */
+  absent?: string[];
+  /** Paths a program makes when it is called (they stop being absent), e.g. the installer writes 1E.Client.conf. */
+  creates?: Record<string, string[]>;
 }
 
 /** All macOS paths the plans and scripts use. */
@@ -53,6 +62,18 @@ export async function makeFakePrograms(spec: FakeSpec = {}): Promise<FakeProgram
   const calls = join(prefix, 'calls');
   await mkdir(calls);
   await writeFile(join(prefix, 'counter'), '0\n');
+  const absentList = join(prefix, 'absent');
+  for (const path of [...(spec.absent ?? []), ...Object.values(spec.creates ?? {}).flat()]) {
+    if (path.includes('\n') || !path.startsWith('/') || path.startsWith('/tmp/')) throw new Error(`absent/creates takes one-line paths outside /tmp, not ${JSON.stringify(path)}`);
+  }
+  await writeFile(absentList, (spec.absent ?? []).map((p) => p + '\n').join(''));
+  // Sets missing=1 when "$1" is not on the stand-in Mac.
+  const isAbsent = [
+    'onboard_fake_absent() {',
+    '  missing=0',
+    `  case $1 in /tmp/*) [ -e "$1" ] || missing=1 ;; *) while IFS= read -r p; do [ "$p" != "$1" ] || missing=1; done < ${q(absentList)} ;; esac`,
+    '}',
+  ];
   for (const program of PROGRAMS) {
     const path = join(prefix, program);
     await mkdir(dirname(path), { recursive: true });
@@ -72,6 +93,23 @@ export async function makeFakePrograms(spec: FakeSpec = {}): Promise<FakeProgram
       lines.push('for a in "$@"; do src=$prev; prev=$a; done; if [ -f "$src" ]; then /bin/cp "$src" "$f.installed"; fi');
     }
     if (spec.failWhenArg !== undefined) lines.push(`for a in "$@"; do if [ "$a" = ${q(spec.failWhenArg)} ]; then echo "simulated failure" >&2; exit 1; fi; done`);
+    if (spec.absent && program === '/bin/cp') {
+      // cp [-p] SOURCE TARGET: the source is the next-to-last argument.
+      lines.push(...isAbsent, 'src=; prev=; for a in "$@"; do src=$prev; prev=$a; done', 'onboard_fake_absent "$src"',
+        'if [ "$missing" = 1 ]; then printf \'cp: %s: No such file or directory\\n\' "$src" >&2; exit 1; fi');
+    }
+    if (spec.absent && program === '/bin/test') {
+      // test [!] -f PATH: a path that is not on the stand-in Mac is asked about a path that is not here either.
+      lines.push(...isAbsent, 'last=; for a in "$@"; do last=$a; done', 'onboard_fake_absent "$last"',
+        'if [ "$missing" = 1 ]; then',
+        '  n=$#; i=0',
+        `  for a in "$@"; do i=$((i + 1)); shift; if [ "$i" = "$n" ]; then a=${q(join(prefix, 'no-such-file'))}; fi; set -- "$@" "$a"; done`,
+        '  exec /usr/bin/test "$@"',
+        'fi');
+    }
+    for (const made of spec.creates?.[program] ?? []) {
+      lines.push(`{ while IFS= read -r p; do [ "$p" = ${q(made)} ] || printf '%s\\n' "$p"; done < ${q(absentList)}; } > ${q(absentList)}.new && /bin/mv ${q(absentList)}.new ${q(absentList)}`);
+    }
     if (real) {
       // Never let a stand-in touch this machine outside the temp folder (e.g. mkdir /Library/...):
       // such calls only record, like the other stand-ins.

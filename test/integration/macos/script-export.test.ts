@@ -1,17 +1,19 @@
 // Specification: the exported sh script, checked by shellcheck and run by the real /bin/sh against recording stand-ins.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { unknownFacts } from '../../../electron/core/macos/facts';
+import type { Plan } from '../../../electron/core/macos/action';
 import { planOnboarding, type OnboardingRequest } from '../../../electron/core/macos/onboarding';
+import { DEFAULT_CONF_PATH } from '../../../electron/core/macos/paths';
 import { exportPlansAsScript } from '../../../electron/core/macos/script';
 import { PlanWorkspace } from '../../../electron/core/macos/workspace';
 import { mergeConf, parseConf, serialiseConf } from '../../../electron/core/macos/conf';
 import { readPfx, rewrapPfx } from '../../../electron/core/pki/pkcs12';
 import { fakePkg, makeMacFixtures, PFX_PASSWORD, type MacFixtures } from '../../unit/core/macos/fixtures';
-import { makeFakePrograms, type FakePrograms } from './fake-programs';
+import { makeFakePrograms, type FakePrograms, type RecordedCall } from './fake-programs';
 
 let fx: MacFixtures;
 let hostileDir: string;
@@ -50,17 +52,38 @@ function request(): OnboardingRequest {
   };
 }
 
-async function exportScript(opts: { prefix?: string } = {}): Promise<{ text: string; oneTime: string }> {
+async function exportScript(opts: { prefix?: string; request?: Partial<OnboardingRequest> } = {}): Promise<{ text: string; oneTime: string; plans: Plan[]; workspaceDir: string }> {
   const ws = await PlanWorkspace.create();
   try {
-    const plans = await planOnboarding(request(), unknownFacts(), ws);
+    const plans = await planOnboarding({ ...request(), ...opts.request }, unknownFacts(), ws);
     const imp = plans.flatMap((p) => p.actions).find((a) => a.id === 'identity-import')!;
     const oneTime = imp.command.args[imp.command.secretArgs![0]!]!;
     const text = exportPlansAsScript(plans, { workspaceDir: ws.dir, ...(opts.prefix ? { programPrefix: opts.prefix, allowNonRoot: true } : {}) });
-    return { text, oneTime };
+    return { text, oneTime, plans, workspaceDir: ws.dir };
   } finally {
     await ws.dispose();
   }
+}
+
+function shellcheck(text: string): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = execFile('/usr/bin/shellcheck', ['-s', 'sh', '-'], (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout }));
+    child.stdin!.end(text);
+  });
+}
+
+/** The script's private folder (mktemp -d /tmp/onboard.XXXXXXXX), as the calls name it. */
+const WORK = /\/tmp\/onboard\.[A-Za-z0-9]{8}(?=\/|$)/;
+
+/**
+ * A call that reaches outside the script's private folder: the stand-ins run nothing, so this
+ * is every call that would read or change something on a real Mac, and every step's command.
+ */
+function touchesTheMac(c: RecordedCall): boolean {
+  if (['/usr/bin/mktemp', '/usr/bin/id', '/bin/stty'].includes(c.program)) return false;
+  if (c.program === '/usr/bin/openssl') return false;
+  if (['/bin/cat', '/bin/mkdir', '/bin/rm'].includes(c.program)) return !c.args.every((a) => !a.startsWith('/') || WORK.test(a));
+  return true;
 }
 
 function run(program: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -87,15 +110,24 @@ const PASSTHROUGH = { '/usr/bin/mktemp': '/usr/bin/mktemp', '/bin/rm': '/bin/rm'
 // awk's merge runs for real (it writes only into the script's /tmp folder); its check reads /Library and only records.
 const AWK_WRITES = { '/usr/bin/awk': 5 };
 // Stand-ins answer "not done yet" to every check, so every change runs.
-const NOT_DONE = { '/usr/bin/arch': 1, '/usr/bin/cmp': 1, '/bin/launchctl print': 1, '/usr/bin/awk check': 1 };
+const NOT_DONE = { '/usr/bin/arch': 1, '/usr/bin/cmp': 1, '/bin/launchctl print': 1, '/usr/bin/awk check': 1, '/bin/test -d': 1 };
 
 describe('the exported sh script', () => {
   it('passes shellcheck with hostile paths, names and values', async () => {
     const { text } = await exportScript();
-    const r = await new Promise<{ code: number; out: string }>((resolve) => {
-      const child = execFile('/usr/bin/shellcheck', ['-s', 'sh', '-'], (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout }));
-      child.stdin!.end(text);
-    });
+    const r = await shellcheck(text);
+    expect(r.out).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  // A quoted default inside ${ONBOARD_PFX:-…} holding a newline is what shellcheck misread (SC3060).
+  it.each([
+    ['a newline in a folder name', 'plain dir\nnext/client.pfx'],
+    ['Unicode, $(), backticks, double quotes and ${…}', 'ünïcødé – $(id) `id` "dq" ${HOME} }:-x\nnext/client.pfx'],
+    ['single quotes and a trailing newline', "it's\n/'client'.pfx\n"],
+  ])('passes shellcheck with no warning when the PFX path has %s', async (_what, name) => {
+    const { text } = await exportScript({ request: { identity: { pfx: fx.legacyPfx, password: PFX_PASSWORD, sourcePath: join(fx.dir, name) } } });
+    const r = await shellcheck(text);
     expect(r.out).toBe('');
     expect(r.code).toBe(0);
   });
@@ -158,13 +190,142 @@ describe('the exported sh script', () => {
     expect((await fake.calls()).some((c) => c.program === '/bin/stty' && c.args[0] === '-echo')).toBe(true);
   });
 
-  it('stops with exit 2 and changes nothing when the PFX password is wrong', async () => {
+  it('asks for the password and opens the PFX before it runs anything that reaches the Mac', async () => {
     fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
     const { text } = await exportScript({ prefix: fake.prefix });
-    const r = await runScript(text, { ONBOARD_PFX_PASSWORD: 'wrong' });
+    const r = await runScript(text, {}, PFX_PASSWORD + '\n');
+    expect(r.code).toBe(0);
+    expect(r.stderr.indexOf('Password of')).toBeLessThan(r.stderr.indexOf('Step 1:'));
+    const calls = await fake.calls();
+    const opened = calls.findIndex((c) => c.program === '/usr/bin/openssl' && c.args[0] === 'pkcs12' && c.args.includes('-passin'));
+    const first = calls.findIndex(touchesTheMac);
+    expect(opened).toBeGreaterThanOrEqual(0);
+    expect(first).toBeGreaterThan(opened);
+  });
+
+  it.each([
+    ['from the environment', { ONBOARD_PFX_PASSWORD: 'wrong' }, ''],
+    ['typed at the prompt', {}, 'wrong\n'],
+  ])('stops with exit 2 before any step when the PFX password %s is wrong', async (_how, env: NodeJS.ProcessEnv, input: string) => {
+    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
+    const { text } = await exportScript({ prefix: fake.prefix });
+    const r = await runScript(text, env, input);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('could not open');
-    expect((await fake.calls()).some((c) => c.program === '/usr/bin/security' && c.args[0] === 'import')).toBe(false);
+    expect(r.stderr).not.toContain('Step 1:');
+    const calls = await fake.calls();
+    expect(calls.filter(touchesTheMac)).toEqual([]);
+    // The stand-ins did run (so the list above is not empty by accident): the PFX was tried.
+    expect(calls.some((c) => c.program === '/usr/bin/openssl' && c.args.includes('-passin'))).toBe(true);
+  });
+
+  it('stops with exit 2 before asking anything when the installer is not on the Mac', async () => {
+    const gone = join(fx.dir, 'gone', '1e.client-macOS_v5.1.2.3.pkg');
+    await mkdir(join(fx.dir, 'gone'), { recursive: true });
+    await writeFile(gone, fakePkg());
+    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
+    const { text } = await exportScript({ prefix: fake.prefix, request: { installerPath: gone } });
+    await rm(gone);
+    const r = await runScript(text, {}, PFX_PASSWORD + '\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`the installer ${gone} is not on this Mac`);
+    expect(r.stderr).toContain('Nothing was changed.');
+    expect(r.stderr).not.toContain('Password of');
+    expect((await fake.calls()).filter(touchesTheMac)).toEqual([]);
+  });
+
+  it('stops with exit 2 before any step when the PFX is not there, and takes its path from ONBOARD_PFX', async () => {
+    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
+    const missing = join(fx.dir, 'no such folder', 'client.pfx');
+    const { text } = await exportScript({ prefix: fake.prefix, request: { identity: { pfx: fx.legacyPfx, password: PFX_PASSWORD, sourcePath: missing } } });
+    const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`the PFX file ${missing} is missing`);
+    expect((await fake.calls()).filter(touchesTheMac)).toEqual([]);
+
+    await fake.cleanup();
+    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
+    const elsewhere = join(fx.dir, `elsewhere $(id)\n.pfx`);
+    await copyFile(hostilePfx, elsewhere);
+    const again = await exportScript({ prefix: fake.prefix, request: { identity: { pfx: fx.legacyPfx, password: PFX_PASSWORD, sourcePath: missing } } });
+    const ok = await runScript(again.text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD, ONBOARD_PFX: elsewhere });
+    expect(ok.code).toBe(0);
+    expect((await fake.calls()).find((c) => c.program === '/usr/bin/openssl' && c.args.includes('-passin'))!.args).toContain(elsewhere);
+  });
+
+  it('runs the same commands in the same order as the plans list them', async () => {
+    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
+    const { text, plans, workspaceDir } = await exportScript({ prefix: fake.prefix });
+    const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
+    expect(r.code).toBe(0);
+    // The private folders differ (plan workspace, script folder), and so does the one-time password.
+    const same = (program: string, args: readonly string[], work: string | RegExp) =>
+      JSON.stringify([program, ...args.map((a) => a.replace(work, '<work>').replace(/^[0-9a-f]{48}$/, '<one-time>'))]);
+    const expected = plans.flatMap((p) => p.actions).map((a) => same(a.command.program, a.command.args, workspaceDir));
+    const planned = new Set(expected);
+    const ran = (await fake.calls()).map((c) => same(c.program, c.args, WORK)).filter((c) => planned.has(c));
+    expect(expected.length).toBeGreaterThan(10);
+    expect(ran).toEqual(expected);
+  });
+
+  it('prints no error on a fresh Mac, where there is no 1E.Client.conf to keep', async () => {
+    fake = await makeFakePrograms({
+      passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE,
+      absent: [DEFAULT_CONF_PATH], creates: { '/usr/sbin/installer': [DEFAULT_CONF_PATH] },
+    });
+    const { text } = await exportScript({ prefix: fake.prefix });
+    const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
+    expect(r.code).toBe(0);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines.filter((l) => !/^(Checking the inputs|Step \d: |==> |= {3}already done: |onboard: all steps finished\.$)/.test(l))).toEqual([]);
+    // Still the planned commands: the copy of the missing file was tried and refused.
+    const calls = await fake.calls();
+    expect(calls.some((c) => c.program === '/bin/cp' && c.args[1] === DEFAULT_CONF_PATH && WORK.test(c.args[2]!))).toBe(true);
+    expect(calls.some((c) => c.program === '/bin/test' && c.args.join(' ') === `! -f ${DEFAULT_CONF_PATH}`)).toBe(true);
+  });
+
+  it('shows the errors of a refused command and of its fallback when both fail', async () => {
+    // The package writes no 1E.Client.conf here, so there is nothing to keep as the backup either.
+    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE, absent: [DEFAULT_CONF_PATH] });
+    const { text } = await exportScript({ prefix: fake.prefix });
+    const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
+    expect(r.code).toBe(1);
+    const saved = r.stderr.search(/cp: \/tmp\/onboard\.\w+\/1E\.Client\.conf\.before-install: No such file or directory/);
+    const conf = r.stderr.indexOf(`cp: ${DEFAULT_CONF_PATH}: No such file or directory`);
+    expect(saved).toBeGreaterThanOrEqual(0);
+    expect(conf).toBeGreaterThan(saved);
+    expect(r.stderr).toContain('FAILED (exit 1)');
+  });
+
+  it('turns echo back on when the script is interrupted at the password prompt', async () => {
+    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
+    const { text } = await exportScript({ prefix: fake.prefix });
+    const path = join(fx.dir, 'interrupted.sh');
+    await writeFile(path, text, { mode: 0o700 });
+    try {
+      // script(1) gives the shell a terminal; Ctrl-C typed there interrupts it as a technician would.
+      const code = await new Promise<number | null>((resolve) => {
+        const child = spawn('/usr/bin/script', ['-qec', `/bin/sh '${path.replace(/'/g, `'\\''`)}'`, '/dev/null'], { cwd, env: { PATH: '/usr/bin:/bin' } });
+        let seen = '';
+        let asked = false;
+        // Once echo is off (the stand-in stty has recorded -echo), as it is while the technician types.
+        const interruptWhenEchoIsOff = async (): Promise<void> => {
+          while (!(await fake!.calls()).some((c) => c.program === '/bin/stty' && c.args[0] === '-echo')) await new Promise((r) => setTimeout(r, 20));
+          child.stdin.write('\x03');
+        };
+        child.stdout.on('data', (d: Buffer) => {
+          seen += d.toString();
+          if (!asked && seen.includes('Password of')) { asked = true; void interruptWhenEchoIsOff(); }
+        });
+        child.on('close', resolve);
+      });
+      expect(code).toBe(130);
+    } finally {
+      await rm(path, { force: true });
+    }
+    const stty = (await fake.calls()).filter((c) => c.program === '/bin/stty').map((c) => c.args.join(' '));
+    expect(stty).toEqual(['-echo', 'echo']);
+    expect((await fake.calls()).filter(touchesTheMac)).toEqual([]);
   });
 
   it('undoes the failing step\'s completed changes newest first and stops', async () => {
