@@ -35,22 +35,6 @@ const terminal: ShReporter = {
   quietRefusal: true,
 };
 
-// `name=${ENV:-'default'}` where the default is one word as shellQuote writes it.
-const ENV_DEFAULT = /^([A-Za-z_][A-Za-z0-9_]*)=\$\{([A-Za-z_][A-Za-z0-9_]*):-((?:'[^']*'|\\'|[A-Za-z0-9_\-/.,:+@%])+)\}$/;
-
-/**
- * A line `name=${ENV:-WORD}` as two lines: `name=WORD`, then the environment variable when it
- * is set and not empty. Same meaning, but shellcheck misreads a quoted default holding a
- * newline inside `${…:-…}` as a string replacement (SC3060); plain assignments it reads right
- * whatever the word holds. Any other line is returned as it is.
- */
-export function splitEnvironmentDefault(line: string): string[] {
-  const m = ENV_DEFAULT.exec(line);
-  if (!m) return [line];
-  const [, name, env, word] = m;
-  return [`${name}=${word}`, `if [ -n "\${${env}:-}" ]; then ${name}=$${env}; fi`];
-}
-
 /** The installer the install step reads on the Mac: the file the technician brings (not one the script makes). */
 function installerOf(plan: Plan): string | null {
   if (plan.step !== 'install-client') return null;
@@ -121,7 +105,7 @@ export function exportPlansAsScript(plans: readonly Plan[], opts: ScriptOptions)
     );
   }
   for (const pl of plans) {
-    const setup = (pl.script?.setup ?? []).flatMap(splitEnvironmentDefault).map((l) => withPrefix(l, prefix));
+    const setup = (pl.script?.setup ?? []).map((l) => withPrefix(l, prefix));
     if (setup.length) out.push(`# For step ${plans.indexOf(pl) + 1}: ${oneLine(pl.title)}`, ...setup);
   }
   plans.forEach((pl, i) => {

@@ -163,7 +163,10 @@ export async function importClientIdentity(input: IdentityPlanInput): Promise<Pl
   // and writes a new one whose defaults (3DES key, SHA-1 MAC) every macOS imports.
   plan.script = {
     setup: [
-      `onboard_pfx=\${ONBOARD_PFX:-${shellQuote(source)}}`,
+      // The default as a plain assignment, then the override: shellcheck misreads a quoted default
+      // holding a newline inside `${ONBOARD_PFX:-…}` (SC3060).
+      `onboard_pfx=${shellQuote(source)}`,
+      'if [ -n "${ONBOARD_PFX:-}" ]; then onboard_pfx=$ONBOARD_PFX; fi',
       'if [ ! -f "$onboard_pfx" ]; then echo "onboard: the PFX file $onboard_pfx is missing (set ONBOARD_PFX to its path)." >&2; exit 2; fi',
       'if [ -z "${ONBOARD_PFX_PASSWORD+set}" ]; then',
       '  printf \'%s\' "Password of $onboard_pfx: " >&2',
