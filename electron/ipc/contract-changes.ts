@@ -106,6 +106,11 @@ export interface ApplyOutcome {
   rolledBack: ActionOutcome[];
   /** Why it stopped, in plain words, with what to do. */
   failure?: { message: string; hint: string };
+  /**
+   * When it failed after an action that cannot be undone had run: the changes kept (that action
+   * and those before it), since the Mac could no longer be put back as it was.
+   */
+  kept?: ActionOutcome[];
 }
 
 export interface VerificationResult {

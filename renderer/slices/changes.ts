@@ -276,7 +276,9 @@ function nothingToDo(plan: Loadable<PreparedChanges>): boolean {
 export function canProceedChanges(state: WizardState, step: StepId): Proceed {
   if (state.mode === 'uninstall') return canProceedUninstall(state, step);
   // Replacing the certificate installs nothing: Trust & identity imports it and restarts the client.
-  if (state.mode === 'replace-certificate' && step === 'install') return { ok: true };
+  if (state.mode === 'replace-certificate' && step === 'install') {
+    return noClientToReplace(state) ? { ok: false, reason: 'No 1E Client is installed on this Mac: go back to Welcome and choose New setup.' } : { ok: true };
+  }
   switch (step) {
     case 'identity':
       if (identityChangedSincePlan(state)) return { ok: false, reason: 'The client certificate changed since this plan was made: apply the new plan.' };
@@ -307,6 +309,11 @@ function canProceedUninstall(state: WizardState, step: StepId): Proceed {
   if (appliedCleanly(state.uninstall.run) || nothingToDo(state.uninstall.plan)) return { ok: true };
   if (state.uninstall.run.state === 'done' || state.uninstall.run.state === 'error') return { ok: false, reason: 'The uninstall did not complete: fix the problem shown and try again.' };
   return { ok: false, reason: 'Review the uninstall plan, then uninstall.' };
+}
+
+/** Replace-certificate mode on a Mac that, as Welcome read it, has no 1E Client to give the certificate to. */
+export function noClientToReplace(state: WizardState): boolean {
+  return state.mode === 'replace-certificate' && state.welcome.facts.state === 'ready' && state.welcome.facts.value.client === null;
 }
 
 /**

@@ -1,29 +1,42 @@
 // Install: Rosetta when this Mac needs it, the installer, the configuration as a diff, then
 // one press that installs, configures and starts the 1E Client. Uninstall mode: the removal;
 // replace-certificate mode: nothing (Trust & identity imports the certificate and restarts the client).
-import { useEffect, useId } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useWizard } from '../store';
 import { canPickFilePaths, pickedFilePath } from '../api';
 import { ApplyButton, PlanList, RunStatus } from '../components/changes/PlanView';
 import { ErrorBox } from '../components/changes/ErrorBox';
 import { ConfDiff } from '../components/changes/ConfDiff';
 import { Uninstall } from '../components/changes/Uninstall';
-import { endpointsChangedSincePlan } from '../slices/changes';
+import { endpointsChangedSincePlan, noClientToReplace } from '../slices/changes';
 
 const LOGGING_LEVELS = ['fatal', 'error', 'warning', 'info', 'debug', 'trace'];
 
 export function Install() {
   const mode = useWizard((s) => s.mode);
   if (mode === 'uninstall') return <Uninstall />;
-  if (mode === 'replace-certificate') {
+  if (mode === 'replace-certificate') return <NothingToInstall />;
+  return <InstallClient />;
+}
+
+function NothingToInstall() {
+  const noClient = useWizard(noClientToReplace);
+  const goTo = useWizard((s) => s.goTo);
+  if (noClient) {
     return (
-      <section className="card" aria-labelledby="install-none-heading">
-        <h2 id="install-none-heading">Nothing to install when replacing the certificate</h2>
-        <p>The 1E Client and its configuration stay as they are. The next step imports the new certificate and restarts the client so that it uses it.</p>
+      <section className="card warn-card" aria-labelledby="install-none-heading">
+        <h2 id="install-none-heading">No 1E Client to give the new certificate to</h2>
+        <p>This Mac has no 1E Client installed, so there is no certificate to replace. Choose <strong>New setup</strong> on Welcome: it installs the client and then imports the certificate.</p>
+        <button type="button" className="secondary" onClick={() => goTo('welcome')}>Back to Welcome</button>
       </section>
     );
   }
-  return <InstallClient />;
+  return (
+    <section className="card" aria-labelledby="install-none-heading">
+      <h2 id="install-none-heading">Nothing to install when replacing the certificate</h2>
+      <p>The 1E Client and its configuration stay as they are. The next step imports the new certificate and restarts the client so that it uses it.</p>
+    </section>
+  );
 }
 
 function InstallClient() {
@@ -41,12 +54,18 @@ function InstallClient() {
 
   // The addresses changed on Welcome after this plan was made: the configuration shown is no longer what was asked for.
   const stale = useWizard(endpointsChangedSincePlan);
+  const [replanned, setReplanned] = useState(false);
   useEffect(() => {
-    if (stale && install.run.state !== 'running') void prepareInstall();
+    if (stale && install.run.state !== 'running') {
+      setReplanned(true);
+      void prepareInstall();
+    }
   }, [stale, install.run.state, prepareInstall]);
 
   const running = install.run.state === 'running';
   const plan = install.plan.state === 'ready' ? install.plan.value : null;
+  // False when the installer is the version already there: only the configuration is written.
+  const packageChanges = plan?.plans.some((p) => p.actions.some((a) => a.id === 'client-install' && a.status === 'pending')) ?? false;
   const { choices } = install;
 
   return (
@@ -132,7 +151,11 @@ function InstallClient() {
                 </>
               )}
               <dt>1E Client now</dt>
-              <dd>{plan.mac.installedVersion ? `version ${plan.mac.installedVersion}: this is an upgrade, existing settings are kept unless changed below` : 'not installed'}</dd>
+              <dd>
+                {!plan.mac.installedVersion ? 'not installed'
+                  : packageChanges ? `version ${plan.mac.installedVersion}: this is an upgrade, existing settings are kept unless changed below`
+                    : `version ${plan.mac.installedVersion}, the installer's version: the package stays, only the configuration below is written`}
+              </dd>
               <dt>Installer</dt>
               <dd className="mono">{plan.installer.path}</dd>
             </dl>
@@ -145,12 +168,14 @@ function InstallClient() {
 
           <section className="card" aria-labelledby="install-plan-heading" aria-busy={running}>
             <h2 id="install-plan-heading">The plan</h2>
+            {replanned && <p className="note" role="status">Made again because the Switch or Background Channel address changed on Welcome: apply it so that the client uses the new one.</p>}
             <PlanList prepared={plan} run={install.run} />
             <ApplyButton
-              prepared={plan} run={install.run} label={plan.upgrade ? 'Upgrade and start' : 'Install and start'} busyLabel="Installing…" doneLabel="Installed"
+              prepared={plan} run={install.run} busyLabel={packageChanges ? 'Installing…' : 'Applying…'} doneLabel={packageChanges ? 'Installed' : 'Applied'}
+              label={!packageChanges ? 'Configure and restart' : plan.upgrade ? 'Upgrade and start' : 'Install and start'}
               onApply={() => void applyInstall()} onReplan={() => void prepareInstall()}
             />
-            <RunStatus prepared={plan} run={install.run} doneText="The 1E Client is installed, configured and started" />
+            <RunStatus prepared={plan} run={install.run} doneText={packageChanges ? 'The 1E Client is installed, configured and started' : 'The 1E Client is configured and running'} />
           </section>
         </>
       )}

@@ -35,7 +35,11 @@ export interface Action {
   reason?: string;
   /** Only worth running when earlier steps changed something (a restart); the sh export tests that at run time. */
   onlyAfterChanges?: boolean;
-  /** Cannot be undone at all (e.g. deleting an identity: its private key is gone); said wherever the plan is shown. */
+  /**
+   * Cannot be undone at all (e.g. deleting an identity: its private key is gone); said wherever
+   * the plan is shown. A point of no return: once it has run, a later failure in the step undoes
+   * nothing at or before it (executors and the sh scripts alike), so the Mac is left consistent.
+   */
   irreversible?: boolean;
 }
 

@@ -44,6 +44,8 @@ export interface BatchItem {
   check?: Check;
   fallback?: Command;
   undo?: readonly Command[];
+  /** A point of no return: after it has run, a later failure undoes nothing that came before it. */
+  irreversible?: boolean;
 }
 
 export interface BatchItemResult {
@@ -119,7 +121,9 @@ export async function runItemsInProcess(executor: Executor, items: readonly Batc
       res.output = cap(output);
       if (r.exitCode === 0) {
         res.outcome = 'done';
-        completed.push(n);
+        // Past an action that cannot be undone, the Mac cannot be put back as it was: keep what ran.
+        if (item.irreversible) completed.length = 0;
+        else completed.push(n);
         continue;
       }
       res.outcome = 'failed';
@@ -184,7 +188,10 @@ export interface ExecuteOptions {
 }
 
 function toItem(a: Action): BatchItem {
-  return { id: a.id, title: a.title, command: a.command, ...(a.check ? { check: a.check } : {}), ...(a.fallback ? { fallback: a.fallback } : {}), ...(a.undo ? { undo: a.undo } : {}) };
+  return {
+    id: a.id, title: a.title, command: a.command,
+    ...(a.check ? { check: a.check } : {}), ...(a.fallback ? { fallback: a.fallback } : {}), ...(a.undo ? { undo: a.undo } : {}), ...(a.irreversible ? { irreversible: true } : {}),
+  };
 }
 
 /** Runs one step's plan. Never throws for a failed action: the result says what happened. */
@@ -229,13 +236,17 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Pla
       res.outcome = item.outcome;
       if (item.exitCode !== undefined) res.exitCode = item.exitCode;
       if (item.output) res.output = clean(item.output);
-      if (item.outcome === 'done') completed.push(a);
+      if (item.outcome === 'done') {
+        // A point of no return: a later failure must not half undo the step around it.
+        if (a.irreversible) completed.length = 0;
+        else completed.push(a);
+      }
       if (item.outcome === 'skipped') res.reason = 'already done';
       if (item.undo) {
         res.outcome = item.undo.exitCode === 0 ? 'undone' : 'undo-failed';
         if (item.undo.output) res.output = clean((res.output ?? '') + item.undo.output);
         rolledBack = true;
-        completed.splice(completed.indexOf(a), 1);
+        if (completed.includes(a)) completed.splice(completed.indexOf(a), 1);
       }
       // Actions after a failure never ran: they get no event of their own.
       if (item.outcome !== 'not-run') emit(a, item.outcome === 'done' && item.undo ? (item.undo.exitCode === 0 ? 'undone' : 'undo-failed') : item.outcome);

@@ -55,6 +55,8 @@ async function planStep(step: StepName, req: OnboardingRequest, ctx: StepContext
         pfx: req.identity.pfx, password: req.identity.password, facts, workspace, allowAnyApp: req.allowAnyApp ?? false,
         ...(req.identity.sourcePath ? { pfxPathForScript: req.identity.sourcePath } : {}),
         ...(leaf ? { removePrevious: previousIdentities(facts, leaf).map((o) => o.sha1) } : {}),
+        // The package is (being) replaced: its new binary has no access to a key imported for the old one.
+        regrantAccess: ctx.packageInstallBefore,
       });
       // `security import -T` needs the 1E Client's program on disk: refused here, before the Mac is touched
       // (after the PFX itself was judged, so a bad file is named first).
@@ -124,7 +126,8 @@ export async function applyOnboarding(req: OnboardingRequest, opts: OnboardingRu
     const result = await executePlan(plan, { executor: opts.executor, privileged: opts.privileged, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
     steps.push(result);
     changed ||= result.changed;
-    if (step === 'install-client') installChanged = result.changed;
+    // Only the package itself counts (mounting or unpacking the installer changes nothing on the Mac that stays).
+    if (step === 'install-client') installChanged = result.actions.some((a) => a.id === 'client-install' && a.outcome === 'done');
     if (!result.ok) return { ok: false, facts: first, steps };
   }
   return { ok: true, facts: first, steps };

@@ -10,6 +10,8 @@ export interface ShItem {
   fallback?: Command;
   undo?: readonly Command[];
   onlyAfterChanges?: boolean;
+  /** Cannot be undone: once it has run, a later failure undoes nothing before it either (there is no "as it was" any more). */
+  irreversible?: boolean;
 }
 
 /** How argv becomes sh words: the program prefix (tests only) and plan-time values replaced by sh expressions. */
@@ -106,6 +108,8 @@ export function renderItems(items: readonly ShItem[], prefix: string, mode: 'app
         ...report.done(n, item),
         ...(trackChanges ? ['onboard_changed=1'] : []),
         ...(undoable ? [`onboard_completed="${n} $onboard_completed"`] : []),
+        // A point of no return: what ran before it is kept rather than half put back.
+        ...(item.irreversible ? ["onboard_completed=''"] : []),
       ]
       : ['if [ "$onboard_rc" -ne 0 ]; then', ...report.failed(n, item).map((l) => '  ' + l), 'else', ...report.done(n, item).map((l) => '  ' + l), 'fi'];
     let block = [...runLines, ...afterRun];

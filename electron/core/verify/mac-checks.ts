@@ -97,7 +97,7 @@ function daemonRunning(facts: MacFacts): VerifyFinding {
 
 function confMatches(facts: MacFacts, input: MacCheckInput): VerifyFinding {
   if (!facts.conf) {
-    return finding('mac-conf', 'fail', '1E.Client.conf was not found', 'Neither /Library/Application Support/1E/Client/1E.Client.conf nor /etc/1E/Client/1E.Client.conf could be read.', 'Install the 1E Client, then configure it (the configure step of this app).');
+    return finding('mac-conf', 'fail', '1E.Client.conf was not found', 'Neither /Library/Application Support/1E/Client/1E.Client.conf nor /etc/1E/Client/1E.Client.conf could be read.', 'Install and configure the 1E Client: in the wizard, the Install step; on the command line, onboard apply with --installer.');
   }
   const values = new Map(Object.entries(facts.conf.values).map(([k, v]) => [k.toLowerCase(), v.trim()]));
   const problems: string[] = [];
@@ -125,7 +125,7 @@ function confMatches(facts: MacFacts, input: MacCheckInput): VerifyFinding {
     }
   }
   if (problems.length) {
-    return finding('mac-conf', 'fail', '1E.Client.conf does not hold the expected settings', `${facts.conf.path}: ${problems.join('; ')}.`, 'Configure the client again (the configure step of this app), then restart it.');
+    return finding('mac-conf', 'fail', '1E.Client.conf does not hold the expected settings', `${facts.conf.path}: ${problems.join('; ')}.`, 'Write the settings again, then restart the client: in the wizard, the Install step in New setup or Upgrade mode (replacing the certificate leaves the configuration as it is); on the command line, onboard apply with --switch and --background-url.');
   }
   return finding('mac-conf', 'pass', '1E.Client.conf holds the expected settings', `${facts.conf.path}: ${matched.length ? matched.join('; ') : 'nothing specific was expected'}.`);
 }

@@ -46,17 +46,33 @@ function outcomeOf(r: ActionResult): ActionOutcome {
   return out;
 }
 
-export function toApplyOutcome(planId: string, purpose: ChangePurpose, result: PlanResult): ApplyOutcome {
+/** An undo that names a secret file of the plan (the one-time identity) cannot be run by hand once the apply is over. */
+function needsPlanFiles(action: Action | undefined, plan: Plan | undefined): boolean {
+  const secret = new Set((plan?.files ?? []).filter((f) => f.secret).map((f) => f.path));
+  return (action?.undo ?? []).some((c) => c.args.some((a) => secret.has(a)));
+}
+
+export function toApplyOutcome(planId: string, purpose: ChangePurpose, result: PlanResult, plan?: Plan): ApplyOutcome {
+  const byId = new Map((plan?.actions ?? []).map((a) => [a.id, a] as const));
   const rolledBack = result.actions
     .filter((a) => a.outcome === 'undone' || a.outcome === 'undo-failed')
     .reverse()
     .map((a): ActionOutcome => {
       const o: ActionOutcome = { id: a.id, title: a.title, status: a.outcome === 'undone' ? 'undone' : 'failed' };
-      if (a.outcome === 'undo-failed') o.detail = `Could not be undone${tail(a.output, 1) ? `: ${tail(a.output, 1)}` : ''}. Put it back by hand with the undo command shown in the plan.`;
+      if (a.outcome === 'undo-failed') {
+        const why = tail(a.output, 1)?.replace(/[.\s]+$/, '');
+        const how = needsPlanFiles(byId.get(a.id), plan)
+          ? 'Fix the problem shown, then make a fresh plan on this step: it puts this back.'
+          : 'Put it back by hand with the undo command shown in the plan.';
+        o.detail = `Could not be undone${why ? `: ${why}` : ''}. ${how}`;
+      }
       return o;
     });
   const outcome: ApplyOutcome = { planId, purpose, ok: result.ok, actions: result.actions.map(outcomeOf), rolledBack };
   if (result.failure) outcome.failure = { message: result.failure.message, hint: result.failure.hint };
+  // Done actions of a failed run were kept on purpose: one of them could not be undone.
+  const kept = result.ok ? [] : result.actions.filter((a) => a.outcome === 'done').map(outcomeOf);
+  if (kept.length > 0) outcome.kept = kept;
   return outcome;
 }
 
@@ -127,7 +143,7 @@ export async function applyChanges(req: { planId: string }, ctx: HandlerContext<
       onProgress: (e) => ctx.emit(progressUpdate(e)),
     });
     await recordChanges(session, entry, plan, result);
-    return toApplyOutcome(entry.planId, entry.purpose, result);
+    return toApplyOutcome(entry.planId, entry.purpose, result, plan);
   } finally {
     session.changes.applying = false;
     await entry.workspace?.dispose();

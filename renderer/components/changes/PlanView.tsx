@@ -129,7 +129,7 @@ export function RunStatus({ prepared, run, doneText, noun = 'change' }: { prepar
         <progress className="run-progress" max={total} value={finished} aria-label={`${noun[0]!.toUpperCase()}${noun.slice(1)}s finished`} />
       )}
       {run.state === 'error' && <ErrorBox error={run.error} title="Could not apply." />}
-      {run.state === 'done' && !run.value.ok && <FailedOutcome outcome={run.value} />}
+      {run.state === 'done' && !run.value.ok && <FailedOutcome outcome={run.value} prepared={prepared} />}
     </div>
   );
 }
@@ -148,19 +148,27 @@ export function summariseOutcome(o: ApplyOutcome, prepared: PreparedChanges): st
   return `${made} of the ${planned.size} planned; ${foundDone} ${foundDone === 1 ? 'was' : 'were'} already in place when ${foundDone === 1 ? 'it' : 'they'} ran`;
 }
 
-function FailedOutcome({ outcome }: { outcome: ApplyOutcome }) {
+function FailedOutcome({ outcome, prepared }: { outcome: ApplyOutcome; prepared: PreparedChanges }) {
   const failed = outcome.actions.find((a) => a.status === 'failed');
   const notRun = outcome.actions.filter((a) => a.status === 'not-run');
+  const kept = outcome.kept ?? [];
+  const undoFailed = outcome.rolledBack.some((r) => r.status === 'failed');
+  const irreversible = new Set(prepared.plans.flatMap((p) => p.actions.filter((a) => a.irreversible).map((a) => a.id)));
+  const pointOfNoReturn = kept.some((k) => irreversible.has(k.id));
   return (
     <div className="failed-outcome">
       <ErrorBox
         title="The step stopped."
         error={outcome.failure ?? { message: failed ? `"${failed.title}" failed${failed.detail ? `: ${failed.detail}` : '.'}` : 'An action failed.', hint: '' }}
       />
-      {outcome.rolledBack.length > 0 ? (
+      {outcome.rolledBack.length > 0 && (
         <div className="rollback">
-          <h3>Put back as it was</h3>
-          <p className="muted">Onboard undid what this step had already changed, newest first, so the Mac is as it was before you pressed Apply.</p>
+          <h3>{undoFailed ? 'Not everything could be put back' : 'Put back as it was'}</h3>
+          <p className="muted">
+            {undoFailed
+              ? 'Onboard undid what it could of this step, newest first; the line marked "Undo failed" says what is left and what to do.'
+              : `Onboard undid what this step had already changed, newest first${kept.length === 0 ? ', so the Mac is as it was before you pressed Apply' : ''}.`}
+          </p>
           <ul>
             {outcome.rolledBack.map((r) => (
               <li key={r.id}>
@@ -170,9 +178,21 @@ function FailedOutcome({ outcome }: { outcome: ApplyOutcome }) {
             ))}
           </ul>
         </div>
-      ) : (
-        <p className="muted">Nothing had been changed before the failure, so there was nothing to undo.</p>
       )}
+      {kept.length > 0 && (
+        <div className="kept">
+          <h3>Kept on this Mac</h3>
+          <p className="muted">
+            {pointOfNoReturn
+              ? 'One of these cannot be undone, so what ran up to it was kept rather than half put back. The Mac is consistent: fix the problem shown and make a fresh plan to finish the step.'
+              : 'These have no undo of their own and stay done. Fix the problem shown and make a fresh plan to finish the step.'}
+          </p>
+          <ul>
+            {kept.map((k) => <li key={k.id}><span className="status pass">Done</span> {k.title}</li>)}
+          </ul>
+        </div>
+      )}
+      {outcome.rolledBack.length === 0 && kept.length === 0 && <p className="muted">Nothing had been changed before the failure, so there was nothing to undo.</p>}
       {notRun.length > 0 && <p className="muted">{notRun.length} later action{notRun.length === 1 ? ' was' : 's were'} not run.</p>}
     </div>
   );

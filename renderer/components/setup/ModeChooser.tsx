@@ -9,6 +9,22 @@ const MODES: { id: SetupModeName; title: string; text: string }[] = [
   { id: 'uninstall', title: 'Uninstall', text: 'Remove the 1E Client from this Mac.' },
 ];
 
+/**
+ * Replacing the certificate leaves 1E.Client.conf as it is: addresses typed differently from it
+ * would never reach the client, so the technician is told which mode writes them.
+ */
+function MovedServersNote({ conf }: { conf: { switchAddress: string | null; backgroundUrl: string | null } | null }) {
+  const typedSwitch = useWizard((s) => s.welcome.switchAddress.trim());
+  const typedUrl = useWizard((s) => s.welcome.backgroundUrl.trim());
+  const differs = (typed: string, now: string | null) => typed !== '' && typed.toLowerCase() !== (now ?? '').toLowerCase();
+  if (!differs(typedSwitch, conf?.switchAddress ?? null) && !differs(typedUrl, conf?.backgroundUrl ?? null)) return null;
+  return (
+    <p className="note warn-text" role="status">
+      Replacing the certificate keeps 1E.Client.conf as it is, so the addresses typed below would not reach the client. To move this Mac to other servers, choose <strong>Upgrade</strong>: it writes them into the configuration.
+    </p>
+  );
+}
+
 export function ModeChooser() {
   const mode = useWizard((s) => s.mode);
   const setMode = useWizard((s) => s.setMode);
@@ -32,9 +48,13 @@ export function ModeChooser() {
           The 1E Client {installed.version} is already installed on this Mac. <strong>Upgrade</strong> keeps its configuration.
         </p>
       )}
-      {!installed && facts.state === 'ready' && (mode === 'upgrade' || mode === 'uninstall') && (
-        <p className="note warn-text" role="status">No 1E Client is installed on this Mac, so there is nothing to {mode === 'upgrade' ? 'upgrade' : 'remove'}.</p>
+      {!installed && facts.state === 'ready' && mode !== 'new' && (
+        <p className="note warn-text" role="status">
+          No 1E Client is installed on this Mac, so there is nothing to {mode === 'upgrade' ? 'upgrade' : mode === 'uninstall' ? 'remove' : 'give a new certificate'}.
+          {mode !== 'uninstall' && <> Choose <strong>New setup</strong>.</>}
+        </p>
       )}
+      {installed && facts.state === 'ready' && mode === 'replace-certificate' && <MovedServersNote conf={facts.value.conf} />}
     </fieldset>
   );
 }

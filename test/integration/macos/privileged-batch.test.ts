@@ -55,6 +55,16 @@ describe('the privileged batch script', () => {
     expect(programs).toEqual(['/usr/bin/security add-trusted-cert', '/usr/bin/install -m', '/bin/launchctl kickstart', '/bin/rm -f', '/usr/bin/security remove-trusted-cert']);
   });
 
+  it('undoes nothing at or before an action that cannot be undone, when a later one fails', async () => {
+    fake = await makeFakePrograms({ failWhenArg: 'FAIL-HERE' });
+    const removal: BatchItem = { id: 'r', title: 'Remove the old identity', command: { program: '/usr/bin/security', args: ['delete-identity', '-Z', 'AB12'] }, irreversible: true };
+    const result = await batch(fake).runBatch('Step', [items[0]!, removal, items[2]!], 'apply');
+    expect(result.items.map((i) => [i.id, i.outcome])).toEqual([['a', 'done'], ['r', 'done'], ['c', 'failed']]);
+    expect(result.items[0]!.undo).toBeUndefined();
+    const programs = (await fake.calls()).map((c) => `${c.program} ${c.args[0]}`);
+    expect(programs).toEqual(['/usr/bin/security add-trusted-cert', '/usr/bin/security delete-identity', '/bin/launchctl kickstart']);
+  });
+
   it('skips an action whose check says it is already done, including a check on the output', async () => {
     fake = await makeFakePrograms({ stdout: { '/usr/sbin/pkgutil': 'package-id: com.1e.pkg.1E.Client\nversion: 5.1.2.3\nvolume: /\n' } });
     const result = await batch(fake).runBatch('Step', [

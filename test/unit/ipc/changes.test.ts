@@ -85,7 +85,7 @@ describe('Trust & identity handlers', () => {
     const plan = await call<TrustPlan>(readySession(new SimulatedMac()), 'planTrustIdentity', { allowAnyApp: true });
     const identity = plan.plans.find((p) => p.step === 'client-identity')!;
     expect(identity.actions[0]!.command.args).toContain('-A');
-    expect(identity.warnings.join(' ')).toMatch(/every application/);
+    expect(identity.warnings.join(' ')).toMatch(/Any application on this Mac/);
   });
 
   it('apply everything behind one administrator prompt, report progress under the given id, and remove the plan\'s files', async () => {
@@ -383,6 +383,61 @@ describe('Trust & identity after Install', () => {
     // Undoing the take-out later would need the one-time file, which is gone: the summary does not offer it.
     const summary = await call<ChangeSummary>(session, 'getChangeSummary', {});
     expect(summary.records.find((r) => r.title.startsWith('Take out the identity'))).toMatchObject({ status: 'done', undoable: false });
+  });
+
+  it('after an upgrade with -A chosen, still imports the identity again (with -A), since the old entry names the old binary', async () => {
+    const mac = withClient();
+    const session = readySession(mac);
+    await call(session, 'applyChanges', { planId: (await call<TrustPlan>(session, 'planTrustIdentity', {})).planId });
+    await call(session, 'applyChanges', { planId: (await call<InstallPlan>(session, 'planInstall', { installerPath: pkgPath })).planId });
+    const trust = await call<TrustPlan>(session, 'planTrustIdentity', { allowAnyApp: true });
+    const pending = trust.plans.flatMap((p) => p.actions.filter((a) => a.status === 'pending'));
+    expect(pending.map((a) => a.id)).toEqual(['identity-regrant-delete', 'identity-import', 'daemon-restart']);
+    expect(pending[1]!.command.args).toContain('-A');
+    expect((await call<ApplyOutcome>(session, 'applyChanges', { planId: trust.planId })).ok).toBe(true);
+    expect(mac.snapshot().identities).toEqual([expect.objectContaining({ anyApp: true })]);
+  });
+
+  it('after an upgrade, offers no summary undo that would delete the identity the Mac had before', async () => {
+    const mac = withClient();
+    const session = readySession(mac);
+    await call(session, 'applyChanges', { planId: (await call<TrustPlan>(session, 'planTrustIdentity', {})).planId });
+    await call(session, 'applyChanges', { planId: (await call<InstallPlan>(session, 'planInstall', { installerPath: pkgPath })).planId });
+    await call(session, 'applyChanges', { planId: (await call<TrustPlan>(session, 'planTrustIdentity', {})).planId });
+    const summary = await call<ChangeSummary>(session, 'getChangeSummary', {});
+    const again = summary.records.filter((r) => /^Import again the identity/.test(r.title));
+    expect(again).toHaveLength(1);
+    expect(again[0]).toMatchObject({ status: 'done', undoable: false });
+  });
+
+  it('keeps the new identity when the restart fails after the old one was removed (no half rollback past a deletion)', async () => {
+    const old = await pki.issuer.issue('mac01-restart-old', { cn: 'MAC01.local', sans: ['DNS:MAC01.local'] });
+    const oldPfx = join(work, 'restart-old.pfx');
+    await makePfx(oldPfx, old.certPath, old.keyPath, 'old-pw', { legacy: true });
+    const mac = withClient({ certificates: [{ certificate: cas[0]!, trusted: true }, { certificate: cas[1]! }] });
+    expect((await mac.asRoot().run({ program: '/usr/bin/security', args: ['import', oldPfx, '-k', '/Library/Keychains/System.keychain', '-t', 'agg', '-f', 'pkcs12', '-P', 'old-pw', '-T', '/Library/Application Support/1E/Client/1E.Client'] })).exitCode).toBe(0);
+    const session = readySession(mac);
+    session.setup.mode = 'replace-certificate';
+    mac.failWhen({ actionId: 'daemon-restart', stderr: 'Could not kickstart service "com.1e.pkg.1E.Client": 5: Input/output error' });
+    const plan = await call<TrustPlan>(session, 'planTrustIdentity', {});
+    expect(plan.removeOldIdentities).toBe(true);
+    const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId });
+    expect(out.ok).toBe(false);
+    expect(out.rolledBack).toEqual([]);
+    expect(out.kept!.map((k) => k.id)).toEqual(['identity-import', expect.stringMatching(/^identity-remove-/)]);
+    expect(mac.snapshot().identities.map((i) => i.sha1)).toEqual([leaf.certificate.fingerprint.replace(/:/g, '')]);
+  });
+
+  it('when the re-import after an upgrade fails for good, says to make a fresh plan (the undo command names a file that is gone)', async () => {
+    const mac = withClient();
+    const session = readySession(mac);
+    await call(session, 'applyChanges', { planId: (await call<TrustPlan>(session, 'planTrustIdentity', {})).planId });
+    await call(session, 'applyChanges', { planId: (await call<InstallPlan>(session, 'planInstall', { installerPath: pkgPath })).planId });
+    mac.failWhen({ program: '/usr/bin/security', argsInclude: ['import'], stderr: 'security: SecKeychainItemImport: User interaction is not allowed.' });
+    const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: (await call<TrustPlan>(session, 'planTrustIdentity', {})).planId });
+    expect(out.ok).toBe(false);
+    expect(out.rolledBack).toEqual([expect.objectContaining({ id: 'identity-regrant-delete', status: 'failed' })]);
+    expect(out.rolledBack[0]!.detail).toBe('Could not be undone: security: SecKeychainItemImport: User interaction is not allowed. Fix the problem shown, then make a fresh plan on this step: it puts this back.');
   });
 
   it('puts the identity back when the re-import after an upgrade fails', async () => {

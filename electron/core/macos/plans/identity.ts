@@ -113,13 +113,13 @@ export async function importClientIdentity(input: IdentityPlanInput): Promise<Pl
   const access = input.allowAnyApp ? ['-A'] : ['-T', CLIENT_BINARY];
   const args = ['import', path, '-k', SYSTEM_KEYCHAIN, '-t', 'agg', '-f', 'pkcs12', '-P', oneTime, ...access];
   if (input.allowAnyApp) {
-    plan.warnings.push('--allow-any-app: every application on this Mac will be able to use the client private key without asking (security import -A). Apple advises against this; it saves re-importing after each 1E Client upgrade.');
+    plan.warnings.push('Any application on this Mac will be able to use the client private key without asking (security import -A). Apple advises against this; it saves importing the identity again after each 1E Client upgrade.');
   } else if (input.facts.client) {
     plan.warnings.push('After a later 1E Client upgrade, import the identity again: the new client binary does not inherit access to the private key.');
   }
   const present = input.facts.identities.some((i) => i.sha1 === sha1);
   const importCommand = { program: BIN.security, args, secretArgs: [args.indexOf(oneTime)] };
-  const regrant = present && input.regrantAccess === true && !input.allowAnyApp;
+  const regrant = present && input.regrantAccess === true;
   if (regrant) {
     // Undone by importing the same file again, so a failed import never leaves the Mac without its identity.
     plan.actions.push({
@@ -140,8 +140,11 @@ export async function importClientIdentity(input: IdentityPlanInput): Promise<Pl
     command: importCommand,
     root: true,
     // A re-grant always runs: the identity being there says nothing about who may use its key.
-    ...(regrant ? {} : { check: { command: findIdentityCommand, stdoutIncludes: sha1 } }),
-    undo: [{ program: BIN.security, args: ['delete-identity', '-Z', sha1, SYSTEM_KEYCHAIN] }],
+    // Once it has run, the old access cannot be brought back: a point of no return, so a later
+    // failure (the restart) keeps the identity instead of deleting it, and no undo deletes it later.
+    ...(regrant
+      ? { irreversible: true }
+      : { check: { command: findIdentityCommand, stdoutIncludes: sha1 }, undo: [{ program: BIN.security, args: ['delete-identity', '-Z', sha1, SYSTEM_KEYCHAIN] }] }),
     status: skip ? 'skip' : 'pending',
     ...(skip ? { reason: 'this identity is already in the System keychain' } : {}),
   });

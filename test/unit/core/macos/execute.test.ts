@@ -27,6 +27,17 @@ describe('executePlan', () => {
     expect(mac.snapshot().adminPrompts).toEqual(['Test step']);
   });
 
+  it('keeps what ran up to an action that cannot be undone when a later action fails, in-process and across batches', async () => {
+    const mac = new SimulatedMac();
+    mac.failWhen({ actionId: 'mkdir-/Library/C' });
+    const gone = { ...touch('/Library/B'), undo: undefined, irreversible: true };
+    const r = await executePlan(plan([touch('/Library/A'), gone, touch('/Library/C', false)]), { executor: mac, privileged: mac.privilegedRunner() });
+    expect(r.ok).toBe(false);
+    expect(r.rolledBack).toBe(false);
+    expect(r.actions.map((a) => a.outcome)).toEqual(['done', 'done', 'failed']);
+    expect(mac.snapshot().adminPrompts).toEqual(['Test step']);
+  });
+
   it('skips actions the plan already marked done, without running them', async () => {
     const mac = new SimulatedMac();
     const r = await executePlan(plan([{ ...touch('/Library/A'), status: 'skip', reason: 'already there' }]), { executor: mac, privileged: mac.privilegedRunner() });

@@ -84,6 +84,18 @@ describe('onboarding a fresh Apple Silicon Mac', () => {
     expect(result.steps.at(-1)!.actions.find((a) => a.id === 'daemon-restart')?.outcome).toBe('done');
   });
 
+  it('imports the identity again when the package is upgraded, so the new binary gets its key; a rerun changes nothing', async () => {
+    const mac = new SimulatedMac({ rosetta: true, client: { version: '5.1.0.1', running: true } });
+    expect((await apply(mac, request({ installerPath: undefined }))).ok).toBe(true);
+    const upgraded = await apply(mac, request());
+    expect(upgraded.ok).toBe(true);
+    const identity = upgraded.steps.find((s) => s.step === 'client-identity')!;
+    expect(identity.actions.map((a) => [a.id, a.outcome])).toEqual([['identity-regrant-delete', 'done'], ['identity-import', 'done']]);
+    expect(mac.snapshot().identities).toHaveLength(1);
+    const again = await apply(mac, request());
+    expect(again.steps.find((s) => s.step === 'client-identity')!.actions.map((a) => a.outcome)).toEqual(['skipped']);
+  });
+
   it('stops at the failing step, undoes that step and reports which action failed', async () => {
     const mac = new SimulatedMac({ rosetta: true });
     mac.failWhen({ actionId: 'identity-import', stderr: 'security: SecKeychainItemImport: simulated disk full' });

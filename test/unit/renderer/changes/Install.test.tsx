@@ -130,6 +130,21 @@ describe('the Install screen', () => {
     expect(screen.queryByText(/^2 changes\./)).toBeNull();
   });
 
+  it('when the installer is the version already there, says only the configuration is written and offers "Configure and restart"', async () => {
+    const same = installPlan({
+      plans: [plan('install-client', 'Install the 1E Client', [action('client-install', { title: 'Upgrade the 1E Client from 24.1.0.5 to 24.1.0.5', status: 'skip', reason: 'this version is already installed' })])],
+      mac: { arch: 'x86_64', rosettaNeeded: false, installedVersion: '24.1.0.5' },
+    });
+    installFakeApi({ findInstallers: () => ok({ candidates: [] }), planInstall: () => ok(same) });
+    const user = userEvent.setup();
+    render(<Install />);
+    await user.type(screen.getByLabelText('Installer file on this Mac'), '/tmp/1EClient.v24.1.0.5.pkg');
+    await user.click(screen.getByRole('button', { name: 'Review the changes' }));
+    expect(await screen.findByText(/the package stays, only the configuration below is written/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Configure and restart' })).toBeTruthy();
+    expect(screen.queryByText(/this is an upgrade/)).toBeNull();
+  });
+
   it('counts a planned change the run found already done (the package did it) in the plan\'s own terms', async () => {
     const p = installPlan();
     installFakeApi({
@@ -201,6 +216,7 @@ describe('the Install screen', () => {
     await waitFor(() => expect(api.callsOf('planInstall')).toHaveLength(2));
     const table = await screen.findByRole('table');
     expect(within(table).getByText('switch2.acme.local:4000')).toBeTruthy();
+    expect(screen.getByText(/Made again because the Switch or Background Channel address changed/)).toBeTruthy();
     const held = canProceed(useWizard.getState(), 'install');
     expect(held.ok).toBe(false);
   });

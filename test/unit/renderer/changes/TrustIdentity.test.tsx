@@ -76,6 +76,26 @@ describe('the Trust & identity screen', () => {
     expect(within(rootItem as HTMLElement).getByText('Undone')).toBeTruthy();
   });
 
+  it('after a failure past an action that cannot be undone, says what was kept instead of claiming the Mac is as it was', async () => {
+    installFakeApi({
+      planTrustIdentity: () => ok(thePlan),
+      applyChanges: () => ok(outcome(thePlan.planId, 'trust', {
+        ok: false,
+        actions: [{ id: 'ca-trust-1', title: caRoot.title, status: 'done' }, { id: 'identity-import', title: identity.title, status: 'done' }, { id: 'daemon-restart', title: 'Restart the 1E Client', status: 'failed' }],
+        rolledBack: [],
+        kept: [{ id: 'ca-trust-1', title: caRoot.title, status: 'done' }, { id: 'identity-import', title: identity.title, status: 'done' }],
+        failure: { message: '"Restart the 1E Client" failed (exit 5)', hint: 'The command was: /bin/launchctl kickstart -k system/com.1e.pkg.1E.Client' },
+      })),
+    });
+    const user = userEvent.setup();
+    render(<TrustIdentity />);
+    await user.click(await screen.findByRole('button', { name: 'Apply' }));
+    const kept = (await screen.findByRole('heading', { name: 'Kept on this Mac' })).parentElement!;
+    expect(within(kept).getByText(identity.title, { exact: false })).toBeTruthy();
+    expect(screen.queryByText(/so the Mac is as it was/)).toBeNull();
+    expect(screen.queryByText(/Nothing had been changed/)).toBeNull();
+  });
+
   it('asks for a new plan with -A when the technician allows any app, and says why that is risky', async () => {
     const api = installFakeApi({ planTrustIdentity: (req) => ok(trustPlan(thePlan.plans, req.allowAnyApp)) });
     const user = userEvent.setup();

@@ -73,6 +73,13 @@ describe('can the technician go on from the changes steps', () => {
 });
 
 describe('replace-certificate mode', () => {
+  it('on a Mac without the 1E Client, holds Install with the way out instead of a dead end on Trust & identity', () => {
+    useWizard.setState((s) => ({ mode: 'replace-certificate', welcome: { ...s.welcome, facts: { state: 'ready', value: { client: null } as never } } }));
+    const held = canProceed(state(), 'install');
+    expect(held.ok).toBe(false);
+    if (!held.ok) expect(held.reason).toMatch(/choose New setup/);
+  });
+
   it('installs nothing: the Install step lets the technician straight on to Trust & identity', () => {
     useWizard.setState({ mode: 'replace-certificate' });
     expect(canProceed(state(), 'install')).toEqual({ ok: true });

@@ -88,7 +88,7 @@ describe('importClientIdentity', () => {
     await withPlan(mac, async (p) => {
       expect(p.actions[0]!.command.args).toContain('-A');
       expect(p.actions[0]!.command.args).not.toContain('-T');
-      expect(p.warnings.join(' ')).toContain('every application');
+      expect(p.warnings.join(' ')).toContain('Any application on this Mac');
       await runOnSimulatedMac(mac, p);
     }, { allowAnyApp: true });
     expect(mac.snapshot().identities[0]!.anyApp).toBe(true);
