@@ -1,40 +1,24 @@
 // axe-core on Install, Trust & identity, Verify and Summary, in light and dark, each with its
 // content showing (plans, diff, findings, changes); and the Trust step operated by keyboard only.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { PreviewServer } from '../../electron/preview/server';
+import type { Page } from 'playwright-core';
 import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
-import { initLab } from '../../electron/core/lab/pki';
 import {
-  applyInstall, applyTrust, axeSeriousViolations, continueTo, freeLoopbackPort, launchChromium, openWizard, planInstallWith, screenshotWholeStep, startPreview,
-  textContrast, walkSetupWithLabCa, writeInstallerPackage,
+  applyInstall, applyTrust, axeSeriousViolations, continueTo, freeLoopbackPort, type LabBench, openWizard, planInstallWith, screenshotWholeStep, startLabBench, textContrast, walkSetupWithLabCa,
 } from './support/harness';
 
 const CA_PASSWORD = 'a11y-lab-pw';
-let work: string;
-let labDir: string;
-let installer: string;
 let closedPort: number;
-let server: PreviewServer;
-let browser: Browser;
+let bench: LabBench;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'onboard-e2e-a11y-'));
-  labDir = join(work, 'lab');
   closedPort = await freeLoopbackPort();
-  await initLab({ dir: labDir, name: 'A11y Lab', intermediate: true, crlBaseUrl: `http://127.0.0.1:${closedPort}/crl`, caPassword: CA_PASSWORD });
-  installer = await writeInstallerPackage(work);
-  server = await startPreview(() => new SimulatedMac({ arch: 'arm64', rosetta: false }));
-  browser = await launchChromium();
+  bench = await startLabBench({
+    name: 'A11y Lab', caPassword: CA_PASSWORD, crlBaseUrl: `http://127.0.0.1:${closedPort}/crl`,
+    makeExecutor: () => new SimulatedMac({ arch: 'arm64', rosetta: false }),
+  });
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(async () => { await bench?.close(); });
 
 async function expectNoSeriousViolations(page: Page, where: string): Promise<void> {
   const found = await axeSeriousViolations(page);
@@ -53,10 +37,10 @@ async function tabTo(page: Page, name: string): Promise<void> {
 
 describe.each(['light', 'dark'] as const)('the changes steps in %s appearance', (colorScheme) => {
   it('have no serious or critical accessibility violations, with every step\'s content showing', async () => {
-    const page = await openWizard(browser, server, { width: 900, height: 640, colorScheme });
+    const page = await openWizard(bench.browser, bench.server, { width: 900, height: 640, colorScheme });
     // Nothing listens on closedPort: the network checks fail fast, so Verify shows failures with fixes.
-    await walkSetupWithLabCa(page, { mode: 'New setup', switchAddress: `127.0.0.1:${closedPort}`, backgroundUrl: `https://127.0.0.1:${closedPort}/Background/`, labDir, caPassword: CA_PASSWORD });
-    await planInstallWith(page, installer);
+    await walkSetupWithLabCa(page, { mode: 'New setup', switchAddress: `127.0.0.1:${closedPort}`, backgroundUrl: `https://127.0.0.1:${closedPort}/Background/`, labDir: bench.labDir, caPassword: CA_PASSWORD });
+    await planInstallWith(page, bench.installer);
     await expectNoSeriousViolations(page, 'Install (plan)');
     await applyInstall(page);
     await expectNoSeriousViolations(page, 'Install (done)');

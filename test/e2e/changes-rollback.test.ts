@@ -1,48 +1,32 @@
 // A failure injected into the identity import: the whole step is rolled back and the screen says
 // what failed, what to do, and which changes were undone.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { PreviewServer } from '../../electron/preview/server';
 import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
-import { initLab } from '../../electron/core/lab/pki';
 import {
-  applyInstall, continueTo, launchChromium, openWizard, planInstallWith, screenshotWholeStep, startPreview, walkSetupWithLabCa, writeInstallerPackage,
+  applyInstall, continueTo, type LabBench, openWizard, planInstallWith, screenshotWholeStep, startLabBench, walkSetupWithLabCa,
 } from './support/harness';
 
 const CA_PASSWORD = 'rollback-lab-pw';
-let work: string;
-let labDir: string;
-let installer: string;
+let bench: LabBench;
 let mac: SimulatedMac;
-let server: PreviewServer;
-let browser: Browser;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'onboard-e2e-rollback-'));
-  labDir = join(work, 'lab');
-  await initLab({ dir: labDir, name: 'Rollback Lab', intermediate: true, crlBaseUrl: 'http://127.0.0.1:9/crl', caPassword: CA_PASSWORD });
-  installer = await writeInstallerPackage(work);
-  server = await startPreview(() => {
-    mac = new SimulatedMac({ arch: 'x86_64' });
-    mac.failWhen({ actionId: 'identity-import', exitCode: 1, stderr: 'security: SecKeychainItemImport: MAC verification failed during PKCS12 import (wrong password?)' });
-    return mac;
+  bench = await startLabBench({
+    name: 'Rollback Lab', caPassword: CA_PASSWORD,
+    makeExecutor: () => {
+      mac = new SimulatedMac({ arch: 'x86_64' });
+      mac.failWhen({ actionId: 'identity-import', exitCode: 1, stderr: 'security: SecKeychainItemImport: MAC verification failed during PKCS12 import (wrong password?)' });
+      return mac;
+    },
   });
-  browser = await launchChromium();
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(async () => { await bench?.close(); });
 
 describe('a failed trust import', () => {
   it('is rolled back: the CA changes are undone, the Mac is as before, and the technician cannot continue', async () => {
-    const page = await openWizard(browser, server, { width: 900, height: 640 });
-    await walkSetupWithLabCa(page, { mode: 'New setup', switchAddress: 'tachyon.acme.local:4000', backgroundUrl: 'https://tachyon.acme.local/Background/', labDir, caPassword: CA_PASSWORD });
-    await planInstallWith(page, installer);
+    const page = await openWizard(bench.browser, bench.server, { width: 900, height: 640 });
+    await walkSetupWithLabCa(page, { mode: 'New setup', switchAddress: 'tachyon.acme.local:4000', backgroundUrl: 'https://tachyon.acme.local/Background/', labDir: bench.labDir, caPassword: CA_PASSWORD });
+    await planInstallWith(page, bench.installer);
     await applyInstall(page);
     await continueTo(page, 'Trust & identity');
     await page.getByRole('button', { name: 'Apply', exact: true }).click();

@@ -1,15 +1,9 @@
 // An upgrade of an installed, configured 1E Client: the new package installed, every existing
 // setting (and comment) kept, then the identity imported for the new client and the client restarted.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { PreviewServer } from '../../electron/preview/server';
 import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
-import { initLab } from '../../electron/core/lab/pki';
 import {
-  applyInstall, applyTrust, continueTo, launchChromium, openWizard, planInstallWith, screenshotWholeStep, startPreview, walkSetupWithLabCa, writeInstallerPackage,
+  applyInstall, applyTrust, continueTo, type LabBench, openWizard, planInstallWith, screenshotWholeStep, startLabBench, walkSetupWithLabCa,
 } from './support/harness';
 
 const CA_PASSWORD = 'upgrade-lab-pw';
@@ -23,34 +17,24 @@ const EXISTING_CONF = [
   'PolicyEnabled=true',
   '',
 ].join('\n');
-let work: string;
-let labDir: string;
-let installer: string;
+let bench: LabBench;
 let mac: SimulatedMac;
-let server: PreviewServer;
-let browser: Browser;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'onboard-e2e-upgrade-'));
-  labDir = join(work, 'lab');
-  await initLab({ dir: labDir, name: 'Upgrade Lab', intermediate: false, crlBaseUrl: 'http://127.0.0.1:9/crl', caPassword: CA_PASSWORD });
-  installer = await writeInstallerPackage(work, '1EClient-macOS.v24.1.0.5.pkg');
-  server = await startPreview(() => (mac = new SimulatedMac({ arch: 'x86_64', client: { version: '23.7.0.1', conf: EXISTING_CONF, running: true } })));
-  browser = await launchChromium();
+  bench = await startLabBench({
+    name: 'Upgrade Lab', caPassword: CA_PASSWORD, intermediate: false, installerName: '1EClient-macOS.v24.1.0.5.pkg',
+    makeExecutor: () => (mac = new SimulatedMac({ arch: 'x86_64', client: { version: '23.7.0.1', conf: EXISTING_CONF, running: true } })),
+  });
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(async () => { await bench?.close(); });
 
 describe('an upgrade', () => {
   it('keeps the existing configuration through the package\'s reset, shows it as kept, and installs the new version', async () => {
-    const page = await openWizard(browser, server, { width: 900, height: 640 });
+    const page = await openWizard(bench.browser, bench.server, { width: 900, height: 640 });
     // Upgrade mode fills the endpoints from the installed configuration: nothing typed.
-    await walkSetupWithLabCa(page, { mode: 'Upgrade', labDir, caPassword: CA_PASSWORD });
+    await walkSetupWithLabCa(page, { mode: 'Upgrade', labDir: bench.labDir, caPassword: CA_PASSWORD });
 
-    await planInstallWith(page, installer);
+    await planInstallWith(page, bench.installer);
     const table = page.getByRole('table');
     expect(await page.getByText(/version 23\.7\.0\.1: this is an upgrade/).count()).toBe(1);
     expect(await table.getByText(/no setting changes, everything else is kept/).count()).toBe(1);

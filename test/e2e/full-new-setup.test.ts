@@ -1,68 +1,58 @@
 // The whole new-setup flow as a technician walks it, against a real Switch stand-in, a real
 // Background Channel over HTTPS and real CRLs, on a simulated Apple-silicon Mac: it must end all green.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import type { Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PreviewServer } from '../../electron/preview/server';
 import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
-import { initLab, issueServerCert } from '../../electron/core/lab/pki';
+import { issueServerCert } from '../../electron/core/lab/pki';
 import { startLabServer, type LabServer } from '../../electron/core/lab/server';
 import {
-  applyInstall, axeSeriousViolations, continueTo, freeLoopbackPort, launchChromium, openWizard, planInstallWith, screenshotWholeStep as screenshot, startBackgroundChannel, startPreview,
-  walkSetupWithLabCa, writeInstallerPackage,
+  applyInstall, axeSeriousViolations, continueTo, freeLoopbackPort, openWizard, planInstallWith, screenshotWholeStep as screenshot, startBackgroundChannel, startLabBench,
+  walkSetupWithLabCa, type LabBench,
 } from './support/harness';
 
 const CA_PASSWORD = 'lab-ca-password-7f3e';
-let work: string;
-let labDir: string;
+let bench: LabBench;
 let labServer: LabServer;
 let background: Awaited<ReturnType<typeof startBackgroundChannel>>;
 let switchAddress: string;
-let installer: string;
 let mac: SimulatedMac;
-let server: PreviewServer;
-let browser: Browser;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'onboard-e2e-full-'));
-  labDir = join(work, 'lab');
   const crlPort = await freeLoopbackPort();
-  const lab = await initLab({ dir: labDir, name: 'Acme Lab', intermediate: true, crlBaseUrl: `http://127.0.0.1:${crlPort}/crl`, caPassword: CA_PASSWORD });
-  labServer = await startLabServer({ dir: labDir, httpPort: crlPort, switchPort: 0, caPassword: CA_PASSWORD });
+  bench = await startLabBench({
+    name: 'Acme Lab', caPassword: CA_PASSWORD, crlBaseUrl: `http://127.0.0.1:${crlPort}/crl`,
+    makeExecutor: () => (mac = new SimulatedMac({ arch: 'arm64', rosetta: false, localHostName: 'MAC01' })),
+  });
+  labServer = await startLabServer({ dir: bench.labDir, httpPort: crlPort, switchPort: 0, caPassword: CA_PASSWORD });
   switchAddress = new URL(labServer.switchUrl).host;
-  const bgCert = await issueServerCert(lab, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], outDir: join(work, 'bg'), caPassword: CA_PASSWORD });
+  const bgCert = await issueServerCert(bench.lab, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], outDir: join(bench.work, 'bg'), caPassword: CA_PASSWORD });
   background = await startBackgroundChannel(await readFile(bgCert.certPath, 'utf8'), await readFile(bgCert.keyPath, 'utf8'));
-  installer = await writeInstallerPackage(work);
-  server = await startPreview(() => (mac = new SimulatedMac({ arch: 'arm64', rosetta: false, localHostName: 'MAC01' })));
-  browser = await launchChromium();
 });
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
   await background?.close();
   await labServer?.close();
-  if (work) await rm(work, { recursive: true, force: true });
+  await bench?.close();
 });
 
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
 
 describe('a new setup with a lab CA, end to end', () => {
   it('installs, imports, starts and verifies all green against the real stand-ins, and downloads the report', async () => {
-    const page = await openWizard(browser, server, { width: 900, height: 640 });
+    const page = await openWizard(bench.browser, bench.server, { width: 900, height: 640 });
     // Welcome, CA certificates, and a client certificate from the lab CA made for this bench.
-    await walkSetupWithLabCa(page, { mode: 'New setup', switchAddress, backgroundUrl: background.url, labDir, caPassword: CA_PASSWORD });
+    await walkSetupWithLabCa(page, { mode: 'New setup', switchAddress, backgroundUrl: background.url, labDir: bench.labDir, caPassword: CA_PASSWORD });
 
     // Install first: the identity's key is granted to the 1E Client's binary, so it must exist.
-    await page.getByLabel('Installer file on this Mac').fill(installer);
+    await page.getByLabel('Installer file on this Mac').fill(bench.installer);
     // Back and forth keeps both what was chosen and what was typed.
     await page.getByRole('button', { name: 'Back' }).click();
     await h1(page).filter({ hasText: 'Client certificate' }).waitFor();
     expect(await page.getByText('CN=MAC01.local').count()).toBeGreaterThan(0);
     await continueTo(page, 'Install');
-    expect(await page.getByLabel('Installer file on this Mac').inputValue()).toBe(installer);
-    await planInstallWith(page, installer);
+    expect(await page.getByLabel('Installer file on this Mac').inputValue()).toBe(bench.installer);
+    await planInstallWith(page, bench.installer);
     const table = page.getByRole('table');
     expect(await table.getByRole('row', { name: new RegExp(`Switch .*${switchAddress.replace(/\./g, '\\.')}`) }).count()).toBe(1);
     expect(await page.getByText(/Not installed: the 1E Client is Intel code, so Rosetta is installed first/).count()).toBe(1);

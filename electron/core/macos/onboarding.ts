@@ -5,7 +5,7 @@ import { pendingActions } from './action';
 import { executePlan, type PlanResult, type PrivilegedRunner, type ProgressEvent } from './execute';
 import { FACT_COMMANDS, gatherFacts, parsePkgFiles, type MacFacts } from './facts';
 import {
-  configureClient, importCaCertificates, importClientIdentity, installClient, installRosetta, previousIdentities, startClient, uninstallClient,
+  configureClient, importCaCertificates, importClientIdentity, installClient, installRosetta, installsPackage, PACKAGE_INSTALL_ACTION, previousIdentities, startClient, uninstallClient,
 } from './plans';
 import { readPfx } from '../pki/pkcs12';
 import type { Executor } from './types';
@@ -86,7 +86,7 @@ export async function planOnboarding(req: OnboardingRequest, facts: MacFacts, wo
   const plans: Plan[] = [];
   for (const step of ONBOARDING_STEPS) {
     const changedBefore = plans.some((p) => pendingActions(p).length > 0);
-    const packageInstallBefore = plans.some((p) => p.actions.some((a) => a.id === 'client-install' && a.status === 'pending'));
+    const packageInstallBefore = plans.some(installsPackage);
     const plan = await planStep(step, req, { facts, workspace, changedBefore, packageInstallBefore });
     if (plan) plans.push(plan);
   }
@@ -127,7 +127,7 @@ export async function applyOnboarding(req: OnboardingRequest, opts: OnboardingRu
     steps.push(result);
     changed ||= result.changed;
     // Only the package itself counts (mounting or unpacking the installer changes nothing on the Mac that stays).
-    if (step === 'install-client') installChanged = result.actions.some((a) => a.id === 'client-install' && a.outcome === 'done');
+    if (step === 'install-client') installChanged = result.actions.some((a) => a.id === PACKAGE_INSTALL_ACTION && a.outcome === 'done');
     if (!result.ok) return { ok: false, facts: first, steps };
   }
   return { ok: true, facts: first, steps };

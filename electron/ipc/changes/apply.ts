@@ -46,8 +46,11 @@ function outcomeOf(r: ActionResult): ActionOutcome {
   return out;
 }
 
-/** An undo that names a secret file of the plan (the one-time identity) cannot be run by hand once the apply is over. */
-function needsPlanFiles(action: Action | undefined, plan: Plan | undefined): boolean {
+/**
+ * An undo that names a secret file of the plan (the one-time identity) can only run within the
+ * apply: the file is gone when it ends, so it is neither offered later nor advised by hand.
+ */
+function undoNeedsSecretFile(action: Action | undefined, plan: Plan | undefined): boolean {
   const secret = new Set((plan?.files ?? []).filter((f) => f.secret).map((f) => f.path));
   return (action?.undo ?? []).some((c) => c.args.some((a) => secret.has(a)));
 }
@@ -61,7 +64,7 @@ export function toApplyOutcome(planId: string, purpose: ChangePurpose, result: P
       const o: ActionOutcome = { id: a.id, title: a.title, status: a.outcome === 'undone' ? 'undone' : 'failed' };
       if (a.outcome === 'undo-failed') {
         const why = tail(a.output, 1)?.replace(/[.\s]+$/, '');
-        const how = needsPlanFiles(byId.get(a.id), plan)
+        const how = undoNeedsSecretFile(byId.get(a.id), plan)
           ? 'Fix the problem shown, then make a fresh plan on this step: it puts this back.'
           : 'Put it back by hand with the undo command shown in the plan.';
         o.detail = `Could not be undone${why ? `: ${why}` : ''}. ${how}`;
@@ -101,14 +104,11 @@ async function recordChanges(session: Session, entry: PreparedEntry, plan: Plan,
     }
     return;
   }
-  // A secret workspace file (the re-wrapped identity) is gone once the apply ends, so an undo naming one can only run within it.
-  const secretFiles = new Set(plan.files.filter((f) => f.secret).map((f) => f.path));
-  const laterUndoable = (commands: readonly Command[]) => !commands.some((c) => c.args.some((a) => secretFiles.has(a)));
   for (const r of result.actions) {
     if (r.outcome === 'skipped' || r.outcome === 'not-run') continue;
     const action = byId.get(r.id)!;
     const status: ChangeRecord['status'] = r.outcome === 'failed' ? 'failed' : r.outcome === 'undone' ? 'undone' : 'done';
-    const undo = status === 'done' && laterUndoable(action.undo ?? []) ? [...(action.undo ?? [])] : [];
+    const undo = status === 'done' && !undoNeedsSecretFile(action, plan) ? [...(action.undo ?? [])] : [];
     session.changes.changes.push({
       id: `${entry.planId}/${r.id}`,
       purpose: entry.purpose,

@@ -7,7 +7,7 @@ import { confValues, mergeConf, parseConf } from '../../core/macos/conf';
 import { FACT_COMMANDS, gatherFacts, parsePkgFiles, type MacFacts } from '../../core/macos/facts';
 import { DEFAULT_CONF_PATH } from '../../core/macos/paths';
 import {
-  configureClient, detectInstallerKind, installClient, installRosetta, startClient, uninstallClient,
+  configureClient, detectInstallerKind, installClient, installRosetta, installsPackage, startClient, uninstallClient,
 } from '../../core/macos/plans';
 import { validateInputFile, validateLoggingLevel } from '../../core/macos/validate';
 import { PlanWorkspace } from '../../core/macos/workspace';
@@ -100,7 +100,7 @@ export async function planInstall(session: Session, req: { installerPath: string
     const rosetta = installRosetta(facts);
     const install = await installClient({ installerPath, facts, workspace });
     const upgrade = facts.client !== null;
-    const installing = install.actions.some((a) => a.id === 'client-install' && a.status === 'pending');
+    const installing = installsPackage(install);
     // The merge runs on the Mac after the package has written its file, so nothing is decided from a file about to change.
     const configure = await configureClient({ settings, facts, workspace, packageInstallBefore: installing });
     const start = startClient(facts, { afterChanges: true });

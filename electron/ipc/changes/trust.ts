@@ -1,7 +1,7 @@
 // Trust & identity: the CA import and the identity import, planned from the setup half's choices.
 import { randomBytes } from 'node:crypto';
 import { gatherFacts } from '../../core/macos/facts';
-import { importCaCertificates, importClientIdentity, previousIdentities, startClient } from '../../core/macos/plans';
+import { importCaCertificates, importClientIdentity, PACKAGE_INSTALL_ACTION, previousIdentities, startClient } from '../../core/macos/plans';
 import { pendingActions } from '../../core/macos/action';
 import { PlanWorkspace } from '../../core/macos/workspace';
 import { writePfx } from '../../core/pki/pkcs12';
@@ -29,7 +29,7 @@ export function refuseInUninstallMode(session: Session, what: string): void {
 function upgradedSinceImport(session: Session): boolean {
   const records = session.changes.changes;
   const last = (purpose: string, action: string) => records.findLastIndex((c) => c.purpose === purpose && c.status === 'done' && c.id.endsWith(`/${action}`));
-  const installed = last('install', 'client-install');
+  const installed = last('install', PACKAGE_INSTALL_ACTION);
   return installed >= 0 && installed > last('trust', 'identity-import');
 }
 

@@ -101,9 +101,14 @@ export function PlanList({ prepared, run }: { prepared: PreparedChanges; run: Ru
   );
 }
 
+/** The ids of the actions the plan will run (not those it found done already). */
+function pendingIds(prepared: PreparedChanges): string[] {
+  return prepared.plans.flatMap((p) => p.actions.filter((a) => a.status === 'pending').map((a) => a.id));
+}
+
 /** Counts for the progress bar: actions finished (done, skipped or failed) out of all that were due. */
 export function runCounts(prepared: PreparedChanges, run: Run<ApplyOutcome>): { finished: number; total: number } {
-  const ids = prepared.plans.flatMap((p) => p.actions.filter((a) => a.status === 'pending').map((a) => a.id));
+  const ids = pendingIds(prepared);
   const progress = progressOf(run);
   const finished = run.state === 'done' ? ids.length : ids.filter((id) => progress[id] && progress[id]!.status !== 'running').length;
   return { finished, total: ids.length };
@@ -140,7 +145,7 @@ export function RunStatus({ prepared, run, doneText, noun = 'change' }: { prepar
  * action, such as the package's own installer, had done them).
  */
 export function summariseOutcome(o: ApplyOutcome, prepared: PreparedChanges): string {
-  const planned = new Set(prepared.plans.flatMap((p) => p.actions.filter((a) => a.status === 'pending').map((a) => a.id)));
+  const planned = new Set(pendingIds(prepared));
   const done = o.actions.filter((a) => a.status === 'done').length;
   const foundDone = o.actions.filter((a) => a.status === 'skipped' && planned.has(a.id)).length;
   const made = `${done} change${done === 1 ? '' : 's'} made`;

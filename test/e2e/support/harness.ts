@@ -9,6 +9,7 @@ import { createRouter } from '../../../electron/ipc/router';
 import { createHandlers } from '../../../electron/ipc/handlers';
 import { createSession, closeSession } from '../../../electron/ipc/session';
 import type { Executor } from '../../../electron/core/macos/types';
+import { initLab } from '../../../electron/core/lab/pki';
 
 export const root = join(__dirname, '..', '..', '..');
 export const artifactsDir = join(root, 'test-results');
@@ -164,6 +165,44 @@ export async function screenshotWholeStep(page: Page, name: string): Promise<str
   }
 }
 
+/** What a changes-half flow stands on: a lab CA made before, an installer file, the preview over a simulated Mac, and Chromium. */
+export interface LabBench {
+  work: string;
+  labDir: string;
+  lab: Awaited<ReturnType<typeof initLab>>;
+  installer: string;
+  server: PreviewServer;
+  browser: Browser;
+  /** Closes the browser and the preview and removes the bench's folder. */
+  close(): Promise<void>;
+}
+
+export async function startLabBench(o: {
+  name: string; caPassword: string; makeExecutor: () => Executor;
+  intermediate?: boolean; crlBaseUrl?: string; installerName?: string;
+}): Promise<LabBench> {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const work = await mkdtemp(join(tmpdir(), 'onboard-e2e-bench-'));
+  const opened: { server?: PreviewServer; browser?: Browser } = {};
+  const close = async () => {
+    await opened.browser?.close();
+    await opened.server?.close();
+    await rm(work, { recursive: true, force: true });
+  };
+  try {
+    const labDir = join(work, 'lab');
+    const lab = await initLab({ dir: labDir, name: o.name, intermediate: o.intermediate ?? true, crlBaseUrl: o.crlBaseUrl ?? 'http://127.0.0.1:9/crl', caPassword: o.caPassword });
+    const installer = await writeInstallerPackage(work, o.installerName);
+    opened.server = await startPreview(o.makeExecutor);
+    opened.browser = await launchChromium();
+    return { work, labDir, lab, installer, server: opened.server, browser: opened.browser, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
 /** Presses Continue and waits for the next step's heading. */
 export async function continueTo(page: Page, title: string): Promise<void> {
   await page.getByRole('button', { name: 'Continue' }).click();
@@ -188,7 +227,10 @@ export async function walkSetupWithLabCa(page: Page, w: LabWalk): Promise<void> 
   await page.getByRole('radio', { name: new RegExp(w.mode) }).check();
   if (w.switchAddress !== undefined) await page.getByLabel('Switch address').fill(w.switchAddress);
   if (w.backgroundUrl !== undefined) await page.getByLabel('Background Channel URL').fill(w.backgroundUrl);
-  const url = w.backgroundUrl ?? await page.getByLabel('Background Channel URL').inputValue();
+  // Upgrade and replace fill the addresses in from the installed configuration once the Mac's facts are back.
+  const field = page.getByLabel('Background Channel URL');
+  for (let i = 0; i < 120 && (await field.inputValue()) === ''; i++) await page.waitForTimeout(250);
+  const url = w.backgroundUrl ?? await field.inputValue();
   await page.getByText(`Valid: ${url}`, { exact: false }).waitFor();
   await continueTo(page, 'CA certificates');
   await continueTo(page, 'Client certificate');

@@ -62,6 +62,14 @@ function choosePackage(entries: { name: string; directory: boolean }[], archive:
   throw new OnboardError('installer-ambiguous', `${archive} contains several packages: ${pick.map((p) => p.name).join(', ')}.`, 'Extract the macOS .pkg and give it directly.');
 }
 
+/** The id of the action that runs `installer -pkg`: the one that (re)writes the client and its conf. */
+export const PACKAGE_INSTALL_ACTION = 'client-install';
+
+/** True when the plan will run the package installer (not when the installer is the version already there). */
+export function installsPackage(plan: Plan): boolean {
+  return plan.actions.some((a) => a.id === PACKAGE_INSTALL_ACTION && a.status === 'pending');
+}
+
 export async function installClient(input: InstallPlanInput): Promise<Plan> {
   const plan = emptyPlan('install-client', 'Install the 1E Client');
   const file = basename(input.installerPath);
@@ -103,7 +111,7 @@ export async function installClient(input: InstallPlanInput): Promise<Plan> {
   const installed = input.facts.client?.version;
   const same = version !== null && installed === version;
   const install: Action = {
-    id: 'client-install',
+    id: PACKAGE_INSTALL_ACTION,
     title: installed ? `Upgrade the 1E Client from ${installed} to ${version ?? 'the new version'}` : `Install the 1E Client ${version ?? ''}`.trim(),
     detail: `installer -target / (the boot volume). ${installed || !input.facts.known ? 'On an upgrade the package resets 1E.Client.conf to its defaults; the configuration step merges your settings back from the copy kept just before. ' : ''}${installed ? '' : 'On a new installation the package writes 1E.Client.conf with its defaults; the configuration step merges your settings into it.'}`.trim(),
     command: { program: BIN.installer, args: ['-pkg', pkgPath, '-target', '/'], timeoutMs: 15 * 60_000 },
