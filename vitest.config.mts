@@ -14,15 +14,33 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'dom', include: ['test/unit/renderer/**/*.test.tsx'], environment: 'jsdom', setupFiles: ['test/support/dom-setup.ts'] },
+        test: {
+          name: 'dom',
+          include: ['test/unit/renderer/**/*.test.tsx'],
+          environment: 'jsdom',
+          setupFiles: ['test/support/dom-setup.ts'],
+        },
       },
       {
         extends: true,
-        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 120_000 },
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
       },
       {
         extends: true,
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], environment: 'node', testTimeout: 90_000, hookTimeout: 120_000, fileParallelism: false },
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
       },
     ],
   },

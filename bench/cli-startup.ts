@@ -17,7 +17,8 @@ function timeRuns(args: string[], runs: number): number[] {
   return times.sort((a, b) => a - b);
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 export async function run(): Promise<BenchSection> {
   const runs = 30;
@@ -45,7 +46,9 @@ export async function run(): Promise<BenchSection> {
       '',
       '| command | median ms | p90 ms | min ms |',
       '| --- | ---: | ---: | ---: |',
-      ...rows.map(([label, t]) => `| ${label} | ${pct(t, 50).toFixed(1)} | ${pct(t, 90).toFixed(1)} | ${t[0]!.toFixed(1)} |`),
+      ...rows.map(
+        ([label, t]) => `| ${label} | ${pct(t, 50).toFixed(1)} | ${pct(t, 90).toFixed(1)} | ${t[0]!.toFixed(1)} |`,
+      ),
       '',
       `Goal: \`onboard --version\` under 150 ms. ${met ? '**Met**' : '**Not met**'} (median ${pct(version, 50).toFixed(1)} ms).`,
     ].join('\n'),

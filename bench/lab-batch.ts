@@ -16,7 +16,9 @@ const generateKeyPairAsync = promisify(generateKeyPair);
 
 function openssl(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile(OPENSSL, args, { env: { ...process.env, ...env } }, (err, _out, stderr) => (err ? reject(new Error(`openssl ${args[0]}: ${stderr}`)) : resolve()));
+    execFile(OPENSSL, args, { env: { ...process.env, ...env } }, (err, _out, stderr) =>
+      err ? reject(new Error(`openssl ${args[0]}: ${stderr}`)) : resolve(),
+    );
   });
 }
 
@@ -24,9 +26,11 @@ const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9
 
 async function inParallel(n: number, width: number, fn: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < n) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
 }
 
 /** What a technician would script: key + request, sign with the same CA, pack with -legacy. */
@@ -35,20 +39,86 @@ async function opensslLoop(dir: string, lab: string, width: number): Promise<num
   await rm(out, { recursive: true, force: true });
   await mkdir(out);
   const ext = join(dir, 'device.ext');
-  await writeFile(ext, [
-    'basicConstraints = CA:FALSE', 'keyUsage = critical,digitalSignature,keyEncipherment', 'extendedKeyUsage = clientAuth',
-    'subjectKeyIdentifier = hash', 'authorityKeyIdentifier = keyid', 'crlDistributionPoints = URI:http://127.0.0.1:8080/crl/intermediate.crl', '',
-  ].join('\n'));
+  await writeFile(
+    ext,
+    [
+      'basicConstraints = CA:FALSE',
+      'keyUsage = critical,digitalSignature,keyEncipherment',
+      'extendedKeyUsage = clientAuth',
+      'subjectKeyIdentifier = hash',
+      'authorityKeyIdentifier = keyid',
+      'crlDistributionPoints = URI:http://127.0.0.1:8080/crl/intermediate.crl',
+      '',
+    ].join('\n'),
+  );
   const env = { CA_PW, PFX_PW };
   const start = process.hrtime.bigint();
   await inParallel(COUNT, width, async (i) => {
     const host = `MAC${String(i).padStart(3, '0')}.local`;
     const base = join(out, host);
-    await openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${base}.key`, '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`, '-out', `${base}.csr`], env);
-    await openssl(['x509', '-req', '-in', `${base}.csr`, '-CA', join(lab, 'intermediate.pem'), '-CAkey', join(lab, 'private', 'intermediate.key'), '-passin', 'env:CA_PW',
-      '-set_serial', `0x${(BigInt(Date.now()) * 1000n + BigInt(i)).toString(16)}`, '-days', '365', '-extfile', ext, '-copy_extensions', 'copy', '-out', `${base}.pem`], env);
-    await openssl(['pkcs12', '-export', '-legacy', '-in', `${base}.pem`, '-inkey', `${base}.key`, '-certfile', join(lab, 'intermediate.pem'), '-name', host,
-      '-out', `${base}.pfx`, '-passout', 'env:PFX_PW'], env);
+    await openssl(
+      [
+        'req',
+        '-new',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        `${base}.key`,
+        '-subj',
+        `/CN=${host}`,
+        '-addext',
+        `subjectAltName=DNS:${host}`,
+        '-out',
+        `${base}.csr`,
+      ],
+      env,
+    );
+    await openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        `${base}.csr`,
+        '-CA',
+        join(lab, 'intermediate.pem'),
+        '-CAkey',
+        join(lab, 'private', 'intermediate.key'),
+        '-passin',
+        'env:CA_PW',
+        '-set_serial',
+        `0x${(BigInt(Date.now()) * 1000n + BigInt(i)).toString(16)}`,
+        '-days',
+        '365',
+        '-extfile',
+        ext,
+        '-copy_extensions',
+        'copy',
+        '-out',
+        `${base}.pem`,
+      ],
+      env,
+    );
+    await openssl(
+      [
+        'pkcs12',
+        '-export',
+        '-legacy',
+        '-in',
+        `${base}.pem`,
+        '-inkey',
+        `${base}.key`,
+        '-certfile',
+        join(lab, 'intermediate.pem'),
+        '-name',
+        host,
+        '-out',
+        `${base}.pfx`,
+        '-passout',
+        'env:PFX_PW',
+      ],
+      env,
+    );
   });
   const t = seconds(start);
   const made = (await readdir(out)).filter((f) => f.endsWith('.pfx')).length;
@@ -60,7 +130,13 @@ async function onboardBatch(dir: string, labDir: string): Promise<number> {
   const lab = await openLab(labDir);
   const hosts = Array.from({ length: COUNT }, (_, i) => `MAC${String(i).padStart(3, '0')}.local`);
   const start = process.hrtime.bigint();
-  const issued = await issueDevices(lab, { hosts, outDir: join(dir, 'onboard'), caPassword: CA_PW, pfxPassword: PFX_PW, profile: 'compatible' });
+  const issued = await issueDevices(lab, {
+    hosts,
+    outDir: join(dir, 'onboard'),
+    caPassword: CA_PW,
+    pfxPassword: PFX_PW,
+    profile: 'compatible',
+  });
   const t = seconds(start);
   if (issued.length !== COUNT) throw new Error(`issued ${issued.length}`);
   return t;
@@ -79,7 +155,13 @@ export async function run(): Promise<BenchSection> {
   const dir = await mkdtemp(join(tmpdir(), 'lab-batch-bench-'));
   try {
     const labDir = join(dir, 'lab');
-    await initLab({ dir: labDir, name: 'Bench Lab', intermediate: true, crlBaseUrl: 'http://127.0.0.1:8080/crl', caPassword: CA_PW });
+    await initLab({
+      dir: labDir,
+      name: 'Bench Lab',
+      intermediate: true,
+      crlBaseUrl: 'http://127.0.0.1:8080/crl',
+      caPassword: CA_PW,
+    });
     // Interleave the runs so a noisy neighbour hurts every method alike; report the median of three.
     const floor: number[] = [];
     const onboard: number[] = [];
@@ -96,7 +178,7 @@ export async function run(): Promise<BenchSection> {
     const vsSeq = opensslSeq / o;
     const vsPar = opensslPar / o;
     const overFloor = o / f;
-    const row = (name: string, s: number) => `| ${name} | ${s.toFixed(2)} | ${(s * 1000 / COUNT).toFixed(1)} |`;
+    const row = (name: string, s: number) => `| ${name} | ${s.toFixed(2)} | ${((s * 1000) / COUNT).toFixed(1)} |`;
     const markdown = [
       `${COUNT} RSA-2048 device identities for one intermediate CA: key, certificate (CN and SAN = host, clientAuth, KU, CDP) and a password-protected PFX with the chain, written to disk.`,
       '',

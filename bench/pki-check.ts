@@ -33,16 +33,38 @@ export async function run(): Promise<BenchSection> {
     const issuingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
     const deviceKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
     const notAfter = new Date(Date.now() + 365 * DAY);
-    const root = buildCertificate({ subject: { organization: 'Bench', commonName: 'Bench Root CA' }, publicKey: rootKey, signer: { key: rootKey }, notAfter: new Date(Date.now() + 3650 * DAY), ca: true, keyUsage: ['keyCertSign', 'cRLSign'] });
-    const issuing = buildCertificate({ subject: { organization: 'Bench', commonName: 'Bench Issuing CA' }, publicKey: issuingKey, signer: { key: rootKey, certificate: root }, notAfter: new Date(Date.now() + 1825 * DAY), ca: { pathLength: 0 }, keyUsage: ['keyCertSign', 'cRLSign'] });
+    const root = buildCertificate({
+      subject: { organization: 'Bench', commonName: 'Bench Root CA' },
+      publicKey: rootKey,
+      signer: { key: rootKey },
+      notAfter: new Date(Date.now() + 3650 * DAY),
+      ca: true,
+      keyUsage: ['keyCertSign', 'cRLSign'],
+    });
+    const issuing = buildCertificate({
+      subject: { organization: 'Bench', commonName: 'Bench Issuing CA' },
+      publicKey: issuingKey,
+      signer: { key: rootKey, certificate: root },
+      notAfter: new Date(Date.now() + 1825 * DAY),
+      ca: { pathLength: 0 },
+      keyUsage: ['keyCertSign', 'cRLSign'],
+    });
     const devicePems: string[] = [];
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < DEVICES; i++) {
       const host = `MAC${String(i).padStart(4, '0')}.local`;
-      devicePems.push(buildCertificate({
-        subject: { commonName: host }, publicKey: deviceKey, signer: { key: issuingKey, certificate: issuing }, notAfter,
-        keyUsage: ['digitalSignature', 'keyEncipherment'], extendedKeyUsage: ['1.3.6.1.5.5.7.3.2'], dnsNames: [host], crlUrls: ['http://pki.bench.example/issuing.crl'],
-      }).toString());
+      devicePems.push(
+        buildCertificate({
+          subject: { commonName: host },
+          publicKey: deviceKey,
+          signer: { key: issuingKey, certificate: issuing },
+          notAfter,
+          keyUsage: ['digitalSignature', 'keyEncipherment'],
+          extendedKeyUsage: ['1.3.6.1.5.5.7.3.2'],
+          dnsNames: [host],
+          crlUrls: ['http://pki.bench.example/issuing.crl'],
+        }).toString(),
+      );
     }
     const makeMs = ms(t0);
     const caFile = join(dir, 'cas.pem');
@@ -56,7 +78,12 @@ export async function run(): Promise<BenchSection> {
     const t1 = process.hrtime.bigint();
     for (let i = 0; i < DEVICES; i++) {
       const cert = new X509Certificate(devicePems[i]!);
-      const findings = checkClientCertificate({ certificate: cert, privateKey: deviceKey, caCertificates: cas, hostname: `MAC${String(i).padStart(4, '0')}.local` });
+      const findings = checkClientCertificate({
+        certificate: cert,
+        privateKey: deviceKey,
+        caCertificates: cas,
+        hostname: `MAC${String(i).padStart(4, '0')}.local`,
+      });
       if (!summarise(findings).ok) failures++;
     }
     const oursMs = ms(t1);
@@ -65,8 +92,15 @@ export async function run(): Promise<BenchSection> {
     const caPem = root.toString() + issuing.toString();
     const t2 = process.hrtime.bigint();
     for (let i = 0; i < DEVICES; i++) {
-      const fresh = caPem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)!.map((p) => new X509Certificate(p));
-      checkClientCertificate({ certificate: new X509Certificate(devicePems[i]!), privateKey: deviceKey, caCertificates: fresh, hostname: `MAC${String(i).padStart(4, '0')}.local` });
+      const fresh = caPem
+        .match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)!
+        .map((p) => new X509Certificate(p));
+      checkClientCertificate({
+        certificate: new X509Certificate(devicePems[i]!),
+        privateKey: deviceKey,
+        caCertificates: fresh,
+        hostname: `MAC${String(i).padStart(4, '0')}.local`,
+      });
     }
     const oursColdMs = ms(t2);
 
@@ -93,7 +127,7 @@ export async function run(): Promise<BenchSection> {
       markdown: [
         `${DEVICES} RSA-2048 device certificates (one shared key, CN and SAN \`MACnnnn.local\`, HTTP CDP) issued by an RSA issuing CA under an RSA root, made natively in ${makeMs.toFixed(0)} ms.`,
         '',
-        '- **Onboard**: one Node process; each certificate is parsed from PEM and gets the full 1E check (14 findings: chain with signatures, validity, EKU, KU, key, private key match, CDP, host name, signature algorithm). CA certificates are read once, so the issuing CA\'s signature is verified once (the cache a site-wide check really has).',
+        "- **Onboard**: one Node process; each certificate is parsed from PEM and gets the full 1E check (14 findings: chain with signatures, validity, EKU, KU, key, private key match, CDP, host name, signature algorithm). CA certificates are read once, so the issuing CA's signature is verified once (the cache a site-wide check really has).",
         '- **Onboard, nothing shared**: the same, but the CA PEM is re-parsed for every device, so every CA signature is verified again.',
         `- **OpenSSL per certificate**: \`openssl verify -purpose sslclient -CAfile cas.pem device.pem\`, one process per device, as a shell loop would; ${OPENSSL_RUNS} runs timed and the per-certificate time extrapolated to ${DEVICES}.`,
         '- **OpenSSL, one process**: `openssl verify` given all 1,000 files at once (chain, purpose and validity only).',
@@ -105,7 +139,9 @@ export async function run(): Promise<BenchSection> {
         `| OpenSSL, one process per certificate (extrapolated) | ${opensslTotal.toFixed(0)} | ${opensslPerCert.toFixed(3)} | 1.0× |`,
         `| OpenSSL, one process for all | ${opensslBatchMs.toFixed(0)} | ${(opensslBatchMs / DEVICES).toFixed(3)} | ${(opensslTotal / opensslBatchMs).toFixed(1)}× |`,
         '',
-        `Machine load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min); other work on the machine slows every row alike.`,
+        `Machine load average during the run: ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' / ')} (1/5/15 min); other work on the machine slows every row alike.`,
         '',
         `Verdicts: Onboard failed ${failures} of ${DEVICES}; OpenSSL rejected ${opensslRejected} of ${OPENSSL_RUNS} single runs and accepted ${batchOk} of ${DEVICES} in the batch run.`,
         `Result: checking in one process is **${ratio.toFixed(0)}× faster** than one \`openssl verify\` per certificate; most of OpenSSL's time is process start-up, as the one-process OpenSSL row shows.`,

@@ -20,31 +20,51 @@ const WELCOME_GOAL_MS = 500;
 const RUNS = 15;
 
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** Minified bytes per package, from a metafile build with the same options as scripts/build.mjs. */
 async function composition(): Promise<{ name: string; bytes: number }[]> {
   const r = await build({
-    entryPoints: { app: join(root, 'renderer/main.tsx') }, bundle: true, platform: 'browser', format: 'iife', target: 'chrome120',
-    jsx: 'automatic', minify: true, define: { 'process.env.NODE_ENV': '"production"' }, write: false, metafile: true, outdir: '/tmp/onboard-bench-renderer', logLevel: 'silent',
+    entryPoints: { app: join(root, 'renderer/main.tsx') },
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    jsx: 'automatic',
+    minify: true,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    write: false,
+    metafile: true,
+    outdir: '/tmp/onboard-bench-renderer',
+    logLevel: 'silent',
   });
   const out = Object.values(r.metafile.outputs).find((o) => o.entryPoint !== undefined)!;
   const byPackage = new Map<string, number>();
   for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) {
     const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
-    const name = m ? m[1]! : input.startsWith('electron/') ? `${input} (main-side code!)` : 'Onboard renderer (renderer/)';
+    const name = m
+      ? m[1]!
+      : input.startsWith('electron/')
+        ? `${input} (main-side code!)`
+        : 'Onboard renderer (renderer/)';
     byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
   }
   return [...byPackage.entries()].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
 }
 
 function chromiumPath(): string {
-  const p = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((c) => c && existsSync(c));
-  if (!p) throw new Error('Chromium not found: install Debian\'s chromium or set CHROMIUM_PATH.');
+  const p = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+    (c) => c && existsSync(c),
+  );
+  if (!p) throw new Error("Chromium not found: install Debian's chromium or set CHROMIUM_PATH.");
   return p;
 }
 
-interface WelcomeTiming { heading: number; facts: number }
+interface WelcomeTiming {
+  heading: number;
+  facts: number;
+}
 
 /** Times, from the page's own navigation start, until the Welcome heading and then the Mac's facts are on screen. */
 async function welcomeTimings(): Promise<{ cold: WelcomeTiming; warm: WelcomeTiming[] }> {
@@ -53,7 +73,11 @@ async function welcomeTimings(): Promise<{ cold: WelcomeTiming; warm: WelcomeTim
     rendererDir,
     createSession: () => createSession({ shell: 'preview', executor: new SimulatedMac() }),
   });
-  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
   try {
     const once = async (): Promise<WelcomeTiming> => {
       const context = await browser.newContext({ viewport: { width: 900, height: 640 } });
@@ -62,9 +86,21 @@ async function welcomeTimings(): Promise<{ cold: WelcomeTiming; warm: WelcomeTim
         await page.goto(server.url, { waitUntil: 'commit' });
         // Predicates are functions, not strings: the page's CSP forbids evaluating strings.
         const opts = { polling: 'raf' as const, timeout: 10_000 };
-        const heading = await page.waitForFunction(() => document.getElementById('step-heading')?.textContent === 'Welcome' && performance.now(), undefined, opts)
+        const heading = await page
+          .waitForFunction(
+            () => document.getElementById('step-heading')?.textContent === 'Welcome' && performance.now(),
+            undefined,
+            opts,
+          )
           .then((h) => h.jsonValue() as Promise<number>);
-        const facts = await page.waitForFunction(() => Array.from(document.querySelectorAll('dt')).some((d) => d.textContent === 'Name 1E expects') && performance.now(), undefined, opts)
+        const facts = await page
+          .waitForFunction(
+            () =>
+              Array.from(document.querySelectorAll('dt')).some((d) => d.textContent === 'Name 1E expects') &&
+              performance.now(),
+            undefined,
+            opts,
+          )
           .then((h) => h.jsonValue() as Promise<number>);
         return { heading, facts };
       } finally {
@@ -112,7 +148,9 @@ export async function run(): Promise<BenchSection> {
       '| --- | ---: |',
       ...parts.map((p) => `| ${p.name} | ${kb(p.bytes)} KB |`),
       '',
-      leaked.length ? `**Main-side code reached the bundle:** ${leaked.map((p) => p.name).join(', ')}.` : 'No main-side code (node-forge, ws, zod, electron/) is in the bundle.',
+      leaked.length
+        ? `**Main-side code reached the bundle:** ${leaked.map((p) => p.name).join(', ')}.`
+        : 'No main-side code (node-forge, ws, zod, electron/) is in the bundle.',
       '',
       `Goal: ≤ ${SIZE_GOAL_KB} KB gzip. ${sizeMet ? '**Met**' : '**Not met**'} (${kb(gz)} KB).`,
       '',

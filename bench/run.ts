@@ -9,7 +9,11 @@ import type { BenchModule, BenchSection } from './types';
 const docPath = join(__dirname, '..', '..', 'docs', 'benchmarks.md');
 
 function opensslVersion(): string {
-  try { return execFileSync('openssl', ['version'], { encoding: 'utf8' }).trim(); } catch { return 'openssl not found'; }
+  try {
+    return execFileSync('openssl', ['version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'openssl not found';
+  }
 }
 
 /** Keeps sections of modules not run this time, so one bench can be rerun alone. */
@@ -34,7 +38,10 @@ async function main(): Promise<void> {
     const mod = require(join(__dirname, `${name}.js`)) as BenchModule;
     const started = Date.now();
     const s: BenchSection = await mod.run();
-    sections.set(name, `## ${s.title}\n\n${s.markdown.trim()}\n\n_Module \`bench/${name}.ts\`, ran ${new Date().toISOString()} in ${((Date.now() - started) / 1000).toFixed(1)} s._\n\n`);
+    sections.set(
+      name,
+      `## ${s.title}\n\n${s.markdown.trim()}\n\n_Module \`bench/${name}.ts\`, ran ${new Date().toISOString()} in ${((Date.now() - started) / 1000).toFixed(1)} s._\n\n`,
+    );
     process.stdout.write(`bench ${name}: done\n`);
   }
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -46,9 +53,15 @@ async function main(): Promise<void> {
     `Last machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, Node ${process.version}, ${opensslVersion()}.`,
     '',
   ].join('\n');
-  const body = [...sections.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `<!-- bench:${k} -->\n${v}<!-- /bench:${k} -->\n`).join('\n');
+  const body = [...sections.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `<!-- bench:${k} -->\n${v}<!-- /bench:${k} -->\n`)
+    .join('\n');
   writeFileSync(docPath, header + '\n' + body);
   process.stdout.write(`wrote ${docPath}\n`);
 }
 
-main().catch((e) => { console.error(e); process.exitCode = 1; });
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -8,4 +8,8 @@ if (!existsSync(entry)) {
   process.stderr.write('onboard: not built yet. Run `npm run build` in ' + join(__dirname, '..') + ' and try again.\n');
   process.exit(2);
 }
-require(entry).main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+require(entry)
+  .main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  });

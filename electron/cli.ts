@@ -14,10 +14,19 @@ const VERBS: Record<string, Verb> = {
   check: { summary: 'Check a client certificate against every 1E requirement', load: () => import('./cli/check') },
   csr: { summary: 'Make a key and a certificate request for this Mac', load: () => import('./cli/csr') },
   pfx: { summary: 'Build a .pfx that macOS imports, or re-wrap an existing one', load: () => import('./cli/pfx') },
-  lab: { summary: 'Run a lab PKI: CA, device and server certificates, CRLs, a Switch stand-in', load: () => import('./cli/lab') },
-  plan: { summary: 'Show (or export as a shell script) every change onboarding would make', load: () => import('./cli/plan') },
+  lab: {
+    summary: 'Run a lab PKI: CA, device and server certificates, CRLs, a Switch stand-in',
+    load: () => import('./cli/lab'),
+  },
+  plan: {
+    summary: 'Show (or export as a shell script) every change onboarding would make',
+    load: () => import('./cli/plan'),
+  },
   apply: { summary: 'Carry out the onboarding plan on this Mac', load: () => import('./cli/apply') },
-  verify: { summary: 'Check the Mac really connects, as the Switch judges it; write a report', load: () => import('./cli/verify') },
+  verify: {
+    summary: 'Check the Mac really connects, as the Switch judges it; write a report',
+    load: () => import('./cli/verify'),
+  },
 };
 
 function usage(): string {
@@ -25,7 +34,7 @@ function usage(): string {
   return [
     `onboard ${version}: get a Mac onto the 1E platform`,
     '',
-    'Usage: onboard <verb> [options]     (onboard <verb> --help for a verb\'s options)',
+    "Usage: onboard <verb> [options]     (onboard <verb> --help for a verb's options)",
     '',
     'Verbs:',
     ...Object.entries(VERBS).map(([name, v]) => `  ${name.padEnd(width)}  ${v.summary}`),
@@ -59,7 +68,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       if (e.hint) io.stderr.write(`  ${e.hint}\n`);
       return EXIT.usage;
     }
-    io.stderr.write(`onboard ${verbName}: internal error: ${(e as Error)?.message ?? String(e)}\n  Please report this with the command you ran.\n`);
+    io.stderr.write(
+      `onboard ${verbName}: internal error: ${(e as Error)?.message ?? String(e)}\n  Please report this with the command you ran.\n`,
+    );
     return EXIT.usage;
   }
 }

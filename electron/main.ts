@@ -16,7 +16,16 @@ export function applicationMenu(isMac = process.platform === 'darwin'): MenuItem
     { role: 'fileMenu' },
     // Edit roles make copy, paste and undo work in the wizard's text fields.
     { role: 'editMenu' },
-    { label: 'View', submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }] },
+    {
+      label: 'View',
+      submenu: [
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
+    },
     { role: 'windowMenu' },
   );
   return menu;
@@ -61,7 +70,9 @@ function start(): void {
       log: (m) => console.warn(`onboard: ${m}`),
     });
     win = createMainWindow(distDir);
-    win.on('closed', () => { win = null; });
+    win.on('closed', () => {
+      win = null;
+    });
   });
 }
 

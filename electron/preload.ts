@@ -11,7 +11,9 @@ for (const name of methodNames) {
 api.onEvent = (listener: (e: OnboardEvent) => void) => {
   const wrapped = (_e: IpcRendererEvent, payload: OnboardEvent) => listener(payload);
   ipcRenderer.on(EVENT_CHANNEL, wrapped);
-  return () => { ipcRenderer.removeListener(EVENT_CHANNEL, wrapped); };
+  return () => {
+    ipcRenderer.removeListener(EVENT_CHANNEL, wrapped);
+  };
 };
 
 // Installers are read by path in main (they can be gigabytes); only a picked File yields one.

@@ -16,7 +16,9 @@ export function App() {
   useEffect(() => {
     if (app.state !== 'idle') return;
     state.setApp({ state: 'loading' });
-    void getApi().getAppInfo({}).then((r) => state.setApp(r.ok ? { state: 'ready', value: r.value } : { state: 'error', error: r.error }));
+    void getApi()
+      .getAppInfo({})
+      .then((r) => state.setApp(r.ok ? { state: 'ready', value: r.value } : { state: 'error', error: r.error }));
   }, [app.state, state]);
 
   // Moving to another step puts keyboard and screen-reader focus on its heading; the
@@ -35,11 +37,14 @@ export function App() {
     <div className="frame">
       {simulated && (
         <div className="banner" role="status">
-          {app.state === 'ready' && app.value.shell === 'preview' ? 'Preview: simulated Mac' : 'Simulated Mac'} — nothing on this computer is changed.
+          {app.state === 'ready' && app.value.shell === 'preview' ? 'Preview: simulated Mac' : 'Simulated Mac'} —
+          nothing on this computer is changed.
         </div>
       )}
       <header className="topbar">
-        <span className="brand" aria-hidden="true">◆</span>
+        <span className="brand" aria-hidden="true">
+          ◆
+        </span>
         <span className="product">Onboard</span>
         <span className="tagline">Connect this Mac to 1E</span>
       </header>
@@ -54,7 +59,9 @@ export function App() {
                   aria-current={s.id === step ? 'step' : undefined}
                   onClick={() => state.goTo(s.id)}
                 >
-                  <span className="step-number" aria-hidden="true">{i + 1}</span>
+                  <span className="step-number" aria-hidden="true">
+                    {i + 1}
+                  </span>
                   <span>{s.title}</span>
                 </button>
               </li>
@@ -62,17 +69,25 @@ export function App() {
           </ol>
         </nav>
         <main className="content" aria-labelledby="step-heading">
-          <h1 id="step-heading" ref={headingRef} tabIndex={-1}>{current.title}</h1>
+          <h1 id="step-heading" ref={headingRef} tabIndex={-1}>
+            {current.title}
+          </h1>
           <p className="step-summary">{current.summary}</p>
           <StepView step={step} />
         </main>
       </div>
       <footer className="footer">
-        <button type="button" className="secondary" onClick={state.back} disabled={index === 0}>Back</button>
-        <span className="progress-text">Step {index + 1} of {STEPS.length}</span>
+        <button type="button" className="secondary" onClick={state.back} disabled={index === 0}>
+          Back
+        </button>
+        <span className="progress-text">
+          Step {index + 1} of {STEPS.length}
+        </span>
         <span className="footer-end">
           {!proceed.ok && index < STEPS.length - 1 && (
-            <span id="continue-reason" className="continue-reason">{proceed.reason}</span>
+            <span id="continue-reason" className="continue-reason">
+              {proceed.reason}
+            </span>
           )}
           <button
             type="button"

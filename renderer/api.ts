@@ -3,7 +3,9 @@
 import type { OnboardApi, OnboardEvent, MethodName, IpcResult } from '../electron/ipc/contract';
 
 declare global {
-  interface Window { onboard?: OnboardApi }
+  interface Window {
+    onboard?: OnboardApi;
+  }
 }
 
 const TOKEN_KEY = 'onboard.previewToken';
@@ -33,16 +35,30 @@ export function createWebSocketApi(url: string): OnboardApi {
     if (opened) return opened;
     opened = new Promise((resolve) => {
       const ws = new WebSocket(url);
-      ws.onopen = () => { socket = ws; resolve(ws); };
+      ws.onopen = () => {
+        socket = ws;
+        resolve(ws);
+      };
       ws.onmessage = (m) => {
         const msg = JSON.parse(String(m.data)) as { id?: number; result?: IpcResult<unknown>; event?: OnboardEvent };
         if (msg.event) listeners.forEach((l) => l(msg.event!));
-        else if (typeof msg.id === 'number') { pending.get(msg.id)?.(msg.result!); pending.delete(msg.id); }
+        else if (typeof msg.id === 'number') {
+          pending.get(msg.id)?.(msg.result!);
+          pending.delete(msg.id);
+        }
       };
       ws.onclose = () => {
         socket = null;
         opened = null;
-        for (const p of pending.values()) p({ ok: false, error: { code: 'disconnected', message: 'Lost the connection to the Onboard preview.', hint: 'Check that `npm start` is still running, then reload the page.' } });
+        for (const p of pending.values())
+          p({
+            ok: false,
+            error: {
+              code: 'disconnected',
+              message: 'Lost the connection to the Onboard preview.',
+              hint: 'Check that `npm start` is still running, then reload the page.',
+            },
+          });
         pending.clear();
         resolve(ws);
       };
@@ -62,7 +78,14 @@ export function createWebSocketApi(url: string): OnboardApi {
       return async (payload: unknown, requestId?: string) => {
         const ws = await connect();
         if (ws !== socket || ws.readyState !== WebSocket.OPEN) {
-          return { ok: false, error: { code: 'disconnected', message: 'Cannot reach the Onboard preview.', hint: 'Check that `npm start` is still running, then reload the page.' } };
+          return {
+            ok: false,
+            error: {
+              code: 'disconnected',
+              message: 'Cannot reach the Onboard preview.',
+              hint: 'Check that `npm start` is still running, then reload the page.',
+            },
+          };
         }
         const id = nextId++;
         return new Promise((resolve) => {

@@ -7,11 +7,15 @@ import { createChangesSlice, type ChangesSlice } from './slices/changes';
 
 export const STEPS = [
   { id: 'welcome', title: 'Welcome', summary: 'This Mac, the job, and where the 1E servers are' },
-  { id: 'ca', title: 'CA certificates', summary: 'Trust your organisation\'s certificate authorities' },
+  { id: 'ca', title: 'CA certificates', summary: "Trust your organisation's certificate authorities" },
   { id: 'client', title: 'Client certificate', summary: 'A certificate for this Mac that meets every 1E requirement' },
   // Install comes first: the identity's key is granted to the 1E Client binary, which must be on the Mac by then.
   { id: 'install', title: 'Install', summary: 'Install and configure the 1E Client' },
-  { id: 'identity', title: 'Trust & identity', summary: 'Put the CAs and this Mac\'s identity into the System keychain for the 1E Client' },
+  {
+    id: 'identity',
+    title: 'Trust & identity',
+    summary: "Put the CAs and this Mac's identity into the System keychain for the 1E Client",
+  },
   { id: 'verify', title: 'Verify', summary: 'Prove the Mac connects, as the Switch judges it' },
   { id: 'summary', title: 'Summary', summary: 'What changed, and the report for the ticket' },
 ] as const;
@@ -19,10 +23,7 @@ export const STEPS = [
 export type StepId = (typeof STEPS)[number]['id'];
 
 export type Loadable<T> =
-  | { state: 'idle' }
-  | { state: 'loading' }
-  | { state: 'ready'; value: T }
-  | { state: 'error'; error: IpcError };
+  { state: 'idle' } | { state: 'loading' } | { state: 'ready'; value: T } | { state: 'error'; error: IpcError };
 
 export interface NavSlice {
   step: StepId;

@@ -23,50 +23,51 @@ function tsFiles(dir) {
 
 const started = Date.now();
 
-const nodeFiles = [...tsFiles(join(root, 'electron')), ...tsFiles(join(root, 'bench'))]
-  .filter((f) => !f.endsWith('preload.ts'));
+const nodeFiles = [...tsFiles(join(root, 'electron')), ...tsFiles(join(root, 'bench'))].filter(
+  (f) => !f.endsWith('preload.ts'),
+);
 
 try {
   await Promise.all([
-  build({
-    entryPoints: nodeFiles,
-    outdir: dist,
-    outbase: root,
-    bundle: false,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    sourcemap: 'linked',
-    // Turn `await import('./x')` into a lazy require so verbs load only when used.
-    supported: { 'dynamic-import': false },
-    logLevel: 'warning',
-  }),
-  build({
-    entryPoints: [join(root, 'electron/preload.ts')],
-    outfile: join(dist, 'electron/preload.js'),
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['electron'],
-    logLevel: 'warning',
-  }),
-  build({
-    entryPoints: { app: join(root, 'renderer/main.tsx') },
-    outdir: join(dist, 'renderer'),
-    bundle: true,
-    platform: 'browser',
-    // A classic script: file:// pages cannot load ES modules without extra privileges.
-    format: 'iife',
-    target: 'chrome120',
-    jsx: 'automatic',
-    minify: true,
-    sourcemap: 'linked',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    loader: { '.svg': 'file', '.png': 'file' },
-    metafile: true,
-    logLevel: 'warning',
-  }),
+    build({
+      entryPoints: nodeFiles,
+      outdir: dist,
+      outbase: root,
+      bundle: false,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      sourcemap: 'linked',
+      // Turn `await import('./x')` into a lazy require so verbs load only when used.
+      supported: { 'dynamic-import': false },
+      logLevel: 'warning',
+    }),
+    build({
+      entryPoints: [join(root, 'electron/preload.ts')],
+      outfile: join(dist, 'electron/preload.js'),
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['electron'],
+      logLevel: 'warning',
+    }),
+    build({
+      entryPoints: { app: join(root, 'renderer/main.tsx') },
+      outdir: join(dist, 'renderer'),
+      bundle: true,
+      platform: 'browser',
+      // A classic script: file:// pages cannot load ES modules without extra privileges.
+      format: 'iife',
+      target: 'chrome120',
+      jsx: 'automatic',
+      minify: true,
+      sourcemap: 'linked',
+      define: { 'process.env.NODE_ENV': '"production"' },
+      loader: { '.svg': 'file', '.png': 'file' },
+      metafile: true,
+      logLevel: 'warning',
+    }),
   ]);
 } catch (e) {
   rmSync(dist, { recursive: true, force: true });

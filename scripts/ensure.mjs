@@ -34,11 +34,13 @@ if (wantChromium && !chromiumPath()) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const debian = existsSync('/etc/debian_version');
   if (isRoot && debian) {
-    console.log('onboard: installing Debian\'s chromium for the end-to-end tests...');
+    console.log("onboard: installing Debian's chromium for the end-to-end tests...");
     run('apt-get', ['update', '-qq']);
     run('apt-get', ['install', '-y', '-qq', 'chromium'], { DEBIAN_FRONTEND: 'noninteractive' });
   } else {
-    console.error('onboard: the end-to-end tests need Chromium. Install it (Debian: sudo apt-get install chromium) or set CHROMIUM_PATH to its binary.');
+    console.error(
+      'onboard: the end-to-end tests need Chromium. Install it (Debian: sudo apt-get install chromium) or set CHROMIUM_PATH to its binary.',
+    );
     process.exit(2);
   }
 }

@@ -11,7 +11,10 @@ const forcePreview = args.includes('--preview');
 const passThrough = args.filter((a) => a !== '--preview');
 
 execFileSync(process.execPath, [join(root, 'scripts/ensure.mjs')], { stdio: 'inherit' });
-execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit', env: { ...process.env, ONBOARD_QUIET_BUILD: '1' } });
+execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], {
+  stdio: 'inherit',
+  env: { ...process.env, ONBOARD_QUIET_BUILD: '1' },
+});
 
 /** Finds Electron's binary without require('electron'), which would try to download it. */
 function electronBinary() {
@@ -27,7 +30,10 @@ let child;
 if (electron) {
   child = spawn(electron, [root, ...passThrough], { stdio: 'inherit' });
 } else {
-  if (!forcePreview) console.log('onboard: no Electron binary here (installed with ELECTRON_SKIP_BINARY_DOWNLOAD); starting the browser preview instead.');
+  if (!forcePreview)
+    console.log(
+      'onboard: no Electron binary here (installed with ELECTRON_SKIP_BINARY_DOWNLOAD); starting the browser preview instead.',
+    );
   child = spawn(process.execPath, [join(root, 'dist/electron/preview/main.js'), ...passThrough], { stdio: 'inherit' });
 }
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));

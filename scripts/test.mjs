@@ -15,6 +15,7 @@ try {
   step('install what is missing', process.execPath, [join(root, 'scripts/ensure.mjs'), '--chromium']);
   step('build', process.execPath, [join(root, 'scripts/build.mjs')]);
   step('type-check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+  step('format', bin('prettier'), ['--check', '--log-level=warn', '.']);
   step('lint', bin('eslint'), ['--max-warnings=0', '.']);
   step('tests', bin('vitest'), ['run', ...process.argv.slice(2)]);
 } catch (e) {

@@ -30,15 +30,34 @@ ${INPUT_HELP}
 
 Exit codes: 0 every step done, 1 a step failed (and was undone), 2 usage error or unreadable input.`;
 
-const MARK: Record<string, string> = { done: '✓', skipped: '=', failed: '✗', 'not-run': '·', undone: '↺', 'undo-failed': '!' };
+const MARK: Record<string, string> = {
+  done: '✓',
+  skipped: '=',
+  failed: '✗',
+  'not-run': '·',
+  undone: '↺',
+  'undo-failed': '!',
+};
 
 function printResults(io: CliIo, steps: PlanResult[], ok: boolean, simulated: boolean): void {
   const out: string[] = [];
   steps.forEach((s, i) => {
     out.push(`Step ${i + 1}: ${s.title}${s.ok ? '' : '  FAILED'}`);
     for (const a of s.actions) {
-      const note = a.outcome === 'skipped' ? (a.reason && a.reason !== 'already done' ? `skipped: ${a.reason}` : 'already done')
-        : a.outcome === 'undone' ? 'undone' : a.outcome === 'undo-failed' ? 'UNDO FAILED: check by hand' : a.outcome === 'not-run' ? 'not run' : a.outcome === 'failed' ? `failed (exit ${a.exitCode ?? '?'})` : '';
+      const note =
+        a.outcome === 'skipped'
+          ? a.reason && a.reason !== 'already done'
+            ? `skipped: ${a.reason}`
+            : 'already done'
+          : a.outcome === 'undone'
+            ? 'undone'
+            : a.outcome === 'undo-failed'
+              ? 'UNDO FAILED: check by hand'
+              : a.outcome === 'not-run'
+                ? 'not run'
+                : a.outcome === 'failed'
+                  ? `failed (exit ${a.exitCode ?? '?'})`
+                  : '';
       out.push(`  ${MARK[a.outcome] ?? '?'} ${a.title}${note ? `  [${note}]` : ''}`);
       if ((a.outcome === 'failed' || a.outcome === 'undo-failed') && a.output) {
         for (const line of a.output.trimEnd().split('\n').slice(-8)) out.push(`      ${line}`);
@@ -47,8 +66,12 @@ function printResults(io: CliIo, steps: PlanResult[], ok: boolean, simulated: bo
   });
   const failed = steps.find((s) => !s.ok);
   out.push('');
-  if (ok) out.push(`Done${simulated ? ' (on the simulated Mac)' : ''}: ${steps.some((s) => s.changed) ? 'every step finished.' : 'nothing needed changing.'}`);
-  else if (failed?.failure) out.push(`Stopped at "${failed.title}": ${failed.failure.message}`, `  ${failed.failure.hint}`);
+  if (ok)
+    out.push(
+      `Done${simulated ? ' (on the simulated Mac)' : ''}: ${steps.some((s) => s.changed) ? 'every step finished.' : 'nothing needed changing.'}`,
+    );
+  else if (failed?.failure)
+    out.push(`Stopped at "${failed.title}": ${failed.failure.message}`, `  ${failed.failure.hint}`);
   io.stdout.write(out.join('\n') + '\n');
 }
 
@@ -66,21 +89,30 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   } else {
     await simulatedMac(values, io);
     if (!isMac()) {
-      throw new UsageError('This command changes a Mac, so it runs only on macOS.',
-        'Add --simulate to try it against a simulated Mac, or export a script for the Mac with: onboard plan ... --format sh');
+      throw new UsageError(
+        'This command changes a Mac, so it runs only on macOS.',
+        'Add --simulate to try it against a simulated Mac, or export a script for the Mac with: onboard plan ... --format sh',
+      );
     }
     const { LocalExecutor } = await import('../core/macos/executors/local');
     const { PrivilegedBatch } = await import('../core/macos/executors/privileged-batch');
     executor = new LocalExecutor();
     privileged = new PrivilegedBatch({ executor: new LocalExecutor({ timeoutMs: 30 * 60_000 }) });
   }
-  const progress = values.json ? undefined : (e: { title: string; phase: string }) => {
-    if (e.phase === 'running' || e.phase === 'undoing') io.stderr.write(`${e.phase === 'running' ? '…' : '↺'} ${e.title}\n`);
-  };
+  const progress = values.json
+    ? undefined
+    : (e: { title: string; phase: string }) => {
+        if (e.phase === 'running' || e.phase === 'undoing')
+          io.stderr.write(`${e.phase === 'running' ? '…' : '↺'} ${e.title}\n`);
+      };
 
   if (values.uninstall) {
     const facts = await gatherFacts(executor);
-    if (!simulated && facts.admin === false) throw new UsageError('Your account is not an administrator of this Mac.', 'Log in as an administrator, or ask one to run this.');
+    if (!simulated && facts.admin === false)
+      throw new UsageError(
+        'Your account is not an administrator of this Mac.',
+        'Log in as an administrator, or ask one to run this.',
+      );
     const plan = await planUninstall(executor, facts);
     const result = await executePlan(plan, { executor, privileged, ...(progress ? { onProgress: progress } : {}) });
     if (mac) await saveSimulatedState(io, values, mac);
@@ -92,11 +124,20 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const request = await readOnboardingRequest(values, io);
   if (!simulated) {
     const facts = await gatherFacts(executor);
-    if (facts.admin === false) throw new UsageError('Your account is not an administrator of this Mac.', 'Log in as an administrator, or ask one to run this.');
+    if (facts.admin === false)
+      throw new UsageError(
+        'Your account is not an administrator of this Mac.',
+        'Log in as an administrator, or ask one to run this.',
+      );
   }
   const workspace = await PlanWorkspace.create();
   try {
-    const result = await applyOnboarding(request, { executor, privileged, workspace, ...(progress ? { onProgress: progress } : {}) });
+    const result = await applyOnboarding(request, {
+      executor,
+      privileged,
+      workspace,
+      ...(progress ? { onProgress: progress } : {}),
+    });
     if (mac) await saveSimulatedState(io, values, mac);
     if (values.json) writeJson(io, { ok: result.ok, simulated, steps: result.steps });
     else printResults(io, result.steps, result.ok, simulated);

@@ -47,7 +47,20 @@ const OPTIONS = {
 const MARK: Record<FindingStatus, string> = { pass: '✓', warn: '!', fail: '✗', info: 'i' };
 
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /**
  * Reads --at strictly: an ISO-8601 date (midnight UTC) or date-time (UTC with Z, an offset, else local
@@ -55,8 +68,11 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
  * 2 March), so every field is checked first and a typo is never silently a different time.
  */
 export function parseAt(text: string): Date {
-  const bad = (why: string) => new UsageError(`--at "${text}" ${why}`,
-    'Write an ISO-8601 date or date-time: 2025-06-01 (midnight UTC), 2025-06-01T12:00:00Z (UTC) or 2025-06-01T14:00:00+02:00.');
+  const bad = (why: string) =>
+    new UsageError(
+      `--at "${text}" ${why}`,
+      'Write an ISO-8601 date or date-time: 2025-06-01 (midnight UTC), 2025-06-01T12:00:00Z (UTC) or 2025-06-01T14:00:00+02:00.',
+    );
   const m = ISO_TIME.exec(text);
   if (!m) throw bad('is not an ISO-8601 date or date-time.');
   const [, y, mo, d, hh, mm, ss, frac, zone] = m;
@@ -75,7 +91,10 @@ export function parseAt(text: string): Date {
     if (zh > 23 || zm > 59) throw bad(`has a time-zone offset, ${zone}, that does not exist.`);
     offset = `${zone.slice(0, 3)}:${zone.slice(-2)}`;
   }
-  const normal = hh === undefined ? `${y}-${mo}-${d}` : `${y}-${mo}-${d}T${hh}:${mm}:${ss ?? '00'}${frac ? frac.slice(0, 4) : ''}${offset ?? ''}`;
+  const normal =
+    hh === undefined
+      ? `${y}-${mo}-${d}`
+      : `${y}-${mo}-${d}T${hh}:${mm}:${ss ?? '00'}${frac ? frac.slice(0, 4) : ''}${offset ?? ''}`;
   const at = new Date(normal);
   if (Number.isNaN(at.getTime())) throw bad('is not an ISO-8601 date or date-time.');
   return at;
@@ -84,9 +103,11 @@ export function parseAt(text: string): Date {
 /** The device certificate among everything given: the one a key belongs to, else the first that is not a CA. */
 function pickLeaf(certs: X509Certificate[], keys: KeyObject[], fromPfx: boolean): X509Certificate | undefined {
   if (fromPfx && certs[0]) return certs[0];
-  return certs.find((c) => keys.some((k) => keyMatches(c, k)))
-    ?? certs.find((c) => !certificateDetails(c).basicConstraints?.ca && !isSelfSigned(c))
-    ?? certs[0];
+  return (
+    certs.find((c) => keys.some((k) => keyMatches(c, k))) ??
+    certs.find((c) => !certificateDetails(c).basicConstraints?.ca && !isSelfSigned(c)) ??
+    certs[0]
+  );
 }
 
 export interface CheckJson {
@@ -103,11 +124,18 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   try {
     const { values } = parseOptions(argv, OPTIONS, false);
     if (helpAsked(io, values, HELP)) return EXIT.ok;
-    if (values.pfx !== undefined && values.cert !== undefined) throw new UsageError('Give either --pfx or --cert, not both.');
-    if (values.pfx === undefined && values.cert === undefined) throw new UsageError('Say what to check: --pfx FILE, or --cert FILE (with --key FILE).');
-    if (values.pfx !== undefined && values.key !== undefined) throw new UsageError('--key goes with --cert; a PFX carries its own key.');
+    if (values.pfx !== undefined && values.cert !== undefined)
+      throw new UsageError('Give either --pfx or --cert, not both.');
+    if (values.pfx === undefined && values.cert === undefined)
+      throw new UsageError('Say what to check: --pfx FILE, or --cert FILE (with --key FILE).');
+    if (values.pfx !== undefined && values.key !== undefined)
+      throw new UsageError('--key goes with --cert; a PFX carries its own key.');
     const hostname = values.hostname?.trim();
-    if (!hostname) throw new UsageError('--hostname is required: the Mac\'s host name exactly as macOS shows it, e.g. MAC01.local.', 'On the Mac: `scutil --get LocalHostName` (add .local), or System Settings > General > Sharing.');
+    if (!hostname)
+      throw new UsageError(
+        "--hostname is required: the Mac's host name exactly as macOS shows it, e.g. MAC01.local.",
+        'On the Mac: `scutil --get LocalHostName` (add .local), or System Settings > General > Sharing.',
+      );
     const at = values.at !== undefined ? parseAt(values.at) : new Date();
     const pw = parsePasswordOptions(values);
     const passwords = new PasswordSource(io, pw.env, pw.file);
@@ -123,19 +151,37 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const keys = [...main.privateKeys, ...(keyFile?.privateKeys ?? [])];
     const fromPfx = main.kinds.includes('pkcs12');
     const leaf = pickLeaf(certs, keys, fromPfx);
-    if (!leaf) throw new OnboardError('no-certificate', `${mainPath} holds no certificate to check.`, main.csrs.length ? 'This is a certificate request: send it to your PKI team and check the certificate they return.' : 'Pass the device certificate with --cert or the PFX with --pfx.');
+    if (!leaf)
+      throw new OnboardError(
+        'no-certificate',
+        `${mainPath} holds no certificate to check.`,
+        main.csrs.length
+          ? 'This is a certificate request: send it to your PKI team and check the certificate they return.'
+          : 'Pass the device certificate with --cert or the PFX with --pfx.',
+      );
     if (values.key !== undefined && keyFile && keyFile.privateKeys.length === 0) {
-      throw new OnboardError('no-private-key', `${values.key} holds no private key.`, 'Pass the key file that was made with the certificate request.');
+      throw new OnboardError(
+        'no-private-key',
+        `${values.key} holds no private key.`,
+        'Pass the key file that was made with the certificate request.',
+      );
     }
     const privateKey = keys.find((k) => keyMatches(leaf, k)) ?? keys[0];
     const caCertificates = caFiles.flatMap((m) => m.certificates);
     const extraCertificates = certs.filter((c) => c !== leaf);
     const findings = checkClientCertificate({
-      certificate: leaf, privateKey, caCertificates, hostname, at, extraCertificates,
+      certificate: leaf,
+      privateKey,
+      caCertificates,
+      hostname,
+      at,
+      extraCertificates,
       ...(fromPfx && main.pfx ? { pfx: main.pfx } : {}),
     });
     const summary = summarise(findings);
-    const warnings = [main, keyFile, ...caFiles].flatMap((m) => m?.warnings ?? []).map((w) => w.split(io.cwd + '/').join(''));
+    const warnings = [main, keyFile, ...caFiles]
+      .flatMap((m) => m?.warnings ?? [])
+      .map((w) => w.split(io.cwd + '/').join(''));
 
     if (values.json) {
       const chain = buildChain(leaf, [...caCertificates, ...extraCertificates], { at }).chain;
@@ -154,7 +200,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       writeJson(io, out);
     } else {
       const info = inspectCertificate(leaf);
-      const lines = [`Checking ${info.subject} (serial ${info.serialNumber}, issued by ${info.issuer}) for host ${hostname} at ${at.toISOString()}`, ''];
+      const lines = [
+        `Checking ${info.subject} (serial ${info.serialNumber}, issued by ${info.issuer}) for host ${hostname} at ${at.toISOString()}`,
+        '',
+      ];
       for (const f of findings) {
         lines.push(`${MARK[f.status]} ${f.id}: ${f.title}`);
         lines.push(`    ${f.detail}`);
@@ -162,8 +211,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       }
       for (const w of warnings) lines.push(`! note: ${w}`);
       lines.push('');
-      lines.push(`Result: ${summary.pass} passed, ${summary.warn} warning${summary.warn === 1 ? '' : 's'}, ${summary.fail} failed, ${summary.info} for information. `
-        + (summary.ok ? (summary.warn ? 'No requirement failed; read the ! items.' : 'Meets every 1E requirement.') : 'Not ready for 1E: fix the ✗ items above.'));
+      lines.push(
+        `Result: ${summary.pass} passed, ${summary.warn} warning${summary.warn === 1 ? '' : 's'}, ${summary.fail} failed, ${summary.info} for information. ` +
+          (summary.ok
+            ? summary.warn
+              ? 'No requirement failed; read the ! items.'
+              : 'Meets every 1E requirement.'
+            : 'Not ready for 1E: fix the ✗ items above.'),
+      );
       io.stdout.write(lines.join('\n') + '\n');
     }
     return summary.ok ? EXIT.ok : EXIT.failed;

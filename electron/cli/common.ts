@@ -67,7 +67,11 @@ export interface SecretSource {
 export async function readSecret(io: CliIo, src: SecretSource): Promise<string | undefined> {
   if (src.env) {
     const v = io.env[src.env];
-    if (v === undefined) throw new UsageError(`The environment variable ${src.env} (from ${src.optionNames[0]}) is not set.`, `Set it first, e.g. read -rs ${src.env}; export ${src.env}`);
+    if (v === undefined)
+      throw new UsageError(
+        `The environment variable ${src.env} (from ${src.optionNames[0]}) is not set.`,
+        `Set it first, e.g. read -rs ${src.env}; export ${src.env}`,
+      );
     return v;
   }
   if (src.file) {
@@ -75,7 +79,10 @@ export async function readSecret(io: CliIo, src: SecretSource): Promise<string |
     try {
       text = readFileSync(resolvePath(io, src.file), 'utf8');
     } catch (e) {
-      throw new UsageError(`Cannot read the password file ${src.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, 'Check the path given to ' + (src.optionNames[1] ?? src.optionNames[0]) + '.');
+      throw new UsageError(
+        `Cannot read the password file ${src.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
+        'Check the path given to ' + (src.optionNames[1] ?? src.optionNames[0]) + '.',
+      );
     }
     return text.replace(/\r?\n[\s\S]*$/, '');
   }

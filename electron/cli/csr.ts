@@ -60,11 +60,19 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const csrPath = resolvePath(io, requireOption(values['out-csr'], 'out-csr'));
   if (keyPath === csrPath) throw new UsageError('--out-key and --out-csr must be different files.');
   const keySize = Number(values['key-size'] ?? 2048);
-  if (!RSA_KEY_SIZES.includes(keySize as RsaKeySize)) throw new UsageError(`--key-size must be 2048, 3072 or 4096, not "${values['key-size']}".`);
+  if (!RSA_KEY_SIZES.includes(keySize as RsaKeySize))
+    throw new UsageError(`--key-size must be 2048, 3072 or 4096, not "${values['key-size']}".`);
   const force = values.force ?? false;
   await refuseExistingOutputs([keyPath, csrPath], force);
-  const password = passwordOptionGiven(values, 'key-') ? await readPasswordOption(io, values, 'key-', 'Key password') : undefined;
-  const spec = { hostname, sans: values.san ?? [], keySize: keySize as RsaKeySize, ...(values.template !== undefined ? { template: values.template } : {}) };
+  const password = passwordOptionGiven(values, 'key-')
+    ? await readPasswordOption(io, values, 'key-', 'Key password')
+    : undefined;
+  const spec = {
+    hostname,
+    sans: values.san ?? [],
+    keySize: keySize as RsaKeySize,
+    ...(values.template !== undefined ? { template: values.template } : {}),
+  };
   const { key, csrPem } = await createKeyAndCsr(spec);
   const keyPem = privateKeyPem(key, password);
   // Key first: a request without its key is useless, so if the request cannot be written the key goes too.
@@ -76,13 +84,23 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     throw e;
   }
   const dnsNames = [hostname, ...spec.sans.filter((s, i, all) => s !== hostname && all.indexOf(s) === i)];
-  const result: CsrJson = { key: keyPath, csr: csrPath, subject: `CN=${hostname}`, dnsNames, keySize, keyEncrypted: password !== undefined, template: values.template ?? null };
+  const result: CsrJson = {
+    key: keyPath,
+    csr: csrPath,
+    subject: `CN=${hostname}`,
+    dnsNames,
+    keySize,
+    keyEncrypted: password !== undefined,
+    template: values.template ?? null,
+  };
   if (values.json) writeJson(io, result);
   else {
     writeLines(io, [
       `Wrote ${csrPath}: request for CN=${hostname}, DNS ${dnsNames.join(', ')}, RSA ${keySize}${result.template ? `, template ${result.template}` : ''}`,
       `Wrote ${keyPath}: private key (mode 0600, ${result.keyEncrypted ? 'encrypted' : 'NOT encrypted: keep it on this Mac'})`,
-      'Next: submit the request to your CA, then run `onboard pfx --cert ISSUED.cer --key ' + keyPath + ' --chain CA.cer --out MAC.pfx --password-env VAR`.',
+      'Next: submit the request to your CA, then run `onboard pfx --cert ISSUED.cer --key ' +
+        keyPath +
+        ' --chain CA.cer --out MAC.pfx --password-env VAR`.',
     ]);
   }
   return EXIT.ok;

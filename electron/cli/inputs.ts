@@ -7,20 +7,30 @@ import type { CliIo } from './io';
 
 /** The option pairs that name a password: --password-env/--password-file, --new-password-env/..., --key-..., --ca-.... */
 export type PasswordOptionPrefix = '' | 'new-' | 'key-' | 'ca-';
-export type PasswordOptionValues<P extends PasswordOptionPrefix> = { [K in `${P}password-env` | `${P}password-file`]?: string };
+export type PasswordOptionValues<P extends PasswordOptionPrefix> = {
+  [K in `${P}password-env` | `${P}password-file`]?: string;
+};
 
 /**
  * The password named by the `--<prefix>password-env` / `--<prefix>password-file` options, else asked
  * on the terminal as `prompt`; without a terminal, a usage error that names the options.
  */
-export function readPasswordOption<P extends PasswordOptionPrefix>(io: CliIo, values: PasswordOptionValues<P>, prefix: P, prompt: string): Promise<string | undefined> {
+export function readPasswordOption<P extends PasswordOptionPrefix>(
+  io: CliIo,
+  values: PasswordOptionValues<P>,
+  prefix: P,
+  prompt: string,
+): Promise<string | undefined> {
   const env = `${prefix}password-env` as const;
   const file = `${prefix}password-file` as const;
   return readSecret(io, { env: values[env], file: values[file], prompt, optionNames: [`--${env}`, `--${file}`] });
 }
 
 /** True when either option of the pair was given. */
-export function passwordOptionGiven<P extends PasswordOptionPrefix>(values: PasswordOptionValues<P>, prefix: P): boolean {
+export function passwordOptionGiven<P extends PasswordOptionPrefix>(
+  values: PasswordOptionValues<P>,
+  prefix: P,
+): boolean {
   return values[`${prefix}password-env`] !== undefined || values[`${prefix}password-file`] !== undefined;
 }
 
@@ -36,13 +46,22 @@ export class PasswordSource {
   private value: string | undefined;
   private asked = false;
 
-  constructor(private readonly io: CliIo, private readonly env?: string, private readonly file?: string) {}
+  constructor(
+    private readonly io: CliIo,
+    private readonly env?: string,
+    private readonly file?: string,
+  ) {}
 
   /** The password given by option, if any (read once). */
   async given(): Promise<string | undefined> {
     if (!this.env && !this.file) return this.value;
     if (!this.asked) {
-      this.value = await readSecret(this.io, { env: this.env, file: this.file, prompt: 'Password', optionNames: ['--password-env', '--password-file'] });
+      this.value = await readSecret(this.io, {
+        env: this.env,
+        file: this.file,
+        prompt: 'Password',
+        optionNames: ['--password-env', '--password-file'],
+      });
       this.asked = true;
     }
     return this.value;
@@ -56,9 +75,16 @@ export class PasswordSource {
     } catch (e) {
       if (!(isOnboardError(e) && e.code === 'password-required') || this.env || this.file || this.asked) throw e;
       if (!(this.io.stdin.isTTY && this.io.stdin.setRawMode)) {
-        throw new OnboardError('password-required', e.message, 'Give the password with --password-env VAR or --password-file FILE; passwords are never taken on the command line.');
+        throw new OnboardError(
+          'password-required',
+          e.message,
+          'Give the password with --password-env VAR or --password-file FILE; passwords are never taken on the command line.',
+        );
       }
-      this.value = await readSecret(this.io, { prompt: `Password for ${label}`, optionNames: ['--password-env', '--password-file'] });
+      this.value = await readSecret(this.io, {
+        prompt: `Password for ${label}`,
+        optionNames: ['--password-env', '--password-file'],
+      });
       this.asked = true;
       return loadFile(path, { password: this.value });
     }
@@ -70,7 +96,8 @@ export class PasswordSource {
     try {
       return await this.load(resolved, p);
     } catch (e) {
-      if (isOnboardError(e) && !(e instanceof UsageError)) throw new OnboardError(e.code, e.message.split(resolved).join(p), e.hint);
+      if (isOnboardError(e) && !(e instanceof UsageError))
+        throw new OnboardError(e.code, e.message.split(resolved).join(p), e.hint);
       throw e;
     }
   }

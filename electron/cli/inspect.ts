@@ -27,7 +27,12 @@ const OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
-export interface KeyJson { keyType: CertificateInfo['keyType']; keySize: number | null; curve?: string; certificate: number | null }
+export interface KeyJson {
+  keyType: CertificateInfo['keyType'];
+  keySize: number | null;
+  curve?: string;
+  certificate: number | null;
+}
 export type CsrJson = Omit<ParsedCsr, 'publicKey'>;
 
 export interface InspectedFile {
@@ -61,7 +66,12 @@ export function describeMaterial(path: string, m: LoadedMaterial): InspectedFile
 }
 
 const KIND_NAMES: Record<string, string> = {
-  pem: 'PEM', 'der-certificate': 'DER certificate', pkcs7: 'PKCS#7 bundle', pkcs12: 'PKCS#12 (PFX)', 'private-key': 'private key', csr: 'certificate request',
+  pem: 'PEM',
+  'der-certificate': 'DER certificate',
+  pkcs7: 'PKCS#7 bundle',
+  pkcs12: 'PKCS#12 (PFX)',
+  'private-key': 'private key',
+  csr: 'certificate request',
 };
 
 function daysLeft(notAfter: string, now: Date): string {
@@ -72,10 +82,16 @@ function daysLeft(notAfter: string, now: Date): string {
 
 export function certificateLines(c: CertificateInfo, heading: string, now = new Date()): string[] {
   const san = [
-    ...c.subjectAltNames.dns.map((n) => `DNS:${n}`), ...c.subjectAltNames.ip.map((n) => `IP:${n}`),
-    ...c.subjectAltNames.email.map((n) => `email:${n}`), ...c.subjectAltNames.uri.map((n) => `URI:${n}`),
+    ...c.subjectAltNames.dns.map((n) => `DNS:${n}`),
+    ...c.subjectAltNames.ip.map((n) => `IP:${n}`),
+    ...c.subjectAltNames.email.map((n) => `email:${n}`),
+    ...c.subjectAltNames.uri.map((n) => `URI:${n}`),
   ];
-  const bc = c.basicConstraints ? (c.basicConstraints.ca ? `CA${c.basicConstraints.pathLength !== undefined ? `, path length ${c.basicConstraints.pathLength}` : ''}` : 'not a CA') : '(none)';
+  const bc = c.basicConstraints
+    ? c.basicConstraints.ca
+      ? `CA${c.basicConstraints.pathLength !== undefined ? `, path length ${c.basicConstraints.pathLength}` : ''}`
+      : 'not a CA'
+    : '(none)';
   const lines = [
     `  ${heading}: ${c.subject}  [${c.role}]`,
     `    Issuer:           ${c.issuer}`,
@@ -101,16 +117,23 @@ function fileLines(f: InspectedFile): string[] {
   const certs = f.certificates ?? [];
   certs.forEach((c, i) => lines.push(...certificateLines(c, `Certificate ${i + 1} of ${certs.length}`)));
   for (const k of f.privateKeys ?? []) {
-    lines.push(`  Private key: ${keyLabel(k)}${k.certificate !== null ? ` (belongs to certificate ${k.certificate + 1})` : certs.length ? ' (belongs to none of the certificates here)' : ''}`);
+    lines.push(
+      `  Private key: ${keyLabel(k)}${k.certificate !== null ? ` (belongs to certificate ${k.certificate + 1})` : certs.length ? ' (belongs to none of the certificates here)' : ''}`,
+    );
   }
   for (const r of f.csrs ?? []) {
     const san = r.subjectAltNames.dns.length ? `; SAN DNS ${r.subjectAltNames.dns.join(', ')}` : '';
-    lines.push(`  Certificate request: ${r.subject}; ${keyLabel(r)}; ${r.signatureAlgorithm}, signature ${r.signatureValid ? 'valid' : 'INVALID'}${san}`);
-    if (r.keyUsage.length || r.extendedKeyUsage.length) lines.push(`    Requested usage: ${[...r.keyUsage, ...r.extendedKeyUsage].join(', ')}`);
+    lines.push(
+      `  Certificate request: ${r.subject}; ${keyLabel(r)}; ${r.signatureAlgorithm}, signature ${r.signatureValid ? 'valid' : 'INVALID'}${san}`,
+    );
+    if (r.keyUsage.length || r.extendedKeyUsage.length)
+      lines.push(`    Requested usage: ${[...r.keyUsage, ...r.extendedKeyUsage].join(', ')}`);
   }
   if (f.pfx) {
     const p = f.pfx;
-    lines.push(`  PFX protection: MAC ${p.macAlgorithm ?? 'none'}${p.macSaltLength !== null ? `, salt ${p.macSaltLength} bytes` : ''}${p.macIterations !== null ? `, ${p.macIterations} iterations` : ''}; key ${p.keyBagAlgorithms.join(', ') || 'none'}; certificates ${p.certBagAlgorithms.join(', ') || 'none'}${p.emptyPassword ? '; empty password' : ''}`);
+    lines.push(
+      `  PFX protection: MAC ${p.macAlgorithm ?? 'none'}${p.macSaltLength !== null ? `, salt ${p.macSaltLength} bytes` : ''}${p.macIterations !== null ? `, ${p.macIterations} iterations` : ''}; key ${p.keyBagAlgorithms.join(', ') || 'none'}; certificates ${p.certBagAlgorithms.join(', ') || 'none'}${p.emptyPassword ? '; empty password' : ''}`,
+    );
     lines.push(`    Every macOS imports it: ${p.macOsCompatible ? 'yes' : 'no'}`);
     for (const problem of p.problems) lines.push(`    ! ${problem}`);
   }
@@ -122,7 +145,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   try {
     const { values, positionals } = parseOptions(argv, OPTIONS, true);
     if (helpAsked(io, values, HELP)) return EXIT.ok;
-    if (positionals.length === 0) throw new UsageError('Name at least one file to inspect.', 'Usage: onboard inspect FILE... [--password-env VAR | --password-file F] [--json]');
+    if (positionals.length === 0)
+      throw new UsageError(
+        'Name at least one file to inspect.',
+        'Usage: onboard inspect FILE... [--password-env VAR | --password-file F] [--json]',
+      );
     const pw = parsePasswordOptions(values);
     const passwords = new PasswordSource(io, pw.env, pw.file);
     const files: InspectedFile[] = [];
@@ -154,7 +181,9 @@ export function reportError(io: CliIo, verb: string, e: unknown): number {
     io.stderr.write(`onboard ${verb}: ${e.message}\n`);
     if (e.hint) io.stderr.write(`  ${e.hint}\n`);
   } else {
-    io.stderr.write(`onboard ${verb}: internal error: ${(e as Error)?.message ?? String(e)}\n  Please report this with the command you ran.\n`);
+    io.stderr.write(
+      `onboard ${verb}: internal error: ${(e as Error)?.message ?? String(e)}\n  Please report this with the command you ran.\n`,
+    );
   }
   return EXIT.usage;
 }

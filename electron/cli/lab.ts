@@ -3,7 +3,19 @@ import { X509Certificate } from 'node:crypto';
 import { OnboardError } from '../core/errors';
 import { readInputFile } from '../core/fsutil';
 import {
-  initLab, issueDevices, issueServerCert, openLab, parseHostsCsv, renewIntermediate, revoke, serialOf, subjectLine, writeCrls, crlUrlFor, labPaths, type LabKeyType,
+  initLab,
+  issueDevices,
+  issueServerCert,
+  openLab,
+  parseHostsCsv,
+  renewIntermediate,
+  revoke,
+  serialOf,
+  subjectLine,
+  writeCrls,
+  crlUrlFor,
+  labPaths,
+  type LabKeyType,
 } from '../core/lab/pki';
 import { startLabServer, type LabServerEvent } from '../core/lab/server';
 import { loadFile } from '../core/pki/load';
@@ -81,7 +93,19 @@ type Values = ReturnType<typeof parseOptions<typeof OPTIONS>>['values'];
 /** Which options each command accepts (beyond --dir, --json, --help), so a misplaced option is an error, not ignored. */
 const ALLOWED: Record<string, string[]> = {
   init: ['name', 'intermediate', 'crl-base-url', 'key-type', 'ca-password-env', 'ca-password-file'],
-  issue: ['hostname', 'hosts-csv', 'out', 'profile', 'days', 'skip-invalid', 'force', 'password-env', 'password-file', 'ca-password-env', 'ca-password-file'],
+  issue: [
+    'hostname',
+    'hosts-csv',
+    'out',
+    'profile',
+    'days',
+    'skip-invalid',
+    'force',
+    'password-env',
+    'password-file',
+    'ca-password-env',
+    'ca-password-file',
+  ],
   'server-cert': ['dns', 'ip', 'out', 'days', 'force', 'ca-password-env', 'ca-password-file'],
   revoke: ['serial', 'cert'],
   intermediate: ['ca-password-env', 'ca-password-file'],
@@ -96,14 +120,16 @@ function caPassword(io: CliIo, v: Values): Promise<string | undefined> {
 function parseDays(text: string | undefined, fallback: number, max: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > max) throw new UsageError(`--days must be a whole number from 1 to ${max}, not "${text}".`);
+  if (!/^\d+$/.test(text) || n < 1 || n > max)
+    throw new UsageError(`--days must be a whole number from 1 to ${max}, not "${text}".`);
   return n;
 }
 
 function parsePort(text: string | undefined, name: string): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n > 65535) throw new UsageError(`--${name} must be a port number (0-65535), not "${text}".`);
+  if (!/^\d+$/.test(text) || n > 65535)
+    throw new UsageError(`--${name} must be a port number (0-65535), not "${text}".`);
   return n;
 }
 
@@ -132,11 +158,16 @@ export async function runLab(argv: string[], io: CliIo, waitForStop: () => Promi
     return command === undefined ? EXIT.usage : EXIT.ok;
   }
   const allowed = ALLOWED[command];
-  if (!allowed) throw new UsageError(`Unknown lab command "${command}".`, 'Use one of: init, issue, server-cert, revoke, intermediate, crl, serve (see `onboard lab --help`).');
+  if (!allowed)
+    throw new UsageError(
+      `Unknown lab command "${command}".`,
+      'Use one of: init, issue, server-cert, revoke, intermediate, crl, serve (see `onboard lab --help`).',
+    );
   const { values: v } = parseOptions(rest, OPTIONS);
   if (helpAsked(io, v, HELP)) return EXIT.ok;
   for (const [name, value] of Object.entries(v)) {
-    if (value !== undefined && !['dir', 'json', 'help', ...allowed].includes(name)) throw new UsageError(`--${name} does not apply to \`lab ${command}\`.`);
+    if (value !== undefined && !['dir', 'json', 'help', ...allowed].includes(name))
+      throw new UsageError(`--${name} does not apply to \`lab ${command}\`.`);
   }
   const dir = resolvePath(io, requireOption(v.dir, 'dir'));
   const say = (json: unknown, lines: string[]) => (v.json ? writeJson(io, json) : writeLines(io, lines));
@@ -144,18 +175,38 @@ export async function runLab(argv: string[], io: CliIo, waitForStop: () => Promi
   switch (command) {
     case 'init': {
       const keyType = (v['key-type'] ?? 'rsa') as LabKeyType;
-      if (keyType !== 'rsa' && keyType !== 'ec') throw new UsageError(`--key-type must be rsa or ec, not "${v['key-type']}".`);
+      if (keyType !== 'rsa' && keyType !== 'ec')
+        throw new UsageError(`--key-type must be rsa or ec, not "${v['key-type']}".`);
       const name = requireOption(v.name, 'name');
       const crlBaseUrl = requireOption(v['crl-base-url'], 'crl-base-url');
       const password = (await caPassword(io, v)) ?? '';
-      const lab = await initLab({ dir, name, intermediate: v.intermediate ?? false, crlBaseUrl, keyType, caPassword: password });
-      const cas = lab.intermediate ? ['root', 'intermediate'] as const : ['root'] as const;
-      say({ dir, name: lab.config.name, keyType, crlBaseUrl: lab.config.crlBaseUrl, certificates: cas.map((ca) => labPaths(dir).cert(ca)), crlUrls: cas.map((ca) => crlUrlFor(lab.config, ca)) }, [
-        `Created lab "${lab.config.name}" in ${dir}`,
-        ...cas.map((ca) => `  ${ca} CA: ${labPaths(dir).cert(ca)} (CRL at ${crlUrlFor(lab.config, ca)})`),
-        `  CA keys: ${labPaths(dir).key('root').replace(/root\.key$/, '')} (encrypted with the CA password)`,
-        'Next: onboard lab issue --dir ' + dir + ' --hostname MAC01.local --out DIR --password-env VAR',
-      ]);
+      const lab = await initLab({
+        dir,
+        name,
+        intermediate: v.intermediate ?? false,
+        crlBaseUrl,
+        keyType,
+        caPassword: password,
+      });
+      const cas = lab.intermediate ? (['root', 'intermediate'] as const) : (['root'] as const);
+      say(
+        {
+          dir,
+          name: lab.config.name,
+          keyType,
+          crlBaseUrl: lab.config.crlBaseUrl,
+          certificates: cas.map((ca) => labPaths(dir).cert(ca)),
+          crlUrls: cas.map((ca) => crlUrlFor(lab.config, ca)),
+        },
+        [
+          `Created lab "${lab.config.name}" in ${dir}`,
+          ...cas.map((ca) => `  ${ca} CA: ${labPaths(dir).cert(ca)} (CRL at ${crlUrlFor(lab.config, ca)})`),
+          `  CA keys: ${labPaths(dir)
+            .key('root')
+            .replace(/root\.key$/, '')} (encrypted with the CA password)`,
+          'Next: onboard lab issue --dir ' + dir + ' --hostname MAC01.local --out DIR --password-env VAR',
+        ],
+      );
       return EXIT.ok;
     }
     case 'issue': {
@@ -163,7 +214,8 @@ export async function runLab(argv: string[], io: CliIo, waitForStop: () => Promi
       const out = resolvePath(io, requireOption(v.out, 'out'));
       const profile = parseProfile(v.profile);
       const days = parseDays(v.days, 365, 825);
-      if ((v.hostname?.length ?? 0) > 0 === (v['hosts-csv'] !== undefined)) throw new UsageError('Give either --hostname NAME (repeatable) or --hosts-csv FILE.');
+      if ((v.hostname?.length ?? 0) > 0 === (v['hosts-csv'] !== undefined))
+        throw new UsageError('Give either --hostname NAME (repeatable) or --hosts-csv FILE.');
       let hosts: string[];
       let skipped = 0;
       if (v['hosts-csv'] !== undefined) {
@@ -171,18 +223,34 @@ export async function runLab(argv: string[], io: CliIo, waitForStop: () => Promi
         const parsed = parseHostsCsv((await readInputFile(csvPath)).toString('utf8'));
         for (const p of parsed.problems) io.stderr.write(`${csvPath}:${p.line}: ${p.message}\n`);
         if (parsed.problems.length && !v['skip-invalid']) {
-          throw new OnboardError('bad-hosts-csv', `${parsed.problems.length} line${parsed.problems.length === 1 ? '' : 's'} of ${csvPath} cannot be used (listed above); nothing was issued.`,
-            'Fix those lines, or pass --skip-invalid to issue for the good lines only.');
+          throw new OnboardError(
+            'bad-hosts-csv',
+            `${parsed.problems.length} line${parsed.problems.length === 1 ? '' : 's'} of ${csvPath} cannot be used (listed above); nothing was issued.`,
+            'Fix those lines, or pass --skip-invalid to issue for the good lines only.',
+          );
         }
         skipped = parsed.problems.length;
         hosts = parsed.hosts.map((h) => h.host);
-        if (hosts.length === 0) throw new OnboardError('no-hosts', `${csvPath} holds no usable host names.`, 'Put one host name per line, e.g. MAC01.local.');
+        if (hosts.length === 0)
+          throw new OnboardError(
+            'no-hosts',
+            `${csvPath} holds no usable host names.`,
+            'Put one host name per line, e.g. MAC01.local.',
+          );
       } else {
         hosts = v.hostname!;
       }
       const ca = (await caPassword(io, v)) ?? '';
       const pfxPassword = (await readPasswordOption(io, v, '', 'PFX password for the devices')) ?? '';
-      const issued = await issueDevices(lab, { hosts, outDir: out, caPassword: ca, pfxPassword, profile, days, force: v.force ?? false });
+      const issued = await issueDevices(lab, {
+        hosts,
+        outDir: out,
+        caPassword: ca,
+        pfxPassword,
+        profile,
+        days,
+        force: v.force ?? false,
+      });
       say({ issued, skipped, profile }, [
         ...issued.map((d) => `${d.host}: ${d.pfxPath}, ${d.pemPath} (serial ${d.serial})`),
         `Issued ${issued.length} device certificate${issued.length === 1 ? '' : 's'} (profile ${profile})${skipped ? `; skipped ${skipped} bad line${skipped === 1 ? '' : 's'}` : ''}.`,
@@ -192,27 +260,54 @@ export async function runLab(argv: string[], io: CliIo, waitForStop: () => Promi
     case 'server-cert': {
       const lab = await openLab(dir);
       const out = resolvePath(io, requireOption(v.out, 'out'));
-      if (!v.dns?.length && !v.ip?.length) throw new UsageError('--dns NAME is required (and --ip ADDR if clients connect by address).');
+      if (!v.dns?.length && !v.ip?.length)
+        throw new UsageError('--dns NAME is required (and --ip ADDR if clients connect by address).');
       const ca = (await caPassword(io, v)) ?? '';
-      const r = await issueServerCert(lab, { dnsNames: v.dns ?? [], ipAddresses: v.ip ?? [], outDir: out, caPassword: ca, force: v.force ?? false, days: parseDays(v.days, 397, 397) });
-      say(r, [`Wrote ${r.certPath} (certificate and issuing CA) and ${r.keyPath} (key, mode 0600); serial ${r.serial}.`]);
+      const r = await issueServerCert(lab, {
+        dnsNames: v.dns ?? [],
+        ipAddresses: v.ip ?? [],
+        outDir: out,
+        caPassword: ca,
+        force: v.force ?? false,
+        days: parseDays(v.days, 397, 397),
+      });
+      say(r, [
+        `Wrote ${r.certPath} (certificate and issuing CA) and ${r.keyPath} (key, mode 0600); serial ${r.serial}.`,
+      ]);
       return EXIT.ok;
     }
     case 'revoke': {
       const lab = await openLab(dir);
-      if ((v.serial === undefined) === (v.cert === undefined)) throw new UsageError('Give either --serial HEX or --cert FILE.');
+      if ((v.serial === undefined) === (v.cert === undefined))
+        throw new UsageError('Give either --serial HEX or --cert FILE.');
       let certificate: X509Certificate | undefined;
       if (v.cert !== undefined) {
         certificate = (await loadFile(resolvePath(io, v.cert))).certificates[0];
-        if (!certificate) throw new OnboardError('no-certificates', `${v.cert} holds no certificate.`, 'Give the device\'s .pem file from `onboard lab issue`.');
+        if (!certificate)
+          throw new OnboardError(
+            'no-certificates',
+            `${v.cert} holds no certificate.`,
+            "Give the device's .pem file from `onboard lab issue`.",
+          );
       }
       const { record, alreadyRevoked } = await revoke(lab, certificate ? { certificate } : { serial: v.serial! });
       const subject = subjectLine(record);
-      const isIntermediate = record.kind === 'ca' && lab.intermediate !== undefined && record.serial === serialOf(lab.intermediate.serialNumber);
+      const isIntermediate =
+        record.kind === 'ca' &&
+        lab.intermediate !== undefined &&
+        record.serial === serialOf(lab.intermediate.serialNumber);
       say({ ...record, subject, alreadyRevoked }, [
-        alreadyRevoked ? `${subject} (serial ${record.serial}) was already revoked on ${record.revokedAt}.` : `Revoked ${subject} (serial ${record.serial}).`,
+        alreadyRevoked
+          ? `${subject} (serial ${record.serial}) was already revoked on ${record.revokedAt}.`
+          : `Revoked ${subject} (serial ${record.serial}).`,
         'Run `onboard lab crl --dir ' + dir + '` to publish the revocation.',
-        ...(isIntermediate ? ['This was the lab\'s issuing CA: before issuing again, run `onboard lab intermediate --dir ' + dir + '` for a new one.'] : []),
+        ...(isIntermediate
+          ? [
+              "This was the lab's issuing CA: before issuing again, run `onboard lab intermediate --dir " +
+                dir +
+                '` for a new one.',
+            ]
+          : []),
       ]);
       return EXIT.ok;
     }
@@ -224,7 +319,9 @@ export async function runLab(argv: string[], io: CliIo, waitForStop: () => Promi
         `New issuing CA ${r.subject} (serial ${r.serial}): ${r.certPath}`,
         `  replaces the revoked ${r.replaced.subject} (serial ${r.replaced.serial}), kept in ${r.replaced.certPath}`,
         ...r.crls.map((p) => `  signed ${p}`),
-        'Next: issue the devices again (onboard lab issue --dir ' + dir + ' ... --force); the root is unchanged, so Macs keep their trusted root.',
+        'Next: issue the devices again (onboard lab issue --dir ' +
+          dir +
+          ' ... --force); the root is unchanged, so Macs keep their trusted root.',
       ]);
       return EXIT.ok;
     }
@@ -233,15 +330,20 @@ export async function runLab(argv: string[], io: CliIo, waitForStop: () => Promi
       const ca = (await caPassword(io, v)) ?? '';
       const written = await writeCrls(lab, ca, { days: parseDays(v.days, 7, 365) });
       const revoked = lab.index.issued.filter((r) => r.revokedAt).length;
-      say({ written, revoked }, [...written.map((p) => `Wrote ${p}`), `${revoked} revoked certificate${revoked === 1 ? '' : 's'} listed.`]);
+      say({ written, revoked }, [
+        ...written.map((p) => `Wrote ${p}`),
+        `${revoked} revoked certificate${revoked === 1 ? '' : 's'} listed.`,
+      ]);
       return EXIT.ok;
     }
     case 'serve': {
       const lab = await openLab(dir);
       const base = new URL(lab.config.crlBaseUrl);
-      const httpPort = parsePort(v.port, 'port') ?? (base.port ? Number(base.port) : base.protocol === 'https:' ? 443 : 80);
+      const httpPort =
+        parsePort(v.port, 'port') ?? (base.port ? Number(base.port) : base.protocol === 'https:' ? 443 : 80);
       const switchPort = parsePort(v['switch-port'], 'switch-port') ?? 4000;
-      if ((v.cert === undefined) !== (v.key === undefined)) throw new UsageError('--cert and --key go together (a server certificate from `onboard lab server-cert`).');
+      if ((v.cert === undefined) !== (v.key === undefined))
+        throw new UsageError('--cert and --key go together (a server certificate from `onboard lab server-cert`).');
       let serverCertificate: { certPem: string; keyPem: string } | undefined;
       let ca: string | undefined;
       if (v.cert !== undefined && v.key !== undefined) {
@@ -257,12 +359,21 @@ export async function runLab(argv: string[], io: CliIo, waitForStop: () => Promi
         else io.stdout.write(`${e.time} ${e.message}\n`);
       };
       const server = await startLabServer({
-        dir, host: v.host ?? '127.0.0.1', httpPort, switchPort, log: onEvent,
+        dir,
+        host: v.host ?? '127.0.0.1',
+        httpPort,
+        switchPort,
+        log: onEvent,
         ...(serverCertificate ? { serverCertificate } : { caPassword: ca ?? '' }),
       });
       const banner = { kind: 'listening', crlUrl: server.crlUrl, switchUrl: server.switchUrl };
       if (v.json) io.stdout.write(JSON.stringify(banner) + '\n');
-      else writeLines(io, [`CRLs:   ${server.crlUrl}/root.crl${lab.intermediate ? ` and ${server.crlUrl}/intermediate.crl` : ''}`, `Switch: ${server.switchUrl} (stand-in; requires a client certificate)`, 'Press Ctrl-C to stop.']);
+      else
+        writeLines(io, [
+          `CRLs:   ${server.crlUrl}/root.crl${lab.intermediate ? ` and ${server.crlUrl}/intermediate.crl` : ''}`,
+          `Switch: ${server.switchUrl} (stand-in; requires a client certificate)`,
+          'Press Ctrl-C to stop.',
+        ]);
       await waitForStop();
       await server.close();
       if (!v.json) writeLines(io, ['Stopped.']);

@@ -5,8 +5,25 @@ import { readInputFile, writeFileAtomic } from '../core/fsutil';
 import { buildChain } from '../core/pki/chain';
 import { certificateLabel, inspectCertificate } from '../core/pki/inspect';
 import { loadFile, type LoadedMaterial } from '../core/pki/load';
-import { analysePfx, keyMatches, readPfx, rewrapPfx, writePfx, type PfxAnalysis, type PfxProfile } from '../core/pki/pkcs12';
-import { helpAsked, parseOptions, readSecret, requireOption, resolvePath, UsageError, writeJson, writeLines } from './common';
+import {
+  analysePfx,
+  keyMatches,
+  readPfx,
+  rewrapPfx,
+  writePfx,
+  type PfxAnalysis,
+  type PfxProfile,
+} from '../core/pki/pkcs12';
+import {
+  helpAsked,
+  parseOptions,
+  readSecret,
+  requireOption,
+  resolvePath,
+  UsageError,
+  writeJson,
+  writeLines,
+} from './common';
 import { passwordOptionGiven, readPasswordOption, refuseExistingOutputs } from './inputs';
 import { EXIT, type CliIo } from './io';
 
@@ -68,7 +85,10 @@ const OPTIONS = {
 export function parseProfile(value: string | undefined): PfxProfile {
   if (value === undefined || value === 'compatible') return 'compatible';
   if (value === 'modern') return 'modern';
-  throw new UsageError(`--profile must be "compatible" or "modern", not "${value}".`, '"compatible" imports on every macOS; use it unless you know every Mac runs macOS 15 or later.');
+  throw new UsageError(
+    `--profile must be "compatible" or "modern", not "${value}".`,
+    '"compatible" imports on every macOS; use it unless you know every Mac runs macOS 15 or later.',
+  );
 }
 
 export interface PfxJson {
@@ -82,7 +102,12 @@ export interface PfxJson {
   analysis: PfxAnalysis;
 }
 
-export interface LeftOut { subject: string; serialNumber: string; sha256: string; file: string }
+export interface LeftOut {
+  subject: string;
+  serialNumber: string;
+  sha256: string;
+  file: string;
+}
 
 /** A certificate's subject on one line, most specific first, as the rest of the CLI prints names. */
 function subjectOf(c: X509Certificate): string {
@@ -90,8 +115,15 @@ function subjectOf(c: X509Certificate): string {
 }
 
 /** Reads a file by content with the loader, asking for a password once if it turns out to be encrypted. */
-async function loadWithPassword(io: CliIo, path: string, what: string, passwordEnv: string | undefined): Promise<LoadedMaterial> {
-  const password = passwordEnv ? await readSecret(io, { env: passwordEnv, prompt: `Password of ${what}`, optionNames: ['--key-password-env'] }) : undefined;
+async function loadWithPassword(
+  io: CliIo,
+  path: string,
+  what: string,
+  passwordEnv: string | undefined,
+): Promise<LoadedMaterial> {
+  const password = passwordEnv
+    ? await readSecret(io, { env: passwordEnv, prompt: `Password of ${what}`, optionNames: ['--key-password-env'] })
+    : undefined;
   try {
     return await loadFile(path, password === undefined ? {} : { password });
   } catch (e) {
@@ -104,7 +136,10 @@ async function loadWithPassword(io: CliIo, path: string, what: string, passwordE
 }
 
 /** A CA certificate offered for the chain, and the file it came from (for notes). */
-export interface ChainCandidate { certificate: X509Certificate; file: string }
+export interface ChainCandidate {
+  certificate: X509Certificate;
+  file: string;
+}
 
 /**
  * Puts the CA certificates in order from the leaf's issuer up to the root and leaves out those that
@@ -112,14 +147,27 @@ export interface ChainCandidate { certificate: X509Certificate; file: string }
  * in a .pfx would make macOS build the wrong trust path). When certificates were given and not one
  * of them belongs, the files are the wrong ones: that is refused.
  */
-export function orderChain(leaf: X509Certificate, candidates: readonly ChainCandidate[]): { chain: X509Certificate[]; leftOut: ChainCandidate[] } {
-  const pool = candidates.filter((c, i) => !c.certificate.raw.equals(leaf.raw) && candidates.findIndex((o) => o.certificate.raw.equals(c.certificate.raw)) === i);
-  const path = buildChain(leaf, pool.map((c) => c.certificate)).chain;
+export function orderChain(
+  leaf: X509Certificate,
+  candidates: readonly ChainCandidate[],
+): { chain: X509Certificate[]; leftOut: ChainCandidate[] } {
+  const pool = candidates.filter(
+    (c, i) =>
+      !c.certificate.raw.equals(leaf.raw) &&
+      candidates.findIndex((o) => o.certificate.raw.equals(c.certificate.raw)) === i,
+  );
+  const path = buildChain(
+    leaf,
+    pool.map((c) => c.certificate),
+  ).chain;
   const leftOut = pool.filter((c) => !path.includes(c.certificate));
   if (path.length === 1 && leftOut.length) {
     const files = [...new Set(leftOut.map((c) => c.file))].join(', ');
-    throw new OnboardError('chain-broken', `None of the CA certificates in ${files} is in the chain of ${certificateLabel(leaf)}: its issuer, ${inspectCertificate(leaf).issuer}, is not among them.`,
-      'Give the certificates of this certificate\'s issuer and its parents (check with `onboard inspect`), or leave --chain out.');
+    throw new OnboardError(
+      'chain-broken',
+      `None of the CA certificates in ${files} is in the chain of ${certificateLabel(leaf)}: its issuer, ${inspectCertificate(leaf).issuer}, is not among them.`,
+      "Give the certificates of this certificate's issuer and its parents (check with `onboard inspect`), or leave --chain out.",
+    );
   }
   return { chain: path.slice(1), leftOut };
 }
@@ -140,8 +188,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const profile = parseProfile(values.profile);
   const out = resolvePath(io, requireOption(values.out, 'out'));
   const force = values.force ?? false;
-  if (values.rewrap !== undefined && (values.cert !== undefined || values.key !== undefined || values.chain !== undefined)) {
-    throw new UsageError('--rewrap cannot be combined with --cert, --key or --chain.', 'Either build a .pfx from parts, or re-wrap one.');
+  if (
+    values.rewrap !== undefined &&
+    (values.cert !== undefined || values.key !== undefined || values.chain !== undefined)
+  ) {
+    throw new UsageError(
+      '--rewrap cannot be combined with --cert, --key or --chain.',
+      'Either build a .pfx from parts, or re-wrap one.',
+    );
   }
   if (values.rewrap === undefined && passwordOptionGiven(values, 'new-')) {
     throw new UsageError('--new-password-env/--new-password-file only apply with --rewrap.');
@@ -154,13 +208,25 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   if (values.rewrap !== undefined) {
     const input = await readInputFile(resolvePath(io, values.rewrap));
     password = (await readPasswordOption(io, values, '', 'Current PFX password')) ?? '';
-    const newPassword = passwordOptionGiven(values, 'new-') ? await readPasswordOption(io, values, 'new-', 'New PFX password') : undefined;
+    const newPassword = passwordOptionGiven(values, 'new-')
+      ? await readPasswordOption(io, values, 'new-', 'New PFX password')
+      : undefined;
     if (newPassword !== undefined) {
-      if (newPassword === '') throw new OnboardError('pfx-empty-password', 'The new password is empty.', 'Choose a password: macOS 15 will not import a .pfx with an empty password.');
+      if (newPassword === '')
+        throw new OnboardError(
+          'pfx-empty-password',
+          'The new password is empty.',
+          'Choose a password: macOS 15 will not import a .pfx with an empty password.',
+        );
       pfx = rewrapPfx(input, password, { profile, newPassword });
       password = newPassword;
     } else {
-      if (password === '') throw new OnboardError('pfx-empty-password', 'This .pfx has an empty password, and the re-wrapped one would too.', 'Give a new password with --new-password-env VAR: macOS 15 will not import a .pfx with an empty password.');
+      if (password === '')
+        throw new OnboardError(
+          'pfx-empty-password',
+          'This .pfx has an empty password, and the re-wrapped one would too.',
+          'Give a new password with --new-password-env VAR: macOS 15 will not import a .pfx with an empty password.',
+        );
       pfx = rewrapPfx(input, password, { profile });
     }
   } else {
@@ -169,18 +235,41 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const certMaterial = await loadFile(certPath);
     const keyMaterial = await loadWithPassword(io, keyPath, keyPath, values['key-password-env']);
     const key: KeyObject | undefined = keyMaterial.privateKeys[0];
-    if (!key) throw new OnboardError('no-private-key', `${keyPath} holds no private key.`, 'Give the key file made together with the certificate request.');
+    if (!key)
+      throw new OnboardError(
+        'no-private-key',
+        `${keyPath} holds no private key.`,
+        'Give the key file made together with the certificate request.',
+      );
     const certificate = certMaterial.certificates.find((c) => keyMatches(c, key)) ?? certMaterial.certificates[0];
-    if (!certificate) throw new OnboardError('no-certificates', `${certPath} holds no certificate.`, 'Give the certificate the CA issued.');
+    if (!certificate)
+      throw new OnboardError(
+        'no-certificates',
+        `${certPath} holds no certificate.`,
+        'Give the certificate the CA issued.',
+      );
     if (!keyMatches(certificate, key)) {
-      throw new OnboardError('key-mismatch', `The private key in ${keyPath} does not belong to the certificate in ${certPath}.`,
-        'Pick the key file that was created together with the certificate request for this certificate.');
+      throw new OnboardError(
+        'key-mismatch',
+        `The private key in ${keyPath} does not belong to the certificate in ${certPath}.`,
+        'Pick the key file that was created together with the certificate request for this certificate.',
+      );
     }
-    const chainCandidates: ChainCandidate[] = certMaterial.certificates.filter((c) => c !== certificate).map((c) => ({ certificate: c, file: values.cert! }));
-    for (const p of values.chain ?? []) chainCandidates.push(...(await loadFile(resolvePath(io, p))).certificates.map((c) => ({ certificate: c, file: p })));
+    const chainCandidates: ChainCandidate[] = certMaterial.certificates
+      .filter((c) => c !== certificate)
+      .map((c) => ({ certificate: c, file: values.cert! }));
+    for (const p of values.chain ?? [])
+      chainCandidates.push(
+        ...(await loadFile(resolvePath(io, p))).certificates.map((c) => ({ certificate: c, file: p })),
+      );
     const ordered = orderChain(certificate, chainCandidates);
     const chain = ordered.chain;
-    leftOut = ordered.leftOut.map((c) => ({ subject: subjectOf(c.certificate), serialNumber: inspectCertificate(c.certificate).serialNumber, sha256: inspectCertificate(c.certificate).sha256, file: c.file }));
+    leftOut = ordered.leftOut.map((c) => ({
+      subject: subjectOf(c.certificate),
+      serialNumber: inspectCertificate(c.certificate).serialNumber,
+      sha256: inspectCertificate(c.certificate).sha256,
+      file: c.file,
+    }));
     password = (await readPasswordOption(io, values, '', 'New PFX password')) ?? '';
     const opts: Parameters<typeof writePfx>[0] = { key, certificate, chain, password, profile };
     if (values['friendly-name'] !== undefined) opts.friendlyName = values['friendly-name'];
@@ -193,10 +282,21 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const subject = subjectOf(contents.certificates[0]!);
   const chain = contents.certificates.slice(1).map(subjectOf);
   if (values.json) {
-    const json: PfxJson = { out, profile, subject, chain, leftOut, friendlyName: contents.friendlyName ?? null, analysis };
+    const json: PfxJson = {
+      out,
+      profile,
+      subject,
+      chain,
+      leftOut,
+      friendlyName: contents.friendlyName ?? null,
+      analysis,
+    };
     writeJson(io, json);
   } else {
-    for (const l of leftOut) io.stderr.write(`note: left out ${l.subject} (serial ${l.serialNumber}) from ${l.file}: it is not in the chain of ${subject}.\n`);
+    for (const l of leftOut)
+      io.stderr.write(
+        `note: left out ${l.subject} (serial ${l.serialNumber}) from ${l.file}: it is not in the chain of ${subject}.\n`,
+      );
     writeLines(io, analysisLines(out, analysis, profile, subject, chain));
   }
   return EXIT.ok;

@@ -11,7 +11,11 @@ import { exportPlansAsScript } from '../core/macos/script';
 import type { Executor } from '../core/macos/types';
 import type { SimulatedMac, SimulatedMacState } from '../core/macos/executors/simulated';
 import {
-  validateBackgroundUrl, validateConfSetting, validateInputFile, validateLoggingLevel, validateSwitchAddress,
+  validateBackgroundUrl,
+  validateConfSetting,
+  validateInputFile,
+  validateLoggingLevel,
+  validateSwitchAddress,
 } from '../core/macos/validate';
 import { PlanWorkspace } from '../core/macos/workspace';
 import { loadFile } from '../core/pki/load';
@@ -85,33 +89,68 @@ Exit codes: 0 plan printed, 2 usage error or unreadable input.`;
 
 /** The option values `plan` and `apply` share. */
 export interface OnboardingValues {
-  switch?: string; 'background-url'?: string; ca?: string[]; pfx?: string; 'password-env'?: string; 'password-file'?: string;
-  installer?: string; 'logging-level'?: string; set?: string[]; 'allow-any-app'?: boolean; 'remove-old-identities'?: boolean; uninstall?: boolean;
-  simulate?: boolean; 'simulate-macos'?: string; 'simulate-arch'?: string; 'simulate-state'?: string; json?: boolean;
+  switch?: string;
+  'background-url'?: string;
+  ca?: string[];
+  pfx?: string;
+  'password-env'?: string;
+  'password-file'?: string;
+  installer?: string;
+  'logging-level'?: string;
+  set?: string[];
+  'allow-any-app'?: boolean;
+  'remove-old-identities'?: boolean;
+  uninstall?: boolean;
+  simulate?: boolean;
+  'simulate-macos'?: string;
+  'simulate-arch'?: string;
+  'simulate-state'?: string;
+  json?: boolean;
 }
 
 /** Every input checked before anything is planned, each failure with its own message. */
 export async function readOnboardingRequest(values: OnboardingValues, io: CliIo): Promise<OnboardingRequest> {
-  if (values.switch === undefined) throw new UsageError('--switch HOST:PORT is required (the 1E Switch, e.g. tachyon.acme.local:4000).');
-  if (values['background-url'] === undefined) throw new UsageError('--background-url URL is required (e.g. https://tachyon.acme.local/Background/).');
+  if (values.switch === undefined)
+    throw new UsageError('--switch HOST:PORT is required (the 1E Switch, e.g. tachyon.acme.local:4000).');
+  if (values['background-url'] === undefined)
+    throw new UsageError('--background-url URL is required (e.g. https://tachyon.acme.local/Background/).');
   const sw = validateSwitchAddress(values.switch);
   const backgroundUrl = validateBackgroundUrl(values['background-url']);
-  const loggingLevel = values['logging-level'] !== undefined ? validateLoggingLevel(values['logging-level']) : undefined;
+  const loggingLevel =
+    values['logging-level'] !== undefined ? validateLoggingLevel(values['logging-level']) : undefined;
   const settings: Record<string, string> = {};
   for (const s of values.set ?? []) {
     const { key, value } = validateConfSetting(s);
-    if (/^(switch|backgroundchannelurl|logginglevel)$/i.test(key)) throw new UsageError(`Set ${key} with its own option (--switch, --background-url or --logging-level), not --set.`);
+    if (/^(switch|backgroundchannelurl|logginglevel)$/i.test(key))
+      throw new UsageError(
+        `Set ${key} with its own option (--switch, --background-url or --logging-level), not --set.`,
+      );
     settings[key] = value;
   }
-  if ((values['password-env'] || values['password-file']) && !values.pfx) throw new UsageError('--password-env/--password-file go with --pfx FILE.');
-  if (values['allow-any-app'] && !values.pfx) throw new UsageError('--allow-any-app only applies to importing an identity with --pfx FILE.');
-  if (values['remove-old-identities'] && !values.pfx) throw new UsageError('--remove-old-identities only applies when an identity is imported: add --pfx FILE with the new certificate.');
+  if ((values['password-env'] || values['password-file']) && !values.pfx)
+    throw new UsageError('--password-env/--password-file go with --pfx FILE.');
+  if (values['allow-any-app'] && !values.pfx)
+    throw new UsageError('--allow-any-app only applies to importing an identity with --pfx FILE.');
+  if (values['remove-old-identities'] && !values.pfx)
+    throw new UsageError(
+      '--remove-old-identities only applies when an identity is imported: add --pfx FILE with the new certificate.',
+    );
   const caCertificates: X509Certificate[] = [];
   for (const f of values.ca ?? []) {
     const path = await validateInputFile(resolvePath(io, f), 'CA certificate file');
     const loaded = await loadFile(path);
-    if (loaded.certificates.length === 0) throw new OnboardError('no-certificates', `${f} holds no certificate.`, 'Give the CA certificates as PEM, DER or PKCS#7 files.');
-    if (loaded.privateKeys.length > 0) throw new OnboardError('ca-has-key', `${f} contains a private key; CA files must hold certificates only.`, 'Use --pfx for the client identity, and give the CA certificates without keys.');
+    if (loaded.certificates.length === 0)
+      throw new OnboardError(
+        'no-certificates',
+        `${f} holds no certificate.`,
+        'Give the CA certificates as PEM, DER or PKCS#7 files.',
+      );
+    if (loaded.privateKeys.length > 0)
+      throw new OnboardError(
+        'ca-has-key',
+        `${f} contains a private key; CA files must hold certificates only.`,
+        'Use --pfx for the client identity, and give the CA certificates without keys.',
+      );
     caCertificates.push(...loaded.certificates);
   }
   let identity: OnboardingRequest['identity'];
@@ -121,7 +160,9 @@ export async function readOnboardingRequest(values: OnboardingValues, io: CliIo)
     const password = await readPasswordOption(io, values, '', 'PFX password');
     identity = { pfx, password: password ?? '', sourcePath: path };
   }
-  const installerPath = values.installer ? await validateInputFile(resolvePath(io, values.installer), 'installer') : undefined;
+  const installerPath = values.installer
+    ? await validateInputFile(resolvePath(io, values.installer), 'installer')
+    : undefined;
   return {
     switchAddress: sw.value,
     backgroundUrl,
@@ -138,18 +179,23 @@ export async function readOnboardingRequest(values: OnboardingValues, io: CliIo)
 /** The simulated Mac the --simulate option works against: fresh, or as --simulate-state FILE left it. */
 export async function simulatedMac(values: OnboardingValues, io: CliIo): Promise<SimulatedMac> {
   const arch = values['simulate-arch'];
-  if (arch !== undefined && arch !== 'arm64' && arch !== 'x86_64') throw new UsageError(`--simulate-arch must be arm64 or x86_64, not '${arch}'.`);
+  if (arch !== undefined && arch !== 'arm64' && arch !== 'x86_64')
+    throw new UsageError(`--simulate-arch must be arm64 or x86_64, not '${arch}'.`);
   const ver = values['simulate-macos'];
-  if (ver !== undefined && !/^\d{2}(\.\d+){0,2}$/.test(ver)) throw new UsageError(`--simulate-macos must be a macOS version like 14.4.1, not '${ver}'.`);
-  if ((arch || ver || values['simulate-state'] !== undefined) && !values.simulate) throw new UsageError('--simulate-macos, --simulate-arch and --simulate-state go with --simulate.');
+  if (ver !== undefined && !/^\d{2}(\.\d+){0,2}$/.test(ver))
+    throw new UsageError(`--simulate-macos must be a macOS version like 14.4.1, not '${ver}'.`);
+  if ((arch || ver || values['simulate-state'] !== undefined) && !values.simulate)
+    throw new UsageError('--simulate-macos, --simulate-arch and --simulate-state go with --simulate.');
   const { SimulatedMac } = await import('../core/macos/executors/simulated');
   const state = values['simulate-state'] !== undefined ? await readSimulatedState(io, values['simulate-state']) : null;
   if (!state) return new SimulatedMac({ ...(ver ? { macosVersion: ver } : {}), ...(arch ? { arch } : {}) });
   const file = values['simulate-state']!;
   const differs = (given: string | undefined, saved: string) => given !== undefined && given !== saved;
   if (differs(ver, state.macosVersion) || differs(arch, state.arch)) {
-    throw new UsageError(`--simulate-macos/--simulate-arch disagree with ${file}, a simulated ${state.arch} Mac with macOS ${state.macosVersion}.`,
-      'Leave them out (the state file says which Mac it is), or give a new --simulate-state file to start another Mac.');
+    throw new UsageError(
+      `--simulate-macos/--simulate-arch disagree with ${file}, a simulated ${state.arch} Mac with macOS ${state.macosVersion}.`,
+      'Leave them out (the state file says which Mac it is), or give a new --simulate-state file to start another Mac.',
+    );
   }
   try {
     return SimulatedMac.fromJSON(state);
@@ -159,17 +205,28 @@ export async function simulatedMac(values: OnboardingValues, io: CliIo): Promise
 }
 
 function badState(file: string, why: string): OnboardError {
-  return new OnboardError('bad-simulate-state', `${file} is not a simulated Mac state (${why}).`,
-    'Give a file that `onboard apply --simulate --simulate-state FILE` wrote, or a new name to start from a fresh simulated Mac.');
+  return new OnboardError(
+    'bad-simulate-state',
+    `${file} is not a simulated Mac state (${why}).`,
+    'Give a file that `onboard apply --simulate --simulate-state FILE` wrote, or a new name to start from a fresh simulated Mac.',
+  );
 }
 
 /** The saved state, or null when the file does not exist yet (the run starts from a fresh simulated Mac). */
 async function readSimulatedState(io: CliIo, file: string): Promise<SimulatedMacState | null> {
   const path = resolvePath(io, file);
-  const exists = await fs.stat(path).then(() => true, () => false);
+  const exists = await fs.stat(path).then(
+    () => true,
+    () => false,
+  );
   if (!exists) {
     const folder = await fs.stat(dirname(path)).catch(() => null);
-    if (!folder?.isDirectory()) throw new OnboardError('bad-simulate-state', `--simulate-state ${file}: the folder ${dirname(path)} does not exist.`, 'Create the folder first, or give a path in an existing one.');
+    if (!folder?.isDirectory())
+      throw new OnboardError(
+        'bad-simulate-state',
+        `--simulate-state ${file}: the folder ${dirname(path)} does not exist.`,
+        'Create the folder first, or give a path in an existing one.',
+      );
     return null;
   }
   let state: unknown;
@@ -179,7 +236,8 @@ async function readSimulatedState(io: CliIo, file: string): Promise<SimulatedMac
     if (e instanceof OnboardError) throw e;
     throw badState(file, 'not JSON');
   }
-  if ((state as { format?: unknown })?.format !== 'onboard-simulated-mac/1') throw badState(file, 'no "format": "onboard-simulated-mac/1"');
+  if ((state as { format?: unknown })?.format !== 'onboard-simulated-mac/1')
+    throw badState(file, 'no "format": "onboard-simulated-mac/1"');
   return state as SimulatedMacState;
 }
 
@@ -198,7 +256,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseOptions(argv, { ...ONBOARDING_OPTIONS, format: { type: 'string' } });
   if (helpAsked(io, values, HELP)) return EXIT.ok;
   const format = values.format ?? (values.json ? 'json' : 'text');
-  if (format !== 'text' && format !== 'json' && format !== 'sh') throw new UsageError(`--format must be text, json or sh, not '${format}'.`);
+  if (format !== 'text' && format !== 'json' && format !== 'sh')
+    throw new UsageError(`--format must be text, json or sh, not '${format}'.`);
   if (values.json && format !== 'json') throw new UsageError('--json and --format disagree; give one of them.');
 
   let executor: Executor | null = null;
@@ -212,8 +271,16 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
 
   if (values.uninstall) {
-    if (format === 'sh') throw new UsageError('The uninstall plan cannot be exported as a script: it lists the files the package receipt names on this Mac.', 'Run onboard apply --uninstall on the Mac, or use the uninstall script in the 1E Client disk image.');
-    if (!executor) throw new UsageError('The uninstall plan needs the Mac: it is made from the package receipt.', 'Run it on the Mac, or add --simulate.');
+    if (format === 'sh')
+      throw new UsageError(
+        'The uninstall plan cannot be exported as a script: it lists the files the package receipt names on this Mac.',
+        'Run onboard apply --uninstall on the Mac, or use the uninstall script in the 1E Client disk image.',
+      );
+    if (!executor)
+      throw new UsageError(
+        'The uninstall plan needs the Mac: it is made from the package receipt.',
+        'Run it on the Mac, or add --simulate.',
+      );
     const plan = await planUninstall(executor);
     printPlans(io, [plan], format);
     return EXIT.ok;
@@ -224,18 +291,33 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   if (executor) facts = await gatherFacts(executor);
   else {
     facts = unknownFacts();
-    if (format === 'text') io.stderr.write('onboard plan: not on a Mac, so the plan is made without looking at one: every change is listed, and each is decided at run time by its check.\n');
+    if (format === 'text')
+      io.stderr.write(
+        'onboard plan: not on a Mac, so the plan is made without looking at one: every change is listed, and each is decided at run time by its check.\n',
+      );
   }
   if (request.removeOldIdentities && !facts.known) {
-    io.stderr.write('onboard plan: --remove-old-identities: without looking at a Mac no older identity is known, so this plan removes none; run it on the Mac (or apply there) to find them.\n');
+    io.stderr.write(
+      'onboard plan: --remove-old-identities: without looking at a Mac no older identity is known, so this plan removes none; run it on the Mac (or apply there) to find them.\n',
+    );
   }
   const workspace = await PlanWorkspace.create();
   try {
     const plans = await planOnboarding(request, facts, workspace);
-    if (request.removeOldIdentities && facts.known && format === 'text' && !plans.some((p) => p.actions.some((a) => a.id.startsWith('identity-remove-')))) {
-      io.stderr.write('onboard plan: --remove-old-identities: this Mac holds no older identity for the certificate\'s host name; nothing to remove.\n');
+    if (
+      request.removeOldIdentities &&
+      facts.known &&
+      format === 'text' &&
+      !plans.some((p) => p.actions.some((a) => a.id.startsWith('identity-remove-')))
+    ) {
+      io.stderr.write(
+        "onboard plan: --remove-old-identities: this Mac holds no older identity for the certificate's host name; nothing to remove.\n",
+      );
     }
-    if (format === 'sh') io.stdout.write(exportPlansAsScript(plans, { workspaceDir: workspace.dir, generatedAt: new Date(), toolVersion: version }));
+    if (format === 'sh')
+      io.stdout.write(
+        exportPlansAsScript(plans, { workspaceDir: workspace.dir, generatedAt: new Date(), toolVersion: version }),
+      );
     else printPlans(io, plans, format);
   } finally {
     await workspace.dispose();

@@ -73,7 +73,11 @@ const MARK: Record<VerifyFinding['status'], string> = { pass: '✓', warn: '!', 
 function parseTimeout(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 100 || n > 600_000) throw new UsageError(`--timeout ${text} is not a number of milliseconds between 100 and 600000.`, 'For example --timeout 5000 for five seconds.');
+  if (!/^\d+$/.test(text) || n < 100 || n > 600_000)
+    throw new UsageError(
+      `--timeout ${text} is not a number of milliseconds between 100 and 600000.`,
+      'For example --timeout 5000 for five seconds.',
+    );
   return n;
 }
 
@@ -89,7 +93,10 @@ function reportKind(path: string | undefined): 'html' | 'json' | undefined {
   const ext = extname(path).toLowerCase();
   if (ext === '.html' || ext === '.htm') return 'html';
   if (ext === '.json') return 'json';
-  throw new UsageError(`--report ${path}: the file name must end in .html or .json.`, 'The extension chooses the format, e.g. --report MAC01-onboarding.html.');
+  throw new UsageError(
+    `--report ${path}: the file name must end in .html or .json.`,
+    'The extension chooses the format, e.g. --report MAC01-onboarding.html.',
+  );
 }
 
 /**
@@ -98,18 +105,37 @@ function reportKind(path: string | undefined): 'html' | 'json' | undefined {
  */
 export async function checkReportPath(path: string, shown: string, force: boolean): Promise<void> {
   const st = await fs.stat(path).catch(() => null);
-  if (st?.isDirectory()) throw new OnboardError('report-is-folder', `--report ${shown} is a folder.`, 'Give a file name ending in .html or .json, e.g. --report MAC01-onboarding.html.');
+  if (st?.isDirectory())
+    throw new OnboardError(
+      'report-is-folder',
+      `--report ${shown} is a folder.`,
+      'Give a file name ending in .html or .json, e.g. --report MAC01-onboarding.html.',
+    );
   if (!force) await refuseExisting([path], 'Choose another report name, or pass --force to replace it.');
   const folder = dirname(path);
   const fst = await fs.stat(folder).catch(() => null);
-  if (!fst) throw new OnboardError('report-folder-missing', `--report ${shown}: the folder ${folder} does not exist.`, 'Create the folder first, or write the report somewhere that exists.');
-  if (!fst.isDirectory()) throw new OnboardError('report-folder-missing', `--report ${shown}: ${folder} is not a folder.`, 'Give a report path inside an existing folder.');
+  if (!fst)
+    throw new OnboardError(
+      'report-folder-missing',
+      `--report ${shown}: the folder ${folder} does not exist.`,
+      'Create the folder first, or write the report somewhere that exists.',
+    );
+  if (!fst.isDirectory())
+    throw new OnboardError(
+      'report-folder-missing',
+      `--report ${shown}: ${folder} is not a folder.`,
+      'Give a report path inside an existing folder.',
+    );
   // Creating (and removing) a file is the only honest test: permissions, read-only disks and root all answer it.
   const probe = join(folder, `.${basename(path)}.${randomBytes(6).toString('hex')}.probe`);
   try {
     await (await fs.open(probe, 'wx', 0o600)).close();
   } catch (e) {
-    throw new OnboardError('report-not-writable', `--report ${shown}: cannot write in ${folder} (${describeError(e)}).`, 'Choose a folder you can write to, e.g. your home folder.');
+    throw new OnboardError(
+      'report-not-writable',
+      `--report ${shown}: cannot write in ${folder} (${describeError(e)}).`,
+      'Choose a folder you can write to, e.g. your home folder.',
+    );
   }
   await fs.rm(probe, { force: true });
 }
@@ -133,7 +159,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const { values } = parseOptions(argv, OPTIONS, false);
     if (helpAsked(io, values, HELP)) return EXIT.ok;
     if (!values.switch) throw new UsageError('--switch HOST:PORT is required, e.g. --switch tachyon.acme.local:4000.');
-    if (!values.pfx) throw new UsageError('--pfx FILE is required: the client identity this Mac presents to the Switch.');
+    if (!values.pfx)
+      throw new UsageError('--pfx FILE is required: the client identity this Mac presents to the Switch.');
     try {
       parseSwitchAddress(values.switch);
       if (values['background-url'] !== undefined) validateBackgroundUrl(values['background-url']);
@@ -147,26 +174,34 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const kind = reportKind(values.report);
     const pw = parsePasswordOptions(values);
     // Before the password prompt and the probes: a report that cannot be written would waste them.
-    if (values.report !== undefined) await checkReportPath(resolvePath(io, values.report), values.report, values.force === true);
+    if (values.report !== undefined)
+      await checkReportPath(resolvePath(io, values.report), values.report, values.force === true);
     const passwords = new PasswordSource(io, pw.env, pw.file);
 
     const pfx: LoadedMaterial = await passwords.load(resolvePath(io, values.pfx), values.pfx);
     const key = pfx.privateKeys[0];
     const leaf = key ? pfx.certificates.find((c) => keyMatches(c, key)) : undefined;
     if (!key || !leaf) {
-      throw new OnboardError('no-identity', `${values.pfx} does not hold a certificate with its private key.`, 'Export the client certificate WITH its private key (.pfx), e.g. from the machine where it was requested.');
+      throw new OnboardError(
+        'no-identity',
+        `${values.pfx} does not hold a certificate with its private key.`,
+        'Export the client certificate WITH its private key (.pfx), e.g. from the machine where it was requested.',
+      );
     }
     const chain = pfx.certificates.filter((c) => c !== leaf);
     let caCertificates: X509Certificate[] = [];
     for (const p of values.ca ?? []) caCertificates.push(...(await passwords.load(resolvePath(io, p), p)).certificates);
     if (!values.ca?.length) {
       caCertificates = chain;
-      if (!values.json) io.stderr.write(`note: no --ca given: trusting the ${chain.length} CA certificate(s) inside ${values.pfx}.\n`);
+      if (!values.json)
+        io.stderr.write(`note: no --ca given: trusting the ${chain.length} CA certificate(s) inside ${values.pfx}.\n`);
     }
 
     const executor = await macExecutor(values['skip-mac-checks']);
     if (!values.json) {
-      io.stdout.write(`Verifying ${certificateLabel(leaf)} against the Switch ${values.switch}${values['background-url'] ? ` and ${values['background-url']}` : ''}\n\n`);
+      io.stdout.write(
+        `Verifying ${certificateLabel(leaf)} against the Switch ${values.switch}${values['background-url'] ? ` and ${values['background-url']}` : ''}\n\n`,
+      );
     }
     const result = await runVerification({
       switchAddress: values.switch,
@@ -179,21 +214,27 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       executor,
       hostname: values.hostname,
       onProgress: (e) => {
-        if (!values.json && e.status === 'done' && e.finding) io.stdout.write(findingLines(e.finding).join('\n') + '\n');
+        if (!values.json && e.status === 'done' && e.finding)
+          io.stdout.write(findingLines(e.finding).join('\n') + '\n');
       },
     });
     const secret = await passwords.given();
     const report = buildReport({ result, clientCertificate: leaf, secrets: secret ? [secret] : [] });
     if (values.report && kind) {
       const out = resolvePath(io, values.report);
-      await writeFileAtomic(out, kind === 'html' ? renderReportHtml(report) : renderReportJson(report), { overwrite: values.force === true });
+      await writeFileAtomic(out, kind === 'html' ? renderReportHtml(report) : renderReportJson(report), {
+        overwrite: values.force === true,
+      });
     }
     if (values.json) {
       writeJson(io, report);
     } else {
       const c = countByStatus(result.findings);
-      io.stdout.write(`\nResult: ${c.pass} passed, ${c.warn} warning${c.warn === 1 ? '' : 's'}, ${c.fail} failed, ${c.info} for information. `
-        + (result.ok ? 'This Mac connects to the 1E platform.' : 'Not working yet: fix the ✗ items above.') + '\n');
+      io.stdout.write(
+        `\nResult: ${c.pass} passed, ${c.warn} warning${c.warn === 1 ? '' : 's'}, ${c.fail} failed, ${c.info} for information. ` +
+          (result.ok ? 'This Mac connects to the 1E platform.' : 'Not working yet: fix the ✗ items above.') +
+          '\n',
+      );
       if (values.report) io.stdout.write(`Report written to ${values.report}\n`);
     }
     return result.ok ? EXIT.ok : EXIT.failed;

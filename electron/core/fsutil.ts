@@ -15,11 +15,22 @@ export async function readInputFile(path: string, limit = MAX_INPUT_BYTES): Prom
     st = await fs.stat(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new OnboardError('file-not-found', `${path}: no such file.`, 'Check the path and try again.');
-    if (code === 'EACCES') throw new OnboardError('file-unreadable', `${path}: permission denied.`, 'Copy the file somewhere you can read, or fix its permissions.');
+    if (code === 'ENOENT')
+      throw new OnboardError('file-not-found', `${path}: no such file.`, 'Check the path and try again.');
+    if (code === 'EACCES')
+      throw new OnboardError(
+        'file-unreadable',
+        `${path}: permission denied.`,
+        'Copy the file somewhere you can read, or fix its permissions.',
+      );
     throw new OnboardError('file-unreadable', `${path}: ${describeError(e)}`);
   }
-  if (!st.isFile()) throw new OnboardError('not-a-file', `${path} is not a regular file.`, 'Give the path of a file, not a folder or device.');
+  if (!st.isFile())
+    throw new OnboardError(
+      'not-a-file',
+      `${path} is not a regular file.`,
+      'Give the path of a file, not a folder or device.',
+    );
   if (st.size > limit) {
     throw new OnboardError(
       'file-too-large',
@@ -38,9 +49,18 @@ export async function readInputFile(path: string, limit = MAX_INPUT_BYTES): Prom
  * Throws OnboardError 'output-exists' for the first of `paths` that exists, so a command can
  * refuse before it asks for passwords or does slow work, rather than only when it writes.
  */
-export async function refuseExisting(paths: readonly string[], hint = 'Choose another name, or pass --force to replace it.'): Promise<void> {
+export async function refuseExisting(
+  paths: readonly string[],
+  hint = 'Choose another name, or pass --force to replace it.',
+): Promise<void> {
   for (const path of paths) {
-    if (await fs.lstat(path).then(() => true, () => false)) throw new OnboardError('output-exists', `${path} already exists.`, hint);
+    if (
+      await fs.lstat(path).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw new OnboardError('output-exists', `${path} already exists.`, hint);
   }
 }
 
@@ -73,9 +93,14 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     await handle?.close().catch(() => undefined);
     await fs.rm(tmp, { force: true }).catch(() => undefined);
     const code = (e as NodeJS.ErrnoException).code;
-    const hint = code === 'ENOSPC' ? 'Free some disk space and try again.'
-      : code === 'EACCES' || code === 'EPERM' ? 'Choose a folder you can write to.'
-      : code === 'ENOENT' ? 'Create the folder first, or choose an existing one.' : '';
+    const hint =
+      code === 'ENOSPC'
+        ? 'Free some disk space and try again.'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'Choose a folder you can write to.'
+          : code === 'ENOENT'
+            ? 'Create the folder first, or choose an existing one.'
+            : '';
     throw new OnboardError('write-failed', `Could not write ${path}: ${describeError(e)}`, hint);
   }
 }

@@ -87,7 +87,11 @@ export interface InstallPlan extends PreparedChanges {
 
 export type InstallerKind = 'dmg' | 'zip' | 'pkg';
 
-export interface InstallerCandidate { path: string; name: string; kind: InstallerKind }
+export interface InstallerCandidate {
+  path: string;
+  name: string;
+  kind: InstallerKind;
+}
 
 /** What happened to one action when a plan ran. */
 export interface ActionOutcome {
@@ -149,33 +153,46 @@ const planId = z.string().regex(/^[a-z-]+-[0-9a-f]{16}$/, 'not a plan id');
  * because handlers do not see the transport's requestId.
  */
 const settingName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.]{0,63}$/, 'not a 1E.Client.conf setting name');
-const settingValue = z.string().max(1000).refine((v) => !/[\r\n\0]/.test(v), 'a setting is one line');
+const settingValue = z
+  .string()
+  .max(1000)
+  .refine((v) => !/[\r\n\0]/.test(v), 'a setting is one line');
 
 export const changeMethods = {
   /** Builds the CA import and identity import plans from the setup half's choices. */
   planTrustIdentity: {
-    request: z.object({
-      allowAnyApp: z.boolean().default(false),
-      /** Delete older identities for this Mac's name after the import; absent: yes in replace-certificate mode, no otherwise. */
-      removeOldIdentities: z.boolean().optional(),
-    }).strict(),
+    request: z
+      .object({
+        allowAnyApp: z.boolean().default(false),
+        /** Delete older identities for this Mac's name after the import; absent: yes in replace-certificate mode, no otherwise. */
+        removeOldIdentities: z.boolean().optional(),
+      })
+      .strict(),
     result: type<TrustPlan>(),
   },
   /** Installer files the Mac already has (Downloads, mounted volumes), for the Install step to offer. */
   findInstallers: { request: z.object({}).strict(), result: type<{ candidates: InstallerCandidate[] }>() },
   planInstall: {
-    request: z.object({
-      installerPath: z.string().min(1).max(1024),
-      loggingLevel: z.string().max(20).optional(),
-      extraSettings: z.array(z.object({ key: settingName, value: settingValue }).strict()).max(50).default([]),
-    }).strict(),
+    request: z
+      .object({
+        installerPath: z.string().min(1).max(1024),
+        loggingLevel: z.string().max(20).optional(),
+        extraSettings: z
+          .array(z.object({ key: settingName, value: settingValue }).strict())
+          .max(50)
+          .default([]),
+      })
+      .strict(),
     result: type<InstallPlan>(),
   },
   /** LoggingLevel=debug and a restart of the 1E Client, for the Verify step. */
   planDebugLogging: { request: z.object({}).strict(), result: type<PreparedChanges>() },
   planUninstall: { request: z.object({}).strict(), result: type<PreparedChanges>() },
   /** Reverses the given changes of this run (newest first). */
-  planUndo: { request: z.object({ changeIds: z.array(z.string().min(1).max(200)).min(1).max(200) }).strict(), result: type<PreparedChanges>() },
+  planUndo: {
+    request: z.object({ changeIds: z.array(z.string().min(1).max(200)).min(1).max(200) }).strict(),
+    result: type<PreparedChanges>(),
+  },
   /** Runs a prepared set of plans; progress events carry each action's id. */
   applyChanges: { request: z.object({ planId }).strict(), result: type<ApplyOutcome>() },
   /** Every check of the Verify step; progress events carry each check's id; cancellable. */

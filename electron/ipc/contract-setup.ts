@@ -28,7 +28,12 @@ export interface MacFactsView {
   client: { version: string; installedAt: string | null } | null;
   service: { running: boolean; state: string; pid: number | null } | null;
   /** The installed 1E.Client.conf, if any: the two endpoints and every setting as written. */
-  conf: { path: string; switchAddress: string | null; backgroundUrl: string | null; settings: { key: string; value: string }[] } | null;
+  conf: {
+    path: string;
+    switchAddress: string | null;
+    backgroundUrl: string | null;
+    settings: { key: string; value: string }[];
+  } | null;
   /** Certificates and client identities in the System keychain. */
   keychain: { certificates: number; identities: number };
 }
@@ -170,8 +175,20 @@ export interface DownloadFile {
 
 // A certificate file is never above 10 MB (the core's limit); base64 makes it 4/3 larger.
 const MAX_BASE64 = 14_000_000;
-const fileName = z.string().min(1).max(255).refine((n) => !/[\0/\\]/.test(n), 'a file name, not a path');
-const upload = z.object({ fileName, base64: z.string().max(MAX_BASE64).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64') }).strict();
+const fileName = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((n) => !/[\0/\\]/.test(n), 'a file name, not a path');
+const upload = z
+  .object({
+    fileName,
+    base64: z
+      .string()
+      .max(MAX_BASE64)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64'),
+  })
+  .strict();
 const sha256 = z.string().regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/, 'a SHA-256 fingerprint');
 const hostname = z.string().min(1).max(253);
 
@@ -195,7 +212,12 @@ export const setupMethods = {
    * Re-wraps the opened .pfx to the profile every macOS imports (3DES, SHA-1 MAC): under the same password, or
    * under `newPassword` (required when the file's password is empty, which macOS refuses). Sent once, kept in main.
    */
-  rewrapPfx: { request: z.object({ newPassword: z.string().min(1, 'a new password must not be empty').max(1024).optional() }).strict(), result: type<IdentityView>() },
+  rewrapPfx: {
+    request: z
+      .object({ newPassword: z.string().min(1, 'a new password must not be empty').max(1024).optional() })
+      .strict(),
+    result: type<IdentityView>(),
+  },
   /** The opened (or re-wrapped) .pfx, for saving. */
   exportPfx: { request: z.object({}).strict(), result: type<DownloadFile>() },
 
@@ -207,17 +229,22 @@ export const setupMethods = {
 
   /** Creates a lab CA (in a new temporary folder unless one is given); its CA certificates join the CA list. */
   createLabCa: {
-    request: z.object({
-      name: z.string().min(1).max(64),
-      crlBaseUrl: z.string().min(1).max(500),
-      caPassword: z.string().min(1).max(1024),
-      intermediate: z.boolean().default(false),
-      directory: z.string().max(1024).optional(),
-    }).strict(),
+    request: z
+      .object({
+        name: z.string().min(1).max(64),
+        crlBaseUrl: z.string().min(1).max(500),
+        caPassword: z.string().min(1).max(1024),
+        intermediate: z.boolean().default(false),
+        directory: z.string().max(1024).optional(),
+      })
+      .strict(),
     result: type<LabCaView>(),
   },
   /** Uses a lab CA made before (by Onboard or `onboard lab init`); the password is checked at once. */
-  openLabCa: { request: z.object({ directory: z.string().min(1).max(1024), caPassword: z.string().min(1).max(1024) }).strict(), result: type<LabCaView>() },
+  openLabCa: {
+    request: z.object({ directory: z.string().min(1).max(1024), caPassword: z.string().min(1).max(1024) }).strict(),
+    result: type<LabCaView>(),
+  },
   /** Issues a client certificate for this Mac from the lab CA and makes it the identity. */
   issueLabCertificate: { request: z.object({ hostname }).strict(), result: type<IdentityView>() },
 

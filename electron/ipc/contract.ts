@@ -24,7 +24,10 @@ export interface AppInfo {
 
 const appMethods = {
   getAppInfo: { request: z.object({}).strict(), result: type<AppInfo>() },
-  cancelRequest: { request: z.object({ requestId: z.string().min(1).max(100) }).strict(), result: type<{ cancelled: boolean }>() },
+  cancelRequest: {
+    request: z.object({ requestId: z.string().min(1).max(100) }).strict(),
+    result: type<{ cancelled: boolean }>(),
+  },
 } as const;
 
 /**

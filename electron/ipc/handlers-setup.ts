@@ -6,7 +6,14 @@ import type { setupMethods } from './contract-setup';
 import { currentFacts, factsView, setEndpoints } from './setup/facts';
 import { addCaFiles, caView, removeCaCertificate } from './setup/ca';
 import {
-  clearIdentity, createCsr, exportOpenedPfx, getCsr, getIdentity, loadIssuedCertificate, openPfx, rewrapOpenedPfx,
+  clearIdentity,
+  createCsr,
+  exportOpenedPfx,
+  getCsr,
+  getIdentity,
+  loadIssuedCertificate,
+  openPfx,
+  rewrapOpenedPfx,
 } from './setup/identity';
 import { createLabCa, issueLabCertificate, openLabCa } from './setup/lab';
 import { screenError, type SetupScreen } from './setup/wording';
@@ -15,13 +22,19 @@ type SetupHandlers = Pick<Handlers<Session>, keyof typeof setupMethods>;
 
 /** Where each method's errors are shown, when the advice depends on it. */
 const SCREEN_OF: Partial<Record<keyof typeof setupMethods, SetupScreen>> = {
-  addCaFiles: 'ca', removeCaCertificate: 'ca', getCaCertificates: 'ca', loadIssuedCertificate: 'issued-certificate',
+  addCaFiles: 'ca',
+  removeCaCertificate: 'ca',
+  getCaCertificates: 'ca',
+  loadIssuedCertificate: 'issued-certificate',
 };
 
 /** Every setup error reaches the wizard, so its advice is put in the wizard's words (no command-line options). */
 function worded(handlers: SetupHandlers): SetupHandlers {
   const out: Record<string, unknown> = {};
-  for (const [method, handler] of Object.entries(handlers) as [keyof SetupHandlers, (r: unknown, c: unknown) => unknown][]) {
+  for (const [method, handler] of Object.entries(handlers) as [
+    keyof SetupHandlers,
+    (r: unknown, c: unknown) => unknown,
+  ][]) {
     out[method] = async (req: unknown, ctx: unknown) => {
       try {
         return await handler(req, ctx);

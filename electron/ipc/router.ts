@@ -1,7 +1,14 @@
 // The one router behind both transports (Electron IPC and the preview WebSocket):
 // validates every request against the contract, dispatches, and turns failures into values.
 import type { z } from 'zod';
-import { contract, type MethodName, type ParsedRequestOf, type ResultOf, type OnboardEvent, type ProgressUpdate } from './contract';
+import {
+  contract,
+  type MethodName,
+  type ParsedRequestOf,
+  type ResultOf,
+  type OnboardEvent,
+  type ProgressUpdate,
+} from './contract';
 import type { IpcResult } from './result';
 import { isOnboardError } from '../core/errors';
 
@@ -42,7 +49,10 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-export function createRouter<S extends object>(handlers: Handlers<S>, opts: { logInternal?: (method: string, e: unknown) => void } = {}): Router<S> {
+export function createRouter<S extends object>(
+  handlers: Handlers<S>,
+  opts: { logInternal?: (method: string, e: unknown) => void } = {},
+): Router<S> {
   const running = new WeakMap<S, Map<string, AbortController>>();
   const jobsOf = (session: S) => {
     let m = running.get(session);
@@ -53,12 +63,27 @@ export function createRouter<S extends object>(handlers: Handlers<S>, opts: { lo
   return {
     async dispatch(method, payload, ctx) {
       if (typeof method !== 'string' || !Object.hasOwn(contract, method)) {
-        return { ok: false, error: { code: 'unknown-method', message: `Unknown request ${JSON.stringify(String(method)).slice(0, 80)}.`, hint: 'The app and its window are out of step: restart Onboard.' } };
+        return {
+          ok: false,
+          error: {
+            code: 'unknown-method',
+            message: `Unknown request ${JSON.stringify(String(method)).slice(0, 80)}.`,
+            hint: 'The app and its window are out of step: restart Onboard.',
+          },
+        };
       }
       const name = method as MethodName;
       if (name === 'cancelRequest') {
         const parsed = contract.cancelRequest.request.safeParse(payload);
-        if (!parsed.success) return { ok: false, error: { code: 'invalid-request', message: `Invalid cancelRequest request: ${describeIssues(parsed.error)}.`, hint: '' } };
+        if (!parsed.success)
+          return {
+            ok: false,
+            error: {
+              code: 'invalid-request',
+              message: `Invalid cancelRequest request: ${describeIssues(parsed.error)}.`,
+              hint: '',
+            },
+          };
         const job = jobsOf(ctx.session).get(parsed.data.requestId);
         job?.abort();
         return { ok: true, value: { cancelled: Boolean(job) } };
@@ -66,7 +91,14 @@ export function createRouter<S extends object>(handlers: Handlers<S>, opts: { lo
       const schema = contract[name].request as z.ZodType;
       const parsed = schema.safeParse(payload ?? {});
       if (!parsed.success) {
-        return { ok: false, error: { code: 'invalid-request', message: `Invalid ${name} request: ${describeIssues(parsed.error)}.`, hint: 'The app and its window are out of step: restart Onboard.' } };
+        return {
+          ok: false,
+          error: {
+            code: 'invalid-request',
+            message: `Invalid ${name} request: ${describeIssues(parsed.error)}.`,
+            hint: 'The app and its window are out of step: restart Onboard.',
+          },
+        };
       }
       const controller = new AbortController();
       const jobs = jobsOf(ctx.session);
@@ -75,14 +107,24 @@ export function createRouter<S extends object>(handlers: Handlers<S>, opts: { lo
         const handler = handlers[name as HandledMethod] as (r: unknown, c: HandlerContext<S>) => Promise<unknown>;
         const requestId = ctx.requestId;
         // Progress means something only to a renderer that can tell which request it belongs to.
-        const emit = (update: ProgressUpdate) => { if (requestId) ctx.emit({ type: 'progress', requestId, ...update }); };
+        const emit = (update: ProgressUpdate) => {
+          if (requestId) ctx.emit({ type: 'progress', requestId, ...update });
+        };
         const value = await handler(parsed.data, { session: ctx.session, emit, signal: controller.signal });
         return { ok: true, value };
       } catch (e) {
         if (isOnboardError(e)) return { ok: false, error: { code: e.code, message: e.message, hint: e.hint } };
-        if (controller.signal.aborted) return { ok: false, error: { code: 'cancelled', message: 'Cancelled.', hint: '' } };
+        if (controller.signal.aborted)
+          return { ok: false, error: { code: 'cancelled', message: 'Cancelled.', hint: '' } };
         opts.logInternal?.(name, e);
-        return { ok: false, error: { code: 'internal', message: 'Something went wrong inside Onboard.', hint: 'Try again; if it happens again, restart Onboard and report what you were doing.' } };
+        return {
+          ok: false,
+          error: {
+            code: 'internal',
+            message: 'Something went wrong inside Onboard.',
+            hint: 'Try again; if it happens again, restart Onboard and report what you were doing.',
+          },
+        };
       } finally {
         if (ctx.requestId) jobs.delete(ctx.requestId);
       }

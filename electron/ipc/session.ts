@@ -24,7 +24,13 @@ export interface SessionOptions {
 
 export function createSession(opts: SessionOptions): Session {
   const executor = opts.executor ?? defaultExecutor(opts.shell);
-  return { shell: opts.shell, executor, simulated: executor.kind === 'simulated', setup: createSetupState(), changes: createChangesState() };
+  return {
+    shell: opts.shell,
+    executor,
+    simulated: executor.kind === 'simulated',
+    setup: createSetupState(),
+    changes: createChangesState(),
+  };
 }
 
 function defaultExecutor(shell: 'electron' | 'preview'): Executor {

@@ -20,7 +20,10 @@ export interface PreparedEntry {
 }
 
 /** A non-secret file an undo command names, kept so the undo still works after the workspace is gone. */
-export interface KeptFile { path: string; content: Buffer }
+export interface KeptFile {
+  path: string;
+  content: Buffer;
+}
 
 /** One change this onboarding run made (or tried), for the summary, undo and the report. */
 export interface ChangeRecord {

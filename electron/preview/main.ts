@@ -18,7 +18,9 @@ async function main(): Promise<void> {
     console.error('onboard preview: the renderer is not built. Run `npm run build` first.');
     process.exit(2);
   }
-  const router = createRouter(createHandlers(), { logInternal: (m, e) => console.error(`onboard preview: ${m} failed:`, e) });
+  const router = createRouter(createHandlers(), {
+    logInternal: (m, e) => console.error(`onboard preview: ${m} failed:`, e),
+  });
   const server = await startPreviewServer({
     router,
     rendererDir,
@@ -29,7 +31,9 @@ async function main(): Promise<void> {
   });
   console.log(`Onboard preview (simulated Mac): ${server.url}`);
   console.log('Open that address in a browser. Press Ctrl-C to stop.');
-  const stop = () => { void server.close().then(() => process.exit(0)); };
+  const stop = () => {
+    void server.close().then(() => process.exit(0));
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

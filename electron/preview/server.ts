@@ -36,11 +36,18 @@ export interface PreviewServer {
 const HOST = '127.0.0.1';
 const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.map': 'application/json', '.json': 'application/json', '.woff2': 'font/woff2',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.map': 'application/json',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
 };
 // The same policy as renderer/index.html's meta tag, sent as a header too.
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self' ws://127.0.0.1:*; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self' ws://127.0.0.1:*; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 function sameToken(given: string | null, expected: string): boolean {
   if (!given) return false;
@@ -57,12 +64,21 @@ export async function startPreviewServer<S extends object>(opts: PreviewServerOp
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // A wrong Host header means another site is reaching us through DNS rebinding.
-    if (req.headers.host !== hostHeader) { res.writeHead(421).end(); return; }
-    if (req.method !== 'GET' && req.method !== 'HEAD') { res.writeHead(405, { allow: 'GET, HEAD' }).end(); return; }
+    if (req.headers.host !== hostHeader) {
+      res.writeHead(421).end();
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
     const path = decodeURIComponent(new URL(req.url ?? '/', origin).pathname);
     const rel = normalize(path === '/' ? '/index.html' : path).replace(/^[/\\]+/, '');
     const file = join(opts.rendererDir, rel);
-    if (!file.startsWith(opts.rendererDir + sep) || rel.includes('\0')) { res.writeHead(404).end(); return; }
+    if (!file.startsWith(opts.rendererDir + sep) || rel.includes('\0')) {
+      res.writeHead(404).end();
+      return;
+    }
     try {
       const body = await readFile(file);
       res.writeHead(200, {
@@ -78,11 +94,15 @@ export async function startPreviewServer<S extends object>(opts: PreviewServerOp
     }
   }
 
-  const server = createServer((req, res) => { void serveStatic(req, res); });
+  const server = createServer((req, res) => {
+    void serveStatic(req, res);
+  });
 
   function refuse(socket: Duplex, status: number, reason: string): void {
     opts.log?.(`refused WebSocket: ${reason}`);
-    socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Bad Request'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Bad Request'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+    );
   }
 
   server.on('upgrade', (req, socket, head) => {
@@ -96,21 +116,28 @@ export async function startPreviewServer<S extends object>(opts: PreviewServerOp
 
   wss.on('connection', (ws: WebSocket) => {
     const session = opts.createSession();
-    const send = (msg: unknown) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg)); };
+    const send = (msg: unknown) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+    };
     ws.on('message', (data) => {
       let msg: { id?: unknown; method?: unknown; payload?: unknown; requestId?: unknown };
       try {
         msg = JSON.parse(data.toString());
       } catch {
-        send({ id: null, result: { ok: false, error: { code: 'invalid-request', message: 'Malformed message.', hint: '' } } });
+        send({
+          id: null,
+          result: { ok: false, error: { code: 'invalid-request', message: 'Malformed message.', hint: '' } },
+        });
         return;
       }
       const id = typeof msg.id === 'number' || typeof msg.id === 'string' ? msg.id : null;
-      void opts.router.dispatch(msg.method, msg.payload, {
-        session,
-        requestId: typeof msg.requestId === 'string' ? msg.requestId : undefined,
-        emit: (event: OnboardEvent) => send({ event }),
-      }).then((result) => send({ id, result }));
+      void opts.router
+        .dispatch(msg.method, msg.payload, {
+          session,
+          requestId: typeof msg.requestId === 'string' ? msg.requestId : undefined,
+          emit: (event: OnboardEvent) => send({ event }),
+        })
+        .then((result) => send({ id, result }));
     });
     ws.on('close', () => {
       opts.router.abortAll(session);
@@ -132,11 +159,12 @@ export async function startPreviewServer<S extends object>(opts: PreviewServerOp
     origin,
     port,
     token,
-    close: () => new Promise<void>((resolve) => {
-      for (const c of wss.clients) c.terminate();
-      wss.close();
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -2,7 +2,14 @@
 // Only display data lives here: passwords are arguments of the actions that send them, never state,
 // and certificates, keys and the opened .pfx stay in main.
 import type {
-  CaFileOutcome, CaView, CsrView, EndpointsCheck, IdentityView, LabCaView, MacFactsView, SetupModeName,
+  CaFileOutcome,
+  CaView,
+  CsrView,
+  EndpointsCheck,
+  IdentityView,
+  LabCaView,
+  MacFactsView,
+  SetupModeName,
 } from '../../electron/ipc/contract';
 import type { IpcError, IpcResult } from '../components/setup/ipc-types';
 import type { Loadable, SliceCreator, StepId, WizardState } from '../store';
@@ -145,15 +152,23 @@ export const createSetupSlice: SliceCreator<SetupSlice> = (set, get) => {
     },
     ca: { view: emptyCa, busy: null, outcomes: [], error: null },
     client: {
-      path: 'pfx', identity: null, busy: null, error: null, csr: null, csrHostname: '', lab: null,
-      labName: 'Onboard Lab', labCrlBaseUrl: 'http://pki.lab.local/crl',
+      path: 'pfx',
+      identity: null,
+      busy: null,
+      error: null,
+      csr: null,
+      csrHostname: '',
+      lab: null,
+      labName: 'Onboard Lab',
+      labCrlBaseUrl: 'http://pki.lab.local/crl',
     },
 
     async loadFacts(refresh = false) {
       patchWelcome({ facts: { state: 'loading' } });
       const r = await getApi().getMacFacts({ refresh });
       patchWelcome({ facts: r.ok ? { state: 'ready', value: r.value } : { state: 'error', error: r.error } });
-      if (r.ok && get().client.csrHostname === '' && r.value.expectedHostName) patchClient({ csrHostname: r.value.expectedHostName });
+      if (r.ok && get().client.csrHostname === '' && r.value.expectedHostName)
+        patchClient({ csrHostname: r.value.expectedHostName });
       await prefill();
     },
 
@@ -221,7 +236,9 @@ export const createSetupSlice: SliceCreator<SetupSlice> = (set, get) => {
     },
 
     async rewrapPfx(newPassword) {
-      return identityCall('Re-wrapping the .pfx for macOS…', () => getApi().rewrapPfx(newPassword === undefined ? {} : { newPassword }));
+      return identityCall('Re-wrapping the .pfx for macOS…', () =>
+        getApi().rewrapPfx(newPassword === undefined ? {} : { newPassword }),
+      );
     },
 
     async savePfx() {
@@ -243,7 +260,8 @@ export const createSetupSlice: SliceCreator<SetupSlice> = (set, get) => {
 
     saveCsr() {
       const csr = get().client.csr;
-      if (csr) downloadBase64({ fileName: csr.fileName, mimeType: 'application/pkcs10', base64: textToBase64(csr.pem) });
+      if (csr)
+        downloadBase64({ fileName: csr.fileName, mimeType: 'application/pkcs10', base64: textToBase64(csr.pem) });
     },
 
     async loadIssuedCertificate(file) {
@@ -262,7 +280,10 @@ export const createSetupSlice: SliceCreator<SetupSlice> = (set, get) => {
       const { labName, labCrlBaseUrl } = get().client;
       patchClient({ busy: 'Creating the lab CA…', error: null });
       const r = await getApi().createLabCa({
-        name: labName.trim(), crlBaseUrl: labCrlBaseUrl.trim(), caPassword, intermediate: opts.intermediate ?? false,
+        name: labName.trim(),
+        crlBaseUrl: labCrlBaseUrl.trim(),
+        caPassword,
+        intermediate: opts.intermediate ?? false,
         ...(opts.directory?.trim() ? { directory: opts.directory.trim() } : {}),
       });
       if (r.ok) patchClient({ busy: null, lab: r.value });
@@ -310,7 +331,9 @@ function textToBase64(text: string): string {
 /** The endpoints as main last judged them, if that judgement is for what is typed now. */
 export function currentEndpointCheck(w: WelcomeState): EndpointsCheck | null {
   if (!w.check) return null;
-  return w.check.for.switchAddress === w.switchAddress && w.check.for.backgroundUrl === w.backgroundUrl ? w.check.result : null;
+  return w.check.for.switchAddress === w.switchAddress && w.check.for.backgroundUrl === w.backgroundUrl
+    ? w.check.result
+    : null;
 }
 
 function failingCaCount(ca: CaState): number {
@@ -327,15 +350,21 @@ export function canProceedSetup(state: WizardState, step: StepId): Proceed {
       }
       const check = currentEndpointCheck(w);
       if (!check) return { ok: false, reason: w.checkError ? w.checkError.message : 'Checking the addresses…' };
-      if (check.switchAddress && !check.switchAddress.ok) return { ok: false, reason: `Switch: ${check.switchAddress.message}` };
-      if (check.backgroundUrl && !check.backgroundUrl.ok) return { ok: false, reason: `Background Channel: ${check.backgroundUrl.message}` };
+      if (check.switchAddress && !check.switchAddress.ok)
+        return { ok: false, reason: `Switch: ${check.switchAddress.message}` };
+      if (check.backgroundUrl && !check.backgroundUrl.ok)
+        return { ok: false, reason: `Background Channel: ${check.backgroundUrl.message}` };
       return check.saved ? { ok: true } : { ok: false, reason: 'Checking the addresses…' };
     }
     case 'ca': {
       const ca = state.ca;
       if (ca.busy) return { ok: false, reason: ca.busy };
       const failing = failingCaCount(ca);
-      if (failing > 0) return { ok: false, reason: `${failing === 1 ? 'One CA certificate has' : `${failing} CA certificates have`} a problem: fix or remove ${failing === 1 ? 'it' : 'them'}.` };
+      if (failing > 0)
+        return {
+          ok: false,
+          reason: `${failing === 1 ? 'One CA certificate has' : `${failing} CA certificates have`} a problem: fix or remove ${failing === 1 ? 'it' : 'them'}.`,
+        };
       const whole = ca.view.problems.find((p) => p.severity === 'fail');
       if (whole) return { ok: false, reason: whole.message };
       // None added is allowed: a lab CA adds its own on the next step, and the client check says if trust is missing.
@@ -344,10 +373,13 @@ export function canProceedSetup(state: WizardState, step: StepId): Proceed {
     case 'client': {
       const c = state.client;
       if (c.busy) return { ok: false, reason: c.busy };
-      if (!c.identity) return { ok: false, reason: 'Choose this Mac\'s client certificate.' };
+      if (!c.identity) return { ok: false, reason: "Choose this Mac's client certificate." };
       if (!c.identity.ok) {
         const n = c.identity.counts.fail;
-        return { ok: false, reason: `${n === 1 ? 'One 1E requirement is' : `${n} 1E requirements are`} not met: fix ${n === 1 ? 'it' : 'them'} or choose another certificate.` };
+        return {
+          ok: false,
+          reason: `${n === 1 ? 'One 1E requirement is' : `${n} 1E requirements are`} not met: fix ${n === 1 ? 'it' : 'them'} or choose another certificate.`,
+        };
       }
       return { ok: true };
     }

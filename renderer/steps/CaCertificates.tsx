@@ -19,7 +19,11 @@ export function CaCertificates() {
   }, [count, refresh]);
 
   if (mode === 'uninstall') {
-    return <p className="card">Nothing to do here for an uninstall: CA certificates stay in the keychain. Continue to the next step.</p>;
+    return (
+      <p className="card">
+        Nothing to do here for an uninstall: CA certificates stay in the keychain. Continue to the next step.
+      </p>
+    );
   }
 
   return (
@@ -27,8 +31,9 @@ export function CaCertificates() {
       <section className="card" aria-labelledby="ca-add-heading" aria-busy={ca.busy !== null}>
         <h2 id="ca-add-heading">Add your CA certificates</h2>
         <p>
-          The root CA and every issuing CA above this Mac's certificate, <strong>each as its own file</strong> (.cer, .crt, .pem, or a .p7b bundle).
-          Keychain Access imports only the last certificate of a bundle; Onboard splits bundles for you.
+          The root CA and every issuing CA above this Mac's certificate, <strong>each as its own file</strong> (.cer,
+          .crt, .pem, or a .p7b bundle). Keychain Access imports only the last certificate of a bundle; Onboard splits
+          bundles for you.
         </p>
         <FileDrop
           label="CA certificate files"
@@ -41,23 +46,29 @@ export function CaCertificates() {
         {ca.busy && <Busy text={ca.busy} />}
         {ca.error && <SetupError error={ca.error} />}
         <div aria-live="polite">
-          {ca.outcomes.map((o) => (
-            o.error
-              ? <SetupError key={o.fileName} error={o.error} title={`${o.fileName}:`} />
-              : (
-                <div key={o.fileName} className="outcome">
-                  <strong>{o.fileName}:</strong> {o.added} added{o.duplicates ? `, ${o.duplicates} already in the list` : ''}.
-                  {o.skipped.map((s, i) => <div key={i} className="warn-text">{s}</div>)}
-                </div>
-              )
-          ))}
+          {ca.outcomes.map((o) =>
+            o.error ? (
+              <SetupError key={o.fileName} error={o.error} title={`${o.fileName}:`} />
+            ) : (
+              <div key={o.fileName} className="outcome">
+                <strong>{o.fileName}:</strong> {o.added} added
+                {o.duplicates ? `, ${o.duplicates} already in the list` : ''}.
+                {o.skipped.map((s, i) => (
+                  <div key={i} className="warn-text">
+                    {s}
+                  </div>
+                ))}
+              </div>
+            ),
+          )}
         </div>
       </section>
 
       {count === 0 && !ca.busy && (
         <p className="muted empty-state">
           No CA certificates yet. Ask your PKI team for the root CA certificate and any issuing CA certificate.
-          {mode === 'new' && ' Setting up a test bench with a lab CA? Continue: the Client certificate step creates the lab CA and adds its certificates here.'}
+          {mode === 'new' &&
+            ' Setting up a test bench with a lab CA? Continue: the Client certificate step creates the lab CA and adds its certificates here.'}
           {mode !== 'new' && ' If the CAs were imported when this Mac was first set up, you can continue.'}
         </p>
       )}
@@ -70,9 +81,18 @@ export function CaCertificates() {
             <ProblemList problems={ca.view.problems} />
           </section>
           <section aria-labelledby="ca-cards-heading">
-            <h2 id="ca-cards-heading" className="section-heading">{count === 1 ? 'One CA certificate' : `${count} CA certificates`}</h2>
+            <h2 id="ca-cards-heading" className="section-heading">
+              {count === 1 ? 'One CA certificate' : `${count} CA certificates`}
+            </h2>
             <ul className="ca-cards">
-              {ca.view.certificates.map((c) => <CaCardView key={c.sha256} card={c} disabled={ca.busy !== null} onRemove={() => void remove(c.sha256)} />)}
+              {ca.view.certificates.map((c) => (
+                <CaCardView
+                  key={c.sha256}
+                  card={c}
+                  disabled={ca.busy !== null}
+                  onRemove={() => void remove(c.sha256)}
+                />
+              ))}
             </ul>
           </section>
         </>

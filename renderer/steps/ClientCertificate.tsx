@@ -10,7 +10,11 @@ import { Busy, SetupError } from '../components/setup/Problem';
 
 const PATHS: { id: ClientPath; title: string; text: string }[] = [
   { id: 'pfx', title: 'An existing .pfx', text: 'Exported by your PKI team with the private key.' },
-  { id: 'csr', title: 'A key and request made on this Mac', text: 'Send the request to your CA, then load what it issues.' },
+  {
+    id: 'csr',
+    title: 'A key and request made on this Mac',
+    text: 'Send the request to your CA, then load what it issues.',
+  },
   { id: 'lab', title: 'A lab CA', text: 'For test benches without a real PKI.' },
 ];
 
@@ -45,9 +49,21 @@ export function ClientCertificate() {
             <legend className="visually-hidden">Source of the client certificate</legend>
             {PATHS.map((p) => (
               <label key={p.id} className={`mode-option ${client.path === p.id ? 'selected' : ''}`}>
-                <input type="radio" name="client-path" value={p.id} checked={client.path === p.id} onChange={() => setPath(p.id)} aria-labelledby={`path-${p.id}-title`} aria-describedby={`path-${p.id}-text`} />
-                <span id={`path-${p.id}-title`} className="mode-title">{p.title}</span>
-                <span id={`path-${p.id}-text`} className="mode-text">{p.text}</span>
+                <input
+                  type="radio"
+                  name="client-path"
+                  value={p.id}
+                  checked={client.path === p.id}
+                  onChange={() => setPath(p.id)}
+                  aria-labelledby={`path-${p.id}-title`}
+                  aria-describedby={`path-${p.id}-text`}
+                />
+                <span id={`path-${p.id}-title`} className="mode-title">
+                  {p.title}
+                </span>
+                <span id={`path-${p.id}-text`} className="mode-text">
+                  {p.text}
+                </span>
               </label>
             ))}
           </fieldset>
@@ -63,7 +79,11 @@ export function ClientCertificate() {
           {client.busy && <Busy text={client.busy} />}
           {client.error && <SetupError error={client.error} />}
           <PfxCompatibility />
-          <IdentityPanel identity={client.identity} disabled={client.busy !== null} onClear={() => void clearIdentity()} />
+          <IdentityPanel
+            identity={client.identity}
+            disabled={client.busy !== null}
+            onClear={() => void clearIdentity()}
+          />
         </>
       )}
     </>

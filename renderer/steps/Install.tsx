@@ -26,15 +26,23 @@ function NothingToInstall() {
     return (
       <section className="card warn-card" aria-labelledby="install-none-heading">
         <h2 id="install-none-heading">No 1E Client to give the new certificate to</h2>
-        <p>This Mac has no 1E Client installed, so there is no certificate to replace. Choose <strong>New setup</strong> on Welcome: it installs the client and then imports the certificate.</p>
-        <button type="button" className="secondary" onClick={() => goTo('welcome')}>Back to Welcome</button>
+        <p>
+          This Mac has no 1E Client installed, so there is no certificate to replace. Choose <strong>New setup</strong>{' '}
+          on Welcome: it installs the client and then imports the certificate.
+        </p>
+        <button type="button" className="secondary" onClick={() => goTo('welcome')}>
+          Back to Welcome
+        </button>
       </section>
     );
   }
   return (
     <section className="card" aria-labelledby="install-none-heading">
       <h2 id="install-none-heading">Nothing to install when replacing the certificate</h2>
-      <p>The 1E Client and its configuration stay as they are. The next step imports the new certificate and restarts the client so that it uses it.</p>
+      <p>
+        The 1E Client and its configuration stay as they are. The next step imports the new certificate and restarts the
+        client so that it uses it.
+      </p>
     </section>
   );
 }
@@ -57,6 +65,8 @@ function InstallClient() {
   const [replanned, setReplanned] = useState(false);
   useEffect(() => {
     if (stale && install.run.state !== 'running') {
+      // Remembers why the plan was re-made; the store, not this component, should own it (renderer by step).
+      // eslint-disable-next-line react-hooks/set-state-in-effect
       setReplanned(true);
       void prepareInstall();
     }
@@ -65,7 +75,8 @@ function InstallClient() {
   const running = install.run.state === 'running';
   const plan = install.plan.state === 'ready' ? install.plan.value : null;
   // False when the installer is the version already there: only the configuration is written.
-  const packageChanges = plan?.plans.some((p) => p.actions.some((a) => a.id === 'client-install' && a.status === 'pending')) ?? false;
+  const packageChanges =
+    plan?.plans.some((p) => p.actions.some((a) => a.id === 'client-install' && a.status === 'pending')) ?? false;
   const { choices } = install;
 
   return (
@@ -73,21 +84,39 @@ function InstallClient() {
       <section className="card" aria-labelledby="installer-heading">
         <h2 id="installer-heading">The 1E Client installer</h2>
         <form
-          onSubmit={(e) => { e.preventDefault(); void prepareInstall(); }}
+          onSubmit={(e) => {
+            e.preventDefault();
+            void prepareInstall();
+          }}
           aria-describedby="installer-help"
         >
           <p id="installer-help" className="muted">
-            A <code>.dmg</code> (1E Client 5.x), a <code>.zip</code> (23.x and later) or the <code>.pkg</code> itself, on this Mac.
+            A <code>.dmg</code> (1E Client 5.x), a <code>.zip</code> (23.x and later) or the <code>.pkg</code> itself,
+            on this Mac.
           </p>
-          {install.candidates.state === 'loading' && <p role="status"><span className="spinner" aria-hidden="true" /> Looking for installers in Downloads and on mounted disks…</p>}
-          {install.candidates.state === 'error' && <ErrorBox error={install.candidates.error} title="Could not look for installers." />}
+          {install.candidates.state === 'loading' && (
+            <p role="status">
+              <span className="spinner" aria-hidden="true" /> Looking for installers in Downloads and on mounted disks…
+            </p>
+          )}
+          {install.candidates.state === 'error' && (
+            <ErrorBox error={install.candidates.error} title="Could not look for installers." />
+          )}
           {install.candidates.state === 'ready' && install.candidates.value.length > 0 && (
             <fieldset className="option" disabled={running}>
               <legend>Installers found on this Mac</legend>
               {install.candidates.value.map((c) => (
                 <label key={c.path} className="radio">
-                  <input type="radio" name="installer" value={c.path} checked={choices.installerPath === c.path} onChange={() => setChoices({ installerPath: c.path })} />
-                  <span>{c.name} <span className="muted mono">{c.path}</span></span>
+                  <input
+                    type="radio"
+                    name="installer"
+                    value={c.path}
+                    checked={choices.installerPath === c.path}
+                    onChange={() => setChoices({ installerPath: c.path })}
+                  />
+                  <span>
+                    {c.name} <span className="muted mono">{c.path}</span>
+                  </span>
                 </label>
               ))}
             </fieldset>
@@ -97,7 +126,11 @@ function InstallClient() {
           )}
           <label htmlFor={pathId}>Installer file on this Mac</label>
           <input
-            id={pathId} type="text" spellCheck={false} autoComplete="off" disabled={running}
+            id={pathId}
+            type="text"
+            spellCheck={false}
+            autoComplete="off"
+            disabled={running}
             placeholder="/Users/you/Downloads/1EClient-Non-Windows.v24.1.0.zip"
             value={choices.installerPath}
             onChange={(e) => setChoices({ installerPath: e.currentTarget.value })}
@@ -107,7 +140,10 @@ function InstallClient() {
               <label className="secondary file-pick">
                 Choose the installer…
                 <input
-                  type="file" accept=".dmg,.pkg,.zip" className="visually-hidden" disabled={running}
+                  type="file"
+                  accept=".dmg,.pkg,.zip"
+                  className="visually-hidden"
+                  disabled={running}
                   onChange={(e) => {
                     const file = e.currentTarget.files?.[0];
                     const path = file ? pickedFilePath(file) : null;
@@ -119,12 +155,25 @@ function InstallClient() {
             </div>
           )}
           <label htmlFor={levelId}>Logging level</label>
-          <select id={levelId} value={choices.loggingLevel} disabled={running} onChange={(e) => setChoices({ loggingLevel: e.currentTarget.value })}>
+          <select
+            id={levelId}
+            value={choices.loggingLevel}
+            disabled={running}
+            onChange={(e) => setChoices({ loggingLevel: e.currentTarget.value })}
+          >
             <option value="">Keep what this Mac has (or the client's default)</option>
-            {LOGGING_LEVELS.map((l) => <option key={l} value={l}>{l}</option>)}
+            {LOGGING_LEVELS.map((l) => (
+              <option key={l} value={l}>
+                {l}
+              </option>
+            ))}
           </select>
           <div className="apply-row">
-            <button type="submit" className="secondary" disabled={running || !choices.installerPath.trim() || install.plan.state === 'loading'}>
+            <button
+              type="submit"
+              className="secondary"
+              disabled={running || !choices.installerPath.trim() || install.plan.state === 'loading'}
+            >
               Review the changes
             </button>
           </div>
@@ -132,10 +181,16 @@ function InstallClient() {
       </section>
 
       {install.plan.state === 'loading' && (
-        <section className="card" aria-busy="true"><p role="status"><span className="spinner" aria-hidden="true" /> Reading this Mac and the installer…</p></section>
+        <section className="card" aria-busy="true">
+          <p role="status">
+            <span className="spinner" aria-hidden="true" /> Reading this Mac and the installer…
+          </p>
+        </section>
       )}
       {install.plan.state === 'error' && (
-        <section className="card"><ErrorBox error={install.plan.error} title="Cannot plan the installation." /></section>
+        <section className="card">
+          <ErrorBox error={install.plan.error} title="Cannot plan the installation." />
+        </section>
       )}
       {plan && (
         <>
@@ -147,13 +202,19 @@ function InstallClient() {
               {plan.mac.arch === 'arm64' && (
                 <>
                   <dt>Rosetta 2</dt>
-                  <dd>{plan.mac.rosettaNeeded ? 'Not installed: the 1E Client is Intel code, so Rosetta is installed first.' : 'Installed'}</dd>
+                  <dd>
+                    {plan.mac.rosettaNeeded
+                      ? 'Not installed: the 1E Client is Intel code, so Rosetta is installed first.'
+                      : 'Installed'}
+                  </dd>
                 </>
               )}
               <dt>1E Client now</dt>
               <dd>
-                {!plan.mac.installedVersion ? 'not installed'
-                  : packageChanges ? `version ${plan.mac.installedVersion}: this is an upgrade, existing settings are kept unless changed below`
+                {!plan.mac.installedVersion
+                  ? 'not installed'
+                  : packageChanges
+                    ? `version ${plan.mac.installedVersion}: this is an upgrade, existing settings are kept unless changed below`
                     : `version ${plan.mac.installedVersion}, the installer's version: the package stays, only the configuration below is written`}
               </dd>
               <dt>Installer</dt>
@@ -163,19 +224,43 @@ function InstallClient() {
 
           <section className="card" aria-labelledby="install-conf-heading">
             <h2 id="install-conf-heading">Configuration</h2>
-            <ConfDiff lines={plan.configuration} path={plan.confPath} base={plan.confBase} existed={plan.upgrade || plan.configuration.some((l) => l.before !== undefined)} />
+            <ConfDiff
+              lines={plan.configuration}
+              path={plan.confPath}
+              base={plan.confBase}
+              existed={plan.upgrade || plan.configuration.some((l) => l.before !== undefined)}
+            />
           </section>
 
           <section className="card" aria-labelledby="install-plan-heading" aria-busy={running}>
             <h2 id="install-plan-heading">The plan</h2>
-            {replanned && <p className="note" role="status">Made again because the Switch or Background Channel address changed on Welcome: apply it so that the client uses the new one.</p>}
+            {replanned && (
+              <p className="note" role="status">
+                Made again because the Switch or Background Channel address changed on Welcome: apply it so that the
+                client uses the new one.
+              </p>
+            )}
             <PlanList prepared={plan} run={install.run} />
             <ApplyButton
-              prepared={plan} run={install.run} busyLabel={packageChanges ? 'Installing…' : 'Applying…'} doneLabel={packageChanges ? 'Installed' : 'Applied'}
-              label={!packageChanges ? 'Configure and restart' : plan.upgrade ? 'Upgrade and start' : 'Install and start'}
-              onApply={() => void applyInstall()} onReplan={() => void prepareInstall()}
+              prepared={plan}
+              run={install.run}
+              busyLabel={packageChanges ? 'Installing…' : 'Applying…'}
+              doneLabel={packageChanges ? 'Installed' : 'Applied'}
+              label={
+                !packageChanges ? 'Configure and restart' : plan.upgrade ? 'Upgrade and start' : 'Install and start'
+              }
+              onApply={() => void applyInstall()}
+              onReplan={() => void prepareInstall()}
             />
-            <RunStatus prepared={plan} run={install.run} doneText={packageChanges ? 'The 1E Client is installed, configured and started' : 'The 1E Client is configured and running'} />
+            <RunStatus
+              prepared={plan}
+              run={install.run}
+              doneText={
+                packageChanges
+                  ? 'The 1E Client is installed, configured and started'
+                  : 'The 1E Client is configured and running'
+              }
+            />
           </section>
         </>
       )}

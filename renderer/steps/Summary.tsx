@@ -36,45 +36,81 @@ export function Summary() {
     <>
       <section className="card" aria-labelledby="summary-outcome-heading">
         <h2 id="summary-outcome-heading">{mode === 'uninstall' ? 'Uninstall' : 'Outcome'}</h2>
-        {changes.state === 'loading' && <p role="status"><span className="spinner" aria-hidden="true" /> Gathering what changed…</p>}
+        {changes.state === 'loading' && (
+          <p role="status">
+            <span className="spinner" aria-hidden="true" /> Gathering what changed…
+          </p>
+        )}
         {changes.state === 'error' && <ErrorBox error={changes.error} title="Cannot show the summary." />}
         {value && <Outcome uninstall={mode === 'uninstall'} made={made} value={value} />}
       </section>
       <section className="card" aria-labelledby="summary-changes-heading">
         <h2 id="summary-changes-heading">What changed on this Mac</h2>
-        {value && value.records.length === 0 && <p className="muted">Onboard has not changed anything on this Mac in this session.</p>}
+        {value && value.records.length === 0 && (
+          <p className="muted">Onboard has not changed anything on this Mac in this session.</p>
+        )}
         {value && value.records.length > 0 && <ChangeList records={value.records} />}
       </section>
       <section className="card" aria-labelledby="summary-report-heading">
         <h2 id="summary-report-heading">Report</h2>
-        <p className="muted">Attach it to the ticket: the checks, the changes above, and this Mac's details. No password or private key is in it.</p>
+        <p className="muted">
+          Attach it to the ticket: the checks, the changes above, and this Mac's details. No password or private key is
+          in it.
+        </p>
         <ReportButtons />
       </section>
     </>
   );
 }
 
-function Outcome({ uninstall, made, value }: { uninstall: boolean; made: number; value: { verification: { ok: boolean; at: string } | null; records: ChangeRecordView[] } }) {
+function Outcome({
+  uninstall,
+  made,
+  value,
+}: {
+  uninstall: boolean;
+  made: number;
+  value: { verification: { ok: boolean; at: string } | null; records: ChangeRecordView[] };
+}) {
   if (uninstall) {
     const removed = value.records.some((r) => r.purpose === 'uninstall' && r.status === 'done');
     const failed = value.records.some((r) => r.purpose === 'uninstall' && r.status === 'failed');
     return (
       <p className={`result ${failed ? 'fail' : removed ? 'pass' : ''}`}>
-        {failed ? <><span className="status fail">Incomplete</span> The uninstall stopped part-way: see the failed change below and the Install step for why.</>
-          : removed ? <><span className="status pass">Removed</span> The 1E Client is no longer on this Mac.</>
-            : 'The 1E Client has not been removed: go back to Install to review and apply the uninstall plan.'}
+        {failed ? (
+          <>
+            <span className="status fail">Incomplete</span> The uninstall stopped part-way: see the failed change below
+            and the Install step for why.
+          </>
+        ) : removed ? (
+          <>
+            <span className="status pass">Removed</span> The 1E Client is no longer on this Mac.
+          </>
+        ) : (
+          'The 1E Client has not been removed: go back to Install to review and apply the uninstall plan.'
+        )}
       </p>
     );
   }
   const v = value.verification;
   return (
     <p className={`result ${v ? (v.ok ? 'pass' : 'fail') : ''}`}>
-      {v
-        ? v.ok
-          ? <><span className="status pass">All green</span> This Mac is onboarded: every check passed at {new Date(v.at).toLocaleTimeString()}.</>
-          : <><span className="status fail">Not yet</span> The last verification found problems: go back to Verify for what to do.</>
-        : 'The checks have not run yet: go back to Verify.'}
-      {' '}{made} change{made === 1 ? '' : 's'} made.
+      {v ? (
+        v.ok ? (
+          <>
+            <span className="status pass">All green</span> This Mac is onboarded: every check passed at{' '}
+            {new Date(v.at).toLocaleTimeString()}.
+          </>
+        ) : (
+          <>
+            <span className="status fail">Not yet</span> The last verification found problems: go back to Verify for
+            what to do.
+          </>
+        )
+      ) : (
+        'The checks have not run yet: go back to Verify.'
+      )}{' '}
+      {made} change{made === 1 ? '' : 's'} made.
     </p>
   );
 }
@@ -96,18 +132,29 @@ function ChangeList({ records }: { records: ChangeRecordView[] }) {
           const body = (
             <span className="change-body">
               <span className={`status ${STATUS_TEXT[r.status].tone}`}>{STATUS_TEXT[r.status].text}</span> {r.title}
-              <span className="muted change-meta">{PURPOSE_TEXT[r.purpose]}, {new Date(r.at).toLocaleTimeString()}{r.status === 'done' && !r.undoable ? ', cannot be undone by Onboard' : ''}</span>
+              <span className="muted change-meta">
+                {PURPOSE_TEXT[r.purpose]}, {new Date(r.at).toLocaleTimeString()}
+                {r.status === 'done' && !r.undoable ? ', cannot be undone by Onboard' : ''}
+              </span>
             </span>
           );
           return (
             <li key={r.id}>
               {r.undoable ? (
                 <label className="change-row">
-                  <input type="checkbox" checked={selected.includes(r.id)} onChange={() => toggle(r.id)} disabled={running} />
+                  <input
+                    type="checkbox"
+                    checked={selected.includes(r.id)}
+                    onChange={() => toggle(r.id)}
+                    disabled={running}
+                  />
                   {body}
                 </label>
               ) : (
-                <div className="change-row"><span aria-hidden="true" />{body}</div>
+                <div className="change-row">
+                  <span aria-hidden="true" />
+                  {body}
+                </div>
               )}
             </li>
           );
@@ -115,10 +162,17 @@ function ChangeList({ records }: { records: ChangeRecordView[] }) {
       </ul>
       {anyUndoable && (
         <div className="apply-row">
-          <button type="button" className="secondary" disabled={selected.length === 0 || running || undo.plan.state === 'loading'} onClick={() => void prepareUndo()}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={selected.length === 0 || running || undo.plan.state === 'loading'}
+            onClick={() => void prepareUndo()}
+          >
             Plan undo of {selected.length || 'the ticked'} change{selected.length === 1 ? '' : 's'}
           </button>
-          <span className="muted">Tick what to put back as it was; you see the exact commands before anything runs.</span>
+          <span className="muted">
+            Tick what to put back as it was; you see the exact commands before anything runs.
+          </span>
         </div>
       )}
       {undo.plan.state === 'error' && <ErrorBox error={undo.plan.error} title="Cannot plan the undo." />}
@@ -126,7 +180,14 @@ function ChangeList({ records }: { records: ChangeRecordView[] }) {
         <div className="undo-plan" aria-busy={running}>
           <PlanList prepared={plan} run={undo.run} />
           <div className="apply-row">
-            <button type="button" className="danger" onClick={() => void applyUndo()} disabled={running || undo.run.state === 'done'}>{running ? 'Undoing…' : 'Undo these changes'}</button>
+            <button
+              type="button"
+              className="danger"
+              onClick={() => void applyUndo()}
+              disabled={running || undo.run.state === 'done'}
+            >
+              {running ? 'Undoing…' : 'Undo these changes'}
+            </button>
           </div>
           <RunStatus prepared={plan} run={undo.run} doneText="Put back as it was" />
         </div>
@@ -139,7 +200,11 @@ function ChangeList({ records }: { records: ChangeRecordView[] }) {
 function RunStatusAfterUndo() {
   const run = useWizard((s) => s.summary.undo.run);
   if (run.state !== 'done') return null;
-  return run.value.ok
-    ? <p role="status" className="result pass"><span className="status pass">Done</span> The chosen changes were undone.</p>
-    : <ErrorBox error={run.value.failure ?? { message: 'The undo did not complete.', hint: '' }} title="Undo failed." />;
+  return run.value.ok ? (
+    <p role="status" className="result pass">
+      <span className="status pass">Done</span> The chosen changes were undone.
+    </p>
+  ) : (
+    <ErrorBox error={run.value.failure ?? { message: 'The undo did not complete.', hint: '' }} title="Undo failed." />
+  );
 }

@@ -15,7 +15,10 @@ export function TrustIdentity() {
     return (
       <section className="card" aria-labelledby="trust-none-heading">
         <h2 id="trust-none-heading">Nothing to add when uninstalling</h2>
-        <p>The certificates and identities already in the System keychain are left as they are: the uninstall on the previous step removed only the 1E Client.</p>
+        <p>
+          The certificates and identities already in the System keychain are left as they are: the uninstall on the
+          previous step removed only the 1E Client.
+        </p>
       </section>
     );
   }
@@ -43,18 +46,27 @@ function TrustPlanScreen() {
       <section className="card" aria-labelledby="trust-what-heading">
         <h2 id="trust-what-heading">What goes into the System keychain</h2>
         <p>
-          The 1E Client trusts the Switch only through your CA certificates, and proves who this Mac is with its identity:
-          the client certificate and its private key. Both go into the System keychain, as 1E's macOS guide asks.
+          The 1E Client trusts the Switch only through your CA certificates, and proves who this Mac is with its
+          identity: the client certificate and its private key. Both go into the System keychain, as 1E's macOS guide
+          asks.
         </p>
         {plan && (
           <dl className="facts">
             <dt>Identity</dt>
-            <dd>{plan.identity.label} <span className="muted">({plan.identity.subject})</span></dd>
+            <dd>
+              {plan.identity.label} <span className="muted">({plan.identity.subject})</span>
+            </dd>
             <dt>CA certificates</dt>
             <dd>
-              {plan.caCertificates.length === 0 ? 'none chosen' : (
+              {plan.caCertificates.length === 0 ? (
+                'none chosen'
+              ) : (
                 <ul className="plain-list">
-                  {plan.caCertificates.map((c) => <li key={c.subject}>{c.subject} <span className="muted">({c.role})</span></li>)}
+                  {plan.caCertificates.map((c) => (
+                    <li key={c.subject}>
+                      {c.subject} <span className="muted">({c.role})</span>
+                    </li>
+                  ))}
                 </ul>
               )}
             </dd>
@@ -63,8 +75,15 @@ function TrustPlanScreen() {
         <fieldset className="option" disabled={running}>
           <legend>Who may use this Mac's private key</legend>
           <label className="checkbox">
-            <input type="checkbox" checked={trust.allowAnyApp} onChange={(e) => setAllowAnyApp(e.currentTarget.checked)} aria-describedby="any-app-warning" />
-            <span>Let any app use the private key (<code>-A</code>) instead of the 1E Client only (<code>-T</code>)</span>
+            <input
+              type="checkbox"
+              checked={trust.allowAnyApp}
+              onChange={(e) => setAllowAnyApp(e.currentTarget.checked)}
+              aria-describedby="any-app-warning"
+            />
+            <span>
+              Let any app use the private key (<code>-A</code>) instead of the 1E Client only (<code>-T</code>)
+            </span>
           </label>
           <p id="any-app-warning" className={trust.allowAnyApp ? 'warning-text' : 'muted'}>
             {trust.allowAnyApp
@@ -77,20 +96,47 @@ function TrustPlanScreen() {
         )}
       </section>
 
-      <section className="card" aria-labelledby="trust-plan-heading" aria-busy={trust.plan.state === 'loading' || running}>
+      <section
+        className="card"
+        aria-labelledby="trust-plan-heading"
+        aria-busy={trust.plan.state === 'loading' || running}
+      >
         <div className="card-head">
           <h2 id="trust-plan-heading">The plan</h2>
-          <button type="button" className="secondary small" onClick={() => void prepareTrust()} disabled={running || trust.plan.state === 'loading'}>
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() => void prepareTrust()}
+            disabled={running || trust.plan.state === 'loading'}
+          >
             Check this Mac again
           </button>
         </div>
-        {trust.plan.state === 'loading' && <p role="status"><span className="spinner" aria-hidden="true" /> Comparing your choices with this Mac's keychain…</p>}
+        {trust.plan.state === 'loading' && (
+          <p role="status">
+            <span className="spinner" aria-hidden="true" /> Comparing your choices with this Mac's keychain…
+          </p>
+        )}
         {trust.plan.state === 'error' && <ErrorBox error={trust.plan.error} title="Cannot make the plan." />}
         {plan && <PlanList prepared={plan} run={trust.run} />}
         {plan && (
-          <ApplyButton prepared={plan} run={trust.run} label="Apply" busyLabel="Applying…" doneLabel="Applied" onApply={() => void applyTrust()} onReplan={() => void prepareTrust()} />
+          <ApplyButton
+            prepared={plan}
+            run={trust.run}
+            label="Apply"
+            busyLabel="Applying…"
+            doneLabel="Applied"
+            onApply={() => void applyTrust()}
+            onReplan={() => void prepareTrust()}
+          />
         )}
-        {plan && <RunStatus prepared={plan} run={trust.run} doneText="The CAs and this Mac's identity are in the System keychain" />}
+        {plan && (
+          <RunStatus
+            prepared={plan}
+            run={trust.run}
+            doneText="The CAs and this Mac's identity are in the System keychain"
+          />
+        )}
       </section>
     </>
   );
@@ -106,25 +152,44 @@ const PROBLEM_TEXT: Record<string, string> = {
  * Older identities for this Mac's name: the 1E Client may keep picking one of them, so the
  * technician can have them deleted after the new one is in. Deleting cannot be undone.
  */
-function OldIdentities({ plan, disabled, onChange }: { plan: TrustPlan; disabled: boolean; onChange: (on: boolean) => void }) {
+function OldIdentities({
+  plan,
+  disabled,
+  onChange,
+}: {
+  plan: TrustPlan;
+  disabled: boolean;
+  onChange: (on: boolean) => void;
+}) {
   const many = plan.oldIdentities.length > 1;
   return (
     <fieldset className="option" disabled={disabled}>
-      <legend>{many ? `${plan.oldIdentities.length} older identities` : 'An older identity'} for this Mac's name {many ? 'are' : 'is'} in the System keychain</legend>
+      <legend>
+        {many ? `${plan.oldIdentities.length} older identities` : 'An older identity'} for this Mac's name{' '}
+        {many ? 'are' : 'is'} in the System keychain
+      </legend>
       <ul className="plain-list">
         {plan.oldIdentities.map((o) => (
           <li key={o.sha1}>
             <span>{o.subject ?? o.name}</span>{' '}
             <span className="muted">
-              {o.expires ? `${o.problem === 'CSSMERR_TP_CERT_EXPIRED' ? 'expired' : 'expires'} ${o.expires.slice(0, 10)}` : 'expiry unknown'}
+              {o.expires
+                ? `${o.problem === 'CSSMERR_TP_CERT_EXPIRED' ? 'expired' : 'expires'} ${o.expires.slice(0, 10)}`
+                : 'expiry unknown'}
               {o.problem && o.problem !== 'CSSMERR_TP_CERT_EXPIRED' ? `, ${PROBLEM_TEXT[o.problem] ?? o.problem}` : ''}
             </span>
-            <br /><span className="muted mono">SHA-1 {o.sha1}</span>
+            <br />
+            <span className="muted mono">SHA-1 {o.sha1}</span>
           </li>
         ))}
       </ul>
       <label className="checkbox">
-        <input type="checkbox" checked={plan.removeOldIdentities} onChange={(e) => onChange(e.currentTarget.checked)} aria-describedby="remove-old-help" />
+        <input
+          type="checkbox"
+          checked={plan.removeOldIdentities}
+          onChange={(e) => onChange(e.currentTarget.checked)}
+          aria-describedby="remove-old-help"
+        />
         <span>Remove the old {many ? 'identities' : 'identity'} after importing the new one</span>
       </label>
       <p id="remove-old-help" className={plan.removeOldIdentities ? 'warning-text' : 'muted'}>

@@ -22,7 +22,10 @@ export function Verify() {
     return (
       <section className="card" aria-labelledby="verify-none-heading">
         <h2 id="verify-none-heading">Nothing to verify</h2>
-        <p>After an uninstall there is no 1E Client to check. Continue to the summary for what was removed and the report.</p>
+        <p>
+          After an uninstall there is no 1E Client to check. Continue to the summary for what was removed and the
+          report.
+        </p>
       </section>
     );
   }
@@ -42,42 +45,78 @@ function VerifyChecks() {
         <div className="card-head">
           <h2 id="checks-heading">Checks</h2>
           <div className="apply-row">
-            {running
-              ? <button type="button" className="secondary" onClick={() => void cancel()}>Cancel</button>
-              : <button type="button" className="primary" onClick={() => void runVerification()}>{run.state === 'idle' ? 'Run the checks' : 'Run the checks again'}</button>}
+            {running ? (
+              <button type="button" className="secondary" onClick={() => void cancel()}>
+                Cancel
+              </button>
+            ) : (
+              <button type="button" className="primary" onClick={() => void runVerification()}>
+                {run.state === 'idle' ? 'Run the checks' : 'Run the checks again'}
+              </button>
+            )}
           </div>
         </div>
         {run.state === 'idle' && (
           <p className="muted">
-            Onboard checks the 1E Client service, connects to the Switch with this Mac's certificate (as the client does),
-            fetches from the Background Channel, checks the CRLs, looks for the identity and CAs in the keychain, and reads the client's logs.
+            Onboard checks the 1E Client service, connects to the Switch with this Mac's certificate (as the client
+            does), fetches from the Background Channel, checks the CRLs, looks for the identity and CAs in the keychain,
+            and reads the client's logs.
           </p>
         )}
         <div role="status" aria-live="polite">
-          {running && <p><span className="spinner" aria-hidden="true" /> Checking… {live.filter(([, p]) => p.status !== 'running').length} of {Math.max(live.length, 1)} started checks finished.</p>}
-          {run.state === 'done' && (
-            run.value.ok
-              ? <p className="result pass"><span className="status pass">All green</span> This Mac meets every check: {run.value.counts.pass} passed{run.value.counts.warn ? `, ${run.value.counts.warn} to look at` : ''}.</p>
-              : <p className="result fail"><span className="status fail">Not yet</span> {run.value.counts.fail} check{run.value.counts.fail === 1 ? '' : 's'} failed: each says what to do.</p>
+          {running && (
+            <p>
+              <span className="spinner" aria-hidden="true" /> Checking…{' '}
+              {live.filter(([, p]) => p.status !== 'running').length} of {Math.max(live.length, 1)} started checks
+              finished.
+            </p>
           )}
+          {run.state === 'done' &&
+            (run.value.ok ? (
+              <p className="result pass">
+                <span className="status pass">All green</span> This Mac meets every check: {run.value.counts.pass}{' '}
+                passed{run.value.counts.warn ? `, ${run.value.counts.warn} to look at` : ''}.
+              </p>
+            ) : (
+              <p className="result fail">
+                <span className="status fail">Not yet</span> {run.value.counts.fail} check
+                {run.value.counts.fail === 1 ? '' : 's'} failed: each says what to do.
+              </p>
+            ))}
         </div>
         {running && live.length > 0 && (
           <ul className="live-checks">
             {live.map(([id, p]) => (
               <li key={id}>
-                <span className={`status ${LIVE_TEXT[p.status].tone}`}>{p.status === 'running' && <span className="spinner" aria-hidden="true" />}{LIVE_TEXT[p.status].text}</span>{' '}
-                {p.label ?? id}{p.detail && <span className="muted"> — {p.detail}</span>}
+                <span className={`status ${LIVE_TEXT[p.status].tone}`}>
+                  {p.status === 'running' && <span className="spinner" aria-hidden="true" />}
+                  {LIVE_TEXT[p.status].text}
+                </span>{' '}
+                {p.label ?? id}
+                {p.detail && <span className="muted"> — {p.detail}</span>}
               </li>
             ))}
           </ul>
         )}
-        {run.state === 'error' && <ErrorBox error={run.error} title={run.error.code === 'cancelled' || run.error.code === 'verify-cancelled' ? 'Checks cancelled.' : 'The checks could not run.'} />}
+        {run.state === 'error' && (
+          <ErrorBox
+            error={run.error}
+            title={
+              run.error.code === 'cancelled' || run.error.code === 'verify-cancelled'
+                ? 'Checks cancelled.'
+                : 'The checks could not run.'
+            }
+          />
+        )}
         {run.state === 'done' && <Findings findings={run.value.findings} />}
       </section>
       <DebugLogging />
       <section className="card" aria-labelledby="report-heading">
         <h2 id="report-heading">Report</h2>
-        <p className="muted">The results, what Onboard changed, and this Mac's details, for the ticket. No password or private key is in it.</p>
+        <p className="muted">
+          The results, what Onboard changed, and this Mac's details, for the ticket. No password or private key is in
+          it.
+        </p>
         <ReportButtons />
       </section>
     </>
@@ -95,21 +134,41 @@ function DebugLogging() {
     <section className="card" aria-labelledby="debug-heading" aria-busy={debug.plan.state === 'loading' || running}>
       <h2 id="debug-heading">Debug logging</h2>
       <p className="muted">
-        When a check fails for a reason you cannot see, set <code>LoggingLevel=debug</code> and restart the client;
-        its log (<code>/Library/Logs/1E.Client.log</code>) then says exactly what it tried. Set it back afterwards: debug logs grow fast.
+        When a check fails for a reason you cannot see, set <code>LoggingLevel=debug</code> and restart the client; its
+        log (<code>/Library/Logs/1E.Client.log</code>) then says exactly what it tried. Set it back afterwards: debug
+        logs grow fast.
       </p>
-      {debug.plan.state === 'idle' && <button type="button" className="secondary" onClick={() => void prepare()}>Plan debug logging</button>}
-      {debug.plan.state === 'loading' && <p role="status"><span className="spinner" aria-hidden="true" /> Reading the configuration…</p>}
+      {debug.plan.state === 'idle' && (
+        <button type="button" className="secondary" onClick={() => void prepare()}>
+          Plan debug logging
+        </button>
+      )}
+      {debug.plan.state === 'loading' && (
+        <p role="status">
+          <span className="spinner" aria-hidden="true" /> Reading the configuration…
+        </p>
+      )}
       {debug.plan.state === 'error' && <ErrorBox error={debug.plan.error} title="Cannot plan debug logging." />}
       {plan && <PlanList prepared={plan} run={debug.run} />}
       {plan && (
         <div className="apply-row">
-          <button type="button" className="secondary" onClick={() => void apply()} disabled={running || applied || plan.pendingCount === 0}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => void apply()}
+            disabled={running || applied || plan.pendingCount === 0}
+          >
             {running ? 'Applying…' : applied ? 'Debug logging is on' : 'Turn on debug logging and restart'}
           </button>
         </div>
       )}
-      {plan && <RunStatus prepared={plan} run={debug.run} doneText="Debug logging is on and the client restarted: run the checks again" />}
+      {plan && (
+        <RunStatus
+          prepared={plan}
+          run={debug.run}
+          doneText="Debug logging is on and the client restarted: run the checks again"
+        />
+      )}
     </section>
   );
 }

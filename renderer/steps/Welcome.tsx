@@ -25,7 +25,12 @@ export function Welcome() {
           Onboard {app.value.version} · {app.value.shell === 'preview' ? 'browser preview' : 'desktop app'}
         </p>
       )}
-      {app.state === 'error' && <div className="error-box" role="alert">{app.error.message}<div className="hint">{app.error.hint}</div></div>}
+      {app.state === 'error' && (
+        <div className="error-box" role="alert">
+          {app.error.message}
+          <div className="hint">{app.error.hint}</div>
+        </div>
+      )}
     </>
   );
 }

@@ -4,7 +4,18 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Page } from 'playwright-core';
 import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
 import {
-  applyInstall, applyTrust, axeSeriousViolations, continueTo, freeLoopbackPort, type LabBench, openWizard, planInstallWith, screenshotWholeStep, startLabBench, textContrast, walkSetupWithLabCa,
+  applyInstall,
+  applyTrust,
+  axeSeriousViolations,
+  continueTo,
+  freeLoopbackPort,
+  type LabBench,
+  openWizard,
+  planInstallWith,
+  screenshotWholeStep,
+  startLabBench,
+  textContrast,
+  walkSetupWithLabCa,
 } from './support/harness';
 
 const CA_PASSWORD = 'a11y-lab-pw';
@@ -14,11 +25,15 @@ let bench: LabBench;
 beforeAll(async () => {
   closedPort = await freeLoopbackPort();
   bench = await startLabBench({
-    name: 'A11y Lab', caPassword: CA_PASSWORD, crlBaseUrl: `http://127.0.0.1:${closedPort}/crl`,
+    name: 'A11y Lab',
+    caPassword: CA_PASSWORD,
+    crlBaseUrl: `http://127.0.0.1:${closedPort}/crl`,
     makeExecutor: () => new SimulatedMac({ arch: 'arm64', rosetta: false }),
   });
 });
-afterAll(async () => { await bench?.close(); });
+afterAll(async () => {
+  await bench?.close();
+});
 
 async function expectNoSeriousViolations(page: Page, where: string): Promise<void> {
   const found = await axeSeriousViolations(page);
@@ -36,10 +51,16 @@ async function tabTo(page: Page, name: string): Promise<void> {
 }
 
 describe.each(['light', 'dark'] as const)('the changes steps in %s appearance', (colorScheme) => {
-  it('have no serious or critical accessibility violations, with every step\'s content showing', async () => {
+  it("have no serious or critical accessibility violations, with every step's content showing", async () => {
     const page = await openWizard(bench.browser, bench.server, { width: 900, height: 640, colorScheme });
     // Nothing listens on closedPort: the network checks fail fast, so Verify shows failures with fixes.
-    await walkSetupWithLabCa(page, { mode: 'New setup', switchAddress: `127.0.0.1:${closedPort}`, backgroundUrl: `https://127.0.0.1:${closedPort}/Background/`, labDir: bench.labDir, caPassword: CA_PASSWORD });
+    await walkSetupWithLabCa(page, {
+      mode: 'New setup',
+      switchAddress: `127.0.0.1:${closedPort}`,
+      backgroundUrl: `https://127.0.0.1:${closedPort}/Background/`,
+      labDir: bench.labDir,
+      caPassword: CA_PASSWORD,
+    });
     await planInstallWith(page, bench.installer);
     await expectNoSeriousViolations(page, 'Install (plan)');
     await applyInstall(page);

@@ -3,7 +3,14 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
 import {
-  applyInstall, continueTo, type LabBench, openWizard, planInstallWith, screenshotWholeStep, startLabBench, walkSetupWithLabCa,
+  applyInstall,
+  continueTo,
+  type LabBench,
+  openWizard,
+  planInstallWith,
+  screenshotWholeStep,
+  startLabBench,
+  walkSetupWithLabCa,
 } from './support/harness';
 
 const CA_PASSWORD = 'rollback-lab-pw';
@@ -12,20 +19,33 @@ let mac: SimulatedMac;
 
 beforeAll(async () => {
   bench = await startLabBench({
-    name: 'Rollback Lab', caPassword: CA_PASSWORD,
+    name: 'Rollback Lab',
+    caPassword: CA_PASSWORD,
     makeExecutor: () => {
       mac = new SimulatedMac({ arch: 'x86_64' });
-      mac.failWhen({ actionId: 'identity-import', exitCode: 1, stderr: 'security: SecKeychainItemImport: MAC verification failed during PKCS12 import (wrong password?)' });
+      mac.failWhen({
+        actionId: 'identity-import',
+        exitCode: 1,
+        stderr: 'security: SecKeychainItemImport: MAC verification failed during PKCS12 import (wrong password?)',
+      });
       return mac;
     },
   });
 });
-afterAll(async () => { await bench?.close(); });
+afterAll(async () => {
+  await bench?.close();
+});
 
 describe('a failed trust import', () => {
   it('is rolled back: the CA changes are undone, the Mac is as before, and the technician cannot continue', async () => {
     const page = await openWizard(bench.browser, bench.server, { width: 900, height: 640 });
-    await walkSetupWithLabCa(page, { mode: 'New setup', switchAddress: 'tachyon.acme.local:4000', backgroundUrl: 'https://tachyon.acme.local/Background/', labDir: bench.labDir, caPassword: CA_PASSWORD });
+    await walkSetupWithLabCa(page, {
+      mode: 'New setup',
+      switchAddress: 'tachyon.acme.local:4000',
+      backgroundUrl: 'https://tachyon.acme.local/Background/',
+      labDir: bench.labDir,
+      caPassword: CA_PASSWORD,
+    });
     await planInstallWith(page, bench.installer);
     await applyInstall(page);
     await continueTo(page, 'Trust & identity');
@@ -59,16 +79,22 @@ describe('a failed trust import', () => {
     // The spent plan cannot be pressed again: the way on is a fresh plan from the Mac as it is now.
     await page.getByRole('button', { name: 'Make a fresh plan' }).click();
     await page.getByRole('button', { name: 'Apply', exact: true }).waitFor();
-    expect(await page.getByText('4 changes. macOS asks for an administrator\'s password once.').count()).toBe(1);
+    expect(await page.getByText("4 changes. macOS asks for an administrator's password once.").count()).toBe(1);
 
     // The summary tells the same story, with nothing left to undo.
-    await page.getByRole('navigation', { name: 'Onboarding steps' }).getByRole('button', { name: /Summary/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Onboarding steps' })
+      .getByRole('button', { name: /Summary/ })
+      .click();
     const list = page.locator('.change-list');
     await list.waitFor();
     expect(await list.getByText('Undone', { exact: true }).count()).toBe(2);
     expect(await list.getByText('Failed', { exact: true }).count()).toBe(1);
     // Only the install's changes are left to undo; nothing of the failed step is offered.
-    const offered = await list.locator('li').filter({ has: page.getByRole('checkbox') }).allInnerTexts();
+    const offered = await list
+      .locator('li')
+      .filter({ has: page.getByRole('checkbox') })
+      .allInnerTexts();
     expect(offered.some((t) => /identity|CA/.test(t))).toBe(false);
     expect((page as unknown as { errors: string[] }).errors).toEqual([]);
   });

@@ -10,15 +10,15 @@ let server: PreviewServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  server = await startPreview(() => (mac = new SimulatedMac({ arch: 'arm64', rosetta: true, client: { version: '23.7.0.1', running: true } })));
+  server = await startPreview(
+    () => (mac = new SimulatedMac({ arch: 'arm64', rosetta: true, client: { version: '23.7.0.1', running: true } })),
+  );
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-
 
 describe('an uninstall', () => {
   it('shows the removal plan, removes the client behind one prompt, and sums up what was removed', async () => {

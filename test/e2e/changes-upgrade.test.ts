@@ -3,7 +3,15 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
 import {
-  applyInstall, applyTrust, continueTo, type LabBench, openWizard, planInstallWith, screenshotWholeStep, startLabBench, walkSetupWithLabCa,
+  applyInstall,
+  applyTrust,
+  continueTo,
+  type LabBench,
+  openWizard,
+  planInstallWith,
+  screenshotWholeStep,
+  startLabBench,
+  walkSetupWithLabCa,
 } from './support/harness';
 
 const CA_PASSWORD = 'upgrade-lab-pw';
@@ -22,14 +30,20 @@ let mac: SimulatedMac;
 
 beforeAll(async () => {
   bench = await startLabBench({
-    name: 'Upgrade Lab', caPassword: CA_PASSWORD, intermediate: false, installerName: '1EClient-macOS.v24.1.0.5.pkg',
-    makeExecutor: () => (mac = new SimulatedMac({ arch: 'x86_64', client: { version: '23.7.0.1', conf: EXISTING_CONF, running: true } })),
+    name: 'Upgrade Lab',
+    caPassword: CA_PASSWORD,
+    intermediate: false,
+    installerName: '1EClient-macOS.v24.1.0.5.pkg',
+    makeExecutor: () =>
+      (mac = new SimulatedMac({ arch: 'x86_64', client: { version: '23.7.0.1', conf: EXISTING_CONF, running: true } })),
   });
 });
-afterAll(async () => { await bench?.close(); });
+afterAll(async () => {
+  await bench?.close();
+});
 
 describe('an upgrade', () => {
-  it('keeps the existing configuration through the package\'s reset, shows it as kept, and installs the new version', async () => {
+  it("keeps the existing configuration through the package's reset, shows it as kept, and installs the new version", async () => {
     const page = await openWizard(bench.browser, bench.server, { width: 900, height: 640 });
     // Upgrade mode fills the endpoints from the installed configuration: nothing typed.
     await walkSetupWithLabCa(page, { mode: 'Upgrade', labDir: bench.labDir, caPassword: CA_PASSWORD });

@@ -19,10 +19,20 @@ afterAll(async () => {
 describe('the wizard frame in the preview', () => {
   it('shows the simulated-Mac banner, all seven steps, and walks from Welcome to Summary and back', async () => {
     const page = await openWizard(browser, server);
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Preview: simulated Mac' }).count(), { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Preview: simulated Mac' }).count(), { timeout: 15_000 })
+      .toBe(1);
     const nav = page.getByRole('navigation', { name: 'Onboarding steps' });
     const titles = await nav.getByRole('button').allInnerTexts();
-    expect(titles.map((t) => t.replace(/^\d+\s*/, '').trim())).toEqual(['Welcome', 'CA certificates', 'Client certificate', 'Install', 'Trust & identity', 'Verify', 'Summary']);
+    expect(titles.map((t) => t.replace(/^\d+\s*/, '').trim())).toEqual([
+      'Welcome',
+      'CA certificates',
+      'Client certificate',
+      'Install',
+      'Trust & identity',
+      'Verify',
+      'Summary',
+    ]);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText(), { timeout: 15_000 }).toBe('Welcome');
 
     // The token left the address bar once read.

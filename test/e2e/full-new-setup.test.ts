@@ -8,8 +8,17 @@ import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
 import { issueServerCert } from '../../electron/core/lab/pki';
 import { startLabServer, type LabServer } from '../../electron/core/lab/server';
 import {
-  applyInstall, axeSeriousViolations, continueTo, freeLoopbackPort, openWizard, planInstallWith, screenshotWholeStep as screenshot, startBackgroundChannel, startLabBench,
-  walkSetupWithLabCa, type LabBench,
+  applyInstall,
+  axeSeriousViolations,
+  continueTo,
+  freeLoopbackPort,
+  openWizard,
+  planInstallWith,
+  screenshotWholeStep as screenshot,
+  startBackgroundChannel,
+  startLabBench,
+  walkSetupWithLabCa,
+  type LabBench,
 } from './support/harness';
 
 const CA_PASSWORD = 'lab-ca-password-7f3e';
@@ -22,13 +31,23 @@ let mac: SimulatedMac;
 beforeAll(async () => {
   const crlPort = await freeLoopbackPort();
   bench = await startLabBench({
-    name: 'Acme Lab', caPassword: CA_PASSWORD, crlBaseUrl: `http://127.0.0.1:${crlPort}/crl`,
+    name: 'Acme Lab',
+    caPassword: CA_PASSWORD,
+    crlBaseUrl: `http://127.0.0.1:${crlPort}/crl`,
     makeExecutor: () => (mac = new SimulatedMac({ arch: 'arm64', rosetta: false, localHostName: 'MAC01' })),
   });
   labServer = await startLabServer({ dir: bench.labDir, httpPort: crlPort, switchPort: 0, caPassword: CA_PASSWORD });
   switchAddress = new URL(labServer.switchUrl).host;
-  const bgCert = await issueServerCert(bench.lab, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], outDir: join(bench.work, 'bg'), caPassword: CA_PASSWORD });
-  background = await startBackgroundChannel(await readFile(bgCert.certPath, 'utf8'), await readFile(bgCert.keyPath, 'utf8'));
+  const bgCert = await issueServerCert(bench.lab, {
+    dnsNames: ['localhost'],
+    ipAddresses: ['127.0.0.1'],
+    outDir: join(bench.work, 'bg'),
+    caPassword: CA_PASSWORD,
+  });
+  background = await startBackgroundChannel(
+    await readFile(bgCert.certPath, 'utf8'),
+    await readFile(bgCert.keyPath, 'utf8'),
+  );
 });
 afterAll(async () => {
   await background?.close();
@@ -42,7 +61,13 @@ describe('a new setup with a lab CA, end to end', () => {
   it('installs, imports, starts and verifies all green against the real stand-ins, and downloads the report', async () => {
     const page = await openWizard(bench.browser, bench.server, { width: 900, height: 640 });
     // Welcome, CA certificates, and a client certificate from the lab CA made for this bench.
-    await walkSetupWithLabCa(page, { mode: 'New setup', switchAddress, backgroundUrl: background.url, labDir: bench.labDir, caPassword: CA_PASSWORD });
+    await walkSetupWithLabCa(page, {
+      mode: 'New setup',
+      switchAddress,
+      backgroundUrl: background.url,
+      labDir: bench.labDir,
+      caPassword: CA_PASSWORD,
+    });
 
     // Install first: the identity's key is granted to the 1E Client's binary, so it must exist.
     await page.getByLabel('Installer file on this Mac').fill(bench.installer);
@@ -54,8 +79,12 @@ describe('a new setup with a lab CA, end to end', () => {
     expect(await page.getByLabel('Installer file on this Mac').inputValue()).toBe(bench.installer);
     await planInstallWith(page, bench.installer);
     const table = page.getByRole('table');
-    expect(await table.getByRole('row', { name: new RegExp(`Switch .*${switchAddress.replace(/\./g, '\\.')}`) }).count()).toBe(1);
-    expect(await page.getByText(/Not installed: the 1E Client is Intel code, so Rosetta is installed first/).count()).toBe(1);
+    expect(
+      await table.getByRole('row', { name: new RegExp(`Switch .*${switchAddress.replace(/\./g, '\\.')}`) }).count(),
+    ).toBe(1);
+    expect(
+      await page.getByText(/Not installed: the 1E Client is Intel code, so Rosetta is installed first/).count(),
+    ).toBe(1);
     await applyInstall(page);
     await screenshot(page, 'full-new-setup-1-installed');
     await continueTo(page, 'Trust & identity');
@@ -68,7 +97,9 @@ describe('a new setup with a lab CA, end to end', () => {
     expect(await page.getByText('/bin/launchctl kickstart -k system/com.1e.pkg.1E.Client').count()).toBe(1);
     await screenshot(page, 'full-new-setup-2-trust-plan');
     await apply.click();
-    await page.getByText(/The CAs and this Mac's identity are in the System keychain \(4 changes made/).waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/The CAs and this Mac's identity are in the System keychain \(4 changes made/)
+      .waitFor({ timeout: 30_000 });
     await screenshot(page, 'full-new-setup-3-trust-applied');
     // Going back to Install shows it done, not a plan to run again.
     await page.getByRole('button', { name: 'Back' }).click();
@@ -82,11 +113,19 @@ describe('a new setup with a lab CA, end to end', () => {
     await page.getByRole('button', { name: 'Run the checks' }).click();
     await page.getByText('All green', { exact: true }).waitFor({ timeout: 60_000 });
     expect(await page.locator('.finding.fail').count()).toBe(0);
-    expect(await page.getByText(/Switch/).first().isVisible()).toBe(true);
+    expect(
+      await page
+        .getByText(/Switch/)
+        .first()
+        .isVisible(),
+    ).toBe(true);
     await screenshot(page, 'full-new-setup-4-verified');
 
     // The report, downloaded as a technician would attach it to the ticket.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save the report (HTML)' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Save the report (HTML)' }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^onboard-report-MAC01-.*\.html$/);
     const html = await readFile((await download.path())!, 'utf8');
     expect(html).toContain(switchAddress);
@@ -94,8 +133,15 @@ describe('a new setup with a lab CA, end to end', () => {
     expect(html).toMatch(/Trust the root CA/);
     expect(html).not.toContain(CA_PASSWORD);
     expect(html).not.toMatch(/PRIVATE KEY/);
-    const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save as JSON' }).click()]);
-    const report = JSON.parse(await readFile((await jsonDownload.path())!, 'utf8')) as { verification: { ok: boolean; switchAnswer?: string }; findings: { status: string }[]; changes: { status: string }[] };
+    const [jsonDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Save as JSON' }).click(),
+    ]);
+    const report = JSON.parse(await readFile((await jsonDownload.path())!, 'utf8')) as {
+      verification: { ok: boolean; switchAnswer?: string };
+      findings: { status: string }[];
+      changes: { status: string }[];
+    };
     expect(report.verification.ok).toBe(true);
     expect(report.verification.switchAnswer).toMatch(/101/);
     expect(report.findings.filter((f) => f.status === 'fail')).toEqual([]);

@@ -22,7 +22,14 @@ beforeAll(async () => {
   pfxPath = join(pki.dir, 'MAC01.pfx');
   await makePfx(pfxPath, leaf.certPath, leaf.keyPath, PASSWORD, { legacy: true });
   // An Intel Mac with the 1E Client already installed and configured: the upgrade case.
-  server = await startPreview(() => new SimulatedMac({ localHostName: 'MAC01', arch: 'x86_64', client: { version: '5.1.0.920', running: true, conf: INSTALLED_CONF } }));
+  server = await startPreview(
+    () =>
+      new SimulatedMac({
+        localHostName: 'MAC01',
+        arch: 'x86_64',
+        client: { version: '5.1.0.920', running: true, conf: INSTALLED_CONF },
+      }),
+  );
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -90,11 +97,17 @@ describe('the setup steps by keyboard alone', () => {
   it('choose a mode with the arrow keys, fill in the endpoints and continue, with a visible focus ring on the way', async () => {
     const page = await openWizard(browser, server, { width: 900, height: 640 });
     await page.getByText('Name 1E expects').waitFor();
-    const focusRing = () => page.evaluate(() => {
-      const el = document.activeElement as HTMLElement;
-      const style = getComputedStyle(el);
-      return { tag: el.tagName, name: el.getAttribute('name') ?? el.id, outline: style.outlineStyle, width: style.outlineWidth };
-    });
+    const focusRing = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        const style = getComputedStyle(el);
+        return {
+          tag: el.tagName,
+          name: el.getAttribute('name') ?? el.id,
+          outline: style.outlineStyle,
+          width: style.outlineWidth,
+        };
+      });
 
     // From the step heading, Tab reaches the mode choice first.
     await page.getByRole('heading', { level: 1 }).focus();

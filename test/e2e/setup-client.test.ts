@@ -28,7 +28,18 @@ beforeAll(async () => {
   await makePfx(pfx.lowerCase, lower.certPath, lower.keyPath, PASSWORD, { legacy: true });
   // Some export tools write a .pfx with no password at all: macOS refuses to import such a file.
   pfx.emptyPassword = join(pki.dir, 'MAC01-nopass.pfx');
-  await opensslOk(['pkcs12', '-export', '-in', good.certPath, '-inkey', good.keyPath, '-out', pfx.emptyPassword, '-passout', 'pass:']);
+  await opensslOk([
+    'pkcs12',
+    '-export',
+    '-in',
+    good.certPath,
+    '-inkey',
+    good.keyPath,
+    '-out',
+    pfx.emptyPassword,
+    '-passout',
+    'pass:',
+  ]);
   server = await startPreview(() => new SimulatedMac({ localHostName: 'MAC01' }));
   browser = await launchChromium();
 });
@@ -66,7 +77,9 @@ describe('the client certificate step in the preview', () => {
     expect(await continueButton(page).isEnabled()).toBe(true);
     // Nothing secret was left in the page or its storage.
     expect(await page.content()).not.toContain(PASSWORD);
-    expect(await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }))).not.toContain(PASSWORD);
+    expect(
+      await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage })),
+    ).not.toContain(PASSWORD);
     expect((page as unknown as { errors: string[] }).errors).toEqual([]);
   });
 
@@ -77,8 +90,12 @@ describe('the client certificate step in the preview', () => {
     await page.getByRole('button', { name: 'Open .pfx' }).click();
     await page.getByRole('heading', { name: 'Other Macs would refuse this .pfx as it is' }).waitFor();
     // Trust & identity imports Onboard's own compatible copy, so the source file's protection only warns.
-    expect(await page.getByRole('status').filter({ hasText: 'requirement' }).innerText()).toBe('Every 1E requirement is met (1 warning to read).');
-    expect(await page.locator('li.finding.warn').filter({ hasText: 'PFX protection that every macOS imports' }).innerText()).toContain('This Mac is not affected');
+    expect(await page.getByRole('status').filter({ hasText: 'requirement' }).innerText()).toBe(
+      'Every 1E requirement is met (1 warning to read).',
+    );
+    expect(
+      await page.locator('li.finding.warn').filter({ hasText: 'PFX protection that every macOS imports' }).innerText(),
+    ).toContain('This Mac is not affected');
     expect(await page.getByLabel('New password').count()).toBe(0);
     expect(await continueButton(page).isEnabled()).toBe(true);
     await screenshot(page, 'setup-pfx-openssl3-detected');
@@ -87,7 +104,10 @@ describe('the client certificate step in the preview', () => {
     await page.getByRole('heading', { name: 'Re-wrapped: every macOS imports this .pfx now' }).waitFor();
     expect(await continueButton(page).isEnabled()).toBe(true);
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save the re-wrapped .pfx…' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Save the re-wrapped .pfx…' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('MAC01-openssl3-macos.pfx');
     const saved = await readFile((await download.path())!);
     expect(analysePfx(saved, PASSWORD).macOsCompatible).toBe(true);
@@ -116,7 +136,10 @@ describe('the client certificate step in the preview', () => {
     expect(await page.getByText('It opens with the new password you chose.', { exact: false }).count()).toBe(1);
     expect(await continueButton(page).isEnabled()).toBe(true);
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save the re-wrapped .pfx…' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Save the re-wrapped .pfx…' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('MAC01-nopass-macos.pfx');
     const saved = join(pki.dir, 'from-wizard-nopass.pfx');
     await writeFile(saved, await readFile((await download.path())!));
@@ -125,7 +148,9 @@ describe('the client certificate step in the preview', () => {
     expect(analysePfx(await readFile(saved), NEW_PASSWORD).macOsCompatible).toBe(true);
     // The new password went to main once and is nowhere in the page or its storage.
     expect(await page.content()).not.toContain(NEW_PASSWORD);
-    expect(await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }))).not.toContain(NEW_PASSWORD);
+    expect(
+      await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage })),
+    ).not.toContain(NEW_PASSWORD);
     expect((page as unknown as { errors: string[] }).errors).toEqual([]);
     await screenshot(page, 'setup-pfx-empty-password-rewrapped');
   });
@@ -179,8 +204,28 @@ describe('the client certificate step in the preview', () => {
     // The CA answers the request with the extensions 1E asks for.
     const certPath = join(pki.dir, 'from-wizard.cer');
     const extPath = join(pki.dir, 'from-wizard.ext');
-    await writeFile(extPath, `keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\nsubjectAltName=DNS:MAC01.local\ncrlDistributionPoints=URI:${pki.issuer.crlUrl}\n`);
-    await opensslOk(['x509', '-req', '-in', csrPath, '-CA', pki.issuer.certPath, '-CAkey', pki.issuer.keyPath, '-CAcreateserial', '-days', '365', '-sha256', '-extfile', extPath, '-out', certPath]);
+    await writeFile(
+      extPath,
+      `keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\nsubjectAltName=DNS:MAC01.local\ncrlDistributionPoints=URI:${pki.issuer.crlUrl}\n`,
+    );
+    await opensslOk([
+      'x509',
+      '-req',
+      '-in',
+      csrPath,
+      '-CA',
+      pki.issuer.certPath,
+      '-CAkey',
+      pki.issuer.keyPath,
+      '-CAcreateserial',
+      '-days',
+      '365',
+      '-sha256',
+      '-extfile',
+      extPath,
+      '-out',
+      certPath,
+    ]);
     await page.getByLabel('Issued certificate file').setInputFiles(certPath);
     await page.getByRole('status').filter({ hasText: 'Every 1E requirement is met' }).waitFor();
     expect(await page.getByText('from-wizard.cer with the key made on this Mac').count()).toBe(1);

@@ -15,7 +15,11 @@ export function continueButton(page: Page) {
 }
 
 /** Opens the wizard and answers Welcome as a technician would, ending on the CA certificates step. */
-export async function pastWelcome(browser: Browser, server: PreviewServer, opts: { colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {}): Promise<Page> {
+export async function pastWelcome(
+  browser: Browser,
+  server: PreviewServer,
+  opts: { colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {},
+): Promise<Page> {
   const page = await openWizard(browser, server, opts);
   await page.getByLabel('Switch address').fill(SWITCH);
   await page.getByLabel('Background Channel URL').fill(BACKGROUND);
@@ -28,5 +32,10 @@ export async function pastWelcome(browser: Browser, server: PreviewServer, opts:
 /** Adds CA files on the CA step and waits for their cards. */
 export async function addCaFiles(page: Page, paths: string[], expectedCards: number): Promise<void> {
   await page.getByLabel('CA certificate files').setInputFiles(paths);
-  await page.getByRole('heading', { level: 2, name: expectedCards === 1 ? 'One CA certificate' : `${expectedCards} CA certificates` }).waitFor();
+  await page
+    .getByRole('heading', {
+      level: 2,
+      name: expectedCards === 1 ? 'One CA certificate' : `${expectedCards} CA certificates`,
+    })
+    .waitFor();
 }

@@ -22,8 +22,12 @@ export function memoryIo(env: NodeJS.ProcessEnv = {}, opts: MemoryIoOptions = {}
   const stdin = new PassThrough() as PassThrough & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
   let out = '';
   let err = '';
-  stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   if (opts.tty !== undefined) {
     const typed = opts.tty;
     stdin.isTTY = true;
@@ -37,10 +41,19 @@ export function memoryIo(env: NodeJS.ProcessEnv = {}, opts: MemoryIoOptions = {}
 
 export type Verb = (argv: string[], io: CliIo) => Promise<number>;
 
-export interface VerbRun { code: number; out: string; err: string }
+export interface VerbRun {
+  code: number;
+  out: string;
+  err: string;
+}
 
 /** Runs a verb's `run` (or the CLI's `main`) in-process and returns its exit code and what it printed. */
-export async function runInMemory(verb: Verb, argv: string[], env: NodeJS.ProcessEnv = {}, opts: MemoryIoOptions = {}): Promise<VerbRun> {
+export async function runInMemory(
+  verb: Verb,
+  argv: string[],
+  env: NodeJS.ProcessEnv = {},
+  opts: MemoryIoOptions = {},
+): Promise<VerbRun> {
   const io = memoryIo(env, opts);
   const code = await verb(argv, io);
   return { code, out: io.out(), err: io.err() };

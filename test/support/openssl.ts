@@ -4,21 +4,36 @@ import { mkdtemp, mkdir, writeFile, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface RunResult { code: number; stdout: string; stderr: string }
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs `openssl ...args`; never throws for a non-zero exit. */
-export function openssl(args: string[], opts: { cwd?: string; input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+export function openssl(
+  args: string[],
+  opts: { cwd?: string; input?: string | Buffer; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile('openssl', args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err && typeof (err as NodeJS.ErrnoException).code === 'string') return reject(err);
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      'openssl',
+      args,
+      { cwd: opts.cwd, env: { ...process.env, ...opts.env }, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        if (err && typeof (err as NodeJS.ErrnoException).code === 'string') return reject(err);
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
 }
 
 /** Runs openssl and throws with its stderr when it fails. */
-export async function opensslOk(args: string[], opts: { cwd?: string; input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+export async function opensslOk(
+  args: string[],
+  opts: { cwd?: string; input?: string | Buffer; env?: NodeJS.ProcessEnv } = {},
+): Promise<string> {
   const r = await openssl(args, opts);
   if (r.code !== 0) throw new Error(`openssl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
   return r.stdout;
@@ -27,9 +42,10 @@ export async function opensslOk(args: string[], opts: { cwd?: string; input?: st
 export type KeyType = 'rsa' | 'rsa4096' | 'ec';
 
 export async function makeKey(path: string, type: KeyType = 'rsa'): Promise<void> {
-  const algo = type === 'ec'
-    ? ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256']
-    : ['-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${type === 'rsa4096' ? 4096 : 2048}`];
+  const algo =
+    type === 'ec'
+      ? ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256']
+      : ['-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${type === 'rsa4096' ? 4096 : 2048}`];
   await opensslOk(['genpkey', ...algo, '-out', path]);
 }
 
@@ -54,7 +70,12 @@ export interface LeafOptions {
   extra?: string[];
 }
 
-export interface IssuedCert { certPath: string; keyPath: string; certPem: string; serialHex: string }
+export interface IssuedCert {
+  certPath: string;
+  keyPath: string;
+  certPem: string;
+  serialHex: string;
+}
 
 export interface TestCa {
   name: string;
@@ -67,7 +88,12 @@ export interface TestCa {
   issue(fileBase: string, opts?: LeafOptions): Promise<IssuedCert>;
   revoke(certPath: string): Promise<void>;
   /** Writes a fresh CRL (PEM and DER) and returns the paths. */
-  crl(opts?: { days?: number; lastUpdate?: string; nextUpdate?: string; /** sign with RSASSA-PSS (SHA-256, 32-byte salt) */ pss?: boolean }): Promise<{ pemPath: string; derPath: string }>;
+  crl(opts?: {
+    days?: number;
+    lastUpdate?: string;
+    nextUpdate?: string;
+    /** sign with RSASSA-PSS (SHA-256, 32-byte salt) */ pss?: boolean;
+  }): Promise<{ pemPath: string; derPath: string }>;
 }
 
 export interface TestPki {
@@ -86,13 +112,26 @@ const ts = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z'
 
 function caConfig(dir: string): string {
   return [
-    '[ca]', 'default_ca = CA_default',
+    '[ca]',
+    'default_ca = CA_default',
     '[CA_default]',
     `dir = ${dir}`,
-    'database = $dir/index.txt', 'new_certs_dir = $dir/newcerts', 'serial = $dir/serial', 'crlnumber = $dir/crlnumber',
-    'default_md = sha256', 'policy = policy_any', 'unique_subject = no', 'copy_extensions = none', 'default_crl_days = 7',
-    '[policy_any]', 'commonName = optional', 'organizationName = optional', 'countryName = optional',
-    '[req]', 'distinguished_name = dn', '[dn]',
+    'database = $dir/index.txt',
+    'new_certs_dir = $dir/newcerts',
+    'serial = $dir/serial',
+    'crlnumber = $dir/crlnumber',
+    'default_md = sha256',
+    'policy = policy_any',
+    'unique_subject = no',
+    'copy_extensions = none',
+    'default_crl_days = 7',
+    '[policy_any]',
+    'commonName = optional',
+    'organizationName = optional',
+    'countryName = optional',
+    '[req]',
+    'distinguished_name = dn',
+    '[dn]',
     '',
   ].join('\n');
 }
@@ -100,7 +139,12 @@ function caConfig(dir: string): string {
 async function initCaDir(dir: string): Promise<void> {
   await mkdir(join(dir, 'newcerts'), { recursive: true });
   await writeFile(join(dir, 'index.txt'), '');
-  await writeFile(join(dir, 'serial'), Math.floor(0x1000 + Math.random() * 0xefff).toString(16).padStart(4, '0') + '\n');
+  await writeFile(
+    join(dir, 'serial'),
+    Math.floor(0x1000 + Math.random() * 0xefff)
+      .toString(16)
+      .padStart(4, '0') + '\n',
+  );
   await writeFile(join(dir, 'crlnumber'), '01\n');
   await writeFile(join(dir, 'ca.cnf'), caConfig(dir));
 }
@@ -109,31 +153,76 @@ function makeCa(name: string, dir: string, certPath: string, keyPath: string, ce
   const cnf = join(dir, 'ca.cnf');
   let n = 0;
   return {
-    name, dir, certPath, keyPath, certPem, crlUrl,
+    name,
+    dir,
+    certPath,
+    keyPath,
+    certPem,
+    crlUrl,
     async issue(fileBase, o = {}) {
       const keyFile = join(dir, `${fileBase}.key`);
       const csrFile = join(dir, `${fileBase}.csr`);
       const certFile = join(dir, `${fileBase}.pem`);
       const extFile = join(dir, `${fileBase}.ext.${n++}`);
       await makeKey(keyFile, o.keyType ?? 'rsa');
-      await opensslOk(['req', '-new', '-key', keyFile, '-subj', o.cn === undefined ? `/CN=${fileBase}` : (o.cn === '' ? '/O=No Common Name' : `/CN=${o.cn}`), '-out', csrFile]);
-      const ext: string[] = ['[v3]', 'basicConstraints = CA:FALSE', 'subjectKeyIdentifier = hash', 'authorityKeyIdentifier = keyid'];
+      await opensslOk([
+        'req',
+        '-new',
+        '-key',
+        keyFile,
+        '-subj',
+        o.cn === undefined ? `/CN=${fileBase}` : o.cn === '' ? '/O=No Common Name' : `/CN=${o.cn}`,
+        '-out',
+        csrFile,
+      ]);
+      const ext: string[] = [
+        '[v3]',
+        'basicConstraints = CA:FALSE',
+        'subjectKeyIdentifier = hash',
+        'authorityKeyIdentifier = keyid',
+      ];
       const ku = o.ku ?? 'critical,digitalSignature,keyEncipherment';
       if (ku) ext.push(`keyUsage = ${ku}`);
       const eku = o.eku ?? 'clientAuth';
       if (eku) ext.push(`extendedKeyUsage = ${eku}`);
-      if (o.sans?.length) ext.push(`subjectAltName = ${o.sans.map((s) => (s.includes(':') ? s : `DNS:${s}`)).join(',')}`);
+      if (o.sans?.length)
+        ext.push(`subjectAltName = ${o.sans.map((s) => (s.includes(':') ? s : `DNS:${s}`)).join(',')}`);
       const cdp = o.cdp ?? crlUrl;
       if (cdp) ext.push(`crlDistributionPoints = URI:${cdp}`);
       if (o.ocsp) ext.push(`authorityInfoAccess = OCSP;URI:${o.ocsp}`);
       ext.push(...(o.extra ?? []));
       await writeFile(extFile, ext.join('\n') + '\n');
       const now = Date.now();
-      await opensslOk(['ca', '-batch', '-config', cnf, '-cert', certPath, '-keyfile', keyPath, '-in', csrFile, '-out', certFile, '-notext',
-        '-md', o.md ?? 'sha256', '-extfile', extFile, '-extensions', 'v3',
-        '-startdate', o.startDate ?? ts(new Date(now - 3600_000)), '-enddate', o.endDate ?? ts(new Date(now + 365 * 86400_000))]);
+      await opensslOk([
+        'ca',
+        '-batch',
+        '-config',
+        cnf,
+        '-cert',
+        certPath,
+        '-keyfile',
+        keyPath,
+        '-in',
+        csrFile,
+        '-out',
+        certFile,
+        '-notext',
+        '-md',
+        o.md ?? 'sha256',
+        '-extfile',
+        extFile,
+        '-extensions',
+        'v3',
+        '-startdate',
+        o.startDate ?? ts(new Date(now - 3600_000)),
+        '-enddate',
+        o.endDate ?? ts(new Date(now + 365 * 86400_000)),
+      ]);
       const certPem = await readFile(certFile, 'utf8');
-      const serialHex = (await opensslOk(['x509', '-in', certFile, '-noout', '-serial'])).trim().replace(/^serial=/, '').toLowerCase();
+      const serialHex = (await opensslOk(['x509', '-in', certFile, '-noout', '-serial']))
+        .trim()
+        .replace(/^serial=/, '')
+        .toLowerCase();
       return { certPath: certFile, keyPath: keyFile, certPem, serialHex };
     },
     async revoke(p) {
@@ -158,7 +247,16 @@ function makeCa(name: string, dir: string, certPath: string, keyPath: string, ce
  * Builds a throw-away PKI with OpenSSL: a root, optionally an issuing intermediate, CA
  * databases for revocation, and CRL URLs under `crlBaseUrl` (default http://127.0.0.1:1/).
  */
-export async function makeTestPki(opts: { intermediate?: boolean; keyType?: KeyType; crlBaseUrl?: string; name?: string; rootDays?: number; intermediateEndDate?: string } = {}): Promise<TestPki> {
+export async function makeTestPki(
+  opts: {
+    intermediate?: boolean;
+    keyType?: KeyType;
+    crlBaseUrl?: string;
+    name?: string;
+    rootDays?: number;
+    intermediateEndDate?: string;
+  } = {},
+): Promise<TestPki> {
   const dir = await mkdtemp(join(tmpdir(), 'onboard-testpki-'));
   const base = (opts.crlBaseUrl ?? 'http://127.0.0.1:1').replace(/\/$/, '');
   const name = opts.name ?? 'Onboard Test';
@@ -167,28 +265,81 @@ export async function makeTestPki(opts: { intermediate?: boolean; keyType?: KeyT
   const rootKey = join(rootDir, 'root.key');
   const rootCert = join(rootDir, 'root.pem');
   await makeKey(rootKey, opts.keyType ?? 'rsa');
-  await opensslOk(['req', '-x509', '-new', '-key', rootKey, '-subj', `/O=${name}/CN=${name} Root CA`, '-days', String(opts.rootDays ?? 3650), '-sha256',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-out', rootCert, '-config', join(rootDir, 'ca.cnf')]);
+  await opensslOk([
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    rootKey,
+    '-subj',
+    `/O=${name}/CN=${name} Root CA`,
+    '-days',
+    String(opts.rootDays ?? 3650),
+    '-sha256',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+    '-out',
+    rootCert,
+    '-config',
+    join(rootDir, 'ca.cnf'),
+  ]);
   const root = makeCa('root', rootDir, rootCert, rootKey, await readFile(rootCert, 'utf8'), `${base}/root.crl`);
   let intermediate: TestCa | undefined;
   if (opts.intermediate) {
     const intDir = join(dir, 'intermediate');
     await initCaDir(intDir);
     const issued = await root.issue('intermediate', {
-      cn: `${name} Issuing CA`, keyType: opts.keyType ?? 'rsa', eku: '', ku: 'critical,keyCertSign,cRLSign',
-      extra: ['basicConstraints = critical,CA:TRUE,pathlen:0'], endDate: opts.intermediateEndDate,
+      cn: `${name} Issuing CA`,
+      keyType: opts.keyType ?? 'rsa',
+      eku: '',
+      ku: 'critical,keyCertSign,cRLSign',
+      extra: ['basicConstraints = critical,CA:TRUE,pathlen:0'],
+      endDate: opts.intermediateEndDate,
     });
     // The leaf-style "basicConstraints = CA:FALSE" line comes first; openssl keeps the last value.
-    intermediate = makeCa('intermediate', intDir, issued.certPath, issued.keyPath, issued.certPem, `${base}/intermediate.crl`);
+    intermediate = makeCa(
+      'intermediate',
+      intDir,
+      issued.certPath,
+      issued.keyPath,
+      issued.certPem,
+      `${base}/intermediate.crl`,
+    );
   }
   const caBundlePath = join(dir, 'ca-bundle.pem');
   await writeFile(caBundlePath, root.certPem + (intermediate?.certPem ?? ''));
-  return { dir, root, intermediate, issuer: intermediate ?? root, caBundlePath, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    root,
+    intermediate,
+    issuer: intermediate ?? root,
+    caBundlePath,
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
 }
 
 /** Packs a certificate and key into a PFX with OpenSSL. `legacy` gives the 3DES/SHA-1 (or RC2) format. */
-export async function makePfx(out: string, certPath: string, keyPath: string, password: string, opts: { legacy?: boolean; chainPaths?: string[]; name?: string; extra?: string[] } = {}): Promise<void> {
-  const args = ['pkcs12', '-export', '-in', certPath, '-inkey', keyPath, '-out', out, '-passout', 'env:ONBOARD_TEST_PFX_PW'];
+export async function makePfx(
+  out: string,
+  certPath: string,
+  keyPath: string,
+  password: string,
+  opts: { legacy?: boolean; chainPaths?: string[]; name?: string; extra?: string[] } = {},
+): Promise<void> {
+  const args = [
+    'pkcs12',
+    '-export',
+    '-in',
+    certPath,
+    '-inkey',
+    keyPath,
+    '-out',
+    out,
+    '-passout',
+    'env:ONBOARD_TEST_PFX_PW',
+  ];
   // openssl keeps only the last -certfile, so several chain files go in as one bundle.
   if (opts.chainPaths?.length) {
     const bundle = `${out}.chain.pem`;

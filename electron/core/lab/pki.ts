@@ -77,12 +77,25 @@ function normaliseCrlBaseUrl(url: string): string {
   try {
     u = new URL(url);
   } catch {
-    throw new OnboardError('bad-crl-url', `"${url}" is not a URL.`, 'Give the base address the CRLs will be served from, e.g. http://pki.lab.local:8080/crl');
+    throw new OnboardError(
+      'bad-crl-url',
+      `"${url}" is not a URL.`,
+      'Give the base address the CRLs will be served from, e.g. http://pki.lab.local:8080/crl',
+    );
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new OnboardError('bad-crl-url', `The CRL base URL must start with http:// (1E requires an HTTP CRL distribution point), not ${u.protocol}//.`, 'e.g. http://pki.lab.local:8080/crl');
+    throw new OnboardError(
+      'bad-crl-url',
+      `The CRL base URL must start with http:// (1E requires an HTTP CRL distribution point), not ${u.protocol}//.`,
+      'e.g. http://pki.lab.local:8080/crl',
+    );
   }
-  if (u.search || u.hash) throw new OnboardError('bad-crl-url', 'The CRL base URL must not have a query or a fragment.', 'e.g. http://pki.lab.local:8080/crl');
+  if (u.search || u.hash)
+    throw new OnboardError(
+      'bad-crl-url',
+      'The CRL base URL must not have a query or a fragment.',
+      'e.g. http://pki.lab.local:8080/crl',
+    );
   return u.toString().replace(/\/+$/, '');
 }
 
@@ -94,7 +107,10 @@ async function newKey(type: LabKeyType, purpose: 'ca' | 'leaf'): Promise<KeyObje
 
 /** A serial as the index keeps it: lowercase hex, no separators, no leading zero bytes. */
 export function serialOf(hex: string): string {
-  return hex.replace(/[:\s]/g, '').toLowerCase().replace(/^(00)+(?=.)/, '');
+  return hex
+    .replace(/[:\s]/g, '')
+    .toLowerCase()
+    .replace(/^(00)+(?=.)/, '');
 }
 
 function recordOf(cert: X509Certificate, kind: IssuedRecord['kind'], issuer: CaName, subject: string): IssuedRecord {
@@ -115,7 +131,12 @@ function recordOf(cert: X509Certificate, kind: IssuedRecord['kind'], issuer: CaN
 export function subjectLine(record: Pick<IssuedRecord, 'subject'>): string {
   const s = record.subject.trim();
   if (!s.includes('=')) return `CN=${s}`;
-  return s.split('\n').map((l) => l.trim()).filter(Boolean).reverse().join(', ');
+  return s
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .reverse()
+    .join(', ');
 }
 
 /** The index record of a lab CA certificate, when it is revoked. */
@@ -132,13 +153,20 @@ export function assertIssuerNotRevoked(lab: Lab): void {
   if (lab.issuerName !== 'intermediate' || !lab.intermediate) return;
   const r = revokedCaRecord(lab, lab.intermediate);
   if (!r) return;
-  throw new OnboardError('lab-issuer-revoked',
+  throw new OnboardError(
+    'lab-issuer-revoked',
     `The lab's issuing CA ${subjectLine(r)} (serial ${r.serial}) was revoked on ${r.revokedAt}: every certificate it issues would be rejected by the Switch and by \`onboard verify\`. Nothing was issued.`,
-    `Issue a new intermediate first with \`onboard lab intermediate --dir ${lab.dir}\` (the root stays, so Macs need no new root), then run this again.`);
+    `Issue a new intermediate first with \`onboard lab intermediate --dir ${lab.dir}\` (the root stays, so Macs need no new root), then run this again.`,
+  );
 }
 
 function requirePassword(password: string): void {
-  if (password === '') throw new OnboardError('empty-ca-password', 'The CA password is empty.', 'Choose a password: it protects the lab CA keys on disk.');
+  if (password === '')
+    throw new OnboardError(
+      'empty-ca-password',
+      'The CA password is empty.',
+      'Choose a password: it protects the lab CA keys on disk.',
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -160,16 +188,30 @@ export interface InitOptions {
  */
 export async function initLab(o: InitOptions): Promise<Lab> {
   requirePassword(o.caPassword);
-  if (!o.name.trim()) throw new OnboardError('bad-lab-name', 'The lab name is empty.', 'Give a short name, e.g. --name "Acme Lab".');
+  if (!o.name.trim())
+    throw new OnboardError('bad-lab-name', 'The lab name is empty.', 'Give a short name, e.g. --name "Acme Lab".');
   const crlBaseUrl = normaliseCrlBaseUrl(o.crlBaseUrl);
   const keyType = o.keyType ?? 'rsa';
   const now = o.now ?? new Date();
-  const existing = await fs.readdir(o.dir).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? null : Promise.reject(e)));
+  const existing = await fs
+    .readdir(o.dir)
+    .catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? null : Promise.reject(e)));
   if (existing && existing.length) {
-    throw new OnboardError('lab-dir-not-empty', `${o.dir} already exists and is not empty.`, 'Choose a new folder for the lab, or remove the old one.');
+    throw new OnboardError(
+      'lab-dir-not-empty',
+      `${o.dir} already exists and is not empty.`,
+      'Choose a new folder for the lab, or remove the old one.',
+    );
   }
   const staging = join(dirname(o.dir), `.${basename(o.dir)}.${randomBytes(6).toString('hex')}.tmp`);
-  const config: LabConfig = { format: 'onboard-lab/1', name: o.name.trim(), crlBaseUrl, keyType, intermediate: o.intermediate, createdAt: now.toISOString() };
+  const config: LabConfig = {
+    format: 'onboard-lab/1',
+    name: o.name.trim(),
+    crlBaseUrl,
+    keyType,
+    intermediate: o.intermediate,
+    createdAt: now.toISOString(),
+  };
   const p = paths(staging);
   try {
     await fs.mkdir(join(staging, 'private'), { recursive: true, mode: 0o700 });
@@ -178,9 +220,12 @@ export async function initLab(o: InitOptions): Promise<Lab> {
     const rootKey = await newKey(keyType, 'ca');
     const root = buildCertificate({
       subject: { organization: config.name, commonName: `${config.name} Root CA` },
-      publicKey: rootKey, signer: { key: rootKey },
-      notBefore: new Date(now.getTime() - 3600_000), notAfter: new Date(now.getTime() + 3650 * DAY),
-      ca: true, keyUsage: ['keyCertSign', 'cRLSign'],
+      publicKey: rootKey,
+      signer: { key: rootKey },
+      notBefore: new Date(now.getTime() - 3600_000),
+      notAfter: new Date(now.getTime() + 3650 * DAY),
+      ca: true,
+      keyUsage: ['keyCertSign', 'cRLSign'],
     });
     const index: LabIndex = { crlNumbers: {}, issued: [recordOf(root, 'ca', 'root', root.subject)] };
     await writeFileAtomic(p.cert('root'), root.toString());
@@ -191,9 +236,13 @@ export async function initLab(o: InitOptions): Promise<Lab> {
       const intKey = await newKey(keyType, 'ca');
       intermediate = buildCertificate({
         subject: { organization: config.name, commonName: `${config.name} Issuing CA` },
-        publicKey: intKey, signer: { key: rootKey, certificate: root },
-        notBefore: new Date(now.getTime() - 3600_000), notAfter: new Date(now.getTime() + 1825 * DAY),
-        ca: { pathLength: 0 }, keyUsage: ['keyCertSign', 'cRLSign'], crlUrls: [crlUrlFor(config, 'root')],
+        publicKey: intKey,
+        signer: { key: rootKey, certificate: root },
+        notBefore: new Date(now.getTime() - 3600_000),
+        notAfter: new Date(now.getTime() + 1825 * DAY),
+        ca: { pathLength: 0 },
+        keyUsage: ['keyCertSign', 'cRLSign'],
+        crlUrls: [crlUrlFor(config, 'root')],
       });
       index.issued.push(recordOf(intermediate, 'ca', 'root', intermediate.subject));
       await writeFileAtomic(p.cert('intermediate'), intermediate.toString());
@@ -211,7 +260,11 @@ export async function initLab(o: InitOptions): Promise<Lab> {
   } catch (e) {
     await fs.rm(staging, { recursive: true, force: true }).catch(() => undefined);
     if (e instanceof OnboardError) throw e;
-    throw new OnboardError('lab-init-failed', `Could not create the lab in ${o.dir}: ${describeError(e)}`, 'Check that the parent folder exists and is writable.');
+    throw new OnboardError(
+      'lab-init-failed',
+      `Could not create the lab in ${o.dir}: ${describeError(e)}`,
+      'Check that the parent folder exists and is writable.',
+    );
   }
 }
 
@@ -230,7 +283,12 @@ async function readText(path: string): Promise<string | null> {
 
 /** Opens a lab directory made by initLab; says plainly when the folder is not one. */
 export async function openLab(dir: string): Promise<Lab> {
-  const notALab = (why: string) => new OnboardError('not-a-lab', `${dir} is not an Onboard lab directory (${why}).`, 'Give the folder made by `onboard lab init`, or create one with it.');
+  const notALab = (why: string) =>
+    new OnboardError(
+      'not-a-lab',
+      `${dir} is not an Onboard lab directory (${why}).`,
+      'Give the folder made by `onboard lab init`, or create one with it.',
+    );
   const configText = await readText(paths(dir).config);
   if (configText === null) throw notALab('no lab.json');
   let config: LabConfig;
@@ -279,12 +337,20 @@ export async function openLab(dir: string): Promise<Lab> {
 /** Decrypts a CA key; a wrong password is told as such. */
 export async function unlockCa(lab: Lab, ca: CaName, password: string): Promise<KeyObject> {
   const text = await readText(paths(lab.dir).key(ca));
-  if (text === null) throw new OnboardError('not-a-lab', `${lab.dir} has no private/${ca}.key.`, 'The lab directory is incomplete; create a new one with `onboard lab init`.');
+  if (text === null)
+    throw new OnboardError(
+      'not-a-lab',
+      `${lab.dir} has no private/${ca}.key.`,
+      'The lab directory is incomplete; create a new one with `onboard lab init`.',
+    );
   try {
     return createPrivateKey({ key: text, format: 'pem', passphrase: password });
   } catch {
-    throw new OnboardError('lab-wrong-ca-password', 'The CA password is wrong: the lab CA key cannot be opened with it.',
-      'Use the password given to `onboard lab init` for this lab.');
+    throw new OnboardError(
+      'lab-wrong-ca-password',
+      'The CA password is wrong: the lab CA key cannot be opened with it.',
+      'Use the password given to `onboard lab init` for this lab.',
+    );
   }
 }
 
@@ -322,13 +388,22 @@ export function parseHostsCsv(text: string): HostsCsvResult {
   lines.forEach((raw, i) => {
     const line = i + 1;
     if (raw.trim() === '' || raw.trimStart().startsWith('#')) return;
-    const host = (raw.split(',')[0] ?? '').trim().replace(/^"(.*)"$/, '$1').trim();
-    if (result.hosts.length === 0 && result.problems.length === 0 && /^(host ?name|host|name|computer ?name)$/i.test(host)) return;
+    const host = (raw.split(',')[0] ?? '')
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .trim();
+    if (
+      result.hosts.length === 0 &&
+      result.problems.length === 0 &&
+      /^(host ?name|host|name|computer ?name)$/i.test(host)
+    )
+      return;
     if (host === '') return void result.problems.push({ line, message: 'empty host name' });
     const problem = hostnameProblem(host);
     if (problem) return void result.problems.push({ line, message: problem });
     const first = seen.get(host.toLowerCase());
-    if (first !== undefined) return void result.problems.push({ line, message: `"${host}" is a duplicate of line ${first}` });
+    if (first !== undefined)
+      return void result.problems.push({ line, message: `"${host}" is a duplicate of line ${first}` });
     seen.set(host.toLowerCase(), line);
     result.hosts.push({ host, line });
   });
@@ -348,23 +423,48 @@ export interface IssueDevicesOptions {
   now?: Date;
 }
 
-export interface IssuedDevice { host: string; serial: string; pfxPath: string; pemPath: string }
+export interface IssuedDevice {
+  host: string;
+  serial: string;
+  pfxPath: string;
+  pemPath: string;
+}
 
 /** Issues `<host>.pfx` and `<host>.pem` for each host: a device certificate meeting every 1E requirement. */
 export async function issueDevices(lab: Lab, o: IssueDevicesOptions): Promise<IssuedDevice[]> {
-  if (o.hosts.length === 0) throw new OnboardError('no-hosts', 'No host names to issue certificates for.', 'Give --hostname NAME or --hosts-csv FILE.');
+  if (o.hosts.length === 0)
+    throw new OnboardError(
+      'no-hosts',
+      'No host names to issue certificates for.',
+      'Give --hostname NAME or --hosts-csv FILE.',
+    );
   const seen = new Set<string>();
   for (const h of o.hosts) {
     assertHostname(h);
-    if (seen.has(h.toLowerCase())) throw new OnboardError('duplicate-host', `${h} is given twice.`, 'Give each host name once.');
+    if (seen.has(h.toLowerCase()))
+      throw new OnboardError('duplicate-host', `${h} is given twice.`, 'Give each host name once.');
     seen.add(h.toLowerCase());
   }
-  if (o.pfxPassword === '') throw new OnboardError('pfx-empty-password', 'A .pfx file needs a password; an empty one is refused.', 'Choose a password: macOS 15 will not import a .pfx with an empty password.');
+  if (o.pfxPassword === '')
+    throw new OnboardError(
+      'pfx-empty-password',
+      'A .pfx file needs a password; an empty one is refused.',
+      'Choose a password: macOS 15 will not import a .pfx with an empty password.',
+    );
   const days = o.days ?? 365;
-  if (!Number.isInteger(days) || days < 1 || days > 825) throw new OnboardError('bad-days', `${days} is not a usable validity in days.`, 'Give a whole number of days from 1 to 825.');
+  if (!Number.isInteger(days) || days < 1 || days > 825)
+    throw new OnboardError(
+      'bad-days',
+      `${days} is not a usable validity in days.`,
+      'Give a whole number of days from 1 to 825.',
+    );
   assertIssuerNotRevoked(lab);
   await ensureOutDir(o.outDir);
-  if (!o.force) await refuseExisting(o.hosts.flatMap((h) => [join(o.outDir, `${h}.pfx`), join(o.outDir, `${h}.pem`)]), OTHER_OUTPUT_FOLDER);
+  if (!o.force)
+    await refuseExisting(
+      o.hosts.flatMap((h) => [join(o.outDir, `${h}.pfx`), join(o.outDir, `${h}.pem`)]),
+      OTHER_OUTPUT_FOLDER,
+    );
   const issuer = caCertificate(lab, lab.issuerName);
   const issuerKey = await unlockCa(lab, lab.issuerName, o.caPassword);
   const chain = issuerChain(lab);
@@ -374,11 +474,24 @@ export async function issueDevices(lab: Lab, o: IssueDevicesOptions): Promise<Is
   const issueOne = async (host: string): Promise<void> => {
     const key = await newKey('rsa', 'leaf');
     const cert = buildCertificate({
-      subject: { commonName: host }, publicKey: key, signer: { key: issuerKey, certificate: issuer },
-      notBefore: new Date(now.getTime() - 3600_000), notAfter: new Date(now.getTime() + days * DAY),
-      keyUsage: ['digitalSignature', 'keyEncipherment'], extendedKeyUsage: ['clientAuth'], dnsNames: [host], crlUrls: [crlUrl],
+      subject: { commonName: host },
+      publicKey: key,
+      signer: { key: issuerKey, certificate: issuer },
+      notBefore: new Date(now.getTime() - 3600_000),
+      notAfter: new Date(now.getTime() + days * DAY),
+      keyUsage: ['digitalSignature', 'keyEncipherment'],
+      extendedKeyUsage: ['clientAuth'],
+      dnsNames: [host],
+      crlUrls: [crlUrl],
     });
-    const pfx = writePfx({ key, certificate: cert, chain, password: o.pfxPassword, profile: o.profile ?? 'compatible', friendlyName: host });
+    const pfx = writePfx({
+      key,
+      certificate: cert,
+      chain,
+      password: o.pfxPassword,
+      profile: o.profile ?? 'compatible',
+      friendlyName: host,
+    });
     const pfxPath = join(o.outDir, `${host}.pfx`);
     const pemPath = join(o.outDir, `${host}.pem`);
     await writeFileAtomic(pfxPath, pfx, { mode: 0o600, overwrite: o.force ?? false });
@@ -419,7 +532,11 @@ async function ensureOutDir(dir: string): Promise<void> {
   try {
     await fs.mkdir(dir, { recursive: true });
   } catch (e) {
-    throw new OnboardError('write-failed', `Cannot create the output folder ${dir}: ${describeError(e)}`, 'Choose a folder you can write to.');
+    throw new OnboardError(
+      'write-failed',
+      `Cannot create the output folder ${dir}: ${describeError(e)}`,
+      'Choose a folder you can write to.',
+    );
   }
 }
 
@@ -437,23 +554,49 @@ export interface ServerCertOptions {
 }
 
 /** Issues a TLS server certificate in memory: for the Switch stand-in and for `lab server-cert`. */
-export function buildServerCertificate(lab: Lab, issuerKey: KeyObject, key: KeyObject, names: { dnsNames: string[]; ipAddresses?: string[] }, now = new Date(), days = 397): X509Certificate {
+export function buildServerCertificate(
+  lab: Lab,
+  issuerKey: KeyObject,
+  key: KeyObject,
+  names: { dnsNames: string[]; ipAddresses?: string[] },
+  now = new Date(),
+  days = 397,
+): X509Certificate {
   const first = names.dnsNames[0] ?? names.ipAddresses?.[0];
-  if (!first) throw new OnboardError('no-server-names', 'A server certificate needs at least one name.', 'Give --dns NAME (and --ip ADDR if clients connect by address).');
+  if (!first)
+    throw new OnboardError(
+      'no-server-names',
+      'A server certificate needs at least one name.',
+      'Give --dns NAME (and --ip ADDR if clients connect by address).',
+    );
   for (const n of names.dnsNames) assertHostname(n);
   return buildCertificate({
-    subject: { commonName: first }, publicKey: key, signer: { key: issuerKey, certificate: caCertificate(lab, lab.issuerName) },
+    subject: { commonName: first },
+    publicKey: key,
+    signer: { key: issuerKey, certificate: caCertificate(lab, lab.issuerName) },
     // 397 days: macOS refuses TLS server certificates valid for longer than 398 days.
-    notBefore: new Date(now.getTime() - 3600_000), notAfter: new Date(now.getTime() + days * DAY),
-    keyUsage: ['digitalSignature', 'keyEncipherment'], extendedKeyUsage: ['serverAuth'],
-    dnsNames: names.dnsNames, ipAddresses: names.ipAddresses ?? [], crlUrls: [crlUrlFor(lab.config, lab.issuerName)],
+    notBefore: new Date(now.getTime() - 3600_000),
+    notAfter: new Date(now.getTime() + days * DAY),
+    keyUsage: ['digitalSignature', 'keyEncipherment'],
+    extendedKeyUsage: ['serverAuth'],
+    dnsNames: names.dnsNames,
+    ipAddresses: names.ipAddresses ?? [],
+    crlUrls: [crlUrlFor(lab.config, lab.issuerName)],
   });
 }
 
 /** Writes `<first name>.pem` (certificate then issuing CA) and `<first name>.key` (0600, unencrypted for the server). */
-export async function issueServerCert(lab: Lab, o: ServerCertOptions): Promise<{ certPath: string; keyPath: string; serial: string }> {
+export async function issueServerCert(
+  lab: Lab,
+  o: ServerCertOptions,
+): Promise<{ certPath: string; keyPath: string; serial: string }> {
   const first = o.dnsNames[0] ?? o.ipAddresses?.[0];
-  if (!first) throw new OnboardError('no-server-names', 'A server certificate needs at least one name.', 'Give --dns NAME (and --ip ADDR if clients connect by address).');
+  if (!first)
+    throw new OnboardError(
+      'no-server-names',
+      'A server certificate needs at least one name.',
+      'Give --dns NAME (and --ip ADDR if clients connect by address).',
+    );
   for (const n of o.dnsNames) assertHostname(n);
   assertIssuerNotRevoked(lab);
   await ensureOutDir(o.outDir);
@@ -464,7 +607,10 @@ export async function issueServerCert(lab: Lab, o: ServerCertOptions): Promise<{
   const key = await newKey('rsa', 'leaf');
   const cert = buildServerCertificate(lab, issuerKey, key, o, o.now, o.days);
   const pem = cert.toString() + (lab.intermediate ? lab.intermediate.toString() : '');
-  await writeFileAtomic(keyPath, key.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600, overwrite: o.force ?? false });
+  await writeFileAtomic(keyPath, key.export({ type: 'pkcs8', format: 'pem' }).toString(), {
+    mode: 0o600,
+    overwrite: o.force ?? false,
+  });
   await writeFileAtomic(certPath, pem, { overwrite: o.force ?? false });
   const record = recordOf(cert, 'server', lab.issuerName, first);
   lab.index.issued.push(record);
@@ -476,18 +622,41 @@ export async function issueServerCert(lab: Lab, o: ServerCertOptions): Promise<{
 // Revocation and CRLs
 
 /** Marks a certificate revoked in the index (by serial or by the certificate itself). Run writeCrls to publish. */
-export async function revoke(lab: Lab, what: { serial?: string; certificate?: X509Certificate }, now = new Date()): Promise<{ record: IssuedRecord; alreadyRevoked: boolean }> {
+export async function revoke(
+  lab: Lab,
+  what: { serial?: string; certificate?: X509Certificate },
+  now = new Date(),
+): Promise<{ record: IssuedRecord; alreadyRevoked: boolean }> {
   let serial: string;
   if (what.certificate) serial = what.certificate.serialNumber;
   else if (what.serial !== undefined) serial = what.serial;
-  else throw new OnboardError('usage', 'Say what to revoke: a serial number or a certificate file.', 'Pass --serial HEX or --cert FILE.');
+  else
+    throw new OnboardError(
+      'usage',
+      'Say what to revoke: a serial number or a certificate file.',
+      'Pass --serial HEX or --cert FILE.',
+    );
   const clean = serialOf(serial);
-  if (!/^[0-9a-f]+$/.test(clean)) throw new OnboardError('bad-serial', `"${serial}" is not a hexadecimal serial number.`, 'Copy it from `onboard lab issue` output or `openssl x509 -noout -serial`.');
+  if (!/^[0-9a-f]+$/.test(clean))
+    throw new OnboardError(
+      'bad-serial',
+      `"${serial}" is not a hexadecimal serial number.`,
+      'Copy it from `onboard lab issue` output or `openssl x509 -noout -serial`.',
+    );
   const record = lab.index.issued.find((r) => r.serial === clean);
-  if (!record) throw new OnboardError('lab-unknown-serial', `No certificate with serial ${clean} was issued by this lab.`, 'Check the serial (see index.json in the lab folder), or that this is the right lab.');
-  const issuers = [caCertificate(lab, record.issuer), ...(record.issuer === 'intermediate' ? lab.retired ?? [] : [])];
+  if (!record)
+    throw new OnboardError(
+      'lab-unknown-serial',
+      `No certificate with serial ${clean} was issued by this lab.`,
+      'Check the serial (see index.json in the lab folder), or that this is the right lab.',
+    );
+  const issuers = [caCertificate(lab, record.issuer), ...(record.issuer === 'intermediate' ? (lab.retired ?? []) : [])];
   if (what.certificate && record.issuer && !issuers.some((ca) => what.certificate!.checkIssued(ca))) {
-    throw new OnboardError('lab-unknown-serial', 'That certificate was not issued by this lab.', 'Check that this is the right lab folder.');
+    throw new OnboardError(
+      'lab-unknown-serial',
+      'That certificate was not issued by this lab.',
+      'Check that this is the right lab folder.',
+    );
   }
   if (record.kind === 'ca' && record.serial === serialOf(lab.root.serialNumber)) {
     throw new OnboardError('lab-revoke-root', 'The root CA cannot be revoked.', 'Create a new lab instead.');
@@ -498,7 +667,11 @@ export async function revoke(lab: Lab, what: { serial?: string; certificate?: X5
   return { record, alreadyRevoked: false };
 }
 
-async function writeCrlsWithKeys(lab: Lab, keys: Partial<Record<CaName, KeyObject>>, o: { days?: number; now?: Date }): Promise<string[]> {
+async function writeCrlsWithKeys(
+  lab: Lab,
+  keys: Partial<Record<CaName, KeyObject>>,
+  o: { days?: number; now?: Date },
+): Promise<string[]> {
   const now = o.now ?? new Date();
   const days = o.days ?? 7;
   const written: string[] = [];
@@ -510,8 +683,12 @@ async function writeCrlsWithKeys(lab: Lab, keys: Partial<Record<CaName, KeyObjec
       .filter((r) => r.issuer === ca && r.revokedAt)
       .map((r) => ({ serial: r.serial, date: new Date(r.revokedAt!) }));
     const crl = buildCrl({
-      issuer: caCertificate(lab, ca), key, crlNumber, revoked,
-      thisUpdate: new Date(now.getTime() - 60_000), nextUpdate: new Date(now.getTime() + days * DAY),
+      issuer: caCertificate(lab, ca),
+      key,
+      crlNumber,
+      revoked,
+      thisUpdate: new Date(now.getTime() - 60_000),
+      nextUpdate: new Date(now.getTime() + days * DAY),
     });
     await fs.mkdir(paths(lab.dir).crlDir, { recursive: true });
     await writeFileAtomic(paths(lab.dir).crl(ca), crl, { overwrite: true });
@@ -523,9 +700,18 @@ async function writeCrlsWithKeys(lab: Lab, keys: Partial<Record<CaName, KeyObjec
 }
 
 /** Signs fresh CRLs for every CA of the lab (DER, `crl/root.crl` and `crl/intermediate.crl`). */
-export async function writeCrls(lab: Lab, caPassword: string, o: { days?: number; now?: Date } = {}): Promise<string[]> {
+export async function writeCrls(
+  lab: Lab,
+  caPassword: string,
+  o: { days?: number; now?: Date } = {},
+): Promise<string[]> {
   const days = o.days ?? 7;
-  if (!Number.isInteger(days) || days < 1 || days > 365) throw new OnboardError('bad-days', `${days} is not a usable CRL lifetime in days.`, 'Give a whole number of days from 1 to 365.');
+  if (!Number.isInteger(days) || days < 1 || days > 365)
+    throw new OnboardError(
+      'bad-days',
+      `${days} is not a usable CRL lifetime in days.`,
+      'Give a whole number of days from 1 to 365.',
+    );
   const keys: Partial<Record<CaName, KeyObject>> = { root: await unlockCa(lab, 'root', caPassword) };
   if (lab.intermediate) keys.intermediate = await unlockCa(lab, 'intermediate', caPassword);
   return writeCrlsWithKeys(lab, keys, { ...o, days });
@@ -551,29 +737,43 @@ export interface NewIntermediateResult {
  * signed by the root and the new intermediate. Only a revoked intermediate is replaced: the
  * devices of one still in use check its CRL at the same address, which the new CA would sign.
  */
-export async function renewIntermediate(lab: Lab, caPassword: string, now = new Date()): Promise<NewIntermediateResult> {
+export async function renewIntermediate(
+  lab: Lab,
+  caPassword: string,
+  now = new Date(),
+): Promise<NewIntermediateResult> {
   if (!lab.intermediate) {
-    throw new OnboardError('lab-no-intermediate', 'This lab has no intermediate CA: its root issues the certificates, and the root cannot be replaced.',
-      'Create a new lab with an intermediate: `onboard lab init --intermediate ...`.');
+    throw new OnboardError(
+      'lab-no-intermediate',
+      'This lab has no intermediate CA: its root issues the certificates, and the root cannot be replaced.',
+      'Create a new lab with an intermediate: `onboard lab init --intermediate ...`.',
+    );
   }
   const old = lab.intermediate;
   const oldRecord = revokedCaRecord(lab, old);
   const oldSerial = serialOf(old.serialNumber);
   if (!oldRecord) {
-    throw new OnboardError('lab-intermediate-not-revoked',
+    throw new OnboardError(
+      'lab-intermediate-not-revoked',
       `The intermediate ${subjectLine({ subject: old.subject })} (serial ${oldSerial}) is not revoked: the devices it issued still rely on it and on the CRL it signs at ${crlUrlFor(lab.config, 'intermediate')}.`,
-      `Revoke it first if it must go (\`onboard lab revoke --dir ${lab.dir} --serial ${oldSerial}\`), then run this again.`);
+      `Revoke it first if it must go (\`onboard lab revoke --dir ${lab.dir} --serial ${oldSerial}\`), then run this again.`,
+    );
   }
   const rootKey = await unlockCa(lab, 'root', caPassword);
   const oldKey = await unlockCa(lab, 'intermediate', caPassword);
   const p = paths(lab.dir);
-  const generation = lab.index.issued.filter((r) => r.kind === 'ca' && r.serial !== serialOf(lab.root.serialNumber)).length + 1;
+  const generation =
+    lab.index.issued.filter((r) => r.kind === 'ca' && r.serial !== serialOf(lab.root.serialNumber)).length + 1;
   const key = await newKey(lab.config.keyType, 'ca');
   const cert = buildCertificate({
     subject: { organization: lab.config.name, commonName: `${lab.config.name} Issuing CA ${generation}` },
-    publicKey: key, signer: { key: rootKey, certificate: lab.root },
-    notBefore: new Date(now.getTime() - 3600_000), notAfter: new Date(now.getTime() + 1825 * DAY),
-    ca: { pathLength: 0 }, keyUsage: ['keyCertSign', 'cRLSign'], crlUrls: [crlUrlFor(lab.config, 'root')],
+    publicKey: key,
+    signer: { key: rootKey, certificate: lab.root },
+    notBefore: new Date(now.getTime() - 3600_000),
+    notAfter: new Date(now.getTime() + 1825 * DAY),
+    ca: { pathLength: 0 },
+    keyUsage: ['keyCertSign', 'cRLSign'],
+    crlUrls: [crlUrlFor(lab.config, 'root')],
   });
   const oldPem = old.toString();
   const oldKeyText = await readText(p.key('intermediate'));
@@ -589,8 +789,11 @@ export async function renewIntermediate(lab: Lab, caPassword: string, now = new 
     lab.retired = [...(lab.retired ?? []), old];
     const crls = await writeCrlsWithKeys(lab, { root: rootKey, intermediate: key }, { now });
     return {
-      certPath: p.cert('intermediate'), serial: serialOf(cert.serialNumber), subject: subjectLine({ subject: cert.subject }),
-      replaced: { serial: oldSerial, subject: subjectLine(oldRecord), certPath: p.retiredCert(oldSerial) }, crls,
+      certPath: p.cert('intermediate'),
+      serial: serialOf(cert.serialNumber),
+      subject: subjectLine({ subject: cert.subject }),
+      replaced: { serial: oldSerial, subject: subjectLine(oldRecord), certPath: p.retiredCert(oldSerial) },
+      crls,
     };
   } catch (e) {
     // Put the old intermediate back as it was, so the lab is never left with a key and a certificate that do not match.
@@ -600,12 +803,21 @@ export async function renewIntermediate(lab: Lab, caPassword: string, now = new 
     lab.retired = (lab.retired ?? []).filter((c) => c !== old);
     if (!lab.retired.length) delete lab.retired;
     await writeFileAtomic(p.cert('intermediate'), oldPem, { overwrite: true }).catch(() => undefined);
-    await writeFileAtomic(p.key('intermediate'), encryptKey(oldKey, caPassword), { mode: 0o600, overwrite: true }).catch(() => undefined);
+    await writeFileAtomic(p.key('intermediate'), encryptKey(oldKey, caPassword), {
+      mode: 0o600,
+      overwrite: true,
+    }).catch(() => undefined);
     await fs.rm(p.retiredCert(oldSerial), { force: true }).catch(() => undefined);
     await fs.rm(p.retiredKey(oldSerial), { force: true }).catch(() => undefined);
-    await writeCrlsWithKeys(lab, { root: rootKey, intermediate: oldKey }, { now }).catch(() => saveIndex(lab).catch(() => undefined));
+    await writeCrlsWithKeys(lab, { root: rootKey, intermediate: oldKey }, { now }).catch(() =>
+      saveIndex(lab).catch(() => undefined),
+    );
     if (e instanceof OnboardError) throw e;
-    throw new OnboardError('write-failed', `Could not replace the intermediate in ${lab.dir}: ${describeError(e)}`, 'Check that the lab folder is writable; the old intermediate was left in place.');
+    throw new OnboardError(
+      'write-failed',
+      `Could not replace the intermediate in ${lab.dir}: ${describeError(e)}`,
+      'Check that the lab folder is writable; the old intermediate was left in place.',
+    );
   }
 }
 

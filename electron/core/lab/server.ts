@@ -50,9 +50,9 @@ export interface LabServer {
 
 /** Reasons OpenSSL gives, as a Switch log would explain them to a technician. */
 const TLS_REASONS: Record<string, string> = {
-  CERT_REVOKED: 'the certificate is revoked (it is on the CA\'s CRL)',
+  CERT_REVOKED: "the certificate is revoked (it is on the CA's CRL)",
   UNABLE_TO_GET_CRL: 'no CRL is available for the issuing CA',
-  CRL_HAS_EXPIRED: 'the CA\'s CRL has expired',
+  CRL_HAS_EXPIRED: "the CA's CRL has expired",
   CERT_HAS_EXPIRED: 'the certificate has expired',
   CERT_NOT_YET_VALID: 'the certificate is not valid yet',
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the certificate was not issued by the lab CA',
@@ -61,20 +61,23 @@ const TLS_REASONS: Record<string, string> = {
   SELF_SIGNED_CERT_IN_CHAIN: 'the certificate chains to a root the Switch does not trust',
   DEPTH_ZERO_SELF_SIGNED_CERT: 'the certificate is self-signed',
   INVALID_PURPOSE: 'the certificate is not for client authentication (Extended Key Usage lacks Client Authentication)',
-  CERT_SIGNATURE_FAILURE: 'the certificate\'s signature is invalid',
+  CERT_SIGNATURE_FAILURE: "the certificate's signature is invalid",
 };
 
 function reasonOf(err: Error & { code?: string }): string {
   const text = `${err.code ?? ''} ${err.message}`;
-  if (/PEER_DID_NOT_RETURN_A_CERTIFICATE|no certificate returned|certificate required/i.test(text)) return 'the device sent no client certificate';
+  if (/PEER_DID_NOT_RETURN_A_CERTIFICATE|no certificate returned|certificate required/i.test(text))
+    return 'the device sent no client certificate';
   if (/unsuitable certificate purpose|INVALID_PURPOSE/i.test(text)) return TLS_REASONS.INVALID_PURPOSE!;
   if (/certificate revoked|CERT_REVOKED/i.test(text)) return TLS_REASONS.CERT_REVOKED!;
   if (/unable to get certificate CRL/i.test(text)) return TLS_REASONS.UNABLE_TO_GET_CRL!;
   if (/CRL has expired/i.test(text)) return TLS_REASONS.CRL_HAS_EXPIRED!;
   if (/certificate has expired/i.test(text)) return TLS_REASONS.CERT_HAS_EXPIRED!;
-  if (/unable to get (local )?issuer certificate|unknown ca|self.signed/i.test(text)) return 'the certificate was not issued by the lab CA';
+  if (/unable to get (local )?issuer certificate|unknown ca|self.signed/i.test(text))
+    return 'the certificate was not issued by the lab CA';
   if (err.code && TLS_REASONS[err.code]) return TLS_REASONS[err.code]!;
-  if (/wrong version number|unsupported protocol|version too low/i.test(text)) return 'the device does not speak TLS 1.2 or 1.3';
+  if (/wrong version number|unsupported protocol|version too low/i.test(text))
+    return 'the device does not speak TLS 1.2 or 1.3';
   return `TLS handshake failed (${err.message})`;
 }
 
@@ -86,15 +89,25 @@ const NOT_SWITCH_FINDINGS = new Set(['private-key-present', 'private-key-matches
  * purpose are OpenSSL's job): every failing requirement finding, with the CN as the host name,
  * and Client Authentication listed explicitly (OpenSSL alone would accept a certificate with no EKU).
  */
-export function switchRequirementProblems(cert: X509Certificate, caCertificates: X509Certificate[], at = new Date()): string[] {
-  const hostname = commonName(cert) ?? (cert.subjectAltName ?? '').split(', ').find((s) => s.startsWith('DNS:'))?.slice(4) ?? '';
+export function switchRequirementProblems(
+  cert: X509Certificate,
+  caCertificates: X509Certificate[],
+  at = new Date(),
+): string[] {
+  const hostname =
+    commonName(cert) ??
+    (cert.subjectAltName ?? '')
+      .split(', ')
+      .find((s) => s.startsWith('DNS:'))
+      ?.slice(4) ??
+    '';
   const problems = checkClientCertificate({ certificate: cert, caCertificates, hostname, at })
     .filter((f) => f.status === 'fail' && !NOT_SWITCH_FINDINGS.has(f.id))
     .map((f) => `${f.id}: ${f.detail}`);
   if (!cert.keyUsage?.includes('1.3.6.1.5.5.7.3.2') && !problems.some((p) => p.startsWith('eku-client-auth'))) {
     problems.push('eku-client-auth: Extended Key Usage does not list Client Authentication, which 1E requires');
   }
-  if (!hostname) problems.push('subject-hostname: no subject CN or DNS name to match the device\'s host name');
+  if (!hostname) problems.push("subject-hostname: no subject CN or DNS name to match the device's host name");
   return problems;
 }
 
@@ -107,7 +120,13 @@ function crlPem(der: Buffer): string {
   return toPem('X509 CRL', der);
 }
 
-interface TlsMaterial { key: string; cert: string; ca: string[]; crl: string[]; stamp: string }
+interface TlsMaterial {
+  key: string;
+  cert: string;
+  ca: string[];
+  crl: string[];
+  stamp: string;
+}
 
 async function loadCrls(lab: Lab): Promise<{ crl: string[]; stamp: string }> {
   const cas: CaName[] = lab.intermediate ? ['root', 'intermediate'] : ['root'];
@@ -119,7 +138,11 @@ async function loadCrls(lab: Lab): Promise<{ crl: string[]; stamp: string }> {
     try {
       der = await fs.readFile(p);
     } catch {
-      throw new OnboardError('lab-no-crl', `${p} is missing, so the Switch stand-in cannot check revocation.`, 'Run `onboard lab crl --dir ...` first.');
+      throw new OnboardError(
+        'lab-no-crl',
+        `${p} is missing, so the Switch stand-in cannot check revocation.`,
+        'Run `onboard lab crl --dir ...` first.',
+      );
     }
     crl.push(crlPem(der));
     stamps.push(crlStamp(p));
@@ -139,8 +162,11 @@ function crlStamp(p: string): string {
 async function serverCredentials(lab: Lab, o: LabServerOptions, host: string): Promise<{ key: string; cert: string }> {
   if (o.serverCertificate) return { key: o.serverCertificate.keyPem, cert: o.serverCertificate.certPem };
   if (o.caPassword === undefined) {
-    throw new OnboardError('lab-serve-needs-password', 'The Switch stand-in needs a server certificate from the lab CA.',
-      'Give the CA password (--ca-password-env VAR), or a certificate made by `onboard lab server-cert` with --cert and --key.');
+    throw new OnboardError(
+      'lab-serve-needs-password',
+      'The Switch stand-in needs a server certificate from the lab CA.',
+      'Give the CA password (--ca-password-env VAR), or a certificate made by `onboard lab server-cert` with --cert and --key.',
+    );
   }
   const issuerKey: KeyObject = await unlockCa(lab, lab.issuerName, o.caPassword);
   const { privateKey } = await generateKeyPairAsync('rsa', { modulusLength: 2048 });
@@ -151,14 +177,26 @@ async function serverCredentials(lab: Lab, o: LabServerOptions, host: string): P
   } else if (!dnsNames.includes(host)) dnsNames.push(host);
   const cert = buildServerCertificate(lab, issuerKey, privateKey, { dnsNames, ipAddresses });
   const chain = lab.intermediate ? [lab.intermediate] : [];
-  return { key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), cert: [cert, ...chain].map((c) => c.toString()).join('') };
+  return {
+    key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    cert: [cert, ...chain].map((c) => c.toString()).join(''),
+  };
 }
 
 function listen(server: HttpServer | HttpsServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) => {
-      reject(new OnboardError('port-in-use', e.code === 'EADDRINUSE' ? `Port ${port} on ${host} is already in use.` : `Cannot listen on ${host}:${port}: ${describeError(e)}`,
-        e.code === 'EACCES' ? 'Ports below 1024 need root; choose a higher port.' : 'Stop the other program, or choose another port.'));
+      reject(
+        new OnboardError(
+          'port-in-use',
+          e.code === 'EADDRINUSE'
+            ? `Port ${port} on ${host} is already in use.`
+            : `Cannot listen on ${host}:${port}: ${describeError(e)}`,
+          e.code === 'EACCES'
+            ? 'Ports below 1024 need root; choose a higher port.'
+            : 'Stop the other program, or choose another port.',
+        ),
+      );
     };
     server.once('error', onError);
     server.listen(port, host, () => {
@@ -195,13 +233,24 @@ export async function startLabServer(o: LabServerOptions): Promise<LabServer> {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
-    fs.readFile(labPaths(lab.dir).crl(name.replace(/\.crl$/, '') as CaName)).then((der) => {
-      res.writeHead(200, { 'content-type': 'application/pkix-crl', 'content-length': der.length, 'cache-control': 'no-cache' });
-      res.end(req.method === 'HEAD' ? undefined : der);
-      log({ kind: 'crl-served', remoteAddress: req.socket.remoteAddress, message: `served ${name} to ${req.socket.remoteAddress}` });
-    }, () => {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('CRL not published yet; run onboard lab crl\n');
-    });
+    fs.readFile(labPaths(lab.dir).crl(name.replace(/\.crl$/, '') as CaName)).then(
+      (der) => {
+        res.writeHead(200, {
+          'content-type': 'application/pkix-crl',
+          'content-length': der.length,
+          'cache-control': 'no-cache',
+        });
+        res.end(req.method === 'HEAD' ? undefined : der);
+        log({
+          kind: 'crl-served',
+          remoteAddress: req.socket.remoteAddress,
+          message: `served ${name} to ${req.socket.remoteAddress}`,
+        });
+      },
+      () => {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('CRL not published yet; run onboard lab crl\n');
+      },
+    );
   });
 
   // --- Switch stand-in
@@ -210,26 +259,39 @@ export async function startLabServer(o: LabServerOptions): Promise<LabServer> {
   const caPems = caCerts.map((c) => c.toString());
   let material: TlsMaterial = { ...creds, ca: caPems, ...(await loadCrls(lab)) };
   const tlsOptions = (m: TlsMaterial) => ({
-    key: m.key, cert: m.cert, ca: m.ca, crl: m.crl,
-        // Node decides after the handshake (it cannot make OpenSSL abort it), so the verdict is read in
+    key: m.key,
+    cert: m.cert,
+    ca: m.ca,
+    crl: m.crl,
+    // Node decides after the handshake (it cannot make OpenSSL abort it), so the verdict is read in
     // 'secureConnection' and a rejected device's socket is closed, as a Switch closes it.
-    requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' as const,
+    requestCert: true,
+    rejectUnauthorized: false,
+    minVersion: 'TLSv1.2' as const,
   });
   const https = createHttpsServer(tlsOptions(material), (_req, res) => {
-    res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' }).end('This is a Switch stand-in: connect with a WebSocket (wss).\n');
+    res
+      .writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' })
+      .end('This is a Switch stand-in: connect with a WebSocket (wss).\n');
   });
   // Runs before TLS starts on each connection, so a CRL published a moment ago is already in force.
   https.prependListener('connection', (_socket: Socket) => {
-    const stamp = (lab.intermediate ? ['root', 'intermediate'] as const : ['root'] as const).map((ca) => crlStamp(labPaths(lab.dir).crl(ca))).join('|');
+    const stamp = (lab.intermediate ? (['root', 'intermediate'] as const) : (['root'] as const))
+      .map((ca) => crlStamp(labPaths(lab.dir).crl(ca)))
+      .join('|');
     if (stamp === material.stamp) return;
     try {
-      const crl = (lab.intermediate ? ['root', 'intermediate'] as const : ['root'] as const)
-        .map((ca) => crlPem(readFileSync(labPaths(lab.dir).crl(ca))));
+      const crl = (lab.intermediate ? (['root', 'intermediate'] as const) : (['root'] as const)).map((ca) =>
+        crlPem(readFileSync(labPaths(lab.dir).crl(ca))),
+      );
       material = { ...material, crl, stamp };
       https.setSecureContext(tlsOptions(material));
       log({ kind: 'crl-reloaded', message: 'CRL files changed on disk; the Switch stand-in now uses the new CRLs' });
     } catch (e) {
-      log({ kind: 'crl-reloaded', message: `could not reload the CRLs (${describeError(e)}); keeping the previous ones` });
+      log({
+        kind: 'crl-reloaded',
+        message: `could not reload the CRLs (${describeError(e)}); keeping the previous ones`,
+      });
     }
   });
   https.on('tlsClientError', (err: Error & { code?: string }, socket: TLSSocket) => {
@@ -245,7 +307,14 @@ export async function startLabServer(o: LabServerOptions): Promise<LabServer> {
       // no certificate to name the device by
     }
     const reason = reasonOf(err);
-    log({ kind: 'rejected', device, serial, remoteAddress: socket.remoteAddress, reason, message: `rejected ${device ?? 'a device'} from ${socket.remoteAddress ?? '?'}: ${reason}` });
+    log({
+      kind: 'rejected',
+      device,
+      serial,
+      remoteAddress: socket.remoteAddress,
+      reason,
+      message: `rejected ${device ?? 'a device'} from ${socket.remoteAddress ?? '?'}: ${reason}`,
+    });
   });
   https.on('secureConnection', (socket: TLSSocket) => {
     const peer = socket.getPeerX509Certificate();
@@ -259,11 +328,24 @@ export async function startLabServer(o: LabServerOptions): Promise<LabServer> {
     } else problems = switchRequirementProblems(peer, caCerts);
     if (problems.length) {
       const reason = problems.join('; ');
-      log({ kind: 'rejected', device, serial, remoteAddress: socket.remoteAddress, reason, message: `rejected ${device ?? 'a device'} from ${socket.remoteAddress ?? '?'}: ${reason}` });
+      log({
+        kind: 'rejected',
+        device,
+        serial,
+        remoteAddress: socket.remoteAddress,
+        reason,
+        message: `rejected ${device ?? 'a device'} from ${socket.remoteAddress ?? '?'}: ${reason}`,
+      });
       socket.destroy();
       return;
     }
-    log({ kind: 'accepted', device, serial, remoteAddress: socket.remoteAddress, message: `accepted ${device} (serial ${serial}) from ${socket.remoteAddress ?? '?'}` });
+    log({
+      kind: 'accepted',
+      device,
+      serial,
+      remoteAddress: socket.remoteAddress,
+      message: `accepted ${device} (serial ${serial}) from ${socket.remoteAddress ?? '?'}`,
+    });
   });
   const wss = new WebSocketServer({ server: https });
   wss.on('connection', (ws, req) => {

@@ -64,7 +64,16 @@ export interface PlanScriptSupport {
   prelude?: string[];
 }
 
-export type StepName = 'ca-certificates' | 'client-identity' | 'rosetta' | 'install-client' | 'configure-client' | 'start-client' | 'restart-client' | 'stop-client' | 'uninstall-client';
+export type StepName =
+  | 'ca-certificates'
+  | 'client-identity'
+  | 'rosetta'
+  | 'install-client'
+  | 'configure-client'
+  | 'start-client'
+  | 'restart-client'
+  | 'stop-client'
+  | 'uninstall-client';
 
 export interface Plan {
   step: StepName;
@@ -94,7 +103,11 @@ export function commandsOf(plan: Plan): Command[] {
 }
 
 /** A command as shown and exported: program, masked argv, and the quoted line. */
-export interface CommandView { program: string; args: string[]; line: string }
+export interface CommandView {
+  program: string;
+  args: string[];
+  line: string;
+}
 
 export function viewCommand(c: Command): CommandView {
   return { program: c.program, args: maskedArgs(c), line: displayCommand(c) };
@@ -137,7 +150,15 @@ export function viewPlan(plan: Plan): PlanView {
       status: a.status,
       ...(a.reason ? { reason: a.reason } : {}),
       command: viewCommand(a.command),
-      ...(a.check ? { check: { command: viewCommand(a.check.command), ...(a.check.stdoutIncludes !== undefined ? { stdoutIncludes: a.check.stdoutIncludes } : {}), ...(a.check.negate ? { negate: true } : {}) } } : {}),
+      ...(a.check
+        ? {
+            check: {
+              command: viewCommand(a.check.command),
+              ...(a.check.stdoutIncludes !== undefined ? { stdoutIncludes: a.check.stdoutIncludes } : {}),
+              ...(a.check.negate ? { negate: true } : {}),
+            },
+          }
+        : {}),
       ...(a.fallback ? { fallback: viewCommand(a.fallback) } : {}),
       undo: (a.undo ?? []).map(viewCommand),
       ...(a.irreversible ? { irreversible: true as const } : {}),
@@ -152,7 +173,9 @@ export function renderPlanText(plans: readonly Plan[]): string {
   const out: string[] = [];
   plans.forEach((p, n) => {
     const pending = pendingActions(p).length;
-    out.push(`Step ${n + 1}: ${p.title}  (${pending === 0 ? 'nothing to do' : `${pending} change${pending === 1 ? '' : 's'}`})`);
+    out.push(
+      `Step ${n + 1}: ${p.title}  (${pending === 0 ? 'nothing to do' : `${pending} change${pending === 1 ? '' : 's'}`})`,
+    );
     for (const w of p.warnings) out.push(`  ! ${w}`);
     for (const a of p.actions) {
       const mark = a.status === 'skip' ? '=' : a.root ? '#' : '$';

@@ -76,13 +76,19 @@ export function confSettingsFile(settings: Record<string, string>): string {
   const seen = new Set<string>();
   for (const key of Object.keys(settings)) {
     if (seen.has(key.toLowerCase())) {
-      throw new OnboardError('invalid-setting', `The setting ${key} is given twice (names are not case-sensitive).`, 'Give each 1E.Client.conf setting once.');
+      throw new OnboardError(
+        'invalid-setting',
+        `The setting ${key} is given twice (names are not case-sensitive).`,
+        'Give each 1E.Client.conf setting once.',
+      );
     }
     seen.add(key.toLowerCase());
   }
   // mergeConf refuses bad names and multi-line values, so the file stays one setting per line.
   mergeConf(parseConf(''), settings);
-  return Object.entries(settings).map(([k, v]) => `${k}=${v}\n`).join('');
+  return Object.entries(settings)
+    .map(([k, v]) => `${k}=${v}\n`)
+    .join('');
 }
 
 /** Reads a SETTINGS file back, as the merge program does. */

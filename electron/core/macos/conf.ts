@@ -2,7 +2,13 @@
 import { OnboardError } from '../errors';
 
 export type ConfLine =
-  | { kind: 'setting'; key: string; value: string; /** Everything up to and including `=` and the spaces after it. */ prefix: string; /** Spaces after the value. */ suffix: string }
+  | {
+      kind: 'setting';
+      key: string;
+      value: string;
+      /** Everything up to and including `=` and the spaces after it. */ prefix: string;
+      /** Spaces after the value. */ suffix: string;
+    }
   | { kind: 'other'; text: string };
 
 export interface ConfDocument {
@@ -52,18 +58,35 @@ export function confGet(doc: ConfDocument, key: string): string | undefined {
   return found;
 }
 
-export interface ConfChange { key: string; before?: string; after: string }
+export interface ConfChange {
+  key: string;
+  before?: string;
+  after: string;
+}
 
 /**
  * Sets `updates` in a copy of `doc`: an existing name (any case, every occurrence) gets the
  * new value in place; a new name is appended at the end. Nothing else changes.
  */
-export function mergeConf(doc: ConfDocument, updates: Record<string, string>): { doc: ConfDocument; changes: ConfChange[] } {
+export function mergeConf(
+  doc: ConfDocument,
+  updates: Record<string, string>,
+): { doc: ConfDocument; changes: ConfChange[] } {
   const lines = doc.lines.map((l) => ({ ...l }));
   const changes: ConfChange[] = [];
   for (const [key, value] of Object.entries(updates)) {
-    if (!/^[A-Za-z][A-Za-z0-9_.]*$/.test(key)) throw new OnboardError('invalid-setting', `'${key}' is not a valid 1E.Client.conf setting name.`, 'Names are letters, digits, dots and underscores.');
-    if (/[\r\n\0]/.test(value)) throw new OnboardError('invalid-setting', `The value for ${key} contains a line break or NUL character.`, 'Each setting is one line: remove the line break.');
+    if (!/^[A-Za-z][A-Za-z0-9_.]*$/.test(key))
+      throw new OnboardError(
+        'invalid-setting',
+        `'${key}' is not a valid 1E.Client.conf setting name.`,
+        'Names are letters, digits, dots and underscores.',
+      );
+    if (/[\r\n\0]/.test(value))
+      throw new OnboardError(
+        'invalid-setting',
+        `The value for ${key} contains a line break or NUL character.`,
+        'Each setting is one line: remove the line break.',
+      );
     const before = confGet({ ...doc, lines }, key);
     let seen = false;
     for (const l of lines) {

@@ -34,7 +34,12 @@ export interface PlanResult {
 }
 
 export type ProgressPhase = 'running' | 'done' | 'skipped' | 'failed' | 'undoing' | 'undone' | 'undo-failed';
-export interface ProgressEvent { step: Plan['step']; actionId: string; title: string; phase: ProgressPhase }
+export interface ProgressEvent {
+  step: Plan['step'];
+  actionId: string;
+  title: string;
+  phase: ProgressPhase;
+}
 
 /** One action as a privileged runner sees it. */
 export interface BatchItem {
@@ -98,7 +103,11 @@ export async function isDone(executor: Executor, check: Check): Promise<boolean>
 }
 
 /** The batch semantics in-process, over an executor; used for user actions and by in-process privileged runners. */
-export async function runItemsInProcess(executor: Executor, items: readonly BatchItem[], mode: 'apply' | 'keep-going'): Promise<BatchItemResult[]> {
+export async function runItemsInProcess(
+  executor: Executor,
+  items: readonly BatchItem[],
+  mode: 'apply' | 'keep-going',
+): Promise<BatchItemResult[]> {
   const results: BatchItemResult[] = items.map((i) => ({ id: i.id, outcome: 'not-run', output: '' }));
   const completed: number[] = [];
   const aware = isActionAware(executor) ? executor : null;
@@ -174,7 +183,12 @@ export class InProcessPrivilegedRunner implements PrivilegedRunner {
   }
 
   async runBatch(title: string, items: readonly BatchItem[], mode: 'apply' | 'keep-going'): Promise<BatchResult> {
-    if (!this.onPrompt(title)) return { ran: false, items: items.map((i) => ({ id: i.id, outcome: 'not-run', output: '' })), message: 'The administrator prompt was cancelled.' };
+    if (!this.onPrompt(title))
+      return {
+        ran: false,
+        items: items.map((i) => ({ id: i.id, outcome: 'not-run', output: '' })),
+        message: 'The administrator prompt was cancelled.',
+      };
     return { ran: true, items: await runItemsInProcess(this.rootExecutor, items, mode) };
   }
 }
@@ -189,8 +203,13 @@ export interface ExecuteOptions {
 
 function toItem(a: Action): BatchItem {
   return {
-    id: a.id, title: a.title, command: a.command,
-    ...(a.check ? { check: a.check } : {}), ...(a.fallback ? { fallback: a.fallback } : {}), ...(a.undo ? { undo: a.undo } : {}), ...(a.irreversible ? { irreversible: true } : {}),
+    id: a.id,
+    title: a.title,
+    command: a.command,
+    ...(a.check ? { check: a.check } : {}),
+    ...(a.fallback ? { fallback: a.fallback } : {}),
+    ...(a.undo ? { undo: a.undo } : {}),
+    ...(a.irreversible ? { irreversible: true } : {}),
   };
 }
 
@@ -198,12 +217,16 @@ function toItem(a: Action): BatchItem {
 export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<PlanResult> {
   const secrets = commandsOf(plan);
   const clean = (s: string) => redactSecrets(s, secrets);
-  const emit = (a: Action, phase: ProgressPhase) => opts.onProgress?.({ step: plan.step, actionId: a.id, title: a.title, phase });
+  const emit = (a: Action, phase: ProgressPhase) =>
+    opts.onProgress?.({ step: plan.step, actionId: a.id, title: a.title, phase });
   const results = new Map<string, ActionResult>();
   for (const a of plan.actions) {
-    results.set(a.id, a.status === 'skip'
-      ? { id: a.id, title: a.title, root: a.root, outcome: 'skipped', ...(a.reason ? { reason: a.reason } : {}) }
-      : { id: a.id, title: a.title, root: a.root, outcome: 'not-run' });
+    results.set(
+      a.id,
+      a.status === 'skip'
+        ? { id: a.id, title: a.title, root: a.root, outcome: 'skipped', ...(a.reason ? { reason: a.reason } : {}) }
+        : { id: a.id, title: a.title, root: a.root, outcome: 'not-run' },
+    );
     if (a.status === 'skip') emit(a, 'skipped');
   }
   const pending = plan.actions.filter((a) => a.status === 'pending');
@@ -225,7 +248,12 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Pla
       const batch = await opts.privileged.runBatch(plan.title, group.map(toItem), 'apply');
       items = batch.items;
       if (!batch.ran) {
-        failure = { actionId: group[0]!.id, code: 'admin-cancelled', message: clean(batch.message ?? 'Administrator rights were not granted.'), hint: 'Run the step again and enter an administrator name and password when macOS asks.' };
+        failure = {
+          actionId: group[0]!.id,
+          code: 'admin-cancelled',
+          message: clean(batch.message ?? 'Administrator rights were not granted.'),
+          hint: 'Run the step again and enter an administrator name and password when macOS asks.',
+        };
       }
     } else {
       items = await runItemsInProcess(opts.executor, group.map(toItem), 'apply');
@@ -249,7 +277,11 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Pla
         if (completed.includes(a)) completed.splice(completed.indexOf(a), 1);
       }
       // Actions after a failure never ran: they get no event of their own.
-      if (item.outcome !== 'not-run') emit(a, item.outcome === 'done' && item.undo ? (item.undo.exitCode === 0 ? 'undone' : 'undo-failed') : item.outcome);
+      if (item.outcome !== 'not-run')
+        emit(
+          a,
+          item.outcome === 'done' && item.undo ? (item.undo.exitCode === 0 ? 'undone' : 'undo-failed') : item.outcome,
+        );
       if (item.outcome === 'failed' && !failure) {
         const first = (res.output ?? '').trim().split('\n').slice(-3).join(' ').trim();
         failure = {
@@ -284,19 +316,29 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Pla
   };
 }
 
-async function undoCompleted(plan: Plan, actions: Action[], opts: ExecuteOptions, results: Map<string, ActionResult>, emit: (a: Action, p: ProgressPhase) => void, clean: (s: string) => string): Promise<void> {
+async function undoCompleted(
+  plan: Plan,
+  actions: Action[],
+  opts: ExecuteOptions,
+  results: Map<string, ActionResult>,
+  emit: (a: Action, p: ProgressPhase) => void,
+  clean: (s: string) => string,
+): Promise<void> {
   const withUndo = actions.filter((a) => a.undo && a.undo.length > 0);
   for (const a of withUndo) emit(a, 'undoing');
   const record = (a: Action, code: number, output: string) => {
     const res = results.get(a.id)!;
     res.outcome = code === 0 ? 'undone' : 'undo-failed';
-    if (output) res.output = clean(((res.output ?? '') + output));
+    if (output) res.output = clean((res.output ?? '') + output);
     emit(a, res.outcome);
   };
   const runAll = async (list: Action[], root: boolean) => {
     // Each undo command is its own item, so one that fails does not stop the others.
     const flat: { action: Action; item: BatchItem }[] = [];
-    for (const a of list) a.undo!.forEach((u, k) => flat.push({ action: a, item: { id: `${a.id}:undo:${k}`, title: `Undo: ${a.title}`, command: u } }));
+    for (const a of list)
+      a.undo!.forEach((u, k) =>
+        flat.push({ action: a, item: { id: `${a.id}:undo:${k}`, title: `Undo: ${a.title}`, command: u } }),
+      );
     const items = flat.map((f) => f.item);
     const out = root
       ? (await opts.privileged.runBatch(`Undo: ${plan.title}`, items, 'keep-going')).items

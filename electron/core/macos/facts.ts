@@ -7,13 +7,39 @@ import { confValues, parseConf } from './conf';
 import { isPlistDict, parsePlist } from './plist';
 import type { Command, CommandResult, Executor } from './types';
 
-export interface SwVers { productName: string; version: string; build: string }
-export interface PkgInfo { packageId: string; version: string; volume: string; location: string; installTime: number | null }
-export interface LaunchdJob { state: string; running: boolean; pid: number | null; path: string | null; program: string | null; lastExitCode: string | null }
-export interface KeychainCertificate { sha256: string | null; sha1: string; pem: string }
-export interface KeychainIdentity { sha1: string; name: string }
+export interface SwVers {
+  productName: string;
+  version: string;
+  build: string;
+}
+export interface PkgInfo {
+  packageId: string;
+  version: string;
+  volume: string;
+  location: string;
+  installTime: number | null;
+}
+export interface LaunchdJob {
+  state: string;
+  running: boolean;
+  pid: number | null;
+  path: string | null;
+  program: string | null;
+  lastExitCode: string | null;
+}
+export interface KeychainCertificate {
+  sha256: string | null;
+  sha1: string;
+  pem: string;
+}
+export interface KeychainIdentity {
+  sha1: string;
+  name: string;
+}
 /** An identity as `find-identity` without `-v` lists it: `problem` says why it is not valid (e.g. CSSMERR_TP_CERT_EXPIRED). */
-export interface KeychainIdentityEntry extends KeychainIdentity { problem: string | null }
+export interface KeychainIdentityEntry extends KeychainIdentity {
+  problem: string | null;
+}
 
 /**
  * One certificate's admin-domain trust setting (`security trust-settings-export -d`), keyed
@@ -27,7 +53,11 @@ export interface TrustSetting {
   /** The policies the setting is limited to (e.g. sslServer); empty: every policy. */
   policies: string[];
 }
-export interface DomainBinding { forest: string | null; domain: string; computerAccount: string | null }
+export interface DomainBinding {
+  forest: string | null;
+  domain: string;
+  computerAccount: string | null;
+}
 
 export interface MacFacts {
   /** False when the plan is made away from the Mac: every unknown fact is null and decided at run time. */
@@ -61,9 +91,25 @@ export interface MacFacts {
 /** Facts for a plan made without looking at the Mac (e.g. a script exported for an MDM tool). */
 export function unknownFacts(): MacFacts {
   return {
-    known: false, macos: null, arch: null, translated: null, rosettaWorks: null, localHostName: null, computerName: null,
-    hostName: null, hostname: null, expectedHostName: null, domain: null, admin: null, client: null, daemon: null, conf: null,
-    certificates: [], identities: [], allIdentities: [], trustSettings: null,
+    known: false,
+    macos: null,
+    arch: null,
+    translated: null,
+    rosettaWorks: null,
+    localHostName: null,
+    computerName: null,
+    hostName: null,
+    hostname: null,
+    expectedHostName: null,
+    domain: null,
+    admin: null,
+    client: null,
+    daemon: null,
+    conf: null,
+    certificates: [],
+    identities: [],
+    allIdentities: [],
+    trustSettings: null,
   };
 }
 
@@ -134,7 +180,11 @@ export function parseDsconfigad(text: string): DomainBinding | null {
   const fields = keyValueLines(text, '=');
   const domain = fields.get('Active Directory Domain');
   if (!domain) return null;
-  return { forest: fields.get('Active Directory Forest') ?? null, domain, computerAccount: fields.get('Computer Account') ?? null };
+  return {
+    forest: fields.get('Active Directory Forest') ?? null,
+    domain,
+    computerAccount: fields.get('Computer Account') ?? null,
+  };
 }
 
 /** `id -Gn`: group names separated by spaces. */
@@ -159,7 +209,10 @@ export function parsePkgInfo(text: string): PkgInfo | null {
 
 /** `pkgutil --only-files --files ID`: one path per line, relative to the package's install location. */
 export function parsePkgFiles(text: string): string[] {
-  return text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.length > 0);
+  return text
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''))
+    .filter((l) => l.length > 0);
 }
 
 /** `launchctl print system/LABEL`: the job block with `state = running` and `pid = N` lines. */
@@ -199,14 +252,25 @@ export function parseFindCertificate(text: string): KeychainCertificate[] {
     const line = raw.replace(/\r$/, '');
     const h256 = /^SHA-256 hash:\s*([0-9A-Fa-f]{64})\s*$/.exec(line);
     const h1 = /^SHA-1 hash:\s*([0-9A-Fa-f]{40})\s*$/.exec(line);
-    if (h256) { sha256 = h256[1]!.toUpperCase(); continue; }
-    if (h1) { sha1 = h1[1]!.toUpperCase(); continue; }
-    if (line === '-----BEGIN CERTIFICATE-----') { pem = [line]; continue; }
+    if (h256) {
+      sha256 = h256[1]!.toUpperCase();
+      continue;
+    }
+    if (h1) {
+      sha1 = h1[1]!.toUpperCase();
+      continue;
+    }
+    if (line === '-----BEGIN CERTIFICATE-----') {
+      pem = [line];
+      continue;
+    }
     if (pem) {
       pem.push(line);
       if (line === '-----END CERTIFICATE-----') {
         if (sha1) out.push({ sha256, sha1, pem: pem.join('\n') + '\n' });
-        sha256 = null; sha1 = null; pem = null;
+        sha256 = null;
+        sha1 = null;
+        pem = null;
       }
     }
   }
@@ -250,7 +314,12 @@ export function parseFindIdentityAll(text: string): KeychainIdentityEntry[] {
   return out;
 }
 
-const TRUST_RESULTS: Record<number, TrustSetting['result']> = { 1: 'trust-root', 2: 'trust-as-root', 3: 'deny', 4: 'unspecified' };
+const TRUST_RESULTS: Record<number, TrustSetting['result']> = {
+  1: 'trust-root',
+  2: 'trust-as-root',
+  3: 'deny',
+  4: 'unspecified',
+};
 
 /**
  * The property list `security trust-settings-export` writes: `trustList` maps each
@@ -273,16 +342,36 @@ export function parseTrustSettings(xml: string): TrustSetting[] {
     const policies: string[] = [];
     for (const c of settings) {
       if (!isPlistDict(c)) continue;
-      const r = typeof c.kSecTrustSettingsResult === 'number' ? TRUST_RESULTS[c.kSecTrustSettingsResult] ?? 'unspecified' : 'trust-root';
+      const r =
+        typeof c.kSecTrustSettingsResult === 'number'
+          ? (TRUST_RESULTS[c.kSecTrustSettingsResult] ?? 'unspecified')
+          : 'trust-root';
       results.push(r);
-      if (typeof c.kSecTrustSettingsPolicyName === 'string' && r !== 'unspecified' && r !== 'deny') policies.push(c.kSecTrustSettingsPolicyName);
+      if (typeof c.kSecTrustSettingsPolicyName === 'string' && r !== 'unspecified' && r !== 'deny')
+        policies.push(c.kSecTrustSettingsPolicyName);
     }
-    const result: TrustSetting['result'] = settings.length === 0 ? 'trust-root'
-      : results.includes('deny') ? 'deny'
-        : results.includes('trust-root') ? 'trust-root'
-          : results.includes('trust-as-root') ? 'trust-as-root' : 'unspecified';
+    const result: TrustSetting['result'] =
+      settings.length === 0
+        ? 'trust-root'
+        : results.includes('deny')
+          ? 'deny'
+          : results.includes('trust-root')
+            ? 'trust-root'
+            : results.includes('trust-as-root')
+              ? 'trust-as-root'
+              : 'unspecified';
     // A trusting constraint without a policy name applies to every policy.
-    const everyPolicy = settings.length === 0 || settings.some((c) => isPlistDict(c) && c.kSecTrustSettingsPolicyName === undefined && c.kSecTrustSettingsPolicy === undefined && (c.kSecTrustSettingsResult === undefined || c.kSecTrustSettingsResult === 1 || c.kSecTrustSettingsResult === 2));
+    const everyPolicy =
+      settings.length === 0 ||
+      settings.some(
+        (c) =>
+          isPlistDict(c) &&
+          c.kSecTrustSettingsPolicyName === undefined &&
+          c.kSecTrustSettingsPolicy === undefined &&
+          (c.kSecTrustSettingsResult === undefined ||
+            c.kSecTrustSettingsResult === 1 ||
+            c.kSecTrustSettingsResult === 2),
+      );
     out.push({ sha1: key.toUpperCase(), result, policies: everyPolicy ? [] : [...new Set(policies)] });
   }
   return out;
@@ -317,7 +406,12 @@ export function parseHdiutilAttach(plist: string): string[] {
 }
 
 function decodeXml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 function keyValueLines(text: string, sep: ':' | '='): Map<string, string> {
@@ -333,7 +427,9 @@ function keyValueLines(text: string, sep: ':' | '='): Map<string, string> {
 }
 
 /** The host name 1E expects in the certificate's CN or DNS SAN. */
-export function expectedHostName(f: Pick<MacFacts, 'localHostName' | 'hostName' | 'hostname' | 'domain'>): string | null {
+export function expectedHostName(
+  f: Pick<MacFacts, 'localHostName' | 'hostName' | 'hostname' | 'domain'>,
+): string | null {
   if (f.domain) {
     if (f.hostName && f.hostName.toLowerCase().endsWith(`.${f.domain.domain.toLowerCase()}`)) return f.hostName;
     const account = f.domain.computerAccount?.replace(/\$$/, '');
@@ -347,10 +443,21 @@ export function expectedHostName(f: Pick<MacFacts, 'localHostName' | 'hostName' 
 export async function gatherFacts(executor: Executor): Promise<MacFacts> {
   const run = (c: Command) => executor.run(c);
   const [sw, un, tr, ro, lhn, cn, hn, hnCmd, ds, groups, pkg, lc, certs, ids, allIds] = await Promise.all([
-    run(FACT_COMMANDS.swVers), run(FACT_COMMANDS.uname), run(FACT_COMMANDS.translated), run(FACT_COMMANDS.rosetta),
-    run(FACT_COMMANDS.localHostName), run(FACT_COMMANDS.computerName), run(FACT_COMMANDS.hostName), run(FACT_COMMANDS.hostname),
-    run(FACT_COMMANDS.dsconfigad), run(FACT_COMMANDS.groups), run(FACT_COMMANDS.pkgInfo), run(FACT_COMMANDS.launchctlPrint),
-    run(FACT_COMMANDS.findCertificate), run(FACT_COMMANDS.findIdentity), run(FACT_COMMANDS.findIdentityAll),
+    run(FACT_COMMANDS.swVers),
+    run(FACT_COMMANDS.uname),
+    run(FACT_COMMANDS.translated),
+    run(FACT_COMMANDS.rosetta),
+    run(FACT_COMMANDS.localHostName),
+    run(FACT_COMMANDS.computerName),
+    run(FACT_COMMANDS.hostName),
+    run(FACT_COMMANDS.hostname),
+    run(FACT_COMMANDS.dsconfigad),
+    run(FACT_COMMANDS.groups),
+    run(FACT_COMMANDS.pkgInfo),
+    run(FACT_COMMANDS.launchctlPrint),
+    run(FACT_COMMANDS.findCertificate),
+    run(FACT_COMMANDS.findIdentity),
+    run(FACT_COMMANDS.findIdentityAll),
   ]);
   const trustSettings = await readTrustSettings(executor);
   let conf: MacFacts['conf'] = null;

@@ -5,7 +5,16 @@ import { pendingActions } from './action';
 import { executePlan, type PlanResult, type PrivilegedRunner, type ProgressEvent } from './execute';
 import { FACT_COMMANDS, gatherFacts, parsePkgFiles, type MacFacts } from './facts';
 import {
-  configureClient, importCaCertificates, importClientIdentity, installClient, installRosetta, installsPackage, PACKAGE_INSTALL_ACTION, previousIdentities, startClient, uninstallClient,
+  configureClient,
+  importCaCertificates,
+  importClientIdentity,
+  installClient,
+  installRosetta,
+  installsPackage,
+  PACKAGE_INSTALL_ACTION,
+  previousIdentities,
+  startClient,
+  uninstallClient,
 } from './plans';
 import { readPfx } from '../pki/pkcs12';
 import type { Executor } from './types';
@@ -29,7 +38,14 @@ export interface OnboardingRequest {
 }
 
 /** The order steps run in: the client must exist before its key access (-T) and its configuration. */
-export const ONBOARDING_STEPS: readonly StepName[] = ['rosetta', 'install-client', 'ca-certificates', 'client-identity', 'configure-client', 'start-client'];
+export const ONBOARDING_STEPS: readonly StepName[] = [
+  'rosetta',
+  'install-client',
+  'ca-certificates',
+  'client-identity',
+  'configure-client',
+  'start-client',
+];
 
 export function confSettings(req: OnboardingRequest): Record<string, string> {
   return {
@@ -40,19 +56,35 @@ export function confSettings(req: OnboardingRequest): Record<string, string> {
   };
 }
 
-interface StepContext { facts: MacFacts; workspace: PlanWorkspace; changedBefore: boolean; packageInstallBefore: boolean }
+interface StepContext {
+  facts: MacFacts;
+  workspace: PlanWorkspace;
+  changedBefore: boolean;
+  packageInstallBefore: boolean;
+}
 
 async function planStep(step: StepName, req: OnboardingRequest, ctx: StepContext): Promise<Plan | null> {
   const { facts, workspace } = ctx;
   switch (step) {
-    case 'rosetta': return installRosetta(facts);
-    case 'install-client': return req.installerPath ? installClient({ installerPath: req.installerPath, facts, workspace }) : null;
-    case 'ca-certificates': return req.caCertificates.length ? importCaCertificates({ certificates: req.caCertificates, facts, workspace }) : null;
+    case 'rosetta':
+      return installRosetta(facts);
+    case 'install-client':
+      return req.installerPath ? installClient({ installerPath: req.installerPath, facts, workspace }) : null;
+    case 'ca-certificates':
+      return req.caCertificates.length
+        ? importCaCertificates({ certificates: req.caCertificates, facts, workspace })
+        : null;
     case 'client-identity': {
       if (!req.identity) return null;
-      const leaf = req.removeOldIdentities ? readPfx(req.identity.pfx, req.identity.password).certificates[0] : undefined;
+      const leaf = req.removeOldIdentities
+        ? readPfx(req.identity.pfx, req.identity.password).certificates[0]
+        : undefined;
       const plan = await importClientIdentity({
-        pfx: req.identity.pfx, password: req.identity.password, facts, workspace, allowAnyApp: req.allowAnyApp ?? false,
+        pfx: req.identity.pfx,
+        password: req.identity.password,
+        facts,
+        workspace,
+        allowAnyApp: req.allowAnyApp ?? false,
         ...(req.identity.sourcePath ? { pfxPathForScript: req.identity.sourcePath } : {}),
         ...(leaf ? { removePrevious: previousIdentities(facts, leaf).map((o) => o.sha1) } : {}),
         // The package is (being) replaced: its new binary has no access to a key imported for the old one.
@@ -61,28 +93,43 @@ async function planStep(step: StepName, req: OnboardingRequest, ctx: StepContext
       // `security import -T` needs the 1E Client's program on disk: refused here, before the Mac is touched
       // (after the PFX itself was judged, so a bad file is named first).
       if (!req.installerPath && !req.allowAnyApp && facts.known && facts.client === null) {
-        throw new OnboardError('client-not-installed', 'The 1E Client is not installed on this Mac and no installer was given, so its identity cannot be imported: macOS grants the private key to the client\'s program, which must exist first.',
-          'Add --installer FILE with the 1E Client package (or install the client first, then run this again).');
+        throw new OnboardError(
+          'client-not-installed',
+          "The 1E Client is not installed on this Mac and no installer was given, so its identity cannot be imported: macOS grants the private key to the client's program, which must exist first.",
+          'Add --installer FILE with the 1E Client package (or install the client first, then run this again).',
+        );
       }
       return plan;
     }
     case 'configure-client':
-      return configureClient({ settings: confSettings(req), facts, workspace, packageInstallBefore: ctx.packageInstallBefore });
+      return configureClient({
+        settings: confSettings(req),
+        facts,
+        workspace,
+        packageInstallBefore: ctx.packageInstallBefore,
+      });
     case 'start-client': {
       if (!req.installerPath && facts.known && facts.client === null) {
         const plan = startClient(facts);
         plan.actions = [];
-        plan.warnings.push('The 1E Client is not installed and no installer was given, so there is nothing to start: add --installer FILE.');
+        plan.warnings.push(
+          'The 1E Client is not installed and no installer was given, so there is nothing to start: add --installer FILE.',
+        );
         return plan;
       }
       return startClient(facts, { afterChanges: ctx.changedBefore });
     }
-    default: return null;
+    default:
+      return null;
   }
 }
 
 /** Every step planned against one set of facts: what `onboard plan` prints and the wizard shows. */
-export async function planOnboarding(req: OnboardingRequest, facts: MacFacts, workspace: PlanWorkspace): Promise<Plan[]> {
+export async function planOnboarding(
+  req: OnboardingRequest,
+  facts: MacFacts,
+  workspace: PlanWorkspace,
+): Promise<Plan[]> {
   const plans: Plan[] = [];
   for (const step of ONBOARDING_STEPS) {
     const changedBefore = plans.some((p) => pendingActions(p).length > 0);
@@ -102,7 +149,11 @@ export interface OnboardingRunOptions {
   onPlan?: (plan: Plan) => void;
 }
 
-export interface OnboardingResult { ok: boolean; facts: MacFacts; steps: PlanResult[] }
+export interface OnboardingResult {
+  ok: boolean;
+  facts: MacFacts;
+  steps: PlanResult[];
+}
 
 /**
  * Plans and runs each step in turn, with facts gathered afresh before each step (so a step
@@ -120,14 +171,24 @@ export async function applyOnboarding(req: OnboardingRequest, opts: OnboardingRu
   for (const [i, step] of ONBOARDING_STEPS.entries()) {
     const facts = i === 0 ? first : await gatherFacts(opts.executor);
     // The package (re)wrote 1E.Client.conf: the install step kept the previous file in the workspace for the merge.
-    const plan = await planStep(step, req, { facts, workspace: opts.workspace, changedBefore: changed, packageInstallBefore: installChanged });
+    const plan = await planStep(step, req, {
+      facts,
+      workspace: opts.workspace,
+      changedBefore: changed,
+      packageInstallBefore: installChanged,
+    });
     if (!plan) continue;
     opts.onPlan?.(plan);
-    const result = await executePlan(plan, { executor: opts.executor, privileged: opts.privileged, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    const result = await executePlan(plan, {
+      executor: opts.executor,
+      privileged: opts.privileged,
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    });
     steps.push(result);
     changed ||= result.changed;
     // Only the package itself counts (mounting or unpacking the installer changes nothing on the Mac that stays).
-    if (step === 'install-client') installChanged = result.actions.some((a) => a.id === PACKAGE_INSTALL_ACTION && a.outcome === 'done');
+    if (step === 'install-client')
+      installChanged = result.actions.some((a) => a.id === PACKAGE_INSTALL_ACTION && a.outcome === 'done');
     if (!result.ok) return { ok: false, facts: first, steps };
   }
   return { ok: true, facts: first, steps };

@@ -7,7 +7,10 @@ export const CLIENT_PLIST = '/Library/LaunchDaemons/com.1e.pkg.1E.Client.plist';
 export const CLIENT_DIR = '/Library/Application Support/1E/Client';
 export const CLIENT_BINARY = '/Library/Application Support/1E/Client/1E.Client';
 /** Where current clients read their configuration; the seed also names the /etc path once. */
-export const CONF_PATHS = ['/Library/Application Support/1E/Client/1E.Client.conf', '/etc/1E/Client/1E.Client.conf'] as const;
+export const CONF_PATHS = [
+  '/Library/Application Support/1E/Client/1E.Client.conf',
+  '/etc/1E/Client/1E.Client.conf',
+] as const;
 export const DEFAULT_CONF_PATH = CONF_PATHS[0];
 export const CLIENT_LOG = '/Library/Logs/1E.Client.log';
 export const DAEMON_LOG = '/Library/Logs/1E.Client.Daemon.log';

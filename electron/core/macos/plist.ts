@@ -5,7 +5,12 @@ export type PlistValue = string | number | boolean | Uint8Array | PlistValue[] |
 const MAX_DEPTH = 32;
 const MAX_TOKENS = 200_000;
 
-interface Tag { name: string; kind: 'open' | 'close' | 'empty'; start: number; end: number }
+interface Tag {
+  name: string;
+  kind: 'open' | 'close' | 'empty';
+  start: number;
+  end: number;
+}
 
 function decode(s: string): string {
   return s.replace(/&(lt|gt|amp|quot|apos|#x[0-9A-Fa-f]+|#\d+);/g, (_m, e: string) => {
@@ -25,7 +30,12 @@ function tokenize(xml: string): Tag[] {
   for (let m = re.exec(xml); m; m = re.exec(xml)) {
     if (m[2] === undefined) continue;
     if (tags.length >= MAX_TOKENS) throw new Error('property list too large');
-    tags.push({ name: m[2], kind: m[1] ? 'close' : m[3] ? 'empty' : 'open', start: m.index, end: m.index + m[0].length });
+    tags.push({
+      name: m[2],
+      kind: m[1] ? 'close' : m[3] ? 'empty' : 'open',
+      start: m.index,
+      end: m.index + m[0].length,
+    });
   }
   return tags;
 }
@@ -51,22 +61,33 @@ export function parsePlist(xml: string): PlistValue {
     if (!t || t.kind === 'close') throw new Error('a value is missing');
     if (t.kind === 'empty') {
       switch (t.name) {
-        case 'true': return true;
-        case 'false': return false;
-        case 'dict': return {};
-        case 'array': return [];
-        case 'string': case 'data': return t.name === 'data' ? new Uint8Array() : '';
-        default: throw new Error(`unexpected <${t.name}/>`);
+        case 'true':
+          return true;
+        case 'false':
+          return false;
+        case 'dict':
+          return {};
+        case 'array':
+          return [];
+        case 'string':
+        case 'data':
+          return t.name === 'data' ? new Uint8Array() : '';
+        default:
+          throw new Error(`unexpected <${t.name}/>`);
       }
     }
     switch (t.name) {
-      case 'string': case 'date': return decode(textUntilClose(t));
-      case 'integer': case 'real': {
+      case 'string':
+      case 'date':
+        return decode(textUntilClose(t));
+      case 'integer':
+      case 'real': {
         const n = Number(textUntilClose(t).trim());
         if (!Number.isFinite(n)) throw new Error(`bad <${t.name}>`);
         return n;
       }
-      case 'data': return new Uint8Array(Buffer.from(textUntilClose(t).replace(/\s+/g, ''), 'base64'));
+      case 'data':
+        return new Uint8Array(Buffer.from(textUntilClose(t).replace(/\s+/g, ''), 'base64'));
       case 'array': {
         const out: PlistValue[] = [];
         while (tags[i] && !(tags[i]!.kind === 'close' && tags[i]!.name === 'array')) out.push(value(depth + 1));
@@ -79,14 +100,18 @@ export function parsePlist(xml: string): PlistValue {
         for (;;) {
           const k = tags[i];
           if (!k) throw new Error('<dict> is not closed');
-          if (k.kind === 'close' && k.name === 'dict') { i++; return out; }
+          if (k.kind === 'close' && k.name === 'dict') {
+            i++;
+            return out;
+          }
           if (k.name !== 'key' || k.kind !== 'open') throw new Error('a <dict> entry has no <key>');
           i++;
           const key = decode(textUntilClose(k));
           out[key] = value(depth + 1);
         }
       }
-      default: throw new Error(`unexpected <${t.name}>`);
+      default:
+        throw new Error(`unexpected <${t.name}>`);
     }
   };
   return value(0);

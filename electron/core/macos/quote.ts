@@ -12,11 +12,19 @@ const BARE_WORD = /^[A-Za-z0-9_\-/.,:+@%]+$/;
 
 function refuseUnrepresentable(word: string): void {
   if (word.includes('\0')) {
-    throw new OnboardError('nul-in-argument', 'A command argument contains a NUL character, which no program can receive.', 'Remove the NUL character from the value (it usually comes from a corrupted or binary file name).');
+    throw new OnboardError(
+      'nul-in-argument',
+      'A command argument contains a NUL character, which no program can receive.',
+      'Remove the NUL character from the value (it usually comes from a corrupted or binary file name).',
+    );
   }
   // A lone UTF-16 surrogate has no UTF-8 form, so the program would receive different bytes.
   if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(word)) {
-    throw new OnboardError('invalid-unicode-argument', 'A command argument contains text that cannot be encoded as UTF-8.', 'Retype the value; it contains a broken Unicode character.');
+    throw new OnboardError(
+      'invalid-unicode-argument',
+      'A command argument contains text that cannot be encoded as UTF-8.',
+      'Retype the value; it contains a broken Unicode character.',
+    );
   }
 }
 
@@ -46,7 +54,10 @@ export function maskedArgs(command: Command): string[] {
 export function displayCommand(command: Command): string {
   const secret = new Set(command.secretArgs ?? []);
   // The mask is shown bare: it is a placeholder, not a word anyone should paste.
-  return [shellQuote(command.program), ...command.args.map((a, i) => (secret.has(i) ? SECRET_MASK : shellQuote(a)))].join(' ');
+  return [
+    shellQuote(command.program),
+    ...command.args.map((a, i) => (secret.has(i) ? SECRET_MASK : shellQuote(a))),
+  ].join(' ');
 }
 
 /** Removes every secret argument value of `commands` from free text (program output, errors). */

@@ -4,7 +4,16 @@ import type { Plan } from './action';
 import { commandsOf } from './action';
 import { BIN } from './paths';
 import { shellQuote } from './quote';
-import { SHELLCHECK_DIRECTIVE, oneLine, renderItems, renderPreamble, renderCommand, renderWord, type ShReporter, type WordRenderer } from './shgen';
+import {
+  SHELLCHECK_DIRECTIVE,
+  oneLine,
+  renderItems,
+  renderPreamble,
+  renderCommand,
+  renderWord,
+  type ShReporter,
+  type WordRenderer,
+} from './shgen';
 
 export interface ScriptOptions {
   /** The plan workspace folder: its paths become "$work"/… in the script. */
@@ -28,9 +37,13 @@ const terminal: ShReporter = {
   skipped: (_n, item) => [say(`=   already done: ${item.title}`)],
   starting: (_n, item) => [say(`==> ${item.title}`)],
   finished: () => [],
-  failed: (_n, item) => [`printf '%s\\n' "onboard: FAILED (exit $onboard_rc): "${shellQuote(oneLine(item.title))}"; undoing what this step changed." >&2`],
+  failed: (_n, item) => [
+    `printf '%s\\n' "onboard: FAILED (exit $onboard_rc): "${shellQuote(oneLine(item.title))}"; undoing what this step changed." >&2`,
+  ],
   done: () => [],
-  undone: () => ['[ "$onboard_urc" -eq 0 ] || printf \'%s\\n\' "onboard: an undo command failed (exit $onboard_urc); check by hand." >&2'],
+  undone: () => [
+    '[ "$onboard_urc" -eq 0 ] || printf \'%s\\n\' "onboard: an undo command failed (exit $onboard_urc); check by hand." >&2',
+  ],
   // On a fresh Mac there is no 1E.Client.conf to keep: the refused `cp` must not print an error.
   quietRefusal: true,
 };
@@ -75,14 +88,22 @@ export function exportPlansAsScript(plans: readonly Plan[], opts: ScriptOptions)
     'umask 077',
   ];
   if (!opts.allowNonRoot) {
-    out.push(`if [ "$(${p(BIN.id)} -u)" != 0 ]; then echo "onboard: run this script as root: sudo /bin/sh $0" >&2; exit 2; fi`);
+    out.push(
+      `if [ "$(${p(BIN.id)} -u)" != 0 ]; then echo "onboard: run this script as root: sudo /bin/sh $0" >&2; exit 2; fi`,
+    );
   }
   const cleanup = plans.flatMap((pl) => pl.cleanup);
-  const words = (pl: Plan): WordRenderer => ({ programPrefix: prefix, workspaceDir: opts.workspaceDir, substitutions: pl.script?.substitutions ?? [] });
+  const words = (pl: Plan): WordRenderer => ({
+    programPrefix: prefix,
+    workspaceDir: opts.workspaceDir,
+    substitutions: pl.script?.substitutions ?? [],
+  });
   out.push(
     `work=$(${p(BIN.mktemp)} -d /tmp/onboard.XXXXXXXX) || exit 1`,
     'onboard_cleanup() {',
-    ...cleanup.map((c) => `  ${renderCommand(c, { programPrefix: prefix, workspaceDir: opts.workspaceDir })} >/dev/null 2>&1 || :`),
+    ...cleanup.map(
+      (c) => `  ${renderCommand(c, { programPrefix: prefix, workspaceDir: opts.workspaceDir })} >/dev/null 2>&1 || :`,
+    ),
     `  ${p(BIN.rm)} -rf "$work"`,
     // Interrupted at the password prompt, the terminal would otherwise stay without echo.
     `  if [ -t 0 ]; then ${p(BIN.stty)} echo 2>/dev/null; fi`,
@@ -92,7 +113,11 @@ export function exportPlansAsScript(plans: readonly Plan[], opts: ScriptOptions)
     ...renderPreamble(terminal, true),
   );
   for (const pl of plans) out.push(...(pl.script?.prelude ?? []));
-  out.push('', '# ===== Inputs and secrets, checked before anything on this Mac changes', say('Checking the inputs (nothing is changed until they are all right)'));
+  out.push(
+    '',
+    '# ===== Inputs and secrets, checked before anything on this Mac changes',
+    say('Checking the inputs (nothing is changed until they are all right)'),
+  );
   for (const pl of plans) {
     const installer = installerOf(pl);
     if (installer === null) continue;
@@ -126,7 +151,12 @@ export function exportPlansAsScript(plans: readonly Plan[], opts: ScriptOptions)
     for (const c of commandsOf(pl)) {
       for (const idx of c.secretArgs ?? []) {
         const v = c.args[idx];
-        if (v && text.includes(v)) throw new OnboardError('internal', `A secret argument of "${c.program}" would have been written into the script.`, 'This is a bug: please report it.');
+        if (v && text.includes(v))
+          throw new OnboardError(
+            'internal',
+            `A secret argument of "${c.program}" would have been written into the script.`,
+            'This is a bug: please report it.',
+          );
       }
     }
   }
@@ -136,5 +166,8 @@ export function exportPlansAsScript(plans: readonly Plan[], opts: ScriptOptions)
 /** Setup lines name programs by absolute path; in tests they are redirected to the fake program folder too. */
 function withPrefix(line: string, prefix: string): string {
   if (!prefix) return line;
-  return line.replace(/(^|[\s(=!$])(\/(?:usr\/bin|usr\/sbin|bin|sbin)\/[A-Za-z0-9_.-]+)/g, (_m, pre: string, prog: string) => `${pre}${shellQuote(prefix + prog)}`);
+  return line.replace(
+    /(^|[\s(=!$])(\/(?:usr\/bin|usr\/sbin|bin|sbin)\/[A-Za-z0-9_.-]+)/g,
+    (_m, pre: string, prog: string) => `${pre}${shellQuote(prefix + prog)}`,
+  );
 }

@@ -41,9 +41,10 @@ function renderCheck(check: Check, r: WordRenderer): string {
   const cmd = renderCommand(check.command, r);
   // test(1) prints nothing; a redirection after it would also read like a comparison.
   const quiet = check.command.program.endsWith('/test') ? '' : ' >/dev/null 2>&1';
-  const test = check.stdoutIncludes === undefined
-    ? `${cmd}${quiet}`
-    : `onboard_out=$(${cmd} 2>/dev/null) && case "$onboard_out$onboard_nl" in *${shellQuote(check.stdoutIncludes)}*) true ;; *) false ;; esac`;
+  const test =
+    check.stdoutIncludes === undefined
+      ? `${cmd}${quiet}`
+      : `onboard_out=$(${cmd} 2>/dev/null) && case "$onboard_out$onboard_nl" in *${shellQuote(check.stdoutIncludes)}*) true ;; *) false ;; esac`;
   return check.negate ? `! { ${test}; }` : test;
 }
 
@@ -69,21 +70,35 @@ export interface ShReporter {
   quietRefusal?: boolean;
 }
 
-export interface RenderedItems { functions: string[]; body: string[] }
+export interface RenderedItems {
+  functions: string[];
+  body: string[];
+}
 
 /**
  * One sh function per run/check/undo, then the body: in `apply` mode each item is checked,
  * run, and on failure the completed items of this group are undone newest first and the
  * script exits 1; in `keep-going` mode every item runs whatever happens.
  */
-export function renderItems(items: readonly ShItem[], prefix: string, mode: 'apply' | 'keep-going', r: WordRenderer, report: ShReporter, trackChanges = false): RenderedItems {
+export function renderItems(
+  items: readonly ShItem[],
+  prefix: string,
+  mode: 'apply' | 'keep-going',
+  r: WordRenderer,
+  report: ShReporter,
+  trackChanges = false,
+): RenderedItems {
   const functions: string[] = [];
-  const body: string[] = [`onboard_completed=''`, ...(items.some((i) => i.onlyAfterChanges) ? ['onboard_changed_before=$onboard_changed'] : [])];
+  const body: string[] = [
+    `onboard_completed=''`,
+    ...(items.some((i) => i.onlyAfterChanges) ? ['onboard_changed_before=$onboard_changed'] : []),
+  ];
   items.forEach((item, i) => {
     const n = i + 1;
     const run = renderCommand(item.command, r);
     if (!item.fallback) functions.push(`${prefix}_run_${n}() { ${run}; }`);
-    else if (!report.quietRefusal) functions.push(`${prefix}_run_${n}() { ${run} || ${renderCommand(item.fallback, r)}; }`);
+    else if (!report.quietRefusal)
+      functions.push(`${prefix}_run_${n}() { ${run} || ${renderCommand(item.fallback, r)}; }`);
     else functions.push(...quietFallback(`${prefix}_run_${n}`, run, renderCommand(item.fallback, r)));
     if (item.check && mode === 'apply') functions.push(`${prefix}_check_${n}() { ${renderCheck(item.check, r)}; }`);
     const undoable = mode === 'apply' && item.undo && item.undo.length > 0;
@@ -98,25 +113,39 @@ export function renderItems(items: readonly ShItem[], prefix: string, mode: 'app
       'onboard_rc=$?',
       ...report.finished(n, item),
     ];
-    const afterRun = mode === 'apply'
-      ? [
-        'if [ "$onboard_rc" -ne 0 ]; then',
-        ...report.failed(n, item).map((l) => '  ' + l),
-        `  onboard_rollback ${prefix}`,
-        '  exit 1',
-        'fi',
-        ...report.done(n, item),
-        ...(trackChanges ? ['onboard_changed=1'] : []),
-        ...(undoable ? [`onboard_completed="${n} $onboard_completed"`] : []),
-        // A point of no return: what ran before it is kept rather than half put back.
-        ...(item.irreversible ? ["onboard_completed=''"] : []),
-      ]
-      : ['if [ "$onboard_rc" -ne 0 ]; then', ...report.failed(n, item).map((l) => '  ' + l), 'else', ...report.done(n, item).map((l) => '  ' + l), 'fi'];
+    const afterRun =
+      mode === 'apply'
+        ? [
+            'if [ "$onboard_rc" -ne 0 ]; then',
+            ...report.failed(n, item).map((l) => '  ' + l),
+            `  onboard_rollback ${prefix}`,
+            '  exit 1',
+            'fi',
+            ...report.done(n, item),
+            ...(trackChanges ? ['onboard_changed=1'] : []),
+            ...(undoable ? [`onboard_completed="${n} $onboard_completed"`] : []),
+            // A point of no return: what ran before it is kept rather than half put back.
+            ...(item.irreversible ? ["onboard_completed=''"] : []),
+          ]
+        : [
+            'if [ "$onboard_rc" -ne 0 ]; then',
+            ...report.failed(n, item).map((l) => '  ' + l),
+            'else',
+            ...report.done(n, item).map((l) => '  ' + l),
+            'fi',
+          ];
     let block = [...runLines, ...afterRun];
     if (item.check && mode === 'apply') {
-      block = [`if ${prefix}_check_${n}; then`, ...report.skipped(n, item).map((l) => '  ' + l), 'else', ...block.map((l) => '  ' + l), 'fi'];
+      block = [
+        `if ${prefix}_check_${n}; then`,
+        ...report.skipped(n, item).map((l) => '  ' + l),
+        'else',
+        ...block.map((l) => '  ' + l),
+        'fi',
+      ];
     }
-    if (item.onlyAfterChanges) block = ['if [ "$onboard_changed_before" = 1 ]; then', ...block.map((l) => '  ' + l), 'fi'];
+    if (item.onlyAfterChanges)
+      block = ['if [ "$onboard_changed_before" = 1 ]; then', ...block.map((l) => '  ' + l), 'fi'];
     body.push(`# ${n}. ${oneLine(item.title)}`, ...block);
   });
   return { functions, body };

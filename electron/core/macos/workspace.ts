@@ -16,7 +16,8 @@ export class PlanWorkspace {
   }
 
   path(name: string): string {
-    if (!/^[A-Za-z0-9._-]+$/.test(name) || name === '.' || name === '..') throw new OnboardError('internal', `Bad workspace file name ${name}.`);
+    if (!/^[A-Za-z0-9._-]+$/.test(name) || name === '.' || name === '..')
+      throw new OnboardError('internal', `Bad workspace file name ${name}.`);
     return join(this.dir, name);
   }
 

@@ -2,13 +2,21 @@
 import { promises as fs } from 'node:fs';
 import { OnboardError } from '../errors';
 
-export interface ZipEntry { name: string; size: number; directory: boolean }
+export interface ZipEntry {
+  name: string;
+  size: number;
+  directory: boolean;
+}
 
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 
 function damaged(): OnboardError {
-  return new OnboardError('installer-corrupt', 'The .zip file is damaged or not a zip archive.', 'Download the 1E Client archive again.');
+  return new OnboardError(
+    'installer-corrupt',
+    'The .zip file is damaged or not a zip archive.',
+    'Download the 1E Client archive again.',
+  );
 }
 
 /** Where the end record is in `tail` (the last bytes of the file), or -1. */

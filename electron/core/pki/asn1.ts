@@ -80,7 +80,18 @@ export function readTlv(buf: Uint8Array, offset = 0, limit = buf.length, depth =
       if (buf[q] === 0 && buf[q + 1] === 0) break;
       q = readTlv(buf, q, limit, depth + 1).end;
     }
-    return { tag, cls, constructed, tagNumber, start: offset, headerLength: p - offset, length: q - p, end: q + 2, indefinite: true, buf };
+    return {
+      tag,
+      cls,
+      constructed,
+      tagNumber,
+      start: offset,
+      headerLength: p - offset,
+      length: q - p,
+      end: q + 2,
+      indefinite: true,
+      buf,
+    };
   }
   let length = first;
   if (first & 0x80) {
@@ -93,7 +104,18 @@ export function readTlv(buf: Uint8Array, offset = 0, limit = buf.length, depth =
     }
   }
   if (p + length > limit) throw new Asn1Error(`element declares ${length} bytes but only ${limit - p} remain`, true);
-  return { tag, cls, constructed, tagNumber, start: offset, headerLength: p - offset, length, end: p + length, indefinite: false, buf };
+  return {
+    tag,
+    cls,
+    constructed,
+    tagNumber,
+    start: offset,
+    headerLength: p - offset,
+    length,
+    end: p + length,
+    indefinite: false,
+    buf,
+  };
 }
 
 /** Contents of an element (without its header). */
@@ -215,7 +237,8 @@ export function readString(t: Tlv): string {
     }
     case TAG.UNIVERSAL: {
       let s = '';
-      for (let i = 0; i + 3 < v.length; i += 4) s += String.fromCodePoint(((v[i]! << 24) >>> 0) + (v[i + 1]! << 16) + (v[i + 2]! << 8) + v[i + 3]!);
+      for (let i = 0; i + 3 < v.length; i += 4)
+        s += String.fromCodePoint(((v[i]! << 24) >>> 0) + (v[i + 1]! << 16) + (v[i + 2]! << 8) + v[i + 3]!);
       return s;
     }
     case TAG.T61:
@@ -230,10 +253,21 @@ export function readTime(t: Tlv): Date {
   let m: RegExpMatchArray | null;
   if (t.tag === TAG.UTC_TIME && (m = s.match(/^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/))) {
     const yy = Number(m[1]);
-    return new Date(Date.UTC(yy < 50 ? 2000 + yy : 1900 + yy, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)));
+    return new Date(
+      Date.UTC(
+        yy < 50 ? 2000 + yy : 1900 + yy,
+        Number(m[2]) - 1,
+        Number(m[3]),
+        Number(m[4]),
+        Number(m[5]),
+        Number(m[6] ?? 0),
+      ),
+    );
   }
   if (t.tag === TAG.GENERALIZED_TIME && (m = s.match(/^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.\d+)?Z$/))) {
-    return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)));
+    return new Date(
+      Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)),
+    );
   }
   throw new Asn1Error(`unreadable time "${s}"`);
 }
@@ -256,7 +290,11 @@ const NAME_ATTRIBUTES: Record<string, string> = {
   '0.9.2342.19200300.100.1.1': 'UID',
 };
 
-export interface NameAttribute { oid: string; type: string; value: string }
+export interface NameAttribute {
+  oid: string;
+  type: string;
+  value: string;
+}
 
 /** A Name as its attributes in DER order (most general first, e.g. C, O, CN). */
 export function readName(t: Tlv): NameAttribute[] {
@@ -275,7 +313,10 @@ export function readName(t: Tlv): NameAttribute[] {
 /** A Name the way technicians read it: most specific first, "CN=MAC01.local, O=Acme". */
 export function formatName(attrs: NameAttribute[]): string {
   if (attrs.length === 0) return '(empty)';
-  return [...attrs].reverse().map((a) => `${a.type}=${a.value.replace(/([,+\\])/g, '\\$1')}`).join(', ');
+  return [...attrs]
+    .reverse()
+    .map((a) => `${a.type}=${a.value.replace(/([,+\\])/g, '\\$1')}`)
+    .join(', ');
 }
 
 /** Both elements of an AlgorithmIdentifier. */

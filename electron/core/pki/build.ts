@@ -22,7 +22,8 @@ export const der = {
   },
   seq: (...parts: Uint8Array[]): Buffer => der.tlv(0x30, ...parts),
   /** SET OF: DER wants the members sorted by their encodings. */
-  set: (...parts: Uint8Array[]): Buffer => der.tlv(0x31, ...[...parts].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))),
+  set: (...parts: Uint8Array[]): Buffer =>
+    der.tlv(0x31, ...[...parts].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))),
   /** A non-negative INTEGER from big-endian magnitude bytes, a number or a bigint. */
   int(v: number | bigint | Uint8Array): Buffer {
     let bytes: Buffer;
@@ -61,11 +62,17 @@ export const der = {
   bmp: (s: string): Buffer => der.tlv(0x1e, Buffer.from(s, 'utf16le').swap16()),
   /** UTCTime up to 2049, GeneralizedTime after, as RFC 5280 asks; seconds precision. */
   time(d: Date): Buffer {
-    const iso = d.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:T]/g, '');
-    return d.getUTCFullYear() < 2050 ? der.tlv(0x17, Buffer.from(iso.slice(2), 'latin1')) : der.tlv(0x18, Buffer.from(iso, 'latin1'));
+    const iso = d
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z')
+      .replace(/[-:T]/g, '');
+    return d.getUTCFullYear() < 2050
+      ? der.tlv(0x17, Buffer.from(iso.slice(2), 'latin1'))
+      : der.tlv(0x18, Buffer.from(iso, 'latin1'));
   },
   /** Context-specific tag [n]; constructed for EXPLICIT tagging and for wrapping SEQUENCE-like content. */
-  ctx: (n: number, constructed: boolean, ...parts: Uint8Array[]): Buffer => der.tlv((constructed ? 0xa0 : 0x80) | n, ...parts),
+  ctx: (n: number, constructed: boolean, ...parts: Uint8Array[]): Buffer =>
+    der.tlv((constructed ? 0xa0 : 0x80) | n, ...parts),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -77,13 +84,17 @@ function signerPieces(cert: X509Certificate): { subject: Buffer; spki: Uint8Arra
   const fields = children(children(readTlv(cert.raw))[0]!);
   // The version field [0] is optional, so the subjectPublicKeyInfo is the 6th or 7th field.
   const spki = whole(fields[(fields[0]?.tag === 0xa0 ? 1 : 0) + 5]!);
-  return d.subjectKeyId ? { subject: d.subjectDer, spki, subjectKeyId: Buffer.from(d.subjectKeyId, 'hex') } : { subject: d.subjectDer, spki };
+  return d.subjectKeyId
+    ? { subject: d.subjectDer, spki, subjectKeyId: Buffer.from(d.subjectKeyId, 'hex') }
+    : { subject: d.subjectDer, spki };
 }
 
 /** Key identifier per RFC 5280 4.2.1.2 (1): SHA-1 of the subjectPublicKey bits. */
 export function keyIdentifier(spkiDer: Uint8Array): Buffer {
   const bitString = children(readTlv(spkiDer))[1];
-  return createHash('sha1').update(readBitStringBytes(expectTag(bitString, TAG.BIT_STRING, 'subject public key'))).digest();
+  return createHash('sha1')
+    .update(readBitStringBytes(expectTag(bitString, TAG.BIT_STRING, 'subject public key')))
+    .digest();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -139,7 +150,11 @@ export function signatureAlgorithm(key: KeyObject): { hash: string; algorithmId:
     if (curve === 'secp521r1') return { hash: 'sha512', algorithmId: der.seq(der.oid('1.2.840.10045.4.3.4')) };
     return { hash: 'sha256', algorithmId: der.seq(der.oid('1.2.840.10045.4.3.2')) };
   }
-  throw new OnboardError('key-type-unsupported', `A ${type ?? 'unknown'} key cannot sign certificates here.`, 'Use an RSA or EC (P-256/P-384/P-521) key.');
+  throw new OnboardError(
+    'key-type-unsupported',
+    `A ${type ?? 'unknown'} key cannot sign certificates here.`,
+    'Use an RSA or EC (P-256/P-384/P-521) key.',
+  );
 }
 
 /** Signs `tbs` and wraps it as SEQUENCE { tbs, algorithm, BIT STRING signature } (certificates, CRLs, CSRs). */
@@ -149,9 +164,22 @@ export function signDer(tbs: Buffer, key: KeyObject): Buffer {
   return der.seq(tbs, alg.algorithmId, der.bits(signature));
 }
 
-export type KeyUsage = 'digitalSignature' | 'nonRepudiation' | 'keyEncipherment' | 'dataEncipherment' | 'keyAgreement' | 'keyCertSign' | 'cRLSign';
+export type KeyUsage =
+  | 'digitalSignature'
+  | 'nonRepudiation'
+  | 'keyEncipherment'
+  | 'dataEncipherment'
+  | 'keyAgreement'
+  | 'keyCertSign'
+  | 'cRLSign';
 const KU_BITS: Record<KeyUsage, number> = {
-  digitalSignature: 0, nonRepudiation: 1, keyEncipherment: 2, dataEncipherment: 3, keyAgreement: 4, keyCertSign: 5, cRLSign: 6,
+  digitalSignature: 0,
+  nonRepudiation: 1,
+  keyEncipherment: 2,
+  dataEncipherment: 3,
+  keyAgreement: 4,
+  keyCertSign: 5,
+  cRLSign: 6,
 };
 
 function extension(oid: string, critical: boolean, value: Buffer): Buffer {
@@ -177,7 +205,11 @@ export function subjectAltNameValue(dnsNames: string[], ipAddresses: string[] = 
     const v = isIP(ip);
     if (v === 4) return der.tlv(0x87, Buffer.from(ip.split('.').map(Number)));
     if (v === 6) return der.tlv(0x87, ipv6Bytes(ip));
-    throw new OnboardError('bad-ip', `${ip} is not an IP address.`, 'Give an IPv4 address like 192.168.1.10 or an IPv6 address.');
+    throw new OnboardError(
+      'bad-ip',
+      `${ip} is not an IP address.`,
+      'Give an IPv4 address like 192.168.1.10 or an IPv6 address.',
+    );
   });
   return der.seq(...dnsNames.map((n) => der.tlv(0x82, Buffer.from(n, 'latin1'))), ...ips);
 }
@@ -188,7 +220,12 @@ function ipv6Bytes(ip: string): Buffer {
   const h = parse(head);
   const t = ip.includes('::') ? parse(tail) : [];
   const groups = [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-  return Buffer.from(groups.flatMap((g) => { const n = parseInt(g, 16); return [n >> 8, n & 0xff]; }));
+  return Buffer.from(
+    groups.flatMap((g) => {
+      const n = parseInt(g, 16);
+      return [n >> 8, n & 0xff];
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -249,22 +286,42 @@ export function buildCertificate(spec: CertificateRequestSpec): X509Certificate 
     exts.push(extension(OIDS.basicConstraints, false, der.seq()));
   }
   if (spec.keyUsage?.length) exts.push(extension(OIDS.keyUsage, true, keyUsageValue(spec.keyUsage)));
-  if (spec.extendedKeyUsage?.length) exts.push(extension(OIDS.extKeyUsage, false, extKeyUsageValue(spec.extendedKeyUsage)));
+  if (spec.extendedKeyUsage?.length)
+    exts.push(extension(OIDS.extKeyUsage, false, extKeyUsageValue(spec.extendedKeyUsage)));
   if (spec.dnsNames?.length || spec.ipAddresses?.length) {
     exts.push(extension(OIDS.subjectAltName, false, subjectAltNameValue(spec.dnsNames ?? [], spec.ipAddresses ?? [])));
   }
   exts.push(extension(OIDS.subjectKeyId, false, der.octets(subjectKeyId)));
   if (!selfSigned) exts.push(extension(OIDS.authorityKeyId, false, der.seq(der.tlv(0x80, authorityKeyId))));
   if (spec.crlUrls?.length) {
-    exts.push(extension(OIDS.crlDistributionPoints, false, der.seq(...spec.crlUrls.map((u) =>
-      der.seq(der.ctx(0, true, der.ctx(0, true, der.tlv(0x86, Buffer.from(u, 'latin1')))))))));
+    exts.push(
+      extension(
+        OIDS.crlDistributionPoints,
+        false,
+        der.seq(
+          ...spec.crlUrls.map((u) =>
+            der.seq(der.ctx(0, true, der.ctx(0, true, der.tlv(0x86, Buffer.from(u, 'latin1'))))),
+          ),
+        ),
+      ),
+    );
   }
   if (spec.ocspUrls?.length) {
-    exts.push(extension(OIDS.authorityInfoAccess, false, der.seq(...spec.ocspUrls.map((u) =>
-      der.seq(der.oid(OIDS.ocsp), der.tlv(0x86, Buffer.from(u, 'latin1')))))));
+    exts.push(
+      extension(
+        OIDS.authorityInfoAccess,
+        false,
+        der.seq(...spec.ocspUrls.map((u) => der.seq(der.oid(OIDS.ocsp), der.tlv(0x86, Buffer.from(u, 'latin1'))))),
+      ),
+    );
   }
   const notBefore = spec.notBefore ?? new Date(Date.now() - 5 * 60_000);
-  if (spec.notAfter <= notBefore) throw new OnboardError('bad-validity', 'The certificate would expire before it becomes valid.', 'Give a validity period of at least one day.');
+  if (spec.notAfter <= notBefore)
+    throw new OnboardError(
+      'bad-validity',
+      'The certificate would expire before it becomes valid.',
+      'Give a validity period of at least one day.',
+    );
   const tbs = der.seq(
     der.ctx(0, true, der.int(2)),
     der.int(spec.serial ?? newSerial()),
@@ -292,16 +349,28 @@ export interface RevokedEntry {
 export function serialBytes(hex: string): Buffer {
   const clean = hex.replace(/[:\s]/g, '').toLowerCase();
   if (!/^[0-9a-f]+$/.test(clean)) {
-    throw new OnboardError('bad-serial', `"${hex}" is not a hexadecimal serial number.`, 'Copy the serial from `onboard inspect` or `openssl x509 -noout -serial`.');
+    throw new OnboardError(
+      'bad-serial',
+      `"${hex}" is not a hexadecimal serial number.`,
+      'Copy the serial from `onboard inspect` or `openssl x509 -noout -serial`.',
+    );
   }
   return Buffer.from(clean.length % 2 ? '0' + clean : clean, 'hex');
 }
 
 /** Builds and signs a v2 CRL (DER) with thisUpdate/nextUpdate, CRL number and authority key identifier. */
-export function buildCrl(opts: { issuer: X509Certificate; key: KeyObject; crlNumber: bigint | number; thisUpdate: Date; nextUpdate: Date; revoked: RevokedEntry[] }): Buffer {
+export function buildCrl(opts: {
+  issuer: X509Certificate;
+  key: KeyObject;
+  crlNumber: bigint | number;
+  thisUpdate: Date;
+  nextUpdate: Date;
+  revoked: RevokedEntry[];
+}): Buffer {
   const pieces = signerPieces(opts.issuer);
   const entries = opts.revoked.map((r) => {
-    const ext = r.reason !== undefined ? [der.seq(extension(OIDS.crlReason, false, der.tlv(0x0a, Buffer.from([r.reason]))))] : [];
+    const ext =
+      r.reason !== undefined ? [der.seq(extension(OIDS.crlReason, false, der.tlv(0x0a, Buffer.from([r.reason]))))] : [];
     return der.seq(der.int(serialBytes(r.serial)), der.time(r.date), ...ext);
   });
   const tbs = der.seq(
@@ -311,16 +380,27 @@ export function buildCrl(opts: { issuer: X509Certificate; key: KeyObject; crlNum
     der.time(opts.thisUpdate),
     der.time(opts.nextUpdate),
     ...(entries.length ? [der.seq(...entries)] : []),
-    der.ctx(0, true, der.seq(
-      extension(OIDS.authorityKeyId, false, der.seq(der.tlv(0x80, pieces.subjectKeyId ?? keyIdentifier(pieces.spki)))),
-      extension(OIDS.crlNumber, false, der.int(BigInt(opts.crlNumber))),
-    )),
+    der.ctx(
+      0,
+      true,
+      der.seq(
+        extension(
+          OIDS.authorityKeyId,
+          false,
+          der.seq(der.tlv(0x80, pieces.subjectKeyId ?? keyIdentifier(pieces.spki))),
+        ),
+        extension(OIDS.crlNumber, false, der.int(BigInt(opts.crlNumber))),
+      ),
+    ),
   );
   return signDer(tbs, opts.key);
 }
 
 /** PEM armour for DER (certificates, CRLs, requests). */
 export function toPem(label: string, derBytes: Uint8Array): string {
-  const b64 = Buffer.from(derBytes).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = Buffer.from(derBytes)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }

@@ -90,7 +90,9 @@ export function buildChain(leaf: X509Certificate, pool: X509Certificate[], opts:
       break;
     }
     const cd = certificateDetails(current);
-    const byName = (bySubject.get(nameKey(cd.issuerDer)) ?? all.filter((c) => namesMatch(current, c))).filter((c) => !used.has(c.fingerprint256));
+    const byName = (bySubject.get(nameKey(cd.issuerDer)) ?? all.filter((c) => namesMatch(current, c))).filter(
+      (c) => !used.has(c.fingerprint256),
+    );
     if (byName.length === 0) {
       problems.push({
         code: 'issuer-missing',
@@ -111,7 +113,11 @@ export function buildChain(leaf: X509Certificate, pool: X509Certificate[], opts:
     // Several renewals of one CA may share a name: prefer the one whose key id matches, that is valid now, and that is trusted.
     const score = (c: X509Certificate) => {
       const d = certificateDetails(c);
-      return (cd.authorityKeyId && d.subjectKeyId === cd.authorityKeyId ? 4 : 0) + (validAt(c, at) ? 2 : 0) + (anchorPrints.has(c.fingerprint256) ? 1 : 0);
+      return (
+        (cd.authorityKeyId && d.subjectKeyId === cd.authorityKeyId ? 4 : 0) +
+        (validAt(c, at) ? 2 : 0) +
+        (anchorPrints.has(c.fingerprint256) ? 1 : 0)
+      );
     };
     const best = signers.reduce((a, b) => (score(b) > score(a) ? b : a));
     chain.push(best);
@@ -139,19 +145,39 @@ export function buildChain(leaf: X509Certificate, pool: X509Certificate[], opts:
     const isRoot = i === chain.length - 1 && complete;
     // OpenSSL still accepts version 1 self-signed roots as trust anchors; nothing else may lack the CA flag.
     if (!d.basicConstraints?.ca && !(isRoot && d.version === 1)) {
-      problems.push({ code: 'not-a-ca', message: `${label} signed the certificate below it but is not marked as a CA (basic constraints CA:TRUE missing).`, certificate: label });
+      problems.push({
+        code: 'not-a-ca',
+        message: `${label} signed the certificate below it but is not marked as a CA (basic constraints CA:TRUE missing).`,
+        certificate: label,
+      });
     }
     if (d.keyUsage && !d.keyUsage.includes('keyCertSign')) {
-      problems.push({ code: 'ca-key-usage', message: `${label} is not allowed to sign certificates: its key usage lacks keyCertSign.`, certificate: label });
+      problems.push({
+        code: 'ca-key-usage',
+        message: `${label} is not allowed to sign certificates: its key usage lacks keyCertSign.`,
+        certificate: label,
+      });
     }
     const below = i - 1; // CA certificates between this one and the leaf
     if (d.basicConstraints?.pathLength !== undefined && below > d.basicConstraints.pathLength) {
-      problems.push({ code: 'path-length', message: `${label} allows at most ${d.basicConstraints.pathLength} CA certificate(s) below it, but the chain has ${below}.`, certificate: label });
+      problems.push({
+        code: 'path-length',
+        message: `${label} allows at most ${d.basicConstraints.pathLength} CA certificate(s) below it, but the chain has ${below}.`,
+        certificate: label,
+      });
     }
     if (at.getTime() > d.notAfter.getTime()) {
-      problems.push({ code: 'ca-expired', message: `The CA certificate ${label} expired on ${d.notAfter.toISOString()}.`, certificate: label });
+      problems.push({
+        code: 'ca-expired',
+        message: `The CA certificate ${label} expired on ${d.notAfter.toISOString()}.`,
+        certificate: label,
+      });
     } else if (at.getTime() < d.notBefore.getTime()) {
-      problems.push({ code: 'ca-not-yet-valid', message: `The CA certificate ${label} is not valid until ${d.notBefore.toISOString()}.`, certificate: label });
+      problems.push({
+        code: 'ca-not-yet-valid',
+        message: `The CA certificate ${label} is not valid until ${d.notBefore.toISOString()}.`,
+        certificate: label,
+      });
     }
   }
   return { chain, complete, trustedRoot, problems };

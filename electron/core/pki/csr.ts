@@ -30,8 +30,11 @@ export function hostnameProblem(name: string): string | null {
 export function assertHostname(name: string): void {
   const problem = hostnameProblem(name);
   if (problem) {
-    throw new OnboardError('bad-hostname', `Invalid host name: ${problem}.`,
-      'Use the name macOS shows in Settings → General → Sharing (e.g. MAC01.local), or the FQDN on domain-joined Macs.');
+    throw new OnboardError(
+      'bad-hostname',
+      `Invalid host name: ${problem}.`,
+      'Use the name macOS shows in Settings → General → Sharing (e.g. MAC01.local), or the FQDN on domain-joined Macs.',
+    );
   }
 }
 
@@ -46,7 +49,12 @@ export interface CsrSpec {
 
 /** Builds and signs a PKCS#10 request (DER) for the given private key. */
 export function buildCsr(key: KeyObject, spec: CsrSpec): Buffer {
-  if (key.type !== 'private') throw new OnboardError('key-not-private', 'A certificate request must be signed with the private key.', 'Give the private key file.');
+  if (key.type !== 'private')
+    throw new OnboardError(
+      'key-not-private',
+      'A certificate request must be signed with the private key.',
+      'Give the private key file.',
+    );
   assertHostname(spec.hostname);
   const dns = [spec.hostname];
   for (const s of spec.sans ?? []) {
@@ -62,7 +70,11 @@ export function buildCsr(key: KeyObject, spec: CsrSpec): Buffer {
   ];
   if (spec.template !== undefined) {
     if (!/^[\x20-\x7e]{1,64}$/.test(spec.template)) {
-      throw new OnboardError('bad-template', `"${spec.template}" is not a usable certificate template name.`, 'Give the template\'s name as shown in the CA\'s Certificate Templates (no special characters).');
+      throw new OnboardError(
+        'bad-template',
+        `"${spec.template}" is not a usable certificate template name.`,
+        "Give the template's name as shown in the CA's Certificate Templates (no special characters).",
+      );
     }
     extensions.push(ext(OIDS.microsoftTemplateName, der.bmp(spec.template)));
   }
@@ -88,12 +100,19 @@ export async function generateRsaKey(bits: RsaKeySize = 2048): Promise<KeyObject
 /** The private key as PKCS#8 PEM, encrypted (AES-256-CBC, PBKDF2) when a password is given. */
 export function privateKeyPem(key: KeyObject, password?: string): string {
   if (password === undefined) return key.export({ type: 'pkcs8', format: 'pem' }).toString();
-  if (password === '') throw new OnboardError('empty-key-password', 'The key password is empty.', 'Choose a password, or leave out --key-password-env to write an unencrypted key.');
+  if (password === '')
+    throw new OnboardError(
+      'empty-key-password',
+      'The key password is empty.',
+      'Choose a password, or leave out --key-password-env to write an unencrypted key.',
+    );
   return key.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: password }).toString();
 }
 
 /** Makes the key and request in one go: what `onboard csr` and the wizard's "key born on the Mac" path call. */
-export async function createKeyAndCsr(spec: CsrSpec & { keySize?: RsaKeySize }): Promise<{ key: KeyObject; csrDer: Buffer; csrPem: string }> {
+export async function createKeyAndCsr(
+  spec: CsrSpec & { keySize?: RsaKeySize },
+): Promise<{ key: KeyObject; csrDer: Buffer; csrPem: string }> {
   assertHostname(spec.hostname);
   const key = await generateRsaKey(spec.keySize ?? 2048);
   const csrDer = buildCsr(key, spec);

@@ -2,8 +2,25 @@
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import { OnboardError, describeError } from '../errors';
 import {
-  Asn1Error, TAG, children, contents, expectTag, formatName, readAlgorithm, readBits, readBoolean, readIntegerHex,
-  readName, readOid, readSmallInteger, readString, readTime, readTlv, whole, type NameAttribute, type Tlv,
+  Asn1Error,
+  TAG,
+  children,
+  contents,
+  expectTag,
+  formatName,
+  readAlgorithm,
+  readBits,
+  readBoolean,
+  readIntegerHex,
+  readName,
+  readOid,
+  readSmallInteger,
+  readString,
+  readTime,
+  readTlv,
+  whole,
+  type NameAttribute,
+  type Tlv,
 } from './asn1';
 
 export interface CertificateInfo {
@@ -51,8 +68,15 @@ const EKU_NAMES: Record<string, string> = {
 
 /** KeyUsage bit names in bit order (RFC 5280 4.2.1.3), spelled as OpenSSL's config spells them. */
 export const KEY_USAGE_BITS = [
-  'digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement',
-  'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly',
+  'digitalSignature',
+  'nonRepudiation',
+  'keyEncipherment',
+  'dataEncipherment',
+  'keyAgreement',
+  'keyCertSign',
+  'cRLSign',
+  'encipherOnly',
+  'decipherOnly',
 ] as const;
 
 const SIGNATURE_ALGORITHMS: Record<string, string> = {
@@ -111,8 +135,14 @@ export interface CertificateDetails extends ExtensionFields {
 
 export function emptyExtensionFields(): ExtensionFields {
   return {
-    extensions: new Map(), basicConstraints: null, keyUsage: null, extendedKeyUsageOids: null,
-    subjectAltNames: { dns: [], ip: [], email: [], uri: [] }, crlUrls: [], ocspUrls: [], caIssuersUrls: [],
+    extensions: new Map(),
+    basicConstraints: null,
+    keyUsage: null,
+    extendedKeyUsageOids: null,
+    subjectAltNames: { dns: [], ip: [], email: [], uri: [] },
+    crlUrls: [],
+    ocspUrls: [],
+    caIssuersUrls: [],
   };
 }
 
@@ -133,8 +163,11 @@ export function certificateDetails(cert: X509Certificate): CertificateDetails {
     // node:crypto parses the key lazily; a damaged key must fail here, not halfway through a check.
     void cert.publicKey;
   } catch (e) {
-    throw new OnboardError('certificate-corrupt', `A certificate (${cert.subject.split('\n').reverse().join(', ') || 'no subject'}) is damaged: ${describeError(e)}.`,
-      'Get the file again from your PKI team.');
+    throw new OnboardError(
+      'certificate-corrupt',
+      `A certificate (${cert.subject.split('\n').reverse().join(', ') || 'no subject'}) is damaged: ${describeError(e)}.`,
+      'Get the file again from your PKI team.',
+    );
   }
   detailsCache.set(cert, d);
   return d;
@@ -213,7 +246,8 @@ function readExtension(ext: Tlv, d: ExtensionFields): void {
       d.extendedKeyUsageOids = children(expectTag(inner(), TAG.SEQUENCE, 'extended key usage')).map(readOid);
       break;
     case '2.5.29.17':
-      for (const gn of children(expectTag(inner(), TAG.SEQUENCE, 'subject alternative names'))) addGeneralName(gn, d.subjectAltNames);
+      for (const gn of children(expectTag(inner(), TAG.SEQUENCE, 'subject alternative names')))
+        addGeneralName(gn, d.subjectAltNames);
       break;
     case '2.5.29.31':
       for (const dp of children(expectTag(inner(), TAG.SEQUENCE, 'CRL distribution points'))) {
@@ -236,7 +270,9 @@ function readExtension(ext: Tlv, d: ExtensionFields): void {
       }
       break;
     case '2.5.29.14':
-      d.subjectKeyId = Buffer.from(contents(expectTag(inner(), TAG.OCTET_STRING, 'subject key identifier'))).toString('hex');
+      d.subjectKeyId = Buffer.from(contents(expectTag(inner(), TAG.OCTET_STRING, 'subject key identifier'))).toString(
+        'hex',
+      );
       break;
     case '2.5.29.35':
       for (const c of children(expectTag(inner(), TAG.SEQUENCE, 'authority key identifier'))) {
@@ -248,10 +284,18 @@ function readExtension(ext: Tlv, d: ExtensionFields): void {
 
 function addGeneralName(gn: Tlv, into: ExtensionFields['subjectAltNames']): void {
   switch (gn.tag) {
-    case 0x81: into.email.push(readString(gn)); break;
-    case 0x82: into.dns.push(readString(gn)); break;
-    case 0x86: into.uri.push(readString(gn)); break;
-    case 0x87: into.ip.push(formatIp(contents(gn))); break;
+    case 0x81:
+      into.email.push(readString(gn));
+      break;
+    case 0x82:
+      into.dns.push(readString(gn));
+      break;
+    case 0x86:
+      into.uri.push(readString(gn));
+      break;
+    case 0x87:
+      into.ip.push(formatIp(contents(gn)));
+      break;
   }
 }
 
@@ -260,7 +304,10 @@ function formatIp(b: Uint8Array): string {
   if (b.length === 16) {
     const words: string[] = [];
     for (let i = 0; i < 16; i += 2) words.push(((b[i]! << 8) | b[i + 1]!).toString(16));
-    return words.join(':').replace(/(^|:)0(:0)+(:|$)/, '::').replace(/:{3,}/, '::');
+    return words
+      .join(':')
+      .replace(/(^|:)0(:0)+(:|$)/, '::')
+      .replace(/:{3,}/, '::');
   }
   return Buffer.from(b).toString('hex');
 }
@@ -298,7 +345,11 @@ export function certificateRole(cert: X509Certificate): CertificateInfo['role'] 
   return bc?.ca ? 'intermediate' : 'leaf';
 }
 
-export interface KeyDescription { keyType: CertificateInfo['keyType']; keySize: number | null; curve?: string }
+export interface KeyDescription {
+  keyType: CertificateInfo['keyType'];
+  keySize: number | null;
+  curve?: string;
+}
 
 const CURVES: Record<string, { name: string; bits: number }> = {
   prime256v1: { name: 'P-256', bits: 256 },
@@ -330,7 +381,9 @@ export function keyLabel(k: KeyDescription, raw?: KeyObject): string {
   if (k.keyType === 'rsa') return `RSA ${k.keySize ?? '?'}`;
   if (k.keyType === 'ec') return `EC ${k.curve ?? '?'}`;
   if (k.keyType === 'ed25519') return 'Ed25519';
-  return raw?.asymmetricKeyType ? `${raw.asymmetricKeyType.toUpperCase()}${k.keySize ? ` ${k.keySize}` : ''}` : 'unknown key type';
+  return raw?.asymmetricKeyType
+    ? `${raw.asymmetricKeyType.toUpperCase()}${k.keySize ? ` ${k.keySize}` : ''}`
+    : 'unknown key type';
 }
 
 export function commonNameOf(attrs: NameAttribute[]): string | null {
@@ -377,4 +430,3 @@ export function certificateLabel(cert: X509Certificate): string {
   const d = certificateDetails(cert);
   return `${formatName(d.subjectAttributes)} (serial ${d.serialHex})`;
 }
-

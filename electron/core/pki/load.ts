@@ -3,11 +3,27 @@ import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } fr
 import { OnboardError, describeError } from '../errors';
 import { MAX_INPUT_BYTES, readInputFile } from '../fsutil';
 import {
-  Asn1Error, TAG, children, formatName, readAlgorithm, readBitStringBytes, readName, readOid, readSmallInteger,
-  readTlv, whole, type Tlv,
+  Asn1Error,
+  TAG,
+  children,
+  formatName,
+  readAlgorithm,
+  readBitStringBytes,
+  readName,
+  readOid,
+  readSmallInteger,
+  readTlv,
+  whole,
+  type Tlv,
 } from './asn1';
 import {
-  certificateDetails, commonNameOf, describeKey, ekuName, emptyExtensionFields, readExtensions, signatureAlgorithmName,
+  certificateDetails,
+  commonNameOf,
+  describeKey,
+  ekuName,
+  emptyExtensionFields,
+  readExtensions,
+  signatureAlgorithmName,
   type CertificateInfo,
 } from './inspect';
 import { analysePfx, isPkcs12, readPfx, type PfxAnalysis } from './pkcs12';
@@ -57,7 +73,13 @@ class Collector {
   readonly warnings: string[] = [];
 
   result(): LoadedMaterial {
-    const out: LoadedMaterial = { kinds: [...this.kinds], certificates: this.certificates, privateKeys: this.privateKeys, csrs: this.csrs, warnings: this.warnings };
+    const out: LoadedMaterial = {
+      kinds: [...this.kinds],
+      certificates: this.certificates,
+      privateKeys: this.privateKeys,
+      csrs: this.csrs,
+      warnings: this.warnings,
+    };
     if (this.pfx) out.pfx = this.pfx;
     return out;
   }
@@ -70,11 +92,18 @@ export function loadMaterial(bytes: Uint8Array, opts: LoadOptions = {}): LoadedM
   const name = opts.name ?? 'The file';
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length > MAX_INPUT_BYTES) {
-    throw new OnboardError('file-too-large', `${name} is ${(buf.length / 1048576).toFixed(1)} MB; certificate files are never larger than ${MAX_INPUT_BYTES / 1048576} MB.`,
-      'This is probably not a certificate, key or PFX file. Check that you picked the right file.');
+    throw new OnboardError(
+      'file-too-large',
+      `${name} is ${(buf.length / 1048576).toFixed(1)} MB; certificate files are never larger than ${MAX_INPUT_BYTES / 1048576} MB.`,
+      'This is probably not a certificate, key or PFX file. Check that you picked the right file.',
+    );
   }
   if (buf.length === 0 || (buf.length < 4096 && buf.toString('latin1').trim() === '')) {
-    throw new OnboardError('empty-file', `${name} is empty.`, 'The export or download probably failed: ask for the file again.');
+    throw new OnboardError(
+      'empty-file',
+      `${name} is empty.`,
+      'The export or download probably failed: ask for the file again.',
+    );
   }
   const c = new Collector();
   const text = asText(buf);
@@ -93,8 +122,11 @@ export function loadMaterial(bytes: Uint8Array, opts: LoadOptions = {}): LoadedM
     throw unrecognised(name, buf);
   }
   if (c.certificates.length + c.privateKeys.length + c.csrs.length === 0 && !c.pfx) {
-    throw new OnboardError('no-certificates', `${name} holds no certificate, private key, certificate request or PFX.`,
-      c.warnings.length ? c.warnings.join(' ') : 'Check that you picked the right file.');
+    throw new OnboardError(
+      'no-certificates',
+      `${name} holds no certificate, private key, certificate request or PFX.`,
+      c.warnings.length ? c.warnings.join(' ') : 'Check that you picked the right file.',
+    );
   }
   return c.result();
 }
@@ -126,22 +158,50 @@ function looksLikeText(buf: Buffer): boolean {
 }
 
 const MAGIC: { bytes: number[]; what: string; hint: string }[] = [
-  { bytes: [0xff, 0xd8, 0xff], what: 'a JPEG image', hint: 'It was probably renamed. Ask your PKI team for the certificate itself (.cer, .pem, .p7b or .pfx).' },
-  { bytes: [0x89, 0x50, 0x4e, 0x47], what: 'a PNG image', hint: 'A screenshot of a certificate cannot be imported. Ask for the certificate file itself.' },
-  { bytes: [0x25, 0x50, 0x44, 0x46], what: 'a PDF document', hint: 'Ask for the certificate file itself (.cer, .pem, .p7b or .pfx).' },
-  { bytes: [0x50, 0x4b, 0x03, 0x04], what: 'a ZIP archive', hint: 'Unzip it first and pick the certificate files inside.' },
+  {
+    bytes: [0xff, 0xd8, 0xff],
+    what: 'a JPEG image',
+    hint: 'It was probably renamed. Ask your PKI team for the certificate itself (.cer, .pem, .p7b or .pfx).',
+  },
+  {
+    bytes: [0x89, 0x50, 0x4e, 0x47],
+    what: 'a PNG image',
+    hint: 'A screenshot of a certificate cannot be imported. Ask for the certificate file itself.',
+  },
+  {
+    bytes: [0x25, 0x50, 0x44, 0x46],
+    what: 'a PDF document',
+    hint: 'Ask for the certificate file itself (.cer, .pem, .p7b or .pfx).',
+  },
+  {
+    bytes: [0x50, 0x4b, 0x03, 0x04],
+    what: 'a ZIP archive',
+    hint: 'Unzip it first and pick the certificate files inside.',
+  },
 ];
 
 function unrecognised(name: string, buf: Buffer): OnboardError {
   for (const m of MAGIC) {
-    if (m.bytes.every((b, i) => buf[i] === b)) return new OnboardError('unrecognised-format', `${name} is ${m.what}, not a certificate, key or PFX file.`, m.hint);
+    if (m.bytes.every((b, i) => buf[i] === b))
+      return new OnboardError(
+        'unrecognised-format',
+        `${name} is ${m.what}, not a certificate, key or PFX file.`,
+        m.hint,
+      );
   }
-  return new OnboardError('unrecognised-format', `${name} is not a certificate, key, certificate request, PKCS#7 or PKCS#12 file.`,
-    'Onboard reads PEM, DER (.cer/.crt), PKCS#7 (.p7b) and PKCS#12 (.pfx/.p12). Check that you picked the right file.');
+  return new OnboardError(
+    'unrecognised-format',
+    `${name} is not a certificate, key, certificate request, PKCS#7 or PKCS#12 file.`,
+    'Onboard reads PEM, DER (.cer/.crt), PKCS#7 (.p7b) and PKCS#12 (.pfx/.p12). Check that you picked the right file.',
+  );
 }
 
 function truncated(name: string, detail: string): OnboardError {
-  return new OnboardError('truncated', `${name} is cut short (${detail}).`, 'The download or copy was incomplete: get the file again.');
+  return new OnboardError(
+    'truncated',
+    `${name} is cut short (${detail}).`,
+    'The download or copy was incomplete: get the file again.',
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -159,7 +219,12 @@ function readPemText(text: string, name: string, opts: LoadOptions, c: Collector
     const label = m[1]!;
     noteStrayText(text.slice(last, m.index), lineAt(last), strayLines);
     last = m.index! + m[0].length;
-    if (m[3] !== label) throw new OnboardError('pem-corrupt', `${name}: PEM block ${index} starts as "${label}" but ends as "${m[3]}".`, 'The file was edited or two files were pasted together badly: get it again.');
+    if (m[3] !== label)
+      throw new OnboardError(
+        'pem-corrupt',
+        `${name}: PEM block ${index} starts as "${label}" but ends as "${m[3]}".`,
+        'The file was edited or two files were pasted together badly: get it again.',
+      );
     readPemBlock(label, m[0], m[2]!, index, name, opts, c);
   }
   const tail = text.slice(last);
@@ -168,12 +233,15 @@ function readPemText(text: string, name: string, opts: LoadOptions, c: Collector
   }
   noteStrayText(tail, lineAt(last), strayLines);
   if (strayLines.length) {
-    c.warnings.push(`Ignored text outside the PEM blocks on ${strayLines.length === 1 ? 'line' : 'lines'} ${summariseLines(strayLines)}.`);
+    c.warnings.push(
+      `Ignored text outside the PEM blocks on ${strayLines.length === 1 ? 'line' : 'lines'} ${summariseLines(strayLines)}.`,
+    );
   }
 }
 
 // OpenSSL writes "subject=" / "Bag Attributes" headers before blocks; they are expected, not garbage.
-const EXPECTED_TEXT = /^\s*(subject=|issuer=|Bag Attributes|Key Attributes|localKeyID:|friendlyName:|[A-Za-z0-9 .]+: |<No Attributes>|#)/;
+const EXPECTED_TEXT =
+  /^\s*(subject=|issuer=|Bag Attributes|Key Attributes|localKeyID:|friendlyName:|[A-Za-z0-9 .]+: |<No Attributes>|#)/;
 
 function noteStrayText(segment: string, firstLine: number, into: number[]): void {
   segment.split('\n').forEach((line, i) => {
@@ -197,12 +265,24 @@ function pemBody(body: string, label: string, index: number, name: string): Buff
   const lines = body.split(/\r?\n/).filter((l) => !/^[A-Za-z-]+:/.test(l));
   const b64 = lines.join('').replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 === 1) {
-    throw new OnboardError('pem-corrupt', `${name}: the ${label} block ${index} contains characters that are not base64.`, 'The file was damaged (edited, or mangled by an e-mail client): get it again.');
+    throw new OnboardError(
+      'pem-corrupt',
+      `${name}: the ${label} block ${index} contains characters that are not base64.`,
+      'The file was damaged (edited, or mangled by an e-mail client): get it again.',
+    );
   }
   return Buffer.from(b64, 'base64');
 }
 
-function readPemBlock(label: string, pem: string, body: string, index: number, name: string, opts: LoadOptions, c: Collector): void {
+function readPemBlock(
+  label: string,
+  pem: string,
+  body: string,
+  index: number,
+  name: string,
+  opts: LoadOptions,
+  c: Collector,
+): void {
   const where = `${name} (PEM block ${index}, ${label})`;
   switch (label) {
     case 'CERTIFICATE':
@@ -230,7 +310,14 @@ function readPemBlock(label: string, pem: string, body: string, index: number, n
     case 'EC PRIVATE KEY':
       c.kinds.add('private-key');
       pemBody(body, label, index, name); // validates the base64 before node:crypto sees it
-      c.privateKeys.push(privateKeyFrom({ key: pem, format: 'pem' }, where, opts.password, label === 'ENCRYPTED PRIVATE KEY' || /Proc-Type:\s*4,ENCRYPTED/.test(body)));
+      c.privateKeys.push(
+        privateKeyFrom(
+          { key: pem, format: 'pem' },
+          where,
+          opts.password,
+          label === 'ENCRYPTED PRIVATE KEY' || /Proc-Type:\s*4,ENCRYPTED/.test(body),
+        ),
+      );
       return;
     case 'PKCS12':
       readDer(pemBody(body, label, index, name), where, opts, c, true);
@@ -257,7 +344,11 @@ function derRoot(der: Buffer, name: string): Tlv {
     return readTlv(der, 0);
   } catch (e) {
     if (e instanceof Asn1Error && e.truncated) throw truncated(name, e.message);
-    throw new OnboardError('unrecognised-format', `${name} is not valid DER (${describeError(e)}).`, 'The file is damaged or not a certificate: get it again.');
+    throw new OnboardError(
+      'unrecognised-format',
+      `${name} is not valid DER (${describeError(e)}).`,
+      'The file is damaged or not a certificate: get it again.',
+    );
   }
 }
 
@@ -269,7 +360,9 @@ function readDer(der: Buffer, name: string, opts: LoadOptions, c: Collector, top
   }
   const root = derRoot(der, name);
   if (root.end < der.length && topLevel) {
-    c.warnings.push(`${name} has ${der.length - root.end} extra bytes after the first DER structure; they were ignored.`);
+    c.warnings.push(
+      `${name} has ${der.length - root.end} extra bytes after the first DER structure; they were ignored.`,
+    );
   }
   const one = root.end === der.length ? der : der.subarray(0, root.end);
   let parts: Tlv[];
@@ -290,7 +383,11 @@ function readDer(der: Buffer, name: string, opts: LoadOptions, c: Collector, top
   if (parts.length === 3 && a?.tag === TAG.SEQUENCE && b?.tag === TAG.SEQUENCE && d?.tag === TAG.BIT_STRING) {
     const tbs = safeChildren(a);
     // A request's info is { INTEGER 0, Name, SubjectPublicKeyInfo, [0] attributes }; a v1 certificate's TBS has six fields.
-    const isCsr = (tbs.length === 3 || (tbs.length === 4 && tbs[3]?.tag === 0xa0)) && tbs[0]?.tag === TAG.INTEGER && tbs[1]?.tag === TAG.SEQUENCE && tbs[2]?.tag === TAG.SEQUENCE;
+    const isCsr =
+      (tbs.length === 3 || (tbs.length === 4 && tbs[3]?.tag === 0xa0)) &&
+      tbs[0]?.tag === TAG.INTEGER &&
+      tbs[1]?.tag === TAG.SEQUENCE &&
+      tbs[2]?.tag === TAG.SEQUENCE;
     if (isCsr) {
       c.kinds.add('csr');
       c.csrs.push(readCsr(one, name));
@@ -300,7 +397,11 @@ function readDer(der: Buffer, name: string, opts: LoadOptions, c: Collector, top
     try {
       cert = new X509Certificate(one);
     } catch (e) {
-      throw new OnboardError('certificate-corrupt', `${name} looks like a certificate but cannot be read (${describeError(e)}).`, 'The file is damaged: get it again from your PKI team.');
+      throw new OnboardError(
+        'certificate-corrupt',
+        `${name} looks like a certificate but cannot be read (${describeError(e)}).`,
+        'The file is damaged: get it again from your PKI team.',
+      );
     }
     if (topLevel) c.kinds.add('der-certificate');
     c.certificates.push(acceptCertificate(cert, name));
@@ -329,7 +430,11 @@ function readDer(der: Buffer, name: string, opts: LoadOptions, c: Collector, top
     return;
   }
   if (topLevel) throw unrecognised(name, der);
-  throw new OnboardError('certificate-corrupt', `${name} does not hold a certificate.`, 'The file is damaged: get it again from your PKI team.');
+  throw new OnboardError(
+    'certificate-corrupt',
+    `${name} does not hold a certificate.`,
+    'The file is damaged: get it again from your PKI team.',
+  );
 }
 
 /** Keeps a certificate only if every field the checks read is intact (node:crypto parses some of it lazily). */
@@ -337,7 +442,11 @@ function acceptCertificate(cert: X509Certificate, name: string): X509Certificate
   try {
     certificateDetails(cert);
   } catch (e) {
-    throw new OnboardError('certificate-corrupt', `${name}: ${describeError(e)}`, 'Get the file again from your PKI team.');
+    throw new OnboardError(
+      'certificate-corrupt',
+      `${name}: ${describeError(e)}`,
+      'Get the file again from your PKI team.',
+    );
   }
   return cert;
 }
@@ -356,7 +465,11 @@ function readPkcs7(der: Buffer, name: string, c: Collector): void {
     const [oidT, explicit] = children(root);
     const oid = oidT ? readOid(oidT) : '';
     if (oid !== '1.2.840.113549.1.7.2' || !explicit) {
-      throw new OnboardError('unrecognised-format', `${name} is a PKCS#7/CMS message of a kind that carries no certificates (${oid}).`, 'Export the certificates as a .p7b ("Cryptographic Message Syntax Standard") or as .cer files.');
+      throw new OnboardError(
+        'unrecognised-format',
+        `${name} is a PKCS#7/CMS message of a kind that carries no certificates (${oid}).`,
+        'Export the certificates as a .p7b ("Cryptographic Message Syntax Standard") or as .cer files.',
+      );
     }
     const signedData = children(explicit)[0];
     if (!signedData) throw new Asn1Error('empty signed data');
@@ -369,7 +482,9 @@ function readPkcs7(der: Buffer, name: string, c: Collector): void {
           c.certificates.push(acceptCertificate(new X509Certificate(whole(certT)), name));
           found++;
         } catch (e) {
-          c.warnings.push(`${name}: certificate ${found + 1} in the PKCS#7 bundle cannot be read (${describeError(e)}); it was skipped.`);
+          c.warnings.push(
+            `${name}: certificate ${found + 1} in the PKCS#7 bundle cannot be read (${describeError(e)}); it was skipped.`,
+          );
         }
       }
     }
@@ -377,7 +492,11 @@ function readPkcs7(der: Buffer, name: string, c: Collector): void {
   } catch (e) {
     if (e instanceof OnboardError) throw e;
     if (e instanceof Asn1Error && e.truncated) throw truncated(name, e.message);
-    throw new OnboardError('pkcs7-corrupt', `${name} is a damaged PKCS#7 bundle (${describeError(e)}).`, 'Export the CA certificates again.');
+    throw new OnboardError(
+      'pkcs7-corrupt',
+      `${name} is a damaged PKCS#7 bundle (${describeError(e)}).`,
+      'Export the CA certificates again.',
+    );
   }
 }
 
@@ -390,12 +509,20 @@ function readPkcs12(der: Buffer, name: string, opts: LoadOptions, c: Collector):
     contents = readPfx(der, password);
   } catch (e) {
     if (e instanceof OnboardError && e.code === 'pfx-wrong-password') {
-      if (opts.password === undefined) throw new OnboardError('password-required', `${name} is a password-protected PFX.`, PASSWORD_HINT);
-      throw new OnboardError('pfx-wrong-password', `${name}: the password is wrong (the file is intact, but its integrity check does not match this password).`,
-        'Check the password with whoever exported the file; mind the keyboard layout and capitals.');
+      if (opts.password === undefined)
+        throw new OnboardError('password-required', `${name} is a password-protected PFX.`, PASSWORD_HINT);
+      throw new OnboardError(
+        'pfx-wrong-password',
+        `${name}: the password is wrong (the file is intact, but its integrity check does not match this password).`,
+        'Check the password with whoever exported the file; mind the keyboard layout and capitals.',
+      );
     }
     if (e instanceof OnboardError) throw new OnboardError(e.code, `${name}: ${e.message}`, e.hint);
-    throw new OnboardError('pfx-corrupt', `${name} is a damaged PFX file (${describeError(e)}).`, 'Export the PFX again.');
+    throw new OnboardError(
+      'pfx-corrupt',
+      `${name} is a damaged PFX file (${describeError(e)}).`,
+      'Export the PFX again.',
+    );
   }
   c.certificates.push(...contents.certificates.map((cert) => acceptCertificate(cert, name)));
   if (contents.key) {
@@ -421,11 +548,20 @@ function privateKeyFrom(input: KeyInput, name: string, password: string | undefi
     return createPrivateKey(encrypted ? { ...input, passphrase: password ?? '' } : input);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (code === 'ERR_MISSING_PASSPHRASE') throw new OnboardError('password-required', `${name} is an encrypted private key.`, PASSWORD_HINT);
+    if (code === 'ERR_MISSING_PASSPHRASE')
+      throw new OnboardError('password-required', `${name} is an encrypted private key.`, PASSWORD_HINT);
     if (encrypted) {
-      throw new OnboardError('key-wrong-password', `${name}: the password does not decrypt this private key.`, 'Check the password with whoever made the key; mind the keyboard layout and capitals.');
+      throw new OnboardError(
+        'key-wrong-password',
+        `${name}: the password does not decrypt this private key.`,
+        'Check the password with whoever made the key; mind the keyboard layout and capitals.',
+      );
     }
-    throw new OnboardError('key-corrupt', `${name} is a private key that cannot be read (${describeError(e)}).`, 'The key file is damaged or in an unsupported format: get it again.');
+    throw new OnboardError(
+      'key-corrupt',
+      `${name} is a private key that cannot be read (${describeError(e)}).`,
+      'The key file is damaged or in an unsupported format: get it again.',
+    );
   }
 }
 
@@ -455,8 +591,14 @@ export function readCsr(der: Buffer, name = 'The request'): ParsedCsr {
     const alg = readAlgorithm(algT!);
     const sigOid = alg.oid;
     // A damaged signature field makes the request's signature invalid, not the request unreadable.
-    const signatureValid = sigT?.tag === TAG.BIT_STRING
-      && signatureVerifies({ oid: sigOid, params: alg.params && whole(alg.params) }, whole(infoT!), readBitStringBytes(sigT), publicKey);
+    const signatureValid =
+      sigT?.tag === TAG.BIT_STRING &&
+      signatureVerifies(
+        { oid: sigOid, params: alg.params && whole(alg.params) },
+        whole(infoT!),
+        readBitStringBytes(sigT),
+        publicKey,
+      );
     const key = describeKey(publicKey);
     const csr: ParsedCsr = {
       subject: formatName(subject),
@@ -469,12 +611,19 @@ export function readCsr(der: Buffer, name = 'The request'): ParsedCsr {
       subjectAltNames: ext.subjectAltNames,
       keyUsage: ext.keyUsage ?? [],
       extendedKeyUsage: (ext.extendedKeyUsageOids ?? []).map(ekuName),
-      pem: `-----BEGIN CERTIFICATE REQUEST-----\n${Buffer.from(whole(root)).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE REQUEST-----\n`,
+      pem: `-----BEGIN CERTIFICATE REQUEST-----\n${Buffer.from(whole(root))
+        .toString('base64')
+        .replace(/(.{64})/g, '$1\n')
+        .replace(/\n$/, '')}\n-----END CERTIFICATE REQUEST-----\n`,
     };
     if (key.curve) csr.curve = key.curve;
     return csr;
   } catch (e) {
     if (e instanceof Asn1Error && e.truncated) throw truncated(name, e.message);
-    throw new OnboardError('csr-corrupt', `${name} is a certificate request that cannot be read (${describeError(e)}).`, 'Make the request again (onboard csr).');
+    throw new OnboardError(
+      'csr-corrupt',
+      `${name} is a certificate request that cannot be read (${describeError(e)}).`,
+      'Make the request again (onboard csr).',
+    );
   }
 }

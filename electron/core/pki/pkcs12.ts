@@ -1,7 +1,15 @@
 // PKCS#12 (.pfx/.p12) files: sniff, read (RSA and EC, every common encryption), analyse for macOS, write in two profiles, re-wrap.
 import {
-  X509Certificate, KeyObject, createPrivateKey, createHash, createHmac, createCipheriv, createDecipheriv,
-  pbkdf2Sync, randomBytes, timingSafeEqual,
+  X509Certificate,
+  KeyObject,
+  createPrivateKey,
+  createHash,
+  createHmac,
+  createCipheriv,
+  createDecipheriv,
+  pbkdf2Sync,
+  randomBytes,
+  timingSafeEqual,
 } from 'node:crypto';
 import * as cryptoModule from 'node:crypto';
 import forge from 'node-forge';
@@ -56,7 +64,10 @@ const OID = {
 } as const;
 
 /** PKCS#12 password-based encryption schemes (RFC 7292 appendix C), named as OpenSSL prints them. */
-const PKCS12_PBE: Record<string, { name: string; cipher: '3des' | '2des' | 'rc2' | 'rc4'; keyLength: number; rc2Bits?: number }> = {
+const PKCS12_PBE: Record<
+  string,
+  { name: string; cipher: '3des' | '2des' | 'rc2' | 'rc4'; keyLength: number; rc2Bits?: number }
+> = {
   '1.2.840.113549.1.12.1.1': { name: 'pbeWithSHA1And128BitRC4', cipher: 'rc4', keyLength: 16 },
   '1.2.840.113549.1.12.1.2': { name: 'pbeWithSHA1And40BitRC4', cipher: 'rc4', keyLength: 5 },
   '1.2.840.113549.1.12.1.3': { name: 'pbeWithSHA1And3-KeyTripleDES-CBC', cipher: '3des', keyLength: 24 },
@@ -102,18 +113,27 @@ const SALT_LENGTH = 8;
 class Damaged extends Error {}
 
 function corrupt(detail: string): OnboardError {
-  return new OnboardError('pfx-corrupt', `This PKCS#12 (.pfx) file is damaged or not a PKCS#12 file (${detail}).`,
-    'Export the certificate and key again from the source, and copy the file in binary mode.');
+  return new OnboardError(
+    'pfx-corrupt',
+    `This PKCS#12 (.pfx) file is damaged or not a PKCS#12 file (${detail}).`,
+    'Export the certificate and key again from the source, and copy the file in binary mode.',
+  );
 }
 
 function wrongPassword(): OnboardError {
-  return new OnboardError('pfx-wrong-password', 'The password does not open this .pfx file.',
-    'Check the password with whoever exported the file (passwords are case-sensitive).');
+  return new OnboardError(
+    'pfx-wrong-password',
+    'The password does not open this .pfx file.',
+    'Check the password with whoever exported the file (passwords are case-sensitive).',
+  );
 }
 
 function unsupported(what: string): OnboardError {
-  return new OnboardError('pfx-unsupported', `This .pfx file uses ${what}, which Onboard cannot read.`,
-    'Export it again with OpenSSL (`openssl pkcs12 -export`), Keychain Access or the Windows certificate export wizard.');
+  return new OnboardError(
+    'pfx-unsupported',
+    `This .pfx file uses ${what}, which Onboard cannot read.`,
+    'Export it again with OpenSSL (`openssl pkcs12 -export`), Keychain Access or the Windows certificate export wizard.',
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -124,7 +144,11 @@ const buf = (s: string): Buffer => Buffer.from(s, 'latin1');
 
 function parseDer(bytes: Uint8Array, what: string): Asn1 {
   try {
-    return (asn1.fromDer as unknown as (b: string, o: object) => Asn1)(bin(bytes), { strict: true, parseAllBytes: true, decodeBitStrings: false });
+    return (asn1.fromDer as unknown as (b: string, o: object) => Asn1)(bin(bytes), {
+      strict: true,
+      parseAllBytes: true,
+      decodeBitStrings: false,
+    });
   } catch {
     throw new Damaged(`${what} is not valid DER`);
   }
@@ -147,7 +171,12 @@ function readOid(node: Asn1 | undefined, what: string): string {
 }
 
 /** Octet string content, joining the pieces of a BER constructed octet string (Windows writes those). */
-function readOctets(node: Asn1 | undefined, what: string, tagClass: number = UNIVERSAL, type: number = T.OCTETSTRING): Buffer {
+function readOctets(
+  node: Asn1 | undefined,
+  what: string,
+  tagClass: number = UNIVERSAL,
+  type: number = T.OCTETSTRING,
+): Buffer {
   if (!node || node.tagClass !== tagClass || node.type !== type) throw new Damaged(`${what} is malformed`);
   if (typeof node.value === 'string') return buf(node.value);
   return Buffer.concat(node.value.map((part) => readOctets(part, what)));
@@ -155,7 +184,8 @@ function readOctets(node: Asn1 | undefined, what: string, tagClass: number = UNI
 
 function readInt(node: Asn1 | undefined, what: string): number {
   const n = expect(node, T.INTEGER, what);
-  if (typeof n.value !== 'string' || n.value.length === 0 || n.value.length > 6) throw new Damaged(`${what} is out of range`);
+  if (typeof n.value !== 'string' || n.value.length === 0 || n.value.length > 6)
+    throw new Damaged(`${what} is out of range`);
   const bytes = buf(n.value);
   if (bytes[0]! & 0x80) throw new Damaged(`${what} is negative`);
   return bytes.readUIntBE(0, bytes.length);
@@ -186,7 +216,14 @@ function bmpPassword(password: string): Buffer {
  * The PKCS#12 key derivation (RFC 7292 appendix B.2). id 1 = cipher key, 2 = IV, 3 = MAC key.
  * Native hashing keeps 2048 iterations in the low milliseconds.
  */
-function pkcs12Kdf(digest: string, password: Buffer, salt: Buffer, id: 1 | 2 | 3, iterations: number, length: number): Buffer {
+function pkcs12Kdf(
+  digest: string,
+  password: Buffer,
+  salt: Buffer,
+  id: 1 | 2 | 3,
+  iterations: number,
+  length: number,
+): Buffer {
   const info = Object.values(DIGESTS).find((d) => d.name === digest);
   if (!info) throw new Damaged(`unknown digest ${digest}`);
   const { outLen: u, blockLen: v } = info;
@@ -227,7 +264,10 @@ function hashOnce(digest: string, data: Buffer): Buffer {
 }
 
 /** What the password is tried as. An empty password is ambiguous in PKCS#12: OpenSSL tries both forms. */
-interface PasswordForm { bmp: Buffer; utf8: Buffer }
+interface PasswordForm {
+  bmp: Buffer;
+  utf8: Buffer;
+}
 function passwordForms(password: string): PasswordForm[] {
   const forms = [{ bmp: bmpPassword(password), utf8: Buffer.from(password, 'utf8') }];
   if (password === '') forms.push({ bmp: Buffer.alloc(0), utf8: Buffer.alloc(0) });
@@ -237,7 +277,10 @@ function passwordForms(password: string): PasswordForm[] {
 // ---------------------------------------------------------------------------------------------
 // Decryption and encryption of one AlgorithmIdentifier-described blob
 
-interface AlgorithmInfo { label: string; iterations: number }
+interface AlgorithmInfo {
+  label: string;
+  iterations: number;
+}
 
 function describeAlgorithm(alg: Asn1): AlgorithmInfo {
   const [idNode, params] = children(alg, 'encryption algorithm', 1);
@@ -264,7 +307,8 @@ function pbes2Params(params: Asn1 | undefined) {
   let prf = 'sha1';
   let explicitKeyLength: number | undefined;
   for (const extra of kp.slice(2)) {
-    if (extra.type === T.INTEGER && extra.tagClass === UNIVERSAL) explicitKeyLength = readInt(extra, 'PBKDF2 key length');
+    if (extra.type === T.INTEGER && extra.tagClass === UNIVERSAL)
+      explicitKeyLength = readInt(extra, 'PBKDF2 key length');
     else if (extra.type === T.SEQUENCE) {
       const prfId = readOid(children(extra, 'PBKDF2 PRF', 1)[0], 'PBKDF2 PRF');
       const name = PBKDF2_PRF[prfId];
@@ -346,10 +390,20 @@ function pbeEncrypt(profile: PfxProfile, data: Buffer, password: string): { algo
   const key = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, MODERN_ITERATIONS, 32, 'sha256');
   const c = createCipheriv('aes-256-cbc', key, iv);
   return {
-    algorithm: seq(oid(OID.pbes2), seq(
-      seq(oid(OID.pbkdf2), seq(octets(salt), int(MODERN_ITERATIONS), seq(oid(OID.hmacWithSha256), asn1.create(UNIVERSAL, T.NULL, false, '')))),
-      seq(oid(OID.aes256Cbc), octets(iv)),
-    )),
+    algorithm: seq(
+      oid(OID.pbes2),
+      seq(
+        seq(
+          oid(OID.pbkdf2),
+          seq(
+            octets(salt),
+            int(MODERN_ITERATIONS),
+            seq(oid(OID.hmacWithSha256), asn1.create(UNIVERSAL, T.NULL, false, '')),
+          ),
+        ),
+        seq(oid(OID.aes256Cbc), octets(iv)),
+      ),
+    ),
     encrypted: Buffer.concat([c.update(data), c.final()]),
   };
 }
@@ -357,9 +411,17 @@ function pbeEncrypt(profile: PfxProfile, data: Buffer, password: string): { algo
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-interface Bag { friendlyName?: string; localKeyId?: Buffer }
-interface KeyBag extends Bag { der: Buffer; algorithm: string }
-interface CertBag extends Bag { der: Buffer }
+interface Bag {
+  friendlyName?: string;
+  localKeyId?: Buffer;
+}
+interface KeyBag extends Bag {
+  der: Buffer;
+  algorithm: string;
+}
+interface CertBag extends Bag {
+  der: Buffer;
+}
 
 interface ParsedPfx {
   mac: { digest: string; digestOid: string; value: Buffer; salt: Buffer; iterations: number } | null;
@@ -376,7 +438,10 @@ function parseOuter(der: Uint8Array): ParsedPfx {
   const ct = readOid(ctNode, 'content type');
   if (ct === OID.signedData) throw unsupported('public-key integrity (a signed authenticated safe)');
   if (ct !== OID.data) throw new Damaged('authenticated safe is not data');
-  const authSafe = readOctets(children(expect(ctContent, 0, 'authenticated safe', CONTEXT_SPECIFIC), 'authenticated safe', 1)[0], 'authenticated safe');
+  const authSafe = readOctets(
+    children(expect(ctContent, 0, 'authenticated safe', CONTEXT_SPECIFIC), 'authenticated safe', 1)[0],
+    'authenticated safe',
+  );
   let mac: ParsedPfx['mac'] = null;
   if (top[2]) {
     const m = children(top[2], 'MAC data', 2);
@@ -404,7 +469,11 @@ function parseOuter(der: Uint8Array): ParsedPfx {
     } else if (type === OID.encryptedData) {
       const [, eci] = children(wrapped, 'encrypted data', 2);
       const [, algorithm, encrypted] = children(eci, 'encrypted content info', 3);
-      parts.push({ kind: 'encrypted', algorithm: algorithm!, content: readOctets(encrypted, 'encrypted content', CONTEXT_SPECIFIC, 0) });
+      parts.push({
+        kind: 'encrypted',
+        algorithm: algorithm!,
+        content: readOctets(encrypted, 'encrypted content', CONTEXT_SPECIFIC, 0),
+      });
     } else {
       throw unsupported(`a content type ${type} in the authenticated safe`);
     }
@@ -434,7 +503,10 @@ function readAttributes(node: Asn1 | undefined): Bag {
   return bag;
 }
 
-interface Collected { keys: KeyBag[]; certs: CertBag[] }
+interface Collected {
+  keys: KeyBag[];
+  certs: CertBag[];
+}
 
 function collectBags(safeContents: Buffer, pw: PasswordForm, out: Collected, depth = 0): void {
   if (depth > 4) throw new Damaged('safe contents are nested too deeply');
@@ -594,12 +666,15 @@ export function readPfx(der: Uint8Array, password: string): PfxContents {
   let leafIndex = -1;
   if (key) {
     leafIndex = certs.findIndex((c) => keyMatches(c, key));
-    if (leafIndex < 0 && keyBag?.localKeyId) leafIndex = o.certs.findIndex((c) => c.localKeyId?.equals(keyBag.localKeyId!) ?? false);
+    if (leafIndex < 0 && keyBag?.localKeyId)
+      leafIndex = o.certs.findIndex((c) => c.localKeyId?.equals(keyBag.localKeyId!) ?? false);
   }
   const leaf = leafIndex >= 0 ? certs[leafIndex] : findLeaf(certs);
   const certificates = leaf ? orderLeafFirst(leaf, certs) : [];
-  const friendlyName = keyBag?.friendlyName ?? (leafIndex >= 0 ? o.certs[leafIndex]?.friendlyName : undefined)
-    ?? o.certs.find((c) => c.friendlyName !== undefined)?.friendlyName;
+  const friendlyName =
+    keyBag?.friendlyName ??
+    (leafIndex >= 0 ? o.certs[leafIndex]?.friendlyName : undefined) ??
+    o.certs.find((c) => c.friendlyName !== undefined)?.friendlyName;
   const contents: PfxContents = { certificates };
   if (key) contents.key = key;
   if (friendlyName !== undefined) contents.friendlyName = friendlyName;
@@ -622,23 +697,39 @@ export function analysePfx(der: Uint8Array, password: string): PfxAnalysis {
   const keyBagAlgorithms = o.keys.map((k) => k.algorithm);
   const problems: string[] = [];
   const compatibleKey = 'pbeWithSHA1And3-KeyTripleDES-CBC';
-  const compatibleCertBags = new Set(['none', compatibleKey, 'pbeWithSHA1And40BitRC2-CBC', 'pbeWithSHA1And128BitRC2-CBC']);
+  const compatibleCertBags = new Set([
+    'none',
+    compatibleKey,
+    'pbeWithSHA1And40BitRC2-CBC',
+    'pbeWithSHA1And128BitRC2-CBC',
+  ]);
   if (!mac) problems.push('The file has no integrity check (MAC); macOS refuses such files.');
   else {
-    if (mac.digest !== 'sha1') problems.push(`The integrity check uses ${mac.digest.toUpperCase()}; macOS 12 to 14 reject anything but SHA-1 with "MAC verification failed (wrong password?)".`);
-    if (mac.salt.length !== SALT_LENGTH) problems.push(`The integrity check has a ${mac.salt.length}-byte salt; macOS is only known to import 8-byte salts (16-byte salts were reported to fail).`);
+    if (mac.digest !== 'sha1')
+      problems.push(
+        `The integrity check uses ${mac.digest.toUpperCase()}; macOS 12 to 14 reject anything but SHA-1 with "MAC verification failed (wrong password?)".`,
+      );
+    if (mac.salt.length !== SALT_LENGTH)
+      problems.push(
+        `The integrity check has a ${mac.salt.length}-byte salt; macOS is only known to import 8-byte salts (16-byte salts were reported to fail).`,
+      );
   }
   for (const alg of new Set(keyBagAlgorithms.filter((a) => a !== compatibleKey))) {
-    problems.push(alg === 'none'
-      ? 'The private key is stored unencrypted inside the file; macOS expects it encrypted with 3DES.'
-      : `The private key is encrypted with ${alg}; macOS 12 to 14 only import keys encrypted with ${compatibleKey}.`);
+    problems.push(
+      alg === 'none'
+        ? 'The private key is stored unencrypted inside the file; macOS expects it encrypted with 3DES.'
+        : `The private key is encrypted with ${alg}; macOS 12 to 14 only import keys encrypted with ${compatibleKey}.`,
+    );
   }
   for (const alg of new Set(o.certBagAlgorithms.filter((a) => !compatibleCertBags.has(a)))) {
     problems.push(`The certificates are encrypted with ${alg}; macOS 12 to 14 cannot read that.`);
   }
   if (password === '') problems.push('The file has an empty password; macOS 15 refuses to import such files.');
   const macOsCompatible = problems.length === 0;
-  if (o.keys.length === 0) problems.push('The file holds no private key, so macOS would import certificates only, not an identity the 1E Client can use.');
+  if (o.keys.length === 0)
+    problems.push(
+      'The file holds no private key, so macOS would import certificates only, not an identity the 1E Client can use.',
+    );
   if (o.keys.length > 1) problems.push(`The file holds ${o.keys.length} private keys; Onboard uses the first one.`);
   return {
     macAlgorithm: mac?.digest ?? null,
@@ -669,29 +760,59 @@ function safeBag(type: string, value: Asn1, attrs: Asn1[]): Asn1 {
  * (every macOS, old Windows and Java, OpenSSL 3 without -legacy).
  * 'modern': PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) and a SHA-256 MAC (OpenSSL 3's default).
  */
-export function writePfx(opts: { key: KeyObject; certificate: X509Certificate; chain?: X509Certificate[]; password: string; profile: PfxProfile; friendlyName?: string }): Buffer {
+export function writePfx(opts: {
+  key: KeyObject;
+  certificate: X509Certificate;
+  chain?: X509Certificate[];
+  password: string;
+  profile: PfxProfile;
+  friendlyName?: string;
+}): Buffer {
   const { key, certificate, password, profile } = opts;
   if (password === '') {
-    throw new OnboardError('pfx-empty-password', 'A .pfx file needs a password; an empty one is refused.',
-      'Choose a password: macOS 15 will not import a .pfx with an empty password.');
+    throw new OnboardError(
+      'pfx-empty-password',
+      'A .pfx file needs a password; an empty one is refused.',
+      'Choose a password: macOS 15 will not import a .pfx with an empty password.',
+    );
   }
   if (profile !== 'compatible' && profile !== 'modern') {
-    throw new OnboardError('pfx-profile', `Unknown PFX profile "${String(profile)}".`, 'Use "compatible" (default, imports on every macOS) or "modern".');
+    throw new OnboardError(
+      'pfx-profile',
+      `Unknown PFX profile "${String(profile)}".`,
+      'Use "compatible" (default, imports on every macOS) or "modern".',
+    );
   }
-  if (key.type !== 'private') throw new OnboardError('key-not-private', 'The key given for the .pfx is not a private key.', 'Give the private key file that belongs to the certificate.');
+  if (key.type !== 'private')
+    throw new OnboardError(
+      'key-not-private',
+      'The key given for the .pfx is not a private key.',
+      'Give the private key file that belongs to the certificate.',
+    );
   if (!keyMatches(certificate, key)) {
-    throw new OnboardError('key-mismatch', 'The private key does not belong to the certificate.',
-      'Pick the key file that was created together with the certificate request for this certificate.');
+    throw new OnboardError(
+      'key-mismatch',
+      'The private key does not belong to the certificate.',
+      'Pick the key file that was created together with the certificate request for this certificate.',
+    );
   }
   const localKeyId = createHash('sha1').update(certificate.raw).digest();
   const keyDer = key.export({ type: 'pkcs8', format: 'der' });
   const shrouded = pbeEncrypt(profile, keyDer, password);
-  const keyContents = seq(safeBag(OID.shroudedKeyBag, seq(shrouded.algorithm, octets(shrouded.encrypted)), bagAttributes(opts.friendlyName, localKeyId)));
+  const keyContents = seq(
+    safeBag(
+      OID.shroudedKeyBag,
+      seq(shrouded.algorithm, octets(shrouded.encrypted)),
+      bagAttributes(opts.friendlyName, localKeyId),
+    ),
+  );
 
   const certBag = (c: X509Certificate, attrs: Asn1[]): Asn1 =>
     safeBag(OID.certBag, seq(oid(OID.x509Certificate), explicit0(octets(c.raw))), attrs);
   const chain = distinct(opts.chain ?? [], [certificate]);
-  const certContents = rawDer(seq(certBag(certificate, bagAttributes(opts.friendlyName, localKeyId)), ...chain.map((c) => certBag(c, []))));
+  const certContents = rawDer(
+    seq(certBag(certificate, bagAttributes(opts.friendlyName, localKeyId)), ...chain.map((c) => certBag(c, []))),
+  );
   const dataInfo = (content: Buffer): Asn1 => seq(oid(OID.data), explicit0(octets(content)));
   let certInfo: Asn1;
   if (profile === 'compatible') {
@@ -700,15 +821,28 @@ export function writePfx(opts: { key: KeyObject; certificate: X509Certificate; c
     certInfo = dataInfo(certContents);
   } else {
     const certEnc = pbeEncrypt(profile, certContents, password);
-    certInfo = seq(oid(OID.encryptedData), explicit0(seq(int(0), seq(
-      oid(OID.data), certEnc.algorithm, asn1.create(CONTEXT_SPECIFIC, 0, false, bin(certEnc.encrypted)),
-    ))));
+    certInfo = seq(
+      oid(OID.encryptedData),
+      explicit0(
+        seq(
+          int(0),
+          seq(oid(OID.data), certEnc.algorithm, asn1.create(CONTEXT_SPECIFIC, 0, false, bin(certEnc.encrypted))),
+        ),
+      ),
+    );
   }
   const authSafe = rawDer(seq(certInfo, dataInfo(rawDer(keyContents))));
 
   const macDigest = profile === 'compatible' ? 'sha1' : 'sha256';
   const macSalt = randomBytes(SALT_LENGTH);
-  const macKey = pkcs12Kdf(macDigest, bmpPassword(password), macSalt, 3, COMPATIBLE_ITERATIONS, macDigest === 'sha1' ? 20 : 32);
+  const macKey = pkcs12Kdf(
+    macDigest,
+    bmpPassword(password),
+    macSalt,
+    3,
+    COMPATIBLE_ITERATIONS,
+    macDigest === 'sha1' ? 20 : 32,
+  );
   const macValue = createHmac(macDigest, macKey).update(authSafe).digest();
   const nullParams = asn1.create(UNIVERSAL, T.NULL, false, '');
   const macData = seq(
@@ -720,15 +854,26 @@ export function writePfx(opts: { key: KeyObject; certificate: X509Certificate; c
 }
 
 /** Re-encrypts any readable PFX into a profile, keeping key, certificate, chain and friendly name. */
-export function rewrapPfx(der: Uint8Array, oldPassword: string, opts: { newPassword?: string; profile: PfxProfile }): Buffer {
+export function rewrapPfx(
+  der: Uint8Array,
+  oldPassword: string,
+  opts: { newPassword?: string; profile: PfxProfile },
+): Buffer {
   const contents = readPfx(der, oldPassword);
   const [certificate, ...chain] = contents.certificates;
   if (!contents.key || !certificate || !keyMatches(certificate, contents.key)) {
-    throw new OnboardError('pfx-no-identity', 'This .pfx holds no private key with its certificate, so there is nothing to re-wrap into an identity.',
-      'Export the certificate again together with its private key (in Windows: "Yes, export the private key").');
+    throw new OnboardError(
+      'pfx-no-identity',
+      'This .pfx holds no private key with its certificate, so there is nothing to re-wrap into an identity.',
+      'Export the certificate again together with its private key (in Windows: "Yes, export the private key").',
+    );
   }
   const out: Parameters<typeof writePfx>[0] = {
-    key: contents.key, certificate, chain, password: opts.newPassword ?? oldPassword, profile: opts.profile,
+    key: contents.key,
+    certificate,
+    chain,
+    password: opts.newPassword ?? oldPassword,
+    profile: opts.profile,
   };
   if (contents.friendlyName !== undefined) out.friendlyName = contents.friendlyName;
   return writePfx(out);

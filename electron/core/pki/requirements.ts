@@ -3,7 +3,16 @@ import type { KeyObject, X509Certificate } from 'node:crypto';
 import { formatName } from './asn1';
 import { buildChain, type ChainResult } from './chain';
 import { matchHostname } from './hostname';
-import { EKU, certificateDetails, certificateLabel, commonNameOf, describeKey, ekuName, isSelfSigned, keyLabel } from './inspect';
+import {
+  EKU,
+  certificateDetails,
+  certificateLabel,
+  commonNameOf,
+  describeKey,
+  ekuName,
+  isSelfSigned,
+  keyLabel,
+} from './inspect';
 import type { PfxAnalysis } from './pkcs12';
 
 export type FindingStatus = 'pass' | 'warn' | 'fail' | 'info';
@@ -32,9 +41,21 @@ export interface ClientCheckInput {
 
 /** The ids in the order findings are reported. */
 export const FINDING_IDS = [
-  'chain-trusted', 'chain-complete', 'not-self-signed', 'validity', 'eku-client-auth', 'ku-digital-signature',
-  'ku-key-encipherment', 'key-rsa', 'key-size', 'private-key-present', 'private-key-matches', 'revocation-http',
-  'subject-hostname', 'signature-algorithm', 'pfx-macos-compatible',
+  'chain-trusted',
+  'chain-complete',
+  'not-self-signed',
+  'validity',
+  'eku-client-auth',
+  'ku-digital-signature',
+  'ku-key-encipherment',
+  'key-rsa',
+  'key-size',
+  'private-key-present',
+  'private-key-matches',
+  'revocation-http',
+  'subject-hostname',
+  'signature-algorithm',
+  'pfx-macos-compatible',
 ] as const;
 
 export type FindingId = (typeof FINDING_IDS)[number];
@@ -61,7 +82,8 @@ export const FINDING_TITLES: Record<FindingId, string> = {
 export const EXPIRY_WARNING_DAYS = 30;
 
 const DAY = 86_400_000;
-const REQUEST_AGAIN = 'Ask your PKI team for a new certificate from a Computer/Workstation-style template (Client Authentication EKU; Digital Signature and Key Encipherment key usage; RSA 2048+; HTTP CDP), e.g. with `onboard csr`.';
+const REQUEST_AGAIN =
+  'Ask your PKI team for a new certificate from a Computer/Workstation-style template (Client Authentication EKU; Digital Signature and Key Encipherment key usage; RSA 2048+; HTTP CDP), e.g. with `onboard csr`.';
 
 function finding(id: FindingId, status: FindingStatus, detail: string, fix = ''): Finding {
   return { id, status, title: FINDING_TITLES[id], detail, fix };
@@ -79,68 +101,164 @@ export function checkClientCertificate(input: ClientCheckInput): Finding[] {
   const key = describeKey(leaf.publicKey);
   const keyText = keyLabel(key, leaf.publicKey);
   const extras = input.extraCertificates ?? [];
-  const anchors = input.caCertificates.length > 0 ? input.caCertificates.filter((c) => isSelfSigned(c)) : extras.filter((c) => isSelfSigned(c));
+  const anchors =
+    input.caCertificates.length > 0
+      ? input.caCertificates.filter((c) => isSelfSigned(c))
+      : extras.filter((c) => isSelfSigned(c));
   const chain = buildChain(leaf, [...input.caCertificates, ...extras], { at, trustAnchors: anchors });
   const out: Finding[] = [];
 
   out.push(chainTrusted(chain, selfSigned, input.caCertificates.length > 0));
   out.push(chainComplete(chain, selfSigned));
-  out.push(selfSigned
-    ? finding('not-self-signed', 'fail', `${certificateLabel(leaf)} is signed by its own key; 1E refuses self-signed certificates by design.`, REQUEST_AGAIN)
-    : finding('not-self-signed', 'pass', `Issued by ${formatName(d.issuerAttributes)}.`));
+  out.push(
+    selfSigned
+      ? finding(
+          'not-self-signed',
+          'fail',
+          `${certificateLabel(leaf)} is signed by its own key; 1E refuses self-signed certificates by design.`,
+          REQUEST_AGAIN,
+        )
+      : finding('not-self-signed', 'pass', `Issued by ${formatName(d.issuerAttributes)}.`),
+  );
   out.push(validity(d.notBefore, d.notAfter, at));
 
   // Without the extension OpenSSL (and so the Switch) allows any usage: a warning, since 1E's list names the usages explicitly.
   const ekus = d.extendedKeyUsageOids;
   if (ekus === null) {
-    out.push(finding('eku-client-auth', 'warn', 'The certificate has no Extended Key Usage extension. OpenSSL, which the Switch uses, treats that as "any purpose" and accepts it, but 1E\'s requirements list Client Authentication (1.3.6.1.5.5.7.3.2) explicitly.', REQUEST_AGAIN));
+    out.push(
+      finding(
+        'eku-client-auth',
+        'warn',
+        'The certificate has no Extended Key Usage extension. OpenSSL, which the Switch uses, treats that as "any purpose" and accepts it, but 1E\'s requirements list Client Authentication (1.3.6.1.5.5.7.3.2) explicitly.',
+        REQUEST_AGAIN,
+      ),
+    );
   } else if (ekus.includes(EKU.clientAuth)) {
     out.push(finding('eku-client-auth', 'pass', `Extended key usage: ${ekus.map(ekuName).join(', ')}.`));
   } else {
-    out.push(finding('eku-client-auth', 'fail', `Extended key usage lists ${ekus.map(ekuName).join(', ') || 'nothing'} but not Client Authentication; the Switch rejects it ("unsuitable certificate purpose").`, REQUEST_AGAIN));
+    out.push(
+      finding(
+        'eku-client-auth',
+        'fail',
+        `Extended key usage lists ${ekus.map(ekuName).join(', ') || 'nothing'} but not Client Authentication; the Switch rejects it ("unsuitable certificate purpose").`,
+        REQUEST_AGAIN,
+      ),
+    );
   }
 
   const ku = d.keyUsage;
-  const noKu = 'The certificate has no Key Usage extension. OpenSSL, which the Switch uses, treats that as "any usage" and accepts it, but 1E\'s requirements list Digital Signature and Key Encipherment explicitly.';
+  const noKu =
+    'The certificate has no Key Usage extension. OpenSSL, which the Switch uses, treats that as "any usage" and accepts it, but 1E\'s requirements list Digital Signature and Key Encipherment explicitly.';
   const kuText = `Key usage: ${(ku ?? []).join(', ') || 'none'}`;
   if (ku === null) out.push(finding('ku-digital-signature', 'warn', noKu, REQUEST_AGAIN));
   else if (ku.includes('digitalSignature')) out.push(finding('ku-digital-signature', 'pass', `${kuText}.`));
-  else out.push(finding('ku-digital-signature', 'fail', `${kuText}; Digital Signature is required (the "Signature" request handling option); without it the Switch rejects the certificate ("unsuitable certificate purpose").`, REQUEST_AGAIN));
+  else
+    out.push(
+      finding(
+        'ku-digital-signature',
+        'fail',
+        `${kuText}; Digital Signature is required (the "Signature" request handling option); without it the Switch rejects the certificate ("unsuitable certificate purpose").`,
+        REQUEST_AGAIN,
+      ),
+    );
   const rsa = key.keyType === 'rsa';
   const cannot = `this key (${keyText}) cannot do key encipherment at all, so the request must use an RSA key`;
   if (ku === null) {
-    out.push(rsa ? finding('ku-key-encipherment', 'warn', noKu, REQUEST_AGAIN) : finding('ku-key-encipherment', 'fail', `The certificate has no Key Usage extension, and ${cannot}.`, REQUEST_AGAIN));
+    out.push(
+      rsa
+        ? finding('ku-key-encipherment', 'warn', noKu, REQUEST_AGAIN)
+        : finding(
+            'ku-key-encipherment',
+            'fail',
+            `The certificate has no Key Usage extension, and ${cannot}.`,
+            REQUEST_AGAIN,
+          ),
+    );
   } else if (!ku.includes('keyEncipherment')) {
-    out.push(finding('ku-key-encipherment', 'fail', `${kuText}; Key Encipherment is required (the "Encryption" request handling option)${rsa ? '' : `, and ${cannot}`}.`, REQUEST_AGAIN));
+    out.push(
+      finding(
+        'ku-key-encipherment',
+        'fail',
+        `${kuText}; Key Encipherment is required (the "Encryption" request handling option)${rsa ? '' : `, and ${cannot}`}.`,
+        REQUEST_AGAIN,
+      ),
+    );
   } else {
-    out.push(rsa ? finding('ku-key-encipherment', 'pass', `${kuText}.`) : finding('ku-key-encipherment', 'fail', `${kuText}, but ${cannot}.`, REQUEST_AGAIN));
+    out.push(
+      rsa
+        ? finding('ku-key-encipherment', 'pass', `${kuText}.`)
+        : finding('ku-key-encipherment', 'fail', `${kuText}, but ${cannot}.`, REQUEST_AGAIN),
+    );
   }
 
-  out.push(key.keyType === 'rsa'
-    ? finding('key-rsa', 'pass', `The key is ${keyText}.`)
-    : finding('key-rsa', 'fail', `The key is ${keyText}; 1E client certificates need an RSA key (key encipherment is only possible with RSA).`, 'Request a new certificate with an RSA 2048-bit (or larger) key: `onboard csr` makes one.'));
+  out.push(
+    key.keyType === 'rsa'
+      ? finding('key-rsa', 'pass', `The key is ${keyText}.`)
+      : finding(
+          'key-rsa',
+          'fail',
+          `The key is ${keyText}; 1E client certificates need an RSA key (key encipherment is only possible with RSA).`,
+          'Request a new certificate with an RSA 2048-bit (or larger) key: `onboard csr` makes one.',
+        ),
+  );
 
-  if (key.keyType !== 'rsa') out.push(finding('key-size', 'info', `Key size is judged for RSA keys; this key is ${keyText} (see key-rsa).`));
+  if (key.keyType !== 'rsa')
+    out.push(finding('key-size', 'info', `Key size is judged for RSA keys; this key is ${keyText} (see key-rsa).`));
   else if ((key.keySize ?? 0) >= 2048) out.push(finding('key-size', 'pass', `${key.keySize} bits.`));
-  else out.push(finding('key-size', 'fail', `The RSA key has only ${key.keySize ?? 'an unknown number of'} bits; 2048 is the minimum OpenSSL and macOS accept.`, 'Request a new certificate with an RSA 2048-bit (or larger) key: `onboard csr` makes one.'));
+  else
+    out.push(
+      finding(
+        'key-size',
+        'fail',
+        `The RSA key has only ${key.keySize ?? 'an unknown number of'} bits; 2048 is the minimum OpenSSL and macOS accept.`,
+        'Request a new certificate with an RSA 2048-bit (or larger) key: `onboard csr` makes one.',
+      ),
+    );
 
   if (input.privateKey) {
-    out.push(finding('private-key-present', 'pass', `The private key (${keyLabel(describeKey(input.privateKey), input.privateKey)}) came with the certificate.`));
+    out.push(
+      finding(
+        'private-key-present',
+        'pass',
+        `The private key (${keyLabel(describeKey(input.privateKey), input.privateKey)}) came with the certificate.`,
+      ),
+    );
     let matches = false;
     try {
       matches = leaf.checkPrivateKey(input.privateKey);
     } catch {
       matches = false;
     }
-    out.push(matches
-      ? finding('private-key-matches', 'pass', 'The private key belongs to this certificate.')
-      : finding('private-key-matches', 'fail', 'The private key does not belong to this certificate (it was made for a different request).', 'Find the key that was generated with this certificate\'s request, or request a new certificate from this key.'));
+    out.push(
+      matches
+        ? finding('private-key-matches', 'pass', 'The private key belongs to this certificate.')
+        : finding(
+            'private-key-matches',
+            'fail',
+            'The private key does not belong to this certificate (it was made for a different request).',
+            "Find the key that was generated with this certificate's request, or request a new certificate from this key.",
+          ),
+    );
   } else if (input.pfx) {
-    out.push(finding('private-key-present', 'fail', 'The PFX holds the certificate but no private key, so it cannot identify this Mac.', 'Export the certificate again "with the private key" (the template must allow exporting the key), or build a PFX from the key and certificate: `onboard pfx`.'));
+    out.push(
+      finding(
+        'private-key-present',
+        'fail',
+        'The PFX holds the certificate but no private key, so it cannot identify this Mac.',
+        'Export the certificate again "with the private key" (the template must allow exporting the key), or build a PFX from the key and certificate: `onboard pfx`.',
+      ),
+    );
     out.push(finding('private-key-matches', 'info', 'Not checked: there is no private key.'));
   } else {
     // A certificate checked on its own (e.g. just back from the CA) may well have its key elsewhere: unknown, not missing.
-    out.push(finding('private-key-present', 'warn', 'No private key was given with the certificate, so this could not be checked; the 1E Client needs the key that belongs to it.', 'Pass the key made with the certificate request with --key FILE, or check the PFX that holds both (--pfx FILE).'));
+    out.push(
+      finding(
+        'private-key-present',
+        'warn',
+        'No private key was given with the certificate, so this could not be checked; the 1E Client needs the key that belongs to it.',
+        'Pass the key made with the certificate request with --key FILE, or check the PFX that holds both (--pfx FILE).',
+      ),
+    );
     out.push(finding('private-key-matches', 'info', 'Not checked: there is no private key.'));
   }
 
@@ -157,8 +275,14 @@ function chainTrusted(chain: ChainResult, selfSigned: boolean, caGiven: boolean)
   }
   const missing = chain.problems.find((p) => p.code === 'issuer-missing' || p.code === 'signature-invalid');
   if (missing) {
-    return finding('chain-trusted', 'fail', `Trust cannot be established: ${missing.message.charAt(0).toLowerCase()}${missing.message.slice(1)}`,
-      caGiven ? 'Pass every CA certificate of the chain (root and intermediates) with --ca.' : 'Pass the CA certificates (root and intermediates) with --ca FILE; ask your PKI team for them.');
+    return finding(
+      'chain-trusted',
+      'fail',
+      `Trust cannot be established: ${missing.message.charAt(0).toLowerCase()}${missing.message.slice(1)}`,
+      caGiven
+        ? 'Pass every CA certificate of the chain (root and intermediates) with --ca.'
+        : 'Pass the CA certificates (root and intermediates) with --ca FILE; ask your PKI team for them.',
+    );
   }
   if (chain.problems.length) {
     const text = chain.problems.map((p) => p.message).join(' ');
@@ -170,59 +294,115 @@ function chainTrusted(chain: ChainResult, selfSigned: boolean, caGiven: boolean)
     return finding('chain-trusted', 'fail', text, fix);
   }
   const root = chain.trustedRoot;
-  if (!root) return finding('chain-trusted', 'fail', 'The chain does not end at a trusted root.', 'Pass the root CA certificate with --ca.');
+  if (!root)
+    return finding(
+      'chain-trusted',
+      'fail',
+      'The chain does not end at a trusted root.',
+      'Pass the root CA certificate with --ca.',
+    );
   if (!caGiven) {
-    return finding('chain-trusted', 'warn', `The chain ends at ${certificateLabel(root)}, but that root came with the certificate itself, not from a CA file you chose to trust.`,
-      'Pass the root CA certificate your organisation trusts with --ca to confirm it is the same one.');
+    return finding(
+      'chain-trusted',
+      'warn',
+      `The chain ends at ${certificateLabel(root)}, but that root came with the certificate itself, not from a CA file you chose to trust.`,
+      'Pass the root CA certificate your organisation trusts with --ca to confirm it is the same one.',
+    );
   }
-  return finding('chain-trusted', 'pass', `Chains to the trusted root ${certificateLabel(root)}; every signature verifies and every CA is valid.`);
+  return finding(
+    'chain-trusted',
+    'pass',
+    `Chains to the trusted root ${certificateLabel(root)}; every signature verifies and every CA is valid.`,
+  );
 }
 
 function chainComplete(chain: ChainResult, selfSigned: boolean): Finding {
-  if (selfSigned) return finding('chain-complete', 'info', 'A self-signed certificate has no chain to complete (see not-self-signed).');
+  if (selfSigned)
+    return finding(
+      'chain-complete',
+      'info',
+      'A self-signed certificate has no chain to complete (see not-self-signed).',
+    );
   const path = chain.chain.map((c) => formatName(certificateDetails(c).subjectAttributes)).join(' → ');
   if (chain.complete) return finding('chain-complete', 'pass', `${chain.chain.length} certificates: ${path}.`);
   const missing = chain.problems.find((p) => p.code === 'issuer-missing' || p.code === 'signature-invalid');
   const last = chain.chain[chain.chain.length - 1]!;
   const issuer = formatName(certificateDetails(last).issuerAttributes);
-  return finding('chain-complete', 'fail', `${missing?.message ?? 'The chain stops before a root.'} Found so far: ${path}.`,
-    `Get the CA certificate "${issuer}" (and any above it up to the root) from your PKI team and pass it with --ca; the Mac needs every one of them.`);
+  return finding(
+    'chain-complete',
+    'fail',
+    `${missing?.message ?? 'The chain stops before a root.'} Found so far: ${path}.`,
+    `Get the CA certificate "${issuer}" (and any above it up to the root) from your PKI team and pass it with --ca; the Mac needs every one of them.`,
+  );
 }
 
 function validity(notBefore: Date, notAfter: Date, at: Date): Finding {
   if (at.getTime() < notBefore.getTime()) {
-    return finding('validity', 'fail', `Not valid until ${notBefore.toISOString()} (checked at ${at.toISOString()}).`, 'Check the Mac\'s clock; if it is right, wait until the certificate starts, or ask why it was issued with a future start date.');
+    return finding(
+      'validity',
+      'fail',
+      `Not valid until ${notBefore.toISOString()} (checked at ${at.toISOString()}).`,
+      "Check the Mac's clock; if it is right, wait until the certificate starts, or ask why it was issued with a future start date.",
+    );
   }
   if (at.getTime() > notAfter.getTime()) {
-    return finding('validity', 'fail', `Expired on ${notAfter.toISOString()}, ${Math.floor((at.getTime() - notAfter.getTime()) / DAY)} days before ${day(at)}.`, 'Request a renewed certificate (a new request with the same host name).');
+    return finding(
+      'validity',
+      'fail',
+      `Expired on ${notAfter.toISOString()}, ${Math.floor((at.getTime() - notAfter.getTime()) / DAY)} days before ${day(at)}.`,
+      'Request a renewed certificate (a new request with the same host name).',
+    );
   }
   const left = Math.floor((notAfter.getTime() - at.getTime()) / DAY);
   if (left < EXPIRY_WARNING_DAYS) {
-    return finding('validity', 'warn', `Valid until ${notAfter.toISOString()}: only ${left} days left.`, 'Request a renewed certificate now, before this one expires and the Mac drops off the platform.');
+    return finding(
+      'validity',
+      'warn',
+      `Valid until ${notAfter.toISOString()}: only ${left} days left.`,
+      'Request a renewed certificate now, before this one expires and the Mac drops off the platform.',
+    );
   }
   return finding('validity', 'pass', `Valid from ${day(notBefore)} until ${day(notAfter)} (${left} days left).`);
 }
 
 function revocation(crlUrls: string[], ocspUrls: string[]): Finding {
   const http = crlUrls.filter((u) => /^https?:\/\//i.test(u));
-  const ocspNote = ocspUrls.length ? ` For information: OCSP responder ${ocspUrls.join(', ')} (newer 1E versions also use it).` : '';
+  const ocspNote = ocspUrls.length
+    ? ` For information: OCSP responder ${ocspUrls.join(', ')} (newer 1E versions also use it).`
+    : '';
   if (http.length) return finding('revocation-http', 'pass', `CRL distribution point: ${http.join(', ')}.${ocspNote}`);
-  const seen = crlUrls.length ? `The CRL distribution points are ${crlUrls.join(', ')}, none over HTTP(S)` : 'The certificate has no CRL distribution point';
-  return finding('revocation-http', 'fail', `${seen}; 1E requires one reachable over HTTP(S).${ocspNote}`,
-    'Ask your PKI team to add an HTTP CDP to the issuing CA and issue the certificate again (existing certificates keep the old CDP list).');
+  const seen = crlUrls.length
+    ? `The CRL distribution points are ${crlUrls.join(', ')}, none over HTTP(S)`
+    : 'The certificate has no CRL distribution point';
+  return finding(
+    'revocation-http',
+    'fail',
+    `${seen}; 1E requires one reachable over HTTP(S).${ocspNote}`,
+    'Ask your PKI team to add an HTTP CDP to the issuing CA and issue the certificate again (existing certificates keep the old CDP list).',
+  );
 }
 
 function subjectHostname(hostname: string, cn: string | null, dns: string[]): Finding {
   const m = matchHostname(hostname, cn, dns);
-  const listed = m.names.length ? m.names.map((n) => `${n.source} "${n.name}"`).join(', ') : 'no CN and no SAN DNS name';
-  if (m.status === 'exact') return finding('subject-hostname', 'pass', `${m.source} "${m.certificateName}" equals the host name.`);
+  const listed = m.names.length
+    ? m.names.map((n) => `${n.source} "${n.name}"`).join(', ')
+    : 'no CN and no SAN DNS name';
+  if (m.status === 'exact')
+    return finding('subject-hostname', 'pass', `${m.source} "${m.certificateName}" equals the host name.`);
   if (m.status === 'case-only') {
-    return finding('subject-hostname', 'fail',
+    return finding(
+      'subject-hostname',
+      'fail',
       `The certificate says "${m.certificateName}" (${m.source}) but this Mac is "${hostname}": they differ only in capitals, and the match is case-sensitive.`,
-      `Request the certificate again with CN exactly "${hostname}" (or rename the Mac to "${m.certificateName}" in System Settings > Sharing).`);
+      `Request the certificate again with CN exactly "${hostname}" (or rename the Mac to "${m.certificateName}" in System Settings > Sharing).`,
+    );
   }
-  return finding('subject-hostname', 'fail', `The host name "${hostname}" is not in the certificate (it has ${listed}).`,
-    `Request a certificate with CN exactly "${hostname}" and SAN DNS "${hostname}"; check the host name with \`scutil --get LocalHostName\` (add .local).`);
+  return finding(
+    'subject-hostname',
+    'fail',
+    `The host name "${hostname}" is not in the certificate (it has ${listed}).`,
+    `Request a certificate with CN exactly "${hostname}" and SAN DNS "${hostname}"; check the host name with \`scutil --get LocalHostName\` (add .local).`,
+  );
 }
 
 const WEAK_DIGEST = /md5|sha1|SHA1/;
@@ -234,27 +414,50 @@ function signatureAlgorithm(chain: ChainResult): Finding {
   const weak = judged.filter((c) => WEAK_DIGEST.test(certificateDetails(c).signatureAlgorithm));
   const leafAlg = certificateDetails(chain.chain[0]!).signatureAlgorithm;
   if (weak.length) {
-    return finding('signature-algorithm', 'fail',
+    return finding(
+      'signature-algorithm',
+      'fail',
       `${weak.map((c) => `${certificateLabel(c)} is signed with ${certificateDetails(c).signatureAlgorithm}`).join('; ')}: OpenSSL 3 and macOS reject MD5 and SHA-1 signatures.`,
-      'Ask your PKI team to issue the certificate again with SHA-256 (the CA\'s hash algorithm setting).');
+      "Ask your PKI team to issue the certificate again with SHA-256 (the CA's hash algorithm setting).",
+    );
   }
-  const unknown = judged.filter((c) => !STRONG.test(certificateDetails(c).signatureAlgorithm) && !/sha224/i.test(certificateDetails(c).signatureAlgorithm));
+  const unknown = judged.filter(
+    (c) =>
+      !STRONG.test(certificateDetails(c).signatureAlgorithm) &&
+      !/sha224/i.test(certificateDetails(c).signatureAlgorithm),
+  );
   if (unknown.length) {
-    return finding('signature-algorithm', 'warn', `${unknown.map((c) => `${certificateLabel(c)} is signed with ${certificateDetails(c).signatureAlgorithm}`).join('; ')}, which Onboard does not know to be accepted.`,
-      'Prefer SHA-256 with RSA; check with your PKI team.');
+    return finding(
+      'signature-algorithm',
+      'warn',
+      `${unknown.map((c) => `${certificateLabel(c)} is signed with ${certificateDetails(c).signatureAlgorithm}`).join('; ')}, which Onboard does not know to be accepted.`,
+      'Prefer SHA-256 with RSA; check with your PKI team.',
+    );
   }
-  const sha512 = /512/.test(leafAlg) ? ' (SHA-512 works on macOS; very old Windows servers needed an update for it with TLS 1.2)' : '';
+  const sha512 = /512/.test(leafAlg)
+    ? ' (SHA-512 works on macOS; very old Windows servers needed an update for it with TLS 1.2)'
+    : '';
   return finding('signature-algorithm', 'pass', `Signed with ${leafAlg}${sha512}.`);
 }
 
 function pfxCompatible(pfx: PfxAnalysis): Finding {
   const how = `MAC ${pfx.macAlgorithm ?? 'none'}${pfx.macSaltLength !== null ? `, salt ${pfx.macSaltLength} bytes` : ''}${pfx.macIterations !== null ? `, ${pfx.macIterations} iterations` : ''}; key bags ${pfx.keyBagAlgorithms.join(', ') || 'none'}; certificate bags ${pfx.certBagAlgorithms.join(', ') || 'none'}${pfx.emptyPassword ? '; empty password' : ''}`;
   if (pfx.macOsCompatible) return finding('pfx-macos-compatible', 'pass', `${how}: every macOS version imports this.`);
-  return finding('pfx-macos-compatible', 'fail', `${how}. ${pfx.problems.join(' ')}`,
-    're-wrap to the compatible profile: `onboard pfx --rewrap IN --out OUT --password-env VAR` (3DES, SHA-1 MAC, 8-byte salt, non-empty password).');
+  return finding(
+    'pfx-macos-compatible',
+    'fail',
+    `${how}. ${pfx.problems.join(' ')}`,
+    're-wrap to the compatible profile: `onboard pfx --rewrap IN --out OUT --password-env VAR` (3DES, SHA-1 MAC, 8-byte salt, non-empty password).',
+  );
 }
 
-export function summarise(findings: Finding[]): { pass: number; warn: number; fail: number; info: number; ok: boolean } {
+export function summarise(findings: Finding[]): {
+  pass: number;
+  warn: number;
+  fail: number;
+  info: number;
+  ok: boolean;
+} {
   const s = { pass: 0, warn: 0, fail: 0, info: 0, ok: true };
   for (const f of findings) s[f.status]++;
   s.ok = s.fail === 0;

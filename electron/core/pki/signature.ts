@@ -39,7 +39,12 @@ export interface SignatureAlgorithmId {
  * True when `signature` over exactly `signed` was made with `key`. An unknown algorithm, damaged
  * parameters or a key of the wrong type for the algorithm all mean "not signed by this key".
  */
-export function signatureVerifies(algorithm: SignatureAlgorithmId, signed: Uint8Array, signature: Uint8Array, key: KeyObject): boolean {
+export function signatureVerifies(
+  algorithm: SignatureAlgorithmId,
+  signed: Uint8Array,
+  signature: Uint8Array,
+  key: KeyObject,
+): boolean {
   try {
     if (algorithm.oid === OID_RSASSA_PSS) {
       const { hash, saltLength } = pssParameters(algorithm.params);
@@ -59,7 +64,8 @@ function pssParameters(params: Uint8Array | undefined): { hash: string; saltLeng
   let saltLength = 20;
   if (!params) return { hash, saltLength };
   for (const f of children(readTlv(params))) {
-    if (f.tag === 0xa0) hash = HASH_OF_DIGEST[readAlgorithm(children(f)[0]!).oid] ?? hash; // [0] hashAlgorithm
+    if (f.tag === 0xa0)
+      hash = HASH_OF_DIGEST[readAlgorithm(children(f)[0]!).oid] ?? hash; // [0] hashAlgorithm
     else if (f.tag === 0xa2) saltLength = readSmallInteger(children(f)[0]!); // [2] saltLength
   }
   return { hash, saltLength };

@@ -30,10 +30,18 @@ export function parseBackgroundUrl(url: string): URL {
   try {
     u = new URL(url);
   } catch {
-    throw new OnboardError('bad-background-url', `"${url}" is not a URL.`, 'Give the Background Channel as https://server/Background/ (as in the 1E Client configuration).');
+    throw new OnboardError(
+      'bad-background-url',
+      `"${url}" is not a URL.`,
+      'Give the Background Channel as https://server/Background/ (as in the 1E Client configuration).',
+    );
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') {
-    throw new OnboardError('bad-background-url', `"${url}" is not an http(s) URL.`, 'Give the Background Channel as https://server/Background/.');
+    throw new OnboardError(
+      'bad-background-url',
+      `"${url}" is not an http(s) URL.`,
+      'Give the Background Channel as https://server/Background/.',
+    );
   }
   return u;
 }
@@ -61,8 +69,19 @@ export async function probeBackgroundChannel(opts: BackgroundProbeOptions): Prom
   const timeoutMs = opts.timeoutMs ?? 10_000;
   if (u.protocol === 'http:') {
     return [
-      finding('background-server-cert', 'info', 'Background Channel certificate: not checked', 'The URL is plain http, so there is no certificate.'),
-      finding('background-channel', 'fail', 'The Background Channel URL is not HTTPS', `The URL ${opts.url} uses plain http; the 1E Client downloads from the Background Channel over HTTPS only.`, 'Use the https:// address of the Background Channel, e.g. https://tachyon.acme.local/Background/.'),
+      finding(
+        'background-server-cert',
+        'info',
+        'Background Channel certificate: not checked',
+        'The URL is plain http, so there is no certificate.',
+      ),
+      finding(
+        'background-channel',
+        'fail',
+        'The Background Channel URL is not HTTPS',
+        `The URL ${opts.url} uses plain http; the 1E Client downloads from the Background Channel over HTTPS only.`,
+        'Use the https:// address of the Background Channel, e.g. https://tachyon.acme.local/Background/.',
+      ),
     ];
   }
   if (opts.signal?.aborted) throw new OnboardError('verify-cancelled', 'Verification was cancelled.');
@@ -97,21 +116,25 @@ function get(u: URL, opts: BackgroundProbeOptions, timeoutMs: number): Promise<E
     };
     const host = u.hostname.replace(/^\[|\]$/g, '');
     let watcher: ReturnType<typeof watchCertificateRequest> | undefined;
-    const req = https.request(u, {
-      method: 'GET',
-      agent: false,
-      ca: opts.caCertificates.map((c) => c.toString()),
-      ...presented,
-      // Judged below as its own finding, so the reachability verdict is still learned.
-      rejectUnauthorized: false,
-      servername: net.isIP(host) ? undefined : host,
-      headers: { 'user-agent': 'onboard-verify', accept: '*/*' },
-    }, (res) => {
-      ex.status = res.statusCode;
-      ex.location = typeof res.headers.location === 'string' ? res.headers.location : undefined;
-      res.resume();
-      done();
-    });
+    const req = https.request(
+      u,
+      {
+        method: 'GET',
+        agent: false,
+        ca: opts.caCertificates.map((c) => c.toString()),
+        ...presented,
+        // Judged below as its own finding, so the reachability verdict is still learned.
+        rejectUnauthorized: false,
+        servername: net.isIP(host) ? undefined : host,
+        headers: { 'user-agent': 'onboard-verify', accept: '*/*' },
+      },
+      (res) => {
+        ex.status = res.statusCode;
+        ex.location = typeof res.headers.location === 'string' ? res.headers.location : undefined;
+        res.resume();
+        done();
+      },
+    );
     req.on('socket', (s) => {
       const t = s as tls.TLSSocket;
       watcher = watchCertificateRequest(t);
@@ -125,8 +148,14 @@ function get(u: URL, opts: BackgroundProbeOptions, timeoutMs: number): Promise<E
         if (raw) ex.serverCert = new X509Certificate(raw);
       });
     });
-    req.on('error', (e: NodeJS.ErrnoException) => { ex.error = e; done(); });
-    const timer = setTimeout(() => { ex.timedOut = true; done(); }, timeoutMs);
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      ex.error = e;
+      done();
+    });
+    const timer = setTimeout(() => {
+      ex.timedOut = true;
+      done();
+    }, timeoutMs);
     const onAbort = () => done(new OnboardError('verify-cancelled', 'Verification was cancelled.'));
     signal?.addEventListener('abort', onAbort, { once: true });
     req.end();
@@ -136,21 +165,42 @@ function get(u: URL, opts: BackgroundProbeOptions, timeoutMs: number): Promise<E
 function judgeCertificate(ex: Exchange, u: URL): VerifyFinding {
   const host = u.hostname.replace(/^\[|\]$/g, '');
   if (!ex.serverCert) {
-    const why = ex.localError ? 'The client identity could not be loaded, so nothing was sent.'
-      : ex.error?.code === 'ENOTFOUND' || ex.error?.code === 'EAI_AGAIN' || ex.error?.code === 'ECONNREFUSED' ? 'No connection was made, so no certificate was seen.'
-        : 'The TLS handshake did not complete, so the server\'s certificate was not judged.';
+    const why = ex.localError
+      ? 'The client identity could not be loaded, so nothing was sent.'
+      : ex.error?.code === 'ENOTFOUND' || ex.error?.code === 'EAI_AGAIN' || ex.error?.code === 'ECONNREFUSED'
+        ? 'No connection was made, so no certificate was seen.'
+        : "The TLS handshake did not complete, so the server's certificate was not judged.";
     return finding('background-server-cert', 'info', 'Background Channel certificate: not checked', why);
   }
   const label = `"${certificateLabel(ex.serverCert)}" (issued by ${nameLabel(ex.serverCert.issuer)})`;
   if (ex.authorized === false && ex.authorizationError && ex.authorizationError !== 'ERR_TLS_CERT_ALTNAME_INVALID') {
     const p = explainServerCertificateError(ex.authorizationError);
-    return finding('background-server-cert', 'fail', 'The Background Channel\'s certificate is not trusted', `The server presented ${label}, and ${p.meaning}. The 1E Client would refuse to download from it. (The probe continued without trusting it, only to learn whether the URL answers.)`, p.fix);
+    return finding(
+      'background-server-cert',
+      'fail',
+      "The Background Channel's certificate is not trusted",
+      `The server presented ${label}, and ${p.meaning}. The 1E Client would refuse to download from it. (The probe continued without trusting it, only to learn whether the URL answers.)`,
+      p.fix,
+    );
   }
-  const nameOk = net.isIP(host) ? ex.serverCert.checkIP(host) !== undefined : ex.serverCert.checkHost(host) !== undefined;
+  const nameOk = net.isIP(host)
+    ? ex.serverCert.checkIP(host) !== undefined
+    : ex.serverCert.checkHost(host) !== undefined;
   if (!nameOk) {
-    return finding('background-server-cert', 'fail', `The Background Channel's certificate is not valid for ${host}`, `The server presented ${label}, whose names (${ex.serverCert.subjectAltName ?? ex.serverCert.subject.replace(/\n/g, ', ')}) do not include ${host}.`, 'Use the server name that is in its certificate (usually the FQDN) in the Background Channel URL.');
+    return finding(
+      'background-server-cert',
+      'fail',
+      `The Background Channel's certificate is not valid for ${host}`,
+      `The server presented ${label}, whose names (${ex.serverCert.subjectAltName ?? ex.serverCert.subject.replace(/\n/g, ', ')}) do not include ${host}.`,
+      'Use the server name that is in its certificate (usually the FQDN) in the Background Channel URL.',
+    );
   }
-  return finding('background-server-cert', 'pass', 'The Background Channel\'s certificate is trusted', `Its certificate ${label} is valid for ${host} and chains to the chosen CA certificates.`);
+  return finding(
+    'background-server-cert',
+    'pass',
+    "The Background Channel's certificate is trusted",
+    `Its certificate ${label} is valid for ${host} and chains to the chosen CA certificates.`,
+  );
 }
 
 /** What to do when the Background Channel's web server refuses the client certificate, by alert. */
@@ -160,84 +210,187 @@ const REFUSAL_FIX: Record<number, string> = {
   43: 'Request a certificate from a template with Client Authentication in Extended Key Usage and Digital Signature in Key Usage.',
   44: 'Request a new certificate for this Mac and import it; a revoked certificate can never be used again.',
   45: 'Check the dates of the certificate and the clocks of this Mac and the web server; renew the certificate if it has expired.',
-  46: 'Check that the web server can fetch the CRLs of the client certificate\'s CAs and that they are current.',
-  48: 'Install the root and issuing CA certificates of the client certificate in the web server\'s trusted stores (on IIS: the Local Computer\'s Trusted Root and Intermediate stores), and include the issuing CA in the PFX.',
+  46: "Check that the web server can fetch the CRLs of the client certificate's CAs and that they are current.",
+  48: "Install the root and issuing CA certificates of the client certificate in the web server's trusted stores (on IIS: the Local Computer's Trusted Root and Intermediate stores), and include the issuing CA in the PFX.",
   49: 'Ask the 1E administrator whether this device is allowed to download from the Background Channel.',
   51: 'Export the PFX again with the certificate and its own private key, then re-import it.',
   116: 'Import the client identity (certificate and private key) so that it can be presented.',
 };
 
-const FIX_NO_IDENTITY = 'Verify with the client identity (the PFX): the 1E Client presents its certificate when the Background Channel asks for one.';
+const FIX_NO_IDENTITY =
+  'Verify with the client identity (the PFX): the 1E Client presents its certificate when the Background Channel asks for one.';
 
 /** The shared TLS explanations speak of the Switch; here the peer is the Background Channel's web server. */
 const aboutServer = (text: string) => text.replace(/\b([Tt])he Switch\b/g, '$1he server');
 
 function tlsFailureFix(p: TlsProblem): string {
-  if (p.name === 'not TLS') return 'Check that the URL\'s host and port are the 1E web server\'s HTTPS site (443 by default).';
-  if (p.protocolMismatch) return 'Check the TLS protocols enabled on the 1E web server (IIS): the 1E Client uses TLS 1.2 or 1.3.';
-  if (p.alert === 112) return 'Use the server name exactly as in its certificate (usually the FQDN) in the Background Channel URL.';
-  if (p.name === 'connection reset') return 'Look at the 1E web server\'s logs (IIS: HTTPERR), and check for firewalls or proxies that cut TLS connections.';
-  return 'Look at the 1E web server\'s logs (IIS: HTTPERR) for this connection, and check that no TLS-inspecting proxy sits in between.';
+  if (p.name === 'not TLS')
+    return "Check that the URL's host and port are the 1E web server's HTTPS site (443 by default).";
+  if (p.protocolMismatch)
+    return 'Check the TLS protocols enabled on the 1E web server (IIS): the 1E Client uses TLS 1.2 or 1.3.';
+  if (p.alert === 112)
+    return 'Use the server name exactly as in its certificate (usually the FQDN) in the Background Channel URL.';
+  if (p.name === 'connection reset')
+    return "Look at the 1E web server's logs (IIS: HTTPERR), and check for firewalls or proxies that cut TLS connections.";
+  return "Look at the 1E web server's logs (IIS: HTTPERR) for this connection, and check that no TLS-inspecting proxy sits in between.";
 }
 
-function judgeReachability(ex: Exchange, u: URL, timeoutMs: number, identity: ClientIdentity | undefined): VerifyFinding {
+function judgeReachability(
+  ex: Exchange,
+  u: URL,
+  timeoutMs: number,
+  identity: ClientIdentity | undefined,
+): VerifyFinding {
   const url = u.toString();
   const who = identity ? `"${certificateLabel(identity.certificate)}"` : undefined;
   if (ex.localError) {
-    return finding('background-channel', 'fail', 'The client certificate cannot be presented to the Background Channel', ex.localError.meaning, ex.localError.fix);
+    return finding(
+      'background-channel',
+      'fail',
+      'The client certificate cannot be presented to the Background Channel',
+      ex.localError.meaning,
+      ex.localError.fix,
+    );
   }
   if (ex.timedOut) {
-    return finding('background-channel', 'fail', 'The Background Channel did not answer', `No answer from ${url} within ${timeoutMs} ms${ex.handshakeDone ? ' (the TLS handshake had completed)' : ''}.`, 'Check firewalls between this Mac and the 1E server (TCP 443 outbound), VPN and proxy settings.');
+    return finding(
+      'background-channel',
+      'fail',
+      'The Background Channel did not answer',
+      `No answer from ${url} within ${timeoutMs} ms${ex.handshakeDone ? ' (the TLS handshake had completed)' : ''}.`,
+      'Check firewalls between this Mac and the 1E server (TCP 443 outbound), VPN and proxy settings.',
+    );
   }
   if (ex.error) {
     const code = ex.error.code ?? '';
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-      return finding('background-channel', 'fail', `The Background Channel name ${u.hostname} does not resolve`, `Looking up ${u.hostname} failed (${code}).`, 'Check the URL\'s spelling and this Mac\'s DNS and VPN.');
+      return finding(
+        'background-channel',
+        'fail',
+        `The Background Channel name ${u.hostname} does not resolve`,
+        `Looking up ${u.hostname} failed (${code}).`,
+        "Check the URL's spelling and this Mac's DNS and VPN.",
+      );
     }
     if (code === 'ECONNREFUSED') {
-      return finding('background-channel', 'fail', `The Background Channel at ${u.host} refused the connection`, `Nothing accepts connections at ${u.host}.`, 'Check the port in the URL and that the 1E web server (IIS) is running.');
+      return finding(
+        'background-channel',
+        'fail',
+        `The Background Channel at ${u.host} refused the connection`,
+        `Nothing accepts connections at ${u.host}.`,
+        'Check the port in the URL and that the 1E web server (IIS) is running.',
+      );
     }
     if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ETIMEDOUT') {
-      return finding('background-channel', 'fail', `The Background Channel at ${u.host} cannot be reached`, `Connecting to ${u.host} failed (${code}).`, 'Check firewalls between this Mac and the 1E server (TCP 443 outbound), VPN and proxy settings.');
+      return finding(
+        'background-channel',
+        'fail',
+        `The Background Channel at ${u.host} cannot be reached`,
+        `Connecting to ${u.host} failed (${code}).`,
+        'Check firewalls between this Mac and the 1E server (TCP 443 outbound), VPN and proxy settings.',
+      );
     }
     const p = explainTlsError(ex.error);
     const alert = p.alert !== undefined ? `TLS alert ${p.alert} (${p.name})` : undefined;
     const late = ex.handshakeDone ? ' after the handshake had completed on this side, as TLS 1.3 does' : '';
     if (ex.certificateRequested && (p.aboutClientCertificate || p.name === 'connection reset')) {
       // The server asked for a client certificate and then ended the connection: its verdict on it.
-      const how = alert ? `answered with ${alert}${late}` : `closed the connection without a TLS alert or an HTTP answer${late}`;
+      const how = alert
+        ? `answered with ${alert}${late}`
+        : `closed the connection without a TLS alert or an HTTP answer${late}`;
       if (!who) {
-        return finding('background-channel', 'fail', 'The Background Channel requires a client certificate', `The server at ${u.host} asked for a client certificate, the probe had none to present, and it ${how}.`, FIX_NO_IDENTITY);
+        return finding(
+          'background-channel',
+          'fail',
+          'The Background Channel requires a client certificate',
+          `The server at ${u.host} asked for a client certificate, the probe had none to present, and it ${how}.`,
+          FIX_NO_IDENTITY,
+        );
       }
-      const meaning = alert ? ` ${aboutServer(p.meaning)}` : ' This is how some servers refuse a client certificate they do not accept; a firewall or proxy cutting the connection looks the same.';
-      return finding('background-channel', 'fail', `The Background Channel refused the client certificate ${who}${alert ? `: ${p.name}` : ''}`,
+      const meaning = alert
+        ? ` ${aboutServer(p.meaning)}`
+        : ' This is how some servers refuse a client certificate they do not accept; a firewall or proxy cutting the connection looks the same.';
+      return finding(
+        'background-channel',
+        'fail',
+        `The Background Channel refused the client certificate ${who}${alert ? `: ${p.name}` : ''}`,
         `The server at ${u.host} asked for a client certificate; the probe presented ${who} with its CA certificates, as the 1E Client does, and the server ${how}.${meaning}`,
-        (p.alert !== undefined ? REFUSAL_FIX[p.alert] : undefined) ?? 'Look at the web server\'s log for this connection; check that it trusts the CA that issued the client certificate and that the certificate is within its dates.');
+        (p.alert !== undefined ? REFUSAL_FIX[p.alert] : undefined) ??
+          "Look at the web server's log for this connection; check that it trusts the CA that issued the client certificate and that the certificate is within its dates.",
+      );
     }
     if (p.alert === 40) {
-      return finding('background-channel', 'fail', 'The Background Channel\'s TLS handshake failed: handshake failure', `${alert} before the server asked for any client certificate: this Mac and the server share no cipher suite, TLS version or signature algorithm.`, 'Check the TLS protocols and cipher suites enabled on the 1E web server (IIS): the 1E Client uses TLS 1.2 or 1.3 with current cipher suites.');
+      return finding(
+        'background-channel',
+        'fail',
+        "The Background Channel's TLS handshake failed: handshake failure",
+        `${alert} before the server asked for any client certificate: this Mac and the server share no cipher suite, TLS version or signature algorithm.`,
+        'Check the TLS protocols and cipher suites enabled on the 1E web server (IIS): the 1E Client uses TLS 1.2 or 1.3 with current cipher suites.',
+      );
     }
-    return finding('background-channel', 'fail', `The Background Channel's TLS connection failed: ${p.name}`, `${alert ? `${alert}. ` : ''}${aboutServer(p.meaning)}`, tlsFailureFix(p));
+    return finding(
+      'background-channel',
+      'fail',
+      `The Background Channel's TLS connection failed: ${p.name}`,
+      `${alert ? `${alert}. ` : ''}${aboutServer(p.meaning)}`,
+      tlsFailureFix(p),
+    );
   }
   const status = ex.status ?? 0;
   const over = ex.protocol ? ` over ${ex.protocol.replace('TLSv', 'TLS ')}` : '';
-  const asked = !ex.certificateRequested ? ' The server did not ask for a client certificate.'
-    : who ? ` The server asked for a client certificate and the probe presented ${who}, as the 1E Client does.`
+  const asked = !ex.certificateRequested
+    ? ' The server did not ask for a client certificate.'
+    : who
+      ? ` The server asked for a client certificate and the probe presented ${who}, as the 1E Client does.`
       : ' The server asked for a client certificate; the probe had none to present.';
   if (status >= 200 && status < 300) {
-    return finding('background-channel', 'pass', `The Background Channel answers (HTTP ${status})`, `The Background Channel at ${url} is reachable${over} and served the request.${asked}`);
+    return finding(
+      'background-channel',
+      'pass',
+      `The Background Channel answers (HTTP ${status})`,
+      `The Background Channel at ${url} is reachable${over} and served the request.${asked}`,
+    );
   }
   if (status === 401 || status === 403) {
-    const iis = ex.certificateRequested ? ' A web server that refuses a client certificate at the HTTP level (IIS: 403.7 or 403.16) answers the same way; its log shows which.' : '';
-    return finding('background-channel', 'pass', `The Background Channel answers (HTTP ${status})`, `The Background Channel at ${url} is reachable${over}. HTTP ${status} on the folder itself is normal (no directory listing): the 1E Client asks for named files in it.${asked}${iis}`);
+    const iis = ex.certificateRequested
+      ? ' A web server that refuses a client certificate at the HTTP level (IIS: 403.7 or 403.16) answers the same way; its log shows which.'
+      : '';
+    return finding(
+      'background-channel',
+      'pass',
+      `The Background Channel answers (HTTP ${status})`,
+      `The Background Channel at ${url} is reachable${over}. HTTP ${status} on the folder itself is normal (no directory listing): the 1E Client asks for named files in it.${asked}${iis}`,
+    );
   }
   if (status >= 300 && status < 400) {
     const to = ex.location ? new URL(ex.location, url).toString() : 'an unnamed place';
     const downgrade = to.startsWith('http:');
-    return finding('background-channel', downgrade ? 'warn' : 'pass', `The Background Channel answers with a redirect (HTTP ${status})`, `The Background Channel at ${url} is reachable${over} and redirects to ${to}.${asked}`, downgrade ? 'The redirect leaves HTTPS: configure the 1E Client with the final https URL.' : ex.location ? `Consider configuring the 1E Client with ${to} directly.` : '');
+    return finding(
+      'background-channel',
+      downgrade ? 'warn' : 'pass',
+      `The Background Channel answers with a redirect (HTTP ${status})`,
+      `The Background Channel at ${url} is reachable${over} and redirects to ${to}.${asked}`,
+      downgrade
+        ? 'The redirect leaves HTTPS: configure the 1E Client with the final https URL.'
+        : ex.location
+          ? `Consider configuring the 1E Client with ${to} directly.`
+          : '',
+    );
   }
   if (status === 404) {
-    return finding('background-channel', 'warn', 'The Background Channel server answers, but not at this path (HTTP 404)', `The server at ${u.host} is reachable${over}, which proves name, network and TLS, but it has nothing at ${u.pathname}.${asked}`, 'Check the path: 1E uses https://server/Background/ (compare with the 1E server\'s configuration).');
+    return finding(
+      'background-channel',
+      'warn',
+      'The Background Channel server answers, but not at this path (HTTP 404)',
+      `The server at ${u.host} is reachable${over}, which proves name, network and TLS, but it has nothing at ${u.pathname}.${asked}`,
+      "Check the path: 1E uses https://server/Background/ (compare with the 1E server's configuration).",
+    );
   }
-  return finding('background-channel', 'warn', `The Background Channel answers with HTTP ${status}`, `The server at ${u.host} is reachable${over}, but answered HTTP ${status}${status >= 500 ? ' (a server error)' : ''}.${asked}`, 'Look at the 1E web server (IIS) logs for this request.');
+  return finding(
+    'background-channel',
+    'warn',
+    `The Background Channel answers with HTTP ${status}`,
+    `The server at ${u.host} is reachable${over}, but answered HTTP ${status}${status >= 500 ? ' (a server error)' : ''}.${asked}`,
+    'Look at the 1E web server (IIS) logs for this request.',
+  );
 }

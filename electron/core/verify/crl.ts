@@ -3,7 +3,17 @@
 import type { X509Certificate } from 'node:crypto';
 import { OnboardError, describeError, isOnboardError } from '../errors';
 import {
-  Asn1Error, TAG, children, contents, expectTag, parseStrictDer, readAlgorithm, readIntegerHex, readTime, whole, type Tlv,
+  Asn1Error,
+  TAG,
+  children,
+  contents,
+  expectTag,
+  parseStrictDer,
+  readAlgorithm,
+  readIntegerHex,
+  readTime,
+  whole,
+  type Tlv,
 } from '../pki/asn1';
 import { signatureVerifies } from '../pki/signature';
 import { buildChain } from '../pki/chain';
@@ -55,13 +65,27 @@ export function parseCrl(data: Buffer): ParsedCrl {
         revoked.set(readIntegerHex(serial!), readTime(date!));
       }
     }
-    return { issuerDer, thisUpdate, nextUpdate, revoked, signatureAlgorithm: alg.oid, tbs: bytes(whole(tbsTlv!)), signature: bytes(sigContent.subarray(1)), signatureParams };
+    return {
+      issuerDer,
+      thisUpdate,
+      nextUpdate,
+      revoked,
+      signatureAlgorithm: alg.oid,
+      tbs: bytes(whole(tbsTlv!)),
+      signature: bytes(sigContent.subarray(1)),
+      signatureParams,
+    };
   } catch (e) {
-    throw new OnboardError('crl-malformed', `This is not a readable certificate revocation list (${describeError(e)})`, 'Check that the distribution point serves the CRL file itself (DER or PEM), not a web page.');
+    throw new OnboardError(
+      'crl-malformed',
+      `This is not a readable certificate revocation list (${describeError(e)})`,
+      'Check that the distribution point serves the CRL file itself (DER or PEM), not a web page.',
+    );
   }
 }
 
-const isTime = (t: Tlv | undefined): boolean => t !== undefined && (t.tag === TAG.UTC_TIME || t.tag === TAG.GENERALIZED_TIME);
+const isTime = (t: Tlv | undefined): boolean =>
+  t !== undefined && (t.tag === TAG.UTC_TIME || t.tag === TAG.GENERALIZED_TIME);
 
 /** A view of the CRL's own bytes (no copy), so the signature is checked over exactly what was fetched. */
 const bytes = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
@@ -70,13 +94,23 @@ function pemToDer(data: Buffer): Buffer {
   const head = data.subarray(0, 200).toString('latin1');
   if (!head.includes('-----BEGIN')) return data;
   const m = data.toString('latin1').match(/-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/);
-  if (!m) throw new OnboardError('crl-malformed', 'The PEM text holds no "X509 CRL" block.', 'Check that the distribution point serves the CRL file itself.');
+  if (!m)
+    throw new OnboardError(
+      'crl-malformed',
+      'The PEM text holds no "X509 CRL" block.',
+      'Check that the distribution point serves the CRL file itself.',
+    );
   return Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64');
 }
 
 /** True when `issuer`'s key made the CRL's signature. RSA (PKCS#1 v1.5 and PSS), ECDSA, EdDSA. */
 export function crlSignedBy(crl: ParsedCrl, issuer: X509Certificate): boolean {
-  return signatureVerifies({ oid: crl.signatureAlgorithm, params: crl.signatureParams }, crl.tbs, crl.signature, issuer.publicKey);
+  return signatureVerifies(
+    { oid: crl.signatureAlgorithm, params: crl.signatureParams },
+    crl.tbs,
+    crl.signature,
+    issuer.publicKey,
+  );
 }
 
 /** A short name for a certificate in sentences: its CN, else its first subject line. */
@@ -94,36 +128,82 @@ export function nameLabel(dn: string): string {
 const normaliseSerial = (hex: string) => hex.toLowerCase().replace(/^(00)+/, '') || '00';
 const day = 86_400_000;
 
-export interface CrlJudgement { status: 'pass' | 'warn' | 'fail'; title: string; detail: string; fix: string }
+export interface CrlJudgement {
+  status: 'pass' | 'warn' | 'fail';
+  title: string;
+  detail: string;
+  fix: string;
+}
 
 /**
  * Judges one fetched CRL for `subject`, issued by `issuer`, as OpenSSL's -crl_check would:
  * wrong issuer, bad signature, not yet valid or expired all fail; a listed serial fails.
  */
-export function judgeCrl(crl: ParsedCrl, subject: X509Certificate, issuer: X509Certificate, url: string, now: Date): CrlJudgement {
+export function judgeCrl(
+  crl: ParsedCrl,
+  subject: X509Certificate,
+  issuer: X509Certificate,
+  url: string,
+  now: Date,
+): CrlJudgement {
   const who = certificateLabel(subject);
   const ca = certificateLabel(issuer);
   if (!crl.issuerDer.equals(certificateDetails(issuer).subjectDer)) {
-    return { status: 'fail', title: `The CRL at ${url} is not issued by ${ca}`, detail: `The list names a different issuer than the CA that issued ${who}, so OpenSSL will not use it for ${who}.`, fix: `Publish the CRL of ${ca} at this URL, or reissue the certificate with the right distribution point.` };
+    return {
+      status: 'fail',
+      title: `The CRL at ${url} is not issued by ${ca}`,
+      detail: `The list names a different issuer than the CA that issued ${who}, so OpenSSL will not use it for ${who}.`,
+      fix: `Publish the CRL of ${ca} at this URL, or reissue the certificate with the right distribution point.`,
+    };
   }
   if (!crlSignedBy(crl, issuer)) {
-    return { status: 'fail', title: `The CRL at ${url} has a signature that does not verify`, detail: `Its signature was not made with the key of ${ca} (algorithm ${crl.signatureAlgorithm}). OpenSSL rejects such a list, and with CRL checks on the Switch then rejects ${who}.`, fix: `Republish the CRL signed by ${ca}; check that the distribution point serves the current CA's list and not an older CA's.` };
+    return {
+      status: 'fail',
+      title: `The CRL at ${url} has a signature that does not verify`,
+      detail: `Its signature was not made with the key of ${ca} (algorithm ${crl.signatureAlgorithm}). OpenSSL rejects such a list, and with CRL checks on the Switch then rejects ${who}.`,
+      fix: `Republish the CRL signed by ${ca}; check that the distribution point serves the current CA's list and not an older CA's.`,
+    };
   }
   const dates = `This update ${crl.thisUpdate.toISOString()}, next update ${crl.nextUpdate?.toISOString() ?? 'not given'}.`;
   if (crl.thisUpdate.getTime() > now.getTime()) {
-    return { status: 'fail', title: `The CRL at ${url} is not valid yet`, detail: `${dates} Either this Mac's clock is behind or the CA's is ahead.`, fix: 'Check the date and time on this Mac (System Settings, Date & Time) and on the CA.' };
+    return {
+      status: 'fail',
+      title: `The CRL at ${url} is not valid yet`,
+      detail: `${dates} Either this Mac's clock is behind or the CA's is ahead.`,
+      fix: 'Check the date and time on this Mac (System Settings, Date & Time) and on the CA.',
+    };
   }
   if (crl.nextUpdate && crl.nextUpdate.getTime() < now.getTime()) {
-    return { status: 'fail', title: `The CRL at ${url} has expired`, detail: `${dates} OpenSSL treats an expired CRL as an error, so the Switch rejects ${who} until a fresh list is published.`, fix: `Publish a fresh CRL from ${ca} (on a Microsoft CA: certutil -crl), and check the CA's CRL publication schedule.` };
+    return {
+      status: 'fail',
+      title: `The CRL at ${url} has expired`,
+      detail: `${dates} OpenSSL treats an expired CRL as an error, so the Switch rejects ${who} until a fresh list is published.`,
+      fix: `Publish a fresh CRL from ${ca} (on a Microsoft CA: certutil -crl), and check the CA's CRL publication schedule.`,
+    };
   }
   const revokedAt = crl.revoked.get(normaliseSerial(subject.serialNumber));
   if (revokedAt) {
-    return { status: 'fail', title: `${who} is revoked`, detail: `The CRL at ${url} lists serial ${subject.serialNumber} as revoked since ${revokedAt.toISOString()}. The Switch will refuse it.`, fix: `Request a new certificate for this Mac from ${ca} and import it.` };
+    return {
+      status: 'fail',
+      title: `${who} is revoked`,
+      detail: `The CRL at ${url} lists serial ${subject.serialNumber} as revoked since ${revokedAt.toISOString()}. The Switch will refuse it.`,
+      fix: `Request a new certificate for this Mac from ${ca} and import it.`,
+    };
   }
   if (crl.nextUpdate && crl.nextUpdate.getTime() - now.getTime() < day) {
-    return { status: 'warn', title: `${who} is not revoked, but the CRL at ${url} expires within a day`, detail: `${dates} If the CA does not publish a new list in time, the Switch will start refusing every client.`, fix: `Check that ${ca} publishes its CRL on schedule.` };
+    return {
+      status: 'warn',
+      title: `${who} is not revoked, but the CRL at ${url} expires within a day`,
+      detail: `${dates} If the CA does not publish a new list in time, the Switch will start refusing every client.`,
+      fix: `Check that ${ca} publishes its CRL on schedule.`,
+    };
   }
-  return { status: 'pass', title: `${who} is not revoked (CRL at ${url})`, detail: `Signed by ${ca}; lists ${crl.revoked.size} revoked certificate(s). ${dates}`, fix: '' };
+  return {
+    status: 'pass',
+    title: `${who} is not revoked (CRL at ${url})`,
+    detail: `Signed by ${ca}; lists ${crl.revoked.size} revoked certificate(s). ${dates}`,
+    fix: '',
+  };
 }
 
 export interface RevocationOptions {
@@ -149,19 +229,45 @@ export async function checkRevocation(opts: RevocationOptions): Promise<VerifyFi
   const leafUrls = certificateDetails(opts.leaf).crlUrls;
   const leafOcsp = certificateDetails(opts.leaf).ocspUrls;
   if (leafUrls.length === 0) {
-    findings.push(leafOcsp.length
-      ? finding('crl-missing', 'warn', 'The client certificate has no CRL distribution point', 'It has an OCSP responder instead. Older 1E Switch versions require an HTTP CRL distribution point.', 'Ask the PKI team for a certificate whose template includes an HTTP CRL distribution point.')
-      : finding('crl-missing', 'fail', 'The client certificate carries no revocation information', 'It has neither a CRL distribution point nor an OCSP responder; 1E requires an HTTP CRL distribution point.', 'Ask the PKI team for a certificate whose template includes an HTTP CRL distribution point, then import it.'));
+    findings.push(
+      leafOcsp.length
+        ? finding(
+            'crl-missing',
+            'warn',
+            'The client certificate has no CRL distribution point',
+            'It has an OCSP responder instead. Older 1E Switch versions require an HTTP CRL distribution point.',
+            'Ask the PKI team for a certificate whose template includes an HTTP CRL distribution point.',
+          )
+        : finding(
+            'crl-missing',
+            'fail',
+            'The client certificate carries no revocation information',
+            'It has neither a CRL distribution point nor an OCSP responder; 1E requires an HTTP CRL distribution point.',
+            'Ask the PKI team for a certificate whose template includes an HTTP CRL distribution point, then import it.',
+          ),
+    );
   }
   let n = 0;
   let o = 0;
-  const fetchOpts: BoundedGetOptions = { timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes, signal: opts.signal, caCertificates: [...opts.caCertificates] };
+  const fetchOpts: BoundedGetOptions = {
+    timeoutMs: opts.timeoutMs,
+    maxBytes: opts.maxBytes,
+    signal: opts.signal,
+    caCertificates: [...opts.caCertificates],
+  };
   for (let i = 0; i < path.length; i++) {
     const cert = path[i]!;
     const issuer = path[i + 1] ?? (isSelfSigned(cert) ? cert : undefined);
     for (const url of certificateDetails(cert).ocspUrls) {
       o += 1;
-      findings.push(finding(`ocsp-${o}`, 'info', `${certificateLabel(cert)} names an OCSP responder`, `${url} (not queried: the Switch's OpenSSL checks use the CRL).`));
+      findings.push(
+        finding(
+          `ocsp-${o}`,
+          'info',
+          `${certificateLabel(cert)} names an OCSP responder`,
+          `${url} (not queried: the Switch's OpenSSL checks use the CRL).`,
+        ),
+      );
     }
     for (const url of certificateDetails(cert).crlUrls) {
       n += 1;
@@ -171,26 +277,57 @@ export async function checkRevocation(opts: RevocationOptions): Promise<VerifyFi
   return findings;
 }
 
-async function checkOneCrl(id: string, url: string, cert: X509Certificate, issuer: X509Certificate | undefined, fetchOpts: BoundedGetOptions, now: Date): Promise<VerifyFinding> {
+async function checkOneCrl(
+  id: string,
+  url: string,
+  cert: X509Certificate,
+  issuer: X509Certificate | undefined,
+  fetchOpts: BoundedGetOptions,
+  now: Date,
+): Promise<VerifyFinding> {
   const who = certificateLabel(cert);
   if (!/^https?:/i.test(url)) {
-    return finding(id, 'info', `${who}: distribution point ${url} not checked`, 'Only http and https distribution points are fetched; the 1E Switch needs an HTTP one.', url.toLowerCase().startsWith('ldap:') ? 'Make sure the certificate also has an http:// distribution point.' : '');
+    return finding(
+      id,
+      'info',
+      `${who}: distribution point ${url} not checked`,
+      'Only http and https distribution points are fetched; the 1E Switch needs an HTTP one.',
+      url.toLowerCase().startsWith('ldap:') ? 'Make sure the certificate also has an http:// distribution point.' : '',
+    );
   }
   if (!issuer) {
-    return finding(id, 'fail', `Cannot check the CRL for ${who}: its issuing CA certificate is missing`, `The CA certificate that issued ${who} (${cert.issuer.replace(/\n/g, ', ')}) is neither in the PFX nor among the CA certificates given, so the CRL at ${url} cannot be verified.`, 'Add the issuing CA certificate (--ca FILE in the CLI, or the CA step in the app).');
+    return finding(
+      id,
+      'fail',
+      `Cannot check the CRL for ${who}: its issuing CA certificate is missing`,
+      `The CA certificate that issued ${who} (${cert.issuer.replace(/\n/g, ', ')}) is neither in the PFX nor among the CA certificates given, so the CRL at ${url} cannot be verified.`,
+      'Add the issuing CA certificate (--ca FILE in the CLI, or the CA step in the app).',
+    );
   }
   let body: Buffer;
   try {
     const res = await boundedGet(url, fetchOpts);
     if (res.status !== 200) {
-      return finding(id, 'fail', `The CRL for ${who} cannot be downloaded (HTTP ${res.status})`, `${url} answered HTTP ${res.status}${res.redirects.length ? ` after ${res.redirects.length} redirect(s), at ${res.url}` : ''}. The Switch cannot check revocation of ${who} either.`, 'Publish the CRL at this URL (check the CDP publication settings of the CA and the web server).');
+      return finding(
+        id,
+        'fail',
+        `The CRL for ${who} cannot be downloaded (HTTP ${res.status})`,
+        `${url} answered HTTP ${res.status}${res.redirects.length ? ` after ${res.redirects.length} redirect(s), at ${res.url}` : ''}. The Switch cannot check revocation of ${who} either.`,
+        'Publish the CRL at this URL (check the CDP publication settings of the CA and the web server).',
+      );
     }
     body = res.body;
   } catch (e) {
     if (isOnboardError(e) && e.code === 'fetch-cancelled') throw e;
     const msg = isOnboardError(e) ? e.message : describeError(e);
     const hint = isOnboardError(e) ? e.hint : '';
-    return finding(id, 'fail', `The CRL for ${who} cannot be downloaded`, msg, hint || 'Check that this Mac can reach the distribution point.');
+    return finding(
+      id,
+      'fail',
+      `The CRL for ${who} cannot be downloaded`,
+      msg,
+      hint || 'Check that this Mac can reach the distribution point.',
+    );
   }
   let crl: ParsedCrl;
   try {

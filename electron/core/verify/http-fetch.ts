@@ -46,16 +46,30 @@ export async function boundedGet(url: string, opts: BoundedGetOptions = {}): Pro
   const redirects: string[] = [];
   let current = url;
   for (;;) {
-    const answer = await getOnce(current, { deadline, timeoutMs, maxBytes, signal: opts.signal, caCertificates: opts.caCertificates });
+    const answer = await getOnce(current, {
+      deadline,
+      timeoutMs,
+      maxBytes,
+      signal: opts.signal,
+      caCertificates: opts.caCertificates,
+    });
     if (REDIRECT_STATUSES.has(answer.status) && answer.location) {
       if (redirects.length >= maxRedirects) {
-        throw new OnboardError('fetch-redirects', `${url} redirected more than ${maxRedirects} times (last to ${answer.location}).`, 'Publish the file at a URL that answers directly, or fix the redirect loop on the web server.');
+        throw new OnboardError(
+          'fetch-redirects',
+          `${url} redirected more than ${maxRedirects} times (last to ${answer.location}).`,
+          'Publish the file at a URL that answers directly, or fix the redirect loop on the web server.',
+        );
       }
       redirects.push(current);
       try {
         current = new URL(answer.location, current).toString();
       } catch {
-        throw new OnboardError('fetch-bad-url', `${current} redirected to an invalid address: ${answer.location}.`, 'Fix the redirect on the web server.');
+        throw new OnboardError(
+          'fetch-bad-url',
+          `${current} redirected to an invalid address: ${answer.location}.`,
+          'Fix the redirect on the web server.',
+        );
       }
       continue;
     }
@@ -63,8 +77,19 @@ export async function boundedGet(url: string, opts: BoundedGetOptions = {}): Pro
   }
 }
 
-interface OnceOptions { deadline: number; timeoutMs: number; maxBytes: number; signal?: AbortSignal; caCertificates?: X509Certificate[] }
-interface OnceAnswer { status: number; contentType: string; location?: string; body: Buffer }
+interface OnceOptions {
+  deadline: number;
+  timeoutMs: number;
+  maxBytes: number;
+  signal?: AbortSignal;
+  caCertificates?: X509Certificate[];
+}
+interface OnceAnswer {
+  status: number;
+  contentType: string;
+  location?: string;
+  body: Buffer;
+}
 
 function getOnce(url: string, o: OnceOptions): Promise<OnceAnswer> {
   let parsed: URL;
@@ -74,7 +99,13 @@ function getOnce(url: string, o: OnceOptions): Promise<OnceAnswer> {
     return Promise.reject(new OnboardError('fetch-bad-url', `${url} is not a valid URL.`, 'Check the address.'));
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    return Promise.reject(new OnboardError('fetch-scheme', `${url} uses ${parsed.protocol.replace(/:$/, '')}, which is not checked (only http and https).`, 'The 1E Switch fetches CRLs over HTTP: publish an http:// distribution point.'));
+    return Promise.reject(
+      new OnboardError(
+        'fetch-scheme',
+        `${url} uses ${parsed.protocol.replace(/:$/, '')}, which is not checked (only http and https).`,
+        'The 1E Switch fetches CRLs over HTTP: publish an http:// distribution point.',
+      ),
+    );
   }
   if (o.signal?.aborted) return Promise.reject(cancelled(url));
   const remaining = o.deadline - Date.now();
@@ -90,7 +121,11 @@ function getOnce(url: string, o: OnceOptions): Promise<OnceAnswer> {
       fn();
     };
     const lib = parsed.protocol === 'https:' ? https : http;
-    const reqOpts: https.RequestOptions = { method: 'GET', headers: { 'user-agent': 'onboard-verify', accept: '*/*' }, agent: false };
+    const reqOpts: https.RequestOptions = {
+      method: 'GET',
+      headers: { 'user-agent': 'onboard-verify', accept: '*/*' },
+      agent: false,
+    };
     if (parsed.protocol === 'https:' && o.caCertificates) reqOpts.ca = o.caCertificates.map((c) => c.toString());
     const req = lib.request(parsed, reqOpts, (res) => {
       const status = res.statusCode ?? 0;
@@ -121,7 +156,17 @@ function getOnce(url: string, o: OnceOptions): Promise<OnceAnswer> {
       });
       res.on('end', () => settle(() => resolve({ status, contentType, body: Buffer.concat(chunks) })));
       res.on('error', (e) => settle(() => reject(networkError(url, e))));
-      res.on('aborted', () => settle(() => reject(new OnboardError('fetch-failed', `${url}: the server closed the connection before the whole file arrived.`, 'Try again; if it persists, check the web server that publishes the file.'))));
+      res.on('aborted', () =>
+        settle(() =>
+          reject(
+            new OnboardError(
+              'fetch-failed',
+              `${url}: the server closed the connection before the whole file arrived.`,
+              'Try again; if it persists, check the web server that publishes the file.',
+            ),
+          ),
+        ),
+      );
     });
     req.on('error', (e) => settle(() => reject(networkError(url, e))));
     const timer = setTimeout(() => {
@@ -138,15 +183,55 @@ function getOnce(url: string, o: OnceOptions): Promise<OnceAnswer> {
 }
 
 const cancelled = (url: string) => new OnboardError('fetch-cancelled', `Fetching ${url} was cancelled.`);
-const timedOut = (url: string, ms: number) => new OnboardError('fetch-timeout', `${url} did not answer within ${ms} ms.`, 'Check that this Mac can reach the server (firewall, proxy, VPN).');
-const tooLarge = (url: string, max: number) => new OnboardError('fetch-too-large', `${url} is larger than ${(max / 1048576).toFixed(0)} MB, which no certificate revocation list should be.`, 'Check that the URL points at the CRL file and not at something else.');
+const timedOut = (url: string, ms: number) =>
+  new OnboardError(
+    'fetch-timeout',
+    `${url} did not answer within ${ms} ms.`,
+    'Check that this Mac can reach the server (firewall, proxy, VPN).',
+  );
+const tooLarge = (url: string, max: number) =>
+  new OnboardError(
+    'fetch-too-large',
+    `${url} is larger than ${(max / 1048576).toFixed(0)} MB, which no certificate revocation list should be.`,
+    'Check that the URL points at the CRL file and not at something else.',
+  );
 
 function networkError(url: string, e: unknown): OnboardError {
   const code = (e as NodeJS.ErrnoException).code ?? '';
-  const host = (() => { try { return new URL(url).host; } catch { return url; } })();
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new OnboardError('fetch-dns', `The name in ${url} does not resolve (${code}).`, `Check DNS on this Mac: can it resolve ${host}?`);
-  if (code === 'ECONNREFUSED') return new OnboardError('fetch-refused', `${host} refused the connection for ${url}.`, 'Check that the web server is running and listening on that port, and that no firewall blocks it.');
-  if (code === 'ECONNRESET') return new OnboardError('fetch-failed', `${host} reset the connection for ${url}.`, 'A firewall or proxy may be dropping the request; try from another network.');
-  if (code === 'ETIMEDOUT') return new OnboardError('fetch-timeout', `${url}: the connection timed out.`, 'Check that this Mac can reach the server (firewall, proxy, VPN).');
-  return new OnboardError('fetch-failed', `${url}: ${code ? code + ' ' : ''}${describeError(e)}`.trim(), 'Check the address and the network path to the server.');
+  const host = (() => {
+    try {
+      return new URL(url).host;
+    } catch {
+      return url;
+    }
+  })();
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new OnboardError(
+      'fetch-dns',
+      `The name in ${url} does not resolve (${code}).`,
+      `Check DNS on this Mac: can it resolve ${host}?`,
+    );
+  if (code === 'ECONNREFUSED')
+    return new OnboardError(
+      'fetch-refused',
+      `${host} refused the connection for ${url}.`,
+      'Check that the web server is running and listening on that port, and that no firewall blocks it.',
+    );
+  if (code === 'ECONNRESET')
+    return new OnboardError(
+      'fetch-failed',
+      `${host} reset the connection for ${url}.`,
+      'A firewall or proxy may be dropping the request; try from another network.',
+    );
+  if (code === 'ETIMEDOUT')
+    return new OnboardError(
+      'fetch-timeout',
+      `${url}: the connection timed out.`,
+      'Check that this Mac can reach the server (firewall, proxy, VPN).',
+    );
+  return new OnboardError(
+    'fetch-failed',
+    `${url}: ${code ? code + ' ' : ''}${describeError(e)}`.trim(),
+    'Check the address and the network path to the server.',
+  );
 }

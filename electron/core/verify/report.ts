@@ -60,13 +60,16 @@ export interface BuildReportInput {
   secrets?: string[];
 }
 
-const PRIVATE_KEY_BLOCK = /-----BEGIN ((?:RSA |EC |DSA |ENCRYPTED |OPENSSH )?PRIVATE KEY)-----[\s\S]*?(?:-----END \1-----|$)/g;
+const PRIVATE_KEY_BLOCK =
+  /-----BEGIN ((?:RSA |EC |DSA |ENCRYPTED |OPENSSH )?PRIVATE KEY)-----[\s\S]*?(?:-----END \1-----|$)/g;
 /** Shorter secrets are not searched for: replacing every "ab" would garble the report and hide nothing. */
 export const MIN_REDACTED_SECRET_LENGTH = 4;
 
 /** Removes private key blocks and the given secrets from every string inside `value`. */
 export function redactSecrets<T>(value: T, secrets: readonly string[] = []): T {
-  const needles = [...new Set(secrets.filter((s) => s.length >= MIN_REDACTED_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+  const needles = [...new Set(secrets.filter((s) => s.length >= MIN_REDACTED_SECRET_LENGTH))].sort(
+    (a, b) => b.length - a.length,
+  );
   const scrub = (s: string): string => {
     let out = s.replace(PRIVATE_KEY_BLOCK, '[private key removed]');
     for (const n of needles) out = out.split(n).join('••••');
@@ -106,7 +109,14 @@ export function buildReport(input: BuildReportInput): OnboardingReport {
   };
   if (input.clientCertificate) {
     const i = inspectCertificate(input.clientCertificate);
-    report.clientCertificate = { subject: i.subject, issuer: i.issuer, serialNumber: i.serialNumber, notBefore: i.notBefore, notAfter: i.notAfter, sha256: i.sha256 };
+    report.clientCertificate = {
+      subject: i.subject,
+      issuer: i.issuer,
+      serialNumber: i.serialNumber,
+      notBefore: i.notBefore,
+      notAfter: i.notAfter,
+      sha256: i.sha256,
+    };
   }
   return redactSecrets(report, input.secrets);
 }
@@ -115,9 +125,16 @@ export function renderReportJson(report: OnboardingReport): string {
   return JSON.stringify(redactSecrets(report), null, 2) + '\n';
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const MARK: Record<FindingStatus, string> = { pass: '✓', warn: '!', fail: '✗', info: 'i' };
-const CHANGE_LABEL: Record<ReportChange['status'], string> = { done: 'Done', skipped: 'Already so', failed: 'FAILED', undone: 'Undone', 'not-run': 'Not run' };
+const CHANGE_LABEL: Record<ReportChange['status'], string> = {
+  done: 'Done',
+  skipped: 'Already so',
+  failed: 'FAILED',
+  undone: 'Undone',
+  'not-run': 'Not run',
+};
 
 const CSS = `
 :root { color-scheme: light; }
@@ -164,7 +181,8 @@ export function renderReportHtml(input: OnboardingReport): string {
   const report = redactSecrets(input);
   const v = report.verification;
   const c = v.counts;
-  const who = report.clientCertificate?.subject ?? report.machine.find((m) => m.label === 'Local host name')?.value ?? 'this Mac';
+  const who =
+    report.clientCertificate?.subject ?? report.machine.find((m) => m.label === 'Local host name')?.value ?? 'this Mac';
   const banner = v.ok
     ? `<div class="banner ok" role="status">✓ VERIFIED: this Mac connects to the 1E platform${c.warn ? ` (${c.warn} warning${c.warn === 1 ? '' : 's'} to read)` : ''}.</div>`
     : `<div class="banner bad" role="status">✗ NOT WORKING YET: ${c.fail} check${c.fail === 1 ? '' : 's'} failed. The fixes are listed with each failed check.</div>`;
@@ -179,11 +197,22 @@ export function renderReportHtml(input: OnboardingReport): string {
     { label: 'Result', value: `${c.pass} passed, ${c.warn} warning(s), ${c.fail} failed, ${c.info} for information` },
   ];
   const cert = report.clientCertificate;
-  const certSection = cert ? `<h2>Client certificate</h2>${factsTable([
-    { label: 'Subject', value: cert.subject }, { label: 'Issuer', value: cert.issuer }, { label: 'Serial number', value: cert.serialNumber, code: true },
-    { label: 'Valid from', value: cert.notBefore }, { label: 'Valid until', value: cert.notAfter }, { label: 'SHA-256 fingerprint', value: cert.sha256, code: true },
-  ])}` : '';
-  const findingRows = report.findings.map((f) => `<tr class="${f.status}"><td><span class="badge">${MARK[f.status]} ${STATUS_LABEL[f.status]}</span></td><td><div class="title">${esc(f.title)}</div><div class="detail">${esc(f.detail)}</div>${f.fix && f.status !== 'pass' ? `<div class="fix"><strong>Fix:</strong> ${esc(f.fix)}</div>` : ''}</td><td class="id">${esc(f.id)}</td></tr>`).join('\n');
+  const certSection = cert
+    ? `<h2>Client certificate</h2>${factsTable([
+        { label: 'Subject', value: cert.subject },
+        { label: 'Issuer', value: cert.issuer },
+        { label: 'Serial number', value: cert.serialNumber, code: true },
+        { label: 'Valid from', value: cert.notBefore },
+        { label: 'Valid until', value: cert.notAfter },
+        { label: 'SHA-256 fingerprint', value: cert.sha256, code: true },
+      ])}`
+    : '';
+  const findingRows = report.findings
+    .map(
+      (f) =>
+        `<tr class="${f.status}"><td><span class="badge">${MARK[f.status]} ${STATUS_LABEL[f.status]}</span></td><td><div class="title">${esc(f.title)}</div><div class="detail">${esc(f.detail)}</div>${f.fix && f.status !== 'pass' ? `<div class="fix"><strong>Fix:</strong> ${esc(f.fix)}</div>` : ''}</td><td class="id">${esc(f.id)}</td></tr>`,
+    )
+    .join('\n');
   const changes = report.changes.length
     ? `<table><thead><tr><th>Step</th><th>Change</th><th>Outcome</th></tr></thead><tbody>${report.changes.map((ch) => `<tr class="${ch.status === 'failed' ? 'fail' : ch.status === 'done' ? 'pass' : 'info'}"><td class="id">${esc(ch.step)}</td><td>${esc(ch.title)}${ch.detail ? `<div class="detail">${esc(ch.detail)}</div>` : ''}</td><td><span class="badge">${esc(CHANGE_LABEL[ch.status])}</span></td></tr>`).join('\n')}</tbody></table>`
     : '<p>This run changed nothing on the Mac (verification only).</p>';

@@ -61,24 +61,48 @@ export interface VerifyResult {
   machine?: MachineFact[];
 }
 
-const cancelled = () => new OnboardError('verify-cancelled', 'Verification was cancelled.', 'Start it again when ready.');
+const cancelled = () =>
+  new OnboardError('verify-cancelled', 'Verification was cancelled.', 'Start it again when ready.');
 
 /** Checks the client's own identity before anything is sent: key pairs with certificate, dates. */
 export function checkClientIdentity(identity: ClientIdentity, now: Date): VerifyFinding {
   const who = certificateLabel(identity.certificate);
   if (!keyMatches(identity.certificate, identity.key)) {
-    return finding('client-identity', 'fail', `The private key does not belong to "${who}"`, 'The PFX pairs the certificate with another key, so no Switch can accept it.', 'Export the PFX again from the machine where the certificate request was made, with its private key.');
+    return finding(
+      'client-identity',
+      'fail',
+      `The private key does not belong to "${who}"`,
+      'The PFX pairs the certificate with another key, so no Switch can accept it.',
+      'Export the PFX again from the machine where the certificate request was made, with its private key.',
+    );
   }
   const from = new Date(identity.certificate.validFrom);
   const to = new Date(identity.certificate.validTo);
   if (now < from) {
-    return finding('client-identity', 'fail', `"${who}" is not valid yet`, `Valid from ${from.toISOString()}.`, 'Check the date and time of this Mac; otherwise wait or reissue the certificate.');
+    return finding(
+      'client-identity',
+      'fail',
+      `"${who}" is not valid yet`,
+      `Valid from ${from.toISOString()}.`,
+      'Check the date and time of this Mac; otherwise wait or reissue the certificate.',
+    );
   }
   if (now > to) {
-    return finding('client-identity', 'fail', `"${who}" has expired`, `Expired on ${to.toISOString()}.`, 'Request a new certificate for this Mac.');
+    return finding(
+      'client-identity',
+      'fail',
+      `"${who}" has expired`,
+      `Expired on ${to.toISOString()}.`,
+      'Request a new certificate for this Mac.',
+    );
   }
   const sent = identity.chain.filter((c) => c.subject !== c.issuer).map(certificateLabel);
-  return finding('client-identity', 'pass', `Client identity "${who}" is usable`, `Private key matches; valid until ${to.toISOString()}; serial ${identity.certificate.serialNumber}; sent with ${sent.length ? sent.join(', ') : 'no CA certificates'}.`);
+  return finding(
+    'client-identity',
+    'pass',
+    `Client identity "${who}" is usable`,
+    `Private key matches; valid until ${to.toISOString()}; serial ${identity.certificate.serialNumber}; sent with ${sent.length ? sent.join(', ') : 'no CA certificates'}.`,
+  );
 }
 
 /**
@@ -104,36 +128,81 @@ export async function runVerification(opts: VerifyOptions): Promise<VerifyResult
   };
   const common = { timeoutMs: opts.timeoutMs, signal: opts.signal };
 
-  await step('ca-certificates', () => [opts.caCertificates.length
-    ? finding('ca-certificates', 'info', `Trusting ${opts.caCertificates.length} CA certificate(s) for the servers`, opts.caCertificates.map(certificateLabel).join('; ') + '. No other trust store is used, as the 1E Client uses only the System keychain\'s CAs.')
-    : finding('ca-certificates', 'fail', 'No CA certificates to trust the servers with', 'Without the PKI\'s root CA certificate no server certificate can be trusted.', 'Give the root (and issuing) CA certificates: --ca FILE, or the CA step of the app.')]);
+  await step('ca-certificates', () => [
+    opts.caCertificates.length
+      ? finding(
+          'ca-certificates',
+          'info',
+          `Trusting ${opts.caCertificates.length} CA certificate(s) for the servers`,
+          opts.caCertificates.map(certificateLabel).join('; ') +
+            ". No other trust store is used, as the 1E Client uses only the System keychain's CAs.",
+        )
+      : finding(
+          'ca-certificates',
+          'fail',
+          'No CA certificates to trust the servers with',
+          "Without the PKI's root CA certificate no server certificate can be trusted.",
+          'Give the root (and issuing) CA certificates: --ca FILE, or the CA step of the app.',
+        ),
+  ]);
   await step('client-identity', () => [checkClientIdentity(opts.identity, clock())]);
 
   let tlsProtocol: string | undefined;
   let machine: MachineFact[] | undefined;
   let switchAnswer: string | undefined;
   await step('switch', async () => {
-    const r = await probeSwitch({ switchAddress: opts.switchAddress, identity: opts.identity, caCertificates: opts.caCertificates, tlsVersion: opts.tlsVersion, now: clock(), ...common });
+    const r = await probeSwitch({
+      switchAddress: opts.switchAddress,
+      identity: opts.identity,
+      caCertificates: opts.caCertificates,
+      tlsVersion: opts.tlsVersion,
+      now: clock(),
+      ...common,
+    });
     tlsProtocol = r.protocol;
     switchAnswer = r.accepted ? r.answer : undefined;
     return r.findings;
   });
   if (opts.backgroundUrl) {
     const url = opts.backgroundUrl;
-    await step('background-channel', () => probeBackgroundChannel({ url, caCertificates: opts.caCertificates, identity: opts.identity, ...common }));
+    await step('background-channel', () =>
+      probeBackgroundChannel({ url, caCertificates: opts.caCertificates, identity: opts.identity, ...common }),
+    );
   }
-  await step('crl', () => opts.skipRevocation
-    ? [finding('crl-skipped', 'info', 'Revocation lists not checked', 'CRL checks were turned off for this run.')]
-    : checkRevocation({ leaf: opts.identity.certificate, chain: opts.identity.chain, caCertificates: opts.caCertificates, now: clock(), ...common }));
+  await step('crl', () =>
+    opts.skipRevocation
+      ? [finding('crl-skipped', 'info', 'Revocation lists not checked', 'CRL checks were turned off for this run.')]
+      : checkRevocation({
+          leaf: opts.identity.certificate,
+          chain: opts.identity.chain,
+          caCertificates: opts.caCertificates,
+          now: clock(),
+          ...common,
+        }),
+  );
   if (opts.executor) {
     const executor = opts.executor;
     await step('mac', async () => {
-      const r = await checkMac({ executor, identity: opts.identity, caCertificates: opts.caCertificates, expectedConf: opts.expectedConf, hostname: opts.hostname, switchAddress: opts.switchAddress, backgroundUrl: opts.backgroundUrl });
+      const r = await checkMac({
+        executor,
+        identity: opts.identity,
+        caCertificates: opts.caCertificates,
+        expectedConf: opts.expectedConf,
+        hostname: opts.hostname,
+        switchAddress: opts.switchAddress,
+        backgroundUrl: opts.backgroundUrl,
+      });
       machine = describeMachine(r.facts);
       return r.findings;
     });
   }
-  const result: VerifyResult = { startedAt, finishedAt: clock().toISOString(), findings, ok: allPassed(findings), switchAddress: opts.switchAddress };
+  const result: VerifyResult = {
+    startedAt,
+    finishedAt: clock().toISOString(),
+    findings,
+    ok: allPassed(findings),
+    switchAddress: opts.switchAddress,
+  };
   if (opts.backgroundUrl) result.backgroundUrl = opts.backgroundUrl;
   if (tlsProtocol) result.tlsProtocol = tlsProtocol;
   if (switchAnswer) result.switchAnswer = switchAnswer;

@@ -3,7 +3,12 @@
 import { promises as fs } from 'node:fs';
 import { basename } from 'node:path';
 import type { Action, Plan, StepName } from '../../core/macos/action';
-import { executePlan, type ActionResult, type PlanResult, type ProgressEvent as PlanProgress } from '../../core/macos/execute';
+import {
+  executePlan,
+  type ActionResult,
+  type PlanResult,
+  type ProgressEvent as PlanProgress,
+} from '../../core/macos/execute';
 import type { Command } from '../../core/macos/types';
 import { PlanWorkspace } from '../../core/macos/workspace';
 import { OnboardError } from '../../core/errors';
@@ -25,9 +30,12 @@ const STEP_OF: Record<ChangePurpose, { step: StepName; title: string }> = {
 function progressUpdate(e: PlanProgress): ProgressUpdate {
   const base = { id: e.actionId, label: e.title };
   switch (e.phase) {
-    case 'undoing': return { ...base, status: 'running', detail: 'Undoing…' };
-    case 'undo-failed': return { ...base, status: 'failed', detail: 'Could not be undone.' };
-    default: return { ...base, status: e.phase };
+    case 'undoing':
+      return { ...base, status: 'running', detail: 'Undoing…' };
+    case 'undo-failed':
+      return { ...base, status: 'failed', detail: 'Could not be undone.' };
+    default:
+      return { ...base, status: e.phase };
   }
 }
 
@@ -39,7 +47,8 @@ function tail(output: string | undefined, lines = 3): string | undefined {
 }
 
 function outcomeOf(r: ActionResult): ActionOutcome {
-  const status: ActionOutcome['status'] = r.outcome === 'undone' ? 'undone' : r.outcome === 'undo-failed' ? 'done' : r.outcome;
+  const status: ActionOutcome['status'] =
+    r.outcome === 'undone' ? 'undone' : r.outcome === 'undo-failed' ? 'done' : r.outcome;
   const out: ActionOutcome = { id: r.id, title: r.title, status };
   const detail = r.outcome === 'skipped' ? r.reason : r.outcome === 'failed' ? tail(r.output) : undefined;
   if (detail) out.detail = detail;
@@ -97,17 +106,23 @@ async function recordChanges(session: Session, entry: PreparedEntry, plan: Plan,
   const byId = new Map(plan.actions.map((a) => [a.id, a] as const));
   if (entry.purpose === 'undo') {
     // An undo action's id names the record it reverses; a record is undone when all its commands ran.
-    const failedRecords = new Set(result.actions.filter((r) => r.outcome !== 'done').map((r) => recordOfUndoAction(session, r.id)));
+    const failedRecords = new Set(
+      result.actions.filter((r) => r.outcome !== 'done').map((r) => recordOfUndoAction(session, r.id)),
+    );
     for (const id of entry.undoes ?? []) {
       const record = session.changes.changes.find((c) => c.id === id);
-      if (record && !failedRecords.has(id)) { record.status = 'undone'; record.at = at; }
+      if (record && !failedRecords.has(id)) {
+        record.status = 'undone';
+        record.at = at;
+      }
     }
     return;
   }
   for (const r of result.actions) {
     if (r.outcome === 'skipped' || r.outcome === 'not-run') continue;
     const action = byId.get(r.id)!;
-    const status: ChangeRecord['status'] = r.outcome === 'failed' ? 'failed' : r.outcome === 'undone' ? 'undone' : 'done';
+    const status: ChangeRecord['status'] =
+      r.outcome === 'failed' ? 'failed' : r.outcome === 'undone' ? 'undone' : 'done';
     const undo = status === 'done' && !undoNeedsSecretFile(action, plan) ? [...(action.undo ?? [])] : [];
     session.changes.changes.push({
       id: `${entry.planId}/${r.id}`,
@@ -126,11 +141,18 @@ export async function applyChanges(req: { planId: string }, ctx: HandlerContext<
   const { session } = ctx;
   const entry = session.changes.prepared.get(req.planId);
   if (!entry) {
-    throw new OnboardError('plan-not-current', 'This plan is no longer current: it was applied already or replaced by a newer one.',
-      'Make the plan again ("Check this Mac again"), read it, then apply it.');
+    throw new OnboardError(
+      'plan-not-current',
+      'This plan is no longer current: it was applied already or replaced by a newer one.',
+      'Make the plan again ("Check this Mac again"), read it, then apply it.',
+    );
   }
   if (session.changes.applying) {
-    throw new OnboardError('busy', 'Other changes are being applied to this Mac right now.', 'Wait until they finish, then try again.');
+    throw new OnboardError(
+      'busy',
+      'Other changes are being applied to this Mac right now.',
+      'Wait until they finish, then try again.',
+    );
   }
   session.changes.applying = true;
   session.changes.prepared.delete(req.planId);
@@ -157,7 +179,7 @@ function undoActionId(recordIndex: number, k: number): string {
 
 function recordOfUndoAction(session: Session, actionId: string): string {
   const m = /^undo-(\d+)-\d+$/.exec(actionId);
-  return m ? session.changes.changes[Number(m[1])]?.id ?? '' : '';
+  return m ? (session.changes.changes[Number(m[1])]?.id ?? '') : '';
 }
 
 /** Reverses the chosen changes of this run, newest first, with the commands recorded when they were made. */
@@ -166,11 +188,19 @@ export async function planUndo(session: Session, changeIds: string[]): Promise<P
     .map((record, index) => ({ record, index }))
     .filter(({ record }) => changeIds.includes(record.id));
   const missing = changeIds.filter((id) => !chosen.some((c) => c.record.id === id));
-  if (missing.length > 0) throw new OnboardError('unknown-change', 'One of the chosen changes is not a change of this session.', 'Reload the summary and choose again.');
+  if (missing.length > 0)
+    throw new OnboardError(
+      'unknown-change',
+      'One of the chosen changes is not a change of this session.',
+      'Reload the summary and choose again.',
+    );
   const notUndoable = chosen.find(({ record }) => record.status !== 'done' || record.undo.length === 0);
   if (notUndoable) {
-    throw new OnboardError('cannot-undo', `"${notUndoable.record.title}" cannot be undone${notUndoable.record.status === 'undone' ? ': it was undone already' : ''}.`,
-      'Untick it and undo the others.');
+    throw new OnboardError(
+      'cannot-undo',
+      `"${notUndoable.record.title}" cannot be undone${notUndoable.record.status === 'undone' ? ': it was undone already' : ''}.`,
+      'Untick it and undo the others.',
+    );
   }
   const workspace = chosen.some(({ record }) => record.files.length > 0) ? await PlanWorkspace.create() : null;
   try {
@@ -178,7 +208,8 @@ export async function planUndo(session: Session, changeIds: string[]): Promise<P
     chosen.sort((a, b) => b.index - a.index);
     for (const { record, index } of chosen) {
       const moved = new Map<string, string>();
-      for (const f of record.files) moved.set(f.path, await workspace!.writeFile(`${index}-${basename(f.path)}`, f.content));
+      for (const f of record.files)
+        moved.set(f.path, await workspace!.writeFile(`${index}-${basename(f.path)}`, f.content));
       record.undo.forEach((c, k) => {
         actions.push({
           id: undoActionId(index, k),
@@ -190,7 +221,14 @@ export async function planUndo(session: Session, changeIds: string[]): Promise<P
         });
       });
     }
-    const plan: Plan = { step: 'configure-client', title: 'Undo changes made by Onboard', actions, warnings: [], cleanup: [], files: [] };
+    const plan: Plan = {
+      step: 'configure-client',
+      title: 'Undo changes made by Onboard',
+      actions,
+      warnings: [],
+      cleanup: [],
+      files: [],
+    };
     return await keepPrepared(session, 'undo', [plan], workspace, { undoes: chosen.map((c) => c.record.id) });
   } catch (e) {
     await workspace?.dispose();

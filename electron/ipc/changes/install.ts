@@ -7,14 +7,26 @@ import { confValues, mergeConf, parseConf } from '../../core/macos/conf';
 import { FACT_COMMANDS, gatherFacts, parsePkgFiles, type MacFacts } from '../../core/macos/facts';
 import { DEFAULT_CONF_PATH } from '../../core/macos/paths';
 import {
-  configureClient, detectInstallerKind, installClient, installRosetta, installsPackage, startClient, uninstallClient,
+  configureClient,
+  detectInstallerKind,
+  installClient,
+  installRosetta,
+  installsPackage,
+  startClient,
+  uninstallClient,
 } from '../../core/macos/plans';
 import { validateInputFile, validateLoggingLevel } from '../../core/macos/validate';
 import { PlanWorkspace } from '../../core/macos/workspace';
 import { OnboardError } from '../../core/errors';
 import { planDebugLogging as debugLoggingPlans } from '../../core/verify/mac-checks';
 import type { Session } from '../session';
-import type { ConfDiffLine, InstallPlan, InstallerCandidate, InstallerKind, PreparedChanges } from '../contract-changes';
+import type {
+  ConfDiffLine,
+  InstallPlan,
+  InstallerCandidate,
+  InstallerKind,
+  PreparedChanges,
+} from '../contract-changes';
 import { keepPrepared } from './prepared';
 import { refuseInUninstallMode } from './trust';
 
@@ -30,7 +42,9 @@ export function installerFolders(home = homedir()): string[] {
 async function listFolder(dir: string): Promise<{ name: string; path: string; isDir: boolean }[]> {
   try {
     const entries = await fs.readdir(dir, { withFileTypes: true });
-    return entries.slice(0, MAX_ENTRIES_PER_FOLDER).map((e) => ({ name: e.name, path: join(dir, e.name), isDir: e.isDirectory() }));
+    return entries
+      .slice(0, MAX_ENTRIES_PER_FOLDER)
+      .map((e) => ({ name: e.name, path: join(dir, e.name), isDir: e.isDirectory() }));
   } catch {
     return [];
   }
@@ -48,15 +62,21 @@ export async function findInstallers(folders: string[] = installerFolders()): Pr
     try {
       const st = await fs.stat(path);
       if (st.isFile()) found.push({ c: { path, name, kind: m[1]!.toLowerCase() as InstallerKind }, mtime: st.mtimeMs });
-    } catch { /* vanished or unreadable: not offered */ }
+    } catch {
+      /* vanished or unreadable: not offered */
+    }
   };
   for (const dir of folders) {
     for (const e of await listFolder(dir)) {
       if (!e.isDir) await consider(e.path, e.name);
-      else if (dir === '/Volumes') for (const inner of await listFolder(e.path)) if (!inner.isDir) await consider(inner.path, inner.name);
+      else if (dir === '/Volumes')
+        for (const inner of await listFolder(e.path)) if (!inner.isDir) await consider(inner.path, inner.name);
     }
   }
-  return found.sort((a, b) => b.mtime - a.mtime).slice(0, MAX_CANDIDATES).map((f) => f.c);
+  return found
+    .sort((a, b) => b.mtime - a.mtime)
+    .slice(0, MAX_CANDIDATES)
+    .map((f) => f.c);
 }
 
 /** Every setting of the resulting configuration beside what the Mac has now; names compare without case, as the client does. */
@@ -74,17 +94,28 @@ export function confDiff(currentText: string | null, settings: Record<string, st
 function endpointsOf(session: Session): { switchAddress: string; backgroundUrl: string } {
   const e = session.setup.endpoints;
   if (!e) {
-    throw new OnboardError('no-endpoints', 'The Switch address and Background Channel URL are not set yet.', 'Go back to Welcome and type both; they are written into 1E.Client.conf.');
+    throw new OnboardError(
+      'no-endpoints',
+      'The Switch address and Background Channel URL are not set yet.',
+      'Go back to Welcome and type both; they are written into 1E.Client.conf.',
+    );
   }
   return e;
 }
 
-export async function planInstall(session: Session, req: { installerPath: string; loggingLevel?: string | undefined; extraSettings: { key: string; value: string }[] }): Promise<InstallPlan> {
+export async function planInstall(
+  session: Session,
+  req: { installerPath: string; loggingLevel?: string | undefined; extraSettings: { key: string; value: string }[] },
+): Promise<InstallPlan> {
   refuseInUninstallMode(session, 'Installing the 1E Client');
   const { switchAddress, backgroundUrl } = endpointsOf(session);
   const installerPath = req.installerPath.trim();
   if (!installerPath.startsWith('/')) {
-    throw new OnboardError('installer-path-relative', `"${installerPath}" is not a full path.`, 'Give the full path of the installer, starting with /, for example /Users/you/Downloads/1EClient-Non-Windows.v24.1.0.zip.');
+    throw new OnboardError(
+      'installer-path-relative',
+      `"${installerPath}" is not a full path.`,
+      'Give the full path of the installer, starting with /, for example /Users/you/Downloads/1EClient-Non-Windows.v24.1.0.zip.',
+    );
   }
   await validateInputFile(installerPath, 'installer');
   const kind = await detectInstallerKind(installerPath);
@@ -105,11 +136,19 @@ export async function planInstall(session: Session, req: { installerPath: string
     const configure = await configureClient({ settings, facts, workspace, packageInstallBefore: installing });
     const start = startClient(facts, { afterChanges: true });
     const prepared = await keepPrepared(session, 'install', [rosetta, install, configure, start], workspace);
-    const confBase: InstallPlan['confBase'] = !installing ? 'now' : facts.conf ? 'kept-through-upgrade' : 'package-defaults';
+    const confBase: InstallPlan['confBase'] = !installing
+      ? 'now'
+      : facts.conf
+        ? 'kept-through-upgrade'
+        : 'package-defaults';
     return {
       ...prepared,
       purpose: 'install',
-      mac: { arch: facts.arch, rosettaNeeded: rosetta.actions.some((a) => a.status === 'pending'), installedVersion: facts.client?.version ?? null },
+      mac: {
+        arch: facts.arch,
+        rosettaNeeded: rosetta.actions.some((a) => a.status === 'pending'),
+        installedVersion: facts.client?.version ?? null,
+      },
       installer: { path: installerPath, kind },
       upgrade,
       confPath: facts.conf?.path ?? DEFAULT_CONF_PATH,
@@ -136,7 +175,12 @@ export async function planDebugLogging(session: Session): Promise<PreparedChange
 }
 
 function requireClient(facts: MacFacts): void {
-  if (!facts.client) throw new OnboardError('client-not-installed', 'The 1E Client is not installed on this Mac.', 'Install it on the Install step first.');
+  if (!facts.client)
+    throw new OnboardError(
+      'client-not-installed',
+      'The 1E Client is not installed on this Mac.',
+      'Install it on the Install step first.',
+    );
 }
 
 export async function planUninstall(session: Session): Promise<PreparedChanges> {
@@ -146,4 +190,3 @@ export async function planUninstall(session: Session): Promise<PreparedChanges> 
   const plan = uninstallClient({ facts, packageFiles });
   return keepPrepared(session, 'uninstall', [plan], null);
 }
-

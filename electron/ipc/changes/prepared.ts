@@ -12,7 +12,13 @@ import type { ChangePurpose, PreparedChanges } from '../contract-changes';
  * Keeps `plans` as the one prepared change of its purpose (an older one is dropped with its
  * workspace) and returns what the technician reads.
  */
-export async function keepPrepared(session: Session, purpose: ChangePurpose, plans: Plan[], workspace: PlanWorkspace | null, extra: Partial<PreparedEntry> = {}): Promise<PreparedChanges> {
+export async function keepPrepared(
+  session: Session,
+  purpose: ChangePurpose,
+  plans: Plan[],
+  workspace: PlanWorkspace | null,
+  extra: Partial<PreparedEntry> = {},
+): Promise<PreparedChanges> {
   await disposePrepared(session.changes, purpose);
   const planId = `${purpose}-${randomBytes(8).toString('hex')}`;
   session.changes.prepared.set(planId, { planId, purpose, plans, workspace, ...extra });
@@ -75,7 +81,8 @@ export function privilegedRunner(session: Session): PrivilegedRunner {
   const executor = session.executor as Session['executor'] & { privilegedRunner?: () => PrivilegedRunner };
   let runner: PrivilegedRunner;
   if (executor.kind === 'local') {
-    const { PrivilegedBatch } = require('../../core/macos/executors/privileged-batch') as typeof import('../../core/macos/executors/privileged-batch');
+    const { PrivilegedBatch } =
+      require('../../core/macos/executors/privileged-batch') as typeof import('../../core/macos/executors/privileged-batch');
     runner = new PrivilegedBatch({ executor });
   } else if (typeof executor.privilegedRunner === 'function') {
     runner = executor.privilegedRunner();

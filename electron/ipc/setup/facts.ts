@@ -38,7 +38,8 @@ function confSetting(values: Record<string, string>, name: string): string | nul
 }
 
 export function factsView(f: MacFacts): MacFactsView {
-  const rosetta: MacFactsView['rosetta'] = f.arch === 'x86_64' ? 'not-needed' : f.arch === 'arm64' ? (f.rosettaWorks ? 'installed' : 'missing') : null;
+  const rosetta: MacFactsView['rosetta'] =
+    f.arch === 'x86_64' ? 'not-needed' : f.arch === 'arm64' ? (f.rosettaWorks ? 'installed' : 'missing') : null;
   return {
     macos: f.macos ? `${f.macos.productName} ${f.macos.version}${f.macos.build ? ` (${f.macos.build})` : ''}` : null,
     arch: f.arch,
@@ -48,17 +49,24 @@ export function factsView(f: MacFacts): MacFactsView {
     hostName: f.hostName,
     hostname: f.hostname,
     expectedHostName: f.expectedHostName,
-    domain: f.domain ? { domain: f.domain.domain, forest: f.domain.forest, computerAccount: f.domain.computerAccount } : null,
+    domain: f.domain
+      ? { domain: f.domain.domain, forest: f.domain.forest, computerAccount: f.domain.computerAccount }
+      : null,
     admin: f.admin,
-    client: f.client ? { version: f.client.version, installedAt: f.client.installTime ? new Date(f.client.installTime * 1000).toISOString() : null } : null,
+    client: f.client
+      ? {
+          version: f.client.version,
+          installedAt: f.client.installTime ? new Date(f.client.installTime * 1000).toISOString() : null,
+        }
+      : null,
     service: f.daemon ? { running: f.daemon.running, state: f.daemon.state, pid: f.daemon.pid } : null,
     conf: f.conf
       ? {
-        path: f.conf.path,
-        switchAddress: confSetting(f.conf.values, 'Switch'),
-        backgroundUrl: confSetting(f.conf.values, 'BackgroundChannelUrl'),
-        settings: Object.entries(f.conf.values).map(([key, value]) => ({ key, value })),
-      }
+          path: f.conf.path,
+          switchAddress: confSetting(f.conf.values, 'Switch'),
+          backgroundUrl: confSetting(f.conf.values, 'BackgroundChannelUrl'),
+          settings: Object.entries(f.conf.values).map(([key, value]) => ({ key, value })),
+        }
       : null,
     keychain: { certificates: f.certificates.length, identities: f.identities.length },
   };
@@ -79,7 +87,8 @@ export function setEndpoints(session: Session, req: { switchAddress: string; bac
   const switchAddress = check(req.switchAddress, (t) => validateSwitchAddress(t).value);
   const backgroundUrl = check(req.backgroundUrl, validateBackgroundUrl);
   const saved = Boolean(switchAddress?.ok && backgroundUrl?.ok);
-  if (switchAddress?.ok && backgroundUrl?.ok) session.setup.endpoints = { switchAddress: switchAddress.value, backgroundUrl: backgroundUrl.value };
+  if (switchAddress?.ok && backgroundUrl?.ok)
+    session.setup.endpoints = { switchAddress: switchAddress.value, backgroundUrl: backgroundUrl.value };
   else delete session.setup.endpoints;
   return { switchAddress, backgroundUrl, saved };
 }

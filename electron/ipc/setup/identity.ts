@@ -36,7 +36,9 @@ export function wizardFix(f: Finding, pfx?: Pick<PfxAnalysis, 'emptyPassword'>):
 
 function pfxProtection(a: PfxAnalysis): string {
   const keys = [...new Set(a.keyBagAlgorithms)].join(', ') || 'none (no private key)';
-  const mac = a.macAlgorithm ? `${a.macAlgorithm.toUpperCase()}${a.macSaltLength ? ` (${a.macSaltLength}-byte salt)` : ''}` : 'none';
+  const mac = a.macAlgorithm
+    ? `${a.macAlgorithm.toUpperCase()}${a.macSaltLength ? ` (${a.macSaltLength}-byte salt)` : ''}`
+    : 'none';
   return `private key encrypted with ${keys}; integrity check ${mac}`;
 }
 
@@ -57,7 +59,9 @@ export async function identityView(session: Session, at = new Date()): Promise<I
   const facts = await currentFacts(session);
   const hostname = facts.expectedHostName;
   const added = session.setup.caCertificates;
-  const fromKeychain = keychainCertificates(facts).filter((k) => !added.some((c) => c.fingerprint256 === k.fingerprint256));
+  const fromKeychain = keychainCertificates(facts).filter(
+    (k) => !added.some((c) => c.fingerprint256 === k.fingerprint256),
+  );
   const pfx = id.source === 'pfx' ? session.setup.pfx : undefined;
   let findings = checkClientCertificate({
     certificate: id.certificate,
@@ -69,20 +73,30 @@ export async function identityView(session: Session, at = new Date()): Promise<I
     extraCertificates: id.chain,
   });
   if (!hostname) {
-    findings = findings.map((f) => f.id !== 'subject-hostname' ? f : {
-      ...f, status: 'warn',
-      detail: 'Onboard could not read this Mac\'s host name, so it cannot tell whether the certificate names it.',
-      fix: 'Check the name under System Settings > General > Sharing (e.g. MAC01.local): the certificate\'s CN or DNS name must be exactly that, capitals included.',
-    });
+    findings = findings.map((f) =>
+      f.id !== 'subject-hostname'
+        ? f
+        : {
+            ...f,
+            status: 'warn',
+            detail: "Onboard could not read this Mac's host name, so it cannot tell whether the certificate names it.",
+            fix: "Check the name under System Settings > General > Sharing (e.g. MAC01.local): the certificate's CN or DNS name must be exactly that, capitals included.",
+          },
+    );
   }
   findings = findings.map((f) => wizardFix(f, pfx?.analysis));
   const counts = summarise(findings);
   const info = inspectCertificate(id.certificate);
   const pfxStatus: PfxStatus | null = pfx
     ? {
-      fileName: pfx.fileName, macOsCompatible: pfx.analysis.macOsCompatible, problems: pfx.analysis.problems, protection: pfxProtection(pfx.analysis),
-      rewrapped: pfx.rewrapped, needsNewPassword: pfx.analysis.emptyPassword, passwordChanged: pfx.passwordChanged,
-    }
+        fileName: pfx.fileName,
+        macOsCompatible: pfx.analysis.macOsCompatible,
+        problems: pfx.analysis.problems,
+        protection: pfxProtection(pfx.analysis),
+        rewrapped: pfx.rewrapped,
+        needsNewPassword: pfx.analysis.emptyPassword,
+        passwordChanged: pfx.passwordChanged,
+      }
     : null;
   return {
     source: id.source,
@@ -106,7 +120,12 @@ export async function identityView(session: Session, at = new Date()): Promise<I
 
 async function mustView(session: Session): Promise<IdentityView> {
   const v = await identityView(session);
-  if (!v) throw new OnboardError('no-identity', 'No client certificate has been chosen yet.', 'Open a .pfx, or load the certificate issued for the request made on this Mac.');
+  if (!v)
+    throw new OnboardError(
+      'no-identity',
+      'No client certificate has been chosen yet.',
+      'Open a .pfx, or load the certificate issued for the request made on this Mac.',
+    );
   return v;
 }
 
@@ -114,24 +133,44 @@ function identityFromPfx(der: Buffer, password: string, fileName: string): Chose
   const contents = readPfx(der, password);
   const [certificate, ...chain] = contents.certificates;
   if (!certificate) {
-    throw new OnboardError('pfx-no-certificate', `${fileName} holds no certificate.`, 'Export the Mac\'s certificate again, with its private key, as a .pfx.');
+    throw new OnboardError(
+      'pfx-no-certificate',
+      `${fileName} holds no certificate.`,
+      "Export the Mac's certificate again, with its private key, as a .pfx.",
+    );
   }
   if (!contents.key || !keyMatches(certificate, contents.key)) {
-    throw new OnboardError('pfx-no-key', `${fileName} holds the certificate but not its private key, so it cannot identify this Mac.`,
-      'Export it again choosing "Yes, export the private key" (the certificate template must allow exporting the key).');
+    throw new OnboardError(
+      'pfx-no-key',
+      `${fileName} holds the certificate but not its private key, so it cannot identify this Mac.`,
+      'Export it again choosing "Yes, export the private key" (the certificate template must allow exporting the key).',
+    );
   }
   return { key: contents.key, certificate, chain, source: 'pfx', label: fileName };
 }
 
-export async function openPfx(session: Session, req: { fileName: string; base64: string; password: string }): Promise<IdentityView> {
+export async function openPfx(
+  session: Session,
+  req: { fileName: string; base64: string; password: string },
+): Promise<IdentityView> {
   const der = Buffer.from(req.base64, 'base64');
   if (!isPkcs12(der)) {
-    throw new OnboardError('not-a-pfx', `${req.fileName} is not a .pfx (PKCS#12) file.`,
-      'Pick the .pfx or .p12 file exported with the private key. CA certificates (.cer, .pem, .p7b) belong on the CA certificates step.');
+    throw new OnboardError(
+      'not-a-pfx',
+      `${req.fileName} is not a .pfx (PKCS#12) file.`,
+      'Pick the .pfx or .p12 file exported with the private key. CA certificates (.cer, .pem, .p7b) belong on the CA certificates step.',
+    );
   }
   const identity = identityFromPfx(der, req.password, req.fileName);
   const analysis = analysePfx(der, req.password);
-  session.setup.pfx = { fileName: req.fileName, der, password: req.password, analysis, rewrapped: false, passwordChanged: false };
+  session.setup.pfx = {
+    fileName: req.fileName,
+    der,
+    password: req.password,
+    analysis,
+    rewrapped: false,
+    passwordChanged: false,
+  };
   session.setup.identity = identity;
   return mustView(session);
 }
@@ -142,20 +181,35 @@ export async function openPfx(session: Session, req: { fileName: string; base64:
  */
 export async function rewrapOpenedPfx(session: Session, req: { newPassword?: string } = {}): Promise<IdentityView> {
   const pfx = session.setup.pfx;
-  if (!pfx || session.setup.identity?.source !== 'pfx') throw new OnboardError('no-pfx', 'No .pfx file is open.', 'Open the .pfx file first.');
+  if (!pfx || session.setup.identity?.source !== 'pfx')
+    throw new OnboardError('no-pfx', 'No .pfx file is open.', 'Open the .pfx file first.');
   const newPassword = req.newPassword;
   if (newPassword === undefined && pfx.password === '') {
-    throw new OnboardError('pfx-new-password-needed', `${pfx.fileName} has an empty password, which macOS refuses, so the re-wrapped file needs a new one.`,
-      'Type a new password twice under "Re-wrap for macOS", then re-wrap: the saved file opens with that password.');
+    throw new OnboardError(
+      'pfx-new-password-needed',
+      `${pfx.fileName} has an empty password, which macOS refuses, so the re-wrapped file needs a new one.`,
+      'Type a new password twice under "Re-wrap for macOS", then re-wrap: the saved file opens with that password.',
+    );
   }
   if (newPassword === '') {
-    throw new OnboardError('pfx-empty-password', 'The new password is empty.', 'Choose a password that is not empty: macOS refuses to import a .pfx without one.');
+    throw new OnboardError(
+      'pfx-empty-password',
+      'The new password is empty.',
+      'Choose a password that is not empty: macOS refuses to import a .pfx without one.',
+    );
   }
   const password = newPassword ?? pfx.password;
-  const der = rewrapPfx(pfx.der, pfx.password, { profile: 'compatible', ...(newPassword !== undefined ? { newPassword } : {}) });
+  const der = rewrapPfx(pfx.der, pfx.password, {
+    profile: 'compatible',
+    ...(newPassword !== undefined ? { newPassword } : {}),
+  });
   const identity = identityFromPfx(der, password, pfx.fileName);
   session.setup.pfx = {
-    ...pfx, der, password, analysis: analysePfx(der, password), rewrapped: true,
+    ...pfx,
+    der,
+    password,
+    analysis: analysePfx(der, password),
+    rewrapped: true,
     passwordChanged: pfx.passwordChanged || (newPassword !== undefined && newPassword !== pfx.password),
   };
   session.setup.identity = identity;
@@ -166,7 +220,11 @@ export function exportOpenedPfx(session: Session): DownloadFile {
   const pfx = session.setup.pfx;
   if (!pfx) throw new OnboardError('no-pfx', 'No .pfx file is open.', 'Open the .pfx file first.');
   const base = pfx.fileName.replace(/\.(pfx|p12)$/i, '');
-  return { fileName: pfx.rewrapped ? `${base}-macos.pfx` : pfx.fileName, mimeType: 'application/x-pkcs12', base64: pfx.der.toString('base64') };
+  return {
+    fileName: pfx.rewrapped ? `${base}-macos.pfx` : pfx.fileName,
+    mimeType: 'application/x-pkcs12',
+    base64: pfx.der.toString('base64'),
+  };
 }
 
 function csrView(session: Session): CsrView | null {
@@ -193,19 +251,35 @@ export function getCsr(session: Session): CsrView | null {
 }
 
 /** Pairs the CA's answer with the key kept since the request was made. */
-export async function loadIssuedCertificate(session: Session, req: { fileName: string; base64: string }): Promise<IdentityView> {
+export async function loadIssuedCertificate(
+  session: Session,
+  req: { fileName: string; base64: string },
+): Promise<IdentityView> {
   const csr = session.setup.csr;
   if (!csr) {
-    throw new OnboardError('no-csr', 'No key and request were made on this Mac in this session.', 'Make the key and request first, send the request to your CA, then load the certificate it issues.');
+    throw new OnboardError(
+      'no-csr',
+      'No key and request were made on this Mac in this session.',
+      'Make the key and request first, send the request to your CA, then load the certificate it issues.',
+    );
   }
   const material = loadMaterial(Buffer.from(req.base64, 'base64'), { name: req.fileName });
   const certificate = material.certificates.find((c) => keyMatches(c, csr.key));
   if (!certificate) {
-    throw new OnboardError('certificate-not-for-key', `No certificate in ${req.fileName} belongs to the key made on this Mac for ${csr.hostname}.`,
-      `Check that the CA answered the request Onboard made (${csr.hostname}.csr); a certificate issued for another request cannot be used with this key.`);
+    throw new OnboardError(
+      'certificate-not-for-key',
+      `No certificate in ${req.fileName} belongs to the key made on this Mac for ${csr.hostname}.`,
+      `Check that the CA answered the request Onboard made (${csr.hostname}.csr); a certificate issued for another request cannot be used with this key.`,
+    );
   }
   const chain = material.certificates.filter((c) => c !== certificate);
-  session.setup.identity = { key: csr.key, certificate, chain, source: 'csr', label: `${req.fileName} with the key made on this Mac` };
+  session.setup.identity = {
+    key: csr.key,
+    certificate,
+    chain,
+    source: 'csr',
+    label: `${req.fileName} with the key made on this Mac`,
+  };
   delete session.setup.pfx;
   return mustView(session);
 }

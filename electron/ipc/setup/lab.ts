@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { OnboardError } from '../../core/errors';
 import { withPrivateTempDir } from '../../core/fsutil';
-import { caCertificate, crlUrlFor, initLab, issueDevices, issuerChain, openLab, unlockCa, type Lab } from '../../core/lab/pki';
+import {
+  caCertificate,
+  crlUrlFor,
+  initLab,
+  issueDevices,
+  issuerChain,
+  openLab,
+  unlockCa,
+  type Lab,
+} from '../../core/lab/pki';
 import { readPfx } from '../../core/pki/pkcs12';
 import { inspectCertificate } from '../../core/pki/inspect';
 import type { Session } from '../session';
@@ -36,9 +45,18 @@ function useLab(session: Session, lab: Lab, caPassword: string): LabCaView {
   return labView(lab);
 }
 
-export async function createLabCa(session: Session, req: { name: string; crlBaseUrl: string; caPassword: string; intermediate: boolean; directory?: string }): Promise<LabCaView> {
-  const dir = req.directory?.trim() || await mkdtemp(join(tmpdir(), 'onboard-lab-'));
-  const lab = await initLab({ dir, name: req.name, intermediate: req.intermediate, crlBaseUrl: req.crlBaseUrl, caPassword: req.caPassword });
+export async function createLabCa(
+  session: Session,
+  req: { name: string; crlBaseUrl: string; caPassword: string; intermediate: boolean; directory?: string },
+): Promise<LabCaView> {
+  const dir = req.directory?.trim() || (await mkdtemp(join(tmpdir(), 'onboard-lab-')));
+  const lab = await initLab({
+    dir,
+    name: req.name,
+    intermediate: req.intermediate,
+    crlBaseUrl: req.crlBaseUrl,
+    caPassword: req.caPassword,
+  });
   return useLab(session, lab, req.caPassword);
 }
 
@@ -52,15 +70,33 @@ export async function openLabCa(session: Session, req: { directory: string; caPa
 /** Issues through the lab's own device issuance (so the lab keeps its record for revocation), then reads the result back. */
 export async function issueLabCertificate(session: Session, hostname: string): Promise<IdentityView> {
   const chosen = session.setup.lab;
-  if (!chosen) throw new OnboardError('no-lab-ca', 'No lab CA is chosen.', 'Create a lab CA, or open one made before, first.');
+  if (!chosen)
+    throw new OnboardError('no-lab-ca', 'No lab CA is chosen.', 'Create a lab CA, or open one made before, first.');
   const pfxPassword = randomBytes(18).toString('base64url');
   const contents = await withPrivateTempDir(async (dir) => {
-    const [issued] = await issueDevices(chosen.lab, { hosts: [hostname], outDir: dir, caPassword: chosen.caPassword, pfxPassword, force: true });
+    const [issued] = await issueDevices(chosen.lab, {
+      hosts: [hostname],
+      outDir: dir,
+      caPassword: chosen.caPassword,
+      pfxPassword,
+      force: true,
+    });
     return readPfx(await readFile(issued!.pfxPath), pfxPassword);
   });
   const [certificate, ...chain] = contents.certificates;
-  if (!certificate || !contents.key) throw new OnboardError('lab-issue-failed', 'The lab CA did not produce a certificate with its key.', 'Try again; if it happens again, create a new lab CA.');
-  session.setup.identity = { key: contents.key, certificate, chain, source: 'lab', label: `Lab CA: ${chosen.lab.config.name}` };
+  if (!certificate || !contents.key)
+    throw new OnboardError(
+      'lab-issue-failed',
+      'The lab CA did not produce a certificate with its key.',
+      'Try again; if it happens again, create a new lab CA.',
+    );
+  session.setup.identity = {
+    key: contents.key,
+    certificate,
+    chain,
+    source: 'lab',
+    label: `Lab CA: ${chosen.lab.config.name}`,
+  };
   delete session.setup.pfx;
   return (await identityView(session))!;
 }

@@ -13,7 +13,12 @@ export function Findings({ findings }: { findings: VerifyFinding[] }) {
             <span className="finding-title">{f.title}</span>
           </div>
           {f.detail && <p className="finding-detail">{f.detail}</p>}
-          {f.fix && <p className="finding-fix"><strong>What to do: </strong>{f.fix}</p>}
+          {f.fix && (
+            <p className="finding-fix">
+              <strong>What to do: </strong>
+              {f.fix}
+            </p>
+          )}
         </li>
       ))}
     </ul>

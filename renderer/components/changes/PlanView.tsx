@@ -1,6 +1,12 @@
 // A prepared change shown before and while it runs: each action with its exact command
 // (secrets already masked by main), why it is skipped, how it is undone, and live progress.
-import type { ActionOutcome, ActionView, ApplyOutcome, PlanView as Plan, PreparedChanges } from '../../../electron/ipc/contract';
+import type {
+  ActionOutcome,
+  ActionView,
+  ApplyOutcome,
+  PlanView as Plan,
+  PreparedChanges,
+} from '../../../electron/ipc/contract';
 import type { ProgressItem, Run } from '../../slices/changes';
 import { ErrorBox } from './ErrorBox';
 
@@ -46,11 +52,15 @@ function ActionItem({ action, run }: { action: ActionView; run: Run<ApplyOutcome
   const live = progressOf(run)[action.id];
   const outcome = run.state === 'done' ? run.value.actions.find((a) => a.id === action.id) : undefined;
   // Only what explains a failure, or what is happening now; "already done" is said by the badge.
-  const detail = shown.tone === 'fail' ? outcome?.detail ?? live?.detail : live?.status === 'running' ? live.detail : undefined;
+  const detail =
+    shown.tone === 'fail' ? (outcome?.detail ?? live?.detail) : live?.status === 'running' ? live.detail : undefined;
   return (
     <li className={`action ${action.status === 'skip' ? 'skipped' : ''}`} aria-busy={shown.busy ? true : undefined}>
       <div className="action-head">
-        <span className={`status ${shown.tone}`}>{shown.busy && <span className="spinner" aria-hidden="true" />}{shown.text}</span>
+        <span className={`status ${shown.tone}`}>
+          {shown.busy && <span className="spinner" aria-hidden="true" />}
+          {shown.text}
+        </span>
         <span className="action-title">{action.title}</span>
         {action.root && action.status !== 'skip' && <span className="tag">as administrator</span>}
         {action.irreversible && action.status !== 'skip' && <span className="status warn">cannot be undone</span>}
@@ -62,7 +72,11 @@ function ActionItem({ action, run }: { action: ActionView; run: Run<ApplyOutcome
       {action.undo.length > 0 && (
         <details className="undo">
           <summary>How this is undone</summary>
-          {action.undo.map((u, i) => <code key={i} className="command">{u.line}</code>)}
+          {action.undo.map((u, i) => (
+            <code key={i} className="command">
+              {u.line}
+            </code>
+          ))}
         </details>
       )}
     </li>
@@ -77,16 +91,26 @@ function PlanSection({ plan, run }: { plan: Plan; run: Run<ApplyOutcome> }) {
       {pending.length === 0 && <p className="muted">Nothing to do here: this Mac already has it.</p>}
       {plan.warnings.length > 0 && (
         <ul className="plan-warnings">
-          {plan.warnings.map((w, i) => <li key={i}><span className="status warn">Note</span> {w}</li>)}
+          {plan.warnings.map((w, i) => (
+            <li key={i}>
+              <span className="status warn">Note</span> {w}
+            </li>
+          ))}
         </ul>
       )}
       <ol className="actions">
-        {plan.actions.map((a) => <ActionItem key={a.id} action={a} run={run} />)}
+        {plan.actions.map((a) => (
+          <ActionItem key={a.id} action={a} run={run} />
+        ))}
       </ol>
       {plan.cleanup.length > 0 && (
         <details className="undo">
           <summary>Afterwards, always</summary>
-          {plan.cleanup.map((c, i) => <code key={i} className="command">{c.line}</code>)}
+          {plan.cleanup.map((c, i) => (
+            <code key={i} className="command">
+              {c.line}
+            </code>
+          ))}
         </details>
       )}
     </section>
@@ -96,7 +120,9 @@ function PlanSection({ plan, run }: { plan: Plan; run: Run<ApplyOutcome> }) {
 export function PlanList({ prepared, run }: { prepared: PreparedChanges; run: Run<ApplyOutcome> }) {
   return (
     <div className="plans">
-      {prepared.plans.map((p) => <PlanSection key={p.step} plan={p} run={run} />)}
+      {prepared.plans.map((p) => (
+        <PlanSection key={p.step} plan={p} run={run} />
+      ))}
     </div>
   );
 }
@@ -110,7 +136,8 @@ function pendingIds(prepared: PreparedChanges): string[] {
 export function runCounts(prepared: PreparedChanges, run: Run<ApplyOutcome>): { finished: number; total: number } {
   const ids = pendingIds(prepared);
   const progress = progressOf(run);
-  const finished = run.state === 'done' ? ids.length : ids.filter((id) => progress[id] && progress[id]!.status !== 'running').length;
+  const finished =
+    run.state === 'done' ? ids.length : ids.filter((id) => progress[id] && progress[id]!.status !== 'running').length;
   return { finished, total: ids.length };
 }
 
@@ -118,20 +145,40 @@ export function runCounts(prepared: PreparedChanges, run: Run<ApplyOutcome>): { 
  * The line that says where a run is, announced to screen readers as it changes, with the
  * result once it is over: what was done, or what failed and what was put back.
  */
-export function RunStatus({ prepared, run, doneText, noun = 'change' }: { prepared: PreparedChanges; run: Run<ApplyOutcome>; doneText: string; noun?: string }) {
+export function RunStatus({
+  prepared,
+  run,
+  doneText,
+  noun = 'change',
+}: {
+  prepared: PreparedChanges;
+  run: Run<ApplyOutcome>;
+  doneText: string;
+  noun?: string;
+}) {
   const { finished, total } = runCounts(prepared, run);
   return (
     <div className="run-status">
       <div role="status" aria-live="polite">
         {run.state === 'running' && (
-          <p><span className="spinner" aria-hidden="true" /> Working… {finished} of {total} {noun}{total === 1 ? '' : 's'} finished.</p>
+          <p>
+            <span className="spinner" aria-hidden="true" /> Working… {finished} of {total} {noun}
+            {total === 1 ? '' : 's'} finished.
+          </p>
         )}
         {run.state === 'done' && run.value.ok && (
-          <p className="result pass"><span className="status pass">Done</span> {doneText} ({summariseOutcome(run.value, prepared)}).</p>
+          <p className="result pass">
+            <span className="status pass">Done</span> {doneText} ({summariseOutcome(run.value, prepared)}).
+          </p>
         )}
       </div>
       {run.state === 'running' && total > 0 && (
-        <progress className="run-progress" max={total} value={finished} aria-label={`${noun[0]!.toUpperCase()}${noun.slice(1)}s finished`} />
+        <progress
+          className="run-progress"
+          max={total}
+          value={finished}
+          aria-label={`${noun[0]!.toUpperCase()}${noun.slice(1)}s finished`}
+        />
       )}
       {run.state === 'error' && <ErrorBox error={run.error} title="Could not apply." />}
       {run.state === 'done' && !run.value.ok && <FailedOutcome outcome={run.value} prepared={prepared} />}
@@ -164,7 +211,14 @@ function FailedOutcome({ outcome, prepared }: { outcome: ApplyOutcome; prepared:
     <div className="failed-outcome">
       <ErrorBox
         title="The step stopped."
-        error={outcome.failure ?? { message: failed ? `"${failed.title}" failed${failed.detail ? `: ${failed.detail}` : '.'}` : 'An action failed.', hint: '' }}
+        error={
+          outcome.failure ?? {
+            message: failed
+              ? `"${failed.title}" failed${failed.detail ? `: ${failed.detail}` : '.'}`
+              : 'An action failed.',
+            hint: '',
+          }
+        }
       />
       {outcome.rolledBack.length > 0 && (
         <div className="rollback">
@@ -177,7 +231,10 @@ function FailedOutcome({ outcome, prepared }: { outcome: ApplyOutcome; prepared:
           <ul>
             {outcome.rolledBack.map((r) => (
               <li key={r.id}>
-                <span className={`status ${r.status === 'undone' ? 'warn' : 'fail'}`}>{r.status === 'undone' ? 'Undone' : 'Undo failed'}</span> {r.title}
+                <span className={`status ${r.status === 'undone' ? 'warn' : 'fail'}`}>
+                  {r.status === 'undone' ? 'Undone' : 'Undo failed'}
+                </span>{' '}
+                {r.title}
                 {r.detail && <span className="muted"> — {r.detail}</span>}
               </li>
             ))}
@@ -193,12 +250,22 @@ function FailedOutcome({ outcome, prepared }: { outcome: ApplyOutcome; prepared:
               : 'These have no undo of their own and stay done. Fix the problem shown and make a fresh plan to finish the step.'}
           </p>
           <ul>
-            {kept.map((k) => <li key={k.id}><span className="status pass">Done</span> {k.title}</li>)}
+            {kept.map((k) => (
+              <li key={k.id}>
+                <span className="status pass">Done</span> {k.title}
+              </li>
+            ))}
           </ul>
         </div>
       )}
-      {outcome.rolledBack.length === 0 && kept.length === 0 && <p className="muted">Nothing had been changed before the failure, so there was nothing to undo.</p>}
-      {notRun.length > 0 && <p className="muted">{notRun.length} later action{notRun.length === 1 ? ' was' : 's were'} not run.</p>}
+      {outcome.rolledBack.length === 0 && kept.length === 0 && (
+        <p className="muted">Nothing had been changed before the failure, so there was nothing to undo.</p>
+      )}
+      {notRun.length > 0 && (
+        <p className="muted">
+          {notRun.length} later action{notRun.length === 1 ? ' was' : 's were'} not run.
+        </p>
+      )}
     </div>
   );
 }
@@ -207,17 +274,36 @@ function FailedOutcome({ outcome, prepared }: { outcome: ApplyOutcome; prepared:
  * The one button that moves a change on: apply the plan shown, or (after a failure, when
  * that plan is spent) make a fresh one from the Mac as it is now.
  */
-export function ApplyButton({ prepared, run, label, busyLabel, doneLabel, onApply, onReplan, danger }: {
-  prepared: PreparedChanges; run: Run<ApplyOutcome>; label: string; busyLabel: string; doneLabel: string;
-  onApply(): void; onReplan(): void; danger?: boolean;
+export function ApplyButton({
+  prepared,
+  run,
+  label,
+  busyLabel,
+  doneLabel,
+  onApply,
+  onReplan,
+  danger,
+}: {
+  prepared: PreparedChanges;
+  run: Run<ApplyOutcome>;
+  label: string;
+  busyLabel: string;
+  doneLabel: string;
+  onApply(): void;
+  onReplan(): void;
+  danger?: boolean;
 }) {
   const failed = run.state === 'error' || (run.state === 'done' && !run.value.ok);
   const applied = run.state === 'done' && run.value.ok;
   if (failed) {
     return (
       <div className="apply-row">
-        <button type="button" className="primary" onClick={onReplan}>Make a fresh plan</button>
-        <span className="muted">Fix the problem shown below, then make a fresh plan from this Mac as it is now, and apply it.</span>
+        <button type="button" className="primary" onClick={onReplan}>
+          Make a fresh plan
+        </button>
+        <span className="muted">
+          Fix the problem shown below, then make a fresh plan from this Mac as it is now, and apply it.
+        </span>
       </div>
     );
   }
@@ -225,14 +311,22 @@ export function ApplyButton({ prepared, run, label, busyLabel, doneLabel, onAppl
   const prompts = prepared.adminPrompts;
   return (
     <div className="apply-row">
-      <button type="button" className={danger ? 'danger' : 'primary'} onClick={onApply} disabled={run.state === 'running' || applied || n === 0}>
+      <button
+        type="button"
+        className={danger ? 'danger' : 'primary'}
+        onClick={onApply}
+        disabled={run.state === 'running' || applied || n === 0}
+      >
         {run.state === 'running' ? busyLabel : applied ? doneLabel : label}
       </button>
       {/* Once applied, the result below says what was done; the planned count would only compete with it. */}
-      {!applied && <span className="muted">
-        {n === 0 ? 'Nothing to change: continue.'
-          : `${n} change${n === 1 ? '' : 's'}.${prompts > 0 ? ` macOS asks for an administrator's password ${prompts === 1 ? 'once' : `${prompts} times`}.` : ''}`}
-      </span>}
+      {!applied && (
+        <span className="muted">
+          {n === 0
+            ? 'Nothing to change: continue.'
+            : `${n} change${n === 1 ? '' : 's'}.${prompts > 0 ? ` macOS asks for an administrator's password ${prompts === 1 ? 'once' : `${prompts} times`}.` : ''}`}
+        </span>
+      )}
     </div>
   );
 }

@@ -17,7 +17,10 @@ export function ReportButtons() {
     setSaved(null);
     try {
       const r = await fetchReport(format);
-      if (!r.ok) { setError(r.error); return; }
+      if (!r.ok) {
+        setError(r.error);
+        return;
+      }
       downloadText(r.value.fileName, r.value.mimeType, r.value.content);
       setSaved(r.value.fileName);
     } finally {
@@ -35,7 +38,9 @@ export function ReportButtons() {
           {busy === 'json' ? 'Preparing…' : 'Save as JSON'}
         </button>
       </div>
-      <p role="status" className="muted">{saved ? `Saved ${saved} to your downloads.` : ''}</p>
+      <p role="status" className="muted">
+        {saved ? `Saved ${saved} to your downloads.` : ''}
+      </p>
       {error && <ErrorBox error={error} title="Could not make the report." />}
     </div>
   );

@@ -17,10 +17,19 @@ export function Uninstall() {
   const plan = uninstall.plan.state === 'ready' ? uninstall.plan.value : null;
 
   return (
-    <section className="card" aria-labelledby="uninstall-heading" aria-busy={uninstall.plan.state === 'loading' || running}>
+    <section
+      className="card"
+      aria-labelledby="uninstall-heading"
+      aria-busy={uninstall.plan.state === 'loading' || running}
+    >
       <div className="card-head">
         <h2 id="uninstall-heading">Uninstall the 1E Client</h2>
-        <button type="button" className="secondary small" onClick={() => void prepare()} disabled={running || uninstall.plan.state === 'loading'}>
+        <button
+          type="button"
+          className="secondary small"
+          onClick={() => void prepare()}
+          disabled={running || uninstall.plan.state === 'loading'}
+        >
           Check this Mac again
         </button>
       </div>
@@ -28,11 +37,26 @@ export function Uninstall() {
         Onboard stops the client and removes exactly the files its package installed, as the package receipt lists them,
         then forgets the receipt. The certificates in the System keychain stay.
       </p>
-      {uninstall.plan.state === 'loading' && <p role="status"><span className="spinner" aria-hidden="true" /> Reading the package receipt…</p>}
-      {uninstall.plan.state === 'error' && <ErrorBox error={uninstall.plan.error} title="Cannot make the uninstall plan." />}
+      {uninstall.plan.state === 'loading' && (
+        <p role="status">
+          <span className="spinner" aria-hidden="true" /> Reading the package receipt…
+        </p>
+      )}
+      {uninstall.plan.state === 'error' && (
+        <ErrorBox error={uninstall.plan.error} title="Cannot make the uninstall plan." />
+      )}
       {plan && <PlanList prepared={plan} run={uninstall.run} />}
       {plan && (
-        <ApplyButton prepared={plan} run={uninstall.run} label="Uninstall" busyLabel="Uninstalling…" doneLabel="Uninstalled" danger onApply={() => void apply()} onReplan={() => void prepare()} />
+        <ApplyButton
+          prepared={plan}
+          run={uninstall.run}
+          label="Uninstall"
+          busyLabel="Uninstalling…"
+          doneLabel="Uninstalled"
+          danger
+          onApply={() => void apply()}
+          onReplan={() => void prepare()}
+        />
       )}
       {plan && <RunStatus prepared={plan} run={uninstall.run} doneText="The 1E Client is removed from this Mac" />}
     </section>

@@ -15,7 +15,11 @@ export function ProblemList({ problems }: { problems: SetupProblem[] }) {
       {problems.map((p, i) => (
         <li key={i} className={`problem ${p.severity}`}>
           <StatusBadge status={p.severity} /> {p.message}
-          {p.fix && <div className="fix"><strong>What to do:</strong> {p.fix}</div>}
+          {p.fix && (
+            <div className="fix">
+              <strong>What to do:</strong> {p.fix}
+            </div>
+          )}
         </li>
       ))}
     </ul>
@@ -24,7 +28,11 @@ export function ProblemList({ problems }: { problems: SetupProblem[] }) {
 
 export function CaCardView({ card, onRemove, disabled }: { card: CaCard; onRemove(): void; disabled: boolean }) {
   const name = card.commonName ?? card.subject;
-  const worst = card.problems.some((p) => p.severity === 'fail') ? 'fail' : card.problems.some((p) => p.severity === 'warn') ? 'warn' : 'pass';
+  const worst = card.problems.some((p) => p.severity === 'fail')
+    ? 'fail'
+    : card.problems.some((p) => p.severity === 'warn')
+      ? 'warn'
+      : 'pass';
   return (
     <li className={`card ca-card ${worst}`}>
       <div className="card-head">
@@ -33,20 +41,38 @@ export function CaCardView({ card, onRemove, disabled }: { card: CaCard; onRemov
       </div>
       <ProblemList problems={card.problems} />
       <dl className="facts">
-        <dt>Subject</dt><dd>{card.subject}</dd>
-        <dt>Issuer</dt><dd>{card.role === 'root' ? 'Itself (self-signed)' : card.issuer}</dd>
-        <dt>Valid until</dt><dd>{day(card.notAfter)}</dd>
-        <dt>Key</dt><dd>{card.key}, signed with {card.signatureAlgorithm}</dd>
+        <dt>Subject</dt>
+        <dd>{card.subject}</dd>
+        <dt>Issuer</dt>
+        <dd>{card.role === 'root' ? 'Itself (self-signed)' : card.issuer}</dd>
+        <dt>Valid until</dt>
+        <dd>{day(card.notAfter)}</dd>
+        <dt>Key</dt>
+        <dd>
+          {card.key}, signed with {card.signatureAlgorithm}
+        </dd>
         <dt>On this Mac</dt>
         <dd>
           {card.installed === true && <StatusBadge status="pass">Already in the System keychain</StatusBadge>}
-          {card.installed === false && <StatusBadge status="info">Not yet: added on the Trust &amp; identity step</StatusBadge>}
+          {card.installed === false && (
+            <StatusBadge status="info">Not yet: added on the Trust &amp; identity step</StatusBadge>
+          )}
           {card.installed === null && 'unknown'}
         </dd>
-        <dt>From</dt><dd>{card.fileName}</dd>
-        <dt>SHA-256</dt><dd className="mono fingerprint">{card.sha256}</dd>
+        <dt>From</dt>
+        <dd>{card.fileName}</dd>
+        <dt>SHA-256</dt>
+        <dd className="mono fingerprint">{card.sha256}</dd>
       </dl>
-      <button type="button" className="secondary small" onClick={onRemove} disabled={disabled} aria-label={`Remove ${name}`}>Remove</button>
+      <button
+        type="button"
+        className="secondary small"
+        onClick={onRemove}
+        disabled={disabled}
+        aria-label={`Remove ${name}`}
+      >
+        Remove
+      </button>
     </li>
   );
 }
@@ -56,11 +82,23 @@ function Node({ node }: { node: CaTreeNode }) {
     <li>
       <span className="tree-label">{node.label}</span>
       {node.fromKeychain && <span className="muted"> (already in this Mac's System keychain)</span>}
-      {node.children.length > 0 && <ul>{node.children.map((c) => <Node key={c.sha256} node={c} />)}</ul>}
+      {node.children.length > 0 && (
+        <ul>
+          {node.children.map((c) => (
+            <Node key={c.sha256} node={c} />
+          ))}
+        </ul>
+      )}
     </li>
   );
 }
 
 export function CaTree({ tree }: { tree: CaTreeNode[] }) {
-  return <ul className="ca-tree" aria-label="Chain of trust, roots first">{tree.map((n) => <Node key={n.sha256} node={n} />)}</ul>;
+  return (
+    <ul className="ca-tree" aria-label="Chain of trust, roots first">
+      {tree.map((n) => (
+        <Node key={n.sha256} node={n} />
+      ))}
+    </ul>
+  );
 }

@@ -37,12 +37,22 @@ function EndpointInput({ field, label, placeholder, help }: FieldProps) {
         onChange={(e) => void edit(field, e.currentTarget.value)}
         onBlur={() => touch(field)}
       />
-      <div id={`${id}-help`} className="muted field-help">{help}</div>
+      <div id={`${id}-help`} className="muted field-help">
+        {help}
+      </div>
       <div id={`${id}-verdict`} aria-live="polite">
         {showError && verdict && !verdict.ok && (
-          <div className="field-error">{verdict.message}{verdict.hint && <span className="hint"> {verdict.hint}</span>}</div>
+          <div className="field-error">
+            {verdict.message}
+            {verdict.hint && <span className="hint"> {verdict.hint}</span>}
+          </div>
         )}
-        {verdict?.ok && <div className="field-ok">✓ <span className="visually-hidden">Valid: </span>{verdict.value}</div>}
+        {verdict?.ok && (
+          <div className="field-ok">
+            ✓ <span className="visually-hidden">Valid: </span>
+            {verdict.value}
+          </div>
+        )}
       </div>
     </div>
   );
@@ -54,10 +64,30 @@ export function EndpointsForm() {
   return (
     <section className="card" aria-labelledby="endpoints-heading">
       <h2 id="endpoints-heading">Where are the 1E servers?</h2>
-      {prefilledFrom && <p className="note" role="status">Filled in from the installed configuration, <code>{prefilledFrom}</code>. Change them only if the servers moved.</p>}
-      <EndpointInput field="switchAddress" label="Switch address" placeholder="tachyon.acme.local:4000" help="Host name and port of the 1E Switch, as host:port (1E's default port is 4000)." />
-      <EndpointInput field="backgroundUrl" label="Background Channel URL" placeholder="https://tachyon.acme.local/Background/" help="The https address the client downloads content from." />
-      {checkError && <div className="error-box" role="alert">{checkError.message}<div className="hint">{checkError.hint}</div></div>}
+      {prefilledFrom && (
+        <p className="note" role="status">
+          Filled in from the installed configuration, <code>{prefilledFrom}</code>. Change them only if the servers
+          moved.
+        </p>
+      )}
+      <EndpointInput
+        field="switchAddress"
+        label="Switch address"
+        placeholder="tachyon.acme.local:4000"
+        help="Host name and port of the 1E Switch, as host:port (1E's default port is 4000)."
+      />
+      <EndpointInput
+        field="backgroundUrl"
+        label="Background Channel URL"
+        placeholder="https://tachyon.acme.local/Background/"
+        help="The https address the client downloads content from."
+      />
+      {checkError && (
+        <div className="error-box" role="alert">
+          {checkError.message}
+          <div className="hint">{checkError.hint}</div>
+        </div>
+      )}
     </section>
   );
 }

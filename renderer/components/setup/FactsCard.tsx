@@ -13,26 +13,73 @@ function Facts({ f }: { f: MacFactsView }) {
   return (
     <>
       <dl className="facts">
-        <dt>macOS</dt><dd>{f.macos ?? 'unknown'}</dd>
-        <dt>Processor</dt><dd>{f.arch === 'arm64' ? 'Apple Silicon' : f.arch === 'x86_64' ? 'Intel' : 'unknown'}</dd>
+        <dt>macOS</dt>
+        <dd>{f.macos ?? 'unknown'}</dd>
+        <dt>Processor</dt>
+        <dd>{f.arch === 'arm64' ? 'Apple Silicon' : f.arch === 'x86_64' ? 'Intel' : 'unknown'}</dd>
         <dt>Rosetta 2</dt>
         <dd>
           {f.rosetta === 'not-needed' && 'Not needed on an Intel Mac'}
           {f.rosetta === 'installed' && <StatusBadge status="pass">Installed</StatusBadge>}
-          {f.rosetta === 'missing' && <><StatusBadge status="warn">Not installed</StatusBadge> <span className="muted">The 1E Client is Intel code: the Install step adds Rosetta 2 first.</span></>}
+          {f.rosetta === 'missing' && (
+            <>
+              <StatusBadge status="warn">Not installed</StatusBadge>{' '}
+              <span className="muted">The 1E Client is Intel code: the Install step adds Rosetta 2 first.</span>
+            </>
+          )}
           {f.rosetta === null && 'unknown'}
         </dd>
-        <dt>Computer name</dt><dd>{f.computerName ?? 'not set'}</dd>
-        <dt>Local host name</dt><dd>{shownName ? <code>{shownName}</code> : 'not set'} <span className="muted">(Sharing settings)</span></dd>
-        <dt><code>hostname</code></dt><dd>{f.hostname ? <code>{f.hostname}</code> : 'unknown'}</dd>
-        <dt>Name 1E expects</dt><dd>{f.expectedHostName ? <strong><code>{f.expectedHostName}</code></strong> : 'unknown'} <span className="muted">in the certificate's CN or DNS name, capitals included</span></dd>
-        <dt>Domain</dt><dd>{f.domain ? `Joined to ${f.domain.domain}${f.domain.computerAccount ? ` as ${f.domain.computerAccount}` : ''}` : 'Not joined (workgroup Mac)'}</dd>
+        <dt>Computer name</dt>
+        <dd>{f.computerName ?? 'not set'}</dd>
+        <dt>Local host name</dt>
+        <dd>
+          {shownName ? <code>{shownName}</code> : 'not set'} <span className="muted">(Sharing settings)</span>
+        </dd>
+        <dt>
+          <code>hostname</code>
+        </dt>
+        <dd>{f.hostname ? <code>{f.hostname}</code> : 'unknown'}</dd>
+        <dt>Name 1E expects</dt>
+        <dd>
+          {f.expectedHostName ? (
+            <strong>
+              <code>{f.expectedHostName}</code>
+            </strong>
+          ) : (
+            'unknown'
+          )}{' '}
+          <span className="muted">in the certificate's CN or DNS name, capitals included</span>
+        </dd>
+        <dt>Domain</dt>
+        <dd>
+          {f.domain
+            ? `Joined to ${f.domain.domain}${f.domain.computerAccount ? ` as ${f.domain.computerAccount}` : ''}`
+            : 'Not joined (workgroup Mac)'}
+        </dd>
         <dt>Administrator</dt>
-        <dd>{f.admin === false ? <><StatusBadge status="warn">No</StatusBadge> <span className="muted">Changes will ask for an administrator's name and password.</span></> : yesNo(f.admin, 'Yes', 'No')}</dd>
+        <dd>
+          {f.admin === false ? (
+            <>
+              <StatusBadge status="warn">No</StatusBadge>{' '}
+              <span className="muted">Changes will ask for an administrator's name and password.</span>
+            </>
+          ) : (
+            yesNo(f.admin, 'Yes', 'No')
+          )}
+        </dd>
         <dt>1E Client</dt>
         <dd>
           {f.client ? `Version ${f.client.version} installed` : 'Not installed'}
-          {f.service && <>, service {f.service.running ? <StatusBadge status="pass">running</StatusBadge> : <StatusBadge status="warn">{f.service.state}</StatusBadge>}</>}
+          {f.service && (
+            <>
+              , service{' '}
+              {f.service.running ? (
+                <StatusBadge status="pass">running</StatusBadge>
+              ) : (
+                <StatusBadge status="warn">{f.service.state}</StatusBadge>
+              )}
+            </>
+          )}
         </dd>
         {f.conf && (
           <>
@@ -44,11 +91,15 @@ function Facts({ f }: { f: MacFactsView }) {
             </dd>
           </>
         )}
-        <dt>System keychain</dt><dd>{f.keychain.certificates} certificates, {f.keychain.identities} client identities</dd>
+        <dt>System keychain</dt>
+        <dd>
+          {f.keychain.certificates} certificates, {f.keychain.identities} client identities
+        </dd>
       </dl>
       {hostnameDiffers && (
         <p className="note warn-text">
-          <code>hostname</code> prints <code>{f.hostname}</code>, but 1E expects <code>{f.expectedHostName}</code>: the certificate must name <code>{f.expectedHostName}</code> exactly.
+          <code>hostname</code> prints <code>{f.hostname}</code>, but 1E expects <code>{f.expectedHostName}</code>: the
+          certificate must name <code>{f.expectedHostName}</code> exactly.
         </p>
       )}
     </>
@@ -62,7 +113,14 @@ export function FactsCard() {
     <section className="card" aria-labelledby="facts-heading" aria-busy={facts.state === 'loading'}>
       <div className="card-head">
         <h2 id="facts-heading">This Mac</h2>
-        <button type="button" className="secondary small" onClick={() => void loadFacts(true)} disabled={facts.state === 'loading'}>Ask again</button>
+        <button
+          type="button"
+          className="secondary small"
+          onClick={() => void loadFacts(true)}
+          disabled={facts.state === 'loading'}
+        >
+          Ask again
+        </button>
       </div>
       {facts.state === 'loading' && <Busy text="Asking this Mac…" />}
       {facts.state === 'error' && <SetupError error={facts.error} title="Could not read this Mac's facts." />}

@@ -11,7 +11,15 @@ interface Props {
   onFiles(files: File[]): void;
 }
 
-export function FileDrop({ label, prompt, accept, multiple = false, disabled = false, buttonText = 'Choose files…', onFiles }: Props) {
+export function FileDrop({
+  label,
+  prompt,
+  accept,
+  multiple = false,
+  disabled = false,
+  buttonText = 'Choose files…',
+  onFiles,
+}: Props) {
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
   const id = useId();
@@ -24,15 +32,30 @@ export function FileDrop({ label, prompt, accept, multiple = false, disabled = f
   return (
     <div
       className={`drop-zone ${over ? 'over' : ''}`}
-      onDragOver={(e) => { e.preventDefault(); if (!disabled) setOver(true); }}
+      onDragOver={(e) => {
+        e.preventDefault();
+        if (!disabled) setOver(true);
+      }}
       onDragLeave={() => setOver(false)}
-      onDrop={(e) => { e.preventDefault(); setOver(false); if (!disabled) take(e.dataTransfer.files); }}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        if (!disabled) take(e.dataTransfer.files);
+      }}
     >
       <p className="drop-prompt">{prompt}</p>
-      <button type="button" className="secondary" disabled={disabled} onClick={() => input.current?.click()} aria-describedby={`${id}-label`}>
+      <button
+        type="button"
+        className="secondary"
+        disabled={disabled}
+        onClick={() => input.current?.click()}
+        aria-describedby={`${id}-label`}
+      >
         {buttonText}
       </button>
-      <label id={`${id}-label`} htmlFor={id} className="visually-hidden">{label}</label>
+      <label id={`${id}-label`} htmlFor={id} className="visually-hidden">
+        {label}
+      </label>
       <input
         id={id}
         ref={input}
@@ -42,7 +65,10 @@ export function FileDrop({ label, prompt, accept, multiple = false, disabled = f
         accept={accept}
         multiple={multiple}
         disabled={disabled}
-        onChange={(e) => { take(e.currentTarget.files); e.currentTarget.value = ''; }}
+        onChange={(e) => {
+          take(e.currentTarget.files);
+          e.currentTarget.value = '';
+        }}
       />
     </div>
   );

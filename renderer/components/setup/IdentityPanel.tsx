@@ -8,8 +8,14 @@ function HostnameCheck({ h }: { h: HostnameComparison }) {
   const status = h.status === 'exact' ? 'pass' : h.status === 'unknown' ? 'warn' : 'fail';
   return (
     <div className={`hostname-check ${status}`} aria-label="Host name comparison">
-      <div><span className="muted">This Mac (as 1E expects it)</span><code className="big-name">{h.expected ?? 'unknown'}</code></div>
-      <div><span className="muted">The certificate says</span><code className="big-name">{certName}</code></div>
+      <div>
+        <span className="muted">This Mac (as 1E expects it)</span>
+        <code className="big-name">{h.expected ?? 'unknown'}</code>
+      </div>
+      <div>
+        <span className="muted">The certificate says</span>
+        <code className="big-name">{certName}</code>
+      </div>
       <div>
         {h.status === 'exact' && <StatusBadge status="pass">Exact match</StatusBadge>}
         {h.status === 'case-only' && <StatusBadge status="fail">Differs only in capitals: still refused</StatusBadge>}
@@ -23,14 +29,28 @@ function HostnameCheck({ h }: { h: HostnameComparison }) {
 function FindingItem({ f }: { f: Finding }) {
   return (
     <li className={`finding ${f.status}`}>
-      <div className="finding-head"><StatusBadge status={f.status} /> <strong>{f.title}</strong></div>
+      <div className="finding-head">
+        <StatusBadge status={f.status} /> <strong>{f.title}</strong>
+      </div>
       <div className="finding-detail">{f.detail}</div>
-      {f.fix && f.status !== 'pass' && f.status !== 'info' && <div className="fix"><strong>How to fix:</strong> {f.fix}</div>}
+      {f.fix && f.status !== 'pass' && f.status !== 'info' && (
+        <div className="fix">
+          <strong>How to fix:</strong> {f.fix}
+        </div>
+      )}
     </li>
   );
 }
 
-export function IdentityPanel({ identity, onClear, disabled }: { identity: IdentityView; onClear(): void; disabled: boolean }) {
+export function IdentityPanel({
+  identity,
+  onClear,
+  disabled,
+}: {
+  identity: IdentityView;
+  onClear(): void;
+  disabled: boolean;
+}) {
   const c = identity.certificate;
   const failing = identity.findings.filter((f) => f.status === 'fail');
   const ordered = [...failing, ...identity.findings.filter((f) => f.status !== 'fail')];
@@ -39,15 +59,27 @@ export function IdentityPanel({ identity, onClear, disabled }: { identity: Ident
       <section className="card" aria-labelledby="identity-heading">
         <div className="card-head">
           <h2 id="identity-heading">This Mac's certificate</h2>
-          <button type="button" className="secondary small" onClick={onClear} disabled={disabled}>Choose another</button>
+          <button type="button" className="secondary small" onClick={onClear} disabled={disabled}>
+            Choose another
+          </button>
         </div>
         <dl className="facts">
-          <dt>From</dt><dd>{identity.label}</dd>
-          <dt>Subject</dt><dd>{c.subject}</dd>
-          {c.dnsNames.length > 0 && <><dt>DNS names</dt><dd>{c.dnsNames.join(', ')}</dd></>}
-          <dt>Issuer</dt><dd>{c.issuer}</dd>
-          <dt>Valid until</dt><dd>{day(c.notAfter)}</dd>
-          <dt>Key</dt><dd>{c.key}</dd>
+          <dt>From</dt>
+          <dd>{identity.label}</dd>
+          <dt>Subject</dt>
+          <dd>{c.subject}</dd>
+          {c.dnsNames.length > 0 && (
+            <>
+              <dt>DNS names</dt>
+              <dd>{c.dnsNames.join(', ')}</dd>
+            </>
+          )}
+          <dt>Issuer</dt>
+          <dd>{c.issuer}</dd>
+          <dt>Valid until</dt>
+          <dd>{day(c.notAfter)}</dd>
+          <dt>Key</dt>
+          <dd>{c.key}</dd>
         </dl>
         <HostnameCheck h={identity.hostname} />
       </section>
@@ -58,7 +90,11 @@ export function IdentityPanel({ identity, onClear, disabled }: { identity: Ident
             ? `Every 1E requirement is met${identity.counts.warn ? ` (${identity.counts.warn} warning${identity.counts.warn > 1 ? 's' : ''} to read)` : ''}.`
             : `${failing.length} of ${identity.findings.length} requirements ${failing.length === 1 ? 'is' : 'are'} not met.`}
         </p>
-        <ul className="checklist">{ordered.map((f) => <FindingItem key={f.id} f={f} />)}</ul>
+        <ul className="checklist">
+          {ordered.map((f) => (
+            <FindingItem key={f.id} f={f} />
+          ))}
+        </ul>
       </section>
     </>
   );

@@ -26,7 +26,13 @@ export function PfxPanel() {
     <form className="path-panel" onSubmit={(e) => void submit(e)} aria-labelledby="pfx-heading">
       <h3 id="pfx-heading">Open the .pfx exported for this Mac</h3>
       <label htmlFor="pfx-file">.pfx or .p12 file</label>
-      <input id="pfx-file" type="file" accept=".pfx,.p12" disabled={busy !== null} onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+      <input
+        id="pfx-file"
+        type="file"
+        accept=".pfx,.p12"
+        disabled={busy !== null}
+        onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
+      />
       <label htmlFor="pfx-password">Password of the .pfx</label>
       <input
         id="pfx-password"
@@ -40,9 +46,12 @@ export function PfxPanel() {
         onChange={(e) => setPassword(e.currentTarget.value)}
       />
       <div id="pfx-password-help" className="muted field-help">
-        {wrongPassword ? <StatusBadge status="fail">Wrong password</StatusBadge> : null} Sent once to Onboard's main process and never stored on disk or shown again.
+        {wrongPassword ? <StatusBadge status="fail">Wrong password</StatusBadge> : null} Sent once to Onboard's main
+        process and never stored on disk or shown again.
       </div>
-      <button type="submit" className="primary" disabled={!file || busy !== null}>Open .pfx</button>
+      <button type="submit" className="primary" disabled={!file || busy !== null}>
+        Open .pfx
+      </button>
     </form>
   );
 }
@@ -97,14 +106,25 @@ export function PfxCompatibility() {
     return (
       <section className="card warn-card" aria-labelledby="pfx-compat-heading">
         <h3 id="pfx-compat-heading">Other Macs would refuse this .pfx as it is</h3>
-        <p><strong>This Mac is not affected:</strong> on the Trust &amp; identity step Onboard imports its own macOS-compatible copy of the key and certificate. Re-wrap and save the file only if you want to use it on other Macs.</p>
+        <p>
+          <strong>This Mac is not affected:</strong> on the Trust &amp; identity step Onboard imports its own
+          macOS-compatible copy of the key and certificate. Re-wrap and save the file only if you want to use it on
+          other Macs.
+        </p>
         <p className="muted">Protection now: {pfx.protection}.</p>
-        <ul>{pfx.problems.map((p, i) => <li key={i}>{p}</li>)}</ul>
+        <ul>
+          {pfx.problems.map((p, i) => (
+            <li key={i}>{p}</li>
+          ))}
+        </ul>
         <form onSubmit={(e) => void submit(e)} aria-label="Re-wrap the .pfx for macOS" noValidate>
           {pfx.needsNewPassword && (
             <fieldset className="option">
               <legend>New password for the re-wrapped file</legend>
-              <p className="muted field-help">The file has an empty password, which macOS refuses: the re-wrapped file needs a new one. Sent once to Onboard's main process; the saved file opens with it.</p>
+              <p className="muted field-help">
+                The file has an empty password, which macOS refuses: the re-wrapped file needs a new one. Sent once to
+                Onboard's main process; the saved file opens with it.
+              </p>
               <label htmlFor="pfx-new-password">New password</label>
               <input
                 id="pfx-new-password"
@@ -116,7 +136,10 @@ export function PfxCompatibility() {
                 disabled={busy !== null}
                 aria-invalid={problem === 'empty'}
                 aria-describedby={problem === 'empty' ? 'pfx-new-password-problem' : undefined}
-                onChange={(e) => { setNewPassword(e.currentTarget.value); setProblem(null); }}
+                onChange={(e) => {
+                  setNewPassword(e.currentTarget.value);
+                  setProblem(null);
+                }}
               />
               <label htmlFor="pfx-new-password-again">New password again</label>
               <input
@@ -129,7 +152,10 @@ export function PfxCompatibility() {
                 disabled={busy !== null}
                 aria-invalid={problem === 'mismatch'}
                 aria-describedby={problem === 'mismatch' ? 'pfx-new-password-problem' : undefined}
-                onChange={(e) => { setConfirm(e.currentTarget.value); setProblem(null); }}
+                onChange={(e) => {
+                  setConfirm(e.currentTarget.value);
+                  setProblem(null);
+                }}
               />
               {problem && (
                 <div id="pfx-new-password-problem" className="field-error" role="alert">
@@ -140,10 +166,13 @@ export function PfxCompatibility() {
               )}
             </fieldset>
           )}
-          <button type="submit" className="secondary" disabled={busy !== null}>Re-wrap for macOS</button>
+          <button type="submit" className="secondary" disabled={busy !== null}>
+            Re-wrap for macOS
+          </button>
         </form>
         <p className="muted">
-          Same key and certificate, {pfx.needsNewPassword ? 'under the new password' : 'same password'}; re-encrypted with 3DES and a SHA-1 integrity check, which every macOS imports.
+          Same key and certificate, {pfx.needsNewPassword ? 'under the new password' : 'same password'}; re-encrypted
+          with 3DES and a SHA-1 integrity check, which every macOS imports.
         </p>
       </section>
     );
@@ -154,9 +183,12 @@ export function PfxCompatibility() {
     <section className="card" aria-labelledby="pfx-compat-heading">
       <h3 id="pfx-compat-heading">Re-wrapped: every macOS imports this .pfx now</h3>
       <p className="muted">
-        Protection now: {pfx.protection}.{pfx.passwordChanged ? ' It opens with the new password you chose.' : ''} Save it if you want the same file for other Macs or for your records.
+        Protection now: {pfx.protection}.{pfx.passwordChanged ? ' It opens with the new password you chose.' : ''} Save
+        it if you want the same file for other Macs or for your records.
       </p>
-      <button type="button" className="secondary" onClick={() => void save()}>Save the re-wrapped .pfx…</button>
+      <button type="button" className="secondary" onClick={() => void save()}>
+        Save the re-wrapped .pfx…
+      </button>
     </section>
   );
 }

@@ -7,17 +7,31 @@ export function SetupError({ error, title, onDismiss }: { error: IpcError; title
       {title && <strong>{title} </strong>}
       {error.message}
       {error.hint && <div className="hint">{error.hint}</div>}
-      {onDismiss && <button type="button" className="link-button" onClick={onDismiss}>Dismiss</button>}
+      {onDismiss && (
+        <button type="button" className="link-button" onClick={onDismiss}>
+          Dismiss
+        </button>
+      )}
     </div>
   );
 }
 
 const STATUS_TEXT = { pass: 'Pass', warn: 'Warning', fail: 'Fails', info: 'Note' } as const;
 
-export function StatusBadge({ status, children }: { status: 'pass' | 'warn' | 'fail' | 'info'; children?: React.ReactNode }) {
+export function StatusBadge({
+  status,
+  children,
+}: {
+  status: 'pass' | 'warn' | 'fail' | 'info';
+  children?: React.ReactNode;
+}) {
   return <span className={`status ${status}`}>{children ?? STATUS_TEXT[status]}</span>;
 }
 
 export function Busy({ text }: { text: string }) {
-  return <p role="status" className="busy-line"><span className="spinner" aria-hidden="true" /> {text}</p>;
+  return (
+    <p role="status" className="busy-line">
+      <span className="spinner" aria-hidden="true" /> {text}
+    </p>
+  );
 }

@@ -1,7 +1,10 @@
 // Files in and out of the renderer: read a picked or dropped file as base64 for main, hand main's files to the technician.
 import type { IpcError } from './ipc-types';
 
-export interface Upload { fileName: string; base64: string }
+export interface Upload {
+  fileName: string;
+  base64: string;
+}
 
 function bytesToBase64(bytes: Uint8Array): string {
   let out = '';
@@ -21,20 +24,47 @@ function readBytes(file: File): Promise<ArrayBuffer> {
 }
 
 /** Reads a file for sending to main, refusing anything larger than a certificate file can be. */
-export async function readUpload(file: File, maxBytes: number): Promise<{ ok: true; value: Upload } | { ok: false; error: IpcError }> {
+export async function readUpload(
+  file: File,
+  maxBytes: number,
+): Promise<{ ok: true; value: Upload } | { ok: false; error: IpcError }> {
   if (file.size > maxBytes) {
-    return { ok: false, error: { code: 'file-too-large', message: `${file.name} is ${(file.size / 1048576).toFixed(1)} MB; certificate files are never larger than ${maxBytes / 1048576} MB.`, hint: 'This is probably not a certificate, key or .pfx file. Check that you picked the right file.' } };
+    return {
+      ok: false,
+      error: {
+        code: 'file-too-large',
+        message: `${file.name} is ${(file.size / 1048576).toFixed(1)} MB; certificate files are never larger than ${maxBytes / 1048576} MB.`,
+        hint: 'This is probably not a certificate, key or .pfx file. Check that you picked the right file.',
+      },
+    };
   }
   if (file.size === 0) {
-    return { ok: false, error: { code: 'empty-file', message: `${file.name} is empty.`, hint: 'The export or download probably failed: ask for the file again.' } };
+    return {
+      ok: false,
+      error: {
+        code: 'empty-file',
+        message: `${file.name} is empty.`,
+        hint: 'The export or download probably failed: ask for the file again.',
+      },
+    };
   }
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readBytes(file));
   } catch {
-    return { ok: false, error: { code: 'file-unreadable', message: `${file.name} cannot be read.`, hint: 'Check that the file is still there and that you may open it, then pick it again.' } };
+    return {
+      ok: false,
+      error: {
+        code: 'file-unreadable',
+        message: `${file.name} cannot be read.`,
+        hint: 'Check that the file is still there and that you may open it, then pick it again.',
+      },
+    };
   }
-  return { ok: true, value: { fileName: file.name.replace(/[/\\]/g, '_').slice(0, 255), base64: bytesToBase64(bytes) } };
+  return {
+    ok: true,
+    value: { fileName: file.name.replace(/[/\\]/g, '_').slice(0, 255), base64: bytesToBase64(bytes) },
+  };
 }
 
 /** Offers a file from main as a download (the desktop app asks where to save it). */

@@ -16,15 +16,21 @@ export const artifactsDir = join(root, 'test-results');
 const rendererDir = join(root, 'dist', 'renderer');
 
 export function chromiumPath(): string {
-  const p = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((c) => c && existsSync(c));
-  if (!p) throw new Error('Chromium not found: install Debian\'s chromium or set CHROMIUM_PATH (npm test does this for you).');
+  const p = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+    (c) => c && existsSync(c),
+  );
+  if (!p)
+    throw new Error("Chromium not found: install Debian's chromium or set CHROMIUM_PATH (npm test does this for you).");
   return p;
 }
 
 /** Builds the renderer once if `npm test` has not already done it. */
 export function ensureBuilt(): void {
   if (!existsSync(join(rendererDir, 'app.js'))) {
-    execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit', env: { ...process.env, ONBOARD_QUIET_BUILD: '1' } });
+    execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], {
+      stdio: 'inherit',
+      env: { ...process.env, ONBOARD_QUIET_BUILD: '1' },
+    });
   }
 }
 
@@ -42,16 +48,34 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-quic',
+    ],
   });
 }
 
-export async function openWizard(browser: Browser, server: PreviewServer, opts: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: opts.width ?? 1100, height: opts.height ?? 760 }, colorScheme: opts.colorScheme ?? 'light', acceptDownloads: true });
+export async function openWizard(
+  browser: Browser,
+  server: PreviewServer,
+  opts: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {},
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: opts.width ?? 1100, height: opts.height ?? 760 },
+    colorScheme: opts.colorScheme ?? 'light',
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   (page as Page & { errors: string[] }).errors = errors;
   await page.goto(server.url);
   return page;
@@ -72,21 +96,32 @@ export { freeLoopbackPort } from '../../support/net';
  * A Background Channel stand-in: HTTPS on 127.0.0.1 with the given server certificate,
  * answering 200 under /Background/ and 404 elsewhere, as IIS would for the 1E folder.
  */
-export async function startBackgroundChannel(certPem: string, keyPem: string): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
+export async function startBackgroundChannel(
+  certPem: string,
+  keyPem: string,
+): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
   const { createServer } = await import('node:https');
   const requests: string[] = [];
   const server = createServer({ cert: certPem, key: keyPem, minVersion: 'TLSv1.2' }, (req, res) => {
     requests.push(req.url ?? '');
-    if ((req.url ?? '').startsWith('/Background/')) res.writeHead(200, { 'content-type': 'text/plain' }).end('1E Background Channel stand-in\n');
+    if ((req.url ?? '').startsWith('/Background/'))
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('1E Background Channel stand-in\n');
     else res.writeHead(404).end();
   });
-  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(0, '127.0.0.1', () => resolve()); });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
   const a = server.address();
   const port = typeof a === 'object' && a ? a.port : 0;
   return {
     url: `https://127.0.0.1:${port}/Background/`,
     requests,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -98,7 +133,12 @@ export async function writeInstallerPackage(dir: string, name = '1EClient-macOS.
   return path;
 }
 
-export interface AxeFinding { id: string; impact: string | null; help: string; nodes: string[] }
+export interface AxeFinding {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
 
 /**
  * axe-core's serious and critical violations on the page as it is. The script is evaluated
@@ -109,9 +149,25 @@ export async function axeSeriousViolations(page: Page): Promise<AxeFinding[]> {
   const source = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
   await page.evaluate(source);
   const all = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            o: object,
+          ): Promise<{
+            violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+          }>;
+        };
+      }
+    ).axe;
     const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => n.target.join(' ')),
+    }));
   });
   return all.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
@@ -123,11 +179,17 @@ export async function axeSeriousViolations(page: Page): Promise<AxeFinding[]> {
  */
 export async function textContrast(locator: Locator): Promise<number> {
   return locator.evaluate((el) => {
-    const rgba = (c: string) => { const v = (c.match(/[\d.]+/g) ?? []).map(Number); return { r: v[0]!, g: v[1]!, b: v[2]!, a: v[3] ?? 1 }; };
+    const rgba = (c: string) => {
+      const v = (c.match(/[\d.]+/g) ?? []).map(Number);
+      return { r: v[0]!, g: v[1]!, b: v[2]!, a: v[3] ?? 1 };
+    };
     let backdrop = { r: 255, g: 255, b: 255, a: 1 };
     for (let p = el.parentElement; p; p = p.parentElement) {
       const c = rgba(getComputedStyle(p).backgroundColor);
-      if (c.a > 0) { backdrop = c; break; }
+      if (c.a > 0) {
+        backdrop = c;
+        break;
+      }
     }
     const style = getComputedStyle(el);
     const opacity = Number(style.opacity);
@@ -138,7 +200,10 @@ export async function textContrast(locator: Locator): Promise<number> {
     const bg = rgba(style.backgroundColor).a > 0 ? over(rgba(style.backgroundColor), backdrop) : backdrop;
     const fg = over(rgba(style.color), bg);
     const luminance = (c: { r: number; g: number; b: number }) => {
-      const [r, g, b] = [c.r, c.g, c.b].map((v) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+      const [r, g, b] = [c.r, c.g, c.b].map((v) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
       return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
     };
     const [a, b] = [luminance(fg), luminance(bg)].sort((x, y) => y - x);
@@ -178,8 +243,12 @@ export interface LabBench {
 }
 
 export async function startLabBench(o: {
-  name: string; caPassword: string; makeExecutor: () => Executor;
-  intermediate?: boolean; crlBaseUrl?: string; installerName?: string;
+  name: string;
+  caPassword: string;
+  makeExecutor: () => Executor;
+  intermediate?: boolean;
+  crlBaseUrl?: string;
+  installerName?: string;
 }): Promise<LabBench> {
   const { mkdtemp, rm } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
@@ -192,7 +261,13 @@ export async function startLabBench(o: {
   };
   try {
     const labDir = join(work, 'lab');
-    const lab = await initLab({ dir: labDir, name: o.name, intermediate: o.intermediate ?? true, crlBaseUrl: o.crlBaseUrl ?? 'http://127.0.0.1:9/crl', caPassword: o.caPassword });
+    const lab = await initLab({
+      dir: labDir,
+      name: o.name,
+      intermediate: o.intermediate ?? true,
+      crlBaseUrl: o.crlBaseUrl ?? 'http://127.0.0.1:9/crl',
+      caPassword: o.caPassword,
+    });
     const installer = await writeInstallerPackage(work, o.installerName);
     opened.server = await startPreview(o.makeExecutor);
     opened.browser = await launchChromium();
@@ -230,7 +305,7 @@ export async function walkSetupWithLabCa(page: Page, w: LabWalk): Promise<void> 
   // Upgrade and replace fill the addresses in from the installed configuration once the Mac's facts are back.
   const field = page.getByLabel('Background Channel URL');
   for (let i = 0; i < 120 && (await field.inputValue()) === ''; i++) await page.waitForTimeout(250);
-  const url = w.backgroundUrl ?? await field.inputValue();
+  const url = w.backgroundUrl ?? (await field.inputValue());
   await page.getByText(`Valid: ${url}`, { exact: false }).waitFor();
   await continueTo(page, 'CA certificates');
   await continueTo(page, 'Client certificate');
@@ -240,7 +315,7 @@ export async function walkSetupWithLabCa(page: Page, w: LabWalk): Promise<void> 
   await page.getByLabel('CA password').fill(w.caPassword);
   await page.getByRole('button', { name: 'Open lab CA' }).click();
   const host = w.hostname ?? 'MAC01.local';
-  await page.getByLabel('Host name for this Mac\'s certificate').fill(host);
+  await page.getByLabel("Host name for this Mac's certificate").fill(host);
   await page.getByRole('button', { name: `Issue a certificate for ${host}` }).click();
   const go = page.getByRole('button', { name: 'Continue' });
   for (let i = 0; i < 120 && !(await go.isEnabled()); i++) await page.waitForTimeout(250);
@@ -255,7 +330,10 @@ export async function planInstallWith(page: Page, installer: string): Promise<vo
 }
 
 /** On Install, after planInstallWith: presses the install button and waits for the result. */
-export async function applyInstall(page: Page, button: 'Install and start' | 'Upgrade and start' = 'Install and start'): Promise<void> {
+export async function applyInstall(
+  page: Page,
+  button: 'Install and start' | 'Upgrade and start' = 'Install and start',
+): Promise<void> {
   await page.getByRole('button', { name: button }).click();
   await page.getByText(/The 1E Client is installed, configured and started/).waitFor({ timeout: 30_000 });
 }

@@ -4,7 +4,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONF_MERGE_PROGRAM, confHoldsMerge, confSettingsFile, mergedConfText } from '../../../electron/core/macos/conf-merge';
+import {
+  CONF_MERGE_PROGRAM,
+  confHoldsMerge,
+  confSettingsFile,
+  mergedConfText,
+} from '../../../electron/core/macos/conf-merge';
 
 let dir: string;
 let program: string;
@@ -13,13 +18,20 @@ beforeAll(async () => {
   program = join(dir, 'merge.awk');
   await writeFile(program, CONF_MERGE_PROGRAM);
 });
-afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 function awk(args: string[]): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('/usr/bin/awk', ['-f', program, ...args], { env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' }, timeout: 10_000 }, (err, _stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr });
-    });
+    execFile(
+      '/usr/bin/awk',
+      ['-f', program, ...args],
+      { env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' }, timeout: 10_000 },
+      (err, _stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr });
+      },
+    );
   });
 }
 
@@ -44,19 +56,43 @@ async function realMerge(settings: Record<string, string>, bases: (string | null
 // A small deterministic generator: files with comments, odd spacing, repeated and unknown names, CRLF and no final newline.
 function rng(seed: number): () => number {
   let x = seed;
-  return () => { x = (x * 1103515245 + 12345) % 2147483648; return x / 2147483648; };
+  return () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x / 2147483648;
+  };
 }
-const NAMES = ['Switch', 'switch', 'BackgroundChannelUrl', 'LoggingLevel', 'LogPath', 'AuthenticationPolicy', 'Custom.Key', 'Other_1'];
-const VALUES = ['', 'x', 'tachyon.acme.local:4000', 'a=b=c', ' spaced ', "it's \"$(id)\" `x`", 'ü ñ 東京', 'https://h/B/?q=1&r=2'];
+const NAMES = [
+  'Switch',
+  'switch',
+  'BackgroundChannelUrl',
+  'LoggingLevel',
+  'LogPath',
+  'AuthenticationPolicy',
+  'Custom.Key',
+  'Other_1',
+];
+const VALUES = [
+  '',
+  'x',
+  'tachyon.acme.local:4000',
+  'a=b=c',
+  ' spaced ',
+  'it\'s "$(id)" `x`',
+  'ü ñ 東京',
+  'https://h/B/?q=1&r=2',
+];
 function randomConf(r: () => number): string {
-  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const lines: string[] = [];
   const count = Math.floor(r() * 9);
   for (let i = 0; i < count; i++) {
     const kind = r();
     if (kind < 0.15) lines.push(pick(['# comment', '; other comment', '  # indented = comment']));
     else if (kind < 0.25) lines.push(pick(['', '   ', 'not a setting', '=novalue']));
-    else lines.push(`${pick(['', ' ', '\t'])}${pick(NAMES)}${pick(['', ' ', '\t '])}=${pick(['', ' ', '\t'])}${pick(VALUES)}${pick(['', ' '])}`);
+    else
+      lines.push(
+        `${pick(['', ' ', '\t'])}${pick(NAMES)}${pick(['', ' ', '\t '])}=${pick(['', ' ', '\t'])}${pick(VALUES)}${pick(['', ' '])}`,
+      );
   }
   const eol = r() < 0.25 ? '\r\n' : '\n';
   const finalNewline = r() < 0.8;
@@ -64,20 +100,29 @@ function randomConf(r: () => number): string {
 }
 
 describe('the 1E.Client.conf merge program, run by the real awk', () => {
-  it('gives the same bytes as the planner\'s merge for 150 generated files', async () => {
+  it("gives the same bytes as the planner's merge for 150 generated files", async () => {
     const r = rng(7);
     for (let i = 0; i < 150; i++) {
       const base = randomConf(r);
-      const settings: Record<string, string> = { Switch: 'new.acme.local:4000', LoggingLevel: i % 2 ? 'debug' : 'Info' };
+      const settings: Record<string, string> = {
+        Switch: 'new.acme.local:4000',
+        LoggingLevel: i % 2 ? 'debug' : 'Info',
+      };
       if (i % 3 === 0) settings['Brand.New'] = "v'$x";
       expect(await realMerge(settings, [base]), JSON.stringify(base)).toBe(mergedConfText(base, settings));
     }
   });
 
   it('keeps comments, unknown settings and their order, and appends new names at the end', async () => {
-    const before = '# 1E Client\nSwitch=old:4000\n  loggingLevel = Info\nUnknownKey=keep me\n; other comment\nLogPath=/Library/Logs/1E.Client.log\n';
-    const out = await realMerge({ Switch: 'new.acme.local:4000', LoggingLevel: 'debug', BackgroundChannelUrl: "https://x/B?q='$(id)'" }, [before]);
-    expect(out).toBe("# 1E Client\nSwitch=new.acme.local:4000\n  loggingLevel = debug\nUnknownKey=keep me\n; other comment\nLogPath=/Library/Logs/1E.Client.log\nBackgroundChannelUrl=https://x/B?q='$(id)'\n");
+    const before =
+      '# 1E Client\nSwitch=old:4000\n  loggingLevel = Info\nUnknownKey=keep me\n; other comment\nLogPath=/Library/Logs/1E.Client.log\n';
+    const out = await realMerge(
+      { Switch: 'new.acme.local:4000', LoggingLevel: 'debug', BackgroundChannelUrl: "https://x/B?q='$(id)'" },
+      [before],
+    );
+    expect(out).toBe(
+      "# 1E Client\nSwitch=new.acme.local:4000\n  loggingLevel = debug\nUnknownKey=keep me\n; other comment\nLogPath=/Library/Logs/1E.Client.log\nBackgroundChannelUrl=https://x/B?q='$(id)'\n",
+    );
   });
 
   it('merges into the first base file that exists, and into nothing when none does', async () => {
@@ -98,8 +143,12 @@ describe('the 1E.Client.conf merge program, run by the real awk', () => {
     const base = 'A=1\nSwitch=o:1\n';
     const merged = mergedConfText(base, settings);
     const cases: [string | null, string][] = [
-      [merged, 'merged'], [merged.slice(0, -1), 'merged without its final newline'], [base, 'the base'], [null, 'missing'],
-      [merged + 'Extra=1\n', 'merged plus a line'], ['', 'empty'],
+      [merged, 'merged'],
+      [merged.slice(0, -1), 'merged without its final newline'],
+      [base, 'the base'],
+      [null, 'missing'],
+      [merged + 'Extra=1\n', 'merged plus a line'],
+      ['', 'empty'],
     ];
     for (const [target, what] of cases) {
       const t = target === null ? join(dir, `missing-${n++}`) : await file(target);

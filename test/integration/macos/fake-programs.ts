@@ -3,7 +3,10 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-export interface RecordedCall { program: string; args: string[] }
+export interface RecordedCall {
+  program: string;
+  args: string[];
+}
 
 export interface FakePrograms {
   /** Prepend to absolute program paths. */
@@ -48,9 +51,27 @@ export interface FakeSpec {
 
 /** All macOS paths the plans and scripts use. */
 const PROGRAMS = [
-  '/usr/bin/security', '/usr/sbin/softwareupdate', '/usr/bin/arch', '/usr/sbin/installer', '/usr/bin/hdiutil', '/usr/bin/ditto',
-  '/usr/sbin/pkgutil', '/bin/launchctl', '/usr/bin/install', '/bin/cp', '/bin/rm', '/bin/mkdir', '/usr/bin/cmp', '/bin/test',
-  '/usr/bin/mktemp', '/bin/cat', '/usr/bin/awk', '/usr/bin/openssl', '/bin/stty', '/usr/bin/id', '/usr/bin/true',
+  '/usr/bin/security',
+  '/usr/sbin/softwareupdate',
+  '/usr/bin/arch',
+  '/usr/sbin/installer',
+  '/usr/bin/hdiutil',
+  '/usr/bin/ditto',
+  '/usr/sbin/pkgutil',
+  '/bin/launchctl',
+  '/usr/bin/install',
+  '/bin/cp',
+  '/bin/rm',
+  '/bin/mkdir',
+  '/usr/bin/cmp',
+  '/bin/test',
+  '/usr/bin/mktemp',
+  '/bin/cat',
+  '/usr/bin/awk',
+  '/usr/bin/openssl',
+  '/bin/stty',
+  '/usr/bin/id',
+  '/usr/bin/true',
 ];
 
 function q(s: string): string {
@@ -64,7 +85,8 @@ export async function makeFakePrograms(spec: FakeSpec = {}): Promise<FakeProgram
   await writeFile(join(prefix, 'counter'), '0\n');
   const absentList = join(prefix, 'absent');
   for (const path of [...(spec.absent ?? []), ...Object.values(spec.creates ?? {}).flat()]) {
-    if (path.includes('\n') || !path.startsWith('/') || path.startsWith('/tmp/')) throw new Error(`absent/creates takes one-line paths outside /tmp, not ${JSON.stringify(path)}`);
+    if (path.includes('\n') || !path.startsWith('/') || path.startsWith('/tmp/'))
+      throw new Error(`absent/creates takes one-line paths outside /tmp, not ${JSON.stringify(path)}`);
   }
   await writeFile(absentList, (spec.absent ?? []).map((p) => p + '\n').join(''));
   // Sets missing=1 when "$1" is not on the stand-in Mac.
@@ -90,37 +112,58 @@ export async function makeFakePrograms(spec: FakeSpec = {}): Promise<FakeProgram
     }
     if (program === '/usr/bin/install') {
       // Keep what would have been installed (the source is the next-to-last argument).
-      lines.push('for a in "$@"; do src=$prev; prev=$a; done; if [ -f "$src" ]; then /bin/cp "$src" "$f.installed"; fi');
+      lines.push(
+        'for a in "$@"; do src=$prev; prev=$a; done; if [ -f "$src" ]; then /bin/cp "$src" "$f.installed"; fi',
+      );
     }
-    if (spec.failWhenArg !== undefined) lines.push(`for a in "$@"; do if [ "$a" = ${q(spec.failWhenArg)} ]; then echo "simulated failure" >&2; exit 1; fi; done`);
+    if (spec.failWhenArg !== undefined)
+      lines.push(
+        `for a in "$@"; do if [ "$a" = ${q(spec.failWhenArg)} ]; then echo "simulated failure" >&2; exit 1; fi; done`,
+      );
     if (spec.absent && program === '/bin/cp') {
       // cp [-p] SOURCE TARGET: the source is the next-to-last argument.
-      lines.push(...isAbsent, 'src=; prev=; for a in "$@"; do src=$prev; prev=$a; done', 'onboard_fake_absent "$src"',
-        'if [ "$missing" = 1 ]; then printf \'cp: %s: No such file or directory\\n\' "$src" >&2; exit 1; fi');
+      lines.push(
+        ...isAbsent,
+        'src=; prev=; for a in "$@"; do src=$prev; prev=$a; done',
+        'onboard_fake_absent "$src"',
+        'if [ "$missing" = 1 ]; then printf \'cp: %s: No such file or directory\\n\' "$src" >&2; exit 1; fi',
+      );
     }
     if (spec.absent && program === '/bin/test') {
       // test [!] -f PATH: a path that is not on the stand-in Mac is asked about a path that is not here either.
-      lines.push(...isAbsent, 'last=; for a in "$@"; do last=$a; done', 'onboard_fake_absent "$last"',
+      lines.push(
+        ...isAbsent,
+        'last=; for a in "$@"; do last=$a; done',
+        'onboard_fake_absent "$last"',
         'if [ "$missing" = 1 ]; then',
         '  n=$#; i=0',
         `  for a in "$@"; do i=$((i + 1)); shift; if [ "$i" = "$n" ]; then a=${q(join(prefix, 'no-such-file'))}; fi; set -- "$@" "$a"; done`,
         '  exec /usr/bin/test "$@"',
-        'fi');
+        'fi',
+      );
     }
     for (const made of spec.creates?.[program] ?? []) {
-      lines.push(`{ while IFS= read -r p; do [ "$p" = ${q(made)} ] || printf '%s\\n' "$p"; done < ${q(absentList)}; } > ${q(absentList)}.new && /bin/mv ${q(absentList)}.new ${q(absentList)}`);
+      lines.push(
+        `{ while IFS= read -r p; do [ "$p" = ${q(made)} ] || printf '%s\\n' "$p"; done < ${q(absentList)}; } > ${q(absentList)}.new && /bin/mv ${q(absentList)}.new ${q(absentList)}`,
+      );
     }
     if (real) {
       // Never let a stand-in touch this machine outside the temp folder (e.g. mkdir /Library/...):
       // such calls only record, like the other stand-ins.
       const writeArg = spec.passthroughWriteArg?.[program];
-      if (writeArg !== undefined) lines.push('real=0', 'w=${' + String(writeArg) + ':-}', 'case $w in /tmp/*) real=1 ;; esac');
-      else lines.push('real=1', 'for a in "$@"; do case $a in /*) case $a in /tmp/*|/dev/null) ;; *) real=0 ;; esac ;; esac; done');
+      if (writeArg !== undefined)
+        lines.push('real=0', 'w=${' + String(writeArg) + ':-}', 'case $w in /tmp/*) real=1 ;; esac');
+      else
+        lines.push(
+          'real=1',
+          'for a in "$@"; do case $a in /*) case $a in /tmp/*|/dev/null) ;; *) real=0 ;; esac ;; esac; done',
+        );
       lines.push(`if [ "$real" = 1 ]; then exec ${q(real)} "$@"; fi`);
     }
     for (const [key, code] of Object.entries(spec.exit ?? {})) {
       const [prog, verb] = key.split(' ');
-      if (prog === program && verb !== undefined) lines.push(`for a in "$@"; do if [ "$a" = ${q(verb)} ]; then exit ${code}; fi; done`);
+      if (prog === program && verb !== undefined)
+        lines.push(`for a in "$@"; do if [ "$a" = ${q(verb)} ]; then exit ${code}; fi; done`);
     }
     if (spec.stdout?.[program] !== undefined) lines.push(`printf '%s' ${q(spec.stdout[program]!)}`);
     lines.push(`exit ${spec.exit?.[program] ?? 0}`);

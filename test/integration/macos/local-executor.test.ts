@@ -13,7 +13,7 @@ describe('LocalExecutor', () => {
     expect(r).toMatchObject({ exitCode: 3, stderr: 'oops\n' });
   });
 
-  it('gives programs a clean environment without the caller\'s secrets', async () => {
+  it("gives programs a clean environment without the caller's secrets", async () => {
     process.env.ONBOARD_TEST_SECRET = 'do-not-leak';
     try {
       const r = await new LocalExecutor().run({ program: '/usr/bin/env', args: [] });
@@ -31,7 +31,10 @@ describe('LocalExecutor', () => {
   });
 
   it('keeps only the first bytes of a flood of output', async () => {
-    const r = await new LocalExecutor({ outputLimit: 1000 }).run({ program: '/usr/bin/head', args: ['-c', '200000', '/dev/zero'] });
+    const r = await new LocalExecutor({ outputLimit: 1000 }).run({
+      program: '/usr/bin/head',
+      args: ['-c', '200000', '/dev/zero'],
+    });
     expect(r.exitCode).toBe(0);
     expect(r.stdout.length).toBe(1000);
     expect(r.stderr).toContain('[output cut]');
@@ -44,6 +47,8 @@ describe('LocalExecutor', () => {
   });
 
   it('refuses a program given without an absolute path', async () => {
-    await expect(new LocalExecutor().run({ program: 'security', args: [] })).rejects.toMatchObject({ code: 'internal' });
+    await expect(new LocalExecutor().run({ program: 'security', args: [] })).rejects.toMatchObject({
+      code: 'internal',
+    });
   });
 });

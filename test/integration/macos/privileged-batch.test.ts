@@ -3,13 +3,20 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { execFile } from 'node:child_process';
-import { PrivilegedBatch, buildBatchScript, osascriptLauncher } from '../../../electron/core/macos/executors/privileged-batch';
+import {
+  PrivilegedBatch,
+  buildBatchScript,
+  osascriptLauncher,
+} from '../../../electron/core/macos/executors/privileged-batch';
 import { LocalExecutor } from '../../../electron/core/macos/executors/local';
 import type { BatchItem } from '../../../electron/core/macos/execute';
 import { makeFakePrograms, type FakePrograms } from './fake-programs';
 
 let fake: FakePrograms | undefined;
-afterEach(async () => { await fake?.cleanup(); fake = undefined; });
+afterEach(async () => {
+  await fake?.cleanup();
+  fake = undefined;
+});
 
 /** Runs the batch with /bin/sh directly: osascript does not exist here. */
 function batch(f: FakePrograms, onLaunch?: (script: string) => void): PrivilegedBatch {
@@ -26,8 +33,24 @@ function batch(f: FakePrograms, onLaunch?: (script: string) => void): Privileged
 const hostile = `/tmp/it's "quoted" $(touch /tmp/onboard-pwned) \`id\`\nnew line.pem`;
 
 const items: BatchItem[] = [
-  { id: 'a', title: 'Trust the root', command: { program: '/usr/bin/security', args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', '/Library/Keychains/System.keychain', hostile] }, undo: [{ program: '/usr/bin/security', args: ['remove-trusted-cert', '-d', hostile] }] },
-  { id: 'b', title: 'Write the conf', command: { program: '/usr/bin/install', args: ['-m', '0644', '/tmp/ws/conf', '/Library/Application Support/1E/Client/1E.Client.conf'] }, undo: [{ program: '/bin/rm', args: ['-f', '/Library/Application Support/1E/Client/1E.Client.conf'] }] },
+  {
+    id: 'a',
+    title: 'Trust the root',
+    command: {
+      program: '/usr/bin/security',
+      args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', '/Library/Keychains/System.keychain', hostile],
+    },
+    undo: [{ program: '/usr/bin/security', args: ['remove-trusted-cert', '-d', hostile] }],
+  },
+  {
+    id: 'b',
+    title: 'Write the conf',
+    command: {
+      program: '/usr/bin/install',
+      args: ['-m', '0644', '/tmp/ws/conf', '/Library/Application Support/1E/Client/1E.Client.conf'],
+    },
+    undo: [{ program: '/bin/rm', args: ['-f', '/Library/Application Support/1E/Client/1E.Client.conf'] }],
+  },
   { id: 'c', title: 'Start', command: { program: '/bin/launchctl', args: ['kickstart', 'FAIL-HERE'] } },
 ];
 
@@ -47,49 +70,109 @@ describe('the privileged batch script', () => {
   it('stops at the first failure and undoes the completed actions newest first', async () => {
     fake = await makeFakePrograms({ failWhenArg: 'FAIL-HERE' });
     const result = await batch(fake).runBatch('Step', items, 'apply');
-    expect(result.items.map((i) => [i.id, i.outcome, i.exitCode])).toEqual([['a', 'done', 0], ['b', 'done', 0], ['c', 'failed', 1]]);
+    expect(result.items.map((i) => [i.id, i.outcome, i.exitCode])).toEqual([
+      ['a', 'done', 0],
+      ['b', 'done', 0],
+      ['c', 'failed', 1],
+    ]);
     expect(result.items[2]!.output).toContain('simulated failure');
     expect(result.items[0]!.undo?.exitCode).toBe(0);
     expect(result.items[1]!.undo?.exitCode).toBe(0);
     const programs = (await fake.calls()).map((c) => `${c.program} ${c.args[0]}`);
-    expect(programs).toEqual(['/usr/bin/security add-trusted-cert', '/usr/bin/install -m', '/bin/launchctl kickstart', '/bin/rm -f', '/usr/bin/security remove-trusted-cert']);
+    expect(programs).toEqual([
+      '/usr/bin/security add-trusted-cert',
+      '/usr/bin/install -m',
+      '/bin/launchctl kickstart',
+      '/bin/rm -f',
+      '/usr/bin/security remove-trusted-cert',
+    ]);
   });
 
   it('undoes nothing at or before an action that cannot be undone, when a later one fails', async () => {
     fake = await makeFakePrograms({ failWhenArg: 'FAIL-HERE' });
-    const removal: BatchItem = { id: 'r', title: 'Remove the old identity', command: { program: '/usr/bin/security', args: ['delete-identity', '-Z', 'AB12'] }, irreversible: true };
+    const removal: BatchItem = {
+      id: 'r',
+      title: 'Remove the old identity',
+      command: { program: '/usr/bin/security', args: ['delete-identity', '-Z', 'AB12'] },
+      irreversible: true,
+    };
     const result = await batch(fake).runBatch('Step', [items[0]!, removal, items[2]!], 'apply');
-    expect(result.items.map((i) => [i.id, i.outcome])).toEqual([['a', 'done'], ['r', 'done'], ['c', 'failed']]);
+    expect(result.items.map((i) => [i.id, i.outcome])).toEqual([
+      ['a', 'done'],
+      ['r', 'done'],
+      ['c', 'failed'],
+    ]);
     expect(result.items[0]!.undo).toBeUndefined();
     const programs = (await fake.calls()).map((c) => `${c.program} ${c.args[0]}`);
-    expect(programs).toEqual(['/usr/bin/security add-trusted-cert', '/usr/bin/security delete-identity', '/bin/launchctl kickstart']);
+    expect(programs).toEqual([
+      '/usr/bin/security add-trusted-cert',
+      '/usr/bin/security delete-identity',
+      '/bin/launchctl kickstart',
+    ]);
   });
 
   it('skips an action whose check says it is already done, including a check on the output', async () => {
-    fake = await makeFakePrograms({ stdout: { '/usr/sbin/pkgutil': 'package-id: com.1e.pkg.1E.Client\nversion: 5.1.2.3\nvolume: /\n' } });
-    const result = await batch(fake).runBatch('Step', [
-      { id: 'install', title: 'Install', command: { program: '/usr/sbin/installer', args: ['-pkg', '/x.pkg', '-target', '/'] }, check: { command: { program: '/usr/sbin/pkgutil', args: ['--pkg-info', 'com.1e.pkg.1E.Client'] }, stdoutIncludes: 'version: 5.1.2.3\n' } },
-      { id: 'other', title: 'Other version', command: { program: '/usr/sbin/installer', args: ['-pkg', '/y.pkg', '-target', '/'] }, check: { command: { program: '/usr/sbin/pkgutil', args: ['--pkg-info', 'com.1e.pkg.1E.Client'] }, stdoutIncludes: 'version: 5.1.2\n' } },
-    ], 'apply');
+    fake = await makeFakePrograms({
+      stdout: { '/usr/sbin/pkgutil': 'package-id: com.1e.pkg.1E.Client\nversion: 5.1.2.3\nvolume: /\n' },
+    });
+    const result = await batch(fake).runBatch(
+      'Step',
+      [
+        {
+          id: 'install',
+          title: 'Install',
+          command: { program: '/usr/sbin/installer', args: ['-pkg', '/x.pkg', '-target', '/'] },
+          check: {
+            command: { program: '/usr/sbin/pkgutil', args: ['--pkg-info', 'com.1e.pkg.1E.Client'] },
+            stdoutIncludes: 'version: 5.1.2.3\n',
+          },
+        },
+        {
+          id: 'other',
+          title: 'Other version',
+          command: { program: '/usr/sbin/installer', args: ['-pkg', '/y.pkg', '-target', '/'] },
+          check: {
+            command: { program: '/usr/sbin/pkgutil', args: ['--pkg-info', 'com.1e.pkg.1E.Client'] },
+            stdoutIncludes: 'version: 5.1.2\n',
+          },
+        },
+      ],
+      'apply',
+    );
     expect(result.items.map((i) => i.outcome)).toEqual(['skipped', 'done']);
-    expect((await fake.calls()).filter((c) => c.program === '/usr/sbin/installer').map((c) => c.args[1])).toEqual(['/y.pkg']);
+    expect((await fake.calls()).filter((c) => c.program === '/usr/sbin/installer').map((c) => c.args[1])).toEqual([
+      '/y.pkg',
+    ]);
   });
 
   it('runs the fallback when the command is refused', async () => {
     fake = await makeFakePrograms({ failWhenArg: 'bootstrap' });
-    const result = await batch(fake).runBatch('Step', [
-      { id: 'load', title: 'Load', command: { program: '/bin/launchctl', args: ['bootstrap', 'system', '/Library/LaunchDaemons/x.plist'] }, fallback: { program: '/bin/launchctl', args: ['load', '-w', '/Library/LaunchDaemons/x.plist'] } },
-    ], 'apply');
+    const result = await batch(fake).runBatch(
+      'Step',
+      [
+        {
+          id: 'load',
+          title: 'Load',
+          command: { program: '/bin/launchctl', args: ['bootstrap', 'system', '/Library/LaunchDaemons/x.plist'] },
+          fallback: { program: '/bin/launchctl', args: ['load', '-w', '/Library/LaunchDaemons/x.plist'] },
+        },
+      ],
+      'apply',
+    );
     expect(result.items[0]!.outcome).toBe('done');
     expect((await fake.calls()).map((c) => c.args[0])).toEqual(['bootstrap', 'load']);
   });
 
   it('keeps going through every undo in keep-going mode, even when one fails', async () => {
     fake = await makeFakePrograms({ failWhenArg: 'FAIL-HERE' });
-    const result = await batch(fake).runBatch('Undo', [
-      { id: 'u1', title: 'u1', command: { program: '/bin/rm', args: ['-f', 'FAIL-HERE'] } },
-      { id: 'u2', title: 'u2', command: { program: '/bin/rm', args: ['-f', '/x'] } },
-    ], 'keep-going');
+    const result = await batch(fake).runBatch(
+      'Undo',
+      [
+        { id: 'u1', title: 'u1', command: { program: '/bin/rm', args: ['-f', 'FAIL-HERE'] } },
+        { id: 'u2', title: 'u2', command: { program: '/bin/rm', args: ['-f', '/x'] } },
+      ],
+      'keep-going',
+    );
     expect(result.items.map((i) => i.outcome)).toEqual(['failed', 'done']);
   });
 
@@ -98,7 +181,10 @@ describe('the privileged batch script', () => {
     const cancelled = new PrivilegedBatch({
       executor: new LocalExecutor(),
       programPrefix: fake.prefix,
-      launcher: () => ({ program: '/bin/sh', args: ['-c', 'echo "execution error: User canceled. (-128)" >&2; exit 1'] }),
+      launcher: () => ({
+        program: '/bin/sh',
+        args: ['-c', 'echo "execution error: User canceled. (-128)" >&2; exit 1'],
+      }),
     });
     const result = await cancelled.runBatch('Step', items.slice(0, 1), 'apply');
     expect(result.ran).toBe(false);
@@ -110,7 +196,9 @@ describe('the privileged batch script', () => {
     fake = await makeFakePrograms();
     let seen = '';
     let mode = 0;
-    await batch(fake, (script) => { seen = script; }).runBatch('Step', items.slice(0, 1), 'apply');
+    await batch(fake, (script) => {
+      seen = script;
+    }).runBatch('Step', items.slice(0, 1), 'apply');
     expect(seen).not.toBe('');
     expect(existsSync(seen)).toBe(false);
     // Check the permissions while it exists, by running a batch whose launcher inspects the folder first.
@@ -125,7 +213,9 @@ describe('the privileged batch script', () => {
   it('passes shellcheck', async () => {
     const text = buildBatchScript('Trust "the" $(CA)', items, 'apply', "/tmp/res ults/it's");
     const { code, out } = await new Promise<{ code: number; out: string }>((resolve) => {
-      const child = execFile('/usr/bin/shellcheck', ['-s', 'sh', '-'], (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout }));
+      const child = execFile('/usr/bin/shellcheck', ['-s', 'sh', '-'], (err, stdout) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout }),
+      );
       child.stdin!.end(text);
     });
     expect(out).toBe('');
@@ -135,7 +225,9 @@ describe('the privileged batch script', () => {
   it('asks macOS for administrator rights through osascript with the script path quoted for both AppleScript and sh', () => {
     const c = osascriptLauncher(`/tmp/dir "x"/it's.sh`, 'Trust the CA');
     expect(c.program).toBe('/usr/bin/osascript');
-    expect(c.args).toEqual(['-e', `do shell script "/bin/sh '/tmp/dir \\"x\\"/it'\\\\''s.sh'" with prompt "Onboard needs an administrator to: Trust the CA" with administrator privileges`]);
+    expect(c.args).toEqual([
+      '-e',
+      `do shell script "/bin/sh '/tmp/dir \\"x\\"/it'\\\\''s.sh'" with prompt "Onboard needs an administrator to: Trust the CA" with administrator privileges`,
+    ]);
   });
 });
-

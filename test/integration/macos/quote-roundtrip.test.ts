@@ -6,10 +6,15 @@ import { shellQuoteArgv } from '../../../electron/core/macos/quote';
 /** Runs a script with /bin/sh and returns its stdout as bytes. */
 function sh(script: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = execFile('/bin/sh', ['-s'], { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`sh failed: ${err.message} ${stderr.toString()}`));
-      else resolve(stdout);
-    });
+    const child = execFile(
+      '/bin/sh',
+      ['-s'],
+      { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`sh failed: ${err.message} ${stderr.toString()}`));
+        else resolve(stdout);
+      },
+    );
     child.stdin!.end(script);
   });
 }
@@ -26,7 +31,50 @@ function rng(seed: number): () => number {
   };
 }
 
-const NASTY = ["'", '"', '$', '`', '\\', '\n', '\r', '\t', ' ', '$(', '${', '*', '?', '[', ']', '~', '#', '!', '&', ';', '|', '<', '>', '(', ')', '{', '}', '=', '-', '--', '%', '^', ',', "'\\''", 'é', 'ß', '日本', '🙂', '\u00a0', '\u202e', '\u0001', '\u007f'];
+const NASTY = [
+  "'",
+  '"',
+  '$',
+  '`',
+  '\\',
+  '\n',
+  '\r',
+  '\t',
+  ' ',
+  '$(',
+  '${',
+  '*',
+  '?',
+  '[',
+  ']',
+  '~',
+  '#',
+  '!',
+  '&',
+  ';',
+  '|',
+  '<',
+  '>',
+  '(',
+  ')',
+  '{',
+  '}',
+  '=',
+  '-',
+  '--',
+  '%',
+  '^',
+  ',',
+  "'\\''",
+  'é',
+  'ß',
+  '日本',
+  '🙂',
+  '\u00a0',
+  '\u202e',
+  '\u0001',
+  '\u007f',
+];
 
 function randomWord(next: () => number): string {
   const len = Math.floor(next() * 12);

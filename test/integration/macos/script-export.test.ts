@@ -35,10 +35,15 @@ beforeAll(async () => {
   hostilePkg = join(hostileDir, '1e.client-macOS_v5.1.2.3.pkg');
   await writeFile(hostilePkg, fakePkg());
 });
-afterAll(async () => { await fx?.cleanup(); });
+afterAll(async () => {
+  await fx?.cleanup();
+});
 
 let fake: FakePrograms | undefined;
-afterEach(async () => { await fake?.cleanup(); fake = undefined; });
+afterEach(async () => {
+  await fake?.cleanup();
+  fake = undefined;
+});
 
 function request(): OnboardingRequest {
   return {
@@ -52,13 +57,18 @@ function request(): OnboardingRequest {
   };
 }
 
-async function exportScript(opts: { prefix?: string; request?: Partial<OnboardingRequest> } = {}): Promise<{ text: string; oneTime: string; plans: Plan[]; workspaceDir: string }> {
+async function exportScript(
+  opts: { prefix?: string; request?: Partial<OnboardingRequest> } = {},
+): Promise<{ text: string; oneTime: string; plans: Plan[]; workspaceDir: string }> {
   const ws = await PlanWorkspace.create();
   try {
     const plans = await planOnboarding({ ...request(), ...opts.request }, unknownFacts(), ws);
     const imp = plans.flatMap((p) => p.actions).find((a) => a.id === 'identity-import')!;
     const oneTime = imp.command.args[imp.command.secretArgs![0]!]!;
-    const text = exportPlansAsScript(plans, { workspaceDir: ws.dir, ...(opts.prefix ? { programPrefix: opts.prefix, allowNonRoot: true } : {}) });
+    const text = exportPlansAsScript(plans, {
+      workspaceDir: ws.dir,
+      ...(opts.prefix ? { programPrefix: opts.prefix, allowNonRoot: true } : {}),
+    });
     return { text, oneTime, plans, workspaceDir: ws.dir };
   } finally {
     await ws.dispose();
@@ -67,7 +77,9 @@ async function exportScript(opts: { prefix?: string; request?: Partial<Onboardin
 
 function shellcheck(text: string): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const child = execFile('/usr/bin/shellcheck', ['-s', 'sh', '-'], (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout }));
+    const child = execFile('/usr/bin/shellcheck', ['-s', 'sh', '-'], (err, stdout) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout }),
+    );
     child.stdin!.end(text);
   });
 }
@@ -82,15 +94,25 @@ const WORK = /\/tmp\/onboard\.[A-Za-z0-9]{8}(?=\/|$)/;
 function touchesTheMac(c: RecordedCall): boolean {
   if (['/usr/bin/mktemp', '/usr/bin/id', '/bin/stty'].includes(c.program)) return false;
   if (c.program === '/usr/bin/openssl') return false;
-  if (['/bin/cat', '/bin/mkdir', '/bin/rm'].includes(c.program)) return !c.args.every((a) => !a.startsWith('/') || WORK.test(a));
+  if (['/bin/cat', '/bin/mkdir', '/bin/rm'].includes(c.program))
+    return !c.args.every((a) => !a.startsWith('/') || WORK.test(a));
   return true;
 }
 
-function run(program: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  program: string,
+  args: string[],
+  opts: { input?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(program, args, { cwd, env: opts.env ?? { PATH: '/usr/bin:/bin' }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      program,
+      args,
+      { cwd, env: opts.env ?? { PATH: '/usr/bin:/bin' }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
     child.stdin!.on('error', () => undefined);
     child.stdin!.end(opts.input ?? '');
   });
@@ -106,11 +128,26 @@ async function runScript(text: string, env: NodeJS.ProcessEnv, input = ''): Prom
   }
 }
 
-const PASSTHROUGH = { '/usr/bin/mktemp': '/usr/bin/mktemp', '/bin/rm': '/bin/rm', '/bin/cat': '/bin/cat', '/usr/bin/awk': '/usr/bin/awk', '/bin/mkdir': '/bin/mkdir', '/usr/bin/openssl': '/usr/bin/openssl', '/bin/cp': '/bin/cp', '/bin/test': '/usr/bin/test' };
+const PASSTHROUGH = {
+  '/usr/bin/mktemp': '/usr/bin/mktemp',
+  '/bin/rm': '/bin/rm',
+  '/bin/cat': '/bin/cat',
+  '/usr/bin/awk': '/usr/bin/awk',
+  '/bin/mkdir': '/bin/mkdir',
+  '/usr/bin/openssl': '/usr/bin/openssl',
+  '/bin/cp': '/bin/cp',
+  '/bin/test': '/usr/bin/test',
+};
 // awk's merge runs for real (it writes only into the script's /tmp folder); its check reads /Library and only records.
 const AWK_WRITES = { '/usr/bin/awk': 5 };
 // Stand-ins answer "not done yet" to every check, so every change runs.
-const NOT_DONE = { '/usr/bin/arch': 1, '/usr/bin/cmp': 1, '/bin/launchctl print': 1, '/usr/bin/awk check': 1, '/bin/test -d': 1 };
+const NOT_DONE = {
+  '/usr/bin/arch': 1,
+  '/usr/bin/cmp': 1,
+  '/bin/launchctl print': 1,
+  '/usr/bin/awk check': 1,
+  '/bin/test -d': 1,
+};
 
 describe('the exported sh script', () => {
   it('passes shellcheck with hostile paths, names and values', async () => {
@@ -126,7 +163,9 @@ describe('the exported sh script', () => {
     ['Unicode, $(), backticks, double quotes and ${…}', 'ünïcødé – $(id) `id` "dq" ${HOME} }:-x\nnext/client.pfx'],
     ['single quotes and a trailing newline', "it's\n/'client'.pfx\n"],
   ])('passes shellcheck with no warning when the PFX path has %s', async (_what, name) => {
-    const { text } = await exportScript({ request: { identity: { pfx: fx.legacyPfx, password: PFX_PASSWORD, sourcePath: join(fx.dir, name) } } });
+    const { text } = await exportScript({
+      request: { identity: { pfx: fx.legacyPfx, password: PFX_PASSWORD, sourcePath: join(fx.dir, name) } },
+    });
     const r = await shellcheck(text);
     expect(r.out).toBe('');
     expect(r.code).toBe(0);
@@ -157,9 +196,21 @@ describe('the exported sh script', () => {
     const installer = calls.find((c) => c.program === '/usr/sbin/installer')!;
     expect(installer.args).toEqual(['-pkg', hostilePkg, '-target', '/']);
     expect(existsSync(join(cwd, PWNED))).toBe(false);
-    const conf = calls.findIndex((c) => c.program === '/usr/bin/install' && c.args.at(-1) === '/Library/Application Support/1E/Client/1E.Client.conf');
+    const conf = calls.findIndex(
+      (c) =>
+        c.program === '/usr/bin/install' && c.args.at(-1) === '/Library/Application Support/1E/Client/1E.Client.conf',
+    );
     const written = await readFile(fake.installedFile(conf + 1), 'utf8');
-    expect(written).toBe(serialiseConf(mergeConf(parseConf(''), { Switch: 'tachyon.acme.local:4000', BackgroundChannelUrl: request().backgroundUrl, LoggingLevel: 'debug', ...request().settings }).doc));
+    expect(written).toBe(
+      serialiseConf(
+        mergeConf(parseConf(''), {
+          Switch: 'tachyon.acme.local:4000',
+          BackgroundChannelUrl: request().backgroundUrl,
+          LoggingLevel: 'debug',
+          ...request().settings,
+        }).doc,
+      ),
+    );
   });
 
   it('imports a re-wrapped PFX under a one-time password, and no other program ever sees a password', async () => {
@@ -172,7 +223,20 @@ describe('the exported sh script', () => {
     const imp = calls[n]!;
     const oneTime = imp.args[imp.args.indexOf('-P') + 1]!;
     expect(oneTime).toMatch(/^[0-9a-f]{48}$/);
-    expect(imp.args).toEqual(['import', expect.stringMatching(/\/identity\.p12$/), '-k', '/Library/Keychains/System.keychain', '-t', 'agg', '-f', 'pkcs12', '-P', oneTime, '-T', '/Library/Application Support/1E/Client/1E.Client']);
+    expect(imp.args).toEqual([
+      'import',
+      expect.stringMatching(/\/identity\.p12$/),
+      '-k',
+      '/Library/Keychains/System.keychain',
+      '-t',
+      'agg',
+      '-f',
+      'pkcs12',
+      '-P',
+      oneTime,
+      '-T',
+      '/Library/Application Support/1E/Client/1E.Client',
+    ]);
     const opened = readPfx(await readFile(fake.importedFile(n + 1)), oneTime);
     expect(opened.certificates[0]!.fingerprint256).toBe(fx.leaf.fingerprint256);
     for (const c of calls) {
@@ -197,7 +261,9 @@ describe('the exported sh script', () => {
     expect(r.code).toBe(0);
     expect(r.stderr.indexOf('Password of')).toBeLessThan(r.stderr.indexOf('Step 1:'));
     const calls = await fake.calls();
-    const opened = calls.findIndex((c) => c.program === '/usr/bin/openssl' && c.args[0] === 'pkcs12' && c.args.includes('-passin'));
+    const opened = calls.findIndex(
+      (c) => c.program === '/usr/bin/openssl' && c.args[0] === 'pkcs12' && c.args.includes('-passin'),
+    );
     const first = calls.findIndex(touchesTheMac);
     expect(opened).toBeGreaterThanOrEqual(0);
     expect(first).toBeGreaterThan(opened);
@@ -206,18 +272,21 @@ describe('the exported sh script', () => {
   it.each([
     ['from the environment', { ONBOARD_PFX_PASSWORD: 'wrong' }, ''],
     ['typed at the prompt', {}, 'wrong\n'],
-  ])('stops with exit 2 before any step when the PFX password %s is wrong', async (_how, env: NodeJS.ProcessEnv, input: string) => {
-    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
-    const { text } = await exportScript({ prefix: fake.prefix });
-    const r = await runScript(text, env, input);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('could not open');
-    expect(r.stderr).not.toContain('Step 1:');
-    const calls = await fake.calls();
-    expect(calls.filter(touchesTheMac)).toEqual([]);
-    // The stand-ins did run (so the list above is not empty by accident): the PFX was tried.
-    expect(calls.some((c) => c.program === '/usr/bin/openssl' && c.args.includes('-passin'))).toBe(true);
-  });
+  ])(
+    'stops with exit 2 before any step when the PFX password %s is wrong',
+    async (_how, env: NodeJS.ProcessEnv, input: string) => {
+      fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
+      const { text } = await exportScript({ prefix: fake.prefix });
+      const r = await runScript(text, env, input);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('could not open');
+      expect(r.stderr).not.toContain('Step 1:');
+      const calls = await fake.calls();
+      expect(calls.filter(touchesTheMac)).toEqual([]);
+      // The stand-ins did run (so the list above is not empty by accident): the PFX was tried.
+      expect(calls.some((c) => c.program === '/usr/bin/openssl' && c.args.includes('-passin'))).toBe(true);
+    },
+  );
 
   it('stops with exit 2 before asking anything when the installer is not on the Mac', async () => {
     const gone = join(fx.dir, 'gone', '1e.client-macOS_v5.1.2.3.pkg');
@@ -237,7 +306,10 @@ describe('the exported sh script', () => {
   it('stops with exit 2 before any step when the PFX is not there, and takes its path from ONBOARD_PFX', async () => {
     fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
     const missing = join(fx.dir, 'no such folder', 'client.pfx');
-    const { text } = await exportScript({ prefix: fake.prefix, request: { identity: { pfx: fx.legacyPfx, password: PFX_PASSWORD, sourcePath: missing } } });
+    const { text } = await exportScript({
+      prefix: fake.prefix,
+      request: { identity: { pfx: fx.legacyPfx, password: PFX_PASSWORD, sourcePath: missing } },
+    });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`the PFX file ${missing} is missing`);
@@ -247,10 +319,15 @@ describe('the exported sh script', () => {
     fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
     const elsewhere = join(fx.dir, `elsewhere $(id)\n.pfx`);
     await copyFile(hostilePfx, elsewhere);
-    const again = await exportScript({ prefix: fake.prefix, request: { identity: { pfx: fx.legacyPfx, password: PFX_PASSWORD, sourcePath: missing } } });
+    const again = await exportScript({
+      prefix: fake.prefix,
+      request: { identity: { pfx: fx.legacyPfx, password: PFX_PASSWORD, sourcePath: missing } },
+    });
     const ok = await runScript(again.text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD, ONBOARD_PFX: elsewhere });
     expect(ok.code).toBe(0);
-    expect((await fake.calls()).find((c) => c.program === '/usr/bin/openssl' && c.args.includes('-passin'))!.args).toContain(elsewhere);
+    expect(
+      (await fake.calls()).find((c) => c.program === '/usr/bin/openssl' && c.args.includes('-passin'))!.args,
+    ).toContain(elsewhere);
   });
 
   it('runs the same commands in the same order as the plans list them', async () => {
@@ -270,27 +347,43 @@ describe('the exported sh script', () => {
 
   it('prints no error on a fresh Mac, where there is no 1E.Client.conf to keep', async () => {
     fake = await makeFakePrograms({
-      passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE,
-      absent: [DEFAULT_CONF_PATH], creates: { '/usr/sbin/installer': [DEFAULT_CONF_PATH] },
+      passthrough: PASSTHROUGH,
+      passthroughWriteArg: AWK_WRITES,
+      exit: NOT_DONE,
+      absent: [DEFAULT_CONF_PATH],
+      creates: { '/usr/sbin/installer': [DEFAULT_CONF_PATH] },
     });
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.code).toBe(0);
     const lines = r.stderr.trimEnd().split('\n');
-    expect(lines.filter((l) => !/^(Checking the inputs|Step \d: |==> |= {3}already done: |onboard: all steps finished\.$)/.test(l))).toEqual([]);
+    expect(
+      lines.filter(
+        (l) => !/^(Checking the inputs|Step \d: |==> |= {3}already done: |onboard: all steps finished\.$)/.test(l),
+      ),
+    ).toEqual([]);
     // Still the planned commands: the copy of the missing file was tried and refused.
     const calls = await fake.calls();
-    expect(calls.some((c) => c.program === '/bin/cp' && c.args[1] === DEFAULT_CONF_PATH && WORK.test(c.args[2]!))).toBe(true);
+    expect(calls.some((c) => c.program === '/bin/cp' && c.args[1] === DEFAULT_CONF_PATH && WORK.test(c.args[2]!))).toBe(
+      true,
+    );
     expect(calls.some((c) => c.program === '/bin/test' && c.args.join(' ') === `! -f ${DEFAULT_CONF_PATH}`)).toBe(true);
   });
 
   it('shows the errors of a refused command and of its fallback when both fail', async () => {
     // The package writes no 1E.Client.conf here, so there is nothing to keep as the backup either.
-    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE, absent: [DEFAULT_CONF_PATH] });
+    fake = await makeFakePrograms({
+      passthrough: PASSTHROUGH,
+      passthroughWriteArg: AWK_WRITES,
+      exit: NOT_DONE,
+      absent: [DEFAULT_CONF_PATH],
+    });
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.code).toBe(1);
-    const saved = r.stderr.search(/cp: \/tmp\/onboard\.\w+\/1E\.Client\.conf\.before-install: No such file or directory/);
+    const saved = r.stderr.search(
+      /cp: \/tmp\/onboard\.\w+\/1E\.Client\.conf\.before-install: No such file or directory/,
+    );
     const conf = r.stderr.indexOf(`cp: ${DEFAULT_CONF_PATH}: No such file or directory`);
     expect(saved).toBeGreaterThanOrEqual(0);
     expect(conf).toBeGreaterThan(saved);
@@ -305,17 +398,24 @@ describe('the exported sh script', () => {
     try {
       // script(1) gives the shell a terminal; Ctrl-C typed there interrupts it as a technician would.
       const code = await new Promise<number | null>((resolve) => {
-        const child = spawn('/usr/bin/script', ['-qec', `/bin/sh '${path.replace(/'/g, `'\\''`)}'`, '/dev/null'], { cwd, env: { PATH: '/usr/bin:/bin' } });
+        const child = spawn('/usr/bin/script', ['-qec', `/bin/sh '${path.replace(/'/g, `'\\''`)}'`, '/dev/null'], {
+          cwd,
+          env: { PATH: '/usr/bin:/bin' },
+        });
         let seen = '';
         let asked = false;
         // Once echo is off (the stand-in stty has recorded -echo), as it is while the technician types.
         const interruptWhenEchoIsOff = async (): Promise<void> => {
-          while (!(await fake!.calls()).some((c) => c.program === '/bin/stty' && c.args[0] === '-echo')) await new Promise((r) => setTimeout(r, 20));
+          while (!(await fake!.calls()).some((c) => c.program === '/bin/stty' && c.args[0] === '-echo'))
+            await new Promise((r) => setTimeout(r, 20));
           child.stdin.write('\x03');
         };
         child.stdout.on('data', (d: Buffer) => {
           seen += d.toString();
-          if (!asked && seen.includes('Password of')) { asked = true; void interruptWhenEchoIsOff(); }
+          if (!asked && seen.includes('Password of')) {
+            asked = true;
+            void interruptWhenEchoIsOff();
+          }
         });
         child.on('close', resolve);
       });
@@ -328,13 +428,20 @@ describe('the exported sh script', () => {
     expect((await fake.calls()).filter(touchesTheMac)).toEqual([]);
   });
 
-  it('undoes the failing step\'s completed changes newest first and stops', async () => {
-    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE, failWhenArg: 'add-certificates' });
+  it("undoes the failing step's completed changes newest first and stops", async () => {
+    fake = await makeFakePrograms({
+      passthrough: PASSTHROUGH,
+      passthroughWriteArg: AWK_WRITES,
+      exit: NOT_DONE,
+      failWhenArg: 'add-certificates',
+    });
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('FAILED (exit 1)');
-    const security = (await fake.calls()).filter((c) => c.program === '/usr/bin/security' && !c.args[0]!.startsWith('find-')).map((c) => c.args[0]);
+    const security = (await fake.calls())
+      .filter((c) => c.program === '/usr/bin/security' && !c.args[0]!.startsWith('find-'))
+      .map((c) => c.args[0]);
     expect(security).toEqual(['add-trusted-cert', 'add-certificates', 'remove-trusted-cert', 'delete-certificate']);
     expect((await fake.calls()).some((c) => c.program === '/bin/launchctl')).toBe(false);
   });
@@ -354,7 +461,12 @@ describe('the exported sh script', () => {
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('nothing needed changing');
-    const changing = (await fake.calls()).filter((c) => ['/usr/sbin/installer', '/usr/sbin/softwareupdate', '/usr/bin/install'].includes(c.program) || (c.program === '/usr/bin/security' && !c.args[0]!.startsWith('find-')) || (c.program === '/bin/launchctl' && c.args[0] !== 'print'));
+    const changing = (await fake.calls()).filter(
+      (c) =>
+        ['/usr/sbin/installer', '/usr/sbin/softwareupdate', '/usr/bin/install'].includes(c.program) ||
+        (c.program === '/usr/bin/security' && !c.args[0]!.startsWith('find-')) ||
+        (c.program === '/bin/launchctl' && c.args[0] !== 'print'),
+    );
     expect(changing).toEqual([]);
   });
 });

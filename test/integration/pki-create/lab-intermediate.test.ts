@@ -26,7 +26,17 @@ async function verifyClient(certPath: string, intermediatePem: string): Promise<
   }
   const crlFile = join(work, `crls-${Math.random().toString(36).slice(2)}.pem`);
   await writeFile(crlFile, crls.join(''));
-  const r = await openssl(['verify', '-purpose', 'sslclient', '-CAfile', ca, '-crl_check_all', '-CRLfile', crlFile, certPath]);
+  const r = await openssl([
+    'verify',
+    '-purpose',
+    'sslclient',
+    '-CAfile',
+    ca,
+    '-crl_check_all',
+    '-CRLfile',
+    crlFile,
+    certPath,
+  ]);
   return { code: r.code, text: r.stdout + r.stderr };
 }
 
@@ -34,9 +44,34 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'onboard-lab-int-'));
   labDir = join(work, 'lab');
   outDir = join(work, 'devices');
-  const init = await cli(['lab', 'init', '--dir', labDir, '--name', 'Int Lab', '--intermediate', '--crl-base-url', 'http://127.0.0.1:18082/pki', '--ca-password-env', 'CA_PW']);
+  const init = await cli([
+    'lab',
+    'init',
+    '--dir',
+    labDir,
+    '--name',
+    'Int Lab',
+    '--intermediate',
+    '--crl-base-url',
+    'http://127.0.0.1:18082/pki',
+    '--ca-password-env',
+    'CA_PW',
+  ]);
   expect(init.code, init.err).toBe(0);
-  const issue = await cli(['lab', 'issue', '--dir', labDir, '--hostname', 'MAC01.local', '--out', outDir, '--password-env', 'PFX_PW', '--ca-password-env', 'CA_PW']);
+  const issue = await cli([
+    'lab',
+    'issue',
+    '--dir',
+    labDir,
+    '--hostname',
+    'MAC01.local',
+    '--out',
+    outDir,
+    '--password-env',
+    'PFX_PW',
+    '--ca-password-env',
+    'CA_PW',
+  ]);
   expect(issue.code, issue.err).toBe(0);
   await copyFile(join(outDir, 'MAC01.local.pem'), join(work, 'MAC01-old.pem'));
 }, 120_000);
@@ -61,7 +96,21 @@ describe('a lab whose intermediate is revoked', () => {
 
   it('refuses to issue from it, leaving the existing files alone', async () => {
     const before = await readFile(join(outDir, 'MAC01.local.pem'), 'utf8');
-    const r = await cli(['lab', 'issue', '--dir', labDir, '--hostname', 'MAC01.local', '--out', outDir, '--force', '--password-env', 'PFX_PW', '--ca-password-env', 'CA_PW']);
+    const r = await cli([
+      'lab',
+      'issue',
+      '--dir',
+      labDir,
+      '--hostname',
+      'MAC01.local',
+      '--out',
+      outDir,
+      '--force',
+      '--password-env',
+      'PFX_PW',
+      '--ca-password-env',
+      'CA_PW',
+    ]);
     expect(r.code).toBe(2);
     expect(r.err).toContain('was revoked');
     expect(r.err).toContain('onboard lab intermediate');
@@ -75,17 +124,36 @@ describe('a lab whose intermediate is revoked', () => {
     expect(n.out).toMatch(/^New issuing CA CN=Int Lab Issuing CA 2, O=Int Lab \(serial [0-9a-f]+\)/);
     expect(await readFile(join(labDir, 'root.pem'), 'utf8')).toBe(rootBefore);
     expect(await readdir(join(labDir, 'retired'))).toHaveLength(1);
-    const issue = await cli(['lab', 'issue', '--dir', labDir, '--hostname', 'MAC01.local', '--out', outDir, '--force', '--password-env', 'PFX_PW', '--ca-password-env', 'CA_PW']);
+    const issue = await cli([
+      'lab',
+      'issue',
+      '--dir',
+      labDir,
+      '--hostname',
+      'MAC01.local',
+      '--out',
+      outDir,
+      '--force',
+      '--password-env',
+      'PFX_PW',
+      '--ca-password-env',
+      'CA_PW',
+    ]);
     expect(issue.code, issue.err).toBe(0);
     const newIntermediate = await readFile(join(labDir, 'intermediate.pem'), 'utf8');
     const fresh = await verifyClient(join(outDir, 'MAC01.local.pem'), newIntermediate);
     expect(fresh.code, fresh.text).toBe(0);
     // The old device stays rejected: its intermediate is revoked, and no CRL is signed by it any more.
     const [retired] = await readdir(join(labDir, 'retired'));
-    const old = await verifyClient(join(work, 'MAC01-old.pem'), await readFile(join(labDir, 'retired', retired!), 'utf8'));
+    const old = await verifyClient(
+      join(work, 'MAC01-old.pem'),
+      await readFile(join(labDir, 'retired', retired!), 'utf8'),
+    );
     expect(old.code).not.toBe(0);
     // The PFX carries the new intermediate, which OpenSSL reads without -legacy.
-    const info = await openssl(['pkcs12', '-in', join(outDir, 'MAC01.local.pfx'), '-nokeys', '-passin', 'env:PFX_PW'], { env });
+    const info = await openssl(['pkcs12', '-in', join(outDir, 'MAC01.local.pfx'), '-nokeys', '-passin', 'env:PFX_PW'], {
+      env,
+    });
     expect(info.code, info.stderr).toBe(0);
     expect(info.stdout).toContain('subject=O = Int Lab, CN = Int Lab Issuing CA 2');
   }, 120_000);

@@ -28,7 +28,10 @@ let caFile: string;
 /** Extracts cert+key PEM from a lab PFX with OpenSSL (the way a technician would for s_client). */
 async function identityPem(host: string): Promise<string> {
   const p = join(work, `${host}.identity.pem`);
-  const r = await openssl(['pkcs12', '-in', join(outDir, `${host}.pfx`), '-nodes', '-passin', 'env:PFX_PW', '-out', p], { env });
+  const r = await openssl(
+    ['pkcs12', '-in', join(outDir, `${host}.pfx`), '-nodes', '-passin', 'env:PFX_PW', '-out', p],
+    { env },
+  );
   expect(r.code, r.stderr).toBe(0);
   return p;
 }
@@ -46,7 +49,17 @@ async function crlPemFile(): Promise<string> {
 }
 
 async function verifyClient(host: string): Promise<{ code: number; text: string }> {
-  const r = await openssl(['verify', '-purpose', 'sslclient', '-CAfile', caFile, '-crl_check_all', '-CRLfile', await crlPemFile(), join(outDir, `${host}.pem`)]);
+  const r = await openssl([
+    'verify',
+    '-purpose',
+    'sslclient',
+    '-CAfile',
+    caFile,
+    '-crl_check_all',
+    '-CRLfile',
+    await crlPemFile(),
+    join(outDir, `${host}.pem`),
+  ]);
   return { code: r.code, text: r.stdout + r.stderr };
 }
 
@@ -54,12 +67,44 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'onboard-lab-it-'));
   labDir = join(work, 'lab');
   outDir = join(work, 'devices');
-  const init = await cli(['lab', 'init', '--dir', labDir, '--name', 'Revocation Lab', '--intermediate', '--crl-base-url', 'http://127.0.0.1:18081/pki', '--ca-password-env', 'CA_PW']);
+  const init = await cli([
+    'lab',
+    'init',
+    '--dir',
+    labDir,
+    '--name',
+    'Revocation Lab',
+    '--intermediate',
+    '--crl-base-url',
+    'http://127.0.0.1:18081/pki',
+    '--ca-password-env',
+    'CA_PW',
+  ]);
   expect(init.code, init.err).toBe(0);
-  const issue = await cli(['lab', 'issue', '--dir', labDir, '--hostname', 'MAC01.local', '--hostname', 'MAC02.local', '--hostname', 'MAC03.local', '--out', outDir, '--password-env', 'PFX_PW', '--ca-password-env', 'CA_PW']);
+  const issue = await cli([
+    'lab',
+    'issue',
+    '--dir',
+    labDir,
+    '--hostname',
+    'MAC01.local',
+    '--hostname',
+    'MAC02.local',
+    '--hostname',
+    'MAC03.local',
+    '--out',
+    outDir,
+    '--password-env',
+    'PFX_PW',
+    '--ca-password-env',
+    'CA_PW',
+  ]);
   expect(issue.code, issue.err).toBe(0);
   caFile = join(work, 'ca.pem');
-  await writeFile(caFile, (await readFile(join(labDir, 'root.pem'), 'utf8')) + (await readFile(join(labDir, 'intermediate.pem'), 'utf8')));
+  await writeFile(
+    caFile,
+    (await readFile(join(labDir, 'root.pem'), 'utf8')) + (await readFile(join(labDir, 'intermediate.pem'), 'utf8')),
+  );
 });
 
 afterAll(async () => {
@@ -71,8 +116,18 @@ describe('lab PKI checked by OpenSSL', () => {
     expect(new X509Certificate(await readFile(join(labDir, 'root.pem'))).ca).toBe(true);
     expect((await stat(join(labDir, 'private', 'root.key'))).mode & 0o777).toBe(0o600);
     expect((await stat(join(labDir, 'private', 'intermediate.key'))).mode & 0o777).toBe(0o600);
-    expect((await readFile(join(labDir, 'private', 'intermediate.key'), 'utf8'))).toContain('BEGIN ENCRYPTED PRIVATE KEY');
-    const r = await openssl(['crl', '-inform', 'DER', '-in', join(labDir, 'crl', 'intermediate.crl'), '-noout', '-text']);
+    expect(await readFile(join(labDir, 'private', 'intermediate.key'), 'utf8')).toContain(
+      'BEGIN ENCRYPTED PRIVATE KEY',
+    );
+    const r = await openssl([
+      'crl',
+      '-inform',
+      'DER',
+      '-in',
+      join(labDir, 'crl', 'intermediate.crl'),
+      '-noout',
+      '-text',
+    ]);
     expect(r.stdout).toMatch(/Last Update:/);
     expect(r.stdout).toMatch(/Next Update:/);
     expect(r.stdout).toMatch(/No Revoked Certificates/);
@@ -87,10 +142,14 @@ describe('lab PKI checked by OpenSSL', () => {
   it('points device certificates at URL/intermediate.crl and the intermediate at URL/root.crl', async () => {
     const lab = await openLab(labDir);
     const leaf = new X509Certificate(await readFile(join(outDir, 'MAC01.local.pem')));
-    const text = (await openssl(['x509', '-in', join(outDir, 'MAC01.local.pem'), '-noout', '-ext', 'crlDistributionPoints'])).stdout;
+    const text = (
+      await openssl(['x509', '-in', join(outDir, 'MAC01.local.pem'), '-noout', '-ext', 'crlDistributionPoints'])
+    ).stdout;
     expect(text).toContain(crlUrlFor(lab.config, 'intermediate'));
     expect(text).toContain('http://127.0.0.1:18081/pki/intermediate.crl');
-    const intText = (await openssl(['x509', '-in', join(labDir, 'intermediate.pem'), '-noout', '-ext', 'crlDistributionPoints'])).stdout;
+    const intText = (
+      await openssl(['x509', '-in', join(labDir, 'intermediate.pem'), '-noout', '-ext', 'crlDistributionPoints'])
+    ).stdout;
     expect(intText).toContain('http://127.0.0.1:18081/pki/root.crl');
     expect(leaf.subject).toBe('CN=MAC01.local');
   });
@@ -99,14 +158,20 @@ describe('lab PKI checked by OpenSSL', () => {
     const lab = await openLab(labDir);
     const contents = readPfx(await readFile(join(outDir, 'MAC02.local.pfx')), env.PFX_PW);
     const findings = checkClientCertificate({
-      certificate: contents.certificates[0]!, privateKey: contents.key!, caCertificates: [lab.root, lab.intermediate!],
-      hostname: 'MAC02.local', extraCertificates: contents.certificates.slice(1),
+      certificate: contents.certificates[0]!,
+      privateKey: contents.key!,
+      caCertificates: [lab.root, lab.intermediate!],
+      hostname: 'MAC02.local',
+      extraCertificates: contents.certificates.slice(1),
     });
     expect(findings.filter((f) => f.status !== 'pass' && f.status !== 'info')).toEqual([]);
   });
 
   it('reads every issued PFX with openssl pkcs12 -info without -legacy, as 3DES with a SHA-1 MAC', async () => {
-    const r = await openssl(['pkcs12', '-info', '-noout', '-in', join(outDir, 'MAC03.local.pfx'), '-passin', 'env:PFX_PW'], { env });
+    const r = await openssl(
+      ['pkcs12', '-info', '-noout', '-in', join(outDir, 'MAC03.local.pfx'), '-passin', 'env:PFX_PW'],
+      { env },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('MAC: sha1, Iteration 2048');
     expect(r.stderr).toContain('salt length: 8');
@@ -114,7 +179,9 @@ describe('lab PKI checked by OpenSSL', () => {
   });
 
   it('fails openssl verify with error 23 after lab revoke and lab crl', async () => {
-    const serial = (await openssl(['x509', '-in', join(outDir, 'MAC03.local.pem'), '-noout', '-serial'])).stdout.trim().replace(/^serial=/, '');
+    const serial = (await openssl(['x509', '-in', join(outDir, 'MAC03.local.pem'), '-noout', '-serial'])).stdout
+      .trim()
+      .replace(/^serial=/, '');
     const rv = await cli(['lab', 'revoke', '--dir', labDir, '--serial', serial]);
     expect(rv.code, rv.err).toBe(0);
     expect(rv.out).toContain('Revoked CN=MAC03.local (serial');
@@ -136,11 +203,45 @@ async function sServerVerdict(identity: string | null): Promise<{ accepted: bool
   const conv = await openssl(['crl', '-inform', 'DER', '-in', join(labDir, 'crl', 'intermediate.crl'), '-out', crl]);
   expect(conv.code, conv.stderr).toBe(0);
   const serverCert = join(work, 'srv');
-  const sc = await cli(['lab', 'server-cert', '--dir', labDir, '--dns', 'localhost', '--ip', '127.0.0.1', '--out', serverCert, '--force', '--ca-password-env', 'CA_PW']);
+  const sc = await cli([
+    'lab',
+    'server-cert',
+    '--dir',
+    labDir,
+    '--dns',
+    'localhost',
+    '--ip',
+    '127.0.0.1',
+    '--out',
+    serverCert,
+    '--force',
+    '--ca-password-env',
+    'CA_PW',
+  ]);
   expect(sc.code, sc.err).toBe(0);
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const server = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', join(serverCert, 'localhost.pem'), '-key', join(serverCert, 'localhost.key'),
-    '-Verify', '1', '-verify_return_error', '-CAfile', caFile, '-crl_check', '-CRL', crl, '-rev'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const server = spawn(
+    'openssl',
+    [
+      's_server',
+      '-accept',
+      `127.0.0.1:${port}`,
+      '-cert',
+      join(serverCert, 'localhost.pem'),
+      '-key',
+      join(serverCert, 'localhost.key'),
+      '-Verify',
+      '1',
+      '-verify_return_error',
+      '-CAfile',
+      caFile,
+      '-crl_check',
+      '-CRL',
+      crl,
+      '-rev',
+    ],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
   let serverLog = '';
   server.stdout.on('data', (d: Buffer) => (serverLog += d.toString()));
   server.stderr.on('data', (d: Buffer) => (serverLog += d.toString()));
@@ -173,7 +274,13 @@ describe('the Switch stand-in of lab serve', () => {
   const events: LabServerEvent[] = [];
   let port: number;
   beforeAll(async () => {
-    server = await startLabServer({ dir: labDir, httpPort: 0, switchPort: 0, caPassword: env.CA_PW, log: (e) => events.push(e) });
+    server = await startLabServer({
+      dir: labDir,
+      httpPort: 0,
+      switchPort: 0,
+      caPassword: env.CA_PW,
+      log: (e) => events.push(e),
+    });
     port = Number(new URL(server.switchUrl.replace(/^wss/, 'https')).port);
   });
   afterAll(async () => {
@@ -181,14 +288,29 @@ describe('the Switch stand-in of lab serve', () => {
   });
 
   /** Connects with a client certificate and waits for the stand-in's first message, or the close. */
-  async function wsVerdict(identity: { cert: string; key: string } | null): Promise<{ opened: boolean; message?: string }> {
+  async function wsVerdict(
+    identity: { cert: string; key: string } | null,
+  ): Promise<{ opened: boolean; message?: string }> {
     const ca = await readFile(caFile, 'utf8');
     return new Promise((resolve) => {
       const ws = new WebSocket(server.switchUrl, { ca, ...(identity ?? {}), handshakeTimeout: 5000 });
-      const timer = setTimeout(() => { ws.terminate(); resolve({ opened: false }); }, 8000);
-      ws.on('message', (m) => { clearTimeout(timer); ws.close(); resolve({ opened: true, message: m.toString() }); });
-      ws.on('error', () => { clearTimeout(timer); resolve({ opened: false }); });
-      ws.on('close', () => { clearTimeout(timer); resolve({ opened: false }); });
+      const timer = setTimeout(() => {
+        ws.terminate();
+        resolve({ opened: false });
+      }, 8000);
+      ws.on('message', (m) => {
+        clearTimeout(timer);
+        ws.close();
+        resolve({ opened: true, message: m.toString() });
+      });
+      ws.on('error', () => {
+        clearTimeout(timer);
+        resolve({ opened: false });
+      });
+      ws.on('close', () => {
+        clearTimeout(timer);
+        resolve({ opened: false });
+      });
     });
   }
 
@@ -197,7 +319,8 @@ describe('the Switch stand-in of lab serve', () => {
     return { cert: c.certificates[0]!.toString(), key: c.key!.export({ type: 'pkcs8', format: 'pem' }).toString() };
   }
 
-  const lastFor = (device: string | undefined) => [...events].reverse().find((e) => (e.kind === 'accepted' || e.kind === 'rejected') && e.device === device);
+  const lastFor = (device: string | undefined) =>
+    [...events].reverse().find((e) => (e.kind === 'accepted' || e.kind === 'rejected') && e.device === device);
 
   it('serves the CRLs over HTTP at the CDP path', async () => {
     const res = await fetch(`${server.crlUrl}/intermediate.crl`);
@@ -225,7 +348,9 @@ describe('the Switch stand-in of lab serve', () => {
     const before = events.length;
     const v = await wsVerdict(null);
     expect(v.opened).toBe(false);
-    expect(events.slice(before).some((e) => e.kind === 'rejected' && /no client certificate/.test(e.reason ?? ''))).toBe(true);
+    expect(
+      events.slice(before).some((e) => e.kind === 'rejected' && /no client certificate/.test(e.reason ?? '')),
+    ).toBe(true);
   });
 
   it('rejects a lab-signed certificate without Client Authentication as unsuitable', async () => {
@@ -233,22 +358,41 @@ describe('the Switch stand-in of lab serve', () => {
     const issuerKey = await unlockCa(lab, 'intermediate', env.CA_PW);
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const cert = buildCertificate({
-      subject: { commonName: 'NOEKU.local' }, publicKey: privateKey, signer: { key: issuerKey, certificate: caCertificate(lab, 'intermediate') },
-      notAfter: new Date(Date.now() + 86400_000), keyUsage: ['digitalSignature', 'keyEncipherment'], extendedKeyUsage: ['serverAuth'],
-      dnsNames: ['NOEKU.local'], crlUrls: [crlUrlFor(lab.config, 'intermediate')],
+      subject: { commonName: 'NOEKU.local' },
+      publicKey: privateKey,
+      signer: { key: issuerKey, certificate: caCertificate(lab, 'intermediate') },
+      notAfter: new Date(Date.now() + 86400_000),
+      keyUsage: ['digitalSignature', 'keyEncipherment'],
+      extendedKeyUsage: ['serverAuth'],
+      dnsNames: ['NOEKU.local'],
+      crlUrls: [crlUrlFor(lab.config, 'intermediate')],
     });
-    const v = await wsVerdict({ cert: cert.toString(), key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() });
+    const v = await wsVerdict({
+      cert: cert.toString(),
+      key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    });
     expect(v.opened).toBe(false);
-    expect(lastFor('NOEKU.local')).toMatchObject({ kind: 'rejected', reason: expect.stringMatching(/client authentication/i) });
+    expect(lastFor('NOEKU.local')).toMatchObject({
+      kind: 'rejected',
+      reason: expect.stringMatching(/client authentication/i),
+    });
   });
 
   it('rejects a certificate from a CA outside the lab', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const self = buildCertificate({
-      subject: { commonName: 'ROGUE.local' }, publicKey: privateKey, signer: { key: privateKey },
-      notAfter: new Date(Date.now() + 86400_000), keyUsage: ['digitalSignature', 'keyEncipherment'], extendedKeyUsage: ['clientAuth'], dnsNames: ['ROGUE.local'],
+      subject: { commonName: 'ROGUE.local' },
+      publicKey: privateKey,
+      signer: { key: privateKey },
+      notAfter: new Date(Date.now() + 86400_000),
+      keyUsage: ['digitalSignature', 'keyEncipherment'],
+      extendedKeyUsage: ['clientAuth'],
+      dnsNames: ['ROGUE.local'],
     });
-    const v = await wsVerdict({ cert: self.toString(), key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() });
+    const v = await wsVerdict({
+      cert: self.toString(),
+      key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    });
     expect(v.opened).toBe(false);
     expect(lastFor('ROGUE.local')?.kind).toBe('rejected');
   });
@@ -266,12 +410,33 @@ describe('the Switch stand-in of lab serve', () => {
     const { cert, key } = await identityOf('MAC03.local');
     const ca = await readFile(caFile, 'utf8');
     const outcome = await new Promise<string>((resolve) => {
-      const s: TLSSocket = connect({ host: '127.0.0.1', port, ca, cert, key, servername: 'localhost', minVersion: 'TLSv1.3' });
-      const timer = setTimeout(() => { s.destroy(); resolve('timeout'); }, 8000);
+      const s: TLSSocket = connect({
+        host: '127.0.0.1',
+        port,
+        ca,
+        cert,
+        key,
+        servername: 'localhost',
+        minVersion: 'TLSv1.3',
+      });
+      const timer = setTimeout(() => {
+        s.destroy();
+        resolve('timeout');
+      }, 8000);
       s.on('secureConnect', () => s.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
-      s.on('data', () => { clearTimeout(timer); s.destroy(); resolve('answered'); });
-      s.on('error', () => { clearTimeout(timer); resolve('closed'); });
-      s.on('close', () => { clearTimeout(timer); resolve('closed'); });
+      s.on('data', () => {
+        clearTimeout(timer);
+        s.destroy();
+        resolve('answered');
+      });
+      s.on('error', () => {
+        clearTimeout(timer);
+        resolve('closed');
+      });
+      s.on('close', () => {
+        clearTimeout(timer);
+        resolve('closed');
+      });
     });
     expect(outcome).toBe('closed');
   });

@@ -13,8 +13,15 @@ describe.skipIf(!existsSync(BUNDLE))("Debian's CA bundle, a real PEM file of pub
     expect(p7.code).toBe(0);
     const printed = await openssl(['pkcs7', '-print_certs', '-noout'], { input: p7.stdout });
     // OpenSSL escapes UTF-8 bytes as \XX; undo that to compare names.
-    const opensslSubjects = printed.stdout.split('\n').filter((l) => l.startsWith('subject='))
-      .map((l) => Buffer.from(l.replace(/\\([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'));
+    const opensslSubjects = printed.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('subject='))
+      .map((l) =>
+        Buffer.from(
+          l.replace(/\\([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+          'latin1',
+        ).toString('utf8'),
+      );
     expect(opensslSubjects.length).toBeGreaterThan(50);
     expect(m.certificates).toHaveLength(opensslSubjects.length);
     const infos = m.certificates.map(inspectCertificate);

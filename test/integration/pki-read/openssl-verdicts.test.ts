@@ -43,16 +43,71 @@ describe('our chain, purpose and validity verdicts agree with openssl verify -pu
   const both = (p: () => TestPki) => () => [p().root.certPem, p().intermediate!.certPem];
   const cases: Case[] = [
     { name: 'a proper device certificate', pki: () => rsa, leaf: {}, cas: both(() => rsa), opensslOk: true },
-    { name: 'a proper device certificate, with the CRL checked', pki: () => rsa, leaf: {}, cas: both(() => rsa), crl: true, opensslOk: true },
-    { name: 'an expired device certificate', pki: () => rsa, leaf: { startDate: ts(new Date(now - 90 * DAY)), endDate: ts(new Date(now - DAY)) }, cas: both(() => rsa), opensslOk: false },
-    { name: 'a device certificate valid only from next week', pki: () => rsa, leaf: { startDate: ts(new Date(now + 7 * DAY)), endDate: ts(new Date(now + 90 * DAY)) }, cas: both(() => rsa), opensslOk: false },
-    { name: 'a server-only certificate', pki: () => rsa, leaf: { eku: 'serverAuth' }, cas: both(() => rsa), opensslOk: false },
-    { name: 'a certificate without Digital Signature', pki: () => rsa, leaf: { ku: 'critical,keyEncipherment' }, cas: both(() => rsa), opensslOk: false },
+    {
+      name: 'a proper device certificate, with the CRL checked',
+      pki: () => rsa,
+      leaf: {},
+      cas: both(() => rsa),
+      crl: true,
+      opensslOk: true,
+    },
+    {
+      name: 'an expired device certificate',
+      pki: () => rsa,
+      leaf: { startDate: ts(new Date(now - 90 * DAY)), endDate: ts(new Date(now - DAY)) },
+      cas: both(() => rsa),
+      opensslOk: false,
+    },
+    {
+      name: 'a device certificate valid only from next week',
+      pki: () => rsa,
+      leaf: { startDate: ts(new Date(now + 7 * DAY)), endDate: ts(new Date(now + 90 * DAY)) },
+      cas: both(() => rsa),
+      opensslOk: false,
+    },
+    {
+      name: 'a server-only certificate',
+      pki: () => rsa,
+      leaf: { eku: 'serverAuth' },
+      cas: both(() => rsa),
+      opensslOk: false,
+    },
+    {
+      name: 'a certificate without Digital Signature',
+      pki: () => rsa,
+      leaf: { ku: 'critical,keyEncipherment' },
+      cas: both(() => rsa),
+      opensslOk: false,
+    },
     { name: 'a certificate without any EKU', pki: () => rsa, leaf: { eku: '' }, cas: both(() => rsa), opensslOk: true },
-    { name: 'a certificate whose issuing CA is missing', pki: () => rsa, leaf: {}, cas: () => [rsa.root.certPem], opensslOk: false },
-    { name: 'a certificate under an expired intermediate', pki: () => oldCa, leaf: {}, cas: both(() => oldCa), opensslOk: false },
-    { name: 'an RSA certificate under an EC CA', pki: () => ec, leaf: { keyType: 'rsa' }, cas: both(() => ec), opensslOk: true },
-    { name: 'a certificate from another PKI than the trusted one', pki: () => rsa, leaf: {}, cas: both(() => other), opensslOk: false },
+    {
+      name: 'a certificate whose issuing CA is missing',
+      pki: () => rsa,
+      leaf: {},
+      cas: () => [rsa.root.certPem],
+      opensslOk: false,
+    },
+    {
+      name: 'a certificate under an expired intermediate',
+      pki: () => oldCa,
+      leaf: {},
+      cas: both(() => oldCa),
+      opensslOk: false,
+    },
+    {
+      name: 'an RSA certificate under an EC CA',
+      pki: () => ec,
+      leaf: { keyType: 'rsa' },
+      cas: both(() => ec),
+      opensslOk: true,
+    },
+    {
+      name: 'a certificate from another PKI than the trusted one',
+      pki: () => rsa,
+      leaf: {},
+      cas: both(() => other),
+      opensslOk: false,
+    },
     { name: 'a self-signed certificate', pki: () => rsa, leaf: 'self-signed', cas: both(() => rsa), opensslOk: false },
   ];
 
@@ -65,8 +120,25 @@ describe('our chain, purpose and validity verdicts agree with openssl verify -pu
       if (c.leaf === 'self-signed') {
         certPath = join(pki.dir, `${base}.pem`);
         keyPath = join(pki.dir, `${base}.key`);
-        await opensslOk(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-subj', '/CN=MAC01.local', '-days', '30',
-          '-addext', 'keyUsage=digitalSignature,keyEncipherment', '-addext', 'extendedKeyUsage=clientAuth']);
+        await opensslOk([
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          keyPath,
+          '-out',
+          certPath,
+          '-subj',
+          '/CN=MAC01.local',
+          '-days',
+          '30',
+          '-addext',
+          'keyUsage=digitalSignature,keyEncipherment',
+          '-addext',
+          'extendedKeyUsage=clientAuth',
+        ]);
       } else {
         ({ certPath, keyPath } = await pki.issuer.issue(base, { cn: 'MAC01.local', ...c.leaf }));
       }

@@ -16,7 +16,11 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'onboard-preview-'));
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>Onboard</title>');
   await writeFile(join(dir, 'app.js'), 'console.log(1)');
-  server = await startPreviewServer({ router: createRouter(createHandlers()), rendererDir: dir, createSession: () => createSession({ shell: 'preview' }) });
+  server = await startPreviewServer({
+    router: createRouter(createHandlers()),
+    rendererDir: dir,
+    createSession: () => createSession({ shell: 'preview' }),
+  });
 });
 afterAll(async () => {
   await server.close();
@@ -24,7 +28,11 @@ afterAll(async () => {
 });
 
 /** Opens a WebSocket with the given token and Origin; resolves 'open' or the HTTP status of the refusal. */
-function connect(token: string | null, origin: string | undefined, host?: string): Promise<{ ws?: WebSocket; status?: number }> {
+function connect(
+  token: string | null,
+  origin: string | undefined,
+  host?: string,
+): Promise<{ ws?: WebSocket; status?: number }> {
   const url = `ws://127.0.0.1:${server.port}/rpc${token === null ? '' : `?token=${token}`}`;
   return new Promise((resolve) => {
     const headers: Record<string, string> = {};
@@ -36,7 +44,11 @@ function connect(token: string | null, origin: string | undefined, host?: string
   });
 }
 
-function call(ws: WebSocket, method: string, payload: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string } }> {
+function call(
+  ws: WebSocket,
+  method: string,
+  payload: unknown,
+): Promise<{ ok: boolean; value?: unknown; error?: { code: string } }> {
   return new Promise((resolve) => {
     const id = Math.floor(Math.random() * 1e9);
     ws.on('message', (d) => {
@@ -47,11 +59,16 @@ function call(ws: WebSocket, method: string, payload: unknown): Promise<{ ok: bo
   });
 }
 
-function get(path: string, host = `127.0.0.1:${server.port}`): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function get(
+  path: string,
+  host = `127.0.0.1:${server.port}`,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: server.port, path, headers: { host } }, (res) => {
       let body = '';
-      res.on('data', (d) => { body += d; });
+      res.on('data', (d) => {
+        body += d;
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
     });
     req.on('error', reject);

@@ -7,7 +7,15 @@ import { probeBackgroundChannel } from '../../../electron/core/verify/background
 import { runVerification } from '../../../electron/core/verify/verify';
 import type { ClientIdentity } from '../../../electron/core/verify/switch-probe';
 import type { VerifyFinding } from '../../../electron/core/verify/findings';
-import { cert, freePort, identityFrom, startFileServer, startOpensslSwitch, type FileServer, type SwitchStandIn } from './peers';
+import {
+  cert,
+  freePort,
+  identityFrom,
+  startFileServer,
+  startOpensslSwitch,
+  type FileServer,
+  type SwitchStandIn,
+} from './peers';
 
 let pki: TestPki;
 let foreign: TestPki;
@@ -23,11 +31,31 @@ const byId = (fs: VerifyFinding[], id: string) => fs.find((f) => f.id === id)!;
 
 function iisLike(certPath: string, keyPath: string, extra: ServerOptions = {}): Server {
   return createServer({ cert: readFileSync(certPath), key: readFileSync(keyPath), ...extra }, (req, res) => {
-    if (req.url === '/Background/') { res.writeHead(403); res.end('Forbidden'); return; }
-    if (req.url === '/Background') { res.writeHead(301, { location: '/Background/' }); res.end(); return; }
-    if (req.url === '/Background/ok.txt') { res.writeHead(200); res.end('ok'); return; }
-    if (req.url === '/leave') { res.writeHead(302, { location: 'http://127.0.0.1/Background/' }); res.end(); return; }
-    if (req.url === '/broken') { res.writeHead(500); res.end(); return; }
+    if (req.url === '/Background/') {
+      res.writeHead(403);
+      res.end('Forbidden');
+      return;
+    }
+    if (req.url === '/Background') {
+      res.writeHead(301, { location: '/Background/' });
+      res.end();
+      return;
+    }
+    if (req.url === '/Background/ok.txt') {
+      res.writeHead(200);
+      res.end('ok');
+      return;
+    }
+    if (req.url === '/leave') {
+      res.writeHead(302, { location: 'http://127.0.0.1/Background/' });
+      res.end();
+      return;
+    }
+    if (req.url === '/broken') {
+      res.writeHead(500);
+      res.end();
+      return;
+    }
     res.writeHead(404);
     res.end();
   });
@@ -41,7 +69,10 @@ beforeAll(async () => {
     foreign.issuer.issue('web', { cn: 'localhost', sans: ['localhost', 'IP:127.0.0.1'], eku: 'serverAuth' }),
   ]);
   // The device the servers below accept, and a stranger from another PKI they refuse.
-  const [device, stranger] = await Promise.all([pki.issuer.issue('device', { cn: 'MAC01.local' }), foreign.issuer.issue('stranger', { cn: 'MAC05.local' })]);
+  const [device, stranger] = await Promise.all([
+    pki.issuer.issue('device', { cn: 'MAC01.local' }),
+    foreign.issuer.issue('stranger', { cn: 'MAC05.local' }),
+  ]);
   ids.device = await identityFrom(device);
   ids.stranger = await identityFrom(stranger);
   cas = [cert(pki.root.certPem)];
@@ -67,18 +98,24 @@ function expectSentences(fs: VerifyFinding[]): VerifyFinding[] {
   return fs;
 }
 
-const probe = async (url: string, caCertificates = cas, identity?: ClientIdentity) => expectSentences(await probeBackgroundChannel({ url, caCertificates, identity, timeoutMs: 3000 }));
+const probe = async (url: string, caCertificates = cas, identity?: ClientIdentity) =>
+  expectSentences(await probeBackgroundChannel({ url, caCertificates, identity, timeoutMs: 3000 }));
 
 describe('the Background Channel probe against a real HTTPS server', () => {
   it('passes a trusted server whose folder answers 403, and explains that 403 is normal', async () => {
     const fs = await probe(`https://localhost:${trustedPort}/Background/`);
     expect(byId(fs, 'background-server-cert').status).toBe('pass');
-    expect(byId(fs, 'background-channel')).toMatchObject({ status: 'pass', title: expect.stringContaining('HTTP 403') });
+    expect(byId(fs, 'background-channel')).toMatchObject({
+      status: 'pass',
+      title: expect.stringContaining('HTTP 403'),
+    });
     expect(byId(fs, 'background-channel').detail).toContain('no directory listing');
   });
 
   it('passes a 200 answer', async () => {
-    expect(byId(await probe(`https://127.0.0.1:${trustedPort}/Background/ok.txt`), 'background-channel')).toMatchObject({ status: 'pass', title: expect.stringContaining('HTTP 200') });
+    expect(byId(await probe(`https://127.0.0.1:${trustedPort}/Background/ok.txt`), 'background-channel')).toMatchObject(
+      { status: 'pass', title: expect.stringContaining('HTTP 200') },
+    );
   });
 
   it('warns on 404: the server is reachable but the path is wrong', async () => {
@@ -89,7 +126,10 @@ describe('the Background Channel probe against a real HTTPS server', () => {
 
   it('reports a redirect and where it goes', async () => {
     const f = byId(await probe(`https://localhost:${trustedPort}/Background`), 'background-channel');
-    expect(f).toMatchObject({ status: 'pass', detail: expect.stringContaining(`https://localhost:${trustedPort}/Background/`) });
+    expect(f).toMatchObject({
+      status: 'pass',
+      detail: expect.stringContaining(`https://localhost:${trustedPort}/Background/`),
+    });
   });
 
   it('warns when a redirect leaves HTTPS', async () => {
@@ -97,12 +137,18 @@ describe('the Background Channel probe against a real HTTPS server', () => {
   });
 
   it('warns on a server error', async () => {
-    expect(byId(await probe(`https://localhost:${trustedPort}/broken`), 'background-channel')).toMatchObject({ status: 'warn', detail: expect.stringContaining('server error') });
+    expect(byId(await probe(`https://localhost:${trustedPort}/broken`), 'background-channel')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringContaining('server error'),
+    });
   });
 
   it('fails a server certificate from a CA that is not among the chosen ones, and still reports reachability', async () => {
     const fs = await probe(`https://localhost:${untrustedPort}/Background/`);
-    expect(byId(fs, 'background-server-cert')).toMatchObject({ status: 'fail', title: expect.stringContaining('not trusted') });
+    expect(byId(fs, 'background-server-cert')).toMatchObject({
+      status: 'fail',
+      title: expect.stringContaining('not trusted'),
+    });
     expect(byId(fs, 'background-channel').title).toContain('HTTP 403');
   });
 
@@ -113,15 +159,24 @@ describe('the Background Channel probe against a real HTTPS server', () => {
 
   it('fails a closed port', async () => {
     const port = await freePort();
-    expect(byId(await probe(`https://127.0.0.1:${port}/Background/`), 'background-channel')).toMatchObject({ status: 'fail', title: expect.stringContaining('refused') });
+    expect(byId(await probe(`https://127.0.0.1:${port}/Background/`), 'background-channel')).toMatchObject({
+      status: 'fail',
+      title: expect.stringContaining('refused'),
+    });
   });
 
   it('fails a name that does not resolve', async () => {
-    expect(byId(await probe('https://tachyon.onboard-test.invalid/Background/'), 'background-channel')).toMatchObject({ status: 'fail', title: expect.stringContaining('does not resolve') });
+    expect(byId(await probe('https://tachyon.onboard-test.invalid/Background/'), 'background-channel')).toMatchObject({
+      status: 'fail',
+      title: expect.stringContaining('does not resolve'),
+    });
   });
 
   it('fails a plain http URL without connecting', async () => {
-    expect(byId(await probe(`http://127.0.0.1:${trustedPort}/Background/`), 'background-channel')).toMatchObject({ status: 'fail', title: 'The Background Channel URL is not HTTPS' });
+    expect(byId(await probe(`http://127.0.0.1:${trustedPort}/Background/`), 'background-channel')).toMatchObject({
+      status: 'fail',
+      title: 'The Background Channel URL is not HTTPS',
+    });
   });
 });
 
@@ -132,18 +187,37 @@ describe('the Background Channel probe and client certificates', () => {
   beforeAll(async () => {
     // Node's HTTPS server demanding a client certificate from the test CA: it hangs up on one it refuses.
     for (const version of ['TLSv1.2', 'TLSv1.3'] as const) {
-      const srv = iisLike(good.certPath, good.keyPath, { ca: pki.root.certPem, requestCert: true, rejectUnauthorized: true, minVersion: version, maxVersion: version });
+      const srv = iisLike(good.certPath, good.keyPath, {
+        ca: pki.root.certPem,
+        requestCert: true,
+        rejectUnauthorized: true,
+        minVersion: version,
+        maxVersion: version,
+      });
       const port = await freePort();
       await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r));
-      servers[`node-${version}`] = { port, stop: () => new Promise((r) => { srv.closeAllConnections(); srv.close(r); }) };
+      servers[`node-${version}`] = {
+        port,
+        stop: () =>
+          new Promise((r) => {
+            srv.closeAllConnections();
+            srv.close(r);
+          }),
+      };
     }
     // OpenSSL demanding one (-Verify), which names its refusal with a TLS alert; and one whose only
     // TLS 1.2 cipher suite node never offers, so the handshake fails before any certificate request.
     const common = { cert: good.certPath, key: good.keyPath, caFile: pki.root.certPath };
     const started: Array<[string, SwitchStandIn]> = await Promise.all([
-      startOpensslSwitch({ ...common, version: 'tls1_2' }).then((s) => ['openssl-TLSv1.2', s] as [string, SwitchStandIn]),
-      startOpensslSwitch({ ...common, version: 'tls1_3' }).then((s) => ['openssl-TLSv1.3', s] as [string, SwitchStandIn]),
-      startOpensslSwitch({ ...common, version: 'tls1_2', cipher: 'ECDHE-RSA-CAMELLIA256-SHA384' }).then((s) => ['no-shared-cipher', s] as [string, SwitchStandIn]),
+      startOpensslSwitch({ ...common, version: 'tls1_2' }).then(
+        (s) => ['openssl-TLSv1.2', s] as [string, SwitchStandIn],
+      ),
+      startOpensslSwitch({ ...common, version: 'tls1_3' }).then(
+        (s) => ['openssl-TLSv1.3', s] as [string, SwitchStandIn],
+      ),
+      startOpensslSwitch({ ...common, version: 'tls1_2', cipher: 'ECDHE-RSA-CAMELLIA256-SHA384' }).then(
+        (s) => ['no-shared-cipher', s] as [string, SwitchStandIn],
+      ),
     ]);
     for (const [name, s] of started) servers[name] = { port: s.port, stop: () => s.stop() };
     plain = await startFileServer();
@@ -163,13 +237,19 @@ describe('the Background Channel probe and client certificates', () => {
       const f = byId(fs, 'background-channel');
       expect(f).toMatchObject({ status: 'pass', title: expect.stringContaining('HTTP 403') });
       expect(f.detail).toContain('The server asked for a client certificate and the probe presented "MAC01.local"');
-      expect(byId(await probe(opensslUrl(), cas, ids.device), 'background-channel')).toMatchObject({ status: 'pass', title: expect.stringContaining('HTTP 200') });
+      expect(byId(await probe(opensslUrl(), cas, ids.device), 'background-channel')).toMatchObject({
+        status: 'pass',
+        title: expect.stringContaining('HTTP 200'),
+      });
     });
 
     it('reports a server that hangs up after asking as refusing the certificate it was shown, naming what was seen', async () => {
       const fs = await probe(nodeUrl(), cas, ids.stranger);
       const f = byId(fs, 'background-channel');
-      expect(f).toMatchObject({ status: 'fail', title: 'The Background Channel refused the client certificate "MAC05.local"' });
+      expect(f).toMatchObject({
+        status: 'fail',
+        title: 'The Background Channel refused the client certificate "MAC05.local"',
+      });
       expect(f.detail).toContain('asked for a client certificate; the probe presented "MAC05.local"');
       expect(f.detail).toContain('without a TLS alert');
       expect(f.fix).toContain('trusts the CA that issued the client certificate');
@@ -177,10 +257,13 @@ describe('the Background Channel probe and client certificates', () => {
 
     it('names the alert a server refuses the client certificate with', async () => {
       const f = byId(await probe(opensslUrl(), cas, ids.stranger), 'background-channel');
-      expect(f).toMatchObject({ status: 'fail', title: 'The Background Channel refused the client certificate "MAC05.local": unknown CA' });
+      expect(f).toMatchObject({
+        status: 'fail',
+        title: 'The Background Channel refused the client certificate "MAC05.local": unknown CA',
+      });
       expect(f.detail).toContain('TLS alert 48 (unknown CA)');
       expect(f.detail).not.toMatch(/Switch/);
-      expect(f.fix).toContain('web server\'s trusted stores');
+      expect(f.fix).toContain("web server's trusted stores");
       if (version === 'TLSv1.3') expect(f.detail).toContain('after the handshake had completed on this side');
     });
 
@@ -195,14 +278,23 @@ describe('the Background Channel probe and client certificates', () => {
   });
 
   it('says when the server did not ask for a client certificate, and passes it', async () => {
-    const f = byId(await probe(`https://localhost:${trustedPort}/Background/ok.txt`, cas, ids.device), 'background-channel');
+    const f = byId(
+      await probe(`https://localhost:${trustedPort}/Background/ok.txt`, cas, ids.device),
+      'background-channel',
+    );
     expect(f).toMatchObject({ status: 'pass' });
     expect(f.detail).toContain('The server did not ask for a client certificate.');
   });
 
   it('does not blame the client certificate for a handshake that failed before any certificate request', async () => {
-    const f = byId(await probe(`https://localhost:${servers['no-shared-cipher']!.port}/Background/`, cas, ids.device), 'background-channel');
-    expect(f).toMatchObject({ status: 'fail', title: 'The Background Channel\'s TLS handshake failed: handshake failure' });
+    const f = byId(
+      await probe(`https://localhost:${servers['no-shared-cipher']!.port}/Background/`, cas, ids.device),
+      'background-channel',
+    );
+    expect(f).toMatchObject({
+      status: 'fail',
+      title: "The Background Channel's TLS handshake failed: handshake failure",
+    });
     expect(f.detail).toContain('before the server asked for any client certificate');
     expect(f.fix).toContain('cipher suites');
     expect(`${f.detail} ${f.fix}`).not.toMatch(/identity|keychain|client certificate for this Mac/i);
@@ -210,7 +302,7 @@ describe('the Background Channel probe and client certificates', () => {
 
   it('words a port that does not speak TLS for the web server, not the Switch', async () => {
     const f = byId(await probe(`https://127.0.0.1:${plain.port}/Background/`, cas, ids.device), 'background-channel');
-    expect(f).toMatchObject({ status: 'fail', title: 'The Background Channel\'s TLS connection failed: not TLS' });
+    expect(f).toMatchObject({ status: 'fail', title: "The Background Channel's TLS connection failed: not TLS" });
     expect(f.fix).toContain('HTTPS site');
     expect(`${f.detail} ${f.fix}`).not.toMatch(/Switch|identity/);
   });
@@ -219,14 +311,27 @@ describe('the Background Channel probe and client certificates', () => {
     const before = plain.requests.length;
     const mismatched = { ...ids.device!, key: ids.stranger!.key };
     const fs = await probe(`https://127.0.0.1:${plain.port}/Background/`, cas, mismatched);
-    expect(byId(fs, 'background-channel')).toMatchObject({ status: 'fail', title: 'The client certificate cannot be presented to the Background Channel' });
+    expect(byId(fs, 'background-channel')).toMatchObject({
+      status: 'fail',
+      title: 'The client certificate cannot be presented to the Background Channel',
+    });
     expect(byId(fs, 'background-server-cert').status).toBe('info');
     expect(plain.requests.length).toBe(before);
   });
 
   it('is given the client identity by runVerification', async () => {
     const closed = await freePort();
-    const r = await runVerification({ switchAddress: `127.0.0.1:${closed}`, backgroundUrl: `https://localhost:${servers['node-TLSv1.3']!.port}/Background/`, identity: ids.device!, caCertificates: cas, timeoutMs: 3000, skipRevocation: true });
-    expect(byId(r.findings, 'background-channel')).toMatchObject({ status: 'pass', detail: expect.stringContaining('the probe presented "MAC01.local"') });
+    const r = await runVerification({
+      switchAddress: `127.0.0.1:${closed}`,
+      backgroundUrl: `https://localhost:${servers['node-TLSv1.3']!.port}/Background/`,
+      identity: ids.device!,
+      caCertificates: cas,
+      timeoutMs: 3000,
+      skipRevocation: true,
+    });
+    expect(byId(r.findings, 'background-channel')).toMatchObject({
+      status: 'pass',
+      detail: expect.stringContaining('the probe presented "MAC01.local"'),
+    });
   });
 });

@@ -35,12 +35,20 @@ beforeAll(async () => {
   // openssl pkcs12 keeps only the last -certfile, so the whole chain goes in as one bundle.
   await writeFile(join(work, 'chain.pem'), pki.intermediate!.certPem + pki.root.certPem);
   await Promise.all([
-    makePfx(join(work, 'device.pfx'), device.certPath, device.keyPath, PASSWORD, { chainPaths: [join(work, 'chain.pem')] }),
-    makePfx(join(work, 'revoked.pfx'), revoked.certPath, revoked.keyPath, PASSWORD, { chainPaths: [pki.intermediate!.certPath], legacy: true }),
+    makePfx(join(work, 'device.pfx'), device.certPath, device.keyPath, PASSWORD, {
+      chainPaths: [join(work, 'chain.pem')],
+    }),
+    makePfx(join(work, 'revoked.pfx'), revoked.certPath, revoked.keyPath, PASSWORD, {
+      chainPaths: [pki.intermediate!.certPath],
+      legacy: true,
+    }),
   ]);
   await writeFile(join(work, 'ca.pem'), pki.root.certPem + pki.intermediate!.certPem);
   const common = { cert: server.certPath, key: server.keyPath, caFile: pki.root.certPath, crl: crl.pemPath };
-  [tls13, tls12] = await Promise.all([startOpensslSwitch({ ...common, version: 'tls1_3' }), startOpensslSwitch({ ...common, version: 'tls1_2' })]);
+  [tls13, tls12] = await Promise.all([
+    startOpensslSwitch({ ...common, version: 'tls1_3' }),
+    startOpensslSwitch({ ...common, version: 'tls1_2' }),
+  ]);
 });
 
 afterAll(async () => {
@@ -53,7 +61,17 @@ const verify = (args: string[], extraEnv: NodeJS.ProcessEnv = env) => runInMemor
 
 describe('onboard verify against openssl s_server', () => {
   it('exits 0 and says the Mac connects when the Switch accepts the certificate (TLS 1.3)', async () => {
-    const r = await verify(['--switch', tls13.address, '--pfx', 'device.pfx', '--password-env', 'ONBOARD_PFX_PW', '--ca', 'ca.pem', '--skip-mac-checks']);
+    const r = await verify([
+      '--switch',
+      tls13.address,
+      '--pfx',
+      'device.pfx',
+      '--password-env',
+      'ONBOARD_PFX_PW',
+      '--ca',
+      'ca.pem',
+      '--skip-mac-checks',
+    ]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain('✓ PASS switch-client-auth: The Switch accepted "MAC01.local"');
@@ -62,7 +80,19 @@ describe('onboard verify against openssl s_server', () => {
   });
 
   it('exits 1 and names revocation when the Switch refuses a revoked certificate (TLS 1.2, legacy PFX)', async () => {
-    const r = await verify(['--switch', tls12.address, '--pfx', 'revoked.pfx', '--password-env', 'ONBOARD_PFX_PW', '--ca', 'ca.pem', '--tls', '1.2', '--skip-mac-checks']);
+    const r = await verify([
+      '--switch',
+      tls12.address,
+      '--pfx',
+      'revoked.pfx',
+      '--password-env',
+      'ONBOARD_PFX_PW',
+      '--ca',
+      'ca.pem',
+      '--tls',
+      '1.2',
+      '--skip-mac-checks',
+    ]);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/✗ FAIL switch-client-auth: The Switch refused "MAC02.local": certificate revoked/);
     expect(r.out).toMatch(/✗ FAIL crl-1: MAC02.local is revoked/);
@@ -70,24 +100,69 @@ describe('onboard verify against openssl s_server', () => {
   });
 
   it('trusts the CA certificates inside the PFX when no --ca is given, and says so', async () => {
-    const r = await verify(['--switch', tls13.address, '--pfx', 'device.pfx', '--password-env', 'ONBOARD_PFX_PW', '--skip-mac-checks', '--skip-crl']);
+    const r = await verify([
+      '--switch',
+      tls13.address,
+      '--pfx',
+      'device.pfx',
+      '--password-env',
+      'ONBOARD_PFX_PW',
+      '--skip-mac-checks',
+      '--skip-crl',
+    ]);
     expect(r.code).toBe(0);
     expect(r.err).toContain('no --ca given: trusting the 2 CA certificate(s) inside device.pfx');
     expect(r.out).toContain('i INFO crl-skipped');
   });
 
   it('prints the report as JSON with --json and nothing else on stdout', async () => {
-    const r = await verify(['--switch', tls13.address, '--pfx', 'device.pfx', '--password-env', 'ONBOARD_PFX_PW', '--ca', 'ca.pem', '--skip-mac-checks', '--json']);
+    const r = await verify([
+      '--switch',
+      tls13.address,
+      '--pfx',
+      'device.pfx',
+      '--password-env',
+      'ONBOARD_PFX_PW',
+      '--ca',
+      'ca.pem',
+      '--skip-mac-checks',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.out);
-    expect(report).toMatchObject({ format: 'onboard-report/1', verification: { ok: true, tlsProtocol: 'TLSv1.3', switchAddress: tls13.address } });
-    expect(report.findings.map((f: { id: string }) => f.id)).toEqual(expect.arrayContaining(['switch-dns', 'switch-tcp', 'switch-tls', 'switch-server-cert', 'switch-client-auth', 'crl-1', 'crl-2']));
+    expect(report).toMatchObject({
+      format: 'onboard-report/1',
+      verification: { ok: true, tlsProtocol: 'TLSv1.3', switchAddress: tls13.address },
+    });
+    expect(report.findings.map((f: { id: string }) => f.id)).toEqual(
+      expect.arrayContaining([
+        'switch-dns',
+        'switch-tcp',
+        'switch-tls',
+        'switch-server-cert',
+        'switch-client-auth',
+        'crl-1',
+        'crl-2',
+      ]),
+    );
     expect(report.clientCertificate.subject).toContain('MAC01.local');
   });
 
   it('writes an HTML and a JSON report in which neither the password nor the private key appears', async () => {
     for (const name of ['report.html', 'report.json']) {
-      const r = await verify(['--switch', tls12.address, '--pfx', 'revoked.pfx', '--password-env', 'ONBOARD_PFX_PW', '--ca', 'ca.pem', '--skip-mac-checks', '--report', name]);
+      const r = await verify([
+        '--switch',
+        tls12.address,
+        '--pfx',
+        'revoked.pfx',
+        '--password-env',
+        'ONBOARD_PFX_PW',
+        '--ca',
+        'ca.pem',
+        '--skip-mac-checks',
+        '--report',
+        name,
+      ]);
       expect(r.code).toBe(1);
       expect(r.out).toContain(`Report written to ${name}`);
       const text = await readFile(join(work, name), 'utf8');
@@ -100,7 +175,20 @@ describe('onboard verify against openssl s_server', () => {
 
   it('refuses to replace an existing report unless --force is given', async () => {
     await writeFile(join(work, 'kept.html'), 'old');
-    const args = ['--switch', tls13.address, '--pfx', 'device.pfx', '--password-env', 'ONBOARD_PFX_PW', '--ca', 'ca.pem', '--skip-mac-checks', '--skip-crl', '--report', 'kept.html'];
+    const args = [
+      '--switch',
+      tls13.address,
+      '--pfx',
+      'device.pfx',
+      '--password-env',
+      'ONBOARD_PFX_PW',
+      '--ca',
+      'ca.pem',
+      '--skip-mac-checks',
+      '--skip-crl',
+      '--report',
+      'kept.html',
+    ];
     const refused = await verify(args);
     expect(refused.code).toBe(2);
     expect(refused.err).toContain('already exists');
@@ -110,7 +198,9 @@ describe('onboard verify against openssl s_server', () => {
   });
 
   it('exits 2 with one clear line for a wrong PFX password, never echoing it', async () => {
-    const r = await verify(['--switch', tls13.address, '--pfx', 'device.pfx', '--password-env', 'ONBOARD_PFX_PW'], { ONBOARD_PFX_PW: 'not-the-password' });
+    const r = await verify(['--switch', tls13.address, '--pfx', 'device.pfx', '--password-env', 'ONBOARD_PFX_PW'], {
+      ONBOARD_PFX_PW: 'not-the-password',
+    });
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^onboard verify: /);
     expect(r.err).not.toContain('not-the-password');

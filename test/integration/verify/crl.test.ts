@@ -24,7 +24,13 @@ const byId = (fs: VerifyFinding[], id: string) => {
   return f;
 };
 const check = (leaf: IssuedCert, extra: Partial<Parameters<typeof checkRevocation>[0]> = {}) =>
-  checkRevocation({ leaf: cert(leaf.certPem), chain: [cert(pki.intermediate!.certPem)], caCertificates: cas, timeoutMs: 3000, ...extra });
+  checkRevocation({
+    leaf: cert(leaf.certPem),
+    chain: [cert(pki.intermediate!.certPem)],
+    caCertificates: cas,
+    timeoutMs: 3000,
+    ...extra,
+  });
 
 beforeAll(async () => {
   web = await startFileServer();
@@ -36,7 +42,10 @@ beforeAll(async () => {
     makeTestPki({ keyType: 'ec', name: 'EC Lab', crlBaseUrl: `${web.base}/ec` }),
   ]);
   [[device, revoked], [ecDevice]] = await Promise.all([
-    inTurn([() => pki.issuer.issue('device', { cn: 'MAC01.local' }), () => pki.issuer.issue('revoked', { cn: 'MAC02.local' })]),
+    inTurn([
+      () => pki.issuer.issue('device', { cn: 'MAC01.local' }),
+      () => pki.issuer.issue('revoked', { cn: 'MAC02.local' }),
+    ]),
     inTurn([() => ecPki.issuer.issue('ec-device', { cn: 'MAC03.local', keyType: 'ec' })]),
   ]);
   cas = [cert(pki.root.certPem), cert(pki.intermediate!.certPem)];
@@ -45,9 +54,26 @@ beforeAll(async () => {
   crl.intFresh = await fresh(pki.intermediate!);
   crl.intFreshPem = await readFile(`${pki.intermediate!.dir}/intermediate.crl.pem`);
   const past = Date.now() - 30 * 86400_000;
-  crl.intExpired = await readFile((await pki.intermediate!.crl({ lastUpdate: ts(new Date(past)), nextUpdate: ts(new Date(past + 7 * 86400_000)) })).derPath);
-  crl.intFuture = await readFile((await pki.intermediate!.crl({ lastUpdate: ts(new Date(Date.now() + 86400_000)), nextUpdate: ts(new Date(Date.now() + 8 * 86400_000)) })).derPath);
-  crl.intSoon = await readFile((await pki.intermediate!.crl({ lastUpdate: ts(new Date(Date.now() - 3600_000)), nextUpdate: ts(new Date(Date.now() + 3600_000)) })).derPath);
+  crl.intExpired = await readFile(
+    (await pki.intermediate!.crl({ lastUpdate: ts(new Date(past)), nextUpdate: ts(new Date(past + 7 * 86400_000)) }))
+      .derPath,
+  );
+  crl.intFuture = await readFile(
+    (
+      await pki.intermediate!.crl({
+        lastUpdate: ts(new Date(Date.now() + 86400_000)),
+        nextUpdate: ts(new Date(Date.now() + 8 * 86400_000)),
+      })
+    ).derPath,
+  );
+  crl.intSoon = await readFile(
+    (
+      await pki.intermediate!.crl({
+        lastUpdate: ts(new Date(Date.now() - 3600_000)),
+        nextUpdate: ts(new Date(Date.now() + 3600_000)),
+      })
+    ).derPath,
+  );
   await pki.intermediate!.revoke(revoked.certPath);
   crl.intRevoking = await fresh(pki.intermediate!);
   crl.impostorRoot = await fresh(impostor.root);
@@ -70,9 +96,15 @@ beforeEach(() => {
 describe('CRL checks against a real web server', () => {
   it('passes the device certificate and its issuing CA when both CRLs are current and do not list them', async () => {
     const fs = await check(device);
-    expect(byId(fs, 'crl-1')).toMatchObject({ status: 'pass', title: expect.stringContaining('MAC01.local is not revoked') });
+    expect(byId(fs, 'crl-1')).toMatchObject({
+      status: 'pass',
+      title: expect.stringContaining('MAC01.local is not revoked'),
+    });
     expect(byId(fs, 'crl-1').title).toContain(`${web.base}/intermediate.crl`);
-    expect(byId(fs, 'crl-2')).toMatchObject({ status: 'pass', title: expect.stringContaining('Onboard Test Issuing CA is not revoked') });
+    expect(byId(fs, 'crl-2')).toMatchObject({
+      status: 'pass',
+      title: expect.stringContaining('Onboard Test Issuing CA is not revoked'),
+    });
     expect(fs.some((f) => f.id === 'crl-missing')).toBe(false);
   });
 
@@ -91,49 +123,81 @@ describe('CRL checks against a real web server', () => {
 
   it('fails an expired CRL, because OpenSSL on the Switch rejects it', async () => {
     web.routes.set('/intermediate.crl', { body: crl.intExpired });
-    expect(byId(await check(device), 'crl-1')).toMatchObject({ status: 'fail', title: expect.stringContaining('has expired') });
+    expect(byId(await check(device), 'crl-1')).toMatchObject({
+      status: 'fail',
+      title: expect.stringContaining('has expired'),
+    });
   });
 
   it('fails a CRL that is not valid yet', async () => {
     web.routes.set('/intermediate.crl', { body: crl.intFuture });
-    expect(byId(await check(device), 'crl-1')).toMatchObject({ status: 'fail', title: expect.stringContaining('not valid yet') });
+    expect(byId(await check(device), 'crl-1')).toMatchObject({
+      status: 'fail',
+      title: expect.stringContaining('not valid yet'),
+    });
   });
 
   it('warns when the CRL expires within a day', async () => {
     web.routes.set('/intermediate.crl', { body: crl.intSoon });
-    expect(byId(await check(device), 'crl-1')).toMatchObject({ status: 'warn', title: expect.stringContaining('expires within a day') });
+    expect(byId(await check(device), 'crl-1')).toMatchObject({
+      status: 'warn',
+      title: expect.stringContaining('expires within a day'),
+    });
   });
 
   it('fails a CRL with the right issuer name but a signature from another key', async () => {
     web.routes.set('/root.crl', { body: crl.impostorRoot });
-    expect(byId(await check(device), 'crl-2')).toMatchObject({ status: 'fail', title: expect.stringContaining('signature that does not verify') });
+    expect(byId(await check(device), 'crl-2')).toMatchObject({
+      status: 'fail',
+      title: expect.stringContaining('signature that does not verify'),
+    });
   });
 
   it('fails a CRL published by a different CA', async () => {
     web.routes.set('/root.crl', { body: crl.foreignRoot });
-    expect(byId(await check(device), 'crl-2')).toMatchObject({ status: 'fail', title: expect.stringContaining('is not issued by Onboard Test Root CA') });
+    expect(byId(await check(device), 'crl-2')).toMatchObject({
+      status: 'fail',
+      title: expect.stringContaining('is not issued by Onboard Test Root CA'),
+    });
   });
 
   it('verifies CRLs signed with an EC key', async () => {
     web.routes.set('/ec/root.crl', { body: crl.ecRoot });
-    const fs = await checkRevocation({ leaf: cert(ecDevice.certPem), chain: [], caCertificates: [cert(ecPki.root.certPem)], timeoutMs: 3000 });
-    expect(byId(fs, 'crl-1')).toMatchObject({ status: 'pass', title: expect.stringContaining('MAC03.local is not revoked') });
+    const fs = await checkRevocation({
+      leaf: cert(ecDevice.certPem),
+      chain: [],
+      caCertificates: [cert(ecPki.root.certPem)],
+      timeoutMs: 3000,
+    });
+    expect(byId(fs, 'crl-1')).toMatchObject({
+      status: 'pass',
+      title: expect.stringContaining('MAC03.local is not revoked'),
+    });
   });
 
   it('verifies CRLs signed with RSASSA-PSS, taking the hash and salt length from the signature parameters', async () => {
     web.routes.set('/intermediate.crl', { body: crl.intPss });
     expect(parseCrl(crl.intPss!).signatureAlgorithm).toBe('1.2.840.113549.1.1.10');
-    expect(byId(await check(device), 'crl-1')).toMatchObject({ status: 'pass', title: expect.stringContaining('MAC01.local is not revoked') });
+    expect(byId(await check(device), 'crl-1')).toMatchObject({
+      status: 'pass',
+      title: expect.stringContaining('MAC01.local is not revoked'),
+    });
   });
 
   it('fails when the distribution point answers 404', async () => {
     web.routes.delete('/intermediate.crl');
-    expect(byId(await check(device), 'crl-1')).toMatchObject({ status: 'fail', title: expect.stringContaining('HTTP 404') });
+    expect(byId(await check(device), 'crl-1')).toMatchObject({
+      status: 'fail',
+      title: expect.stringContaining('HTTP 404'),
+    });
   });
 
   it('fails when the distribution point serves a web page instead of a CRL', async () => {
     web.routes.set('/intermediate.crl', { body: '<html><body>Sign in</body></html>', contentType: 'text/html' });
-    expect(byId(await check(device), 'crl-1')).toMatchObject({ status: 'fail', title: expect.stringContaining('is not a CRL') });
+    expect(byId(await check(device), 'crl-1')).toMatchObject({
+      status: 'fail',
+      title: expect.stringContaining('is not a CRL'),
+    });
   });
 
   it('follows up to three redirects to the CRL', async () => {
@@ -169,8 +233,16 @@ describe('CRL checks against a real web server', () => {
   });
 
   it('cannot verify a CRL whose issuing CA certificate is missing, and says which one to add', async () => {
-    const fs = await checkRevocation({ leaf: cert(device.certPem), chain: [], caCertificates: [cert(pki.root.certPem)], timeoutMs: 3000 });
-    expect(byId(fs, 'crl-1')).toMatchObject({ status: 'fail', title: expect.stringContaining('issuing CA certificate is missing') });
+    const fs = await checkRevocation({
+      leaf: cert(device.certPem),
+      chain: [],
+      caCertificates: [cert(pki.root.certPem)],
+      timeoutMs: 3000,
+    });
+    expect(byId(fs, 'crl-1')).toMatchObject({
+      status: 'fail',
+      title: expect.stringContaining('issuing CA certificate is missing'),
+    });
   });
 });
 
@@ -182,7 +254,8 @@ describe('revocation information in the certificates', () => {
     [noCdp, ocspOnly, ldapAndHttp] = await inTurn([
       () => pki.issuer.issue('no-cdp', { cdp: '' }),
       () => pki.issuer.issue('ocsp-only', { cdp: '', ocsp: 'http://ocsp.acme.test/' }),
-      () => pki.issuer.issue('ldap-cdp', { cdp: `ldap://ldap.acme.test/issuing-ca-crl, URI:${web.base}/intermediate.crl` }),
+      () =>
+        pki.issuer.issue('ldap-cdp', { cdp: `ldap://ldap.acme.test/issuing-ca-crl, URI:${web.base}/intermediate.crl` }),
     ]);
   });
 
@@ -193,7 +266,10 @@ describe('revocation information in the certificates', () => {
   it('warns when there is only an OCSP responder, and reports the responder as information', async () => {
     const fs = await check(ocspOnly);
     expect(byId(fs, 'crl-missing').status).toBe('warn');
-    expect(byId(fs, 'ocsp-1')).toMatchObject({ status: 'info', detail: expect.stringContaining('http://ocsp.acme.test/') });
+    expect(byId(fs, 'ocsp-1')).toMatchObject({
+      status: 'info',
+      detail: expect.stringContaining('http://ocsp.acme.test/'),
+    });
   });
 
   it('reports an LDAP distribution point as not checked and checks the HTTP one', async () => {
@@ -206,6 +282,12 @@ describe('revocation information in the certificates', () => {
     const a = parseCrl(crl.intRevoking!);
     const b = parseCrl(crl.intFreshPem!);
     expect(a.issuerDer.equals(b.issuerDer)).toBe(true);
-    expect(a.revoked.has(cert(revoked.certPem).serialNumber.toLowerCase().replace(/^(00)+/, ''))).toBe(true);
+    expect(
+      a.revoked.has(
+        cert(revoked.certPem)
+          .serialNumber.toLowerCase()
+          .replace(/^(00)+/, ''),
+      ),
+    ).toBe(true);
   });
 });

@@ -10,7 +10,11 @@ import { freeLoopbackPort } from '../../support/net';
 /** The verification tests' name for a free loopback port. */
 export const freePort = freeLoopbackPort;
 
-export interface SwitchStandIn { port: number; address: string; stop(): Promise<void> }
+export interface SwitchStandIn {
+  port: number;
+  address: string;
+  stop(): Promise<void>;
+}
 
 /**
  * How s_server treats client certificates: `require` (-Verify, the 1E Switch's way: demand one and
@@ -23,10 +27,29 @@ export type ClientCertMode = 'require' | 'request' | 'none';
  * and fails verification hard, like the 1E Switch's OpenSSL. Resolves once it prints ACCEPT.
  * It answers any request with an HTTP 200 status page (-www), so it also serves as an HTTPS server.
  */
-export async function startOpensslSwitch(args: { cert: string; key: string; caFile: string; crl?: string; version?: 'tls1_2' | 'tls1_3'; clientCert?: ClientCertMode; cipher?: string }): Promise<SwitchStandIn> {
+export async function startOpensslSwitch(args: {
+  cert: string;
+  key: string;
+  caFile: string;
+  crl?: string;
+  version?: 'tls1_2' | 'tls1_3';
+  clientCert?: ClientCertMode;
+  cipher?: string;
+}): Promise<SwitchStandIn> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freeLoopbackPort();
-    const argv = ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', args.cert, '-key', args.key, '-CAfile', args.caFile, '-www'];
+    const argv = [
+      's_server',
+      '-accept',
+      `127.0.0.1:${port}`,
+      '-cert',
+      args.cert,
+      '-key',
+      args.key,
+      '-CAfile',
+      args.caFile,
+      '-www',
+    ];
     const mode = args.clientCert ?? 'require';
     if (mode === 'require') argv.push('-Verify', '1', '-verify_return_error');
     else if (mode === 'request') argv.push('-verify', '1');
@@ -39,11 +62,12 @@ export async function startOpensslSwitch(args: { cert: string; key: string; caFi
       return {
         port,
         address: `127.0.0.1:${port}`,
-        stop: () => new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-        }),
+        stop: () =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
       };
     }
     child.kill('SIGKILL');
@@ -57,9 +81,15 @@ function waitForAccept(child: ChildProcess): Promise<boolean> {
     const timer = setTimeout(() => resolve(false), 15_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.includes('ACCEPT')) { clearTimeout(timer); resolve(true); }
+      if (out.includes('ACCEPT')) {
+        clearTimeout(timer);
+        resolve(true);
+      }
     });
-    child.once('exit', () => { clearTimeout(timer); resolve(false); });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
   });
 }
 
@@ -75,9 +105,21 @@ export async function identityFrom(issued: IssuedCert, chain: TestCa[] = []): Pr
 export const cert = (pem: string) => new X509Certificate(pem);
 
 /** What the test web server answers on one path. */
-export interface Route { status?: number; body?: Buffer | string; contentType?: string; redirectTo?: string; hang?: boolean }
+export interface Route {
+  status?: number;
+  body?: Buffer | string;
+  contentType?: string;
+  redirectTo?: string;
+  hang?: boolean;
+}
 
-export interface FileServer { port: number; base: string; routes: Map<string, Route>; requests: string[]; stop(): Promise<void> }
+export interface FileServer {
+  port: number;
+  base: string;
+  routes: Map<string, Route>;
+  requests: string[];
+  stop(): Promise<void>;
+}
 
 /** A real HTTP server on 127.0.0.1 answering from a route table the test can change. */
 export async function startFileServer(): Promise<FileServer> {
@@ -88,9 +130,20 @@ export async function startFileServer(): Promise<FileServer> {
   const srv = createHttp((req, res) => {
     requests.push(req.url ?? '');
     const r = routes.get(req.url ?? '');
-    if (!r) { res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not found'); return; }
-    if (r.hang) { hanging.add(res); return; }
-    if (r.redirectTo) { res.writeHead(r.status ?? 302, { location: r.redirectTo }); res.end(); return; }
+    if (!r) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+      return;
+    }
+    if (r.hang) {
+      hanging.add(res);
+      return;
+    }
+    if (r.redirectTo) {
+      res.writeHead(r.status ?? 302, { location: r.redirectTo });
+      res.end();
+      return;
+    }
     res.writeHead(r.status ?? 200, { 'content-type': r.contentType ?? 'application/pkix-crl' });
     res.end(r.body ?? '');
   });
@@ -98,12 +151,16 @@ export async function startFileServer(): Promise<FileServer> {
   const addr = srv.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return {
-    port, base: `http://127.0.0.1:${port}`, routes, requests,
-    stop: () => new Promise<void>((resolve) => {
-      for (const h of hanging) h.destroy();
-      srv.closeAllConnections();
-      srv.close(() => resolve());
-    }),
+    port,
+    base: `http://127.0.0.1:${port}`,
+    routes,
+    requests,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const h of hanging) h.destroy();
+        srv.closeAllConnections();
+        srv.close(() => resolve());
+      }),
   };
 }
 
@@ -111,7 +168,9 @@ export async function startFileServer(): Promise<FileServer> {
  * Runs the thunks one after another. `openssl ca` keeps its serial and index in files, so two
  * issues or revocations on the same CA at once can corrupt them.
  */
-export async function inTurn<T extends Array<() => Promise<unknown>>>(thunks: [...T]): Promise<{ [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+export async function inTurn<T extends Array<() => Promise<unknown>>>(
+  thunks: [...T],
+): Promise<{ [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
   const out: unknown[] = [];
   for (const t of thunks) out.push(await t());
   return out as { [K in keyof T]: Awaited<ReturnType<T[K]>> };

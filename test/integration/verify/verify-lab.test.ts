@@ -29,8 +29,20 @@ async function identity(pfxPath: string): Promise<ClientIdentity> {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'onboard-verify-lab-'));
   const [httpPort, switchPort] = [await freePort(), await freePort()];
-  lab = await initLab({ dir: join(dir, 'lab'), name: 'Verify Lab', intermediate: true, crlBaseUrl: `http://127.0.0.1:${httpPort}/crl`, caPassword: CA_PW });
-  const devices = await issueDevices(lab, { hosts: ['MAC01.local', 'MAC02.local'], outDir: join(dir, 'devices'), caPassword: CA_PW, pfxPassword: PFX_PW, concurrency: 2 });
+  lab = await initLab({
+    dir: join(dir, 'lab'),
+    name: 'Verify Lab',
+    intermediate: true,
+    crlBaseUrl: `http://127.0.0.1:${httpPort}/crl`,
+    caPassword: CA_PW,
+  });
+  const devices = await issueDevices(lab, {
+    hosts: ['MAC01.local', 'MAC02.local'],
+    outDir: join(dir, 'devices'),
+    caPassword: CA_PW,
+    pfxPassword: PFX_PW,
+    concurrency: 2,
+  });
   const [ok, gone] = devices;
   ids.accepted = await identity(ok!.pfxPath);
   ids.revoked = await identity(gone!.pfxPath);
@@ -49,12 +61,30 @@ afterAll(async () => {
 describe('runVerification against the lab Switch stand-in', () => {
   it('verifies a lab device end to end: Switch accepts it, its CRLs are current, progress reported per check', async () => {
     const events: VerifyProgress[] = [];
-    const r = await runVerification({ switchAddress, identity: ids.accepted!, caCertificates: cas, timeoutMs: 5000, onProgress: (e) => events.push(e) });
+    const r = await runVerification({
+      switchAddress,
+      identity: ids.accepted!,
+      caCertificates: cas,
+      timeoutMs: 5000,
+      onProgress: (e) => events.push(e),
+    });
     const status = Object.fromEntries(r.findings.map((f) => [f.id, f.status]));
-    expect(status).toMatchObject({ 'client-identity': 'pass', 'switch-tcp': 'pass', 'switch-server-cert': 'pass', 'switch-client-auth': 'pass', 'crl-1': 'pass', 'crl-2': 'pass' });
+    expect(status).toMatchObject({
+      'client-identity': 'pass',
+      'switch-tcp': 'pass',
+      'switch-server-cert': 'pass',
+      'switch-client-auth': 'pass',
+      'crl-1': 'pass',
+      'crl-2': 'pass',
+    });
     expect(r.ok).toBe(true);
     expect(r.switchAnswer).toMatch(/^HTTP\/1\.1 \d{3}/);
-    expect(events.filter((e) => e.status === 'running').map((e) => e.id)).toEqual(['ca-certificates', 'client-identity', 'switch', 'crl']);
+    expect(events.filter((e) => e.status === 'running').map((e) => e.id)).toEqual([
+      'ca-certificates',
+      'client-identity',
+      'switch',
+      'crl',
+    ]);
     expect(events.filter((e) => e.status === 'done').map((e) => e.id)).toEqual(r.findings.map((f) => f.id));
   });
 
@@ -67,9 +97,20 @@ describe('runVerification against the lab Switch stand-in', () => {
   });
 
   it('adds the Mac-side checks and the machine facts when given an executor', async () => {
-    const mac = new SimulatedMac({ localHostName: 'MAC01', arch: 'x86_64', client: { version: '24.1.0.100', conf: `Switch=${switchAddress}\n`, running: true } });
+    const mac = new SimulatedMac({
+      localHostName: 'MAC01',
+      arch: 'x86_64',
+      client: { version: '24.1.0.100', conf: `Switch=${switchAddress}\n`, running: true },
+    });
     const events: VerifyProgress[] = [];
-    const r = await runVerification({ switchAddress, identity: ids.accepted!, caCertificates: cas, timeoutMs: 5000, executor: mac, onProgress: (e) => events.push(e) });
+    const r = await runVerification({
+      switchAddress,
+      identity: ids.accepted!,
+      caCertificates: cas,
+      timeoutMs: 5000,
+      executor: mac,
+      onProgress: (e) => events.push(e),
+    });
     expect(events.filter((e) => e.status === 'running').map((e) => e.id)).toContain('mac');
     expect(r.findings.find((f) => f.id === 'mac-conf')!.status).toBe('pass');
     // Nothing was imported into this simulated keychain, so the Mac side fails while the Switch accepts the PFX.
@@ -81,17 +122,34 @@ describe('runVerification against the lab Switch stand-in', () => {
 
   it('fails the run when the Switch accepts the device but the Mac does not trust the root CA it holds', async () => {
     const certificates = cas.map((c) => ({ certificate: c }));
-    const mac = new SimulatedMac({ localHostName: 'MAC01', arch: 'x86_64', certificates, client: { version: '24.1.0.100', conf: `Switch=${switchAddress}\n`, running: true } });
-    const r = await runVerification({ switchAddress, identity: ids.accepted!, caCertificates: cas, timeoutMs: 5000, executor: mac });
+    const mac = new SimulatedMac({
+      localHostName: 'MAC01',
+      arch: 'x86_64',
+      certificates,
+      client: { version: '24.1.0.100', conf: `Switch=${switchAddress}\n`, running: true },
+    });
+    const r = await runVerification({
+      switchAddress,
+      identity: ids.accepted!,
+      caCertificates: cas,
+      timeoutMs: 5000,
+      executor: mac,
+    });
     expect(r.findings.find((f) => f.id === 'switch-client-auth')!.status).toBe('pass');
     const ca = r.findings.find((f) => f.id === 'mac-ca-certificates')!;
-    expect(ca).toMatchObject({ status: 'fail', title: expect.stringContaining('is in the System keychain but not trusted'), fix: expect.stringContaining('add-trusted-cert -d -r trustRoot') });
+    expect(ca).toMatchObject({
+      status: 'fail',
+      title: expect.stringContaining('is in the System keychain but not trusted'),
+      fix: expect.stringContaining('add-trusted-cert -d -r trustRoot'),
+    });
     expect(r.ok).toBe(false);
   });
 
   it('makes a report of the run that names the device and every check', async () => {
     const r = await runVerification({ switchAddress, identity: ids.accepted!, caCertificates: cas, timeoutMs: 5000 });
-    const html = renderReportHtml(buildReport({ result: r, clientCertificate: ids.accepted!.certificate, secrets: [PFX_PW] }));
+    const html = renderReportHtml(
+      buildReport({ result: r, clientCertificate: ids.accepted!.certificate, secrets: [PFX_PW] }),
+    );
     expect(html).toContain('VERIFIED');
     for (const f of r.findings) expect(html).toContain(`>${f.id}<`);
     expect(html).toContain('MAC01.local');
@@ -115,7 +173,14 @@ describe('cancelling a verification', () => {
     const ctl = new AbortController();
     setTimeout(() => ctl.abort(), 200);
     // The probe's own timeout is far beyond the test's: only the cancel can end this in time.
-    await expect(runVerification({ switchAddress: `127.0.0.1:${port}`, identity: ids.accepted!, caCertificates: cas, timeoutMs: 600_000, signal: ctl.signal }))
-      .rejects.toMatchObject({ code: 'verify-cancelled' });
+    await expect(
+      runVerification({
+        switchAddress: `127.0.0.1:${port}`,
+        identity: ids.accepted!,
+        caCertificates: cas,
+        timeoutMs: 600_000,
+        signal: ctl.signal,
+      }),
+    ).rejects.toMatchObject({ code: 'verify-cancelled' });
   });
 });

@@ -14,7 +14,10 @@ import { createHash, X509Certificate } from 'node:crypto';
 async function certOnlyPfx(): Promise<Buffer> {
   const out = join(fx.dir, 'cert-only-src.pfx');
   await writeFile(join(fx.dir, 'leaf.pem'), fx.leaf.toString());
-  await opensslOk(['pkcs12', '-export', '-nokeys', '-in', join(fx.dir, 'leaf.pem'), '-out', out, '-passout', 'env:PW'], { env: { PW: PFX_PASSWORD } });
+  await opensslOk(
+    ['pkcs12', '-export', '-nokeys', '-in', join(fx.dir, 'leaf.pem'), '-out', out, '-passout', 'env:PW'],
+    { env: { PW: PFX_PASSWORD } },
+  );
   return readFile(out);
 }
 
@@ -24,14 +27,29 @@ beforeAll(async () => {
   await writeFile(join(fx.dir, 'bundle.pem'), fx.root.toString() + fx.intermediate.toString());
   await writeFile(join(fx.dir, 'modern.pfx'), fx.modernPfx);
 });
-afterAll(async () => { await fx?.cleanup(); });
+afterAll(async () => {
+  await fx?.cleanup();
+});
 
 function io(): { io: MemoryIo; out: () => string; err: () => string } {
   const m = memoryIo({ PFXPW: PFX_PASSWORD }, { cwd: fx.dir });
   return { io: m, out: m.out, err: m.err };
 }
 
-const FULL = ['--switch', 'tachyon.acme.local:4000', '--background-url', 'https://tachyon.acme.local/Background/', '--ca', 'bundle.pem', '--pfx', 'modern.pfx', '--password-env', 'PFXPW', '--installer', '1e.client-macOS_v5.2.0.7.dmg'];
+const FULL = [
+  '--switch',
+  'tachyon.acme.local:4000',
+  '--background-url',
+  'https://tachyon.acme.local/Background/',
+  '--ca',
+  'bundle.pem',
+  '--pfx',
+  'modern.pfx',
+  '--password-env',
+  'PFXPW',
+  '--installer',
+  '1e.client-macOS_v5.2.0.7.dmg',
+];
 
 describe('onboard apply', () => {
   it('refuses to run away from a Mac without --simulate', async () => {
@@ -61,7 +79,9 @@ describe('onboard apply', () => {
 
   it('imports an OpenSSL 3 PFX on a simulated macOS 13 Intel Mac and skips Rosetta there', async () => {
     const t = io();
-    expect(await main(['apply', ...FULL, '--simulate', '--simulate-macos', '13.6', '--simulate-arch', 'x86_64'], t.io)).toBe(0);
+    expect(
+      await main(['apply', ...FULL, '--simulate', '--simulate-macos', '13.6', '--simulate-arch', 'x86_64'], t.io),
+    ).toBe(0);
     expect(t.out()).toContain('skipped: this is an Intel Mac');
     expect(t.out()).toContain('✓ Import the identity');
   });
@@ -69,7 +89,12 @@ describe('onboard apply', () => {
   it('changes nothing when an input is bad, even one only a later step uses', async () => {
     const t = io();
     await writeFile(join(fx.dir, 'cert-only.pfx'), await certOnlyPfx());
-    expect(await main(['apply', ...FULL.slice(0, 6), '--pfx', 'cert-only.pfx', '--password-env', 'PFXPW', '--simulate', '--json'], t.io)).toBe(2);
+    expect(
+      await main(
+        ['apply', ...FULL.slice(0, 6), '--pfx', 'cert-only.pfx', '--password-env', 'PFXPW', '--simulate', '--json'],
+        t.io,
+      ),
+    ).toBe(2);
     expect(t.err()).toContain('no private key');
     expect(t.out()).toBe('');
   });
@@ -83,16 +108,26 @@ describe('onboard apply', () => {
 describe('onboard apply --simulate-state', () => {
   it('keeps the simulated Mac in a file: a second run with the same file has nothing to change', async () => {
     const first = io();
-    expect(await main(['apply', ...FULL, '--simulate', '--simulate-state', 'rerun.json'], first.io), first.err()).toBe(0);
+    expect(await main(['apply', ...FULL, '--simulate', '--simulate-state', 'rerun.json'], first.io), first.err()).toBe(
+      0,
+    );
     expect(first.out()).toContain('Done (on the simulated Mac): every step finished.');
     const state = JSON.parse(await readFile(join(fx.dir, 'rerun.json'), 'utf8'));
-    expect(state).toMatchObject({ format: 'onboard-simulated-mac/1', macosVersion: '14.4.1', arch: 'arm64', rosetta: true });
+    expect(state).toMatchObject({
+      format: 'onboard-simulated-mac/1',
+      macosVersion: '14.4.1',
+      arch: 'arm64',
+      rosetta: true,
+    });
     expect(state.identities.map((i: { name: string }) => i.name)).toEqual(['MAC01.local']);
     expect(state.packages.map((p: { version: string }) => p.version)).toEqual(['5.2.0.7']);
     expect(JSON.stringify(state)).not.toContain(PFX_PASSWORD);
 
     const second = io();
-    expect(await main(['apply', ...FULL, '--simulate', '--simulate-state', 'rerun.json', '--json'], second.io), second.err()).toBe(0);
+    expect(
+      await main(['apply', ...FULL, '--simulate', '--simulate-state', 'rerun.json', '--json'], second.io),
+      second.err(),
+    ).toBe(0);
     const json = JSON.parse(second.out());
     expect(json.steps.map((s: { changed: boolean }) => s.changed)).toEqual([false, false, false, false, false, false]);
     const third = io();
@@ -113,13 +148,20 @@ describe('onboard apply --simulate-state', () => {
     expect(bad.err()).toContain('notes.json is not a simulated Mac state (not JSON)');
     expect(await readFile(join(fx.dir, 'notes.json'), 'utf8')).toBe('shopping list');
     const other = io();
-    expect(await main(['apply', ...FULL, '--simulate', '--simulate-state', 'rerun.json', '--simulate-macos', '13.6'], other.io)).toBe(2);
+    expect(
+      await main(
+        ['apply', ...FULL, '--simulate', '--simulate-state', 'rerun.json', '--simulate-macos', '13.6'],
+        other.io,
+      ),
+    ).toBe(2);
     expect(other.err()).toMatch(/disagree with rerun\.json, a simulated arm64 Mac with macOS 14\.4\.1/);
     const alone = io();
     expect(await main(['apply', ...FULL, '--simulate-state', 'rerun.json'], alone.io)).toBe(2);
     expect(alone.err()).toContain('go with --simulate');
     const nowhere = io();
-    expect(await main(['apply', ...FULL, '--simulate', '--simulate-state', join('no-such-folder', 's.json')], nowhere.io)).toBe(2);
+    expect(
+      await main(['apply', ...FULL, '--simulate', '--simulate-state', join('no-such-folder', 's.json')], nowhere.io),
+    ).toBe(2);
     expect(nowhere.err()).toMatch(/folder .*no-such-folder does not exist/);
   });
 });
@@ -132,14 +174,31 @@ describe('onboard plan/apply --remove-old-identities', () => {
   beforeAll(async () => {
     // The Mac already has the old identity for MAC01.local; the technician brings a renewed certificate.
     const first = io();
-    expect(await main(['apply', ...FULL, '--simulate', '--simulate-state', 'replace.json'], first.io), first.err()).toBe(0);
+    expect(
+      await main(['apply', ...FULL, '--simulate', '--simulate-state', 'replace.json'], first.io),
+      first.err(),
+    ).toBe(0);
     oldSha = sha1(fx.leaf.toString());
     const renewed = await fx.pki.issuer.issue('mac01-renewed', { cn: 'MAC01.local', sans: ['MAC01.local'] });
-    await makePfx(join(fx.dir, 'renewed.pfx'), renewed.certPath, renewed.keyPath, PFX_PASSWORD, { legacy: true, chainPaths: [fx.pki.intermediate!.certPath] });
+    await makePfx(join(fx.dir, 'renewed.pfx'), renewed.certPath, renewed.keyPath, PFX_PASSWORD, {
+      legacy: true,
+      chainPaths: [fx.pki.intermediate!.certPath],
+    });
     newSha = sha1(renewed.certPem);
   });
 
-  const RENEWED = [...FULL.slice(0, 6), '--pfx', 'renewed.pfx', '--password-env', 'PFXPW', '--installer', '1e.client-macOS_v5.2.0.7.dmg', '--simulate', '--simulate-state', 'replace.json'];
+  const RENEWED = [
+    ...FULL.slice(0, 6),
+    '--pfx',
+    'renewed.pfx',
+    '--password-env',
+    'PFXPW',
+    '--installer',
+    '1e.client-macOS_v5.2.0.7.dmg',
+    '--simulate',
+    '--simulate-state',
+    'replace.json',
+  ];
 
   it('lists the old identity for removal in the plan only when asked', async () => {
     const without = io();

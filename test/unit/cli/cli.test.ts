@@ -13,7 +13,8 @@ describe('the onboard command', () => {
   it('lists every verb in --help', async () => {
     const io = memoryIo();
     expect(await main(['--help'], io)).toBe(0);
-    for (const verb of ['inspect', 'check', 'csr', 'pfx', 'lab', 'plan', 'apply', 'verify']) expect(io.out()).toMatch(new RegExp(`^  ${verb} `, 'm'));
+    for (const verb of ['inspect', 'check', 'csr', 'pfx', 'lab', 'plan', 'apply', 'verify'])
+      expect(io.out()).toMatch(new RegExp(`^  ${verb} `, 'm'));
   });
 
   it('exits 2 with one clear line for an unknown verb', async () => {

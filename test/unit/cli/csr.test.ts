@@ -21,20 +21,53 @@ afterAll(async () => {
 
 describe('onboard csr', () => {
   it('writes an encrypted 0600 key and a request for the exact host name, and says what to do next', async () => {
-    const r = await cli(['csr', '--hostname', 'MAC01.local', '--out-key', 'mac.key', '--out-csr', 'mac.csr', '--key-password-env', 'KEY_PW']);
+    const r = await cli([
+      'csr',
+      '--hostname',
+      'MAC01.local',
+      '--out-key',
+      'mac.key',
+      '--out-csr',
+      'mac.csr',
+      '--key-password-env',
+      'KEY_PW',
+    ]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('onboard pfx');
     expect((await stat(join(dir, 'mac.key'))).mode & 0o777).toBe(0o600);
     const key = createPrivateKey({ key: await readFile(join(dir, 'mac.key')), passphrase: env.KEY_PW });
-    const csr = readCsr(Buffer.from((await readFile(join(dir, 'mac.csr'), 'utf8')).replace(/-----[^-]+-----|\s/g, ''), 'base64'));
+    const csr = readCsr(
+      Buffer.from((await readFile(join(dir, 'mac.csr'), 'utf8')).replace(/-----[^-]+-----|\s/g, ''), 'base64'),
+    );
     expect(csr.commonName).toBe('MAC01.local');
-    expect(csr.publicKey.export({ type: 'spki', format: 'der' })).toEqual(createPublicKey(key).export({ type: 'spki', format: 'der' }));
+    expect(csr.publicKey.export({ type: 'spki', format: 'der' })).toEqual(
+      createPublicKey(key).export({ type: 'spki', format: 'der' }),
+    );
   });
 
   it('prints JSON with the key size and whether the key is encrypted', async () => {
-    const r = await cli(['csr', '--hostname', 'MAC02.local', '--san', 'mac02.acme.example', '--key-size', '3072', '--out-key', 'j.key', '--out-csr', 'j.csr', '--json']);
+    const r = await cli([
+      'csr',
+      '--hostname',
+      'MAC02.local',
+      '--san',
+      'mac02.acme.example',
+      '--key-size',
+      '3072',
+      '--out-key',
+      'j.key',
+      '--out-csr',
+      'j.csr',
+      '--json',
+    ]);
     expect(r.code, r.err).toBe(0);
-    expect(JSON.parse(r.out)).toMatchObject({ subject: 'CN=MAC02.local', dnsNames: ['MAC02.local', 'mac02.acme.example'], keySize: 3072, keyEncrypted: false, template: null });
+    expect(JSON.parse(r.out)).toMatchObject({
+      subject: 'CN=MAC02.local',
+      dnsNames: ['MAC02.local', 'mac02.acme.example'],
+      keySize: 3072,
+      keyEncrypted: false,
+      template: null,
+    });
   });
 
   it('refuses an existing output file unless --force', async () => {
@@ -49,7 +82,17 @@ describe('onboard csr', () => {
     const bad = await cli(['csr', '--hostname', 'MAC_04', '--out-key', 'a.key', '--out-csr', 'a.csr']);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/Invalid host name/);
-    const size = await cli(['csr', '--hostname', 'MAC04.local', '--key-size', '1024', '--out-key', 'a.key', '--out-csr', 'a.csr']);
+    const size = await cli([
+      'csr',
+      '--hostname',
+      'MAC04.local',
+      '--key-size',
+      '1024',
+      '--out-key',
+      'a.key',
+      '--out-csr',
+      'a.csr',
+    ]);
     expect(size.code).toBe(2);
     expect(size.err).toMatch(/2048, 3072 or 4096/);
     expect(await readdir(dir)).not.toContain('a.key');

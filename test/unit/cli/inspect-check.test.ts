@@ -9,8 +9,12 @@ import { runInMemory, type VerbRun } from '../../support/cli-io';
 import { FINDING_IDS } from '../../../electron/core/pki/requirements';
 
 /** Runs a verb in-process, as the CLI would with a pipe (no TTY) or a TTY that answers `tty`. */
-const runVerb = (verb: typeof inspect, argv: string[], cwd: string, opts: { env?: NodeJS.ProcessEnv; tty?: string } = {}): Promise<VerbRun> =>
-  runInMemory(verb, argv, opts.env, { cwd, tty: opts.tty });
+const runVerb = (
+  verb: typeof inspect,
+  argv: string[],
+  cwd: string,
+  opts: { env?: NodeJS.ProcessEnv; tty?: string } = {},
+): Promise<VerbRun> => runInMemory(verb, argv, opts.env, { cwd, tty: opts.tty });
 
 // Fixtures come from the openssl CLI; on a busy machine a single test may take seconds.
 describe('onboard inspect and onboard check, run in-process', { timeout: 60_000 }, () => {
@@ -25,7 +29,10 @@ describe('onboard inspect and onboard check, run in-process', { timeout: 60_000 
     cwd = pki.dir;
     good = await pki.issuer.issue('MAC01.local', { sans: ['MAC01.local'] });
     ecLeaf = await pki.issuer.issue('ec', { cn: 'MAC01.local', keyType: 'ec', ku: 'critical,digitalSignature' });
-    await makePfx(join(cwd, 'legacy.pfx'), good.certPath, good.keyPath, env.PFX_PW, { legacy: true, chainPaths: [pki.intermediate!.certPath] });
+    await makePfx(join(cwd, 'legacy.pfx'), good.certPath, good.keyPath, env.PFX_PW, {
+      legacy: true,
+      chainPaths: [pki.intermediate!.certPath],
+    });
     await makePfx(join(cwd, 'modern.pfx'), good.certPath, good.keyPath, env.PFX_PW);
     await copyFile(pki.root.certPath, join(cwd, 'root.cer'));
     await copyFile(pki.caBundlePath, join(cwd, 'cas.pem'));
@@ -36,7 +43,16 @@ describe('onboard inspect and onboard check, run in-process', { timeout: 60_000 
     await writeFile(join(cwd, 'pw.txt'), env.PFX_PW + '\n');
     await writeFile(join(cwd, 'photo.cer'), Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe1]), randomBytes(300)]));
     await writeFile(join(cwd, 'empty.cer'), '');
-    await opensslOk(['pkcs8', '-topk8', '-in', good.keyPath, '-out', join(cwd, 'enc.key'), '-passout', `pass:${env.PFX_PW}`]);
+    await opensslOk([
+      'pkcs8',
+      '-topk8',
+      '-in',
+      good.keyPath,
+      '-out',
+      join(cwd, 'enc.key'),
+      '-passout',
+      `pass:${env.PFX_PW}`,
+    ]);
   }, 120_000); // openssl key generation is slow on a busy 2-core machine
   afterAll(() => pki?.cleanup());
 
@@ -55,7 +71,12 @@ describe('onboard inspect and onboard check, run in-process', { timeout: 60_000 
       const r = await runVerb(inspect, ['legacy.pfx', '--password-env', 'PFX_PW', '--json'], cwd, { env });
       expect(r.code).toBe(0);
       const j = JSON.parse(r.out);
-      expect(j.files[0]).toMatchObject({ path: 'legacy.pfx', kinds: ['pkcs12', 'private-key'], privateKeys: [{ keyType: 'rsa', keySize: 2048, certificate: 0 }], pfx: { macOsCompatible: true, macAlgorithm: 'sha1' } });
+      expect(j.files[0]).toMatchObject({
+        path: 'legacy.pfx',
+        kinds: ['pkcs12', 'private-key'],
+        privateKeys: [{ keyType: 'rsa', keySize: 2048, certificate: 0 }],
+        pfx: { macOsCompatible: true, macAlgorithm: 'sha1' },
+      });
       expect(j.files[0].certificates.map((c: { role: string }) => c.role)).toEqual(['leaf', 'intermediate']);
     });
 
@@ -76,7 +97,9 @@ describe('onboard inspect and onboard check, run in-process', { timeout: 60_000 
     it('without a terminal or password option, says a password is needed and exits 2', async () => {
       const r = await runVerb(inspect, ['modern.pfx'], cwd);
       expect(r.code).toBe(2);
-      expect(r.err).toBe('onboard inspect: modern.pfx is a password-protected PFX.\n  Give the password with --password-env VAR or --password-file FILE; passwords are never taken on the command line.\n');
+      expect(r.err).toBe(
+        'onboard inspect: modern.pfx is a password-protected PFX.\n  Give the password with --password-env VAR or --password-file FILE; passwords are never taken on the command line.\n',
+      );
     });
 
     it('shows the readable files, names the unreadable ones on stderr, and exits 2', async () => {
@@ -97,14 +120,21 @@ describe('onboard inspect and onboard check, run in-process', { timeout: 60_000 
 
     it('refuses an unknown option, both password options at once, and no file at all with exit 2', async () => {
       expect((await runVerb(inspect, ['--password', 'x', 'a.pfx'], cwd)).code).toBe(2);
-      expect((await runVerb(inspect, ['a.pfx', '--password-env', 'A', '--password-file', 'B'], cwd)).err).toMatch(/either --password-env or --password-file/);
+      expect((await runVerb(inspect, ['a.pfx', '--password-env', 'A', '--password-file', 'B'], cwd)).err).toMatch(
+        /either --password-env or --password-file/,
+      );
       expect((await runVerb(inspect, [], cwd)).code).toBe(2);
     });
   });
 
   describe('check', () => {
     it('exits 0 for a compatible PFX with its CAs, printing a ✓ line per requirement', async () => {
-      const r = await runVerb(check, ['--pfx', 'legacy.pfx', '--hostname', 'MAC01.local', '--ca', 'root.cer', '--password-env', 'PFX_PW'], cwd, { env });
+      const r = await runVerb(
+        check,
+        ['--pfx', 'legacy.pfx', '--hostname', 'MAC01.local', '--ca', 'root.cer', '--password-env', 'PFX_PW'],
+        cwd,
+        { env },
+      );
       expect(r.err).toBe('');
       expect(r.code).toBe(0);
       for (const id of FINDING_IDS) expect(r.out).toContain(`✓ ${id}: `);
@@ -112,16 +142,29 @@ describe('onboard inspect and onboard check, run in-process', { timeout: 60_000 
     });
 
     it('exits 1 for an OpenSSL 3 default PFX and gives the re-wrap fix', async () => {
-      const r = await runVerb(check, ['--pfx', 'modern.pfx', '--hostname', 'MAC01.local', '--ca', 'cas.pem', '--password-env', 'PFX_PW'], cwd, { env });
+      const r = await runVerb(
+        check,
+        ['--pfx', 'modern.pfx', '--hostname', 'MAC01.local', '--ca', 'cas.pem', '--password-env', 'PFX_PW'],
+        cwd,
+        { env },
+      );
       expect(r.code).toBe(1);
       expect(r.out).toContain('✗ pfx-macos-compatible: ');
-      expect(r.out).toContain('    Fix: re-wrap to the compatible profile: `onboard pfx --rewrap IN --out OUT --password-env VAR`');
+      expect(r.out).toContain(
+        '    Fix: re-wrap to the compatible profile: `onboard pfx --rewrap IN --out OUT --password-env VAR`',
+      );
     });
 
     it('checks a certificate with a separate key and CA bundle; a case-only host name difference fails with both spellings', async () => {
-      const r = await runVerb(check, ['--cert', 'device.pem', '--key', 'device.key', '--hostname', 'mac01.local', '--ca', 'cas.pem'], cwd);
+      const r = await runVerb(
+        check,
+        ['--cert', 'device.pem', '--key', 'device.key', '--hostname', 'mac01.local', '--ca', 'cas.pem'],
+        cwd,
+      );
       expect(r.code).toBe(1);
-      expect(r.out).toMatch(/✗ subject-hostname: .*\n {4}The certificate says "MAC01.local" \(CN\) but this Mac is "mac01.local"/);
+      expect(r.out).toMatch(
+        /✗ subject-hostname: .*\n {4}The certificate says "MAC01.local" \(CN\) but this Mac is "mac01.local"/,
+      );
       expect(r.out).toContain('Fix: Request the certificate again with CN exactly "mac01.local"');
       expect(r.out).not.toContain('pfx-macos-compatible');
     });
@@ -134,19 +177,43 @@ describe('onboard inspect and onboard check, run in-process', { timeout: 60_000 
     });
 
     it('prints JSON with the certificate, the chain leaf first, findings in order and a summary', async () => {
-      const r = await runVerb(check, ['--cert', 'device.pem', '--key', 'device.key', '--hostname', 'MAC01.local', '--ca', 'cas.pem', '--json', '--at', '2030-01-01T00:00:00Z'], cwd);
+      const r = await runVerb(
+        check,
+        [
+          '--cert',
+          'device.pem',
+          '--key',
+          'device.key',
+          '--hostname',
+          'MAC01.local',
+          '--ca',
+          'cas.pem',
+          '--json',
+          '--at',
+          '2030-01-01T00:00:00Z',
+        ],
+        cwd,
+      );
       const j = JSON.parse(r.out);
       expect(j.at).toBe('2030-01-01T00:00:00.000Z');
       expect(j.chain.map((c: { role: string }) => c.role)).toEqual(['leaf', 'intermediate', 'root']);
-      expect(j.findings.map((f: { id: string }) => f.id)).toEqual(FINDING_IDS.filter((id) => id !== 'pfx-macos-compatible'));
+      expect(j.findings.map((f: { id: string }) => f.id)).toEqual(
+        FINDING_IDS.filter((id) => id !== 'pfx-macos-compatible'),
+      );
       // In 2030 the device certificate and its one-year issuing CA have both expired.
-      expect(j.findings.filter((f: { status: string }) => f.status === 'fail').map((f: { id: string }) => f.id)).toEqual(['chain-trusted', 'validity']);
+      expect(
+        j.findings.filter((f: { status: string }) => f.status === 'fail').map((f: { id: string }) => f.id),
+      ).toEqual(['chain-trusted', 'validity']);
       expect(j.summary).toMatchObject({ fail: 2, ok: false });
       expect(r.code).toBe(1);
     });
 
     it('fails an EC device certificate on key-rsa and ku-key-encipherment without crashing', async () => {
-      const r = await runVerb(check, ['--cert', 'ec.pem', '--key', 'ec.key', '--hostname', 'MAC01.local', '--ca', 'cas.pem'], cwd);
+      const r = await runVerb(
+        check,
+        ['--cert', 'ec.pem', '--key', 'ec.key', '--hostname', 'MAC01.local', '--ca', 'cas.pem'],
+        cwd,
+      );
       expect(r.code).toBe(1);
       expect(r.out).toContain('✗ key-rsa: ');
       expect(r.out).toContain('✗ ku-key-encipherment: ');
@@ -159,8 +226,14 @@ describe('onboard inspect and onboard check, run in-process', { timeout: 60_000 
         [['--hostname', 'MAC01.local'], /Say what to check/],
         [['--pfx', 'a', '--cert', 'b', '--hostname', 'h'], /either --pfx or --cert/],
         [['--pfx', 'a', '--key', 'b', '--hostname', 'h'], /--key goes with --cert/],
-        [['--cert', 'device.pem', '--hostname', 'h', '--at', 'tomorrow'], /--at "tomorrow" is not an ISO-8601 date or date-time/],
-        [['--cert', 'device.pem', '--hostname', 'h', '--at', '2025-02-30'], /--at "2025-02-30" is not a real date: February 2025 has 28 days/],
+        [
+          ['--cert', 'device.pem', '--hostname', 'h', '--at', 'tomorrow'],
+          /--at "tomorrow" is not an ISO-8601 date or date-time/,
+        ],
+        [
+          ['--cert', 'device.pem', '--hostname', 'h', '--at', '2025-02-30'],
+          /--at "2025-02-30" is not a real date: February 2025 has 28 days/,
+        ],
         [['--cert', 'device.pem', '--hostname', 'h', '--password', 'secret'], /Unknown option '--password'/],
       ];
       for (const [argv, msg] of cases) {
@@ -204,7 +277,17 @@ describe('check --at reads only real ISO-8601 dates and times', () => {
   });
 
   it('refuses impossible times, offsets and anything that is not ISO-8601, saying the format expected', () => {
-    for (const text of ['2025-06-01T24:00', '2025-06-01T12:60', '2025-06-01T12:00:61Z', '2025-06-01T12:00+25:00', 'June 1', '1', '2025-6-1', '01/06/2025', '2025-06-01T12']) {
+    for (const text of [
+      '2025-06-01T24:00',
+      '2025-06-01T12:60',
+      '2025-06-01T12:00:61Z',
+      '2025-06-01T12:00+25:00',
+      'June 1',
+      '1',
+      '2025-6-1',
+      '01/06/2025',
+      '2025-06-01T12',
+    ]) {
       let message = '';
       try {
         parseAt(text);

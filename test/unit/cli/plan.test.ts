@@ -14,7 +14,9 @@ beforeAll(async () => {
   await writeFile(join(fx.dir, 'bundle.pem'), fx.root.toString() + fx.intermediate.toString());
   await writeFile(join(fx.dir, 'client.pfx'), fx.legacyPfx);
 });
-afterAll(async () => { await fx?.cleanup(); });
+afterAll(async () => {
+  await fx?.cleanup();
+});
 
 function io(env: NodeJS.ProcessEnv = {}): { io: MemoryIo; out: () => string; err: () => string } {
   const m = memoryIo({ PFXPW: PFX_PASSWORD, ...env }, { cwd: fx.dir });
@@ -22,14 +24,34 @@ function io(env: NodeJS.ProcessEnv = {}): { io: MemoryIo; out: () => string; err
 }
 
 const BASE = ['--switch', 'tachyon.acme.local:4000', '--background-url', 'https://tachyon.acme.local/Background/'];
-const FULL = [...BASE, '--ca', 'bundle.pem', '--pfx', 'client.pfx', '--password-env', 'PFXPW', '--installer', '1e.client-macOS_v5.2.0.7.dmg', '--logging-level', 'debug'];
+const FULL = [
+  ...BASE,
+  '--ca',
+  'bundle.pem',
+  '--pfx',
+  'client.pfx',
+  '--password-env',
+  'PFXPW',
+  '--installer',
+  '1e.client-macOS_v5.2.0.7.dmg',
+  '--logging-level',
+  'debug',
+];
 
 describe('onboard plan', () => {
   it('lists every step with exact command lines and the password masked', async () => {
     const t = io();
     expect(await run([...FULL, '--simulate'], t.io)).toBe(0);
     const text = t.out();
-    for (const step of ['Install Rosetta 2', 'Install the 1E Client', 'Add the CA certificates', 'Import the client certificate', 'Configure the 1E Client', 'Start the 1E Client']) expect(text).toContain(step);
+    for (const step of [
+      'Install Rosetta 2',
+      'Install the 1E Client',
+      'Add the CA certificates',
+      'Import the client certificate',
+      'Configure the 1E Client',
+      'Start the 1E Client',
+    ])
+      expect(text).toContain(step);
     expect(text).toContain('/usr/bin/security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain');
     expect(text).toMatch(/-P •••• -T '\/Library\/Application Support\/1E\/Client\/1E\.Client'/);
     expect(text).not.toContain(PFX_PASSWORD);
@@ -39,7 +61,14 @@ describe('onboard plan', () => {
     const t = io();
     expect(await run([...FULL, '--simulate', '--format', 'json'], t.io)).toBe(0);
     const json = JSON.parse(t.out());
-    expect(json.plans.map((p: { step: string }) => p.step)).toEqual(['rosetta', 'install-client', 'ca-certificates', 'client-identity', 'configure-client', 'start-client']);
+    expect(json.plans.map((p: { step: string }) => p.step)).toEqual([
+      'rosetta',
+      'install-client',
+      'ca-certificates',
+      'client-identity',
+      'configure-client',
+      'start-client',
+    ]);
     expect(json.plans[3].actions[0].command.args).toContain('••••');
     expect(t.out()).not.toContain(PFX_PASSWORD);
   });

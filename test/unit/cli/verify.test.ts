@@ -15,7 +15,19 @@ describe('onboard verify usage', () => {
   it('prints its help, naming every option and the exit codes, and exits 0', async () => {
     const r = await verify(['--help']);
     expect(r.code).toBe(0);
-    for (const opt of ['--switch', '--background-url', '--pfx', '--ca', '--password-env', '--password-file', '--timeout', '--tls', '--json', '--report']) expect(r.out).toContain(opt);
+    for (const opt of [
+      '--switch',
+      '--background-url',
+      '--pfx',
+      '--ca',
+      '--password-env',
+      '--password-file',
+      '--timeout',
+      '--tls',
+      '--json',
+      '--report',
+    ])
+      expect(r.out).toContain(opt);
     expect(r.out).toContain('Exit codes: 0');
   });
 
@@ -25,7 +37,10 @@ describe('onboard verify usage', () => {
   });
 
   it('requires the PFX', async () => {
-    expect(await verify(['--switch', 'tachyon.acme.local:4000'])).toMatchObject({ code: 2, err: expect.stringContaining('--pfx FILE is required') });
+    expect(await verify(['--switch', 'tachyon.acme.local:4000'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--pfx FILE is required'),
+    });
   });
 
   it('refuses a Switch address without a port', async () => {
@@ -40,11 +55,17 @@ describe('onboard verify usage', () => {
   });
 
   it('refuses a report name whose extension does not say html or json', async () => {
-    expect(await verify([...base, '--report', 'out.pdf'])).toMatchObject({ code: 2, err: expect.stringContaining('must end in .html or .json') });
+    expect(await verify([...base, '--report', 'out.pdf'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('must end in .html or .json'),
+    });
   });
 
   it('refuses TLS versions the 1E platform does not use', async () => {
-    expect(await verify([...base, '--tls', '1.1'])).toMatchObject({ code: 2, err: expect.stringContaining('TLS 1.2 or 1.3') });
+    expect(await verify([...base, '--tls', '1.1'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('TLS 1.2 or 1.3'),
+    });
   });
 
   it('refuses a timeout that is not a sensible number of milliseconds', async () => {
@@ -72,14 +93,30 @@ describe('onboard verify --report is checked before anything is probed', () => {
   let port: number;
   let connections = 0;
   const inDir = (args: string[]) => runInMemory(run, args, { PW }, { cwd: pki.dir });
-  const probeArgs = () => ['--switch', `127.0.0.1:${port}`, '--pfx', 'device.pfx', '--password-env', 'PW', '--skip-crl', '--skip-mac-checks', '--timeout', '3000'];
+  const probeArgs = () => [
+    '--switch',
+    `127.0.0.1:${port}`,
+    '--pfx',
+    'device.pfx',
+    '--password-env',
+    'PW',
+    '--skip-crl',
+    '--skip-mac-checks',
+    '--timeout',
+    '3000',
+  ];
 
   beforeAll(async () => {
     pki = await makeTestPki({ name: 'Verify Report' });
     const device = await pki.issuer.issue('MAC01.local', { sans: ['MAC01.local'] });
-    await makePfx(join(pki.dir, 'device.pfx'), device.certPath, device.keyPath, PW, { chainPaths: [pki.root.certPath] });
+    await makePfx(join(pki.dir, 'device.pfx'), device.certPath, device.keyPath, PW, {
+      chainPaths: [pki.root.certPath],
+    });
     // A "Switch" that hangs up at once: every probe that runs leaves a connection counted here.
-    server = createServer((s) => { connections++; s.destroy(); });
+    server = createServer((s) => {
+      connections++;
+      s.destroy();
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     port = (server.address() as { port: number }).port;
   });
@@ -138,7 +175,9 @@ describe('onboard verify --report is checked before anything is probed', () => {
     const r = await inDir([...probeArgs(), '--report', 'replace.json', '--force']);
     expect(r.code, r.err).toBe(1);
     expect(connections).toBeGreaterThan(before);
-    expect(JSON.parse(await readFile(join(pki.dir, 'replace.json'), 'utf8'))).toMatchObject({ format: 'onboard-report/1' });
+    expect(JSON.parse(await readFile(join(pki.dir, 'replace.json'), 'utf8'))).toMatchObject({
+      format: 'onboard-report/1',
+    });
     expect((await readdir(pki.dir)).filter((f) => f.endsWith('.probe'))).toEqual([]);
   });
 });

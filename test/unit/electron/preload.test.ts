@@ -5,7 +5,11 @@ const exposed: Record<string, unknown> = {};
 const invoke = vi.fn(async (..._args: unknown[]) => ({ ok: true, value: 'answer' }));
 const listeners = new Map<string, (...a: unknown[]) => void>();
 vi.mock('electron', () => ({
-  contextBridge: { exposeInMainWorld: (key: string, value: unknown) => { exposed[key] = value; } },
+  contextBridge: {
+    exposeInMainWorld: (key: string, value: unknown) => {
+      exposed[key] = value;
+    },
+  },
   ipcRenderer: {
     invoke,
     on: (ch: string, l: (...a: unknown[]) => void) => listeners.set(ch, l),

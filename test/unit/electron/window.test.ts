@@ -4,30 +4,48 @@ import { EventEmitter } from 'node:events';
 // Electron's binary is not available here: the few files that import 'electron' are
 // tested with a stand-in module that records how they use it.
 const openExternal = vi.fn(async () => undefined);
-const permissionHandlers: { request?: (c: unknown, p: string, cb: (ok: boolean) => void) => void; check?: () => boolean } = {};
+const permissionHandlers: {
+  request?: (c: unknown, p: string, cb: (ok: boolean) => void) => void;
+  check?: () => boolean;
+} = {};
 vi.mock('electron', () => ({
   BrowserWindow: class {},
   shell: { openExternal },
   session: {
     defaultSession: {
-      setPermissionRequestHandler: (h: typeof permissionHandlers.request) => { permissionHandlers.request = h; },
-      setPermissionCheckHandler: (h: typeof permissionHandlers.check) => { permissionHandlers.check = h; },
+      setPermissionRequestHandler: (h: typeof permissionHandlers.request) => {
+        permissionHandlers.request = h;
+      },
+      setPermissionCheckHandler: (h: typeof permissionHandlers.check) => {
+        permissionHandlers.check = h;
+      },
     },
   },
   ipcMain: { handle: vi.fn(), removeHandler: vi.fn() },
 }));
 
-const { secureWebPreferences, hardenWebContents, denyAllPermissions, rendererUrl } = await import('../../../electron/window');
+const { secureWebPreferences, hardenWebContents, denyAllPermissions, rendererUrl } =
+  await import('../../../electron/window');
 const { isTrustedSender } = await import('../../../electron/ipc/electron-transport');
 
 class FakeContents extends EventEmitter {
   openHandler?: (d: { url: string }) => { action: string };
-  setWindowOpenHandler(h: (d: { url: string }) => { action: string }) { this.openHandler = h; }
+  setWindowOpenHandler(h: (d: { url: string }) => { action: string }) {
+    this.openHandler = h;
+  }
 }
 
 function navigate(contents: FakeContents, event: string, url: string): boolean {
   let prevented = false;
-  contents.emit(event, { preventDefault: () => { prevented = true; } }, url);
+  contents.emit(
+    event,
+    {
+      preventDefault: () => {
+        prevented = true;
+      },
+    },
+    url,
+  );
   return prevented;
 }
 
@@ -37,8 +55,14 @@ describe('the main window', () => {
   it('isolates the page: context isolation, sandbox, no Node, web security on', () => {
     const prefs = secureWebPreferences('/app/dist/electron/preload.js');
     expect(prefs).toMatchObject({
-      contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
       preload: '/app/dist/electron/preload.js',
     });
   });
@@ -59,7 +83,12 @@ describe('the main window', () => {
     expect(contents.openHandler!({ url: 'https://docs.1e.com/' })).toEqual({ action: 'deny' });
     expect(openExternal).toHaveBeenCalledWith('https://docs.1e.com/');
     openExternal.mockClear();
-    for (const url of ['file:///Applications/Calculator.app', 'smb://server/share', 'javascript:alert(1)', 'http://plain.example/']) {
+    for (const url of [
+      'file:///Applications/Calculator.app',
+      'smb://server/share',
+      'javascript:alert(1)',
+      'http://plain.example/',
+    ]) {
       expect(contents.openHandler!({ url })).toEqual({ action: 'deny' });
     }
     expect(openExternal).not.toHaveBeenCalled();
@@ -68,7 +97,8 @@ describe('the main window', () => {
   it('denies every permission request and check', () => {
     denyAllPermissions();
     const answers: boolean[] = [];
-    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read']) permissionHandlers.request!({}, p, (ok) => answers.push(ok));
+    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read'])
+      permissionHandlers.request!({}, p, (ok) => answers.push(ok));
     expect(answers).toEqual([false, false, false, false]);
     expect(permissionHandlers.check!()).toBe(false);
   });

@@ -9,7 +9,14 @@ import { createRouter } from '../../../electron/ipc/router';
 import { createHandlers } from '../../../electron/ipc/handlers';
 import { createSession, closeSession, type Session } from '../../../electron/ipc/session';
 import { SimulatedMac } from '../../../electron/core/macos/executors/simulated';
-import type { OnboardEvent, TrustPlan, InstallPlan, ApplyOutcome, PreparedChanges, ChangeSummary } from '../../../electron/ipc/contract';
+import type {
+  OnboardEvent,
+  TrustPlan,
+  InstallPlan,
+  ApplyOutcome,
+  PreparedChanges,
+  ChangeSummary,
+} from '../../../electron/ipc/contract';
 import { makePfx, makeTestPki, type TestPki } from '../../support/openssl';
 
 let pki: TestPki;
@@ -41,12 +48,21 @@ function readySession(mac: SimulatedMac, opts: { identity?: boolean } = {}): Ses
   const s = createSession({ shell: 'preview', executor: mac });
   opened.push(s);
   s.setup.caCertificates = cas;
-  s.setup.endpoints = { switchAddress: 'tachyon.acme.local:4000', backgroundUrl: 'https://tachyon.acme.local/Background/' };
+  s.setup.endpoints = {
+    switchAddress: 'tachyon.acme.local:4000',
+    backgroundUrl: 'https://tachyon.acme.local/Background/',
+  };
   if (opts.identity !== false) s.setup.identity = { ...leaf, chain: [cas[1]!], source: 'lab', label: 'Lab CA: Test' };
   return s;
 }
 
-async function call<T>(session: Session, method: string, payload: unknown, events: OnboardEvent[] = [], requestId?: string): Promise<T> {
+async function call<T>(
+  session: Session,
+  method: string,
+  payload: unknown,
+  events: OnboardEvent[] = [],
+  requestId?: string,
+): Promise<T> {
   const r = await router.dispatch(method, payload, { session, emit: (e) => events.push(e), requestId });
   if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message} (${r.error.hint})`);
   return r.value as T;
@@ -88,7 +104,7 @@ describe('Trust & identity handlers', () => {
     expect(identity.warnings.join(' ')).toMatch(/Any application on this Mac/);
   });
 
-  it('apply everything behind one administrator prompt, report progress under the given id, and remove the plan\'s files', async () => {
+  it("apply everything behind one administrator prompt, report progress under the given id, and remove the plan's files", async () => {
     const mac = withClient();
     const session = readySession(mac);
     const plan = await call<TrustPlan>(session, 'planTrustIdentity', {});
@@ -126,7 +142,10 @@ describe('Trust & identity handlers', () => {
 
   it('undo the CA changes across the whole step when the identity import fails, and say so', async () => {
     const mac = withClient();
-    mac.failWhen({ actionId: 'identity-import', stderr: 'security: SecKeychainItemImport: MAC verification failed during PKCS12 import (wrong password?)' });
+    mac.failWhen({
+      actionId: 'identity-import',
+      stderr: 'security: SecKeychainItemImport: MAC verification failed during PKCS12 import (wrong password?)',
+    });
     const session = readySession(mac);
     const plan = await call<TrustPlan>(session, 'planTrustIdentity', {});
     const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId });
@@ -140,7 +159,7 @@ describe('Trust & identity handlers', () => {
     expect(summary.records.some((r) => r.undoable)).toBe(false);
   });
 
-  it('undo from the summary puts the root trust back as it was, even after the plan\'s files are gone', async () => {
+  it("undo from the summary puts the root trust back as it was, even after the plan's files are gone", async () => {
     const mac = withClient();
     const session = readySession(mac);
     await call(session, 'applyChanges', { planId: (await call<TrustPlan>(session, 'planTrustIdentity', {})).planId });
@@ -172,7 +191,23 @@ describe('replacing the certificate: the old identity', () => {
   /** A Mac already onboarded with the old certificate: root trusted, intermediate present, old identity imported. */
   async function macWithOldIdentity(): Promise<SimulatedMac> {
     const mac = withClient({ certificates: [{ certificate: cas[0]!, trusted: true }, { certificate: cas[1]! }] });
-    const r = await mac.asRoot().run({ program: '/usr/bin/security', args: ['import', oldPfx, '-k', '/Library/Keychains/System.keychain', '-t', 'agg', '-f', 'pkcs12', '-P', 'old-pw', '-T', '/Library/Application Support/1E/Client/1E.Client'] });
+    const r = await mac.asRoot().run({
+      program: '/usr/bin/security',
+      args: [
+        'import',
+        oldPfx,
+        '-k',
+        '/Library/Keychains/System.keychain',
+        '-t',
+        'agg',
+        '-f',
+        'pkcs12',
+        '-P',
+        'old-pw',
+        '-T',
+        '/Library/Application Support/1E/Client/1E.Client',
+      ],
+    });
     expect(r.exitCode).toBe(0);
     return mac;
   }
@@ -183,18 +218,25 @@ describe('replacing the certificate: the old identity', () => {
     session.setup.mode = 'replace-certificate';
     const plan = await call<TrustPlan>(session, 'planTrustIdentity', {});
     expect(plan.removeOldIdentities).toBe(true);
-    expect(plan.oldIdentities).toEqual([expect.objectContaining({ sha1: oldSha1, name: 'MAC01.local', subject: 'CN=MAC01.local', problem: null })]);
+    expect(plan.oldIdentities).toEqual([
+      expect.objectContaining({ sha1: oldSha1, name: 'MAC01.local', subject: 'CN=MAC01.local', problem: null }),
+    ]);
     const ids = plan.plans.flatMap((p) => p.actions.map((a) => a.id));
     const remove = plan.plans.flatMap((p) => p.actions).find((a) => a.id.startsWith('identity-remove-'))!;
     expect(ids.indexOf(remove.id)).toBeGreaterThan(ids.indexOf('identity-import'));
     expect(remove).toMatchObject({ irreversible: true, undo: [] });
-    expect(remove.command.line).toBe(`/usr/bin/security delete-identity -Z ${oldSha1} /Library/Keychains/System.keychain`);
+    expect(remove.command.line).toBe(
+      `/usr/bin/security delete-identity -Z ${oldSha1} /Library/Keychains/System.keychain`,
+    );
     expect((await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId })).ok).toBe(true);
     expect(mac.snapshot().identities.map((i) => i.sha1)).toEqual([leaf.certificate.fingerprint.replace(/:/g, '')]);
     expect(mac.snapshot().adminPrompts).toHaveLength(1);
     // The summary offers no undo for it.
     const summary = await call<ChangeSummary>(session, 'getChangeSummary', {});
-    expect(summary.records.find((r) => r.title.startsWith('Remove the old identity'))).toMatchObject({ status: 'done', undoable: false });
+    expect(summary.records.find((r) => r.title.startsWith('Remove the old identity'))).toMatchObject({
+      status: 'done',
+      undoable: false,
+    });
   });
 
   it('on a new setup lists the old identity but keeps it unless the technician ticks the option', async () => {
@@ -240,26 +282,38 @@ describe('Install handlers', () => {
     const plan = await call<InstallPlan>(session, 'planInstall', { installerPath: pkgPath });
     expect(plan.mac.rosettaNeeded).toBe(true);
     expect(plan.upgrade).toBe(false);
-    expect(plan.configuration.find((l) => l.key === 'Switch')).toEqual({ key: 'Switch', after: 'tachyon.acme.local:4000', change: 'added' });
+    expect(plan.configuration.find((l) => l.key === 'Switch')).toEqual({
+      key: 'Switch',
+      after: 'tachyon.acme.local:4000',
+      change: 'added',
+    });
     const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId });
     expect(out.failure).toBeUndefined();
     const snap = mac.snapshot();
     expect(snap.rosetta).toBe(true);
     expect(snap.packages[0]!.version).toBe('24.1.0.5');
-    expect(snap.files['/Library/Application Support/1E/Client/1E.Client.conf']).toContain('Switch=tachyon.acme.local:4000');
+    expect(snap.files['/Library/Application Support/1E/Client/1E.Client.conf']).toContain(
+      'Switch=tachyon.acme.local:4000',
+    );
     expect(snap.launchd[0]!.running).toBe(true);
     expect(snap.adminPrompts).toHaveLength(1);
   });
 
   it('on an upgrade shows the existing settings as kept and writes them back after the package reset them', async () => {
-    const conf = 'Switch=tachyon.acme.local:4000\nBackgroundChannelUrl=https://tachyon.acme.local/Background/\nLoggingLevel=Debug\n# keep me\nConnectionTimeout=45\n';
+    const conf =
+      'Switch=tachyon.acme.local:4000\nBackgroundChannelUrl=https://tachyon.acme.local/Background/\nLoggingLevel=Debug\n# keep me\nConnectionTimeout=45\n';
     const mac = new SimulatedMac({ arch: 'x86_64', client: { version: '23.7.0.1', conf, running: true } });
     const session = readySession(mac);
     const plan = await call<InstallPlan>(session, 'planInstall', { installerPath: pkgPath });
     expect(plan.upgrade).toBe(true);
     expect(plan.mac.installedVersion).toBe('23.7.0.1');
     expect(plan.configuration.every((l) => l.change === 'same')).toBe(true);
-    expect(plan.configuration.find((l) => l.key === 'ConnectionTimeout')).toEqual({ key: 'ConnectionTimeout', before: '45', after: '45', change: 'same' });
+    expect(plan.configuration.find((l) => l.key === 'ConnectionTimeout')).toEqual({
+      key: 'ConnectionTimeout',
+      before: '45',
+      after: '45',
+      change: 'same',
+    });
     const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId });
     expect(out.failure).toBeUndefined();
     const written = mac.snapshot().files['/Library/Application Support/1E/Client/1E.Client.conf']!;
@@ -269,12 +323,14 @@ describe('Install handlers', () => {
     expect(mac.snapshot().packages[0]!.version).toBe('24.1.0.5');
   });
 
-  it('on a new installation says the package writes the file, and the package\'s defaults survive the configuration', async () => {
+  it("on a new installation says the package writes the file, and the package's defaults survive the configuration", async () => {
     const mac = new SimulatedMac({ arch: 'x86_64' });
     const session = readySession(mac);
     const plan = await call<InstallPlan>(session, 'planInstall', { installerPath: pkgPath });
     expect(plan.confBase).toBe('package-defaults');
-    expect(plan.plans.flatMap((p) => p.warnings).join(' ')).toContain('package writes 1E.Client.conf with its defaults');
+    expect(plan.plans.flatMap((p) => p.warnings).join(' ')).toContain(
+      'package writes 1E.Client.conf with its defaults',
+    );
     expect((await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId })).ok).toBe(true);
     const written = mac.snapshot().files['/Library/Application Support/1E/Client/1E.Client.conf']!;
     expect(written).toContain('Switch=tachyon.acme.local:4000');
@@ -299,10 +355,26 @@ describe('Install handlers', () => {
   });
 
   it('show a changed logging level as a change', async () => {
-    const mac = new SimulatedMac({ arch: 'x86_64', client: { version: '23.7.0.1', conf: 'Switch=old.acme.local:4000\nLoggingLevel=Info\n' } });
-    const plan = await call<InstallPlan>(readySession(mac), 'planInstall', { installerPath: pkgPath, loggingLevel: 'debug' });
-    expect(plan.configuration.find((l) => l.key === 'Switch')).toEqual({ key: 'Switch', before: 'old.acme.local:4000', after: 'tachyon.acme.local:4000', change: 'changed' });
-    expect(plan.configuration.find((l) => l.key === 'LoggingLevel')).toEqual({ key: 'LoggingLevel', before: 'Info', after: 'debug', change: 'changed' });
+    const mac = new SimulatedMac({
+      arch: 'x86_64',
+      client: { version: '23.7.0.1', conf: 'Switch=old.acme.local:4000\nLoggingLevel=Info\n' },
+    });
+    const plan = await call<InstallPlan>(readySession(mac), 'planInstall', {
+      installerPath: pkgPath,
+      loggingLevel: 'debug',
+    });
+    expect(plan.configuration.find((l) => l.key === 'Switch')).toEqual({
+      key: 'Switch',
+      before: 'old.acme.local:4000',
+      after: 'tachyon.acme.local:4000',
+      change: 'changed',
+    });
+    expect(plan.configuration.find((l) => l.key === 'LoggingLevel')).toEqual({
+      key: 'LoggingLevel',
+      before: 'Info',
+      after: 'debug',
+      change: 'changed',
+    });
   });
 
   it('plan the uninstall from the package receipt and remove the client', async () => {
@@ -338,7 +410,23 @@ describe('Trust & identity after Install', () => {
     const pfx = join(work, 'no-client.pfx');
     const issued = await pki.issuer.issue('mac-no-client', { cn: 'MAC02.local', sans: ['DNS:MAC02.local'] });
     await makePfx(pfx, issued.certPath, issued.keyPath, 'pw', { legacy: true });
-    const r = await mac.asRoot().run({ program: '/usr/bin/security', args: ['import', pfx, '-k', '/Library/Keychains/System.keychain', '-t', 'agg', '-f', 'pkcs12', '-P', 'pw', '-T', '/Library/Application Support/1E/Client/1E.Client'] });
+    const r = await mac.asRoot().run({
+      program: '/usr/bin/security',
+      args: [
+        'import',
+        pfx,
+        '-k',
+        '/Library/Keychains/System.keychain',
+        '-t',
+        'agg',
+        '-f',
+        'pkcs12',
+        '-P',
+        'pw',
+        '-T',
+        '/Library/Application Support/1E/Client/1E.Client',
+      ],
+    });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/SecTrustedApplicationCreateFromPath.*No such file or directory/);
     expect(mac.snapshot().identities).toHaveLength(0);
@@ -356,7 +444,9 @@ describe('Trust & identity after Install', () => {
     const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: trust.planId });
     expect(out.ok).toBe(true);
     const snap = mac.snapshot();
-    expect(snap.identities).toEqual([expect.objectContaining({ anyApp: false, apps: ['/Library/Application Support/1E/Client/1E.Client'] })]);
+    expect(snap.identities).toEqual([
+      expect.objectContaining({ anyApp: false, apps: ['/Library/Application Support/1E/Client/1E.Client'] }),
+    ]);
     expect(snap.launchd[0]!.running).toBe(true);
     expect(snap.launchd[0]!.pid).not.toBe(pid);
     // Planned again, nothing is left to do: not even a restart.
@@ -382,14 +472,19 @@ describe('Trust & identity after Install', () => {
     expect((await call<TrustPlan>(session, 'planTrustIdentity', {})).pendingCount).toBe(0);
     // Undoing the take-out later would need the one-time file, which is gone: the summary does not offer it.
     const summary = await call<ChangeSummary>(session, 'getChangeSummary', {});
-    expect(summary.records.find((r) => r.title.startsWith('Take out the identity'))).toMatchObject({ status: 'done', undoable: false });
+    expect(summary.records.find((r) => r.title.startsWith('Take out the identity'))).toMatchObject({
+      status: 'done',
+      undoable: false,
+    });
   });
 
   it('after an upgrade with -A chosen, still imports the identity again (with -A), since the old entry names the old binary', async () => {
     const mac = withClient();
     const session = readySession(mac);
     await call(session, 'applyChanges', { planId: (await call<TrustPlan>(session, 'planTrustIdentity', {})).planId });
-    await call(session, 'applyChanges', { planId: (await call<InstallPlan>(session, 'planInstall', { installerPath: pkgPath })).planId });
+    await call(session, 'applyChanges', {
+      planId: (await call<InstallPlan>(session, 'planInstall', { installerPath: pkgPath })).planId,
+    });
     const trust = await call<TrustPlan>(session, 'planTrustIdentity', { allowAnyApp: true });
     const pending = trust.plans.flatMap((p) => p.actions.filter((a) => a.status === 'pending'));
     expect(pending.map((a) => a.id)).toEqual(['identity-regrant-delete', 'identity-import', 'daemon-restart']);
@@ -402,7 +497,9 @@ describe('Trust & identity after Install', () => {
     const mac = withClient();
     const session = readySession(mac);
     await call(session, 'applyChanges', { planId: (await call<TrustPlan>(session, 'planTrustIdentity', {})).planId });
-    await call(session, 'applyChanges', { planId: (await call<InstallPlan>(session, 'planInstall', { installerPath: pkgPath })).planId });
+    await call(session, 'applyChanges', {
+      planId: (await call<InstallPlan>(session, 'planInstall', { installerPath: pkgPath })).planId,
+    });
     await call(session, 'applyChanges', { planId: (await call<TrustPlan>(session, 'planTrustIdentity', {})).planId });
     const summary = await call<ChangeSummary>(session, 'getChangeSummary', {});
     const again = summary.records.filter((r) => /^Import again the identity/.test(r.title));
@@ -415,10 +512,33 @@ describe('Trust & identity after Install', () => {
     const oldPfx = join(work, 'restart-old.pfx');
     await makePfx(oldPfx, old.certPath, old.keyPath, 'old-pw', { legacy: true });
     const mac = withClient({ certificates: [{ certificate: cas[0]!, trusted: true }, { certificate: cas[1]! }] });
-    expect((await mac.asRoot().run({ program: '/usr/bin/security', args: ['import', oldPfx, '-k', '/Library/Keychains/System.keychain', '-t', 'agg', '-f', 'pkcs12', '-P', 'old-pw', '-T', '/Library/Application Support/1E/Client/1E.Client'] })).exitCode).toBe(0);
+    expect(
+      (
+        await mac.asRoot().run({
+          program: '/usr/bin/security',
+          args: [
+            'import',
+            oldPfx,
+            '-k',
+            '/Library/Keychains/System.keychain',
+            '-t',
+            'agg',
+            '-f',
+            'pkcs12',
+            '-P',
+            'old-pw',
+            '-T',
+            '/Library/Application Support/1E/Client/1E.Client',
+          ],
+        })
+      ).exitCode,
+    ).toBe(0);
     const session = readySession(mac);
     session.setup.mode = 'replace-certificate';
-    mac.failWhen({ actionId: 'daemon-restart', stderr: 'Could not kickstart service "com.1e.pkg.1E.Client": 5: Input/output error' });
+    mac.failWhen({
+      actionId: 'daemon-restart',
+      stderr: 'Could not kickstart service "com.1e.pkg.1E.Client": 5: Input/output error',
+    });
     const plan = await call<TrustPlan>(session, 'planTrustIdentity', {});
     expect(plan.removeOldIdentities).toBe(true);
     const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId });
@@ -432,19 +552,31 @@ describe('Trust & identity after Install', () => {
     const mac = withClient();
     const session = readySession(mac);
     await call(session, 'applyChanges', { planId: (await call<TrustPlan>(session, 'planTrustIdentity', {})).planId });
-    await call(session, 'applyChanges', { planId: (await call<InstallPlan>(session, 'planInstall', { installerPath: pkgPath })).planId });
-    mac.failWhen({ program: '/usr/bin/security', argsInclude: ['import'], stderr: 'security: SecKeychainItemImport: User interaction is not allowed.' });
-    const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: (await call<TrustPlan>(session, 'planTrustIdentity', {})).planId });
+    await call(session, 'applyChanges', {
+      planId: (await call<InstallPlan>(session, 'planInstall', { installerPath: pkgPath })).planId,
+    });
+    mac.failWhen({
+      program: '/usr/bin/security',
+      argsInclude: ['import'],
+      stderr: 'security: SecKeychainItemImport: User interaction is not allowed.',
+    });
+    const out = await call<ApplyOutcome>(session, 'applyChanges', {
+      planId: (await call<TrustPlan>(session, 'planTrustIdentity', {})).planId,
+    });
     expect(out.ok).toBe(false);
     expect(out.rolledBack).toEqual([expect.objectContaining({ id: 'identity-regrant-delete', status: 'failed' })]);
-    expect(out.rolledBack[0]!.detail).toBe('Could not be undone: security: SecKeychainItemImport: User interaction is not allowed. Fix the problem shown, then make a fresh plan on this step: it puts this back.');
+    expect(out.rolledBack[0]!.detail).toBe(
+      'Could not be undone: security: SecKeychainItemImport: User interaction is not allowed. Fix the problem shown, then make a fresh plan on this step: it puts this back.',
+    );
   });
 
   it('puts the identity back when the re-import after an upgrade fails', async () => {
     const mac = withClient();
     const session = readySession(mac);
     await call(session, 'applyChanges', { planId: (await call<TrustPlan>(session, 'planTrustIdentity', {})).planId });
-    await call(session, 'applyChanges', { planId: (await call<InstallPlan>(session, 'planInstall', { installerPath: pkgPath })).planId });
+    await call(session, 'applyChanges', {
+      planId: (await call<InstallPlan>(session, 'planInstall', { installerPath: pkgPath })).planId,
+    });
     mac.failWhen({ actionId: 'identity-import', stderr: 'security: SecKeychainItemImport: Write permissions error.' });
     const trust = await call<TrustPlan>(session, 'planTrustIdentity', {});
     const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: trust.planId });

@@ -2,7 +2,9 @@ import { describe, it, expect } from 'vitest';
 import { createRouter, type Handlers } from '../../../electron/ipc/router';
 import { OnboardError } from '../../../electron/core/errors';
 
-interface S { name: string }
+interface S {
+  name: string;
+}
 const emit = () => undefined;
 
 function router(overrides: Partial<Handlers<S>> = {}, log?: (m: string, e: unknown) => void) {
@@ -14,7 +16,7 @@ function router(overrides: Partial<Handlers<S>> = {}, log?: (m: string, e: unkno
 }
 
 describe('the IPC router', () => {
-  it('answers a valid request with ok and the handler\'s value', async () => {
+  it("answers a valid request with ok and the handler's value", async () => {
     const r = await router().dispatch('getAppInfo', {}, { session: { name: 'a' }, emit });
     expect(r).toEqual({ ok: true, value: { version: '1', shell: 'preview', simulated: true, platform: 'linux' } });
   });
@@ -42,15 +44,27 @@ describe('the IPC router', () => {
   });
 
   it('passes an OnboardError through as code, message and hint', async () => {
-    const r = await router({ getAppInfo: () => { throw new OnboardError('pfx-wrong-password', 'The PFX password is wrong.', 'Type it again.'); } })
-      .dispatch('getAppInfo', {}, { session: { name: 'a' }, emit });
-    expect(r).toEqual({ ok: false, error: { code: 'pfx-wrong-password', message: 'The PFX password is wrong.', hint: 'Type it again.' } });
+    const r = await router({
+      getAppInfo: () => {
+        throw new OnboardError('pfx-wrong-password', 'The PFX password is wrong.', 'Type it again.');
+      },
+    }).dispatch('getAppInfo', {}, { session: { name: 'a' }, emit });
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'pfx-wrong-password', message: 'The PFX password is wrong.', hint: 'Type it again.' },
+    });
   });
 
   it('hides the details of an unexpected error from the renderer but logs them in main', async () => {
     const logged: unknown[] = [];
-    const r = await router({ getAppInfo: () => { throw new Error('secret stack /Users/tech/key.pem'); } }, (_m, e) => logged.push(e))
-      .dispatch('getAppInfo', {}, { session: { name: 'a' }, emit });
+    const r = await router(
+      {
+        getAppInfo: () => {
+          throw new Error('secret stack /Users/tech/key.pem');
+        },
+      },
+      (_m, e) => logged.push(e),
+    ).dispatch('getAppInfo', {}, { session: { name: 'a' }, emit });
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error.code).toBe('internal');
@@ -62,10 +76,11 @@ describe('the IPC router', () => {
   it('cancels a running request of the same session when asked', async () => {
     let seen: AbortSignal | undefined;
     const rt = router({
-      getAppInfo: (_r, ctx) => new Promise((_res, rej) => {
-        seen = ctx.signal;
-        ctx.signal.addEventListener('abort', () => rej(new Error('aborted')));
-      }),
+      getAppInfo: (_r, ctx) =>
+        new Promise((_res, rej) => {
+          seen = ctx.signal;
+          ctx.signal.addEventListener('abort', () => rej(new Error('aborted')));
+        }),
     });
     const session = { name: 'a' };
     const running = rt.dispatch('getAppInfo', {}, { session, emit, requestId: 'job-1' });
@@ -79,8 +94,13 @@ describe('the IPC router', () => {
     expect(r).toEqual({ ok: false, error: { code: 'cancelled', message: 'Cancelled.', hint: '' } });
   });
 
-  it('tags a handler\'s progress with the id of the request it belongs to, and drops it when there is none', async () => {
-    const rt = router({ getAppInfo: (_r, ctx) => { ctx.emit({ id: 'step-1', status: 'running', label: 'Working' }); return { version: '1', shell: 'preview', simulated: true, platform: 'linux' }; } });
+  it("tags a handler's progress with the id of the request it belongs to, and drops it when there is none", async () => {
+    const rt = router({
+      getAppInfo: (_r, ctx) => {
+        ctx.emit({ id: 'step-1', status: 'running', label: 'Working' });
+        return { version: '1', shell: 'preview', simulated: true, platform: 'linux' };
+      },
+    });
     const seen: unknown[] = [];
     await rt.dispatch('getAppInfo', {}, { session: { name: 'a' }, emit: (e) => seen.push(e), requestId: 'req-9' });
     expect(seen).toEqual([{ type: 'progress', requestId: 'req-9', id: 'step-1', status: 'running', label: 'Working' }]);

@@ -26,10 +26,22 @@ describe('CA certificates in main', () => {
     const d = setupDriver();
     const r = await d.ok('addCaFiles', { files: [await upload(pki.caBundlePath, 'acme-chain.pem')] });
     expect(r.files).toEqual([{ fileName: 'acme-chain.pem', added: 2, duplicates: 0, skipped: [] }]);
-    expect(r.certificates.map((c) => [c.role, c.commonName])).toEqual([['root', 'Acme Root CA'], ['intermediate', 'Acme Issuing CA']]);
+    expect(r.certificates.map((c) => [c.role, c.commonName])).toEqual([
+      ['root', 'Acme Root CA'],
+      ['intermediate', 'Acme Issuing CA'],
+    ]);
     expect(r.certificates.every((c) => c.problems.length === 0)).toBe(true);
     expect(r.certificates[0]!.fileName).toBe('acme-chain.pem');
-    expect(r.tree).toEqual([{ sha256: sha(pki.root.certPem), label: 'Acme Root CA', fromKeychain: false, children: [{ sha256: sha(pki.intermediate!.certPem), label: 'Acme Issuing CA', fromKeychain: false, children: [] }] }]);
+    expect(r.tree).toEqual([
+      {
+        sha256: sha(pki.root.certPem),
+        label: 'Acme Root CA',
+        fromKeychain: false,
+        children: [
+          { sha256: sha(pki.intermediate!.certPem), label: 'Acme Issuing CA', fromKeychain: false, children: [] },
+        ],
+      },
+    ]);
     expect(d.session.setup.caCertificates).toHaveLength(2);
   });
 
@@ -38,14 +50,19 @@ describe('CA certificates in main', () => {
     const r = await d.ok('addCaFiles', { files: [pemUpload(pki.intermediate!.certPem, 'issuing.cer')] });
     const problems = r.certificates[0]!.problems;
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ severity: 'fail', message: expect.stringContaining('"CN=Acme Root CA, O=Acme" is missing') });
+    expect(problems[0]).toMatchObject({
+      severity: 'fail',
+      message: expect.stringContaining('"CN=Acme Root CA, O=Acme" is missing'),
+    });
     expect(problems[0]!.fix).toContain('Add the certificate of "CN=Acme Root CA, O=Acme"');
     expect(r.problems.map((p) => p.message)).toContainEqual(expect.stringContaining('No root CA certificate'));
   });
 
   it('tells apart a root of the same name whose key did not sign the issuing CA', async () => {
     const d = setupDriver();
-    const r = await d.ok('addCaFiles', { files: [pemUpload(other.root.certPem, 'old-root.cer'), pemUpload(pki.intermediate!.certPem, 'issuing.cer')] });
+    const r = await d.ok('addCaFiles', {
+      files: [pemUpload(other.root.certPem, 'old-root.cer'), pemUpload(pki.intermediate!.certPem, 'issuing.cer')],
+    });
     const issuing = r.certificates.find((c) => c.role === 'intermediate')!;
     expect(issuing.problems[0]!.message).toContain('two different CAs with that name');
   });
@@ -55,8 +72,18 @@ describe('CA certificates in main', () => {
     const r = await d.ok('addCaFiles', { files: [pemUpload(pki.intermediate!.certPem, 'issuing.cer')] });
     const card = r.certificates[0]!;
     expect(card.installed).toBe(false);
-    expect(card.problems).toEqual([{ severity: 'info', message: 'Its issuer "CN=Acme Root CA, O=Acme" is already in this Mac\'s System keychain.', fix: '' }]);
-    expect(r.tree[0]).toMatchObject({ label: 'Acme Root CA', fromKeychain: true, children: [{ label: 'Acme Issuing CA' }] });
+    expect(card.problems).toEqual([
+      {
+        severity: 'info',
+        message: 'Its issuer "CN=Acme Root CA, O=Acme" is already in this Mac\'s System keychain.',
+        fix: '',
+      },
+    ]);
+    expect(r.tree[0]).toMatchObject({
+      label: 'Acme Root CA',
+      fromKeychain: true,
+      children: [{ label: 'Acme Issuing CA' }],
+    });
     expect(r.problems).toEqual([]);
 
     const again = await d.ok('addCaFiles', { files: [pemUpload(pki.root.certPem, 'root.cer')] });
@@ -65,7 +92,9 @@ describe('CA certificates in main', () => {
 
   it('leaves out a device certificate with the reason, and counts a certificate given twice once', async () => {
     const d = setupDriver();
-    const r = await d.ok('addCaFiles', { files: [pemUpload(pki.root.certPem + leafPem, 'mixed.pem'), pemUpload(pki.root.certPem, 'root-again.cer')] });
+    const r = await d.ok('addCaFiles', {
+      files: [pemUpload(pki.root.certPem + leafPem, 'mixed.pem'), pemUpload(pki.root.certPem, 'root-again.cer')],
+    });
     expect(r.files[0]!.added).toBe(1);
     expect(r.files[0]!.skipped).toEqual([expect.stringContaining('"MAC01.local" is not a CA certificate')]);
     expect(r.files[1]).toMatchObject({ added: 0, duplicates: 1 });
@@ -74,8 +103,16 @@ describe('CA certificates in main', () => {
 
   it('reports a file that is not a certificate on its own and still takes the others', async () => {
     const d = setupDriver();
-    const r = await d.ok('addCaFiles', { files: [{ fileName: 'notes.txt', base64: Buffer.from('Call the PKI team on Monday.\n').toString('base64') }, pemUpload(pki.root.certPem, 'root.cer')] });
-    expect(r.files[0]!.error).toMatchObject({ code: 'unrecognised-format', message: expect.stringContaining('notes.txt') });
+    const r = await d.ok('addCaFiles', {
+      files: [
+        { fileName: 'notes.txt', base64: Buffer.from('Call the PKI team on Monday.\n').toString('base64') },
+        pemUpload(pki.root.certPem, 'root.cer'),
+      ],
+    });
+    expect(r.files[0]!.error).toMatchObject({
+      code: 'unrecognised-format',
+      message: expect.stringContaining('notes.txt'),
+    });
     expect(r.files[0]!.error!.hint).not.toBe('');
     expect(r.files[1]!.added).toBe(1);
   });
@@ -86,7 +123,9 @@ describe('CA certificates in main', () => {
       const d = setupDriver();
       const r = await d.ok('addCaFiles', { files: [await upload(expired.caBundlePath, 'old.pem')] });
       const issuing = r.certificates.find((c) => c.role === 'intermediate')!;
-      expect(issuing.problems).toContainEqual(expect.objectContaining({ severity: 'fail', message: expect.stringContaining('Expired on 2020-01-01') }));
+      expect(issuing.problems).toContainEqual(
+        expect.objectContaining({ severity: 'fail', message: expect.stringContaining('Expired on 2020-01-01') }),
+      );
     } finally {
       await expired.cleanup();
     }
@@ -114,7 +153,9 @@ describe('CA certificates in main', () => {
     await makePfx(pfxPath, device.certPath, device.keyPath, 'pfx-secret');
     await opensslOk(['pkey', '-in', device.keyPath, '-aes256', '-passout', 'pass:key-secret', '-out', keyPath]);
     const d = setupDriver();
-    const r = await d.ok('addCaFiles', { files: [await upload(pfxPath, 'MAC01.pfx'), await upload(keyPath, 'MAC01.key')] });
+    const r = await d.ok('addCaFiles', {
+      files: [await upload(pfxPath, 'MAC01.pfx'), await upload(keyPath, 'MAC01.key')],
+    });
     expect(r.files.map((f) => f.error?.code)).toEqual(['password-required', 'password-required']);
     for (const f of r.files) {
       expect(f.error!.hint).toContain('CA certificates never have a password');

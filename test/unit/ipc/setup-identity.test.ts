@@ -23,7 +23,10 @@ beforeAll(async () => {
   legacyPfx = join(pki.dir, 'mac01-legacy.pfx');
   lowerCasePfx = join(pki.dir, 'mac01-lower.pfx');
   await makePfx(modernPfx, good.certPath, good.keyPath, PASSWORD, { chainPaths: [pki.intermediate!.certPath] });
-  await makePfx(legacyPfx, good.certPath, good.keyPath, PASSWORD, { legacy: true, chainPaths: [pki.intermediate!.certPath] });
+  await makePfx(legacyPfx, good.certPath, good.keyPath, PASSWORD, {
+    legacy: true,
+    chainPaths: [pki.intermediate!.certPath],
+  });
   await makePfx(lowerCasePfx, lower.certPath, lower.keyPath, PASSWORD, { legacy: true });
 });
 afterAll(async () => {
@@ -38,7 +41,13 @@ describe('the client certificate from a .pfx', () => {
   it('says the password is wrong, distinctly, and chooses nothing', async () => {
     const d = setupDriver();
     const r = await d.call('openPfx', { ...(await upload(legacyPfx, 'mac01.pfx')), password: 'wrong' });
-    expect(r).toEqual({ ok: false, error: expect.objectContaining({ code: 'pfx-wrong-password', message: 'The password does not open this .pfx file.' }) });
+    expect(r).toEqual({
+      ok: false,
+      error: expect.objectContaining({
+        code: 'pfx-wrong-password',
+        message: 'The password does not open this .pfx file.',
+      }),
+    });
     expect(d.session.setup.identity).toBeUndefined();
     expect(d.session.setup.pfx).toBeUndefined();
   });
@@ -49,7 +58,15 @@ describe('the client certificate from a .pfx', () => {
     const v = await d.ok('openPfx', { ...(await upload(legacyPfx, 'mac01.pfx')), password: PASSWORD });
     expect(v.ok).toBe(true);
     expect(v.findings.filter((f) => f.status === 'fail')).toEqual([]);
-    expect(v.hostname).toEqual({ expected: 'MAC01.local', status: 'exact', certificateName: 'MAC01.local', names: [{ name: 'MAC01.local', source: 'CN' }, { name: 'MAC01.local', source: 'SAN DNS' }] });
+    expect(v.hostname).toEqual({
+      expected: 'MAC01.local',
+      status: 'exact',
+      certificateName: 'MAC01.local',
+      names: [
+        { name: 'MAC01.local', source: 'CN' },
+        { name: 'MAC01.local', source: 'SAN DNS' },
+      ],
+    });
     expect(v.pfx).toMatchObject({ fileName: 'mac01.pfx', macOsCompatible: true, rewrapped: false });
     expect(d.session.setup.identity).toMatchObject({ source: 'pfx', label: 'mac01.pfx' });
     expect(d.session.setup.identity!.chain.map((c) => c.subject)).toEqual([expect.stringContaining('Acme Issuing CA')]);
@@ -114,7 +131,10 @@ describe('the client certificate from a .pfx', () => {
 
   it('refuses a certificate file on the .pfx path and says where it belongs', async () => {
     const r = await setupDriver().call('openPfx', { ...pemUpload(pki.root.certPem, 'root.cer'), password: '' });
-    expect(r).toEqual({ ok: false, error: expect.objectContaining({ code: 'not-a-pfx', hint: expect.stringContaining('CA certificates step') }) });
+    expect(r).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'not-a-pfx', hint: expect.stringContaining('CA certificates step') }),
+    });
   });
 
   it('never sends the password back in any answer', async () => {
@@ -145,7 +165,18 @@ describe('a .pfx with an empty password', () => {
   beforeAll(async () => {
     const issued = await pki.issuer.issue('mac01-empty', { cn: 'MAC01.local', sans: ['MAC01.local'] });
     emptyPfx = join(pki.dir, 'mac01-empty.pfx');
-    await opensslOk(['pkcs12', '-export', '-in', issued.certPath, '-inkey', issued.keyPath, '-out', emptyPfx, '-passout', 'pass:']);
+    await opensslOk([
+      'pkcs12',
+      '-export',
+      '-in',
+      issued.certPath,
+      '-inkey',
+      issued.keyPath,
+      '-out',
+      emptyPfx,
+      '-passout',
+      'pass:',
+    ]);
   });
 
   it('opens, lets this Mac go on, and says the re-wrap needs a new password', async () => {
@@ -153,7 +184,12 @@ describe('a .pfx with an empty password', () => {
     await withCas(d);
     const v = await d.ok('openPfx', { ...(await upload(emptyPfx, 'empty.pfx')), password: '' });
     expect(v.ok).toBe(true);
-    expect(v.pfx).toMatchObject({ macOsCompatible: false, needsNewPassword: true, rewrapped: false, passwordChanged: false });
+    expect(v.pfx).toMatchObject({
+      macOsCompatible: false,
+      needsNewPassword: true,
+      rewrapped: false,
+      passwordChanged: false,
+    });
     expect(v.pfx!.problems).toContainEqual(expect.stringContaining('empty password'));
     const compat = v.findings.find((f) => f.id === 'pfx-macos-compatible')!;
     expect(compat.status).toBe('warn');
@@ -164,9 +200,18 @@ describe('a .pfx with an empty password', () => {
     const d = setupDriver({ localHostName: 'MAC01' });
     await d.ok('openPfx', { ...(await upload(emptyPfx, 'empty.pfx')), password: '' });
     const same = await d.call('rewrapPfx', {});
-    expect(same).toEqual({ ok: false, error: expect.objectContaining({ code: 'pfx-new-password-needed', hint: expect.stringContaining('new password twice') }) });
+    expect(same).toEqual({
+      ok: false,
+      error: expect.objectContaining({
+        code: 'pfx-new-password-needed',
+        hint: expect.stringContaining('new password twice'),
+      }),
+    });
     const empty = await d.call('rewrapPfx', { newPassword: '' });
-    expect(empty).toEqual({ ok: false, error: expect.objectContaining({ code: 'invalid-request', message: expect.stringContaining('newPassword') }) });
+    expect(empty).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'invalid-request', message: expect.stringContaining('newPassword') }),
+    });
     expect(d.session.setup.pfx!.rewrapped).toBe(false);
   });
 
@@ -176,7 +221,12 @@ describe('a .pfx with an empty password', () => {
     const before = await d.ok('openPfx', { ...(await upload(emptyPfx, 'empty.pfx')), password: '' });
     const after = await d.ok('rewrapPfx', { newPassword: NEW_PASSWORD });
     expect(after.ok).toBe(true);
-    expect(after.pfx).toMatchObject({ macOsCompatible: true, needsNewPassword: false, rewrapped: true, passwordChanged: true });
+    expect(after.pfx).toMatchObject({
+      macOsCompatible: true,
+      needsNewPassword: false,
+      rewrapped: true,
+      passwordChanged: true,
+    });
     expect(after.certificate.sha256).toBe(before.certificate.sha256);
     expect(after.findings.find((f) => f.id === 'pfx-macos-compatible')!.status).toBe('pass');
     expect(JSON.stringify(after)).not.toContain(NEW_PASSWORD);
@@ -188,7 +238,15 @@ describe('a .pfx with an empty password', () => {
     await writeFile(saved, Buffer.from(file.base64, 'base64'));
     try {
       expect(await opensslOk(['pkcs12', '-in', saved, '-info', '-noout', '-passin', `pass:${NEW_PASSWORD}`])).toBe('');
-      const subject = await opensslOk(['pkcs12', '-in', saved, '-nokeys', '-clcerts', '-passin', `pass:${NEW_PASSWORD}`]);
+      const subject = await opensslOk([
+        'pkcs12',
+        '-in',
+        saved,
+        '-nokeys',
+        '-clcerts',
+        '-passin',
+        `pass:${NEW_PASSWORD}`,
+      ]);
       expect(subject).toMatch(/subject=.*CN ?= ?MAC01\.local/);
       const key = await opensslOk(['pkcs12', '-in', saved, '-nocerts', '-nodes', '-passin', `pass:${NEW_PASSWORD}`]);
       expect(key).toContain('PRIVATE KEY');
@@ -210,12 +268,23 @@ describe('advice on screen instead of command-line options', () => {
     await opensslOk(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', key]);
     await opensslOk(['req', '-x509', '-new', '-key', key, '-subj', '/CN=other.local', '-days', '30', '-out', cert]);
     await makePfx(poor, cert, key, PASSWORD);
-    const raw = checkClientCertificate({ certificate: new X509Certificate(await readFile(cert)), caCertificates: [], hostname: 'MAC01.local', pfx: analysePfx(await readFile(poor), PASSWORD) });
+    const raw = checkClientCertificate({
+      certificate: new X509Certificate(await readFile(cert)),
+      caCertificates: [],
+      hostname: 'MAC01.local',
+      pfx: analysePfx(await readFile(poor), PASSWORD),
+    });
     // The core's own words are for the command line; the test would pass vacuously otherwise.
-    expect(raw.filter((f) => hasCommandLineAdvice(f.fix)).map((f) => f.id)).toEqual(expect.arrayContaining(['chain-trusted', 'key-rsa', 'subject-hostname', 'pfx-macos-compatible']));
+    expect(raw.filter((f) => hasCommandLineAdvice(f.fix)).map((f) => f.id)).toEqual(
+      expect.arrayContaining(['chain-trusted', 'key-rsa', 'subject-hostname', 'pfx-macos-compatible']),
+    );
 
-    const v = await setupDriver({ localHostName: 'MAC01' }).ok('openPfx', { ...(await upload(poor, 'poor.pfx')), password: PASSWORD });
-    for (const f of v.findings) expect({ id: f.id, text: hasCommandLineAdvice(`${f.detail} ${f.fix}`) }).toEqual({ id: f.id, text: false });
+    const v = await setupDriver({ localHostName: 'MAC01' }).ok('openPfx', {
+      ...(await upload(poor, 'poor.pfx')),
+      password: PASSWORD,
+    });
+    for (const f of v.findings)
+      expect({ id: f.id, text: hasCommandLineAdvice(`${f.detail} ${f.fix}`) }).toEqual({ id: f.id, text: false });
     expect(v.findings.find((f) => f.id === 'key-rsa')!.fix).toContain('"Make a key and request on this Mac"');
     expect(v.findings.find((f) => f.id === 'subject-hostname')!.fix).toContain('Welcome shows the name 1E expects');
   });
@@ -224,15 +293,32 @@ describe('advice on screen instead of command-line options', () => {
     const d = setupDriver();
     await d.ok('createCsr', { hostname: 'MAC01.local' });
     const pfxAnswer = await d.call('loadIssuedCertificate', await upload(legacyPfx, 'answer.pfx'));
-    expect(pfxAnswer).toEqual({ ok: false, error: expect.objectContaining({ code: 'password-required', hint: expect.stringContaining('An existing .pfx') }) });
+    expect(pfxAnswer).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'password-required', hint: expect.stringContaining('An existing .pfx') }),
+    });
 
     const notALab = await d.call('openLabCa', { directory: pki.dir, caPassword: 'x' });
-    expect(notALab).toEqual({ ok: false, error: expect.objectContaining({ code: 'not-a-lab', hint: expect.stringContaining('create a new lab CA') }) });
+    expect(notALab).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'not-a-lab', hint: expect.stringContaining('create a new lab CA') }),
+    });
 
-    const lab = await d.ok('createLabCa', { name: 'Bench', crlBaseUrl: 'http://pki.lab.local/crl', caPassword: 'lab-secret-1', intermediate: false });
+    const lab = await d.ok('createLabCa', {
+      name: 'Bench',
+      crlBaseUrl: 'http://pki.lab.local/crl',
+      caPassword: 'lab-secret-1',
+      intermediate: false,
+    });
     try {
       const wrong = await setupDriver().call('openLabCa', { directory: lab.directory, caPassword: 'nope' });
-      expect(wrong).toEqual({ ok: false, error: expect.objectContaining({ code: 'lab-wrong-ca-password', hint: 'Type the CA password chosen when this lab CA was created.' }) });
+      expect(wrong).toEqual({
+        ok: false,
+        error: expect.objectContaining({
+          code: 'lab-wrong-ca-password',
+          hint: 'Type the CA password chosen when this lab CA was created.',
+        }),
+      });
       for (const r of [pfxAnswer, notALab, wrong]) {
         if (r.ok) throw new Error('expected a failure');
         expect(hasCommandLineAdvice(`${r.error.message} ${r.error.hint}`)).toBe(false);
@@ -248,7 +334,12 @@ describe('the client certificate from a key made on this Mac', () => {
     const d = setupDriver({ localHostName: 'MAC01' });
     await withCas(d);
     const csr = await d.ok('createCsr', { hostname: 'MAC01.local' });
-    expect(csr).toMatchObject({ hostname: 'MAC01.local', subject: 'CN=MAC01.local', key: 'RSA 2048', fileName: 'MAC01.local.csr' });
+    expect(csr).toMatchObject({
+      hostname: 'MAC01.local',
+      subject: 'CN=MAC01.local',
+      key: 'RSA 2048',
+      fileName: 'MAC01.local.csr',
+    });
     expect(csr.pem).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----/);
     expect(JSON.stringify(csr)).not.toContain('PRIVATE KEY');
 
@@ -257,8 +348,28 @@ describe('the client certificate from a key made on this Mac', () => {
     const certPath = join(pki.dir, 'mac-issued.pem');
     const extPath = join(pki.dir, 'mac.ext');
     await writeFile(csrPath, csr.pem);
-    await writeFile(extPath, `keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\nsubjectAltName=DNS:MAC01.local\ncrlDistributionPoints=URI:${pki.issuer.crlUrl}\n`);
-    await opensslOk(['x509', '-req', '-in', csrPath, '-CA', pki.issuer.certPath, '-CAkey', pki.issuer.keyPath, '-CAcreateserial', '-days', '365', '-sha256', '-extfile', extPath, '-out', certPath]);
+    await writeFile(
+      extPath,
+      `keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\nsubjectAltName=DNS:MAC01.local\ncrlDistributionPoints=URI:${pki.issuer.crlUrl}\n`,
+    );
+    await opensslOk([
+      'x509',
+      '-req',
+      '-in',
+      csrPath,
+      '-CA',
+      pki.issuer.certPath,
+      '-CAkey',
+      pki.issuer.keyPath,
+      '-CAcreateserial',
+      '-days',
+      '365',
+      '-sha256',
+      '-extfile',
+      extPath,
+      '-out',
+      certPath,
+    ]);
 
     const v = await d.ok('loadIssuedCertificate', await upload(certPath, 'MAC01.local.cer'));
     expect(v.source).toBe('csr');
@@ -270,8 +381,17 @@ describe('the client certificate from a key made on this Mac', () => {
   it('refuses a certificate issued for another key', async () => {
     const d = setupDriver();
     await d.ok('createCsr', { hostname: 'MAC01.local' });
-    const r = await d.call('loadIssuedCertificate', pemUpload((await pki.issuer.issue('someone-else', { cn: 'MAC01.local' })).certPem, 'other.cer'));
-    expect(r).toEqual({ ok: false, error: expect.objectContaining({ code: 'certificate-not-for-key', message: expect.stringContaining('MAC01.local') }) });
+    const r = await d.call(
+      'loadIssuedCertificate',
+      pemUpload((await pki.issuer.issue('someone-else', { cn: 'MAC01.local' })).certPem, 'other.cer'),
+    );
+    expect(r).toEqual({
+      ok: false,
+      error: expect.objectContaining({
+        code: 'certificate-not-for-key',
+        message: expect.stringContaining('MAC01.local'),
+      }),
+    });
     expect(d.session.setup.identity).toBeUndefined();
   });
 
@@ -285,11 +405,23 @@ describe('the client certificate from a key made on this Mac', () => {
 describe('the client certificate from a lab CA', () => {
   it('creates a lab CA, adds its CA certificates to the list, and issues a certificate that meets every requirement', async () => {
     const d = setupDriver({ localHostName: 'MAC01' });
-    const lab = await d.ok('createLabCa', { name: 'Bench', crlBaseUrl: 'http://pki.lab.local/crl', caPassword: 'lab-secret-1', intermediate: false });
+    const lab = await d.ok('createLabCa', {
+      name: 'Bench',
+      crlBaseUrl: 'http://pki.lab.local/crl',
+      caPassword: 'lab-secret-1',
+      intermediate: false,
+    });
     try {
-      expect(lab).toMatchObject({ name: 'Bench', issuer: 'CN=Bench Root CA, O=Bench', crlUrl: 'http://pki.lab.local/crl/root.crl', issuedCount: 0 });
+      expect(lab).toMatchObject({
+        name: 'Bench',
+        issuer: 'CN=Bench Root CA, O=Bench',
+        crlUrl: 'http://pki.lab.local/crl/root.crl',
+        issuedCount: 0,
+      });
       const cas = await d.ok('getCaCertificates', {});
-      expect(cas.certificates).toEqual([expect.objectContaining({ role: 'root', commonName: 'Bench Root CA', fileName: 'Lab CA: Bench' })]);
+      expect(cas.certificates).toEqual([
+        expect.objectContaining({ role: 'root', commonName: 'Bench Root CA', fileName: 'Lab CA: Bench' }),
+      ]);
       const v = await d.ok('issueLabCertificate', { hostname: 'MAC01.local' });
       expect(v.source).toBe('lab');
       expect(v.ok).toBe(true);
@@ -302,7 +434,12 @@ describe('the client certificate from a lab CA', () => {
 
   it('says at once when the password of an existing lab is wrong', async () => {
     const d = setupDriver();
-    const lab = await d.ok('createLabCa', { name: 'Bench', crlBaseUrl: 'http://pki.lab.local/crl', caPassword: 'lab-secret-1', intermediate: false });
+    const lab = await d.ok('createLabCa', {
+      name: 'Bench',
+      crlBaseUrl: 'http://pki.lab.local/crl',
+      caPassword: 'lab-secret-1',
+      intermediate: false,
+    });
     try {
       const r = await setupDriver().call('openLabCa', { directory: lab.directory, caPassword: 'nope' });
       expect(r).toEqual({ ok: false, error: expect.objectContaining({ code: 'lab-wrong-ca-password' }) });
@@ -314,7 +451,15 @@ describe('the client certificate from a lab CA', () => {
 
 describe('fixes written for the wizard', () => {
   it('points at the CA certificates step instead of a command-line option', () => {
-    const f = wizardFix({ id: 'chain-complete', status: 'fail', title: 't', detail: 'd', fix: 'Get the CA certificate "CN=X" (and any above it up to the root) from your PKI team and pass it with --ca; the Mac needs every one of them.' });
-    expect(f.fix).toBe('Get the CA certificate "CN=X" (and any above it up to the root) from your PKI team and add it on the CA certificates step; the Mac needs every one of them.');
+    const f = wizardFix({
+      id: 'chain-complete',
+      status: 'fail',
+      title: 't',
+      detail: 'd',
+      fix: 'Get the CA certificate "CN=X" (and any above it up to the root) from your PKI team and pass it with --ca; the Mac needs every one of them.',
+    });
+    expect(f.fix).toBe(
+      'Get the CA certificate "CN=X" (and any above it up to the root) from your PKI team and add it on the CA certificates step; the Mac needs every one of them.',
+    );
   });
 });

@@ -16,7 +16,11 @@ export interface SetupDriver {
 }
 
 export function setupDriver(opts: SimulatedMacOptions = {}): SetupDriver {
-  const router = createRouter(createHandlers(), { logInternal: (m, e) => { throw new Error(`internal error in ${m}: ${String(e)}`); } });
+  const router = createRouter(createHandlers(), {
+    logInternal: (m, e) => {
+      throw new Error(`internal error in ${m}: ${String(e)}`);
+    },
+  });
   const mac = new SimulatedMac(opts);
   const session = createSession({ shell: 'preview', executor: mac });
   const call = async <M extends MethodName>(method: M, request: RequestOf<M>) =>

@@ -1,9 +1,15 @@
 import { describe, it, expect } from 'vitest';
 import { setupDriver } from './setup-support';
 
-describe('Welcome in main: the Mac\'s facts, the mode and the endpoints', () => {
+describe("Welcome in main: the Mac's facts, the mode and the endpoints", () => {
   it('describes an Apple Silicon Mac without Rosetta and names the host name 1E expects', async () => {
-    const d = setupDriver({ localHostName: 'MAC01', arch: 'arm64', rosetta: false, macosVersion: '14.4.1', build: '23E224' });
+    const d = setupDriver({
+      localHostName: 'MAC01',
+      arch: 'arm64',
+      rosetta: false,
+      macosVersion: '14.4.1',
+      build: '23E224',
+    });
     const facts = await d.ok('getMacFacts', {});
     expect(facts.macos).toBe('macOS 14.4.1 (23E224)');
     expect(facts.arch).toBe('arm64');
@@ -15,7 +21,11 @@ describe('Welcome in main: the Mac\'s facts, the mode and the endpoints', () => 
   });
 
   it('shows why the client service is not running on Apple Silicon without Rosetta', async () => {
-    const facts = await setupDriver({ arch: 'arm64', rosetta: false, client: { version: '5.1.0.920', running: true } }).ok('getMacFacts', {});
+    const facts = await setupDriver({
+      arch: 'arm64',
+      rosetta: false,
+      client: { version: '5.1.0.920', running: true },
+    }).ok('getMacFacts', {});
     expect(facts.rosetta).toBe('missing');
     expect(facts.service).toMatchObject({ running: false, state: 'not running' });
   });
@@ -28,7 +38,11 @@ describe('Welcome in main: the Mac\'s facts, the mode and the endpoints', () => 
   it('shows the installed client and the endpoints of its configuration, whatever the case of the setting names', async () => {
     const d = setupDriver({
       rosetta: true,
-      client: { version: '5.1.0.920', running: true, conf: '# 1E Client\nswitch=tachyon.acme.local:4000\nBACKGROUNDCHANNELURL=https://tachyon.acme.local/Background/\nLoggingLevel=info\n' },
+      client: {
+        version: '5.1.0.920',
+        running: true,
+        conf: '# 1E Client\nswitch=tachyon.acme.local:4000\nBACKGROUNDCHANNELURL=https://tachyon.acme.local/Background/\nLoggingLevel=info\n',
+      },
     });
     const facts = await d.ok('getMacFacts', {});
     expect(facts.client?.version).toBe('5.1.0.920');
@@ -53,19 +67,31 @@ describe('Welcome in main: the Mac\'s facts, the mode and the endpoints', () => 
 
   it('keeps both endpoints once both are valid', async () => {
     const d = setupDriver();
-    const check = await d.ok('setEndpoints', { switchAddress: ' tachyon.acme.local:4000 ', backgroundUrl: 'https://tachyon.acme.local/Background/' });
+    const check = await d.ok('setEndpoints', {
+      switchAddress: ' tachyon.acme.local:4000 ',
+      backgroundUrl: 'https://tachyon.acme.local/Background/',
+    });
     expect(check).toEqual({
       switchAddress: { ok: true, value: 'tachyon.acme.local:4000' },
       backgroundUrl: { ok: true, value: 'https://tachyon.acme.local/Background/' },
       saved: true,
     });
-    expect(d.session.setup.endpoints).toEqual({ switchAddress: 'tachyon.acme.local:4000', backgroundUrl: 'https://tachyon.acme.local/Background/' });
+    expect(d.session.setup.endpoints).toEqual({
+      switchAddress: 'tachyon.acme.local:4000',
+      backgroundUrl: 'https://tachyon.acme.local/Background/',
+    });
   });
 
   it('says what is wrong with each field and forgets the endpoints while one is wrong', async () => {
     const d = setupDriver();
-    await d.ok('setEndpoints', { switchAddress: 'tachyon.acme.local:4000', backgroundUrl: 'https://tachyon.acme.local/Background/' });
-    const check = await d.ok('setEndpoints', { switchAddress: 'tachyon.acme.local:99999', backgroundUrl: 'http://tachyon.acme.local/Background/' });
+    await d.ok('setEndpoints', {
+      switchAddress: 'tachyon.acme.local:4000',
+      backgroundUrl: 'https://tachyon.acme.local/Background/',
+    });
+    const check = await d.ok('setEndpoints', {
+      switchAddress: 'tachyon.acme.local:99999',
+      backgroundUrl: 'http://tachyon.acme.local/Background/',
+    });
     expect(check.saved).toBe(false);
     expect(check.switchAddress).toMatchObject({ ok: false, message: expect.stringContaining('out of range') });
     expect(check.backgroundUrl).toMatchObject({ ok: false, message: expect.stringContaining('https') });
@@ -73,7 +99,10 @@ describe('Welcome in main: the Mac\'s facts, the mode and the endpoints', () => 
   });
 
   it('does not judge a field that is still empty', async () => {
-    const check = await setupDriver().ok('setEndpoints', { switchAddress: '', backgroundUrl: 'https://tachyon.acme.local/Background/' });
+    const check = await setupDriver().ok('setEndpoints', {
+      switchAddress: '',
+      backgroundUrl: 'https://tachyon.acme.local/Background/',
+    });
     expect(check.switchAddress).toBeNull();
     expect(check.saved).toBe(false);
   });

@@ -10,7 +10,7 @@ const read = (p: string) => readFileSync(join(root, p), 'utf8');
 describe('the electron-builder configuration', () => {
   const config = JSON.parse(read('electron-builder.json'));
 
-  it('is valid against electron-builder\'s own JSON schema', () => {
+  it("is valid against electron-builder's own JSON schema", () => {
     const schema = JSON.parse(read('node_modules/app-builder-lib/scheme.json'));
     const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
     const validate = ajv.compile(schema);
@@ -29,7 +29,7 @@ describe('the electron-builder configuration', () => {
     expect(JSON.stringify(config)).not.toMatch(/APPLE_ID|password|teamId/i);
   });
 
-  it('asks for no entitlement beyond what Electron\'s JIT needs', () => {
+  it("asks for no entitlement beyond what Electron's JIT needs", () => {
     const plist = read(config.mac.entitlements);
     const keys = [...plist.matchAll(/<key>([^<]+)<\/key>/g)].map((m) => m[1]);
     expect(keys).toEqual(['com.apple.security.cs.allow-jit']);
@@ -38,7 +38,12 @@ describe('the electron-builder configuration', () => {
 
   it('packages the built app and turns off Electron fuses that would let it run arbitrary Node', () => {
     expect(config.files).toContain('dist/**/*');
-    expect(config.electronFuses).toMatchObject({ runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false, onlyLoadAppFromAsar: true });
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true,
+    });
   });
 });
 
@@ -55,7 +60,7 @@ describe('the package', () => {
     expect(pkg.main).toBe('dist/electron/main.js');
   });
 
-  it('runs the README\'s test command in CI', () => {
+  it("runs the README's test command in CI", () => {
     const ci = read('.ci/run');
     const readme = read('README.md');
     expect(readme).toContain('npm test');

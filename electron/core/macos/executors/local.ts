@@ -9,7 +9,12 @@ export const DEFAULT_OUTPUT_LIMIT = 4 * 1024 * 1024;
 
 /** The only environment child programs see: no inherited secrets (e.g. a --password-env variable), a fixed PATH and locale. */
 export function cleanEnvironment(home?: string): NodeJS.ProcessEnv {
-  return { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', LANG: 'en_US.UTF-8', LC_ALL: 'en_US.UTF-8', ...(home ? { HOME: home } : {}) };
+  return {
+    PATH: '/usr/bin:/bin:/usr/sbin:/sbin',
+    LANG: 'en_US.UTF-8',
+    LC_ALL: 'en_US.UTF-8',
+    ...(home ? { HOME: home } : {}),
+  };
 }
 
 export interface LocalExecutorOptions {
@@ -33,11 +38,17 @@ export class LocalExecutor implements Executor {
 
   run(command: Command): Promise<CommandResult> {
     if (!isAbsolute(command.program)) {
-      return Promise.reject(new OnboardError('internal', `Refusing to run "${command.program}": programs are run by absolute path only.`));
+      return Promise.reject(
+        new OnboardError('internal', `Refusing to run "${command.program}": programs are run by absolute path only.`),
+      );
     }
     const timeout = command.timeoutMs ?? this.timeoutMs;
     return new Promise((resolve) => {
-      const child = spawn(command.program, [...command.args], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+      const child = spawn(command.program, [...command.args], {
+        env: this.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        shell: false,
+      });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let outLen = 0;
@@ -45,21 +56,33 @@ export class LocalExecutor implements Executor {
       let truncated = false;
       const keep = (into: Buffer[], chunk: Buffer, len: number): number => {
         const room = this.outputLimit - len;
-        if (room <= 0) { truncated = true; return len; }
+        if (room <= 0) {
+          truncated = true;
+          return len;
+        }
         into.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
         if (chunk.length > room) truncated = true;
         return len + Math.min(chunk.length, room);
       };
-      child.stdout.on('data', (c: Buffer) => { outLen = keep(out, c, outLen); });
-      child.stderr.on('data', (c: Buffer) => { errLen = keep(err, c, errLen); });
+      child.stdout.on('data', (c: Buffer) => {
+        outLen = keep(out, c, outLen);
+      });
+      child.stderr.on('data', (c: Buffer) => {
+        errLen = keep(err, c, errLen);
+      });
       let timedOut = false;
-      const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeout);
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, timeout);
       let spawnError: NodeJS.ErrnoException | null = null;
-      child.on('error', (e: NodeJS.ErrnoException) => { spawnError = e; });
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        spawnError = e;
+      });
       child.on('close', (code, signal) => {
         clearTimeout(timer);
         let stderr = Buffer.concat(err).toString('utf8');
-        let exitCode = code ?? (signal ? 128 + (signalNumber(signal)) : 1);
+        let exitCode = code ?? (signal ? 128 + signalNumber(signal) : 1);
         if (spawnError) {
           exitCode = spawnError.code === 'ENOENT' ? 127 : 126;
           stderr += `${command.program}: ${spawnError.code === 'ENOENT' ? 'no such program' : spawnError.message}\n`;
@@ -73,6 +96,13 @@ export class LocalExecutor implements Executor {
 }
 
 function signalNumber(signal: NodeJS.Signals): number {
-  const table: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15, SIGSEGV: 11, SIGABRT: 6 };
+  const table: Partial<Record<NodeJS.Signals, number>> = {
+    SIGHUP: 1,
+    SIGINT: 2,
+    SIGKILL: 9,
+    SIGTERM: 15,
+    SIGSEGV: 11,
+    SIGABRT: 6,
+  };
   return table[signal] ?? 0;
 }

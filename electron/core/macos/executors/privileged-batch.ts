@@ -25,7 +25,13 @@ function fileReporter(): ShReporter {
 }
 
 /** The batch script: every item in order, results written under `resultDir`. */
-export function buildBatchScript(title: string, items: readonly BatchItem[], mode: 'apply' | 'keep-going', resultDir: string, words: WordRenderer = {}): string {
+export function buildBatchScript(
+  title: string,
+  items: readonly BatchItem[],
+  mode: 'apply' | 'keep-going',
+  resultDir: string,
+  words: WordRenderer = {},
+): string {
   const report = fileReporter();
   const { functions, body } = renderItems(items, 'item', mode, words, report);
   return [
@@ -61,7 +67,10 @@ export function osascriptLauncher(scriptPath: string, title: string): Command {
   const prompt = `Onboard needs an administrator to: ${title}`;
   return {
     program: BIN.osascript,
-    args: ['-e', `do shell script ${appleScriptString(shell)} with prompt ${appleScriptString(prompt)} with administrator privileges`],
+    args: [
+      '-e',
+      `do shell script ${appleScriptString(shell)} with prompt ${appleScriptString(prompt)} with administrator privileges`,
+    ],
     timeoutMs: 30 * 60_000,
   };
 }
@@ -110,11 +119,19 @@ export class PrivilegedBatch implements PrivilegedRunner {
         const n = i + 1;
         const status = (await readCapped(join(results, `${n}.status`)))?.trim();
         const rc = (await readCapped(join(results, `${n}.rc`)))?.trim();
-        const res: BatchItemResult = { id: item.id, outcome: 'not-run', output: (await readCapped(join(results, `${n}.out`))) ?? '' };
-        if (status === 'skipped' || status === 'done' || status === 'failed') { res.outcome = status; any = true; }
+        const res: BatchItemResult = {
+          id: item.id,
+          outcome: 'not-run',
+          output: (await readCapped(join(results, `${n}.out`))) ?? '',
+        };
+        if (status === 'skipped' || status === 'done' || status === 'failed') {
+          res.outcome = status;
+          any = true;
+        }
         if (rc !== undefined && /^\d+$/.test(rc)) res.exitCode = Number(rc);
         const undoRc = (await readCapped(join(results, `${n}.undo.rc`)))?.trim();
-        if (undoRc !== undefined && /^\d+$/.test(undoRc)) res.undo = { exitCode: Number(undoRc), output: (await readCapped(join(results, `${n}.undo.out`))) ?? '' };
+        if (undoRc !== undefined && /^\d+$/.test(undoRc))
+          res.undo = { exitCode: Number(undoRc), output: (await readCapped(join(results, `${n}.undo.out`))) ?? '' };
         out.push(res);
       }
       if (!any && items.length > 0) {
@@ -122,7 +139,9 @@ export class PrivilegedBatch implements PrivilegedRunner {
         return {
           ran: false,
           items: out,
-          message: cancelled ? 'The administrator prompt was cancelled.' : `The administrator batch did not run: ${launched.stderr.trim() || `exit ${launched.exitCode}`}`,
+          message: cancelled
+            ? 'The administrator prompt was cancelled.'
+            : `The administrator batch did not run: ${launched.stderr.trim() || `exit ${launched.exitCode}`}`,
         };
       }
       return { ran: true, items: out };

@@ -34,7 +34,9 @@ export async function importCaCertificates(input: CaPlanInput): Promise<Plan> {
   for (const { cert, role } of roles) {
     const name = commonName(cert);
     if (role === 'leaf') {
-      plan.warnings.push(`"${name}" is not a CA certificate (it is an end-entity certificate) and was left out of the CA import.`);
+      plan.warnings.push(
+        `"${name}" is not a CA certificate (it is an end-entity certificate) and was left out of the CA import.`,
+      );
       continue;
     }
     n++;
@@ -43,10 +45,18 @@ export async function importCaCertificates(input: CaPlanInput): Promise<Plan> {
     const fileName = `ca-${n}-${sha256.slice(0, 12).toLowerCase()}.pem`;
     const path = await input.workspace.writeFile(fileName, cert.toString());
     plan.files.push({ path, description: `CA certificate "${name}" (PEM)`, secret: false });
-    setup.push(`/bin/cat > "$work"/${basename(path)} <<'ONBOARD_PEM'`, ...cert.toString().trimEnd().split('\n'), 'ONBOARD_PEM');
+    setup.push(
+      `/bin/cat > "$work"/${basename(path)} <<'ONBOARD_PEM'`,
+      ...cert.toString().trimEnd().split('\n'),
+      'ONBOARD_PEM',
+    );
     const present = present256.has(sha256) || present1.has(sha1);
     // A root already in the keychain whose trust setting is missing (or Never Trust) only needs its trust set.
-    const untrustedRoot = role === 'root' && present && input.facts.trustSettings !== null && !isTrustedRoot(input.facts.trustSettings, sha1);
+    const untrustedRoot =
+      role === 'root' &&
+      present &&
+      input.facts.trustSettings !== null &&
+      !isTrustedRoot(input.facts.trustSettings, sha1);
     const remove = { program: BIN.security, args: ['delete-certificate', '-Z', sha1, SYSTEM_KEYCHAIN] };
     if (untrustedRoot) {
       const denied = input.facts.trustSettings!.some((t) => t.sha1 === sha1 && t.result === 'deny');
@@ -54,40 +64,51 @@ export async function importCaCertificates(input: CaPlanInput): Promise<Plan> {
         id: `ca-trust-${sha256.slice(0, 16).toLowerCase()}`,
         title: `Trust the root CA "${name}" for all users (it is in the System keychain but ${denied ? 'set to Never Trust' : 'not trusted'})`,
         detail: `SHA-256 ${sha256}. Only the trust setting is added; macOS shows an administrator prompt for it. Undo removes the trust setting and leaves the certificate, which was there before.`,
-        command: { program: BIN.security, args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', SYSTEM_KEYCHAIN, path] },
+        command: {
+          program: BIN.security,
+          args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', SYSTEM_KEYCHAIN, path],
+        },
         root: true,
         undo: [{ program: BIN.security, args: ['remove-trusted-cert', '-d', path] }],
         status: 'pending',
       });
       continue;
     }
-    const action: Action = role === 'root'
-      ? {
-        id: `ca-trust-${sha256.slice(0, 16).toLowerCase()}`,
-        title: `Trust the root CA "${name}" for all users`,
-        detail: `SHA-256 ${sha256}. macOS shows an administrator prompt for the trust change.`,
-        command: { program: BIN.security, args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', SYSTEM_KEYCHAIN, path] },
-        root: true,
-        undo: [{ program: BIN.security, args: ['remove-trusted-cert', '-d', path] }, remove],
-        status: 'pending',
-      }
-      : {
-        id: `ca-add-${sha256.slice(0, 16).toLowerCase()}`,
-        title: `Add the intermediate CA "${name}" (not trusted as a root)`,
-        detail: `SHA-256 ${sha256}.`,
-        command: { program: BIN.security, args: ['add-certificates', '-k', SYSTEM_KEYCHAIN, path] },
-        root: true,
-        undo: [remove],
-        status: 'pending',
-      };
-    action.check = { command: { program: BIN.security, args: ['find-certificate', '-a', '-Z', SYSTEM_KEYCHAIN] }, stdoutIncludes: `SHA-1 hash: ${sha1}` };
+    const action: Action =
+      role === 'root'
+        ? {
+            id: `ca-trust-${sha256.slice(0, 16).toLowerCase()}`,
+            title: `Trust the root CA "${name}" for all users`,
+            detail: `SHA-256 ${sha256}. macOS shows an administrator prompt for the trust change.`,
+            command: {
+              program: BIN.security,
+              args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', SYSTEM_KEYCHAIN, path],
+            },
+            root: true,
+            undo: [{ program: BIN.security, args: ['remove-trusted-cert', '-d', path] }, remove],
+            status: 'pending',
+          }
+        : {
+            id: `ca-add-${sha256.slice(0, 16).toLowerCase()}`,
+            title: `Add the intermediate CA "${name}" (not trusted as a root)`,
+            detail: `SHA-256 ${sha256}.`,
+            command: { program: BIN.security, args: ['add-certificates', '-k', SYSTEM_KEYCHAIN, path] },
+            root: true,
+            undo: [remove],
+            status: 'pending',
+          };
+    action.check = {
+      command: { program: BIN.security, args: ['find-certificate', '-a', '-Z', SYSTEM_KEYCHAIN] },
+      stdoutIncludes: `SHA-1 hash: ${sha1}`,
+    };
     if (present) {
       action.status = 'skip';
       action.reason = 'already in the System keychain';
     }
     plan.actions.push(action);
   }
-  if (n === 0 && input.certificates.length > 0) plan.warnings.push('None of the given certificates is a CA certificate.');
+  if (n === 0 && input.certificates.length > 0)
+    plan.warnings.push('None of the given certificates is a CA certificate.');
   plan.script = { setup, substitutions: [] };
   return plan;
 }

@@ -42,13 +42,18 @@ export function confSavedBeforeInstall(workspace: PlanWorkspace): string {
  * had it, in the plan's private folder, for the configure step to merge into and back up.
  * Null when the Mac is known to have no configuration file.
  */
-export function saveConfBeforeInstall(facts: MacFacts, workspace: PlanWorkspace, installCheck: Check | undefined): Action | null {
+export function saveConfBeforeInstall(
+  facts: MacFacts,
+  workspace: PlanWorkspace,
+  installCheck: Check | undefined,
+): Action | null {
   if (facts.known && facts.conf === null) return null;
   const conf = confPathOf(facts);
   return {
     id: 'conf-save',
     title: `Keep the current ${posix.basename(conf)} aside before the package resets it`,
-    detail: 'In the private folder of this plan: the configuration step merges your settings into it and keeps it as the backup.',
+    detail:
+      'In the private folder of this plan: the configuration step merges your settings into it and keeps it as the backup.',
     command: { program: BIN.cp, args: ['-p', conf, confSavedBeforeInstall(workspace)] },
     // No file means nothing to keep: that is success, not failure.
     fallback: { program: BIN.test, args: ['!', '-f', conf] },
@@ -77,15 +82,28 @@ export async function configureClient(input: ConfigurePlanInput): Promise<Plan> 
     { path: settingsFile, description: 'the settings to merge in', secret: false },
     { path: merged, description: `the new ${posix.basename(confPath)}, merged when the step runs`, secret: false },
   );
-  const awk = (mode: 'merge' | 'check', target: string) => ({ program: BIN.awk, args: ['-f', program, mode, settingsFile, target, ...bases] });
+  const awk = (mode: 'merge' | 'check', target: string) => ({
+    program: BIN.awk,
+    args: ['-f', program, mode, settingsFile, target, ...bases],
+  });
   // One test for the whole step: the file already holds the merge of its base.
   const configured: Check = { command: awk('check', confPath) };
 
   // What the plan can say now, from the file as it is (the package may still replace it).
   const preview = mergeConf(parseConf(current?.text ?? ''), input.settings);
-  const summary = preview.changes.length === 0 ? 'no setting changes' : preview.changes.map((c) => c.before === undefined ? `${c.key}=${c.after} (new)` : `${c.key}: ${c.before} → ${c.after}`).join('; ');
-  const upToDate = !afterInstall && input.facts.known && current !== null && confHoldsMerge(current.text, mergedConfText(current.text, input.settings));
-  const skip = (a: Action): Action => (upToDate ? { ...a, status: 'skip', reason: 'the configuration already has these values' } : a);
+  const summary =
+    preview.changes.length === 0
+      ? 'no setting changes'
+      : preview.changes
+          .map((c) => (c.before === undefined ? `${c.key}=${c.after} (new)` : `${c.key}: ${c.before} → ${c.after}`))
+          .join('; ');
+  const upToDate =
+    !afterInstall &&
+    input.facts.known &&
+    current !== null &&
+    confHoldsMerge(current.text, mergedConfText(current.text, input.settings));
+  const skip = (a: Action): Action =>
+    upToDate ? { ...a, status: 'skip', reason: 'the configuration already has these values' } : a;
 
   if (!input.facts.known || current === null) {
     plan.actions.push({
@@ -101,48 +119,61 @@ export async function configureClient(input: ConfigurePlanInput): Promise<Plan> 
   // Without a package install, a Mac known to have no file has nothing to keep, and undo removes the new file.
   const noFileToKeep = !afterInstall && input.facts.known && current === null;
   if (!noFileToKeep) {
-    plan.actions.push(skip(afterInstall
-      ? {
-        id: 'conf-backup',
-        title: `Keep the configuration as it was before this run as ${posix.basename(backup)}`,
-        detail: `Beside it, in ${dir}: the copy taken before the package reset it, or (on a new installation) the package's own file.`,
-        command: { program: BIN.cp, args: ['-p', saved, backup] },
-        fallback: { program: BIN.cp, args: ['-p', confPath, backup] },
-        root: true,
-        check: configured,
-        status: 'pending',
-      }
-      : {
-        id: 'conf-backup',
-        title: `Keep a copy of the current configuration as ${posix.basename(backup)}`,
-        detail: `Beside it, in ${dir}.`,
-        command: { program: BIN.cp, args: ['-p', confPath, backup] },
-        fallback: { program: BIN.test, args: ['!', '-f', confPath] },
-        root: true,
-        check: configured,
-        status: 'pending',
-      }));
+    plan.actions.push(
+      skip(
+        afterInstall
+          ? {
+              id: 'conf-backup',
+              title: `Keep the configuration as it was before this run as ${posix.basename(backup)}`,
+              detail: `Beside it, in ${dir}: the copy taken before the package reset it, or (on a new installation) the package's own file.`,
+              command: { program: BIN.cp, args: ['-p', saved, backup] },
+              fallback: { program: BIN.cp, args: ['-p', confPath, backup] },
+              root: true,
+              check: configured,
+              status: 'pending',
+            }
+          : {
+              id: 'conf-backup',
+              title: `Keep a copy of the current configuration as ${posix.basename(backup)}`,
+              detail: `Beside it, in ${dir}.`,
+              command: { program: BIN.cp, args: ['-p', confPath, backup] },
+              fallback: { program: BIN.test, args: ['!', '-f', confPath] },
+              root: true,
+              check: configured,
+              status: 'pending',
+            },
+      ),
+    );
   }
-  plan.actions.push(skip({
-    id: 'conf-merge',
-    title: `Merge the settings into ${afterInstall ? 'the configuration (after the package has written its file)' : `the current ${posix.basename(confPath)}`}`,
-    detail: `${afterInstall ? 'Into the file as it was before the upgrade if there was one, else into the file the package installed' : 'Into the file as it is when this step runs'}: ${summary}. Other settings, comments and their order are kept.`,
-    command: awk('merge', merged),
-    root: true,
-    check: configured,
-    status: 'pending',
-  }));
-  plan.actions.push(skip({
-    id: 'conf-write',
-    title: `Write ${confPath}`,
-    detail: 'The merged file replaces it in one step (install -S).',
-    command: { program: BIN.install, args: ['-S', '-o', 'root', '-g', 'wheel', '-m', '0644', merged, confPath] },
-    root: true,
-    check: configured,
-    undo: noFileToKeep ? [{ program: BIN.rm, args: ['-f', confPath] }] : [{ program: BIN.install, args: ['-S', '-m', '0644', backup, confPath] }],
-    status: 'pending',
-  }));
-  if (afterInstall && !current) plan.warnings.push(`The 1E Client package writes ${posix.basename(confPath)} with its defaults; these settings are merged into that file when the step runs, and its other settings are kept.`);
+  plan.actions.push(
+    skip({
+      id: 'conf-merge',
+      title: `Merge the settings into ${afterInstall ? 'the configuration (after the package has written its file)' : `the current ${posix.basename(confPath)}`}`,
+      detail: `${afterInstall ? 'Into the file as it was before the upgrade if there was one, else into the file the package installed' : 'Into the file as it is when this step runs'}: ${summary}. Other settings, comments and their order are kept.`,
+      command: awk('merge', merged),
+      root: true,
+      check: configured,
+      status: 'pending',
+    }),
+  );
+  plan.actions.push(
+    skip({
+      id: 'conf-write',
+      title: `Write ${confPath}`,
+      detail: 'The merged file replaces it in one step (install -S).',
+      command: { program: BIN.install, args: ['-S', '-o', 'root', '-g', 'wheel', '-m', '0644', merged, confPath] },
+      root: true,
+      check: configured,
+      undo: noFileToKeep
+        ? [{ program: BIN.rm, args: ['-f', confPath] }]
+        : [{ program: BIN.install, args: ['-S', '-m', '0644', backup, confPath] }],
+      status: 'pending',
+    }),
+  );
+  if (afterInstall && !current)
+    plan.warnings.push(
+      `The 1E Client package writes ${posix.basename(confPath)} with its defaults; these settings are merged into that file when the step runs, and its other settings are kept.`,
+    );
 
   // The exported script makes the two plan-time files again in its own folder.
   plan.script = {
@@ -150,7 +181,9 @@ export async function configureClient(input: ConfigurePlanInput): Promise<Plan> 
       `/bin/cat > "$work"/${posix.basename(program)} <<'ONBOARD_AWK'`,
       ...CONF_MERGE_PROGRAM.trimEnd().split('\n'),
       'ONBOARD_AWK',
-      `printf '%s\\n' ${Object.entries(input.settings).map(([k, v]) => shellQuote(`${k}=${v}`)).join(' ')} > "$work"/${posix.basename(settingsFile)} || exit 1`,
+      `printf '%s\\n' ${Object.entries(input.settings)
+        .map(([k, v]) => shellQuote(`${k}=${v}`))
+        .join(' ')} > "$work"/${posix.basename(settingsFile)} || exit 1`,
       `: > "$work"/${posix.basename(merged)}`,
     ],
     substitutions: [],

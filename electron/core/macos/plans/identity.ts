@@ -67,7 +67,9 @@ function namesOf(cert: X509Certificate): string[] {
 export function previousIdentities(facts: MacFacts, leaf: X509Certificate): PreviousIdentity[] {
   const wanted = new Set(namesOf(leaf));
   const own = sha1Hex(leaf);
-  const listed = facts.allIdentities.length ? facts.allIdentities : facts.identities.map((i) => ({ ...i, problem: null }));
+  const listed = facts.allIdentities.length
+    ? facts.allIdentities
+    : facts.identities.map((i) => ({ ...i, problem: null }));
   const out: PreviousIdentity[] = [];
   for (const id of listed) {
     if (id.sha1 === own) continue;
@@ -113,9 +115,13 @@ export async function importClientIdentity(input: IdentityPlanInput): Promise<Pl
   const access = input.allowAnyApp ? ['-A'] : ['-T', CLIENT_BINARY];
   const args = ['import', path, '-k', SYSTEM_KEYCHAIN, '-t', 'agg', '-f', 'pkcs12', '-P', oneTime, ...access];
   if (input.allowAnyApp) {
-    plan.warnings.push('Any application on this Mac will be able to use the client private key without asking (security import -A). Apple advises against this; it saves importing the identity again after each 1E Client upgrade.');
+    plan.warnings.push(
+      'Any application on this Mac will be able to use the client private key without asking (security import -A). Apple advises against this; it saves importing the identity again after each 1E Client upgrade.',
+    );
   } else if (input.facts.client) {
-    plan.warnings.push('After a later 1E Client upgrade, import the identity again: the new client binary does not inherit access to the private key.');
+    plan.warnings.push(
+      'After a later 1E Client upgrade, import the identity again: the new client binary does not inherit access to the private key.',
+    );
   }
   const present = input.facts.identities.some((i) => i.sha1 === sha1);
   const importCommand = { program: BIN.security, args, secretArgs: [args.indexOf(oneTime)] };
@@ -144,7 +150,10 @@ export async function importClientIdentity(input: IdentityPlanInput): Promise<Pl
     // failure (the restart) keeps the identity instead of deleting it, and no undo deletes it later.
     ...(regrant
       ? { irreversible: true }
-      : { check: { command: findIdentityCommand, stdoutIncludes: sha1 }, undo: [{ program: BIN.security, args: ['delete-identity', '-Z', sha1, SYSTEM_KEYCHAIN] }] }),
+      : {
+          check: { command: findIdentityCommand, stdoutIncludes: sha1 },
+          undo: [{ program: BIN.security, args: ['delete-identity', '-Z', sha1, SYSTEM_KEYCHAIN] }],
+        }),
     status: skip ? 'skip' : 'pending',
     ...(skip ? { reason: 'this identity is already in the System keychain' } : {}),
   });
@@ -153,12 +162,18 @@ export async function importClientIdentity(input: IdentityPlanInput): Promise<Pl
   for (const sha of input.removePrevious ?? []) {
     const old = removable.find((r) => r.sha1 === sha.toUpperCase());
     if (!old) {
-      throw new OnboardError('identity-not-removable', `The identity ${sha} is not an older identity for this Mac's name in the System keychain.`, 'Check this Mac again and choose from the identities listed.');
+      throw new OnboardError(
+        'identity-not-removable',
+        `The identity ${sha} is not an older identity for this Mac's name in the System keychain.`,
+        'Check this Mac again and choose from the identities listed.',
+      );
     }
     plan.actions.push(removeIdentityAction(old));
   }
   if (plan.actions.some((a) => a.irreversible)) {
-    plan.warnings.push('Removing an old identity cannot be undone: its private key is deleted with it. It runs last, after the new identity is in the System keychain.');
+    plan.warnings.push(
+      'Removing an old identity cannot be undone: its private key is deleted with it. It runs last, after the new identity is in the System keychain.',
+    );
   }
   const source = input.pfxPathForScript ?? 'client.pfx';
   const file = basename(path);
@@ -176,7 +191,7 @@ export async function importClientIdentity(input: IdentityPlanInput): Promise<Pl
       `  ${BIN.stty} -echo 2>/dev/null`,
       '  IFS= read -r ONBOARD_PFX_PASSWORD || ONBOARD_PFX_PASSWORD=',
       `  ${BIN.stty} echo 2>/dev/null`,
-      '  printf \'\\n\' >&2',
+      "  printf '\\n' >&2",
       'fi',
       'export ONBOARD_PFX_PASSWORD',
       `${SCRIPT_IMPORT_PASSWORD_VAR}=$(${BIN.openssl} rand -hex 24) || exit 1`,

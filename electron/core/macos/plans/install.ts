@@ -43,8 +43,11 @@ export async function detectInstallerKind(path: string): Promise<InstallerKind> 
   } finally {
     await fh.close();
   }
-  throw new OnboardError('installer-unrecognised', `${path} is not a macOS installer package (.pkg), disk image (.dmg) or zip archive.`,
-    'Give the 1E Client for macOS as downloaded from the 1E Support Portal: the .zip, the .dmg inside it, or the .pkg.');
+  throw new OnboardError(
+    'installer-unrecognised',
+    `${path} is not a macOS installer package (.pkg), disk image (.dmg) or zip archive.`,
+    'Give the 1E Client for macOS as downloaded from the 1E Support Portal: the .zip, the .dmg inside it, or the .pkg.',
+  );
 }
 
 function choosePackage(entries: { name: string; directory: boolean }[], archive: string): string {
@@ -54,12 +57,25 @@ function choosePackage(entries: { name: string; directory: boolean }[], archive:
   if (pick.length === 1) {
     const name = pick[0]!.name;
     if (name.startsWith('/') || name.split('/').includes('..')) {
-      throw new OnboardError('installer-unsafe', `${archive} names its package "${name}", which points outside the archive.`, 'Download the 1E Client archive again from the 1E Support Portal.');
+      throw new OnboardError(
+        'installer-unsafe',
+        `${archive} names its package "${name}", which points outside the archive.`,
+        'Download the 1E Client archive again from the 1E Support Portal.',
+      );
     }
     return name;
   }
-  if (pick.length === 0) throw new OnboardError('installer-no-package', `${archive} contains no .pkg installer package.`, 'Give the 1E Client for macOS archive, or the .pkg itself.');
-  throw new OnboardError('installer-ambiguous', `${archive} contains several packages: ${pick.map((p) => p.name).join(', ')}.`, 'Extract the macOS .pkg and give it directly.');
+  if (pick.length === 0)
+    throw new OnboardError(
+      'installer-no-package',
+      `${archive} contains no .pkg installer package.`,
+      'Give the 1E Client for macOS archive, or the .pkg itself.',
+    );
+  throw new OnboardError(
+    'installer-ambiguous',
+    `${archive} contains several packages: ${pick.map((p) => p.name).join(', ')}.`,
+    'Extract the macOS .pkg and give it directly.',
+  );
 }
 
 /** The id of the action that runs `installer -pkg`: the one that (re)writes the client and its conf. */
@@ -81,12 +97,19 @@ export async function installClient(input: InstallPlanInput): Promise<Plan> {
     const mount = await input.workspace.makeDir('installer-volume');
     const pkgName = input.packageInImage ?? file.replace(/\.dmg$/i, '') + '.pkg';
     pkgPath = posix.join(mount, pkgName);
-    if (!input.packageInImage) plan.warnings.push(`The package inside the disk image is expected to be called ${pkgName}, as in 1E's images; if it is not, installation stops and nothing is changed.`);
+    if (!input.packageInImage)
+      plan.warnings.push(
+        `The package inside the disk image is expected to be called ${pkgName}, as in 1E's images; if it is not, installation stops and nothing is changed.`,
+      );
     before.push({
       id: 'installer-attach',
       title: `Open the disk image ${file} (read-only, not shown in Finder)`,
       detail: 'Mounted on a private folder of this plan; always detached afterwards.',
-      command: { program: BIN.hdiutil, args: ['attach', '-nobrowse', '-readonly', '-noautoopen', '-plist', '-mountpoint', mount, input.installerPath], timeoutMs: 5 * 60_000 },
+      command: {
+        program: BIN.hdiutil,
+        args: ['attach', '-nobrowse', '-readonly', '-noautoopen', '-plist', '-mountpoint', mount, input.installerPath],
+        timeoutMs: 5 * 60_000,
+      },
       root: false,
       status: 'pending',
     });
@@ -112,21 +135,34 @@ export async function installClient(input: InstallPlanInput): Promise<Plan> {
   const same = version !== null && installed === version;
   const install: Action = {
     id: PACKAGE_INSTALL_ACTION,
-    title: installed ? `Upgrade the 1E Client from ${installed} to ${version ?? 'the new version'}` : `Install the 1E Client ${version ?? ''}`.trim(),
-    detail: `installer -target / (the boot volume). ${installed || !input.facts.known ? 'On an upgrade the package resets 1E.Client.conf to its defaults; the configuration step merges your settings back from the copy kept just before. ' : ''}${installed ? '' : 'On a new installation the package writes 1E.Client.conf with its defaults; the configuration step merges your settings into it.'}`.trim(),
+    title: installed
+      ? `Upgrade the 1E Client from ${installed} to ${version ?? 'the new version'}`
+      : `Install the 1E Client ${version ?? ''}`.trim(),
+    detail:
+      `installer -target / (the boot volume). ${installed || !input.facts.known ? 'On an upgrade the package resets 1E.Client.conf to its defaults; the configuration step merges your settings back from the copy kept just before. ' : ''}${installed ? '' : 'On a new installation the package writes 1E.Client.conf with its defaults; the configuration step merges your settings into it.'}`.trim(),
     command: { program: BIN.installer, args: ['-pkg', pkgPath, '-target', '/'], timeoutMs: 15 * 60_000 },
     root: true,
     status: same ? 'skip' : 'pending',
     ...(same ? { reason: `version ${version} is already installed` } : {}),
   };
-  if (version) install.check = { command: { program: BIN.pkgutil, args: ['--pkg-info', CLIENT_PACKAGE_ID] }, stdoutIncludes: `version: ${version}\n` };
-  else plan.warnings.push(`The version cannot be read from the name ${file}, so the package is installed again on every run.`);
+  if (version)
+    install.check = {
+      command: { program: BIN.pkgutil, args: ['--pkg-info', CLIENT_PACKAGE_ID] },
+      stdoutIncludes: `version: ${version}\n`,
+    };
+  else
+    plan.warnings.push(
+      `The version cannot be read from the name ${file}, so the package is installed again on every run.`,
+    );
   // Right before the package, inside the same administrator batch as `installer`.
   const save = saveConfBeforeInstall(input.facts, input.workspace, install.check);
   if (save) before.push(save);
   for (const a of before) {
     if (install.check) a.check = install.check;
-    if (same) { a.status = 'skip'; a.reason = 'not needed: this version is already installed'; }
+    if (same) {
+      a.status = 'skip';
+      a.reason = 'not needed: this version is already installed';
+    }
   }
   plan.actions.push(...before, install);
   return plan;

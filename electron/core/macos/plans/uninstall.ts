@@ -21,8 +21,11 @@ export function resolvePackageFiles(volume: string, location: string, files: rea
     const abs = posix.normalize(posix.join(root, rel));
     const inside = root === '/' ? abs !== '/' : abs.startsWith(root + '/');
     if (rel.startsWith('/') || parts.includes('..') || rel.includes('\0') || !inside) {
-      throw new OnboardError('uninstall-path-escapes', `The package receipt lists "${rel}", which points outside the install location ${root}. Nothing was removed.`,
-        'The receipt looks tampered with or damaged: remove the 1E Client with its own uninstall script from the disk image instead.');
+      throw new OnboardError(
+        'uninstall-path-escapes',
+        `The package receipt lists "${rel}", which points outside the install location ${root}. Nothing was removed.`,
+        'The receipt looks tampered with or damaged: remove the 1E Client with its own uninstall script from the disk image instead.',
+      );
     }
     return abs;
   });
@@ -57,6 +60,8 @@ export function uninstallClient(input: UninstallPlanInput): Plan {
     root: true,
     status: 'pending',
   });
-  plan.warnings.push('Removing files cannot be undone: if a step fails, what was removed stays removed. 1E.Client.conf is kept unless the package itself lists it.');
+  plan.warnings.push(
+    'Removing files cannot be undone: if a step fails, what was removed stays removed. 1E.Client.conf is kept unless the package itself lists it.',
+  );
   return plan;
 }

@@ -4,7 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import {
-  initLab, openLab, issueDevices, issueServerCert, parseHostsCsv, renewIntermediate, revoke, subjectLine, unlockCa, writeCrls, type Lab,
+  initLab,
+  openLab,
+  issueDevices,
+  issueServerCert,
+  parseHostsCsv,
+  renewIntermediate,
+  revoke,
+  subjectLine,
+  unlockCa,
+  writeCrls,
+  type Lab,
 } from '../../../../electron/core/lab/pki';
 import { readPfx, analysePfx } from '../../../../electron/core/pki/pkcs12';
 import { checkClientCertificate } from '../../../../electron/core/pki/requirements';
@@ -26,8 +36,21 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'onboard-lab-unit-'));
-  lab = await initLab({ dir: join(work, 'rsa'), name: 'Unit Lab', intermediate: true, crlBaseUrl: 'http://127.0.0.1:8080/crl/', caPassword: CA_PW });
-  ecLab = await initLab({ dir: join(work, 'ec'), name: 'EC Lab', intermediate: false, crlBaseUrl: 'http://pki.lab.local', keyType: 'ec', caPassword: CA_PW });
+  lab = await initLab({
+    dir: join(work, 'rsa'),
+    name: 'Unit Lab',
+    intermediate: true,
+    crlBaseUrl: 'http://127.0.0.1:8080/crl/',
+    caPassword: CA_PW,
+  });
+  ecLab = await initLab({
+    dir: join(work, 'ec'),
+    name: 'EC Lab',
+    intermediate: false,
+    crlBaseUrl: 'http://pki.lab.local',
+    keyType: 'ec',
+    caPassword: CA_PW,
+  });
 });
 
 afterAll(async () => {
@@ -36,8 +59,13 @@ afterAll(async () => {
 
 describe('parseHostsCsv', () => {
   it('takes the first column, skips a header, blank lines and comments, and reports bad lines by number', () => {
-    const r = parseHostsCsv('hostname,owner\nMAC01.local,alice\n\n# spare\nmac_02.local,bob\n,carol\nmac01.LOCAL,dave\n"MAC03.local",erin\n');
-    expect(r.hosts).toEqual([{ host: 'MAC01.local', line: 2 }, { host: 'MAC03.local', line: 8 }]);
+    const r = parseHostsCsv(
+      'hostname,owner\nMAC01.local,alice\n\n# spare\nmac_02.local,bob\n,carol\nmac01.LOCAL,dave\n"MAC03.local",erin\n',
+    );
+    expect(r.hosts).toEqual([
+      { host: 'MAC01.local', line: 2 },
+      { host: 'MAC03.local', line: 8 },
+    ]);
     expect(r.problems).toEqual([
       { line: 5, message: expect.stringMatching(/characters other than/) },
       { line: 6, message: 'empty host name' },
@@ -48,7 +76,14 @@ describe('parseHostsCsv', () => {
 
 describe('initLab and openLab', () => {
   it('writes public CA certificates, encrypted 0600 keys in a 0700 folder, an index and first CRLs', async () => {
-    expect((await readdir(lab.dir)).sort()).toEqual(['crl', 'index.json', 'intermediate.pem', 'lab.json', 'private', 'root.pem']);
+    expect((await readdir(lab.dir)).sort()).toEqual([
+      'crl',
+      'index.json',
+      'intermediate.pem',
+      'lab.json',
+      'private',
+      'root.pem',
+    ]);
     expect((await stat(join(lab.dir, 'private'))).mode & 0o777).toBe(0o700);
     expect((await readdir(join(lab.dir, 'crl'))).sort()).toEqual(['intermediate.crl', 'root.crl']);
     expect(lab.config.crlBaseUrl).toBe('http://127.0.0.1:8080/crl');
@@ -64,13 +99,29 @@ describe('initLab and openLab', () => {
     const dir = join(work, 'busy');
     await mkdir(dir);
     await writeFile(join(dir, 'notes.txt'), 'mine');
-    expect(await codeOf(initLab({ dir, name: 'X', intermediate: false, crlBaseUrl: 'http://x', caPassword: CA_PW }))).toBe('lab-dir-not-empty');
+    expect(
+      await codeOf(initLab({ dir, name: 'X', intermediate: false, crlBaseUrl: 'http://x', caPassword: CA_PW })),
+    ).toBe('lab-dir-not-empty');
     expect(await readdir(dir)).toEqual(['notes.txt']);
   });
 
   it('refuses a non-HTTP CRL base URL and an empty CA password, creating nothing', async () => {
-    expect(await codeOf(initLab({ dir: join(work, 'l1'), name: 'X', intermediate: false, crlBaseUrl: 'ldap://dc/crl', caPassword: CA_PW }))).toBe('bad-crl-url');
-    expect(await codeOf(initLab({ dir: join(work, 'l2'), name: 'X', intermediate: false, crlBaseUrl: 'http://x', caPassword: '' }))).toBe('empty-ca-password');
+    expect(
+      await codeOf(
+        initLab({
+          dir: join(work, 'l1'),
+          name: 'X',
+          intermediate: false,
+          crlBaseUrl: 'ldap://dc/crl',
+          caPassword: CA_PW,
+        }),
+      ),
+    ).toBe('bad-crl-url');
+    expect(
+      await codeOf(
+        initLab({ dir: join(work, 'l2'), name: 'X', intermediate: false, crlBaseUrl: 'http://x', caPassword: '' }),
+      ),
+    ).toBe('empty-ca-password');
     expect((await readdir(work)).filter((n) => n.startsWith('l') || n.startsWith('.l'))).toEqual([]);
   });
 
@@ -87,7 +138,12 @@ describe('issueDevices', () => {
   let out: string;
   beforeAll(async () => {
     out = join(work, 'devices');
-    await issueDevices(lab, { hosts: ['MAC01.local', 'MAC02.local'], outDir: out, caPassword: CA_PW, pfxPassword: 'pfx pw' });
+    await issueDevices(lab, {
+      hosts: ['MAC01.local', 'MAC02.local'],
+      outDir: out,
+      caPassword: CA_PW,
+      pfxPassword: 'pfx pw',
+    });
   });
 
   it('writes <host>.pfx (0600, macOS-compatible) and <host>.pem that pass every 1E check', async () => {
@@ -96,27 +152,46 @@ describe('issueDevices', () => {
     expect(analysePfx(pfx, 'pfx pw').macOsCompatible).toBe(true);
     const c = readPfx(pfx, 'pfx pw');
     expect(c.friendlyName).toBe('MAC01.local');
-    expect(c.certificates.map((x) => x.subject)).toEqual(['CN=MAC01.local', lab.intermediate!.subject, lab.root.subject]);
-    expect(new X509Certificate(await readFile(join(out, 'MAC01.local.pem'))).fingerprint256).toBe(c.certificates[0]!.fingerprint256);
-    const findings = checkClientCertificate({ certificate: c.certificates[0]!, privateKey: c.key!, caCertificates: [lab.root, lab.intermediate!], hostname: 'MAC01.local' });
+    expect(c.certificates.map((x) => x.subject)).toEqual([
+      'CN=MAC01.local',
+      lab.intermediate!.subject,
+      lab.root.subject,
+    ]);
+    expect(new X509Certificate(await readFile(join(out, 'MAC01.local.pem'))).fingerprint256).toBe(
+      c.certificates[0]!.fingerprint256,
+    );
+    const findings = checkClientCertificate({
+      certificate: c.certificates[0]!,
+      privateKey: c.key!,
+      caCertificates: [lab.root, lab.intermediate!],
+      hostname: 'MAC01.local',
+    });
     expect(findings.filter((f) => f.status === 'fail' || f.status === 'warn')).toEqual([]);
   });
 
   it('records each issued certificate in the index with its serial', async () => {
     const index = JSON.parse(await readFile(join(lab.dir, 'index.json'), 'utf8'));
     const serial = new X509Certificate(await readFile(join(out, 'MAC02.local.pem'))).serialNumber.toLowerCase();
-    expect(index.issued).toContainEqual(expect.objectContaining({ serial, subject: 'MAC02.local', kind: 'device', issuer: 'intermediate' }));
+    expect(index.issued).toContainEqual(
+      expect.objectContaining({ serial, subject: 'MAC02.local', kind: 'device', issuer: 'intermediate' }),
+    );
   });
 
   it('refuses to overwrite existing output unless forced, before issuing anything', async () => {
     const before = (await openLab(lab.dir)).index.issued.length;
-    expect(await codeOf(issueDevices(lab, { hosts: ['MAC09.local', 'MAC01.local'], outDir: out, caPassword: CA_PW, pfxPassword: 'x' }))).toBe('output-exists');
+    expect(
+      await codeOf(
+        issueDevices(lab, { hosts: ['MAC09.local', 'MAC01.local'], outDir: out, caPassword: CA_PW, pfxPassword: 'x' }),
+      ),
+    ).toBe('output-exists');
     expect(await readdir(out)).not.toContain('MAC09.local.pfx');
     expect((await openLab(lab.dir)).index.issued.length).toBe(before);
   });
 
   it('refuses a wrong CA password without writing files', async () => {
-    expect(await codeOf(issueDevices(lab, { hosts: ['MAC10.local'], outDir: out, caPassword: 'wrong', pfxPassword: 'x' }))).toBe('lab-wrong-ca-password');
+    expect(
+      await codeOf(issueDevices(lab, { hosts: ['MAC10.local'], outDir: out, caPassword: 'wrong', pfxPassword: 'x' })),
+    ).toBe('lab-wrong-ca-password');
     expect(await readdir(out)).not.toContain('MAC10.local.pfx');
   });
 
@@ -125,7 +200,9 @@ describe('issueDevices', () => {
     await mkdir(locked);
     await chmod(locked, 0o500);
     try {
-      const code = await codeOf(issueDevices(lab, { hosts: ['MAC11.local'], outDir: locked, caPassword: CA_PW, pfxPassword: 'x' }));
+      const code = await codeOf(
+        issueDevices(lab, { hosts: ['MAC11.local'], outDir: locked, caPassword: CA_PW, pfxPassword: 'x' }),
+      );
       expect(code).toBe(process.getuid?.() === 0 ? 'no error' : 'write-failed');
       if (code !== 'no error') expect(await readdir(locked)).toEqual([]);
     } finally {
@@ -134,14 +211,25 @@ describe('issueDevices', () => {
   });
 
   it('refuses an invalid or duplicate host name', async () => {
-    expect(await codeOf(issueDevices(lab, { hosts: ['bad name'], outDir: out, caPassword: CA_PW, pfxPassword: 'x' }))).toBe('bad-hostname');
-    expect(await codeOf(issueDevices(lab, { hosts: ['A.local', 'a.local'], outDir: out, caPassword: CA_PW, pfxPassword: 'x' }))).toBe('duplicate-host');
+    expect(
+      await codeOf(issueDevices(lab, { hosts: ['bad name'], outDir: out, caPassword: CA_PW, pfxPassword: 'x' })),
+    ).toBe('bad-hostname');
+    expect(
+      await codeOf(
+        issueDevices(lab, { hosts: ['A.local', 'a.local'], outDir: out, caPassword: CA_PW, pfxPassword: 'x' }),
+      ),
+    ).toBe('duplicate-host');
   });
 });
 
 describe('server certificates, revocation and CRLs', () => {
   it('writes a server certificate with its issuing CA and a 0600 key', async () => {
-    const r = await issueServerCert(lab, { dnsNames: ['switch.lab.local'], ipAddresses: ['127.0.0.1'], outDir: join(work, 'srv'), caPassword: CA_PW });
+    const r = await issueServerCert(lab, {
+      dnsNames: ['switch.lab.local'],
+      ipAddresses: ['127.0.0.1'],
+      outDir: join(work, 'srv'),
+      caPassword: CA_PW,
+    });
     const pem = await readFile(r.certPath, 'utf8');
     expect(pem.match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
     const cert = new X509Certificate(pem);
@@ -179,15 +267,32 @@ describe('a revoked intermediate', () => {
   let rlab: Lab;
   let out: string;
   beforeAll(async () => {
-    rlab = await initLab({ dir: join(work, 'revoked-int'), name: 'Rev Lab', intermediate: true, crlBaseUrl: 'http://127.0.0.1:8080/crl', caPassword: CA_PW });
+    rlab = await initLab({
+      dir: join(work, 'revoked-int'),
+      name: 'Rev Lab',
+      intermediate: true,
+      crlBaseUrl: 'http://127.0.0.1:8080/crl',
+      caPassword: CA_PW,
+    });
     out = join(work, 'rev-devices');
     await issueDevices(rlab, { hosts: ['OLD01.local'], outDir: out, caPassword: CA_PW, pfxPassword: 'pfx pw' });
     await revoke(rlab, { certificate: rlab.intermediate! });
   }, 120_000);
 
   it('issues nothing, device or server, and creates no output folder', async () => {
-    expect(await codeOf(issueDevices(rlab, { hosts: ['NEW01.local'], outDir: join(work, 'never'), caPassword: CA_PW, pfxPassword: 'x' }))).toBe('lab-issuer-revoked');
-    expect(await codeOf(issueServerCert(rlab, { dnsNames: ['switch.lab'], outDir: join(work, 'never'), caPassword: CA_PW }))).toBe('lab-issuer-revoked');
+    expect(
+      await codeOf(
+        issueDevices(rlab, {
+          hosts: ['NEW01.local'],
+          outDir: join(work, 'never'),
+          caPassword: CA_PW,
+          pfxPassword: 'x',
+        }),
+      ),
+    ).toBe('lab-issuer-revoked');
+    expect(
+      await codeOf(issueServerCert(rlab, { dnsNames: ['switch.lab'], outDir: join(work, 'never'), caPassword: CA_PW })),
+    ).toBe('lab-issuer-revoked');
     expect(await readdir(work)).not.toContain('never');
   });
 
@@ -225,9 +330,18 @@ describe('a revoked intermediate', () => {
     const oldDevice = new X509Certificate(await readFile(join(out, 'OLD01.local.pem')));
     expect((await revoke(reopened, { certificate: oldDevice })).alreadyRevoked).toBe(false);
     // And the lab issues again, from the new intermediate, with it in the PFX chain.
-    const [dev] = await issueDevices(reopened, { hosts: ['NEW01.local'], outDir: out, caPassword: CA_PW, pfxPassword: 'pfx pw' });
+    const [dev] = await issueDevices(reopened, {
+      hosts: ['NEW01.local'],
+      outDir: out,
+      caPassword: CA_PW,
+      pfxPassword: 'pfx pw',
+    });
     const c = readPfx(await readFile(dev!.pfxPath), 'pfx pw');
-    expect(c.certificates.map((x) => x.subject)).toEqual(['CN=NEW01.local', reopened.intermediate!.subject, reopened.root.subject]);
+    expect(c.certificates.map((x) => x.subject)).toEqual([
+      'CN=NEW01.local',
+      reopened.intermediate!.subject,
+      reopened.root.subject,
+    ]);
     // Only a revoked intermediate is replaced.
     expect(await codeOf(renewIntermediate(reopened, CA_PW))).toBe('lab-intermediate-not-revoked');
     expect(await codeOf(renewIntermediate(ecLab, CA_PW))).toBe('lab-no-intermediate');

@@ -2,11 +2,17 @@
 import { describe, expect, it } from 'vitest';
 import { confGet, confValues, mergeConf, parseConf, serialiseConf } from '../../../../electron/core/macos/conf';
 
-const SAMPLE = '# 1E Client configuration\nSwitch=old.acme.local:4000\n\n  loggingLevel = Info\nCustomSetting=keep me\n; another comment\nLogPath=/Library/Logs/1E.Client.log\n';
+const SAMPLE =
+  '# 1E Client configuration\nSwitch=old.acme.local:4000\n\n  loggingLevel = Info\nCustomSetting=keep me\n; another comment\nLogPath=/Library/Logs/1E.Client.log\n';
 
 describe('1E.Client.conf', () => {
   it('reads Name=value settings and ignores comments', () => {
-    expect(confValues(parseConf(SAMPLE))).toEqual({ Switch: 'old.acme.local:4000', loggingLevel: 'Info', CustomSetting: 'keep me', LogPath: '/Library/Logs/1E.Client.log' });
+    expect(confValues(parseConf(SAMPLE))).toEqual({
+      Switch: 'old.acme.local:4000',
+      loggingLevel: 'Info',
+      CustomSetting: 'keep me',
+      LogPath: '/Library/Logs/1E.Client.log',
+    });
   });
 
   it('finds names whatever their case', () => {
@@ -37,10 +43,14 @@ describe('1E.Client.conf', () => {
   });
 
   it('sets every occurrence of a repeated name, so the client reads the new value whichever it uses', () => {
-    expect(serialiseConf(mergeConf(parseConf('Switch=a:1\nSwitch=b:2\n'), { Switch: 'c:3' }).doc)).toBe('Switch=c:3\nSwitch=c:3\n');
+    expect(serialiseConf(mergeConf(parseConf('Switch=a:1\nSwitch=b:2\n'), { Switch: 'c:3' }).doc)).toBe(
+      'Switch=c:3\nSwitch=c:3\n',
+    );
   });
 
   it('refuses a value with a line break, which would smuggle in another setting', () => {
-    expect(() => mergeConf(parseConf(''), { Switch: 'a:1\nAuthenticationPolicy=none' })).toThrow(expect.objectContaining({ code: 'invalid-setting' }));
+    expect(() => mergeConf(parseConf(''), { Switch: 'a:1\nAuthenticationPolicy=none' })).toThrow(
+      expect.objectContaining({ code: 'invalid-setting' }),
+    );
   });
 });

@@ -7,7 +7,11 @@ import { DryRunExecutor, isReadOnlyCommand } from '../../../../electron/core/mac
 import { InProcessPrivilegedRunner } from '../../../../electron/core/macos/execute';
 
 const touch = (path: string, root = true) => ({
-  id: `mkdir-${path}`, title: `Make ${path}`, detail: '', root, status: 'pending' as const,
+  id: `mkdir-${path}`,
+  title: `Make ${path}`,
+  detail: '',
+  root,
+  status: 'pending' as const,
   command: { program: '/bin/mkdir', args: ['-p', path] },
   check: { command: { program: '/bin/test', args: ['-d', path] } },
   undo: [{ program: '/usr/bin/true', args: [] }],
@@ -21,9 +25,18 @@ describe('executePlan', () => {
   it('runs pending actions, reports progress for each, and asks for administrator rights once', async () => {
     const mac = new SimulatedMac();
     const events: ProgressEvent[] = [];
-    const r = await executePlan(plan([touch('/Library/A'), touch('/Library/B')]), { executor: mac, privileged: mac.privilegedRunner(), onProgress: (e) => events.push(e) });
+    const r = await executePlan(plan([touch('/Library/A'), touch('/Library/B')]), {
+      executor: mac,
+      privileged: mac.privilegedRunner(),
+      onProgress: (e) => events.push(e),
+    });
     expect(r).toMatchObject({ ok: true, changed: true, rolledBack: false });
-    expect(events.map((e) => `${e.actionId}:${e.phase}`)).toEqual(['mkdir-/Library/A:running', 'mkdir-/Library/B:running', 'mkdir-/Library/A:done', 'mkdir-/Library/B:done']);
+    expect(events.map((e) => `${e.actionId}:${e.phase}`)).toEqual([
+      'mkdir-/Library/A:running',
+      'mkdir-/Library/B:running',
+      'mkdir-/Library/A:done',
+      'mkdir-/Library/B:done',
+    ]);
     expect(mac.snapshot().adminPrompts).toEqual(['Test step']);
   });
 
@@ -31,7 +44,10 @@ describe('executePlan', () => {
     const mac = new SimulatedMac();
     mac.failWhen({ actionId: 'mkdir-/Library/C' });
     const gone = { ...touch('/Library/B'), undo: undefined, irreversible: true };
-    const r = await executePlan(plan([touch('/Library/A'), gone, touch('/Library/C', false)]), { executor: mac, privileged: mac.privilegedRunner() });
+    const r = await executePlan(plan([touch('/Library/A'), gone, touch('/Library/C', false)]), {
+      executor: mac,
+      privileged: mac.privilegedRunner(),
+    });
     expect(r.ok).toBe(false);
     expect(r.rolledBack).toBe(false);
     expect(r.actions.map((a) => a.outcome)).toEqual(['done', 'done', 'failed']);
@@ -40,7 +56,10 @@ describe('executePlan', () => {
 
   it('skips actions the plan already marked done, without running them', async () => {
     const mac = new SimulatedMac();
-    const r = await executePlan(plan([{ ...touch('/Library/A'), status: 'skip', reason: 'already there' }]), { executor: mac, privileged: mac.privilegedRunner() });
+    const r = await executePlan(plan([{ ...touch('/Library/A'), status: 'skip', reason: 'already there' }]), {
+      executor: mac,
+      privileged: mac.privilegedRunner(),
+    });
     expect(r.actions[0]).toMatchObject({ outcome: 'skipped', reason: 'already there' });
     expect(mac.commands()).toEqual([]);
     expect(mac.snapshot().adminPrompts).toEqual([]);
@@ -56,11 +75,17 @@ describe('executePlan', () => {
   it('undoes completed actions of earlier batches too, newest first, and runs the cleanup', async () => {
     const mac = new SimulatedMac();
     mac.failWhen({ actionId: 'mkdir-/Library/C' });
-    const r = await executePlan(plan([
-      touch('/Library/A'),
-      { ...touch('/tmp/user-step', false), undo: [{ program: '/bin/rm', args: ['-f', '/tmp/nothing'] }] },
-      touch('/Library/C'),
-    ], [{ program: '/usr/bin/true', args: [] }]), { executor: mac, privileged: mac.privilegedRunner() });
+    const r = await executePlan(
+      plan(
+        [
+          touch('/Library/A'),
+          { ...touch('/tmp/user-step', false), undo: [{ program: '/bin/rm', args: ['-f', '/tmp/nothing'] }] },
+          touch('/Library/C'),
+        ],
+        [{ program: '/usr/bin/true', args: [] }],
+      ),
+      { executor: mac, privileged: mac.privilegedRunner() },
+    );
     expect(r.ok).toBe(false);
     expect(r.actions.map((a) => a.outcome)).toEqual(['undone', 'undone', 'failed']);
     expect(r.cleanup).toEqual([{ line: '/usr/bin/true', exitCode: 0 }]);
@@ -80,23 +105,52 @@ describe('executePlan', () => {
   it('masks secret arguments in failure output', async () => {
     const mac = new SimulatedMac();
     mac.failWhen({ program: '/usr/bin/security', stderr: 'bad password s3cret-one-time' });
-    const r = await executePlan(plan([{ id: 'imp', title: 'Import', detail: '', root: true, status: 'pending', command: { program: '/usr/bin/security', args: ['import', 'x', '-P', 's3cret-one-time'], secretArgs: [3] } }]), { executor: mac, privileged: mac.privilegedRunner() });
+    const r = await executePlan(
+      plan([
+        {
+          id: 'imp',
+          title: 'Import',
+          detail: '',
+          root: true,
+          status: 'pending',
+          command: { program: '/usr/bin/security', args: ['import', 'x', '-P', 's3cret-one-time'], secretArgs: [3] },
+        },
+      ]),
+      { executor: mac, privileged: mac.privilegedRunner() },
+    );
     expect(JSON.stringify(r)).not.toContain('s3cret-one-time');
     expect(r.failure?.message).toContain('bad password ••••');
   });
 
-  it('runs root actions as the simulated Mac\'s root, with one prompt, when given the simulated Mac itself', async () => {
+  it("runs root actions as the simulated Mac's root, with one prompt, when given the simulated Mac itself", async () => {
     const mac = new SimulatedMac();
-    const r = await executePlan(plan([touch('/Library/A')]), { executor: mac, privileged: new InProcessPrivilegedRunner(mac) });
+    const r = await executePlan(plan([touch('/Library/A')]), {
+      executor: mac,
+      privileged: new InProcessPrivilegedRunner(mac),
+    });
     expect(r.ok).toBe(true);
     expect(mac.commands().find((c) => c.line.startsWith('/bin/mkdir'))?.root).toBe(true);
     expect(mac.snapshot().adminPrompts).toEqual(['Test step']);
   });
 
-  it('reports the program\'s own error text when a root command fails', async () => {
+  it("reports the program's own error text when a root command fails", async () => {
     const mac = new SimulatedMac();
-    const refused = await executePlan(plan([{ id: 'i', title: 'Install', detail: '', root: true, status: 'pending', command: { program: '/usr/sbin/installer', args: ['-pkg', '/nope.pkg', '-target', '/'] } }]), { executor: mac, privileged: mac.privilegedRunner() });
-    expect(refused.failure?.message).toBe(`"Install" failed (exit 1): installer: Error the package path specified was invalid: '/nope.pkg'.`);
+    const refused = await executePlan(
+      plan([
+        {
+          id: 'i',
+          title: 'Install',
+          detail: '',
+          root: true,
+          status: 'pending',
+          command: { program: '/usr/sbin/installer', args: ['-pkg', '/nope.pkg', '-target', '/'] },
+        },
+      ]),
+      { executor: mac, privileged: mac.privilegedRunner() },
+    );
+    expect(refused.failure?.message).toBe(
+      `"Install" failed (exit 1): installer: Error the package path specified was invalid: '/nope.pkg'.`,
+    );
   });
 });
 
@@ -104,7 +158,10 @@ describe('the dry run', () => {
   it('records changes without making them and answers read-only commands from the Mac', async () => {
     const mac = new SimulatedMac();
     const dry = new DryRunExecutor(mac);
-    const r = await executePlan(plan([touch('/Library/A'), touch('/Library')]), { executor: dry, privileged: new InProcessPrivilegedRunner(dry) });
+    const r = await executePlan(plan([touch('/Library/A'), touch('/Library')]), {
+      executor: dry,
+      privileged: new InProcessPrivilegedRunner(dry),
+    });
     expect(r.actions.map((a) => a.outcome)).toEqual(['done', 'skipped']);
     expect(dry.recorded).toEqual(['/bin/mkdir -p /Library/A']);
     expect(mac.commands().every((c) => c.line.startsWith('/bin/test'))).toBe(true);

@@ -1,8 +1,23 @@
 // Specification: each fact's parser reads the command's real output format; gatherFacts puts them together.
 import { describe, expect, it } from 'vitest';
 import {
-  expectedHostName, gatherFacts, isTrustedRoot, parseDsconfigad, parseFindCertificate, parseFindIdentity, parseFindIdentityAll, parseHdiutilAttach, parseIdGroups,
-  parseLaunchctlPrint, parsePkgFiles, parsePkgInfo, parseScutilGet, parseSwVers, parseSysctlTranslated, parseTrustSettings, parseUname,
+  expectedHostName,
+  gatherFacts,
+  isTrustedRoot,
+  parseDsconfigad,
+  parseFindCertificate,
+  parseFindIdentity,
+  parseFindIdentityAll,
+  parseHdiutilAttach,
+  parseIdGroups,
+  parseLaunchctlPrint,
+  parsePkgFiles,
+  parsePkgInfo,
+  parseScutilGet,
+  parseSwVers,
+  parseSysctlTranslated,
+  parseTrustSettings,
+  parseUname,
 } from '../../../../electron/core/macos/facts';
 import { SimulatedMac } from '../../../../electron/core/macos/executors/simulated';
 import { makeTestPki } from '../../../support/openssl';
@@ -99,22 +114,31 @@ const TRUST_EXPORT = `<?xml version="1.0" encoding="UTF-8"?>
 </plist>
 `;
 
-const PEM_A = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2xvc2VkIGZvciB0ZXN0aW5nIG9ubHkwCgYIKoZIzj0E\n-----END CERTIFICATE-----';
+const PEM_A =
+  '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2xvc2VkIGZvciB0ZXN0aW5nIG9ubHkwCgYIKoZIzj0E\n-----END CERTIFICATE-----';
 
 describe('parsers on recorded output', () => {
   it('sw_vers (macOS 14 layout, two tabs)', () => {
-    expect(parseSwVers('ProductName:\t\tmacOS\nProductVersion:\t\t14.4.1\nBuildVersion:\t\t23E224\n')).toEqual({ productName: 'macOS', version: '14.4.1', build: '23E224' });
+    expect(parseSwVers('ProductName:\t\tmacOS\nProductVersion:\t\t14.4.1\nBuildVersion:\t\t23E224\n')).toEqual({
+      productName: 'macOS',
+      version: '14.4.1',
+      build: '23E224',
+    });
   });
 
   it('sw_vers (macOS 11 layout, one tab)', () => {
-    expect(parseSwVers('ProductName:\tmacOS\nProductVersion:\t11.7.10\nBuildVersion:\t20G1427\n')?.version).toBe('11.7.10');
+    expect(parseSwVers('ProductName:\tmacOS\nProductVersion:\t11.7.10\nBuildVersion:\t20G1427\n')?.version).toBe(
+      '11.7.10',
+    );
   });
 
   it('uname -m and sysctl.proc_translated', () => {
     expect(parseUname('arm64\n')).toBe('arm64');
     expect(parseUname('i386\n')).toBeNull();
     expect(parseSysctlTranslated({ exitCode: 0, stdout: '1\n', stderr: '' })).toBe(true);
-    expect(parseSysctlTranslated({ exitCode: 1, stdout: '', stderr: "sysctl: unknown oid 'sysctl.proc_translated'\n" })).toBe(false);
+    expect(
+      parseSysctlTranslated({ exitCode: 1, stdout: '', stderr: "sysctl: unknown oid 'sysctl.proc_translated'\n" }),
+    ).toBe(false);
   });
 
   it('scutil --get, including an unset HostName', () => {
@@ -123,7 +147,8 @@ describe('parsers on recorded output', () => {
   });
 
   it('dsconfigad -show for a bound and an unbound Mac', () => {
-    const bound = 'Active Directory Forest          = acme.local\nActive Directory Domain          = acme.local\nComputer Account                 = mac01$\n\nAdvanced Options - User Experience\n  Create mobile account at login = Enabled\n';
+    const bound =
+      'Active Directory Forest          = acme.local\nActive Directory Domain          = acme.local\nComputer Account                 = mac01$\n\nAdvanced Options - User Experience\n  Create mobile account at login = Enabled\n';
     expect(parseDsconfigad(bound)).toEqual({ forest: 'acme.local', domain: 'acme.local', computerAccount: 'mac01$' });
     expect(parseDsconfigad('')).toBeNull();
   });
@@ -133,16 +158,34 @@ describe('parsers on recorded output', () => {
   });
 
   it('pkgutil --pkg-info and --files', () => {
-    expect(parsePkgInfo('package-id: com.1e.pkg.1E.Client\nversion: 24.1.0.5\nvolume: /\nlocation: Library\ninstall-time: 1714557600\n')).toEqual({
-      packageId: 'com.1e.pkg.1E.Client', version: '24.1.0.5', volume: '/', location: 'Library', installTime: 1714557600,
+    expect(
+      parsePkgInfo(
+        'package-id: com.1e.pkg.1E.Client\nversion: 24.1.0.5\nvolume: /\nlocation: Library\ninstall-time: 1714557600\n',
+      ),
+    ).toEqual({
+      packageId: 'com.1e.pkg.1E.Client',
+      version: '24.1.0.5',
+      volume: '/',
+      location: 'Library',
+      installTime: 1714557600,
     });
     expect(parsePkgInfo("No receipt for 'com.1e.pkg.1E.Client' found at '/'.\n")).toBeNull();
-    expect(parsePkgFiles('Application Support/1E/Client/1E.Client\nLaunchDaemons/com.1e.pkg.1E.Client.plist\n')).toHaveLength(2);
+    expect(
+      parsePkgFiles('Application Support/1E/Client/1E.Client\nLaunchDaemons/com.1e.pkg.1E.Client.plist\n'),
+    ).toHaveLength(2);
   });
 
   it('launchctl print for a running and a stopped job, ignoring nested blocks', () => {
-    const running = 'system/com.1e.pkg.1E.Client = {\n\tactive count = 1\n\tpath = /Library/LaunchDaemons/com.1e.pkg.1E.Client.plist\n\ttype = LaunchDaemon\n\tstate = running\n\n\tprogram = /Library/Application Support/1E/Client/1E.Client\n\targuments = {\n\t\t/Library/Application Support/1E/Client/1E.Client\n\t}\n\n\tendpoints = {\n\t\t"x" = {\n\t\t\tport = 1\n\t\t\tstate = active\n\t\t}\n\t}\n\tpid = 412\n\tlast exit code = (never exited)\n}\n';
-    expect(parseLaunchctlPrint(running)).toEqual({ state: 'running', running: true, pid: 412, path: '/Library/LaunchDaemons/com.1e.pkg.1E.Client.plist', program: '/Library/Application Support/1E/Client/1E.Client', lastExitCode: '(never exited)' });
+    const running =
+      'system/com.1e.pkg.1E.Client = {\n\tactive count = 1\n\tpath = /Library/LaunchDaemons/com.1e.pkg.1E.Client.plist\n\ttype = LaunchDaemon\n\tstate = running\n\n\tprogram = /Library/Application Support/1E/Client/1E.Client\n\targuments = {\n\t\t/Library/Application Support/1E/Client/1E.Client\n\t}\n\n\tendpoints = {\n\t\t"x" = {\n\t\t\tport = 1\n\t\t\tstate = active\n\t\t}\n\t}\n\tpid = 412\n\tlast exit code = (never exited)\n}\n';
+    expect(parseLaunchctlPrint(running)).toEqual({
+      state: 'running',
+      running: true,
+      pid: 412,
+      path: '/Library/LaunchDaemons/com.1e.pkg.1E.Client.plist',
+      program: '/Library/Application Support/1E/Client/1E.Client',
+      lastExitCode: '(never exited)',
+    });
     const stopped = 'system/com.1e.pkg.1E.Client = {\n\tstate = not running\n\tlast exit code = 78: EX_CONFIG\n}\n';
     expect(parseLaunchctlPrint(stopped)).toMatchObject({ running: false, pid: null, lastExitCode: '78: EX_CONFIG' });
     expect(parseLaunchctlPrint('Could not find service "com.1e.pkg.1E.Client" in domain for system\n')).toBeNull();
@@ -161,25 +204,46 @@ describe('parsers on recorded output', () => {
   it('security find-identity -v (and the full listing, counted once)', () => {
     const v = '  1) 4F3A2B1C0D9E8F7A6B5C4D3E2F1A0B9C8D7E6F5A "MAC01.local"\n     1 valid identities found\n';
     expect(parseFindIdentity(v)).toEqual([{ sha1: '4F3A2B1C0D9E8F7A6B5C4D3E2F1A0B9C8D7E6F5A', name: 'MAC01.local' }]);
-    const full = 'Policy: SSL (client)\n  Matching identities\n' + v.split('\n')[0] + '\n     1 identities found\n\n  Valid identities only\n' + v;
+    const full =
+      'Policy: SSL (client)\n  Matching identities\n' +
+      v.split('\n')[0] +
+      '\n     1 identities found\n\n  Valid identities only\n' +
+      v;
     expect(parseFindIdentity(full)).toHaveLength(1);
     expect(parseFindIdentity('     0 valid identities found\n')).toEqual([]);
   });
 
   it('hdiutil attach -plist', () => {
-    const plist = '<plist version="1.0"><dict><key>system-entities</key><array><dict><key>dev-entry</key><string>/dev/disk4</string></dict><dict><key>mount-point</key>\n\t\t\t<string>/Volumes/1E &amp; Client</string></dict></array></dict></plist>';
+    const plist =
+      '<plist version="1.0"><dict><key>system-entities</key><array><dict><key>dev-entry</key><string>/dev/disk4</string></dict><dict><key>mount-point</key>\n\t\t\t<string>/Volumes/1E &amp; Client</string></dict></array></dict></plist>';
     expect(parseHdiutilAttach(plist)).toEqual(['/Volumes/1E & Client']);
   });
 });
 
 describe('the host name 1E expects', () => {
   it('is <LocalHostName>.local on a Mac outside a domain', () => {
-    expect(expectedHostName({ localHostName: 'MAC01', hostName: null, hostname: 'MAC01.local', domain: null })).toBe('MAC01.local');
+    expect(expectedHostName({ localHostName: 'MAC01', hostName: null, hostname: 'MAC01.local', domain: null })).toBe(
+      'MAC01.local',
+    );
   });
 
   it('is the FQDN on a domain-joined Mac', () => {
-    expect(expectedHostName({ localHostName: 'MAC01', hostName: null, hostname: 'MAC01.local', domain: { forest: 'acme.local', domain: 'acme.local', computerAccount: 'mac01$' } })).toBe('mac01.acme.local');
-    expect(expectedHostName({ localHostName: 'MAC01', hostName: 'MAC01.acme.local', hostname: 'MAC01.acme.local', domain: { forest: null, domain: 'acme.local', computerAccount: 'mac01$' } })).toBe('MAC01.acme.local');
+    expect(
+      expectedHostName({
+        localHostName: 'MAC01',
+        hostName: null,
+        hostname: 'MAC01.local',
+        domain: { forest: 'acme.local', domain: 'acme.local', computerAccount: 'mac01$' },
+      }),
+    ).toBe('mac01.acme.local');
+    expect(
+      expectedHostName({
+        localHostName: 'MAC01',
+        hostName: 'MAC01.acme.local',
+        hostname: 'MAC01.acme.local',
+        domain: { forest: null, domain: 'acme.local', computerAccount: 'mac01$' },
+      }),
+    ).toBe('MAC01.acme.local');
   });
 });
 
@@ -199,8 +263,12 @@ describe('admin trust settings and every identity', () => {
   });
 
   it('refuses what is not a trust settings property list', () => {
-    expect(() => parseTrustSettings('SecTrustSettingsCreateExternalRepresentation: No Trust Settings were found.')).toThrow();
-    expect(() => parseTrustSettings('<plist version="1.0"><dict><key>trustList</key><dict><key>A</key></dict></dict></plist>')).toThrow();
+    expect(() =>
+      parseTrustSettings('SecTrustSettingsCreateExternalRepresentation: No Trust Settings were found.'),
+    ).toThrow();
+    expect(() =>
+      parseTrustSettings('<plist version="1.0"><dict><key>trustList</key><dict><key>A</key></dict></dict></plist>'),
+    ).toThrow();
   });
 
   it('security find-identity without -v: every identity with the reason an invalid one is left out of -v', () => {
@@ -222,27 +290,47 @@ describe('admin trust settings and every identity', () => {
     ]);
   });
 
-  it('the simulated Mac answers trust-settings-export in the same format, with the certificate\'s own issuer and serial', async () => {
+  it("the simulated Mac answers trust-settings-export in the same format, with the certificate's own issuer and serial", async () => {
     const pki = await makeTestPki({});
     const dir = await mkdtemp(join(tmpdir(), 'onboard-trust-'));
     try {
       const root = new X509Certificate(pki.root.certPem);
       const mac = new SimulatedMac();
-      expect((await mac.run({ program: '/usr/bin/security', args: ['trust-settings-export', '-d', join(dir, 'none.plist')] })).stderr).toContain('No Trust Settings were found');
+      expect(
+        (
+          await mac.run({
+            program: '/usr/bin/security',
+            args: ['trust-settings-export', '-d', join(dir, 'none.plist')],
+          })
+        ).stderr,
+      ).toContain('No Trust Settings were found');
       expect((await gatherFacts(mac)).trustSettings).toEqual([]);
       const file = join(dir, 'root.pem');
       await writeFile(file, pki.root.certPem);
-      expect((await mac.asRoot().run({ program: '/usr/bin/security', args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', '/Library/Keychains/System.keychain', file] })).exitCode).toBe(0);
+      expect(
+        (
+          await mac.asRoot().run({
+            program: '/usr/bin/security',
+            args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', '/Library/Keychains/System.keychain', file],
+          })
+        ).exitCode,
+      ).toBe(0);
       const facts = await gatherFacts(mac);
       const sha1 = root.fingerprint.replace(/:/g, '');
       expect(facts.trustSettings).toEqual([{ sha1, result: 'trust-root', policies: [] }]);
       await mac.run({ program: '/usr/bin/security', args: ['trust-settings-export', '-d', join(dir, 'out.plist')] });
       const { parsePlist } = await import('../../../../electron/core/macos/plist');
-      const plist = parsePlist(await (await import('node:fs/promises')).readFile(join(dir, 'out.plist'), 'utf8')) as { trustList: Record<string, { serialNumber: Uint8Array; issuerName: Uint8Array }> };
-      expect(Buffer.from(plist.trustList[sha1]!.serialNumber).toString('hex').toUpperCase().replace(/^0+/, '')).toBe(root.serialNumber.replace(/^0+/, ''));
+      const plist = parsePlist(await (await import('node:fs/promises')).readFile(join(dir, 'out.plist'), 'utf8')) as {
+        trustList: Record<string, { serialNumber: Uint8Array; issuerName: Uint8Array }>;
+      };
+      expect(Buffer.from(plist.trustList[sha1]!.serialNumber).toString('hex').toUpperCase().replace(/^0+/, '')).toBe(
+        root.serialNumber.replace(/^0+/, ''),
+      );
       expect(Buffer.from(plist.trustList[sha1]!.issuerName).toString('latin1')).toContain('Onboard Test Root CA');
       // Removing the trust setting leaves the certificate but no trust.
-      expect((await mac.asRoot().run({ program: '/usr/bin/security', args: ['remove-trusted-cert', '-d', file] })).exitCode).toBe(0);
+      expect(
+        (await mac.asRoot().run({ program: '/usr/bin/security', args: ['remove-trusted-cert', '-d', file] })).exitCode,
+      ).toBe(0);
       expect((await gatherFacts(mac)).trustSettings).toEqual([]);
       expect(mac.snapshot().certificates).toHaveLength(1);
     } finally {
@@ -256,22 +344,45 @@ describe('gatherFacts', () => {
   it('describes a fresh Apple Silicon Mac', async () => {
     const facts = await gatherFacts(new SimulatedMac({ macosVersion: '13.6.1', localHostName: 'LAB-MAC' }));
     expect(facts).toMatchObject({
-      known: true, macos: { version: '13.6.1' }, arch: 'arm64', translated: false, rosettaWorks: false,
-      localHostName: 'LAB-MAC', hostName: null, expectedHostName: 'LAB-MAC.local', domain: null, admin: true,
-      client: null, daemon: null, conf: null, certificates: [], identities: [], allIdentities: [], trustSettings: [],
+      known: true,
+      macos: { version: '13.6.1' },
+      arch: 'arm64',
+      translated: false,
+      rosettaWorks: false,
+      localHostName: 'LAB-MAC',
+      hostName: null,
+      expectedHostName: 'LAB-MAC.local',
+      domain: null,
+      admin: true,
+      client: null,
+      daemon: null,
+      conf: null,
+      certificates: [],
+      identities: [],
+      allIdentities: [],
+      trustSettings: [],
     });
   });
 
   it('finds an installed, running client and its configuration', async () => {
-    const facts = await gatherFacts(new SimulatedMac({ arch: 'x86_64', client: { version: '5.1.0.1', conf: 'Switch=t:4000\n', running: true } }));
+    const facts = await gatherFacts(
+      new SimulatedMac({ arch: 'x86_64', client: { version: '5.1.0.1', conf: 'Switch=t:4000\n', running: true } }),
+    );
     expect(facts.rosettaWorks).toBe(true);
     expect(facts.client?.version).toBe('5.1.0.1');
     expect(facts.daemon?.running).toBe(true);
-    expect(facts.conf).toMatchObject({ path: '/Library/Application Support/1E/Client/1E.Client.conf', values: { Switch: 't:4000' } });
+    expect(facts.conf).toMatchObject({
+      path: '/Library/Application Support/1E/Client/1E.Client.conf',
+      values: { Switch: 't:4000' },
+    });
   });
 
   it('finds the configuration under /etc when the client keeps it there', async () => {
-    const facts = await gatherFacts(new SimulatedMac({ client: { version: '5.0.0.1', conf: 'Switch=e:4000\n', confPath: '/etc/1E/Client/1E.Client.conf' } }));
+    const facts = await gatherFacts(
+      new SimulatedMac({
+        client: { version: '5.0.0.1', conf: 'Switch=e:4000\n', confPath: '/etc/1E/Client/1E.Client.conf' },
+      }),
+    );
     expect(facts.conf?.path).toBe('/etc/1E/Client/1E.Client.conf');
   });
 

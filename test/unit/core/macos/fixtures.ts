@@ -44,8 +44,13 @@ export async function makeMacFixtures(): Promise<MacFixtures> {
   const device = await pki.issuer.issue('mac01', { cn: 'MAC01.local', sans: ['MAC01.local'] });
   const legacyPfxPath = join(dir, 'mac01-legacy.pfx');
   const modernPath = join(dir, 'mac01-modern.pfx');
-  await makePfx(legacyPfxPath, device.certPath, device.keyPath, PFX_PASSWORD, { legacy: true, chainPaths: [pki.intermediate!.certPath] });
-  await makePfx(modernPath, device.certPath, device.keyPath, PFX_PASSWORD, { chainPaths: [pki.intermediate!.certPath] });
+  await makePfx(legacyPfxPath, device.certPath, device.keyPath, PFX_PASSWORD, {
+    legacy: true,
+    chainPaths: [pki.intermediate!.certPath],
+  });
+  await makePfx(modernPath, device.certPath, device.keyPath, PFX_PASSWORD, {
+    chainPaths: [pki.intermediate!.certPath],
+  });
   const pkgPath = join(dir, '1e.client-macOS_v5.1.2.3.pkg');
   await writeFile(pkgPath, fakePkg());
   const dmgPath = join(dir, '1e.client-macOS_v5.2.0.7.dmg');
@@ -57,14 +62,17 @@ export async function makeMacFixtures(): Promise<MacFixtures> {
   const zipPath = join(dir, '1EClient-Non-Windows.v24.1.0.5.zip');
   await execFileP('/usr/bin/zip', ['-q', '-r', zipPath, 'macOS', 'readme.txt'], { cwd: zipSrc });
   return {
-    dir, pki,
+    dir,
+    pki,
     root: new X509Certificate(pki.root.certPem),
     intermediate: new X509Certificate(pki.intermediate!.certPem),
     leaf: new X509Certificate(device.certPem),
     legacyPfx: await readFile(legacyPfxPath),
     legacyPfxPath,
     modernPfx: await readFile(modernPath),
-    pkgPath, dmgPath, zipPath,
+    pkgPath,
+    dmgPath,
+    zipPath,
     async cleanup() {
       await pki.cleanup();
       await rm(dir, { recursive: true, force: true });
@@ -75,7 +83,10 @@ export async function makeMacFixtures(): Promise<MacFixtures> {
 const execFileP = promisify(execFile);
 
 /** Runs one plan on a simulated Mac the way the app does (one privileged batch per run of root actions). */
-export async function runOnSimulatedMac(mac: import('../../../../electron/core/macos/executors/simulated').SimulatedMac, plan: import('../../../../electron/core/macos/action').Plan) {
+export async function runOnSimulatedMac(
+  mac: import('../../../../electron/core/macos/executors/simulated').SimulatedMac,
+  plan: import('../../../../electron/core/macos/action').Plan,
+) {
   const { executePlan } = await import('../../../../electron/core/macos/execute');
   return executePlan(plan, { executor: mac, privileged: mac.privilegedRunner() });
 }

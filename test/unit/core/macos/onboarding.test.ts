@@ -8,8 +8,12 @@ import { renderPlanText, viewPlan } from '../../../../electron/core/macos/action
 import { makeMacFixtures, PFX_PASSWORD, type MacFixtures } from './fixtures';
 
 let fx: MacFixtures;
-beforeAll(async () => { fx = await makeMacFixtures(); });
-afterAll(async () => { await fx?.cleanup(); });
+beforeAll(async () => {
+  fx = await makeMacFixtures();
+});
+afterAll(async () => {
+  await fx?.cleanup();
+});
 
 function request(extra: Partial<OnboardingRequest> = {}): OnboardingRequest {
   return {
@@ -24,7 +28,9 @@ function request(extra: Partial<OnboardingRequest> = {}): OnboardingRequest {
 }
 
 async function apply(mac: SimulatedMac, req: OnboardingRequest) {
-  return withPlanWorkspace((workspace) => applyOnboarding(req, { executor: mac, privileged: mac.privilegedRunner(), workspace }));
+  return withPlanWorkspace((workspace) =>
+    applyOnboarding(req, { executor: mac, privileged: mac.privilegedRunner(), workspace }),
+  );
 }
 
 describe('onboarding a fresh Apple Silicon Mac', () => {
@@ -36,7 +42,12 @@ describe('onboarding a fresh Apple Silicon Mac', () => {
     expect(facts.rosettaWorks).toBe(true);
     expect(facts.client?.version).toBe('5.2.0.7');
     expect(facts.daemon?.running).toBe(true);
-    expect(facts.conf?.values).toMatchObject({ Switch: 'tachyon.acme.local:4000', BackgroundChannelUrl: 'https://tachyon.acme.local/Background/', LoggingLevel: 'debug', AuthenticationPolicy: 'optional' });
+    expect(facts.conf?.values).toMatchObject({
+      Switch: 'tachyon.acme.local:4000',
+      BackgroundChannelUrl: 'https://tachyon.acme.local/Background/',
+      LoggingLevel: 'debug',
+      AuthenticationPolicy: 'optional',
+    });
     expect(facts.identities.map((i) => i.name)).toEqual(['MAC01.local']);
     expect(mac.snapshot().certificates.filter((c) => c.trusted)).toHaveLength(1);
     expect(mac.snapshot().mounts).toEqual([]);
@@ -46,7 +57,9 @@ describe('onboarding a fresh Apple Silicon Mac', () => {
     const mac = new SimulatedMac();
     const result = await apply(mac, request());
     expect(result.ok).toBe(true);
-    expect(mac.snapshot().adminPrompts).toEqual(result.steps.filter((s) => s.actions.some((a) => a.root && a.outcome === 'done')).map((s) => s.title));
+    expect(mac.snapshot().adminPrompts).toEqual(
+      result.steps.filter((s) => s.actions.some((a) => a.root && a.outcome === 'done')).map((s) => s.title),
+    );
   });
 
   it('changes nothing when run a second time', async () => {
@@ -64,16 +77,25 @@ describe('onboarding a fresh Apple Silicon Mac', () => {
   it('plans every step for review without changing the Mac', async () => {
     const mac = new SimulatedMac();
     const before = mac.snapshot();
-    const text = await withPlanWorkspace(async (ws: PlanWorkspace) => renderPlanText(await planOnboarding(request(), await gatherFacts(mac), ws)));
+    const text = await withPlanWorkspace(async (ws: PlanWorkspace) =>
+      renderPlanText(await planOnboarding(request(), await gatherFacts(mac), ws)),
+    );
     expect(text).toContain('Install Rosetta 2');
-    expect(text).toContain("/usr/bin/security import");
+    expect(text).toContain('/usr/bin/security import');
     expect(text).toContain('-P ••••');
     expect(text).not.toContain(PFX_PASSWORD);
     expect(mac.snapshot()).toEqual(before);
   });
 
   it('keeps existing settings through an upgrade that resets the configuration file', async () => {
-    const mac = new SimulatedMac({ rosetta: true, client: { version: '5.1.0.1', conf: 'Switch=old:4000\nBackgroundChannelUrl=https://old/Background/\nConnectionTimeout=45\n# keep me\n', running: true } });
+    const mac = new SimulatedMac({
+      rosetta: true,
+      client: {
+        version: '5.1.0.1',
+        conf: 'Switch=old:4000\nBackgroundChannelUrl=https://old/Background/\nConnectionTimeout=45\n# keep me\n',
+        running: true,
+      },
+    });
     const result = await apply(mac, request({ caCertificates: [], identity: undefined }));
     expect(result.ok).toBe(true);
     const facts = await gatherFacts(mac);
@@ -90,7 +112,10 @@ describe('onboarding a fresh Apple Silicon Mac', () => {
     const upgraded = await apply(mac, request());
     expect(upgraded.ok).toBe(true);
     const identity = upgraded.steps.find((s) => s.step === 'client-identity')!;
-    expect(identity.actions.map((a) => [a.id, a.outcome])).toEqual([['identity-regrant-delete', 'done'], ['identity-import', 'done']]);
+    expect(identity.actions.map((a) => [a.id, a.outcome])).toEqual([
+      ['identity-regrant-delete', 'done'],
+      ['identity-import', 'done'],
+    ]);
     expect(mac.snapshot().identities).toHaveLength(1);
     const again = await apply(mac, request());
     expect(again.steps.find((s) => s.step === 'client-identity')!.actions.map((a) => a.outcome)).toEqual(['skipped']);
@@ -113,7 +138,9 @@ describe('onboarding a fresh Apple Silicon Mac', () => {
 
   it('shows plans as JSON with every secret masked', async () => {
     const mac = new SimulatedMac();
-    const json = await withPlanWorkspace(async (ws) => JSON.stringify((await planOnboarding(request(), await gatherFacts(mac), ws)).map(viewPlan)));
+    const json = await withPlanWorkspace(async (ws) =>
+      JSON.stringify((await planOnboarding(request(), await gatherFacts(mac), ws)).map(viewPlan)),
+    );
     expect(json).toContain('••••');
     expect(json).not.toContain(PFX_PASSWORD);
   });
@@ -125,7 +152,9 @@ describe('onboarding without an installer', () => {
     const req = request({ installerPath: undefined, identity: undefined });
     const result = await apply(mac, req);
     expect(result.ok).toBe(true);
-    const start = await withPlanWorkspace(async (ws) => (await planOnboarding(req, await gatherFacts(mac), ws)).at(-1)!);
+    const start = await withPlanWorkspace(async (ws) =>
+      (await planOnboarding(req, await gatherFacts(mac), ws)).at(-1)!,
+    );
     expect(start.actions).toEqual([]);
     expect(start.warnings[0]).toContain('not installed');
   });
@@ -133,7 +162,10 @@ describe('onboarding without an installer', () => {
   it('refuses an identity for a client that is not installed before changing anything, saying to add the installer', async () => {
     const mac = new SimulatedMac({ rosetta: true });
     const before = mac.snapshot();
-    await expect(apply(mac, request({ installerPath: undefined }))).rejects.toMatchObject({ code: 'client-not-installed', hint: expect.stringContaining('--installer') });
+    await expect(apply(mac, request({ installerPath: undefined }))).rejects.toMatchObject({
+      code: 'client-not-installed',
+      hint: expect.stringContaining('--installer'),
+    });
     expect(mac.snapshot()).toEqual(before);
   });
 });

@@ -1,10 +1,20 @@
 // Specification: how argv is shown and written as shell words.
 import { describe, expect, it } from 'vitest';
-import { appleScriptString, displayCommand, maskedArgs, redactSecrets, shellQuote, shellQuoteArgv, SECRET_MASK } from '../../../../electron/core/macos/quote';
+import {
+  appleScriptString,
+  displayCommand,
+  maskedArgs,
+  redactSecrets,
+  shellQuote,
+  shellQuoteArgv,
+  SECRET_MASK,
+} from '../../../../electron/core/macos/quote';
 
 describe('shellQuote', () => {
   it('leaves plain paths and options bare so plans stay readable', () => {
-    expect(shellQuoteArgv(['/usr/bin/security', 'import', '-k', '/Library/Keychains/System.keychain', '-P'])).toBe('/usr/bin/security import -k /Library/Keychains/System.keychain -P');
+    expect(shellQuoteArgv(['/usr/bin/security', 'import', '-k', '/Library/Keychains/System.keychain', '-P'])).toBe(
+      '/usr/bin/security import -k /Library/Keychains/System.keychain -P',
+    );
   });
 
   it('single-quotes anything with spaces or shell characters', () => {

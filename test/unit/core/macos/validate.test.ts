@@ -4,12 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  isHostName, validateBackgroundUrl, validateConfSetting, validateHostName, validateInputFile, validateLoggingLevel, validateSwitchAddress,
+  isHostName,
+  validateBackgroundUrl,
+  validateConfSetting,
+  validateHostName,
+  validateInputFile,
+  validateLoggingLevel,
+  validateSwitchAddress,
 } from '../../../../electron/core/macos/validate';
 
 describe('Switch address', () => {
   it('accepts a host name with a port', () => {
-    expect(validateSwitchAddress('tachyon.acme.local:4000')).toEqual({ host: 'tachyon.acme.local', port: 4000, value: 'tachyon.acme.local:4000' });
+    expect(validateSwitchAddress('tachyon.acme.local:4000')).toEqual({
+      host: 'tachyon.acme.local',
+      port: 4000,
+      value: 'tachyon.acme.local:4000',
+    });
   });
 
   it('accepts IPv4 and bracketed IPv6 addresses', () => {
@@ -17,18 +27,35 @@ describe('Switch address', () => {
     expect(validateSwitchAddress('[fd00::1]:4000')).toMatchObject({ host: 'fd00::1', value: '[fd00::1]:4000' });
   });
 
-  it.each([['tachyon.acme.local', 'host:port'], ['tachyon:0', 'out of range'], ['tachyon:65536', 'out of range'], ['bad_name!:4000', 'not a valid host'], [':4000', 'not a valid host'], ['a b:4000', 'not a valid host']])('refuses %s saying %s', (input, words) => {
-    expect(() => validateSwitchAddress(input)).toThrow(expect.objectContaining({ code: 'invalid-switch', message: expect.stringContaining(words) }));
+  it.each([
+    ['tachyon.acme.local', 'host:port'],
+    ['tachyon:0', 'out of range'],
+    ['tachyon:65536', 'out of range'],
+    ['bad_name!:4000', 'not a valid host'],
+    [':4000', 'not a valid host'],
+    ['a b:4000', 'not a valid host'],
+  ])('refuses %s saying %s', (input, words) => {
+    expect(() => validateSwitchAddress(input)).toThrow(
+      expect.objectContaining({ code: 'invalid-switch', message: expect.stringContaining(words) }),
+    );
   });
 });
 
 describe('Background Channel URL', () => {
   it('accepts an https URL', () => {
-    expect(validateBackgroundUrl('https://tachyon.acme.local/Background/')).toBe('https://tachyon.acme.local/Background/');
+    expect(validateBackgroundUrl('https://tachyon.acme.local/Background/')).toBe(
+      'https://tachyon.acme.local/Background/',
+    );
   });
 
-  it.each([['http://tachyon/Background/', 'must use https'], ['tachyon/Background', 'not a URL'], ['https://user:pw@tachyon/Background/', 'user name or password']])('refuses %s saying %s', (input, words) => {
-    expect(() => validateBackgroundUrl(input)).toThrow(expect.objectContaining({ code: 'invalid-background-url', message: expect.stringContaining(words) }));
+  it.each([
+    ['http://tachyon/Background/', 'must use https'],
+    ['tachyon/Background', 'not a URL'],
+    ['https://user:pw@tachyon/Background/', 'user name or password'],
+  ])('refuses %s saying %s', (input, words) => {
+    expect(() => validateBackgroundUrl(input)).toThrow(
+      expect.objectContaining({ code: 'invalid-background-url', message: expect.stringContaining(words) }),
+    );
   });
 });
 
@@ -39,11 +66,14 @@ describe('host names', () => {
   });
 
   it('refuses underscores, leading hyphens, empty labels and over-long labels', () => {
-    for (const bad of ['mac_01.local', '-mac.local', 'mac..local', `${'a'.repeat(64)}.local`, '']) expect(isHostName(bad)).toBe(false);
+    for (const bad of ['mac_01.local', '-mac.local', 'mac..local', `${'a'.repeat(64)}.local`, ''])
+      expect(isHostName(bad)).toBe(false);
   });
 
   it('shows a pasted control character visibly in the message', () => {
-    expect(() => validateHostName('MAC01\n.local')).toThrow(expect.objectContaining({ message: expect.stringContaining('MAC01\\x0a.local') }));
+    expect(() => validateHostName('MAC01\n.local')).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('MAC01\\x0a.local') }),
+    );
   });
 });
 
@@ -56,7 +86,9 @@ describe('settings and logging level', () => {
   it('splits Name=value and refuses a value with a line break', () => {
     expect(validateConfSetting('ConnectionTimeout=30')).toEqual({ key: 'ConnectionTimeout', value: '30' });
     expect(() => validateConfSetting('Bad Name=1')).toThrow(expect.objectContaining({ code: 'invalid-setting' }));
-    expect(() => validateConfSetting('Key=a\nb')).toThrow(expect.objectContaining({ message: expect.stringContaining('line break') }));
+    expect(() => validateConfSetting('Key=a\nb')).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('line break') }),
+    );
   });
 });
 
@@ -72,7 +104,12 @@ describe('input files', () => {
     await writeFile(join(dir, 'f.pem'), 'x');
     await mkdir(join(dir, 'sub'));
     await expect(validateInputFile(join(dir, 'f.pem'), 'CA certificate file')).resolves.toBe(join(dir, 'f.pem'));
-    await expect(validateInputFile(join(dir, 'sub'), 'CA certificate file')).rejects.toMatchObject({ code: 'not-a-file' });
-    await expect(validateInputFile(join(dir, 'nope.pem'), 'CA certificate file')).rejects.toMatchObject({ code: 'file-not-found', message: expect.stringContaining('CA certificate file') });
+    await expect(validateInputFile(join(dir, 'sub'), 'CA certificate file')).rejects.toMatchObject({
+      code: 'not-a-file',
+    });
+    await expect(validateInputFile(join(dir, 'nope.pem'), 'CA certificate file')).rejects.toMatchObject({
+      code: 'file-not-found',
+      message: expect.stringContaining('CA certificate file'),
+    });
   });
 });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { Asn1Error, TAG, children, parseStrictDer, readIntegerHex, readOid, readTime, readTlv } from '../../../../electron/core/pki/asn1';
+import {
+  Asn1Error,
+  TAG,
+  children,
+  parseStrictDer,
+  readIntegerHex,
+  readOid,
+  readTime,
+  readTlv,
+} from '../../../../electron/core/pki/asn1';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
@@ -28,13 +37,18 @@ describe('the DER reader', () => {
   });
 
   it('reads two-digit UTC years as RFC 5280 says: 49 is 2049, 50 is 1950', () => {
-    const t = (s: string) => { const d = Buffer.concat([hex('17 0d'), Buffer.from(s)]); return readTime(parseStrictDer(d)).getUTCFullYear(); };
+    const t = (s: string) => {
+      const d = Buffer.concat([hex('17 0d'), Buffer.from(s)]);
+      return readTime(parseStrictDer(d)).getUTCFullYear();
+    };
     expect(t('491231235959Z')).toBe(2049);
     expect(t('500101000000Z')).toBe(1950);
   });
 
   it('refuses an element that claims more bytes than there are', () => {
-    expect(() => parseStrictDer(hex('30 10 02 01 01'))).toThrow(expect.objectContaining({ name: 'Asn1Error', truncated: true }));
+    expect(() => parseStrictDer(hex('30 10 02 01 01'))).toThrow(
+      expect.objectContaining({ name: 'Asn1Error', truncated: true }),
+    );
   });
 
   it('refuses BER indefinite lengths and trailing bytes in strict DER', () => {

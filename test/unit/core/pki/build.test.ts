@@ -1,8 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { generateKeyPairSync, verify, X509Certificate, type KeyObject } from 'node:crypto';
-import {
-  buildCertificate, buildCrl, der, newSerial, serialBytes, OIDS,
-} from '../../../../electron/core/pki/build';
+import { buildCertificate, buildCrl, der, newSerial, serialBytes, OIDS } from '../../../../electron/core/pki/build';
 import { certificateDetails } from '../../../../electron/core/pki/inspect';
 import { OnboardError } from '../../../../electron/core/errors';
 
@@ -33,10 +31,15 @@ beforeAll(() => {
   rsaCaKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   ecCaKey = generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey;
   leafKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-  const root = (key: KeyObject, cn: string) => buildCertificate({
-    subject: { organization: 'Build Test', commonName: cn }, publicKey: key, signer: { key },
-    notAfter: new Date(Date.now() + 365 * DAY), ca: true, keyUsage: ['keyCertSign', 'cRLSign'],
-  });
+  const root = (key: KeyObject, cn: string) =>
+    buildCertificate({
+      subject: { organization: 'Build Test', commonName: cn },
+      publicKey: key,
+      signer: { key },
+      notAfter: new Date(Date.now() + 365 * DAY),
+      ca: true,
+      keyUsage: ['keyCertSign', 'cRLSign'],
+    });
   rsaRoot = root(rsaCaKey, 'RSA Root');
   ecRoot = root(ecCaKey, 'EC Root');
 });
@@ -75,9 +78,16 @@ describe('buildCertificate', () => {
 
   it('signs a device certificate with an EC CA key and carries every 1E extension', () => {
     const leaf = buildCertificate({
-      subject: { commonName: 'MAC01.local' }, publicKey: leafKey, signer: { key: ecCaKey, certificate: ecRoot },
-      notAfter: new Date(Date.now() + 30 * DAY), keyUsage: ['digitalSignature', 'keyEncipherment'], extendedKeyUsage: ['clientAuth'],
-      dnsNames: ['MAC01.local'], ipAddresses: ['10.0.0.5'], crlUrls: ['http://pki.lab/intermediate.crl'], ocspUrls: ['http://pki.lab/ocsp'],
+      subject: { commonName: 'MAC01.local' },
+      publicKey: leafKey,
+      signer: { key: ecCaKey, certificate: ecRoot },
+      notAfter: new Date(Date.now() + 30 * DAY),
+      keyUsage: ['digitalSignature', 'keyEncipherment'],
+      extendedKeyUsage: ['clientAuth'],
+      dnsNames: ['MAC01.local'],
+      ipAddresses: ['10.0.0.5'],
+      crlUrls: ['http://pki.lab/intermediate.crl'],
+      ocspUrls: ['http://pki.lab/ocsp'],
     });
     expect(leaf.verify(ecRoot.publicKey)).toBe(true);
     expect(leaf.checkIssued(ecRoot)).toBe(true);
@@ -102,13 +112,27 @@ describe('buildCertificate', () => {
   });
 
   it('refuses a validity that ends before it starts', () => {
-    expect(() => buildCertificate({ subject: { commonName: 'x' }, publicKey: leafKey, signer: { key: leafKey }, notBefore: new Date(), notAfter: new Date(Date.now() - DAY) }))
-      .toThrow(OnboardError);
+    expect(() =>
+      buildCertificate({
+        subject: { commonName: 'x' },
+        publicKey: leafKey,
+        signer: { key: leafKey },
+        notBefore: new Date(),
+        notAfter: new Date(Date.now() - DAY),
+      }),
+    ).toThrow(OnboardError);
   });
 
   it('refuses an IP address that is not one', () => {
-    expect(() => buildCertificate({ subject: { commonName: 'x' }, publicKey: leafKey, signer: { key: leafKey }, notAfter: new Date(Date.now() + DAY), ipAddresses: ['10.0.0'] }))
-      .toThrow(/not an IP address/);
+    expect(() =>
+      buildCertificate({
+        subject: { commonName: 'x' },
+        publicKey: leafKey,
+        signer: { key: leafKey },
+        notAfter: new Date(Date.now() + DAY),
+        ipAddresses: ['10.0.0'],
+      }),
+    ).toThrow(/not an IP address/);
   });
 });
 
@@ -119,10 +143,22 @@ describe('buildCrl and serials', () => {
   });
 
   it('produces a DER CRL signed by the CA key (RSA and EC)', () => {
-    for (const [ca, key] of [[rsaRoot, rsaCaKey], [ecRoot, ecCaKey]] as const) {
-      const crl = buildCrl({ issuer: ca, key, crlNumber: 3, thisUpdate: new Date(), nextUpdate: new Date(Date.now() + 7 * DAY), revoked: [{ serial: '1234', date: new Date() }] });
+    for (const [ca, key] of [
+      [rsaRoot, rsaCaKey],
+      [ecRoot, ecCaKey],
+    ] as const) {
+      const crl = buildCrl({
+        issuer: ca,
+        key,
+        crlNumber: 3,
+        thisUpdate: new Date(),
+        nextUpdate: new Date(Date.now() + 7 * DAY),
+        revoked: [{ serial: '1234', date: new Date() }],
+      });
       const { tbs, signature } = splitSigned(crl);
-      expect(verify(ca.publicKey.asymmetricKeyType === 'ec' ? 'sha384' : 'sha256', tbs, ca.publicKey, signature)).toBe(true);
+      expect(verify(ca.publicKey.asymmetricKeyType === 'ec' ? 'sha384' : 'sha256', tbs, ca.publicKey, signature)).toBe(
+        true,
+      );
       expect(tbs.includes(Buffer.from('020103', 'hex'))).toBe(true); // CRL number 3
       expect(tbs.includes(Buffer.from('02021234', 'hex'))).toBe(true); // the revoked serial
     }

@@ -8,7 +8,14 @@ import { buildChain } from '../../../../electron/core/pki/chain';
 const x = (pem: string) => new X509Certificate(pem);
 
 /** Signs a new certificate for `cn` with any certificate and key (openssl x509 -req), to make broken chains on purpose. */
-async function signWith(dir: string, name: string, cn: string, caCert: string, caKey: string, ext: string[]): Promise<X509Certificate> {
+async function signWith(
+  dir: string,
+  name: string,
+  cn: string,
+  caCert: string,
+  caKey: string,
+  ext: string[],
+): Promise<X509Certificate> {
   const key = join(dir, `${name}.key`);
   const csr = join(dir, `${name}.csr`);
   const out = join(dir, `${name}.pem`);
@@ -16,7 +23,24 @@ async function signWith(dir: string, name: string, cn: string, caCert: string, c
   await makeKey(key);
   await opensslOk(['req', '-new', '-key', key, '-subj', `/CN=${cn}`, '-out', csr]);
   await writeFile(extFile, ext.join('\n') + '\n');
-  await opensslOk(['x509', '-req', '-in', csr, '-CA', caCert, '-CAkey', caKey, '-set_serial', '0x' + Date.now().toString(16), '-days', '30', '-extfile', extFile, '-out', out]);
+  await opensslOk([
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    caCert,
+    '-CAkey',
+    caKey,
+    '-set_serial',
+    '0x' + Date.now().toString(16),
+    '-days',
+    '30',
+    '-extfile',
+    extFile,
+    '-out',
+    out,
+  ]);
   return x(await readFile(out, 'utf8'));
 }
 
@@ -46,7 +70,11 @@ describe('buildChain finds the path from a device certificate to its root', { ti
   it('orders CA certificates given in any order, ignoring unrelated ones', () => {
     const unrelated = x(ecPki.root.certPem);
     const r = buildChain(x(leaf.certPem), [unrelated, root, issuing]);
-    expect(r.chain.map((c) => c.subject)).toEqual(['CN=MAC01.local', 'CN=Onboard Test Issuing CA', 'O=Onboard Test\nCN=Onboard Test Root CA']);
+    expect(r.chain.map((c) => c.subject)).toEqual([
+      'CN=MAC01.local',
+      'CN=Onboard Test Issuing CA',
+      'O=Onboard Test\nCN=Onboard Test Root CA',
+    ]);
     expect(r.complete).toBe(true);
     expect(r.trustedRoot?.fingerprint256).toBe(root.fingerprint256);
     expect(r.problems).toEqual([]);
@@ -63,7 +91,12 @@ describe('buildChain finds the path from a device certificate to its root', { ti
     const r = buildChain(x(leaf.certPem), [root]);
     expect(r.complete).toBe(false);
     expect(r.trustedRoot).toBeNull();
-    expect(r.problems).toEqual([expect.objectContaining({ code: 'issuer-missing', message: expect.stringContaining('"CN=Onboard Test Issuing CA"') })]);
+    expect(r.problems).toEqual([
+      expect.objectContaining({
+        code: 'issuer-missing',
+        message: expect.stringContaining('"CN=Onboard Test Issuing CA"'),
+      }),
+    ]);
   });
 
   it('refuses a CA certificate that has the right name but a different key', () => {
@@ -84,7 +117,9 @@ describe('buildChain finds the path from a device certificate to its root', { ti
     try {
       const l = await old.issuer.issue('late');
       const r = buildChain(x(l.certPem), [x(old.root.certPem), x(old.intermediate!.certPem)]);
-      expect(r.problems).toEqual([expect.objectContaining({ code: 'ca-expired', message: expect.stringContaining('expired on 2020-01-01') })]);
+      expect(r.problems).toEqual([
+        expect.objectContaining({ code: 'ca-expired', message: expect.stringContaining('expired on 2020-01-01') }),
+      ]);
     } finally {
       await old.cleanup();
     }
@@ -96,17 +131,28 @@ describe('buildChain finds the path from a device certificate to its root', { ti
   });
 
   it('refuses a device certificate used as a CA: not a CA, no keyCertSign, and one CA too many below the issuing CA', async () => {
-    const fake = await signWith(pki.dir, 'under-leaf', 'victim', leaf.certPath, leaf.keyPath, ['basicConstraints=CA:FALSE']);
+    const fake = await signWith(pki.dir, 'under-leaf', 'victim', leaf.certPath, leaf.keyPath, [
+      'basicConstraints=CA:FALSE',
+    ]);
     const r = buildChain(fake, [x(leaf.certPem), issuing, root]);
     expect(r.complete).toBe(true);
     expect(r.problems.map((p) => p.code)).toEqual(['not-a-ca', 'ca-key-usage', 'path-length']);
   });
 
-  it('enforces the intermediate\'s path length of 0 when another CA hangs below it', async () => {
-    const sub = await pki.issuer.issue('sub-ca', { cn: 'Sub CA', eku: '', ku: 'critical,keyCertSign,cRLSign', extra: ['basicConstraints = critical,CA:TRUE'] });
-    const device = await signWith(pki.dir, 'under-sub', 'deep-device', sub.certPath, sub.keyPath, ['basicConstraints=CA:FALSE']);
+  it("enforces the intermediate's path length of 0 when another CA hangs below it", async () => {
+    const sub = await pki.issuer.issue('sub-ca', {
+      cn: 'Sub CA',
+      eku: '',
+      ku: 'critical,keyCertSign,cRLSign',
+      extra: ['basicConstraints = critical,CA:TRUE'],
+    });
+    const device = await signWith(pki.dir, 'under-sub', 'deep-device', sub.certPath, sub.keyPath, [
+      'basicConstraints=CA:FALSE',
+    ]);
     const r = buildChain(device, [x(sub.certPem), issuing, root]);
     expect(r.chain).toHaveLength(4);
-    expect(r.problems).toEqual([expect.objectContaining({ code: 'path-length', certificate: expect.stringContaining('Onboard Test Issuing CA') })]);
+    expect(r.problems).toEqual([
+      expect.objectContaining({ code: 'path-length', certificate: expect.stringContaining('Onboard Test Issuing CA') }),
+    ]);
   });
 });

@@ -1,6 +1,12 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { hostnameProblem, buildCsr, createKeyAndCsr, privateKeyPem, generateRsaKey } from '../../../../electron/core/pki/csr';
+import {
+  hostnameProblem,
+  buildCsr,
+  createKeyAndCsr,
+  privateKeyPem,
+  generateRsaKey,
+} from '../../../../electron/core/pki/csr';
 import { readCsr } from '../../../../electron/core/pki/load';
 
 let key: KeyObject;
@@ -65,6 +71,8 @@ describe('key output', () => {
   });
 
   it('refuses key sizes other than 2048, 3072 and 4096', async () => {
-    await expect(createKeyAndCsr({ hostname: 'MAC01.local', keySize: 1024 as 2048 })).rejects.toThrow(/not a supported RSA key size/);
+    await expect(createKeyAndCsr({ hostname: 'MAC01.local', keySize: 1024 as 2048 })).rejects.toThrow(
+      /not a supported RSA key size/,
+    );
   });
 });

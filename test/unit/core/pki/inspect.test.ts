@@ -13,7 +13,10 @@ describe('inspectCertificate explains a certificate the way OpenSSL reads it', {
     pki = await makeTestPki({ intermediate: true });
     leaf = await pki.issuer.issue('MAC01.local', {
       sans: ['MAC01.local', 'IP:192.168.1.20', 'email:tech@acme.example', 'URI:https://acme.example/device'],
-      ocsp: 'http://ocsp.acme.example', extra: ['authorityInfoAccess = OCSP;URI:http://ocsp.acme.example,caIssuers;URI:http://pki.acme.example/issuing.cer'],
+      ocsp: 'http://ocsp.acme.example',
+      extra: [
+        'authorityInfoAccess = OCSP;URI:http://ocsp.acme.example,caIssuers;URI:http://pki.acme.example/issuing.cer',
+      ],
     });
     ecLeaf = await pki.issuer.issue('ec-device', { keyType: 'ec', ku: 'critical,digitalSignature' });
   }, 120_000); // openssl key generation is slow on a busy 2-core machine
@@ -21,7 +24,17 @@ describe('inspectCertificate explains a certificate the way OpenSSL reads it', {
 
   it('gives serial, fingerprints and dates equal to openssl x509', async () => {
     const info = inspectCertificate(new X509Certificate(leaf.certPem));
-    const out = await opensslOk(['x509', '-in', leaf.certPath, '-noout', '-serial', '-fingerprint', '-sha256', '-enddate', '-startdate']);
+    const out = await opensslOk([
+      'x509',
+      '-in',
+      leaf.certPath,
+      '-noout',
+      '-serial',
+      '-fingerprint',
+      '-sha256',
+      '-enddate',
+      '-startdate',
+    ]);
     expect(info.serialNumber).toBe(out.match(/serial=(\S+)/)![1]!.replace(/^0+/, ''));
     expect(info.sha256).toBe(out.match(/Fingerprint=(\S+)/)![1]);
     expect(new Date(info.notAfter).getTime()).toBe(Date.parse(out.match(/notAfter=(.+)/)![1]!));
@@ -30,7 +43,7 @@ describe('inspectCertificate explains a certificate the way OpenSSL reads it', {
     expect(info.sha1).toBe(sha1.match(/Fingerprint=(\S+)/)![1]);
   });
 
-  it('lists the device certificate\'s names, usages and revocation URLs', () => {
+  it("lists the device certificate's names, usages and revocation URLs", () => {
     const info = inspectCertificate(new X509Certificate(leaf.certPem));
     expect(info).toMatchObject({
       subject: 'CN=MAC01.local',
@@ -42,7 +55,12 @@ describe('inspectCertificate explains a certificate the way OpenSSL reads it', {
       basicConstraints: { ca: false },
       keyUsage: ['digitalSignature', 'keyEncipherment'],
       extendedKeyUsage: ['clientAuth'],
-      subjectAltNames: { dns: ['MAC01.local'], ip: ['192.168.1.20'], email: ['tech@acme.example'], uri: ['https://acme.example/device'] },
+      subjectAltNames: {
+        dns: ['MAC01.local'],
+        ip: ['192.168.1.20'],
+        email: ['tech@acme.example'],
+        uri: ['https://acme.example/device'],
+      },
       crlUrls: ['http://127.0.0.1:1/intermediate.crl'],
       ocspUrls: ['http://ocsp.acme.example'],
       caIssuersUrls: ['http://pki.acme.example/issuing.cer'],

@@ -43,26 +43,79 @@ describe('loadMaterial reads certificate files by content', { timeout: 60_000 },
     await opensslOk(['crl2pkcs7', '-nocrl', '-certfile', pki.caBundlePath, '-out', file('ca.p7b.pem')]);
     await makePfx(file('modern.pfx'), leaf.certPath, leaf.keyPath, 'pfx-pass', { chainPaths: [pki.caBundlePath] });
     await makePfx(file('legacy.pfx'), leaf.certPath, leaf.keyPath, 'pfx-pass', { legacy: true });
-    await opensslOk(['pkcs12', '-export', '-nokeys', '-in', pki.caBundlePath, '-out', file('nokey.pfx'), '-passout', 'pass:pfx-pass']);
+    await opensslOk([
+      'pkcs12',
+      '-export',
+      '-nokeys',
+      '-in',
+      pki.caBundlePath,
+      '-out',
+      file('nokey.pfx'),
+      '-passout',
+      'pass:pfx-pass',
+    ]);
     await opensslOk(['pkey', '-in', leaf.keyPath, '-traditional', '-out', file('pkcs1.key')]);
     await opensslOk(['pkcs8', '-topk8', '-in', leaf.keyPath, '-out', file('enc.key'), '-passout', 'pass:key-pass']);
     await opensslOk(['pkey', '-in', leaf.keyPath, '-outform', 'DER', '-out', file('key.der')]);
-    await opensslOk(['pkey', '-in', leaf.keyPath, '-traditional', '-aes128', '-passout', 'pass:key-pass', '-out', file('legacy-enc.key')]);
-    await opensslOk(['req', '-new', '-key', leaf.keyPath, '-subj', '/CN=MAC01.local', '-addext', 'subjectAltName=DNS:MAC01.local', '-addext', 'extendedKeyUsage=clientAuth', '-out', file('req.csr')]);
-    await opensslOk(['req', '-new', '-key', ecLeaf.keyPath, '-subj', '/CN=ec-device', '-outform', 'DER', '-out', file('ec.csr.der')]);
+    await opensslOk([
+      'pkey',
+      '-in',
+      leaf.keyPath,
+      '-traditional',
+      '-aes128',
+      '-passout',
+      'pass:key-pass',
+      '-out',
+      file('legacy-enc.key'),
+    ]);
+    await opensslOk([
+      'req',
+      '-new',
+      '-key',
+      leaf.keyPath,
+      '-subj',
+      '/CN=MAC01.local',
+      '-addext',
+      'subjectAltName=DNS:MAC01.local',
+      '-addext',
+      'extendedKeyUsage=clientAuth',
+      '-out',
+      file('req.csr'),
+    ]);
+    await opensslOk([
+      'req',
+      '-new',
+      '-key',
+      ecLeaf.keyPath,
+      '-subj',
+      '/CN=ec-device',
+      '-outform',
+      'DER',
+      '-out',
+      file('ec.csr.der'),
+    ]);
   }, 120_000); // openssl key generation is slow on a busy 2-core machine
   afterAll(() => pki?.cleanup());
 
   it('reads every certificate of a PEM bundle, with CRLF line ends and OpenSSL subject= lines between blocks', async () => {
-    const text = `subject=CN = root\n${pki.root.certPem}\nsubject=CN = issuing\n${pki.intermediate!.certPem}`.replace(/\n/g, '\r\n');
+    const text = `subject=CN = root\n${pki.root.certPem}\nsubject=CN = issuing\n${pki.intermediate!.certPem}`.replace(
+      /\n/g,
+      '\r\n',
+    );
     const m = loadMaterial(Buffer.from(text));
     expect(m.kinds).toEqual(['pem']);
-    expect(m.certificates.map((c) => c.subject)).toEqual(['O=Onboard Test\nCN=Onboard Test Root CA', 'CN=Onboard Test Issuing CA']);
+    expect(m.certificates.map((c) => c.subject)).toEqual([
+      'O=Onboard Test\nCN=Onboard Test Root CA',
+      'CN=Onboard Test Issuing CA',
+    ]);
     expect(m.warnings).toEqual([]);
   });
 
   it('reads a PEM bundle saved as UTF-16 with a byte-order mark, as Windows PowerShell writes it', () => {
-    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(pki.root.certPem + pki.intermediate!.certPem, 'utf16le')]);
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(pki.root.certPem + pki.intermediate!.certPem, 'utf16le'),
+    ]);
     expect(loadMaterial(utf16).certificates).toHaveLength(2);
   });
 
@@ -121,7 +174,7 @@ describe('loadMaterial reads certificate files by content', { timeout: 60_000 },
     expect(['truncated', 'pfx-corrupt']).toContain(code);
   });
 
-  it('reads a PFX that holds no private key and warns that it cannot be this Mac\'s identity', async () => {
+  it("reads a PFX that holds no private key and warns that it cannot be this Mac's identity", async () => {
     const m = await loadFile(file('nokey.pfx'), { password: 'pfx-pass' });
     expect(m.privateKeys).toHaveLength(0);
     expect(m.certificates).toHaveLength(2);
@@ -175,7 +228,13 @@ describe('loadMaterial reads certificate files by content', { timeout: 60_000 },
 
   it('reads certificate requests (RSA in PEM, EC in DER) with subject, SAN and a verified signature', async () => {
     const rsa = (await loadFile(file('req.csr'))).csrs[0]!;
-    expect(rsa).toMatchObject({ commonName: 'MAC01.local', keyType: 'rsa', keySize: 2048, signatureValid: true, extendedKeyUsage: ['clientAuth'] });
+    expect(rsa).toMatchObject({
+      commonName: 'MAC01.local',
+      keyType: 'rsa',
+      keySize: 2048,
+      signatureValid: true,
+      extendedKeyUsage: ['clientAuth'],
+    });
     expect(rsa.subjectAltNames.dns).toEqual(['MAC01.local']);
     const ec = await loadFile(file('ec.csr.der'));
     expect(ec.kinds).toEqual(['csr']);
@@ -206,7 +265,11 @@ describe('loadMaterial reads certificate files by content', { timeout: 60_000 },
   });
 
   it('recognises a JPEG renamed .cer and says it is an image', () => {
-    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), randomBytes(500)]);
+    const jpeg = Buffer.concat([
+      Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
+      Buffer.from('JFIF\0'),
+      randomBytes(500),
+    ]);
     const e = errorOf(() => loadMaterial(jpeg, { name: 'device.cer' }));
     expect(e.code).toBe('unrecognised-format');
     expect(e.message).toBe('device.cer is a JPEG image, not a certificate, key or PFX file.');
@@ -216,7 +279,10 @@ describe('loadMaterial reads certificate files by content', { timeout: 60_000 },
     const big = file('huge.cer');
     await writeFile(big, '');
     await truncate(big, 60 * 1024 * 1024);
-    await expect(loadFile(big)).rejects.toMatchObject({ code: 'file-too-large', message: expect.stringMatching(/60\.0 MB/) });
+    await expect(loadFile(big)).rejects.toMatchObject({
+      code: 'file-too-large',
+      message: expect.stringMatching(/60\.0 MB/),
+    });
   });
 
   it('answers damaged input of every format with an OnboardError, never anything else', async () => {
@@ -225,7 +291,13 @@ describe('loadMaterial reads certificate files by content', { timeout: 60_000 },
     const { inspectCertificate } = await import('../../../../electron/core/pki/inspect');
     const { checkClientCertificate } = await import('../../../../electron/core/pki/requirements');
     // PFX files take a key derivation per attempt, so they get fewer rounds.
-    const rounds: [string, number][] = [['leaf.cer', 250], ['ca.p7b', 250], ['key.der', 150], ['ec.csr.der', 150], ['legacy.pfx', 40]];
+    const rounds: [string, number][] = [
+      ['leaf.cer', 250],
+      ['ca.p7b', 250],
+      ['key.der', 150],
+      ['ec.csr.der', 150],
+      ['legacy.pfx', 40],
+    ];
     const strays: string[] = [];
     for (const [name, count] of rounds) {
       const original = await readFile(file(name));
@@ -237,7 +309,13 @@ describe('loadMaterial reads certificate files by content', { timeout: 60_000 },
           const m = loadMaterial(input, { password: 'pfx-pass' });
           for (const cert of m.certificates) {
             inspectCertificate(cert);
-            checkClientCertificate({ certificate: cert, caCertificates: m.certificates, hostname: 'MAC01.local', privateKey: m.privateKeys[0], pfx: m.pfx });
+            checkClientCertificate({
+              certificate: cert,
+              caCertificates: m.certificates,
+              hostname: 'MAC01.local',
+              privateKey: m.privateKeys[0],
+              pfx: m.pfx,
+            });
           }
         } catch (e) {
           if (!(e instanceof OnboardError)) strays.push(String(e));
@@ -249,6 +327,8 @@ describe('loadMaterial reads certificate files by content', { timeout: 60_000 },
 
   it('says a base64 body with foreign characters is damaged, naming the block', () => {
     const broken = pki.root.certPem.replace(/\n(.{10})/, '\n$1*!*');
-    expect(errorOf(() => loadMaterial(Buffer.from(broken))).message).toMatch(/CERTIFICATE block 1 contains characters that are not base64/);
+    expect(errorOf(() => loadMaterial(Buffer.from(broken))).message).toMatch(
+      /CERTIFICATE block 1 contains characters that are not base64/,
+    );
   });
 });

@@ -17,7 +17,8 @@ function codeOf(fn: () => unknown): string {
   return 'no error';
 }
 
-const spki = (k: KeyObject) => (k.type === 'public' ? k : createPublicKey(k)).export({ type: 'spki', format: 'der' }).toString('hex');
+const spki = (k: KeyObject) =>
+  (k.type === 'public' ? k : createPublicKey(k)).export({ type: 'spki', format: 'der' }).toString('hex');
 
 let rsa: TestPki;
 let ec: TestPki;
@@ -68,7 +69,9 @@ describe('readPfx', () => {
   it('opens an OpenSSL 3 default (AES, SHA-256 MAC) file with its key, leaf-first chain and friendly name', () => {
     const c = readPfx(files.default!, PW);
     expect(c.certificates.map((x) => x.subject)).toEqual([
-      'CN=MAC01.local', 'CN=Pkcs12 Unit Issuing CA', 'O=Pkcs12 Unit\nCN=Pkcs12 Unit Root CA',
+      'CN=MAC01.local',
+      'CN=Pkcs12 Unit Issuing CA',
+      'O=Pkcs12 Unit\nCN=Pkcs12 Unit Root CA',
     ]);
     expect(spki(c.key!)).toBe(spki(c.certificates[0]!.publicKey));
     expect(c.friendlyName).toBe('MAC01 device');
@@ -130,9 +133,14 @@ describe('analysePfx', () => {
   it('accepts an OpenSSL -legacy file as importable on every macOS', () => {
     const a = analysePfx(files.legacy!, PW);
     expect(a).toMatchObject({
-      macAlgorithm: 'sha1', macSaltLength: 8, macIterations: 2048,
-      keyBagAlgorithms: ['pbeWithSHA1And3-KeyTripleDES-CBC'], certBagAlgorithms: ['pbeWithSHA1And40BitRC2-CBC'],
-      emptyPassword: false, macOsCompatible: true, problems: [],
+      macAlgorithm: 'sha1',
+      macSaltLength: 8,
+      macIterations: 2048,
+      keyBagAlgorithms: ['pbeWithSHA1And3-KeyTripleDES-CBC'],
+      certBagAlgorithms: ['pbeWithSHA1And40BitRC2-CBC'],
+      emptyPassword: false,
+      macOsCompatible: true,
+      problems: [],
     });
   });
 
@@ -163,9 +171,13 @@ describe('writePfx', () => {
   it('writes a compatible file that analyses as importable on every macOS', () => {
     const der = writePfx({ key, certificate: leaf, chain, password: PW, profile: 'compatible', friendlyName: 'MAC01' });
     expect(analysePfx(der, PW)).toMatchObject({
-      macAlgorithm: 'sha1', macSaltLength: 8, macIterations: 2048,
-      keyBagAlgorithms: ['pbeWithSHA1And3-KeyTripleDES-CBC'], certBagAlgorithms: ['none'],
-      macOsCompatible: true, problems: [],
+      macAlgorithm: 'sha1',
+      macSaltLength: 8,
+      macIterations: 2048,
+      keyBagAlgorithms: ['pbeWithSHA1And3-KeyTripleDES-CBC'],
+      certBagAlgorithms: ['none'],
+      macOsCompatible: true,
+      problems: [],
     });
   });
 
@@ -179,10 +191,19 @@ describe('writePfx', () => {
   });
 
   it('reads back what it wrote: same key, leaf first, chain ordered leaf to root, friendly name', () => {
-    const der = writePfx({ key, certificate: leaf, chain, password: 'pässwörd ✓', profile: 'compatible', friendlyName: 'Mac 01 – lab' });
+    const der = writePfx({
+      key,
+      certificate: leaf,
+      chain,
+      password: 'pässwörd ✓',
+      profile: 'compatible',
+      friendlyName: 'Mac 01 – lab',
+    });
     const c = readPfx(der, 'pässwörd ✓');
     expect(spki(c.key!)).toBe(spki(key));
-    expect(c.certificates.map((x) => x.fingerprint256)).toEqual([leaf, chain[1]!, chain[0]!].map((x) => x.fingerprint256));
+    expect(c.certificates.map((x) => x.fingerprint256)).toEqual(
+      [leaf, chain[1]!, chain[0]!].map((x) => x.fingerprint256),
+    );
     expect(c.friendlyName).toBe('Mac 01 – lab');
   });
 
@@ -193,17 +214,26 @@ describe('writePfx', () => {
   });
 
   it('refuses an empty password', () => {
-    expect(codeOf(() => writePfx({ key, certificate: leaf, password: '', profile: 'compatible' }))).toBe('pfx-empty-password');
+    expect(codeOf(() => writePfx({ key, certificate: leaf, password: '', profile: 'compatible' }))).toBe(
+      'pfx-empty-password',
+    );
   });
 
   it('refuses a key that does not belong to the certificate', async () => {
     const otherKey = createPrivateKey(await readFile(ecDevice.keyPath));
-    expect(codeOf(() => writePfx({ key: otherKey, certificate: leaf, password: PW, profile: 'compatible' }))).toBe('key-mismatch');
+    expect(codeOf(() => writePfx({ key: otherKey, certificate: leaf, password: PW, profile: 'compatible' }))).toBe(
+      'key-mismatch',
+    );
   });
 
   it('writes EC identities too', async () => {
     const ecKey = createPrivateKey(await readFile(ecDevice.keyPath));
-    const der = writePfx({ key: ecKey, certificate: new X509Certificate(ecDevice.certPem), password: PW, profile: 'compatible' });
+    const der = writePfx({
+      key: ecKey,
+      certificate: new X509Certificate(ecDevice.certPem),
+      password: PW,
+      profile: 'compatible',
+    });
     expect(readPfx(der, PW).key!.asymmetricKeyType).toBe('ec');
   });
 });
@@ -236,7 +266,10 @@ describe('rewrapPfx', () => {
 
 describe('fixture sanity', () => {
   it('the OpenSSL -legacy fixture really uses RC2 for certificates', async () => {
-    const r = await openssl(['pkcs12', '-info', '-noout', '-legacy', '-in', join(rsa.dir, 'legacy.p12'), '-passin', 'env:PW'], { env: { PW } });
+    const r = await openssl(
+      ['pkcs12', '-info', '-noout', '-legacy', '-in', join(rsa.dir, 'legacy.p12'), '-passin', 'env:PW'],
+      { env: { PW } },
+    );
     expect(r.stdout + r.stderr).toMatch(/PKCS7 Encrypted data: pbeWithSHA1And40BitRC2-CBC/);
   });
 });

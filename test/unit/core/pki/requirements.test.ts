@@ -2,8 +2,21 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { X509Certificate, createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTestPki, makePfx, opensslOk, type TestPki, type IssuedCert, type LeafOptions } from '../../../support/openssl';
-import { checkClientCertificate, summarise, FINDING_IDS, type Finding, type ClientCheckInput } from '../../../../electron/core/pki/requirements';
+import {
+  makeTestPki,
+  makePfx,
+  opensslOk,
+  type TestPki,
+  type IssuedCert,
+  type LeafOptions,
+} from '../../../support/openssl';
+import {
+  checkClientCertificate,
+  summarise,
+  FINDING_IDS,
+  type Finding,
+  type ClientCheckInput,
+} from '../../../../electron/core/pki/requirements';
 import { loadFile } from '../../../../electron/core/pki/load';
 
 const x = (pem: string) => new X509Certificate(pem);
@@ -22,7 +35,13 @@ describe('checkClientCertificate judges a device certificate against every 1E re
   }
   function check(name: string, over: Partial<ClientCheckInput> = {}): Finding[] {
     const c = issued.get(name)!;
-    return checkClientCertificate({ certificate: c.cert, privateKey: c.key, caCertificates: cas, hostname: 'MAC01.local', ...over });
+    return checkClientCertificate({
+      certificate: c.cert,
+      privateKey: c.key,
+      caCertificates: cas,
+      hostname: 'MAC01.local',
+      ...over,
+    });
   }
   const status = (fs: Finding[], id: string) => fs.find((f) => f.id === id)?.status;
   const get = (fs: Finding[], id: string) => fs.find((f) => f.id === id)!;
@@ -44,7 +63,10 @@ describe('checkClientCertificate judges a device certificate against every 1E re
       ['ocsp-only', { cn: 'MAC01.local', cdp: '', ocsp: 'http://ocsp.acme.example' }],
       ['san-only', { cn: 'Device 42', sans: ['MAC01.local'] }],
       ['lower-case', { cn: 'mac01.local' }],
-      ['expired', { cn: 'MAC01.local', startDate: ts(new Date(now - 400 * DAY)), endDate: ts(new Date(now - 35 * DAY)) }],
+      [
+        'expired',
+        { cn: 'MAC01.local', startDate: ts(new Date(now - 400 * DAY)), endDate: ts(new Date(now - 35 * DAY)) },
+      ],
       ['future', { cn: 'MAC01.local', startDate: ts(new Date(now + 2 * DAY)), endDate: ts(new Date(now + 300 * DAY)) }],
       ['expiring', { cn: 'MAC01.local', endDate: ts(new Date(now + 10 * DAY)) }],
       ['sha1', { cn: 'MAC01.local', md: 'sha1' }],
@@ -62,7 +84,11 @@ describe('checkClientCertificate judges a device certificate against every 1E re
   });
 
   it('gives every finding a title and detail, and a fix whenever it is not a pass', () => {
-    const all = [...check('ec'), ...check('expired', { caCertificates: [] }), ...check('no-cdp', { privateKey: undefined })];
+    const all = [
+      ...check('ec'),
+      ...check('expired', { caCertificates: [] }),
+      ...check('no-cdp', { privateKey: undefined }),
+    ];
     for (const f of all) {
       expect(f.title.length).toBeGreaterThan(3);
       expect(f.detail.length).toBeGreaterThan(3);
@@ -81,8 +107,14 @@ describe('checkClientCertificate judges a device certificate against every 1E re
   });
 
   it('fails ku-key-encipherment when only Digital Signature is set, and the other way round', () => {
-    expect([status(check('sign-only'), 'ku-digital-signature'), status(check('sign-only'), 'ku-key-encipherment')]).toEqual(['pass', 'fail']);
-    expect([status(check('encipher-only'), 'ku-digital-signature'), status(check('encipher-only'), 'ku-key-encipherment')]).toEqual(['fail', 'pass']);
+    expect([
+      status(check('sign-only'), 'ku-digital-signature'),
+      status(check('sign-only'), 'ku-key-encipherment'),
+    ]).toEqual(['pass', 'fail']);
+    expect([
+      status(check('encipher-only'), 'ku-digital-signature'),
+      status(check('encipher-only'), 'ku-key-encipherment'),
+    ]).toEqual(['fail', 'pass']);
   });
 
   it('fails an EC client certificate on key-rsa and ku-key-encipherment, without crashing', () => {
@@ -100,22 +132,59 @@ describe('checkClientCertificate judges a device certificate against every 1E re
     const keyPath = join(pki.dir, 'small.key');
     await writeFile(keyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }));
     await opensslOk(['req', '-new', '-key', keyPath, '-subj', '/CN=MAC01.local', '-out', join(pki.dir, 'small.csr')]);
-    await writeFile(join(pki.dir, 'small.ext'), `keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\ncrlDistributionPoints=URI:${pki.issuer.crlUrl}\n`);
-    await opensslOk(['x509', '-req', '-in', join(pki.dir, 'small.csr'), '-CA', pki.issuer.certPath, '-CAkey', pki.issuer.keyPath, '-set_serial', '77', '-days', '30', '-extfile', join(pki.dir, 'small.ext'), '-out', join(pki.dir, 'small.pem')]);
-    const fs = checkClientCertificate({ certificate: x(await readFile(join(pki.dir, 'small.pem'), 'utf8')), privateKey, caCertificates: cas, hostname: 'MAC01.local' });
+    await writeFile(
+      join(pki.dir, 'small.ext'),
+      `keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\ncrlDistributionPoints=URI:${pki.issuer.crlUrl}\n`,
+    );
+    await opensslOk([
+      'x509',
+      '-req',
+      '-in',
+      join(pki.dir, 'small.csr'),
+      '-CA',
+      pki.issuer.certPath,
+      '-CAkey',
+      pki.issuer.keyPath,
+      '-set_serial',
+      '77',
+      '-days',
+      '30',
+      '-extfile',
+      join(pki.dir, 'small.ext'),
+      '-out',
+      join(pki.dir, 'small.pem'),
+    ]);
+    const fs = checkClientCertificate({
+      certificate: x(await readFile(join(pki.dir, 'small.pem'), 'utf8')),
+      privateKey,
+      caCertificates: cas,
+      hostname: 'MAC01.local',
+    });
     expect(get(fs, 'key-size')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/only 1024 bits/) });
     expect(status(fs, 'key-rsa')).toBe('pass');
   });
 
   it('requires an HTTP CDP: none or LDAP-only fails, and an OCSP URL alone does not replace it but is mentioned', () => {
     expect(status(check('no-cdp'), 'revocation-http')).toBe('fail');
-    expect(get(check('ldap-cdp'), 'revocation-http')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/ldap:.*none over HTTP/) });
-    expect(get(check('ocsp-only'), 'revocation-http')).toMatchObject({ status: 'fail', detail: expect.stringContaining('OCSP responder http://ocsp.acme.example') });
-    expect(get(check('good'), 'revocation-http')).toMatchObject({ status: 'pass', detail: expect.stringContaining('OCSP responder http://ocsp.acme.example') });
+    expect(get(check('ldap-cdp'), 'revocation-http')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/ldap:.*none over HTTP/),
+    });
+    expect(get(check('ocsp-only'), 'revocation-http')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('OCSP responder http://ocsp.acme.example'),
+    });
+    expect(get(check('good'), 'revocation-http')).toMatchObject({
+      status: 'pass',
+      detail: expect.stringContaining('OCSP responder http://ocsp.acme.example'),
+    });
   });
 
   it('accepts the host name in a SAN DNS entry when the CN says something else', () => {
-    expect(get(check('san-only'), 'subject-hostname')).toMatchObject({ status: 'pass', detail: 'SAN DNS "MAC01.local" equals the host name.' });
+    expect(get(check('san-only'), 'subject-hostname')).toMatchObject({
+      status: 'pass',
+      detail: 'SAN DNS "MAC01.local" equals the host name.',
+    });
   });
 
   it('fails a case-only difference and shows both spellings with the exact CN to request', () => {
@@ -127,13 +196,24 @@ describe('checkClientCertificate judges a device certificate against every 1E re
   });
 
   it('fails a host name that is not in the certificate at all, listing what is', () => {
-    expect(get(check('good', { hostname: 'MAC02.local' }), 'subject-hostname').detail).toBe('The host name "MAC02.local" is not in the certificate (it has CN "MAC01.local", SAN DNS "MAC01.local").');
+    expect(get(check('good', { hostname: 'MAC02.local' }), 'subject-hostname').detail).toBe(
+      'The host name "MAC02.local" is not in the certificate (it has CN "MAC01.local", SAN DNS "MAC01.local").',
+    );
   });
 
   it('fails an expired or not yet valid certificate and warns when expiry is under 30 days away', () => {
-    expect(get(check('expired'), 'validity')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^Expired on/) });
-    expect(get(check('future'), 'validity')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^Not valid until/) });
-    expect(get(check('expiring'), 'validity')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/only (9|10) days left/) });
+    expect(get(check('expired'), 'validity')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/^Expired on/),
+    });
+    expect(get(check('future'), 'validity')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/^Not valid until/),
+    });
+    expect(get(check('expiring'), 'validity')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(/only (9|10) days left/),
+    });
   });
 
   it('judges validity at the time given with `at`', () => {
@@ -143,10 +223,13 @@ describe('checkClientCertificate judges a device certificate against every 1E re
 
   it('fails SHA-1 signatures and passes SHA-512 ones', () => {
     expect(status(check('sha1'), 'signature-algorithm')).toBe('fail');
-    expect(get(check('sha512'), 'signature-algorithm')).toMatchObject({ status: 'pass', detail: expect.stringContaining('sha512WithRSAEncryption') });
+    expect(get(check('sha512'), 'signature-algorithm')).toMatchObject({
+      status: 'pass',
+      detail: expect.stringContaining('sha512WithRSAEncryption'),
+    });
   });
 
-  it('warns on private-key-present when no key was given, and fails private-key-matches with another certificate\'s key', () => {
+  it("warns on private-key-present when no key was given, and fails private-key-matches with another certificate's key", () => {
     const none = check('good', { privateKey: undefined });
     expect([status(none, 'private-key-present'), status(none, 'private-key-matches')]).toEqual(['warn', 'info']);
     const wrong = check('good', { privateKey: issued.get('sha1')!.key });
@@ -155,7 +238,10 @@ describe('checkClientCertificate judges a device certificate against every 1E re
 
   it('fails chain-complete and chain-trusted when the issuing CA is missing, naming it', () => {
     const fs = check('good', { caCertificates: [x(pki.root.certPem)] });
-    expect(get(fs, 'chain-complete')).toMatchObject({ status: 'fail', fix: expect.stringContaining('"CN=Onboard Test Issuing CA"') });
+    expect(get(fs, 'chain-complete')).toMatchObject({
+      status: 'fail',
+      fix: expect.stringContaining('"CN=Onboard Test Issuing CA"'),
+    });
     expect(status(fs, 'chain-trusted')).toBe('fail');
   });
 
@@ -163,7 +249,10 @@ describe('checkClientCertificate judges a device certificate against every 1E re
     const other = await makeTestPki({ name: 'Other' });
     try {
       const fs = check('good', { caCertificates: [x(other.root.certPem)], extraCertificates: cas });
-      expect(get(fs, 'chain-trusted')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/not one of the trusted CA certificates/) });
+      expect(get(fs, 'chain-trusted')).toMatchObject({
+        status: 'fail',
+        detail: expect.stringMatching(/not one of the trusted CA certificates/),
+      });
       expect(status(fs, 'chain-complete')).toBe('pass');
     } finally {
       await other.cleanup();
@@ -179,10 +268,38 @@ describe('checkClientCertificate judges a device certificate against every 1E re
   it('fails a self-signed certificate on not-self-signed and chain-trusted', async () => {
     const key = join(pki.dir, 'self.key');
     const cert = join(pki.dir, 'self.pem');
-    await opensslOk(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=MAC01.local', '-days', '30',
-      '-addext', 'basicConstraints=CA:FALSE', '-addext', 'keyUsage=digitalSignature,keyEncipherment', '-addext', 'extendedKeyUsage=clientAuth']);
-    const fs = checkClientCertificate({ certificate: x(await readFile(cert, 'utf8')), privateKey: createPrivateKey(await readFile(key)), caCertificates: cas, hostname: 'MAC01.local' });
-    expect([status(fs, 'not-self-signed'), status(fs, 'chain-trusted'), status(fs, 'chain-complete')]).toEqual(['fail', 'fail', 'info']);
+    await opensslOk([
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-subj',
+      '/CN=MAC01.local',
+      '-days',
+      '30',
+      '-addext',
+      'basicConstraints=CA:FALSE',
+      '-addext',
+      'keyUsage=digitalSignature,keyEncipherment',
+      '-addext',
+      'extendedKeyUsage=clientAuth',
+    ]);
+    const fs = checkClientCertificate({
+      certificate: x(await readFile(cert, 'utf8')),
+      privateKey: createPrivateKey(await readFile(key)),
+      caCertificates: cas,
+      hostname: 'MAC01.local',
+    });
+    expect([status(fs, 'not-self-signed'), status(fs, 'chain-trusted'), status(fs, 'chain-complete')]).toEqual([
+      'fail',
+      'fail',
+      'info',
+    ]);
   });
 
   it('adds pfx-macos-compatible for PFX input: an OpenSSL 3 default file fails with the re-wrap fix, a -legacy file passes', async () => {
@@ -200,8 +317,23 @@ describe('checkClientCertificate judges a device certificate against every 1E re
   });
 
   it('fails private-key-present for a PFX without a key', () => {
-    const fs = check('good', { privateKey: undefined, pfx: { macAlgorithm: 'sha1', macSaltLength: 8, macIterations: 2048, keyBagAlgorithms: [], certBagAlgorithms: ['none'], emptyPassword: false, macOsCompatible: true, problems: [] } });
-    expect(get(fs, 'private-key-present')).toMatchObject({ status: 'fail', detail: expect.stringContaining('PFX holds the certificate but no private key') });
+    const fs = check('good', {
+      privateKey: undefined,
+      pfx: {
+        macAlgorithm: 'sha1',
+        macSaltLength: 8,
+        macIterations: 2048,
+        keyBagAlgorithms: [],
+        certBagAlgorithms: ['none'],
+        emptyPassword: false,
+        macOsCompatible: true,
+        problems: [],
+      },
+    });
+    expect(get(fs, 'private-key-present')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('PFX holds the certificate but no private key'),
+    });
   });
 
   it('summarise counts each status and is ok only without a fail', () => {

@@ -10,7 +10,12 @@ import { executePlan } from '../../../../electron/core/macos/execute';
 import { gatherFacts } from '../../../../electron/core/macos/facts';
 import { CLIENT_LOG, DAEMON_LOG, SYSTEM_KEYCHAIN, CLIENT_BINARY } from '../../../../electron/core/macos/paths';
 import { writePfx } from '../../../../electron/core/pki/pkcs12';
-import { checkMac, describeMachine, planDebugLogging, type MacCheckInput } from '../../../../electron/core/verify/mac-checks';
+import {
+  checkMac,
+  describeMachine,
+  planDebugLogging,
+  type MacCheckInput,
+} from '../../../../electron/core/verify/mac-checks';
 import type { ClientIdentity } from '../../../../electron/core/verify/switch-probe';
 
 const SWITCH = 'tachyon.acme.local:4000';
@@ -33,7 +38,16 @@ beforeAll(async () => {
   cas = [new X509Certificate(pki.root.certPem), new X509Certificate(pki.intermediate!.certPem)];
   dir = await mkdtemp(join(tmpdir(), 'onboard-mac-checks-'));
   pfxPath = join(dir, 'device.pfx');
-  await writeFile(pfxPath, writePfx({ key: identity.key, certificate: identity.certificate, chain: cas, password: 'import-pw', profile: 'compatible' }));
+  await writeFile(
+    pfxPath,
+    writePfx({
+      key: identity.key,
+      certificate: identity.certificate,
+      chain: cas,
+      password: 'import-pw',
+      profile: 'compatible',
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -42,15 +56,36 @@ afterAll(async () => {
 });
 
 /** A Mac onboarded the way the app does it: client installed and running, CAs trusted, identity imported. */
-async function onboardedMac(over: Partial<SimulatedMacOptions> = {}, opts: { importIdentity?: boolean } = {}): Promise<SimulatedMac> {
+async function onboardedMac(
+  over: Partial<SimulatedMacOptions> = {},
+  opts: { importIdentity?: boolean } = {},
+): Promise<SimulatedMac> {
   const mac = new SimulatedMac({
-    localHostName: 'MAC01', arch: 'arm64', rosetta: true,
+    localHostName: 'MAC01',
+    arch: 'arm64',
+    rosetta: true,
     client: { version: '24.1.0.100', conf: CONF, running: true },
     certificates: [{ certificate: pki.root.certPem, trusted: true }, { certificate: pki.intermediate!.certPem }],
     ...over,
   });
   if (opts.importIdentity !== false) {
-    const r = await mac.asRoot().run({ program: '/usr/bin/security', args: ['import', pfxPath, '-k', SYSTEM_KEYCHAIN, '-t', 'agg', '-f', 'pkcs12', '-P', 'import-pw', '-T', CLIENT_BINARY] });
+    const r = await mac.asRoot().run({
+      program: '/usr/bin/security',
+      args: [
+        'import',
+        pfxPath,
+        '-k',
+        SYSTEM_KEYCHAIN,
+        '-t',
+        'agg',
+        '-f',
+        'pkcs12',
+        '-P',
+        'import-pw',
+        '-T',
+        CLIENT_BINARY,
+      ],
+    });
     expect(r.exitCode).toBe(0);
   }
   mac.appendLog(CLIENT_LOG, '2025-03-01 10:00:00 INFO Connected to Switch tachyon.acme.local:4000');
@@ -58,16 +93,30 @@ async function onboardedMac(over: Partial<SimulatedMacOptions> = {}, opts: { imp
   return mac;
 }
 
-const input = (executor: SimulatedMac, more: Partial<MacCheckInput> = {}): MacCheckInput =>
-  ({ executor, identity, caCertificates: cas, switchAddress: SWITCH, backgroundUrl: BACKGROUND, ...more });
-const statusOf = async (i: MacCheckInput) => Object.fromEntries((await checkMac(i)).findings.map((f) => [f.id, f.status]));
+const input = (executor: SimulatedMac, more: Partial<MacCheckInput> = {}): MacCheckInput => ({
+  executor,
+  identity,
+  caCertificates: cas,
+  switchAddress: SWITCH,
+  backgroundUrl: BACKGROUND,
+  ...more,
+});
+const statusOf = async (i: MacCheckInput) =>
+  Object.fromEntries((await checkMac(i)).findings.map((f) => [f.id, f.status]));
 const findingOf = async (i: MacCheckInput, id: string) => (await checkMac(i)).findings.find((f) => f.id === id)!;
 
 describe('checkMac on a simulated Mac', () => {
   it('passes every check on a Mac onboarded as planned', async () => {
     expect(await statusOf(input(await onboardedMac()))).toEqual({
-      'mac-client-installed': 'pass', 'mac-rosetta': 'pass', 'mac-daemon': 'pass', 'mac-conf': 'pass', 'mac-hostname': 'pass',
-      'mac-identity': 'pass', 'mac-ca-certificates': 'pass', logs: 'pass', 'mac-debug-logging': 'info',
+      'mac-client-installed': 'pass',
+      'mac-rosetta': 'pass',
+      'mac-daemon': 'pass',
+      'mac-conf': 'pass',
+      'mac-hostname': 'pass',
+      'mac-identity': 'pass',
+      'mac-ca-certificates': 'pass',
+      logs: 'pass',
+      'mac-debug-logging': 'info',
     });
   });
 
@@ -75,9 +124,17 @@ describe('checkMac on a simulated Mac', () => {
     const mac = await onboardedMac();
     const before = mac.commands().length;
     await checkMac(input(mac));
-    const lines = mac.commands().slice(before).map((c) => c.line);
+    const lines = mac
+      .commands()
+      .slice(before)
+      .map((c) => c.line);
     expect(lines.some((l) => /\b(import|add-trusted-cert|bootstrap|kickstart|installer|rm)\b/.test(l))).toBe(false);
-    expect(mac.commands().slice(before).every((c) => !c.root)).toBe(true);
+    expect(
+      mac
+        .commands()
+        .slice(before)
+        .every((c) => !c.root),
+    ).toBe(true);
   });
 
   it('fails a Mac without the 1E Client: not installed, no daemon, no configuration', async () => {
@@ -87,12 +144,17 @@ describe('checkMac on a simulated Mac', () => {
   });
 
   it('fails a daemon that is installed but not loaded', async () => {
-    const f = await findingOf(input(await onboardedMac({ client: { version: '24.1.0.100', conf: CONF, running: false } })), 'mac-daemon');
+    const f = await findingOf(
+      input(await onboardedMac({ client: { version: '24.1.0.100', conf: CONF, running: false } })),
+      'mac-daemon',
+    );
     expect(f).toMatchObject({ status: 'fail', fix: expect.stringContaining('launchctl') });
   });
 
   it('names the setting that differs from what was configured', async () => {
-    const mac = await onboardedMac({ client: { version: '24.1.0.100', conf: CONF.replace(SWITCH, 'old-switch.acme.local:4000'), running: true } });
+    const mac = await onboardedMac({
+      client: { version: '24.1.0.100', conf: CONF.replace(SWITCH, 'old-switch.acme.local:4000'), running: true },
+    });
     const f = await findingOf(input(mac), 'mac-conf');
     expect(f.status).toBe('fail');
     expect(f.detail).toContain(`Switch is old-switch.acme.local:4000 (expected ${SWITCH})`);
@@ -100,12 +162,17 @@ describe('checkMac on a simulated Mac', () => {
 
   it('compares explicitly expected settings case-insensitively by name', async () => {
     const mac = await onboardedMac();
-    expect((await findingOf(input(mac, { expectedConf: { switch: SWITCH, LOGGINGLEVEL: 'Info' } }), 'mac-conf')).status).toBe('pass');
+    expect(
+      (await findingOf(input(mac, { expectedConf: { switch: SWITCH, LOGGINGLEVEL: 'Info' } }), 'mac-conf')).status,
+    ).toBe('pass');
     const f = await findingOf(input(mac, { expectedConf: { LoggingLevel: 'debug' } }), 'mac-conf');
-    expect(f).toMatchObject({ status: 'fail', detail: expect.stringContaining('LoggingLevel is Info (expected debug)') });
+    expect(f).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('LoggingLevel is Info (expected debug)'),
+    });
   });
 
-  it('fails a certificate whose name differs from the Mac\'s only by capitals', async () => {
+  it("fails a certificate whose name differs from the Mac's only by capitals", async () => {
     const f = await findingOf(input(await onboardedMac({ localHostName: 'mac01' })), 'mac-hostname');
     expect(f).toMatchObject({ status: 'fail', title: 'The client certificate names MAC01.local, not mac01.local' });
   });
@@ -116,12 +183,23 @@ describe('checkMac on a simulated Mac', () => {
   });
 
   it('lists the CA certificates missing from the System keychain', async () => {
-    const f = await findingOf(input(await onboardedMac({ certificates: [{ certificate: pki.root.certPem, trusted: true }] }, { importIdentity: false })), 'mac-ca-certificates');
+    const f = await findingOf(
+      input(
+        await onboardedMac(
+          { certificates: [{ certificate: pki.root.certPem, trusted: true }] },
+          { importIdentity: false },
+        ),
+      ),
+      'mac-ca-certificates',
+    );
     expect(f).toMatchObject({ status: 'fail', detail: expect.stringContaining('Onboard Test Issuing CA') });
   });
 
   it('fails a root CA that is in the System keychain but not trusted, with the command that trusts it', async () => {
-    const mac = await onboardedMac({ certificates: [{ certificate: pki.root.certPem }, { certificate: pki.intermediate!.certPem }] }, { importIdentity: false });
+    const mac = await onboardedMac(
+      { certificates: [{ certificate: pki.root.certPem }, { certificate: pki.intermediate!.certPem }] },
+      { importIdentity: false },
+    );
     const f = await findingOf(input(mac), 'mac-ca-certificates');
     expect(f.status).toBe('fail');
     expect(f.title).toMatch(/^The root CA .*Onboard Test Root CA.* is in the System keychain but not trusted$/);
@@ -129,16 +207,33 @@ describe('checkMac on a simulated Mac', () => {
   });
 
   it('fails a root CA set to Never Trust', async () => {
-    const mac = await onboardedMac({ certificates: [{ certificate: pki.root.certPem, trust: 'deny' }, { certificate: pki.intermediate!.certPem }] }, { importIdentity: false });
+    const mac = await onboardedMac(
+      { certificates: [{ certificate: pki.root.certPem, trust: 'deny' }, { certificate: pki.intermediate!.certPem }] },
+      { importIdentity: false },
+    );
     const f = await findingOf(input(mac), 'mac-ca-certificates');
-    expect(f).toMatchObject({ status: 'fail', title: expect.stringContaining('Never Trust'), fix: expect.stringContaining('remove-trusted-cert -d') });
+    expect(f).toMatchObject({
+      status: 'fail',
+      title: expect.stringContaining('Never Trust'),
+      fix: expect.stringContaining('remove-trusted-cert -d'),
+    });
   });
 
-  it('asks no trust setting of an intermediate CA, and passes once the root is trusted by the plan\'s own command', async () => {
-    const mac = await onboardedMac({ certificates: [{ certificate: pki.root.certPem }, { certificate: pki.intermediate!.certPem }] }, { importIdentity: false });
+  it("asks no trust setting of an intermediate CA, and passes once the root is trusted by the plan's own command", async () => {
+    const mac = await onboardedMac(
+      { certificates: [{ certificate: pki.root.certPem }, { certificate: pki.intermediate!.certPem }] },
+      { importIdentity: false },
+    );
     const rootFile = join(dir, 'root.pem');
     await writeFile(rootFile, pki.root.certPem);
-    expect((await mac.asRoot().run({ program: '/usr/bin/security', args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', SYSTEM_KEYCHAIN, rootFile] })).exitCode).toBe(0);
+    expect(
+      (
+        await mac.asRoot().run({
+          program: '/usr/bin/security',
+          args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', SYSTEM_KEYCHAIN, rootFile],
+        })
+      ).exitCode,
+    ).toBe(0);
     const f = await findingOf(input(mac), 'mac-ca-certificates');
     expect(f.status).toBe('pass');
     expect(f.detail).toContain('trusted as root: ');
@@ -146,10 +241,16 @@ describe('checkMac on a simulated Mac', () => {
   });
 
   it('says a root trusted only for some purposes is trusted, naming them', async () => {
-    const mac = await onboardedMac({ certificates: [{ certificate: pki.intermediate!.certPem }] }, { importIdentity: false });
+    const mac = await onboardedMac(
+      { certificates: [{ certificate: pki.intermediate!.certPem }] },
+      { importIdentity: false },
+    );
     const rootFile = join(dir, 'root-ssl.pem');
     await writeFile(rootFile, pki.root.certPem);
-    await mac.asRoot().run({ program: '/usr/bin/security', args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-p', 'ssl', '-k', SYSTEM_KEYCHAIN, rootFile] });
+    await mac.asRoot().run({
+      program: '/usr/bin/security',
+      args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-p', 'ssl', '-k', SYSTEM_KEYCHAIN, rootFile],
+    });
     const f = await findingOf(input(mac), 'mac-ca-certificates');
     expect(f).toMatchObject({ status: 'pass', detail: expect.stringContaining('only for: ssl') });
   });
@@ -160,7 +261,10 @@ describe('checkMac on a simulated Mac', () => {
 
   it('diagnoses the private-key access failure from the client log and offers debug logging', async () => {
     const mac = await onboardedMac();
-    mac.appendLog(CLIENT_LOG, '2025-03-01 10:05:00 ERROR Cannot obtain the client certificate\'s private key: The user name or passphrase you entered is not correct.');
+    mac.appendLog(
+      CLIENT_LOG,
+      "2025-03-01 10:05:00 ERROR Cannot obtain the client certificate's private key: The user name or passphrase you entered is not correct.",
+    );
     const s = await statusOf(input(mac));
     expect(s).toMatchObject({ 'log-private-key-access': 'fail', 'mac-debug-logging': 'info' });
     expect(s.logs).toBeUndefined();
@@ -168,11 +272,13 @@ describe('checkMac on a simulated Mac', () => {
 
   it('describes the machine for the report', async () => {
     const facts = await gatherFacts(await onboardedMac());
-    expect(describeMachine(facts)).toEqual(expect.arrayContaining([
-      { label: 'macOS', value: 'macOS 14.4.1 (23E224)' },
-      { label: 'Local host name', value: 'MAC01.local' },
-      { label: '1E Client', value: '24.1.0.100' },
-    ]));
+    expect(describeMachine(facts)).toEqual(
+      expect.arrayContaining([
+        { label: 'macOS', value: 'macOS 14.4.1 (23E224)' },
+        { label: 'Local host name', value: 'MAC01.local' },
+        { label: '1E Client', value: '24.1.0.100' },
+      ]),
+    );
   });
 });
 
@@ -183,8 +289,11 @@ describe('the debug logging action', () => {
     try {
       const plans = await planDebugLogging(await gatherFacts(mac), workspace);
       expect(plans.map((p) => p.step)).toEqual(['configure-client', 'restart-client']);
-      expect(plans[1]!.actions.map((a) => a.command.args.join(' '))).toContain('kickstart -k system/com.1e.pkg.1E.Client');
-      for (const plan of plans) expect((await executePlan(plan, { executor: mac, privileged: mac.privilegedRunner() })).ok).toBe(true);
+      expect(plans[1]!.actions.map((a) => a.command.args.join(' '))).toContain(
+        'kickstart -k system/com.1e.pkg.1E.Client',
+      );
+      for (const plan of plans)
+        expect((await executePlan(plan, { executor: mac, privileged: mac.privilegedRunner() })).ok).toBe(true);
       const conf = (await gatherFacts(mac)).conf!;
       expect(conf.values.LoggingLevel).toBe('debug');
       expect(conf.values.Switch).toBe(SWITCH);

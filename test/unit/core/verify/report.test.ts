@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport, redactSecrets, renderReportHtml, renderReportJson, type ReportChange } from '../../../../electron/core/verify/report';
+import {
+  buildReport,
+  redactSecrets,
+  renderReportHtml,
+  renderReportJson,
+  type ReportChange,
+} from '../../../../electron/core/verify/report';
 import type { VerifyResult } from '../../../../electron/core/verify/verify';
 import { version } from '../../../../electron/version';
 
-const KEY_BLOCK = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----';
+const KEY_BLOCK =
+  '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----';
 
 function result(over: Partial<VerifyResult> = {}): VerifyResult {
   return {
@@ -14,23 +21,45 @@ function result(over: Partial<VerifyResult> = {}): VerifyResult {
     backgroundUrl: 'https://tachyon.acme.local/Background/',
     tlsProtocol: 'TLSv1.3',
     findings: [
-      { id: 'switch-tcp', status: 'pass', title: 'TCP connection to tachyon.acme.local:4000 works', detail: 'Connected.', fix: '' },
+      {
+        id: 'switch-tcp',
+        status: 'pass',
+        title: 'TCP connection to tachyon.acme.local:4000 works',
+        detail: 'Connected.',
+        fix: '',
+      },
       { id: 'crl-1', status: 'warn', title: 'CRL expires within a day', detail: 'Soon.', fix: 'Publish.' },
-      { id: 'switch-client-auth', status: 'fail', title: 'The Switch refused "MAC01.local": certificate revoked', detail: 'TLS alert 44 <script>alert(1)</script>', fix: 'Request a new certificate.' },
+      {
+        id: 'switch-client-auth',
+        status: 'fail',
+        title: 'The Switch refused "MAC01.local": certificate revoked',
+        detail: 'TLS alert 44 <script>alert(1)</script>',
+        fix: 'Request a new certificate.',
+      },
       { id: 'ocsp-1', status: 'info', title: 'OCSP responder', detail: 'http://ocsp.acme.test/', fix: '' },
     ],
-    machine: [{ label: 'macOS', value: 'macOS 14.4.1 (23E224)' }, { label: 'Local host name', value: 'MAC01.local' }],
+    machine: [
+      { label: 'macOS', value: 'macOS 14.4.1 (23E224)' },
+      { label: 'Local host name', value: 'MAC01.local' },
+    ],
     ...over,
   };
 }
 
 const changes: ReportChange[] = [
   { step: 'ca-certificates', title: 'Trust Acme Root CA in the System keychain', status: 'done' },
-  { step: 'client-identity', title: 'Import MAC01.local with access for the 1E Client', status: 'failed', detail: 'MAC verification failed' },
+  {
+    step: 'client-identity',
+    title: 'Import MAC01.local with access for the 1E Client',
+    status: 'failed',
+    detail: 'MAC verification failed',
+  },
 ];
 
 describe('the HTML report', () => {
-  const html = renderReportHtml(buildReport({ result: result(), changes, generatedAt: new Date('2025-03-01T10:00:03Z') }));
+  const html = renderReportHtml(
+    buildReport({ result: result(), changes, generatedAt: new Date('2025-03-01T10:00:03Z') }),
+  );
 
   it('is one self-contained page: no script, no external resource, a CSP that forbids loading any', () => {
     expect(html).toMatch(/^<!DOCTYPE html>/);
@@ -55,7 +84,16 @@ describe('the HTML report', () => {
   });
 
   it('shows time stamps, tool version, machine facts, the TLS version and what the run changed', () => {
-    for (const s of ['2025-03-01T10:00:00.000Z', '2025-03-01T10:00:02.000Z', '2025-03-01T10:00:03.000Z', `onboard ${version}`, 'macOS 14.4.1 (23E224)', 'TLS 1.3', 'Trust Acme Root CA in the System keychain', 'FAILED']) {
+    for (const s of [
+      '2025-03-01T10:00:00.000Z',
+      '2025-03-01T10:00:02.000Z',
+      '2025-03-01T10:00:03.000Z',
+      `onboard ${version}`,
+      'macOS 14.4.1 (23E224)',
+      'TLS 1.3',
+      'Trust Acme Root CA in the System keychain',
+      'FAILED',
+    ]) {
       expect(html).toContain(s);
     }
   });
@@ -65,14 +103,26 @@ describe('the HTML report', () => {
   });
 
   it('says the Mac is verified when nothing failed, counting warnings', () => {
-    const ok = renderReportHtml(buildReport({ result: result({ ok: true, findings: result().findings.filter((f) => f.status !== 'fail') }) }));
+    const ok = renderReportHtml(
+      buildReport({ result: result({ ok: true, findings: result().findings.filter((f) => f.status !== 'fail') }) }),
+    );
     expect(ok).toContain('VERIFIED: this Mac connects to the 1E platform (1 warning to read)');
     expect(ok).toContain('This run changed nothing on the Mac');
   });
 });
 
 describe('secrets in reports', () => {
-  const leaky = result({ findings: [{ id: 'x', status: 'fail', title: 'Import failed with password Tr0ub4dor&3', detail: `key was ${KEY_BLOCK} in the file`, fix: '' }] });
+  const leaky = result({
+    findings: [
+      {
+        id: 'x',
+        status: 'fail',
+        title: 'Import failed with password Tr0ub4dor&3',
+        detail: `key was ${KEY_BLOCK} in the file`,
+        fix: '',
+      },
+    ],
+  });
 
   it('never shows a given password or a private key in HTML or JSON', () => {
     const report = buildReport({ result: leaky, secrets: ['Tr0ub4dor&3'] });
@@ -100,9 +150,21 @@ describe('the JSON report', () => {
     expect(json).toMatchObject({
       format: 'onboard-report/1',
       tool: { name: 'onboard', version },
-      verification: { ok: false, switchAddress: 'tachyon.acme.local:4000', counts: { pass: 1, warn: 1, fail: 1, info: 1 } },
-      changes: [{ step: 'ca-certificates', status: 'done' }, { step: 'client-identity', status: 'failed' }],
+      verification: {
+        ok: false,
+        switchAddress: 'tachyon.acme.local:4000',
+        counts: { pass: 1, warn: 1, fail: 1, info: 1 },
+      },
+      changes: [
+        { step: 'ca-certificates', status: 'done' },
+        { step: 'client-identity', status: 'failed' },
+      ],
     });
-    expect(json.machine).toEqual(expect.arrayContaining([{ label: 'macOS', value: 'macOS 14.4.1 (23E224)' }, expect.objectContaining({ label: 'Checked from' })]));
+    expect(json.machine).toEqual(
+      expect.arrayContaining([
+        { label: 'macOS', value: 'macOS 14.4.1 (23E224)' },
+        expect.objectContaining({ label: 'Checked from' }),
+      ]),
+    );
   });
 });

@@ -1,15 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { alertNumber, explainServerCertificateError, explainTlsError } from '../../../../electron/core/verify/tls-alerts';
+import {
+  alertNumber,
+  explainServerCertificateError,
+  explainTlsError,
+} from '../../../../electron/core/verify/tls-alerts';
 import { parseSwitchAddress } from '../../../../electron/core/verify/switch-probe';
 
 // Error codes and messages exactly as node 20 reports them for OpenSSL alerts.
-const nodeError = (code: string, alert: number, text: string) => ({ code, message: `80BCE1E5057F0000:error:0A00045C:SSL routines:ssl3_read_bytes:${text}:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number ${alert}\n` });
+const nodeError = (code: string, alert: number, text: string) => ({
+  code,
+  message: `80BCE1E5057F0000:error:0A00045C:SSL routines:ssl3_read_bytes:${text}:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number ${alert}\n`,
+});
 
 describe('explainTlsError', () => {
   it.each([
     ['ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', 116, 'tlsv13 alert certificate required', 'certificate required'],
     ['ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED', 44, 'sslv3 alert certificate revoked', 'certificate revoked'],
-    ['ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE', 43, 'sslv3 alert unsupported certificate', 'unsupported certificate'],
+    [
+      'ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE',
+      43,
+      'sslv3 alert unsupported certificate',
+      'unsupported certificate',
+    ],
     ['ERR_SSL_TLSV1_ALERT_UNKNOWN_CA', 48, 'tlsv1 alert unknown ca', 'unknown CA'],
     ['ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED', 45, 'sslv3 alert certificate expired', 'certificate expired'],
     ['ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE', 42, 'sslv3 alert bad certificate', 'bad certificate'],
@@ -20,8 +32,10 @@ describe('explainTlsError', () => {
     expect(p.fix.length).toBeGreaterThan(20);
   });
 
-  it('tells the client certificate purpose problem in the technician\'s words', () => {
-    expect(explainTlsError(nodeError('ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE', 43, 'x')).meaning).toContain('Client Authentication');
+  it("tells the client certificate purpose problem in the technician's words", () => {
+    expect(explainTlsError(nodeError('ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE', 43, 'x')).meaning).toContain(
+      'Client Authentication',
+    );
   });
 
   it('falls back to the error code when the message carries no alert number', () => {
@@ -30,19 +44,35 @@ describe('explainTlsError', () => {
   });
 
   it('names an alert it has no text for by its number, without claiming it is about the certificate', () => {
-    expect(explainTlsError({ code: 'ERR_SSL_SOMETHING', message: 'SSL alert number 99' })).toMatchObject({ alert: 99, name: 'alert 99', aboutClientCertificate: false });
+    expect(explainTlsError({ code: 'ERR_SSL_SOMETHING', message: 'SSL alert number 99' })).toMatchObject({
+      alert: 99,
+      name: 'alert 99',
+      aboutClientCertificate: false,
+    });
   });
 
   it('recognises a port that does not speak TLS', () => {
-    expect(explainTlsError({ code: 'ERR_SSL_WRONG_VERSION_NUMBER', message: 'wrong version number' })).toMatchObject({ name: 'not TLS', protocolMismatch: true });
+    expect(explainTlsError({ code: 'ERR_SSL_WRONG_VERSION_NUMBER', message: 'wrong version number' })).toMatchObject({
+      name: 'not TLS',
+      protocolMismatch: true,
+    });
     // https.request reports the same as a bare EPROTO, the reason only in the message.
-    const eproto = { code: 'EPROTO', message: 'write EPROTO 809CE9F8477F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:\n' };
+    const eproto = {
+      code: 'EPROTO',
+      message:
+        'write EPROTO 809CE9F8477F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:\n',
+    };
     expect(explainTlsError(eproto)).toMatchObject({ name: 'not TLS', protocolMismatch: true });
-    expect(explainTlsError({ code: 'EPROTO', message: 'write EPROTO something else' })).toMatchObject({ name: 'EPROTO', protocolMismatch: false });
+    expect(explainTlsError({ code: 'EPROTO', message: 'write EPROTO something else' })).toMatchObject({
+      name: 'EPROTO',
+      protocolMismatch: false,
+    });
   });
 
   it('recognises a key that does not belong to the certificate', () => {
-    expect(explainTlsError({ code: 'ERR_OSSL_X509_KEY_VALUES_MISMATCH', message: 'key values mismatch' })).toMatchObject({ aboutClientCertificate: true, name: 'key does not match' });
+    expect(
+      explainTlsError({ code: 'ERR_OSSL_X509_KEY_VALUES_MISMATCH', message: 'key values mismatch' }),
+    ).toMatchObject({ aboutClientCertificate: true, name: 'key does not match' });
   });
 });
 
@@ -63,7 +93,10 @@ describe('parseSwitchAddress', () => {
     expect(parseSwitchAddress('[fd00::1]:4000')).toEqual({ host: 'fd00::1', port: 4000 });
   });
 
-  it.each(['tachyon.acme.local', 'tachyon.acme.local:0', 'tachyon.acme.local:70000', 'https://tachyon:4000', ':4000'])('refuses %s with a hint', (s) => {
-    expect(() => parseSwitchAddress(s)).toThrow(expect.objectContaining({ hint: expect.stringContaining('4000') }));
-  });
+  it.each(['tachyon.acme.local', 'tachyon.acme.local:0', 'tachyon.acme.local:70000', 'https://tachyon:4000', ':4000'])(
+    'refuses %s with a hint',
+    (s) => {
+      expect(() => parseSwitchAddress(s)).toThrow(expect.objectContaining({ hint: expect.stringContaining('4000') }));
+    },
+  );
 });

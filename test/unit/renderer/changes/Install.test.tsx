@@ -12,8 +12,12 @@ beforeEach(() => resetStore());
 function installPlan(over: Partial<InstallPlan> = {}): InstallPlan {
   return {
     ...prepared('install', [
-      plan('rosetta', 'Install Rosetta 2 (Apple Silicon only)', [action('rosetta-install', { title: 'Install Rosetta 2 and accept its licence' })]),
-      plan('install-client', 'Install the 1E Client', [action('client-install', { title: 'Upgrade the 1E Client from 23.7.0.1 to 24.1.0.5' })]),
+      plan('rosetta', 'Install Rosetta 2 (Apple Silicon only)', [
+        action('rosetta-install', { title: 'Install Rosetta 2 and accept its licence' }),
+      ]),
+      plan('install-client', 'Install the 1E Client', [
+        action('client-install', { title: 'Upgrade the 1E Client from 23.7.0.1 to 24.1.0.5' }),
+      ]),
     ]),
     purpose: 'install',
     mac: { arch: 'arm64', rosettaNeeded: true, installedVersion: '23.7.0.1' },
@@ -33,19 +37,30 @@ function installPlan(over: Partial<InstallPlan> = {}): InstallPlan {
 describe('the Install screen', () => {
   it('offers the installers found on the Mac and plans with the chosen one and logging level', async () => {
     const api = installFakeApi({
-      findInstallers: () => ok({ candidates: [
-        { path: '/Users/t/Downloads/1EClient.v24.1.0.5.pkg', name: '1EClient.v24.1.0.5.pkg', kind: 'pkg' },
-        { path: '/Users/t/Downloads/1e.client-macOS_v5.1.2.3.dmg', name: '1e.client-macOS_v5.1.2.3.dmg', kind: 'dmg' },
-      ] }),
+      findInstallers: () =>
+        ok({
+          candidates: [
+            { path: '/Users/t/Downloads/1EClient.v24.1.0.5.pkg', name: '1EClient.v24.1.0.5.pkg', kind: 'pkg' },
+            {
+              path: '/Users/t/Downloads/1e.client-macOS_v5.1.2.3.dmg',
+              name: '1e.client-macOS_v5.1.2.3.dmg',
+              kind: 'dmg',
+            },
+          ],
+        }),
       planInstall: () => ok(installPlan()),
     });
     const user = userEvent.setup();
     render(<Install />);
     await user.click(await screen.findByRole('radio', { name: /1e\.client-macOS_v5\.1\.2\.3\.dmg/ }));
-    expect((screen.getByLabelText('Installer file on this Mac') as HTMLInputElement).value).toBe('/Users/t/Downloads/1e.client-macOS_v5.1.2.3.dmg');
+    expect((screen.getByLabelText('Installer file on this Mac') as HTMLInputElement).value).toBe(
+      '/Users/t/Downloads/1e.client-macOS_v5.1.2.3.dmg',
+    );
     await user.selectOptions(screen.getByLabelText('Logging level'), 'debug');
     await user.click(screen.getByRole('button', { name: 'Review the changes' }));
-    expect(api.callsOf('planInstall')).toEqual([{ installerPath: '/Users/t/Downloads/1e.client-macOS_v5.1.2.3.dmg', loggingLevel: 'debug' }]);
+    expect(api.callsOf('planInstall')).toEqual([
+      { installerPath: '/Users/t/Downloads/1e.client-macOS_v5.1.2.3.dmg', loggingLevel: 'debug' },
+    ]);
   });
 
   it('shows the configuration as a diff: what changes, what is added, what is kept', async () => {
@@ -68,7 +83,9 @@ describe('the Install screen', () => {
 
   it('on a new installation, says the package writes the file and that these settings are merged into its defaults', async () => {
     const fresh = installPlan({
-      upgrade: false, confBase: 'package-defaults', mac: { arch: 'x86_64', rosettaNeeded: false, installedVersion: null },
+      upgrade: false,
+      confBase: 'package-defaults',
+      mac: { arch: 'x86_64', rosettaNeeded: false, installedVersion: null },
       configuration: [{ key: 'Switch', after: 'tachyon.acme.local:4000', change: 'added' }],
     });
     installFakeApi({ findInstallers: () => ok({ candidates: [] }), planInstall: () => ok(fresh) });
@@ -89,7 +106,9 @@ describe('the Install screen', () => {
     render(<Install />);
     await user.type(screen.getByLabelText('Installer file on this Mac'), '/tmp/1EClient.v24.1.0.5.pkg');
     await user.click(screen.getByRole('button', { name: 'Review the changes' }));
-    expect(await screen.findByText(/Onboard keeps a copy of your file just before, merges into that copy/)).toBeTruthy();
+    expect(
+      await screen.findByText(/Onboard keeps a copy of your file just before, merges into that copy/),
+    ).toBeTruthy();
   });
 
   it('keeps what was typed when the technician leaves the step and comes back', async () => {
@@ -105,7 +124,12 @@ describe('the Install screen', () => {
   it('explains an installer main cannot use, with the fix', async () => {
     installFakeApi({
       findInstallers: () => ok({ candidates: [] }),
-      planInstall: () => err('installer-unrecognised', '/tmp/x.pkg is not a macOS installer package (.pkg), disk image (.dmg) or zip archive.', 'Give the 1E Client for macOS as downloaded from the 1E Support Portal.'),
+      planInstall: () =>
+        err(
+          'installer-unrecognised',
+          '/tmp/x.pkg is not a macOS installer package (.pkg), disk image (.dmg) or zip archive.',
+          'Give the 1E Client for macOS as downloaded from the 1E Support Portal.',
+        ),
     });
     const user = userEvent.setup();
     render(<Install />);
@@ -118,7 +142,19 @@ describe('the Install screen', () => {
 
   it('installs with one press and reports the result', async () => {
     const p = installPlan();
-    const api = installFakeApi({ findInstallers: () => ok({ candidates: [] }), planInstall: () => ok(p), applyChanges: () => ok(outcome(p.planId, 'install', { actions: [{ id: 'rosetta-install', title: 'r', status: 'done' }, { id: 'client-install', title: 'c', status: 'done' }] })) });
+    const api = installFakeApi({
+      findInstallers: () => ok({ candidates: [] }),
+      planInstall: () => ok(p),
+      applyChanges: () =>
+        ok(
+          outcome(p.planId, 'install', {
+            actions: [
+              { id: 'rosetta-install', title: 'r', status: 'done' },
+              { id: 'client-install', title: 'c', status: 'done' },
+            ],
+          }),
+        ),
+    });
     const user = userEvent.setup();
     render(<Install />);
     await user.type(screen.getByLabelText('Installer file on this Mac'), '/tmp/1EClient.v24.1.0.5.pkg');
@@ -132,7 +168,15 @@ describe('the Install screen', () => {
 
   it('when the installer is the version already there, says only the configuration is written and offers "Configure and restart"', async () => {
     const same = installPlan({
-      plans: [plan('install-client', 'Install the 1E Client', [action('client-install', { title: 'Upgrade the 1E Client from 24.1.0.5 to 24.1.0.5', status: 'skip', reason: 'this version is already installed' })])],
+      plans: [
+        plan('install-client', 'Install the 1E Client', [
+          action('client-install', {
+            title: 'Upgrade the 1E Client from 24.1.0.5 to 24.1.0.5',
+            status: 'skip',
+            reason: 'this version is already installed',
+          }),
+        ]),
+      ],
       mac: { arch: 'x86_64', rosettaNeeded: false, installedVersion: '24.1.0.5' },
     });
     installFakeApi({ findInstallers: () => ok({ candidates: [] }), planInstall: () => ok(same) });
@@ -145,11 +189,20 @@ describe('the Install screen', () => {
     expect(screen.queryByText(/this is an upgrade/)).toBeNull();
   });
 
-  it('counts a planned change the run found already done (the package did it) in the plan\'s own terms', async () => {
+  it("counts a planned change the run found already done (the package did it) in the plan's own terms", async () => {
     const p = installPlan();
     installFakeApi({
-      findInstallers: () => ok({ candidates: [] }), planInstall: () => ok(p),
-      applyChanges: () => ok(outcome(p.planId, 'install', { actions: [{ id: 'rosetta-install', title: 'r', status: 'skipped' }, { id: 'client-install', title: 'c', status: 'done' }] })),
+      findInstallers: () => ok({ candidates: [] }),
+      planInstall: () => ok(p),
+      applyChanges: () =>
+        ok(
+          outcome(p.planId, 'install', {
+            actions: [
+              { id: 'rosetta-install', title: 'r', status: 'skipped' },
+              { id: 'client-install', title: 'c', status: 'done' },
+            ],
+          }),
+        ),
     });
     const user = userEvent.setup();
     render(<Install />);
@@ -162,7 +215,19 @@ describe('the Install screen', () => {
 
   it('shows the uninstall plan instead when the technician came to uninstall', async () => {
     useWizard.setState({ mode: 'uninstall' });
-    installFakeApi({ planUninstall: () => ok(prepared('uninstall', [plan('uninstall-client', 'Uninstall the 1E Client', [action('daemon-stop', { title: 'Stop the 1E Client and unregister its daemon' })], ['Removing files cannot be undone.'])])) });
+    installFakeApi({
+      planUninstall: () =>
+        ok(
+          prepared('uninstall', [
+            plan(
+              'uninstall-client',
+              'Uninstall the 1E Client',
+              [action('daemon-stop', { title: 'Stop the 1E Client and unregister its daemon' })],
+              ['Removing files cannot be undone.'],
+            ),
+          ]),
+        ),
+    });
     render(<Install />);
     expect(await screen.findByText('Stop the 1E Client and unregister its daemon')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Uninstall' })).toBeTruthy();
@@ -173,12 +238,16 @@ describe('the Install screen', () => {
   it('in the desktop app, fills the path of an installer the technician picks (the page itself never sees paths)', async () => {
     installFakeApi({ findInstallers: () => ok({ candidates: [] }) });
     const picked = new File(['pkg'], '1EClient.v24.1.0.5.pkg');
-    (window as unknown as { onboard: unknown }).onboard = { pathForFile: (f: File) => (f === picked ? '/Volumes/USB/1EClient.v24.1.0.5.pkg' : '') };
+    (window as unknown as { onboard: unknown }).onboard = {
+      pathForFile: (f: File) => (f === picked ? '/Volumes/USB/1EClient.v24.1.0.5.pkg' : ''),
+    };
     try {
       const user = userEvent.setup();
       render(<Install />);
       await user.upload(screen.getByLabelText('Choose the installer…'), picked);
-      expect((screen.getByLabelText('Installer file on this Mac') as HTMLInputElement).value).toBe('/Volumes/USB/1EClient.v24.1.0.5.pkg');
+      expect((screen.getByLabelText('Installer file on this Mac') as HTMLInputElement).value).toBe(
+        '/Volumes/USB/1EClient.v24.1.0.5.pkg',
+      );
     } finally {
       delete (window as unknown as { onboard?: unknown }).onboard;
     }
@@ -193,13 +262,29 @@ describe('the Install screen', () => {
   it('makes the plan again when the Switch address changed on Welcome after it was applied, and holds Continue until then', async () => {
     const endpoints = (switchAddress: string) => {
       const backgroundUrl = 'https://tachyon.acme.local/Background/';
-      useWizard.setState((s) => ({ welcome: { ...s.welcome, switchAddress, backgroundUrl, check: { for: { switchAddress, backgroundUrl }, result: { switchAddress: { ok: true, value: switchAddress }, backgroundUrl: { ok: true, value: backgroundUrl }, saved: true } } } }));
+      useWizard.setState((s) => ({
+        welcome: {
+          ...s.welcome,
+          switchAddress,
+          backgroundUrl,
+          check: {
+            for: { switchAddress, backgroundUrl },
+            result: {
+              switchAddress: { ok: true, value: switchAddress },
+              backgroundUrl: { ok: true, value: backgroundUrl },
+              saved: true,
+            },
+          },
+        },
+      }));
     };
     endpoints('tachyon.acme.local:4000');
-    const moved = installPlan({ configuration: [
-      { key: 'Switch', after: 'switch2.acme.local:4000', change: 'added' },
-      { key: 'BackgroundChannelUrl', after: 'https://tachyon.acme.local/Background/', change: 'added' },
-    ] });
+    const moved = installPlan({
+      configuration: [
+        { key: 'Switch', after: 'switch2.acme.local:4000', change: 'added' },
+        { key: 'BackgroundChannelUrl', after: 'https://tachyon.acme.local/Background/', change: 'added' },
+      ],
+    });
     const api = installFakeApi({
       findInstallers: () => ok({ candidates: [] }),
       planInstall: () => ok(api.callsOf('planInstall').length > 1 ? moved : installPlan()),
@@ -221,4 +306,3 @@ describe('the Install screen', () => {
     expect(held.ok).toBe(false);
   });
 });
-

@@ -10,9 +10,30 @@ beforeEach(() => resetStore());
 
 const at = '2026-01-01T10:00:00.000Z';
 const records: ChangeRecordView[] = [
-  { id: 'trust-1/ca-trust-1', purpose: 'trust', title: 'Trust the root CA "Acme Root" for all users', status: 'done', at, undoable: true },
-  { id: 'install-1/client-install', purpose: 'install', title: 'Install the 1E Client 24.1.0.5', status: 'done', at, undoable: false },
-  { id: 'trust-0/identity-import', purpose: 'trust', title: 'Import the identity', status: 'undone', at, undoable: false },
+  {
+    id: 'trust-1/ca-trust-1',
+    purpose: 'trust',
+    title: 'Trust the root CA "Acme Root" for all users',
+    status: 'done',
+    at,
+    undoable: true,
+  },
+  {
+    id: 'install-1/client-install',
+    purpose: 'install',
+    title: 'Install the 1E Client 24.1.0.5',
+    status: 'done',
+    at,
+    undoable: false,
+  },
+  {
+    id: 'trust-0/identity-import',
+    purpose: 'trust',
+    title: 'Import the identity',
+    status: 'undone',
+    at,
+    undoable: false,
+  },
 ];
 
 describe('the Summary screen', () => {
@@ -26,7 +47,11 @@ describe('the Summary screen', () => {
   });
 
   it('undoes only the ticked change, after showing the exact commands', async () => {
-    const undoPlan = prepared('undo', [plan('configure-client', 'Undo changes made by Onboard', [action('undo-0-0', { title: 'Undo: Trust the root CA "Acme Root" for all users (1 of 2)' })])]);
+    const undoPlan = prepared('undo', [
+      plan('configure-client', 'Undo changes made by Onboard', [
+        action('undo-0-0', { title: 'Undo: Trust the root CA "Acme Root" for all users (1 of 2)' }),
+      ]),
+    ]);
     const api = installFakeApi({
       getChangeSummary: () => ok({ records, verification: { ok: true, at } }),
       planUndo: () => ok(undoPlan),
@@ -46,7 +71,22 @@ describe('the Summary screen', () => {
 
   it('in uninstall mode says whether the client was removed', async () => {
     useWizard.setState({ mode: 'uninstall' });
-    installFakeApi({ getChangeSummary: () => ok({ records: [{ id: 'uninstall-1/uninstall-forget', purpose: 'uninstall', title: 'Forget the 1E Client package receipt', status: 'done', at, undoable: false }], verification: null }) });
+    installFakeApi({
+      getChangeSummary: () =>
+        ok({
+          records: [
+            {
+              id: 'uninstall-1/uninstall-forget',
+              purpose: 'uninstall',
+              title: 'Forget the 1E Client package receipt',
+              status: 'done',
+              at,
+              undoable: false,
+            },
+          ],
+          verification: null,
+        }),
+    });
     render(<Summary />);
     expect(await screen.findByText(/The 1E Client is no longer on this Mac/)).toBeTruthy();
     expect(screen.getByRole('heading', { name: 'Uninstall' })).toBeTruthy();

@@ -8,15 +8,30 @@ beforeEach(() => resetStore());
 
 const caRoot = action('ca-trust-1', {
   title: 'Trust the root CA "Acme Root" for all users',
-  command: { program: '/usr/bin/security', args: [], line: '/usr/bin/security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain /tmp/ws/ca-1.pem' },
+  command: {
+    program: '/usr/bin/security',
+    args: [],
+    line: '/usr/bin/security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain /tmp/ws/ca-1.pem',
+  },
   undo: [{ program: '/usr/bin/security', args: [], line: '/usr/bin/security remove-trusted-cert -d /tmp/ws/ca-1.pem' }],
 });
-const caInter = action('ca-add-2', { title: 'Add the intermediate CA "Acme Issuing"', status: 'skip', reason: 'already in the System keychain' });
+const caInter = action('ca-add-2', {
+  title: 'Add the intermediate CA "Acme Issuing"',
+  status: 'skip',
+  reason: 'already in the System keychain',
+});
 const identity = action('identity-import', {
   title: 'Import the identity "MAC01.local" into the System keychain',
-  command: { program: '/usr/bin/security', args: [], line: "/usr/bin/security import /tmp/ws/identity.p12 -k /Library/Keychains/System.keychain -t agg -f pkcs12 -P •••• -T '/Library/Application Support/1E/Client/1E.Client'" },
+  command: {
+    program: '/usr/bin/security',
+    args: [],
+    line: "/usr/bin/security import /tmp/ws/identity.p12 -k /Library/Keychains/System.keychain -t agg -f pkcs12 -P •••• -T '/Library/Application Support/1E/Client/1E.Client'",
+  },
 });
-const thePlan = trustPlan([plan('ca-certificates', 'Add the CA certificates to the System keychain', [caRoot, caInter]), plan('client-identity', 'Import the client certificate and its private key (the identity)', [identity])]);
+const thePlan = trustPlan([
+  plan('ca-certificates', 'Add the CA certificates to the System keychain', [caRoot, caInter]),
+  plan('client-identity', 'Import the client certificate and its private key (the identity)', [identity]),
+]);
 
 describe('the Trust & identity screen', () => {
   it('shows every action with its exact command, the password masked, and why a skipped one is skipped', async () => {
@@ -29,17 +44,27 @@ describe('the Trust & identity screen', () => {
     expect(screen.getByText(/administrator's password once/)).toBeTruthy();
   });
 
-  it('applies with one press and shows each action\'s live progress', async () => {
+  it("applies with one press and shows each action's live progress", async () => {
     let release: () => void = () => undefined;
     const api = installFakeApi({
       planTrustIdentity: () => ok(thePlan),
-      applyChanges: (_payload, requestId) => new Promise((resolve) => {
-        api.emit({ type: 'progress', requestId: requestId!, id: 'ca-trust-1', status: 'done' });
-        api.emit({ type: 'progress', requestId: requestId!, id: 'identity-import', status: 'running' });
-        release = () => resolve(ok(outcome(thePlan.planId, 'trust', { actions: [
-          { id: 'ca-trust-1', title: caRoot.title, status: 'done' }, { id: 'ca-add-2', title: caInter.title, status: 'skipped' }, { id: 'identity-import', title: identity.title, status: 'done' },
-        ] })));
-      }),
+      applyChanges: (_payload, requestId) =>
+        new Promise((resolve) => {
+          api.emit({ type: 'progress', requestId: requestId!, id: 'ca-trust-1', status: 'done' });
+          api.emit({ type: 'progress', requestId: requestId!, id: 'identity-import', status: 'running' });
+          release = () =>
+            resolve(
+              ok(
+                outcome(thePlan.planId, 'trust', {
+                  actions: [
+                    { id: 'ca-trust-1', title: caRoot.title, status: 'done' },
+                    { id: 'ca-add-2', title: caInter.title, status: 'skipped' },
+                    { id: 'identity-import', title: identity.title, status: 'done' },
+                  ],
+                }),
+              ),
+            );
+        }),
     });
     const user = userEvent.setup();
     render(<TrustIdentity />);
@@ -56,12 +81,22 @@ describe('the Trust & identity screen', () => {
   it('after a failure shows what failed, what to do, and which actions were undone', async () => {
     installFakeApi({
       planTrustIdentity: () => ok(thePlan),
-      applyChanges: () => ok(outcome(thePlan.planId, 'trust', {
-        ok: false,
-        actions: [{ id: 'ca-trust-1', title: caRoot.title, status: 'undone' }, { id: 'ca-add-2', title: caInter.title, status: 'skipped' }, { id: 'identity-import', title: identity.title, status: 'failed', detail: 'MAC verification failed' }],
-        rolledBack: [{ id: 'ca-trust-1', title: caRoot.title, status: 'undone' }],
-        failure: { message: '"Import the identity" failed (exit 1): MAC verification failed', hint: 'The command was: /usr/bin/security import …' },
-      })),
+      applyChanges: () =>
+        ok(
+          outcome(thePlan.planId, 'trust', {
+            ok: false,
+            actions: [
+              { id: 'ca-trust-1', title: caRoot.title, status: 'undone' },
+              { id: 'ca-add-2', title: caInter.title, status: 'skipped' },
+              { id: 'identity-import', title: identity.title, status: 'failed', detail: 'MAC verification failed' },
+            ],
+            rolledBack: [{ id: 'ca-trust-1', title: caRoot.title, status: 'undone' }],
+            failure: {
+              message: '"Import the identity" failed (exit 1): MAC verification failed',
+              hint: 'The command was: /usr/bin/security import …',
+            },
+          }),
+        ),
     });
     const user = userEvent.setup();
     render(<TrustIdentity />);
@@ -72,20 +107,36 @@ describe('the Trust & identity screen', () => {
     const rollback = screen.getByRole('heading', { name: 'Put back as it was' }).parentElement!;
     expect(within(rollback).getByText('Undone')).toBeTruthy();
     expect(within(rollback).getByText(caRoot.title, { exact: false })).toBeTruthy();
-    const rootItem = screen.getAllByText(caRoot.title).map((e) => e.closest('li.action')).find(Boolean)!;
+    const rootItem = screen
+      .getAllByText(caRoot.title)
+      .map((e) => e.closest('li.action'))
+      .find(Boolean)!;
     expect(within(rootItem as HTMLElement).getByText('Undone')).toBeTruthy();
   });
 
   it('after a failure past an action that cannot be undone, says what was kept instead of claiming the Mac is as it was', async () => {
     installFakeApi({
       planTrustIdentity: () => ok(thePlan),
-      applyChanges: () => ok(outcome(thePlan.planId, 'trust', {
-        ok: false,
-        actions: [{ id: 'ca-trust-1', title: caRoot.title, status: 'done' }, { id: 'identity-import', title: identity.title, status: 'done' }, { id: 'daemon-restart', title: 'Restart the 1E Client', status: 'failed' }],
-        rolledBack: [],
-        kept: [{ id: 'ca-trust-1', title: caRoot.title, status: 'done' }, { id: 'identity-import', title: identity.title, status: 'done' }],
-        failure: { message: '"Restart the 1E Client" failed (exit 5)', hint: 'The command was: /bin/launchctl kickstart -k system/com.1e.pkg.1E.Client' },
-      })),
+      applyChanges: () =>
+        ok(
+          outcome(thePlan.planId, 'trust', {
+            ok: false,
+            actions: [
+              { id: 'ca-trust-1', title: caRoot.title, status: 'done' },
+              { id: 'identity-import', title: identity.title, status: 'done' },
+              { id: 'daemon-restart', title: 'Restart the 1E Client', status: 'failed' },
+            ],
+            rolledBack: [],
+            kept: [
+              { id: 'ca-trust-1', title: caRoot.title, status: 'done' },
+              { id: 'identity-import', title: identity.title, status: 'done' },
+            ],
+            failure: {
+              message: '"Restart the 1E Client" failed (exit 5)',
+              hint: 'The command was: /bin/launchctl kickstart -k system/com.1e.pkg.1E.Client',
+            },
+          }),
+        ),
     });
     const user = userEvent.setup();
     render(<TrustIdentity />);
@@ -102,12 +153,21 @@ describe('the Trust & identity screen', () => {
     render(<TrustIdentity />);
     await screen.findByText(identity.title);
     await user.click(screen.getByRole('checkbox', { name: /Let any app use the private key/ }));
-    await waitFor(() => expect(api.callsOf('planTrustIdentity')).toEqual([{ allowAnyApp: false }, { allowAnyApp: true }]));
+    await waitFor(() =>
+      expect(api.callsOf('planTrustIdentity')).toEqual([{ allowAnyApp: false }, { allowAnyApp: true }]),
+    );
     expect(screen.getByText(/every app on this Mac can then use the key without asking/)).toBeTruthy();
   });
 
   it('explains a missing identity with the way back', async () => {
-    installFakeApi({ planTrustIdentity: () => err('no-identity', 'No client certificate has been chosen for this Mac yet.', 'Go back to "Client certificate".') });
+    installFakeApi({
+      planTrustIdentity: () =>
+        err(
+          'no-identity',
+          'No client certificate has been chosen for this Mac yet.',
+          'Go back to "Client certificate".',
+        ),
+    });
     render(<TrustIdentity />);
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('No client certificate has been chosen for this Mac yet.');
@@ -116,17 +176,35 @@ describe('the Trust & identity screen', () => {
   });
 });
 
-describe('older identities for this Mac\'s name', () => {
-  const old = { sha1: '3C1F0A3B8E4A2D5C6B7A8F9E0D1C2B3A4F5E6D7C', name: 'MAC01.local', subject: 'CN=MAC01.local, O=Acme', expires: '2024-03-01T00:00:00.000Z', problem: 'CSSMERR_TP_CERT_EXPIRED' };
+describe("older identities for this Mac's name", () => {
+  const old = {
+    sha1: '3C1F0A3B8E4A2D5C6B7A8F9E0D1C2B3A4F5E6D7C',
+    name: 'MAC01.local',
+    subject: 'CN=MAC01.local, O=Acme',
+    expires: '2024-03-01T00:00:00.000Z',
+    problem: 'CSSMERR_TP_CERT_EXPIRED',
+  };
   const removal = action('identity-remove-3c1f0a3b8e4a2d5c', {
     title: 'Remove the old identity "MAC01.local" (expired 2024-03-01) from the System keychain',
-    command: { program: '/usr/bin/security', args: [], line: `/usr/bin/security delete-identity -Z ${old.sha1} /Library/Keychains/System.keychain` },
+    command: {
+      program: '/usr/bin/security',
+      args: [],
+      line: `/usr/bin/security delete-identity -Z ${old.sha1} /Library/Keychains/System.keychain`,
+    },
     irreversible: true,
   });
-  const withRemoval = trustPlan([plan('client-identity', 'Import the client certificate and its private key (the identity)', [identity, removal])], false, { oldIdentities: [old], removeOldIdentities: true });
-  const withoutRemoval = trustPlan([plan('client-identity', 'Import the client certificate and its private key (the identity)', [identity])], false, { oldIdentities: [old], removeOldIdentities: false });
+  const withRemoval = trustPlan(
+    [plan('client-identity', 'Import the client certificate and its private key (the identity)', [identity, removal])],
+    false,
+    { oldIdentities: [old], removeOldIdentities: true },
+  );
+  const withoutRemoval = trustPlan(
+    [plan('client-identity', 'Import the client certificate and its private key (the identity)', [identity])],
+    false,
+    { oldIdentities: [old], removeOldIdentities: false },
+  );
 
-  it('shows the old identity\'s subject, SHA-1 and expiry, the option ticked, and the removal marked as not undoable', async () => {
+  it("shows the old identity's subject, SHA-1 and expiry, the option ticked, and the removal marked as not undoable", async () => {
     installFakeApi({ planTrustIdentity: () => ok(withRemoval) });
     render(<TrustIdentity />);
     const box = await screen.findByRole('checkbox', { name: 'Remove the old identity after importing the new one' });
@@ -146,9 +224,22 @@ describe('older identities for this Mac\'s name', () => {
     const api = installFakeApi({ planTrustIdentity: () => ok(n++ === 0 ? withRemoval : withoutRemoval) });
     const user = userEvent.setup();
     render(<TrustIdentity />);
-    await user.click(await screen.findByRole('checkbox', { name: 'Remove the old identity after importing the new one' }));
-    await waitFor(() => expect((screen.getByRole('checkbox', { name: 'Remove the old identity after importing the new one' }) as HTMLInputElement).checked).toBe(false));
-    expect(api.callsOf('planTrustIdentity')).toEqual([{ allowAnyApp: false }, { allowAnyApp: false, removeOldIdentities: false }]);
+    await user.click(
+      await screen.findByRole('checkbox', { name: 'Remove the old identity after importing the new one' }),
+    );
+    await waitFor(() =>
+      expect(
+        (
+          screen.getByRole('checkbox', {
+            name: 'Remove the old identity after importing the new one',
+          }) as HTMLInputElement
+        ).checked,
+      ).toBe(false),
+    );
+    expect(api.callsOf('planTrustIdentity')).toEqual([
+      { allowAnyApp: false },
+      { allowAnyApp: false, removeOldIdentities: false },
+    ]);
     expect(screen.queryByText(removal.title)).toBeNull();
     expect(screen.getByText(/may keep using an old identity/)).toBeTruthy();
   });

@@ -1,6 +1,14 @@
 // A scripted stand-in for window.onboard, for component tests of the changes half only:
 // the e2e flows run the real handlers. Each method answers from a script; calls are recorded.
-import type { OnboardApi, OnboardEvent, PlanView, ActionView, PreparedChanges, TrustPlan, ApplyOutcome } from '../../../../electron/ipc/contract';
+import type {
+  OnboardApi,
+  OnboardEvent,
+  PlanView,
+  ActionView,
+  PreparedChanges,
+  TrustPlan,
+  ApplyOutcome,
+} from '../../../../electron/ipc/contract';
 import { setApi } from '../../../../renderer/api';
 import { useWizard } from '../../../../renderer/store';
 
@@ -20,12 +28,17 @@ export function installFakeApi(script: Script): FakeApi {
   const calls: FakeApi['calls'] = [];
   const api = new Proxy({} as Record<string, unknown>, {
     get(_t, prop: string) {
-      if (prop === 'onEvent') return (l: (e: OnboardEvent) => void) => { listeners.add(l); return () => listeners.delete(l); };
+      if (prop === 'onEvent')
+        return (l: (e: OnboardEvent) => void) => {
+          listeners.add(l);
+          return () => listeners.delete(l);
+        };
       if (prop === 'then') return undefined;
       return async (payload: unknown, requestId?: string) => {
         calls.push({ method: prop, payload: payload as Payload, requestId });
         const answer = script[prop];
-        if (!answer) return { ok: false, error: { code: 'unscripted', message: `No answer scripted for ${prop}.`, hint: '' } };
+        if (!answer)
+          return { ok: false, error: { code: 'unscripted', message: `No answer scripted for ${prop}.`, hint: '' } };
         return answer(payload as Payload, requestId);
       };
     },
@@ -45,7 +58,10 @@ export function resetStore(): void {
 }
 
 export const ok = (value: unknown): Answer => ({ ok: true, value });
-export const err = (code: string, message: string, hint = ''): Answer => ({ ok: false, error: { code, message, hint } });
+export const err = (code: string, message: string, hint = ''): Answer => ({
+  ok: false,
+  error: { code, message, hint },
+});
 
 export function action(id: string, over: Partial<ActionView> = {}): ActionView {
   return {
@@ -64,12 +80,27 @@ export function plan(step: PlanView['step'], title: string, actions: ActionView[
   return { step, title, warnings, actions, cleanup: [], files: [] };
 }
 
-export function prepared(purpose: PreparedChanges['purpose'], plans: PlanView[], planId = `${purpose}-0123456789abcdef`): PreparedChanges {
+export function prepared(
+  purpose: PreparedChanges['purpose'],
+  plans: PlanView[],
+  planId = `${purpose}-0123456789abcdef`,
+): PreparedChanges {
   const pending = plans.flatMap((p) => p.actions.filter((a) => a.status === 'pending'));
-  return { planId, purpose, plans, pendingCount: pending.length, needsAdmin: pending.some((a) => a.root), adminPrompts: pending.some((a) => a.root) ? 1 : 0 };
+  return {
+    planId,
+    purpose,
+    plans,
+    pendingCount: pending.length,
+    needsAdmin: pending.some((a) => a.root),
+    adminPrompts: pending.some((a) => a.root) ? 1 : 0,
+  };
 }
 
-export function trustPlan(plans: PlanView[], allowAnyApp = false, old: Pick<TrustPlan, 'oldIdentities' | 'removeOldIdentities'> = { oldIdentities: [], removeOldIdentities: false }): TrustPlan {
+export function trustPlan(
+  plans: PlanView[],
+  allowAnyApp = false,
+  old: Pick<TrustPlan, 'oldIdentities' | 'removeOldIdentities'> = { oldIdentities: [], removeOldIdentities: false },
+): TrustPlan {
   return {
     ...prepared('trust', plans),
     purpose: 'trust',
@@ -80,6 +111,10 @@ export function trustPlan(plans: PlanView[], allowAnyApp = false, old: Pick<Trus
   };
 }
 
-export function outcome(planId: string, purpose: ApplyOutcome['purpose'], over: Partial<ApplyOutcome> = {}): ApplyOutcome {
+export function outcome(
+  planId: string,
+  purpose: ApplyOutcome['purpose'],
+  over: Partial<ApplyOutcome> = {},
+): ApplyOutcome {
   return { planId, purpose, ok: true, actions: [], rolledBack: [], ...over };
 }

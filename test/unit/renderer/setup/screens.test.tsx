@@ -9,17 +9,28 @@ import { caCard, err, facts, finding, identity, ok, pfxStatus, resetStore, scrip
 
 beforeEach(() => resetStore());
 
-const judge = (p: Record<string, unknown>) => ok({
-  switchAddress: p.switchAddress === '' ? null : String(p.switchAddress).includes(':4000')
-    ? { ok: true, value: p.switchAddress }
-    : { ok: false, message: `'${String(p.switchAddress)}' is not a Switch address of the form host:port.`, hint: 'Give the Switch as host:port.' },
-  backgroundUrl: null,
-  saved: false,
-});
+const judge = (p: Record<string, unknown>) =>
+  ok({
+    switchAddress:
+      p.switchAddress === ''
+        ? null
+        : String(p.switchAddress).includes(':4000')
+          ? { ok: true, value: p.switchAddress }
+          : {
+              ok: false,
+              message: `'${String(p.switchAddress)}' is not a Switch address of the form host:port.`,
+              hint: 'Give the Switch as host:port.',
+            },
+    backgroundUrl: null,
+    saved: false,
+  });
 
 describe('Welcome', () => {
-  it('shows the Mac\'s facts, with the host name 1E expects and a warning when Rosetta is missing', async () => {
-    scriptApi({ getMacFacts: () => ok(facts({ localHostName: 'MAC07', expectedHostName: 'MAC07.local', hostname: 'mac07.local' })) });
+  it("shows the Mac's facts, with the host name 1E expects and a warning when Rosetta is missing", async () => {
+    scriptApi({
+      getMacFacts: () =>
+        ok(facts({ localHostName: 'MAC07', expectedHostName: 'MAC07.local', hostname: 'mac07.local' })),
+    });
     render(<Welcome />);
     expect(await screen.findByText('MAC07.local', { selector: 'strong code' })).toBeTruthy();
     expect(screen.getByText(/The 1E Client is Intel code/)).toBeTruthy();
@@ -49,11 +60,16 @@ describe('Welcome', () => {
     await user.type(screen.getByLabelText('Background Channel URL'), 'https://tachyon.acme.local/Background/');
     first.unmount();
     render(<Welcome />);
-    expect((screen.getByLabelText('Background Channel URL') as HTMLInputElement).value).toBe('https://tachyon.acme.local/Background/');
+    expect((screen.getByLabelText('Background Channel URL') as HTMLInputElement).value).toBe(
+      'https://tachyon.acme.local/Background/',
+    );
   });
 
   it('hides the endpoints for an uninstall', async () => {
-    scriptApi({ getMacFacts: () => ok(facts({ client: { version: '5.1', installedAt: null } })), setMode: (p) => ok({ mode: p.mode }) });
+    scriptApi({
+      getMacFacts: () => ok(facts({ client: { version: '5.1', installedAt: null } })),
+      setMode: (p) => ok({ mode: p.mode }),
+    });
     const user = userEvent.setup();
     render(<Welcome />);
     await user.click(screen.getByRole('radio', { name: 'Uninstall' }));
@@ -68,23 +84,57 @@ describe('CA certificates', () => {
         const [f] = p.files as { fileName: string }[];
         // Main always answers with the whole list; the notes file added nothing to it.
         return f!.fileName === 'notes.txt'
-          ? ok({ certificates: [caCard()], tree: [], problems: [], files: [{ fileName: 'notes.txt', added: 0, duplicates: 0, skipped: [], error: { code: 'unrecognised-format', message: 'notes.txt is not a certificate.', hint: 'Pick the right file.' } }] })
-          : ok({ certificates: [caCard()], tree: [{ sha256: 'AA', label: 'Acme Root CA', fromKeychain: false, children: [] }], problems: [], files: [{ fileName: 'root.cer', added: 1, duplicates: 0, skipped: [] }] });
+          ? ok({
+              certificates: [caCard()],
+              tree: [],
+              problems: [],
+              files: [
+                {
+                  fileName: 'notes.txt',
+                  added: 0,
+                  duplicates: 0,
+                  skipped: [],
+                  error: {
+                    code: 'unrecognised-format',
+                    message: 'notes.txt is not a certificate.',
+                    hint: 'Pick the right file.',
+                  },
+                },
+              ],
+            })
+          : ok({
+              certificates: [caCard()],
+              tree: [{ sha256: 'AA', label: 'Acme Root CA', fromKeychain: false, children: [] }],
+              problems: [],
+              files: [{ fileName: 'root.cer', added: 1, duplicates: 0, skipped: [] }],
+            });
       },
       getCaCertificates: () => ok({ certificates: [caCard()], tree: [], problems: [] }),
     });
     const user = userEvent.setup();
     render(<CaCertificates />);
-    await user.upload(screen.getByLabelText('CA certificate files'), [new File(['-----BEGIN CERTIFICATE-----'], 'root.cer'), new File(['hello'], 'notes.txt')]);
+    await user.upload(screen.getByLabelText('CA certificate files'), [
+      new File(['-----BEGIN CERTIFICATE-----'], 'root.cer'),
+      new File(['hello'], 'notes.txt'),
+    ]);
     expect(await screen.findByText('notes.txt is not a certificate.', { exact: false })).toBeTruthy();
-    expect(api.callsOf('addCaFiles').map((c) => (c.files as { fileName: string }[]).map((f) => f.fileName))).toEqual([['root.cer'], ['notes.txt']]);
+    expect(api.callsOf('addCaFiles').map((c) => (c.files as { fileName: string }[]).map((f) => f.fileName))).toEqual([
+      ['root.cer'],
+      ['notes.txt'],
+    ]);
     expect(screen.getByRole('heading', { name: 'One CA certificate' })).toBeTruthy();
     expect(screen.getByText('Not yet: added on the Trust & identity step')).toBeTruthy();
   });
 
   it('takes files dropped on the drop zone', async () => {
     const api = scriptApi({
-      addCaFiles: () => ok({ certificates: [caCard()], tree: [], problems: [], files: [{ fileName: 'root.cer', added: 1, duplicates: 0, skipped: [] }] }),
+      addCaFiles: () =>
+        ok({
+          certificates: [caCard()],
+          tree: [],
+          problems: [],
+          files: [{ fileName: 'root.cer', added: 1, duplicates: 0, skipped: [] }],
+        }),
       getCaCertificates: () => ok({ certificates: [caCard()], tree: [], problems: [] }),
     });
     render(<CaCertificates />);
@@ -98,7 +148,10 @@ describe('CA certificates', () => {
   });
 
   it('removes a card by its fingerprint', async () => {
-    const api = scriptApi({ removeCaCertificate: () => ok({ certificates: [], tree: [], problems: [] }), getCaCertificates: () => ok({ certificates: [caCard()], tree: [], problems: [] }) });
+    const api = scriptApi({
+      removeCaCertificate: () => ok({ certificates: [], tree: [], problems: [] }),
+      getCaCertificates: () => ok({ certificates: [caCard()], tree: [], problems: [] }),
+    });
     useWizard.setState((s) => ({ ca: { ...s.ca, view: { certificates: [caCard()], tree: [], problems: [] } } }));
     const user = userEvent.setup();
     render(<CaCertificates />);
@@ -110,10 +163,17 @@ describe('CA certificates', () => {
 
 describe('Client certificate', () => {
   it('clears the password field as soon as the .pfx is sent, and marks it wrong when main says so', async () => {
-    scriptApi({ getMacFacts: () => ok(facts()), openPfx: () => err('pfx-wrong-password', 'The password does not open this .pfx file.', 'Passwords are case-sensitive.') });
+    scriptApi({
+      getMacFacts: () => ok(facts()),
+      openPfx: () =>
+        err('pfx-wrong-password', 'The password does not open this .pfx file.', 'Passwords are case-sensitive.'),
+    });
     const user = userEvent.setup();
     render(<ClientCertificate />);
-    await user.upload(screen.getByLabelText('.pfx or .p12 file'), new File([new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x03])], 'MAC01.pfx'));
+    await user.upload(
+      screen.getByLabelText('.pfx or .p12 file'),
+      new File([new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x03])], 'MAC01.pfx'),
+    );
     const password = screen.getByLabelText('Password of the .pfx') as HTMLInputElement;
     await user.type(password, 'guess');
     await user.click(screen.getByRole('button', { name: 'Open .pfx' }));
@@ -124,7 +184,13 @@ describe('Client certificate', () => {
   });
 
   it('offers the re-wrap for a .pfx other Macs would refuse, says this Mac is not affected, then the save', async () => {
-    const bad = identity([finding('pfx-macos-compatible', 'warn')], { pfx: pfxStatus({ macOsCompatible: false, problems: ['The integrity check uses SHA256.'], protection: 'private key encrypted with AES; integrity check SHA256' }) });
+    const bad = identity([finding('pfx-macos-compatible', 'warn')], {
+      pfx: pfxStatus({
+        macOsCompatible: false,
+        problems: ['The integrity check uses SHA256.'],
+        protection: 'private key encrypted with AES; integrity check SHA256',
+      }),
+    });
     const good = identity([finding('pfx-macos-compatible', 'pass')], { pfx: pfxStatus({ rewrapped: true }) });
     const api = scriptApi({ getMacFacts: () => ok(facts()), getIdentity: () => ok(bad), rewrapPfx: () => ok(good) });
     useWizard.setState((s) => ({ client: { ...s.client, identity: bad } }));
@@ -132,7 +198,9 @@ describe('Client certificate', () => {
     render(<ClientCertificate />);
     expect(screen.getByText('The integrity check uses SHA256.')).toBeTruthy();
     expect(screen.getByRole('heading', { name: 'Other Macs would refuse this .pfx as it is' })).toBeTruthy();
-    expect(screen.getByText(/This Mac is not affected/).closest('p')!.textContent).toContain('Onboard imports its own macOS-compatible copy');
+    expect(screen.getByText(/This Mac is not affected/).closest('p')!.textContent).toContain(
+      'Onboard imports its own macOS-compatible copy',
+    );
     // A file with a password keeps it: no new-password fields.
     expect(screen.queryByLabelText('New password')).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Re-wrap for macOS' }));
@@ -143,9 +211,15 @@ describe('Client certificate', () => {
   it('asks a .pfx with an empty password for a new one, twice, sends it once, and never keeps it in the store', async () => {
     const NEW = 'N3w-Pfx-Secret!';
     const empty = identity([finding('pfx-macos-compatible', 'warn')], {
-      pfx: pfxStatus({ macOsCompatible: false, problems: ['The file has an empty password; macOS 15 refuses to import such files.'], needsNewPassword: true }),
+      pfx: pfxStatus({
+        macOsCompatible: false,
+        problems: ['The file has an empty password; macOS 15 refuses to import such files.'],
+        needsNewPassword: true,
+      }),
     });
-    const good = identity([finding('pfx-macos-compatible', 'pass')], { pfx: pfxStatus({ rewrapped: true, passwordChanged: true }) });
+    const good = identity([finding('pfx-macos-compatible', 'pass')], {
+      pfx: pfxStatus({ rewrapped: true, passwordChanged: true }),
+    });
     const api = scriptApi({ getMacFacts: () => ok(facts()), getIdentity: () => ok(empty), rewrapPfx: () => ok(good) });
     useWizard.setState((s) => ({ client: { ...s.client, identity: empty } }));
     const user = userEvent.setup();
@@ -176,8 +250,15 @@ describe('Client certificate', () => {
   });
 
   it('keeps the new-password fields empty and usable when main refuses the re-wrap', async () => {
-    const empty = identity([finding('pfx-macos-compatible', 'warn')], { pfx: pfxStatus({ macOsCompatible: false, problems: ['Empty password.'], needsNewPassword: true }) });
-    scriptApi({ getMacFacts: () => ok(facts()), getIdentity: () => ok(empty), rewrapPfx: () => err('pfx-no-identity', 'This .pfx holds no private key with its certificate.', 'Export it again with the key.') });
+    const empty = identity([finding('pfx-macos-compatible', 'warn')], {
+      pfx: pfxStatus({ macOsCompatible: false, problems: ['Empty password.'], needsNewPassword: true }),
+    });
+    scriptApi({
+      getMacFacts: () => ok(facts()),
+      getIdentity: () => ok(empty),
+      rewrapPfx: () =>
+        err('pfx-no-identity', 'This .pfx holds no private key with its certificate.', 'Export it again with the key.'),
+    });
     useWizard.setState((s) => ({ client: { ...s.client, identity: empty } }));
     const user = userEvent.setup();
     render(<ClientCertificate />);
@@ -191,9 +272,23 @@ describe('Client certificate', () => {
   });
 
   it('shows both spellings of the host name and the failing requirement first, with its fix', async () => {
-    const v = identity([finding('validity', 'pass'), finding('subject-hostname', 'fail', { title: 'Names this Mac exactly (CN or SAN DNS)', fix: 'Request the certificate again with CN exactly "MAC01.local".' })], {
-      hostname: { expected: 'MAC01.local', status: 'case-only', certificateName: 'mac01.local', names: [{ name: 'mac01.local', source: 'CN' }] },
-    });
+    const v = identity(
+      [
+        finding('validity', 'pass'),
+        finding('subject-hostname', 'fail', {
+          title: 'Names this Mac exactly (CN or SAN DNS)',
+          fix: 'Request the certificate again with CN exactly "MAC01.local".',
+        }),
+      ],
+      {
+        hostname: {
+          expected: 'MAC01.local',
+          status: 'case-only',
+          certificateName: 'mac01.local',
+          names: [{ name: 'mac01.local', source: 'CN' }],
+        },
+      },
+    );
     scriptApi({ getMacFacts: () => ok(facts()), getIdentity: () => ok(v) });
     useWizard.setState((s) => ({ client: { ...s.client, identity: v } }));
     render(<ClientCertificate />);

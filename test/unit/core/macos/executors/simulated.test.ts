@@ -22,17 +22,37 @@ beforeAll(async () => {
   await writeFile(legacyPath, fx.legacyPfx);
   await writeFile(join(fx.dir, 'root.pem'), fx.root.toString());
 });
-afterAll(async () => { await fx?.cleanup(); });
+afterAll(async () => {
+  await fx?.cleanup();
+});
 
 const KC = '/Library/Keychains/System.keychain';
-const importCmd = (file: string, pw = PFX_PASSWORD) => ({ program: '/usr/bin/security', args: ['import', file, '-k', KC, '-t', 'agg', '-f', 'pkcs12', '-P', pw, '-T', '/Library/Application Support/1E/Client/1E.Client'] });
+const importCmd = (file: string, pw = PFX_PASSWORD) => ({
+  program: '/usr/bin/security',
+  args: [
+    'import',
+    file,
+    '-k',
+    KC,
+    '-t',
+    'agg',
+    '-f',
+    'pkcs12',
+    '-P',
+    pw,
+    '-T',
+    '/Library/Application Support/1E/Client/1E.Client',
+  ],
+});
 
 describe('the simulated keychain', () => {
   it('refuses an OpenSSL 3 default (AES) PFX on macOS 14 with the real error text', async () => {
     const mac = macWithClient({ macosVersion: '14.4.1' });
     const r = await mac.asRoot().run(importCmd(modernPath));
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toBe('security: SecKeychainItemImport: MAC verification failed during PKCS12 import (wrong password?)\n');
+    expect(r.stderr).toBe(
+      'security: SecKeychainItemImport: MAC verification failed during PKCS12 import (wrong password?)\n',
+    );
     expect(mac.snapshot().identities).toEqual([]);
   });
 
@@ -51,14 +71,24 @@ describe('the simulated keychain', () => {
     const mac = macWithClient();
     const r = await mac.asRoot().run(importCmd(legacyPath));
     expect(r).toMatchObject({ exitCode: 0, stdout: '1 identity imported.\n1 certificate imported.\n' });
-    expect(mac.snapshot().identities).toEqual([{ sha1: fx.leaf.fingerprint.replace(/:/g, ''), name: 'MAC01.local', anyApp: false, apps: ['/Library/Application Support/1E/Client/1E.Client'] }]);
+    expect(mac.snapshot().identities).toEqual([
+      {
+        sha1: fx.leaf.fingerprint.replace(/:/g, ''),
+        name: 'MAC01.local',
+        anyApp: false,
+        apps: ['/Library/Application Support/1E/Client/1E.Client'],
+      },
+    ]);
   });
 
   it('lists an identity as valid only once its root is trusted', async () => {
     const mac = macWithClient();
     await mac.asRoot().run(importCmd(legacyPath));
     expect(parseFindIdentity((await mac.run(FACT_COMMANDS.findIdentity)).stdout)).toEqual([]);
-    await mac.asRoot().run({ program: '/usr/bin/security', args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', KC, join(fx.dir, 'root.pem')] });
+    await mac.asRoot().run({
+      program: '/usr/bin/security',
+      args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', KC, join(fx.dir, 'root.pem')],
+    });
     const out = (await mac.run(FACT_COMMANDS.findIdentity)).stdout;
     expect(out).toMatch(/^ {2}1\) [0-9A-F]{40} "MAC01.local"\n {5}1 valid identities found\n$/);
   });
@@ -66,12 +96,19 @@ describe('the simulated keychain', () => {
   it('prints certificates with SHA-256 and SHA-1 hashes and PEM', async () => {
     const mac = macWithClient({ certificates: [{ certificate: fx.root, trusted: true }] });
     const out = (await mac.run(FACT_COMMANDS.findCertificate)).stdout;
-    expect(out.split('\n').slice(0, 3)).toEqual([`SHA-256 hash: ${fx.root.fingerprint256.replace(/:/g, '')}`, `SHA-1 hash: ${fx.root.fingerprint.replace(/:/g, '')}`, '-----BEGIN CERTIFICATE-----']);
+    expect(out.split('\n').slice(0, 3)).toEqual([
+      `SHA-256 hash: ${fx.root.fingerprint256.replace(/:/g, '')}`,
+      `SHA-1 hash: ${fx.root.fingerprint.replace(/:/g, '')}`,
+      '-----BEGIN CERTIFICATE-----',
+    ]);
     expect(parseFindCertificate(out)[0]!.pem).toBe(fx.root.toString());
   });
 
   it('refuses a trust change without administrator rights', async () => {
-    const r = await macWithClient().run({ program: '/usr/bin/security', args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', KC, join(fx.dir, 'root.pem')] });
+    const r = await macWithClient().run({
+      program: '/usr/bin/security',
+      args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', KC, join(fx.dir, 'root.pem')],
+    });
     expect(r.stderr).toContain('authorization was denied');
   });
 });
@@ -79,7 +116,10 @@ describe('the simulated keychain', () => {
 describe('the simulated system', () => {
   it('cannot run the Intel client on Apple Silicon until Rosetta is installed', async () => {
     const mac = new SimulatedMac({ client: { version: '5.1.0.1' } });
-    await mac.asRoot().run({ program: '/bin/launchctl', args: ['bootstrap', 'system', '/Library/LaunchDaemons/com.1e.pkg.1E.Client.plist'] });
+    await mac.asRoot().run({
+      program: '/bin/launchctl',
+      args: ['bootstrap', 'system', '/Library/LaunchDaemons/com.1e.pkg.1E.Client.plist'],
+    });
     const print = (await mac.run(FACT_COMMANDS.launchctlPrint)).stdout;
     expect(print).toContain('state = not running');
     expect(print).toContain('Bad CPU type in executable');
@@ -91,14 +131,23 @@ describe('the simulated system', () => {
   it('answers cat and tail for the configuration and the logs', async () => {
     const mac = new SimulatedMac({ client: { version: '5.1.0.1', conf: 'Switch=t:4000\n' } });
     mac.appendLog('/Library/Logs/1E.Client.log', 'one\ntwo\nthree');
-    expect((await mac.run({ program: '/bin/cat', args: ['/Library/Application Support/1E/Client/1E.Client.conf'] })).stdout).toBe('Switch=t:4000\n');
-    expect((await mac.run({ program: '/usr/bin/tail', args: ['-n', '2', '/Library/Logs/1E.Client.log'] })).stdout).toBe('two\nthree\n');
-    expect((await mac.run({ program: '/bin/cat', args: ['/Library/Logs/none.log'] })).stderr).toBe('cat: /Library/Logs/none.log: No such file or directory\n');
+    expect(
+      (await mac.run({ program: '/bin/cat', args: ['/Library/Application Support/1E/Client/1E.Client.conf'] })).stdout,
+    ).toBe('Switch=t:4000\n');
+    expect((await mac.run({ program: '/usr/bin/tail', args: ['-n', '2', '/Library/Logs/1E.Client.log'] })).stdout).toBe(
+      'two\nthree\n',
+    );
+    expect((await mac.run({ program: '/bin/cat', args: ['/Library/Logs/none.log'] })).stderr).toBe(
+      'cat: /Library/Logs/none.log: No such file or directory\n',
+    );
   });
 
   it('mounts a disk image at the given mount point and prints the plist', async () => {
     const mac = new SimulatedMac();
-    const r = await mac.run({ program: '/usr/bin/hdiutil', args: ['attach', '-nobrowse', '-readonly', '-noautoopen', '-plist', '-mountpoint', '/tmp/mnt', fx.dmgPath] });
+    const r = await mac.run({
+      program: '/usr/bin/hdiutil',
+      args: ['attach', '-nobrowse', '-readonly', '-noautoopen', '-plist', '-mountpoint', '/tmp/mnt', fx.dmgPath],
+    });
     expect(r.stdout).toContain('<key>mount-point</key>\n\t\t\t<string>/tmp/mnt</string>');
     expect(mac.snapshot().files['/tmp/mnt/1e.client-macOS_v5.2.0.7.pkg']).toBeDefined();
     await mac.run({ program: '/usr/bin/hdiutil', args: ['detach', '/tmp/mnt', '-force'] });
@@ -109,22 +158,36 @@ describe('the simulated system', () => {
     const mac = new SimulatedMac();
     mac.failWhen({ program: '/usr/sbin/softwareupdate', stderr: 'No network', times: 1 });
     const before = mac.snapshot();
-    expect(await mac.asRoot().run({ program: '/usr/sbin/softwareupdate', args: ['--install-rosetta', '--agree-to-license'] })).toEqual({ exitCode: 1, stdout: '', stderr: 'No network\n' });
+    expect(
+      await mac
+        .asRoot()
+        .run({ program: '/usr/sbin/softwareupdate', args: ['--install-rosetta', '--agree-to-license'] }),
+    ).toEqual({ exitCode: 1, stdout: '', stderr: 'No network\n' });
     expect(mac.snapshot()).toEqual(before);
-    expect((await mac.asRoot().run({ program: '/usr/sbin/softwareupdate', args: ['--install-rosetta', '--agree-to-license'] })).exitCode).toBe(0);
+    expect(
+      (
+        await mac
+          .asRoot()
+          .run({ program: '/usr/sbin/softwareupdate', args: ['--install-rosetta', '--agree-to-license'] })
+      ).exitCode,
+    ).toBe(0);
   });
 
   it('exposes its state read-only', () => {
     const snap = new SimulatedMac().snapshot();
     expect(Object.isFrozen(snap)).toBe(true);
-    expect(() => { (snap.adminPrompts as string[]).push('x'); }).toThrow();
+    expect(() => {
+      (snap.adminPrompts as string[]).push('x');
+    }).toThrow();
   });
 
   it('refuses -T for a program that is not on disk, as security does, and imports nothing', async () => {
     const mac = new SimulatedMac();
     const r = await mac.asRoot().run(importCmd(legacyPath));
     expect(r.exitCode).toBe(1);
-    expect(r.stderr.trim()).toBe('security: SecTrustedApplicationCreateFromPath(/Library/Application Support/1E/Client/1E.Client): No such file or directory');
+    expect(r.stderr.trim()).toBe(
+      'security: SecTrustedApplicationCreateFromPath(/Library/Application Support/1E/Client/1E.Client): No such file or directory',
+    );
     expect(mac.snapshot().identities).toEqual([]);
   });
 

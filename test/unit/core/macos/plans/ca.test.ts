@@ -8,8 +8,14 @@ import { makeMacFixtures, runOnSimulatedMac, type MacFixtures } from '../fixture
 
 let fx: MacFixtures;
 let ws: PlanWorkspace;
-beforeAll(async () => { fx = await makeMacFixtures(); ws = await PlanWorkspace.create(); });
-afterAll(async () => { await ws?.dispose(); await fx?.cleanup(); });
+beforeAll(async () => {
+  fx = await makeMacFixtures();
+  ws = await PlanWorkspace.create();
+});
+afterAll(async () => {
+  await ws?.dispose();
+  await fx?.cleanup();
+});
 
 async function plan(mac: SimulatedMac, certs = [fx.intermediate, fx.root, fx.root]) {
   return importCaCertificates({ certificates: certs, facts: await gatherFacts(mac), workspace: ws });
@@ -20,10 +26,20 @@ describe('importCaCertificates', () => {
     const mac = new SimulatedMac();
     const p = await plan(mac);
     expect(p.actions.map((a) => a.command.args[0])).toEqual(['add-trusted-cert', 'add-certificates']);
-    expect(p.actions[0]!.command.args.slice(0, 6)).toEqual(['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', '/Library/Keychains/System.keychain']);
+    expect(p.actions[0]!.command.args.slice(0, 6)).toEqual([
+      'add-trusted-cert',
+      '-d',
+      '-r',
+      'trustRoot',
+      '-k',
+      '/Library/Keychains/System.keychain',
+    ]);
     const r = await runOnSimulatedMac(mac, p);
     expect(r.ok).toBe(true);
-    expect(mac.snapshot().certificates.map((c) => [c.subject.includes('Root'), c.trusted])).toEqual([[true, true], [false, false]]);
+    expect(mac.snapshot().certificates.map((c) => [c.subject.includes('Root'), c.trusted])).toEqual([
+      [true, true],
+      [false, false],
+    ]);
     expect(mac.snapshot().adminPrompts).toHaveLength(1);
   });
 
@@ -38,7 +54,10 @@ describe('importCaCertificates', () => {
     await runOnSimulatedMac(mac, await plan(mac));
     const before = mac.snapshot();
     const again = await plan(mac);
-    expect(again.actions.map((a) => [a.status, a.reason])).toEqual([['skip', 'already in the System keychain'], ['skip', 'already in the System keychain']]);
+    expect(again.actions.map((a) => [a.status, a.reason])).toEqual([
+      ['skip', 'already in the System keychain'],
+      ['skip', 'already in the System keychain'],
+    ]);
     const r = await runOnSimulatedMac(mac, again);
     expect(r.changed).toBe(false);
     expect(mac.snapshot()).toEqual(before);
@@ -48,7 +67,10 @@ describe('importCaCertificates', () => {
     const mac = new SimulatedMac({ certificates: [{ certificate: fx.root }, { certificate: fx.intermediate }] });
     const p = await plan(mac);
     const trust = p.actions.find((a) => a.id.startsWith('ca-trust-'))!;
-    expect(trust).toMatchObject({ status: 'pending', title: expect.stringContaining('in the System keychain but not trusted') });
+    expect(trust).toMatchObject({
+      status: 'pending',
+      title: expect.stringContaining('in the System keychain but not trusted'),
+    });
     expect(trust.check).toBeUndefined();
     expect(p.actions.find((a) => a.id.startsWith('ca-add-'))!.status).toBe('skip');
     expect((await runOnSimulatedMac(mac, p)).ok).toBe(true);
@@ -68,7 +90,11 @@ describe('importCaCertificates', () => {
 
   it('undoes the root trust when adding the intermediate fails', async () => {
     const mac = new SimulatedMac();
-    mac.failWhen({ program: '/usr/bin/security', argsInclude: ['add-certificates'], stderr: 'security: SecCertificateAddToKeychain: Write permissions error.' });
+    mac.failWhen({
+      program: '/usr/bin/security',
+      argsInclude: ['add-certificates'],
+      stderr: 'security: SecCertificateAddToKeychain: Write permissions error.',
+    });
     const r = await runOnSimulatedMac(mac, await plan(mac));
     expect(r.ok).toBe(false);
     expect(r.rolledBack).toBe(true);

@@ -1,6 +1,14 @@
 // Specification: configureClient, start/restart/stopClient and uninstallClient over the simulated Mac.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureClient, installClient, resolvePackageFiles, restartClient, startClient, stopClient, uninstallClient } from '../../../../../electron/core/macos/plans';
+import {
+  configureClient,
+  installClient,
+  resolvePackageFiles,
+  restartClient,
+  startClient,
+  stopClient,
+  uninstallClient,
+} from '../../../../../electron/core/macos/plans';
 import { executePlan } from '../../../../../electron/core/macos/execute';
 import type { Plan } from '../../../../../electron/core/macos/action';
 import { FACT_COMMANDS, gatherFacts, parsePkgFiles } from '../../../../../electron/core/macos/facts';
@@ -10,12 +18,22 @@ import { makeMacFixtures, runOnSimulatedMac, type MacFixtures } from '../fixture
 
 let ws: PlanWorkspace;
 let fx: MacFixtures;
-beforeAll(async () => { ws = await PlanWorkspace.create(); fx = await makeMacFixtures(); });
-afterAll(async () => { await ws?.dispose(); await fx?.cleanup(); });
+beforeAll(async () => {
+  ws = await PlanWorkspace.create();
+  fx = await makeMacFixtures();
+});
+afterAll(async () => {
+  await ws?.dispose();
+  await fx?.cleanup();
+});
 
 const CONF = '/Library/Application Support/1E/Client/1E.Client.conf';
 const settings = { Switch: 'tachyon.acme.local:4000', BackgroundChannelUrl: 'https://tachyon.acme.local/Background/' };
-const installed = (extra: object = {}) => new SimulatedMac({ rosetta: true, client: { version: '5.1.0.1', conf: '# site settings\nSwitch=old:4000\nCustom=1\n', ...extra } });
+const installed = (extra: object = {}) =>
+  new SimulatedMac({
+    rosetta: true,
+    client: { version: '5.1.0.1', conf: '# site settings\nSwitch=old:4000\nCustom=1\n', ...extra },
+  });
 
 describe('configureClient', () => {
   it('merges the settings into the existing file, keeps a backup beside it, and a rerun changes nothing', async () => {
@@ -24,7 +42,9 @@ describe('configureClient', () => {
     expect(p.actions.map((a) => a.id)).toEqual(['conf-backup', 'conf-merge', 'conf-write']);
     expect((await runOnSimulatedMac(mac, p)).ok).toBe(true);
     const files = mac.snapshot().files;
-    expect(files[CONF]).toBe('# site settings\nSwitch=tachyon.acme.local:4000\nCustom=1\nBackgroundChannelUrl=https://tachyon.acme.local/Background/\n');
+    expect(files[CONF]).toBe(
+      '# site settings\nSwitch=tachyon.acme.local:4000\nCustom=1\nBackgroundChannelUrl=https://tachyon.acme.local/Background/\n',
+    );
     expect(files[CONF + '.onboard-backup']).toBe('# site settings\nSwitch=old:4000\nCustom=1\n');
     const before = mac.snapshot();
     const again = await configureClient({ settings, facts: await gatherFacts(mac), workspace: ws });
@@ -36,7 +56,10 @@ describe('configureClient', () => {
   it('puts the old file back when writing fails halfway', async () => {
     const mac = installed();
     mac.failWhen({ actionId: 'conf-write', stderr: 'install: disk full' });
-    const r = await runOnSimulatedMac(mac, await configureClient({ settings, facts: await gatherFacts(mac), workspace: ws }));
+    const r = await runOnSimulatedMac(
+      mac,
+      await configureClient({ settings, facts: await gatherFacts(mac), workspace: ws }),
+    );
     expect(r.ok).toBe(false);
     expect(mac.snapshot().files[CONF]).toBe('# site settings\nSwitch=old:4000\nCustom=1\n');
   });
@@ -47,10 +70,12 @@ describe('configureClient', () => {
     // Someone edits the file between planning and applying: the edit survives.
     mac.appendLog(CONF, 'AddedLater=yes');
     expect((await runOnSimulatedMac(mac, p)).ok).toBe(true);
-    expect(mac.snapshot().files[CONF]).toBe('# site settings\nSwitch=tachyon.acme.local:4000\nCustom=1\nAddedLater=yes\nBackgroundChannelUrl=https://tachyon.acme.local/Background/\n');
+    expect(mac.snapshot().files[CONF]).toBe(
+      '# site settings\nSwitch=tachyon.acme.local:4000\nCustom=1\nAddedLater=yes\nBackgroundChannelUrl=https://tachyon.acme.local/Background/\n',
+    );
   });
 
-  it('runs the merge on the Mac with awk and the plan\'s own program, inside the same administrator batch', async () => {
+  it("runs the merge on the Mac with awk and the plan's own program, inside the same administrator batch", async () => {
     const mac = installed();
     const p = await configureClient({ settings, facts: await gatherFacts(mac), workspace: ws });
     const merge = p.actions.find((a) => a.id === 'conf-merge')!;
@@ -71,7 +96,14 @@ describe('configureClient', () => {
 
 /** Plans run as one, as the wizard's Install step does: one batch, one rollback. */
 function asOne(...plans: Plan[]): Plan {
-  return { step: 'install-client', title: 'Install and configure', actions: plans.flatMap((p) => p.actions), warnings: plans.flatMap((p) => p.warnings), cleanup: plans.flatMap((p) => p.cleanup), files: plans.flatMap((p) => p.files) };
+  return {
+    step: 'install-client',
+    title: 'Install and configure',
+    actions: plans.flatMap((p) => p.actions),
+    warnings: plans.flatMap((p) => p.warnings),
+    cleanup: plans.flatMap((p) => p.cleanup),
+    files: plans.flatMap((p) => p.files),
+  };
 }
 
 async function installAndConfigure(mac: SimulatedMac, workspace: PlanWorkspace): Promise<Plan> {
@@ -82,7 +114,7 @@ async function installAndConfigure(mac: SimulatedMac, workspace: PlanWorkspace):
 }
 
 describe('configuring in the same run as the package install', () => {
-  it('a fresh install keeps the package\'s default settings and comments, with ours merged in', async () => {
+  it("a fresh install keeps the package's default settings and comments, with ours merged in", async () => {
     const mac = new SimulatedMac({ rosetta: true });
     const workspace = await PlanWorkspace.create();
     try {
@@ -94,21 +126,33 @@ describe('configuring in the same run as the package install', () => {
       await workspace.dispose();
     }
     const conf = (await gatherFacts(mac)).conf!;
-    expect(conf.values).toMatchObject({ Switch: settings.Switch, BackgroundChannelUrl: settings.BackgroundChannelUrl, LogPath: '/Library/Logs/1E.Client.log', AuthenticationPolicy: 'optional', LoggingLevel: 'Info' });
+    expect(conf.values).toMatchObject({
+      Switch: settings.Switch,
+      BackgroundChannelUrl: settings.BackgroundChannelUrl,
+      LogPath: '/Library/Logs/1E.Client.log',
+      AuthenticationPolicy: 'optional',
+      LoggingLevel: 'Info',
+    });
     expect(conf.text).toContain('# 1E Client configuration file');
     // Undoing the configuration gives the package's own file back, not an empty one.
     expect(mac.snapshot().files[CONF + '.onboard-backup']).not.toContain('tachyon');
     expect(mac.snapshot().files[CONF + '.onboard-backup']).toContain('AuthenticationPolicy=optional');
   });
 
-  it('an upgrade keeps the technician\'s settings, and undoing the configuration gives the file from before the run back', async () => {
+  it("an upgrade keeps the technician's settings, and undoing the configuration gives the file from before the run back", async () => {
     const original = '# site settings\nSwitch=old:4000\nCustom=1\nLoggingLevel=warning\n';
     const mac = installed({ conf: original });
     const workspace = await PlanWorkspace.create();
     let plan: Plan;
     try {
       plan = await installAndConfigure(mac, workspace);
-      expect(plan.actions.map((a) => a.id)).toEqual(['conf-save', 'client-install', 'conf-backup', 'conf-merge', 'conf-write']);
+      expect(plan.actions.map((a) => a.id)).toEqual([
+        'conf-save',
+        'client-install',
+        'conf-backup',
+        'conf-merge',
+        'conf-write',
+      ]);
       const r = await executePlan(plan, { executor: mac, privileged: mac.privilegedRunner() });
       expect(r.ok, JSON.stringify(r.failure)).toBe(true);
     } finally {
@@ -116,7 +160,9 @@ describe('configuring in the same run as the package install', () => {
     }
     expect((await gatherFacts(mac)).client?.version).toBe('5.1.2.3');
     const files = mac.snapshot().files;
-    expect(files[CONF]).toBe('# site settings\nSwitch=tachyon.acme.local:4000\nCustom=1\nLoggingLevel=warning\nBackgroundChannelUrl=https://tachyon.acme.local/Background/\n');
+    expect(files[CONF]).toBe(
+      '# site settings\nSwitch=tachyon.acme.local:4000\nCustom=1\nLoggingLevel=warning\nBackgroundChannelUrl=https://tachyon.acme.local/Background/\n',
+    );
     expect(files[CONF + '.onboard-backup']).toBe(original);
     // The summary's undo runs the recorded undo commands of the configuration write.
     const write = plan.actions.find((a) => a.id === 'conf-write')!;
@@ -124,12 +170,15 @@ describe('configuring in the same run as the package install', () => {
     expect(mac.snapshot().files[CONF]).toBe(original);
   });
 
-  it('a failure after the write, in the same run, puts the technician\'s file back', async () => {
+  it("a failure after the write, in the same run, puts the technician's file back", async () => {
     const original = 'Switch=old:4000\nCustom=1\n';
     const mac = installed({ conf: original });
     const workspace = await PlanWorkspace.create();
     try {
-      const plan = asOne(await installAndConfigure(mac, workspace), startClient(await gatherFacts(mac), { afterChanges: true }));
+      const plan = asOne(
+        await installAndConfigure(mac, workspace),
+        startClient(await gatherFacts(mac), { afterChanges: true }),
+      );
       mac.failWhen({ program: '/bin/launchctl', argsInclude: ['kickstart'] });
       mac.failWhen({ program: '/bin/launchctl', argsInclude: ['bootstrap'] });
       mac.failWhen({ program: '/bin/launchctl', argsInclude: ['load'] });
@@ -148,7 +197,9 @@ describe('starting, restarting and stopping the client', () => {
     const r = await runOnSimulatedMac(mac, startClient(await gatherFacts(mac)));
     expect(r.ok).toBe(true);
     expect((await gatherFacts(mac)).daemon?.running).toBe(true);
-    expect(startClient(await gatherFacts(mac), { afterChanges: false }).actions.every((a) => a.status === 'skip')).toBe(true);
+    expect(startClient(await gatherFacts(mac), { afterChanges: false }).actions.every((a) => a.status === 'skip')).toBe(
+      true,
+    );
   });
 
   it('restarts a running client after changes, so it reads them', async () => {
@@ -162,9 +213,16 @@ describe('starting, restarting and stopping the client', () => {
 
   it('falls back to launchctl load -w when bootstrap is refused', async () => {
     const mac = installed();
-    mac.failWhen({ program: '/bin/launchctl', argsInclude: ['bootstrap'], exitCode: 5, stderr: 'Bootstrap failed: 5: Input/output error' });
+    mac.failWhen({
+      program: '/bin/launchctl',
+      argsInclude: ['bootstrap'],
+      exitCode: 5,
+      stderr: 'Bootstrap failed: 5: Input/output error',
+    });
     expect((await runOnSimulatedMac(mac, startClient(await gatherFacts(mac)))).ok).toBe(true);
-    expect(mac.commands().map((c) => c.line)).toContain('/bin/launchctl load -w /Library/LaunchDaemons/com.1e.pkg.1E.Client.plist');
+    expect(mac.commands().map((c) => c.line)).toContain(
+      '/bin/launchctl load -w /Library/LaunchDaemons/com.1e.pkg.1E.Client.plist',
+    );
   });
 
   it('stops the daemon, and restart kickstarts it', async () => {
@@ -179,10 +237,18 @@ describe('starting, restarting and stopping the client', () => {
 
 describe('uninstallClient', () => {
   it('refuses a receipt path that escapes the install location', () => {
-    expect(resolvePackageFiles('/', 'Library', ['Application Support/1E/Client/1E.Client'])).toEqual(['/Library/Application Support/1E/Client/1E.Client']);
-    expect(() => resolvePackageFiles('/', 'Library', ['../etc/passwd'])).toThrow(expect.objectContaining({ code: 'uninstall-path-escapes' }));
-    expect(() => resolvePackageFiles('/', 'Library', ['/etc/passwd'])).toThrow(expect.objectContaining({ code: 'uninstall-path-escapes' }));
-    expect(() => resolvePackageFiles('/', '/', [''])).toThrow(expect.objectContaining({ code: 'uninstall-path-escapes' }));
+    expect(resolvePackageFiles('/', 'Library', ['Application Support/1E/Client/1E.Client'])).toEqual([
+      '/Library/Application Support/1E/Client/1E.Client',
+    ]);
+    expect(() => resolvePackageFiles('/', 'Library', ['../etc/passwd'])).toThrow(
+      expect.objectContaining({ code: 'uninstall-path-escapes' }),
+    );
+    expect(() => resolvePackageFiles('/', 'Library', ['/etc/passwd'])).toThrow(
+      expect.objectContaining({ code: 'uninstall-path-escapes' }),
+    );
+    expect(() => resolvePackageFiles('/', '/', [''])).toThrow(
+      expect.objectContaining({ code: 'uninstall-path-escapes' }),
+    );
   });
 
   it('stops the client, removes exactly the package files and forgets the receipt', async () => {
@@ -195,7 +261,9 @@ describe('uninstallClient', () => {
     const after = await gatherFacts(mac);
     expect(after.client).toBeNull();
     expect(after.daemon).toBeNull();
-    expect(Object.keys(mac.snapshot().files).filter((f) => f.startsWith('/Library/Application Support/1E'))).toEqual([]);
+    expect(Object.keys(mac.snapshot().files).filter((f) => f.startsWith('/Library/Application Support/1E'))).toEqual(
+      [],
+    );
   });
 
   it('has nothing to do when the client is not installed', async () => {

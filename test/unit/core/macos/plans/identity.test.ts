@@ -19,13 +19,27 @@ function macWithClient(opts: ConstructorParameters<typeof SimulatedMac>[0] = {})
 }
 
 let fx: MacFixtures;
-beforeAll(async () => { fx = await makeMacFixtures(); });
-afterAll(async () => { await fx?.cleanup(); });
+beforeAll(async () => {
+  fx = await makeMacFixtures();
+});
+afterAll(async () => {
+  await fx?.cleanup();
+});
 
-async function withPlan<T>(mac: SimulatedMac, fn: (p: Awaited<ReturnType<typeof importClientIdentity>>, ws: PlanWorkspace) => Promise<T>, opts: { pfx?: Buffer; allowAnyApp?: boolean } = {}): Promise<T> {
+async function withPlan<T>(
+  mac: SimulatedMac,
+  fn: (p: Awaited<ReturnType<typeof importClientIdentity>>, ws: PlanWorkspace) => Promise<T>,
+  opts: { pfx?: Buffer; allowAnyApp?: boolean } = {},
+): Promise<T> {
   const ws = await PlanWorkspace.create();
   try {
-    const p = await importClientIdentity({ pfx: opts.pfx ?? fx.modernPfx, password: PFX_PASSWORD, facts: await gatherFacts(mac), workspace: ws, allowAnyApp: opts.allowAnyApp ?? false });
+    const p = await importClientIdentity({
+      pfx: opts.pfx ?? fx.modernPfx,
+      password: PFX_PASSWORD,
+      facts: await gatherFacts(mac),
+      workspace: ws,
+      allowAnyApp: opts.allowAnyApp ?? false,
+    });
     return await fn(p, ws);
   } finally {
     await ws.dispose();
@@ -39,10 +53,12 @@ describe('importClientIdentity', () => {
       const r = await runOnSimulatedMac(mac, p);
       expect(r.ok).toBe(true);
     });
-    expect(mac.snapshot().identities).toMatchObject([{ name: 'MAC01.local', anyApp: false, apps: ['/Library/Application Support/1E/Client/1E.Client'] }]);
+    expect(mac.snapshot().identities).toMatchObject([
+      { name: 'MAC01.local', anyApp: false, apps: ['/Library/Application Support/1E/Client/1E.Client'] },
+    ]);
   });
 
-  it('gives security import a one-time password, never the technician\'s, and masks it everywhere it is shown', async () => {
+  it("gives security import a one-time password, never the technician's, and masks it everywhere it is shown", async () => {
     const mac = macWithClient();
     await withPlan(mac, async (p) => {
       const cmd = p.actions[0]!.command;
@@ -85,12 +101,16 @@ describe('importClientIdentity', () => {
 
   it('uses -A only when asked, with a warning', async () => {
     const mac = macWithClient();
-    await withPlan(mac, async (p) => {
-      expect(p.actions[0]!.command.args).toContain('-A');
-      expect(p.actions[0]!.command.args).not.toContain('-T');
-      expect(p.warnings.join(' ')).toContain('Any application on this Mac');
-      await runOnSimulatedMac(mac, p);
-    }, { allowAnyApp: true });
+    await withPlan(
+      mac,
+      async (p) => {
+        expect(p.actions[0]!.command.args).toContain('-A');
+        expect(p.actions[0]!.command.args).not.toContain('-T');
+        expect(p.warnings.join(' ')).toContain('Any application on this Mac');
+        await runOnSimulatedMac(mac, p);
+      },
+      { allowAnyApp: true },
+    );
     expect(mac.snapshot().identities[0]!.anyApp).toBe(true);
   });
 
@@ -108,7 +128,14 @@ describe('importClientIdentity', () => {
   it('refuses a wrong PFX password before planning anything', async () => {
     const ws = await PlanWorkspace.create();
     try {
-      await expect(importClientIdentity({ pfx: fx.modernPfx, password: 'wrong', facts: await gatherFacts(macWithClient()), workspace: ws })).rejects.toMatchObject({ code: 'pfx-wrong-password' });
+      await expect(
+        importClientIdentity({
+          pfx: fx.modernPfx,
+          password: 'wrong',
+          facts: await gatherFacts(macWithClient()),
+          workspace: ws,
+        }),
+      ).rejects.toMatchObject({ code: 'pfx-wrong-password' });
     } finally {
       await ws.dispose();
     }
@@ -132,18 +159,28 @@ describe('removing the old identity for this host name', () => {
       return { pfx: await readFile(path), cert: new X509Certificate(issued.certPem) };
     };
     const now = Date.now();
-    oldExpired = await make('old-expired', 'MAC01.local', { startDate: caDate(new Date(now - 400 * 86400_000)), endDate: caDate(new Date(now - 86400_000)) });
+    oldExpired = await make('old-expired', 'MAC01.local', {
+      startDate: caDate(new Date(now - 400 * 86400_000)),
+      endDate: caDate(new Date(now - 86400_000)),
+    });
     oldValid = await make('old-valid', 'mac01.local');
     otherHost = await make('other-host', 'MAC02.local');
   });
 
   /** A Mac whose System keychain trusts the test root and already holds the given identities. */
   async function macWith(...pfxs: Buffer[]): Promise<SimulatedMac> {
-    const mac = macWithClient({ certificates: [{ certificate: fx.root, trusted: true }, { certificate: fx.intermediate }] });
+    const mac = macWithClient({
+      certificates: [{ certificate: fx.root, trusted: true }, { certificate: fx.intermediate }],
+    });
     const ws = await PlanWorkspace.create();
     try {
       for (const pfx of pfxs) {
-        const p = await importClientIdentity({ pfx, password: PFX_PASSWORD, facts: await gatherFacts(mac), workspace: ws });
+        const p = await importClientIdentity({
+          pfx,
+          password: PFX_PASSWORD,
+          facts: await gatherFacts(mac),
+          workspace: ws,
+        });
         expect((await runOnSimulatedMac(mac, p)).ok).toBe(true);
       }
     } finally {
@@ -152,13 +189,18 @@ describe('removing the old identity for this host name', () => {
     return mac;
   }
 
-  it('lists the identities for the same host name, expired ones included with their reason, and never the new one or another host\'s', async () => {
+  it("lists the identities for the same host name, expired ones included with their reason, and never the new one or another host's", async () => {
     const mac = await macWith(oldExpired.pfx, oldValid.pfx, otherHost.pfx, fx.legacyPfx);
     const found = previousIdentities(await gatherFacts(mac), fx.leaf);
     const sha = (c: X509Certificate) => c.fingerprint.replace(/:/g, '');
     expect(found.map((f) => f.sha1).sort()).toEqual([sha(oldExpired.cert), sha(oldValid.cert)].sort());
     const expired = found.find((f) => f.sha1 === sha(oldExpired.cert))!;
-    expect(expired).toMatchObject({ name: 'MAC01.local', problem: 'CSSMERR_TP_CERT_EXPIRED', subject: 'CN=MAC01.local', notAfter: new Date(oldExpired.cert.validTo).toISOString() });
+    expect(expired).toMatchObject({
+      name: 'MAC01.local',
+      problem: 'CSSMERR_TP_CERT_EXPIRED',
+      subject: 'CN=MAC01.local',
+      notAfter: new Date(oldExpired.cert.validTo).toISOString(),
+    });
     expect(found.find((f) => f.sha1 === sha(oldValid.cert))!.problem).toBeNull();
   });
 
@@ -168,10 +210,25 @@ describe('removing the old identity for this host name', () => {
     try {
       const facts = await gatherFacts(mac);
       const old = previousIdentities(facts, fx.leaf).map((o) => o.sha1);
-      const p = await importClientIdentity({ pfx: fx.legacyPfx, password: PFX_PASSWORD, facts, workspace: ws, removePrevious: old });
-      expect(p.actions.map((a) => a.id)).toEqual(['identity-import', `identity-remove-${old[0]!.slice(0, 16).toLowerCase()}`]);
+      const p = await importClientIdentity({
+        pfx: fx.legacyPfx,
+        password: PFX_PASSWORD,
+        facts,
+        workspace: ws,
+        removePrevious: old,
+      });
+      expect(p.actions.map((a) => a.id)).toEqual([
+        'identity-import',
+        `identity-remove-${old[0]!.slice(0, 16).toLowerCase()}`,
+      ]);
       const remove = p.actions[1]!;
-      expect(remove).toMatchObject({ irreversible: true, root: true, title: expect.stringMatching(/^Remove the old identity "MAC01\.local" \(expired \d{4}-\d\d-\d\d\) from the System keychain$/) });
+      expect(remove).toMatchObject({
+        irreversible: true,
+        root: true,
+        title: expect.stringMatching(
+          /^Remove the old identity "MAC01\.local" \(expired \d{4}-\d\d-\d\d\) from the System keychain$/,
+        ),
+      });
       expect(remove.undo).toBeUndefined();
       expect(remove.command.args).toEqual(['delete-identity', '-Z', old[0], '/Library/Keychains/System.keychain']);
       expect(viewPlan(p).actions[1]!.irreversible).toBe(true);
@@ -179,8 +236,19 @@ describe('removing the old identity for this host name', () => {
       expect(p.warnings.join(' ')).toContain('cannot be undone');
       const r = await runOnSimulatedMac(mac, p);
       expect(r.ok).toBe(true);
-      expect(mac.snapshot().identities.map((i) => i.sha1).sort()).toEqual([fx.leaf, otherHost.cert].map((c) => c.fingerprint.replace(/:/g, '')).sort());
-      const again = await importClientIdentity({ pfx: fx.legacyPfx, password: PFX_PASSWORD, facts: await gatherFacts(mac), workspace: ws, removePrevious: [] });
+      expect(
+        mac
+          .snapshot()
+          .identities.map((i) => i.sha1)
+          .sort(),
+      ).toEqual([fx.leaf, otherHost.cert].map((c) => c.fingerprint.replace(/:/g, '')).sort());
+      const again = await importClientIdentity({
+        pfx: fx.legacyPfx,
+        password: PFX_PASSWORD,
+        facts: await gatherFacts(mac),
+        workspace: ws,
+        removePrevious: [],
+      });
       expect(again.actions.every((a) => a.status === 'skip')).toBe(true);
       expect(previousIdentities(await gatherFacts(mac), fx.leaf)).toEqual([]);
     } finally {
@@ -194,7 +262,13 @@ describe('removing the old identity for this host name', () => {
     const ws = await PlanWorkspace.create();
     try {
       const facts = await gatherFacts(mac);
-      const p = await importClientIdentity({ pfx: fx.legacyPfx, password: PFX_PASSWORD, facts, workspace: ws, removePrevious: previousIdentities(facts, fx.leaf).map((o) => o.sha1) });
+      const p = await importClientIdentity({
+        pfx: fx.legacyPfx,
+        password: PFX_PASSWORD,
+        facts,
+        workspace: ws,
+        removePrevious: previousIdentities(facts, fx.leaf).map((o) => o.sha1),
+      });
       expect((await runOnSimulatedMac(mac, p)).ok).toBe(false);
     } finally {
       await ws.dispose();
@@ -206,8 +280,15 @@ describe('removing the old identity for this host name', () => {
     const mac = await macWith(otherHost.pfx);
     const ws = await PlanWorkspace.create();
     try {
-      await expect(importClientIdentity({ pfx: fx.legacyPfx, password: PFX_PASSWORD, facts: await gatherFacts(mac), workspace: ws, removePrevious: [otherHost.cert.fingerprint.replace(/:/g, '')] }))
-        .rejects.toMatchObject({ code: 'identity-not-removable' });
+      await expect(
+        importClientIdentity({
+          pfx: fx.legacyPfx,
+          password: PFX_PASSWORD,
+          facts: await gatherFacts(mac),
+          workspace: ws,
+          removePrevious: [otherHost.cert.fingerprint.replace(/:/g, '')],
+        }),
+      ).rejects.toMatchObject({ code: 'identity-not-removable' });
     } finally {
       await ws.dispose();
     }

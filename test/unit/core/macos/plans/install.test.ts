@@ -2,7 +2,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installClient, installRosetta, versionFromFileName, detectInstallerKind } from '../../../../../electron/core/macos/plans';
+import {
+  installClient,
+  installRosetta,
+  versionFromFileName,
+  detectInstallerKind,
+} from '../../../../../electron/core/macos/plans';
 import { gatherFacts } from '../../../../../electron/core/macos/facts';
 import { SimulatedMac } from '../../../../../electron/core/macos/executors/simulated';
 import { PlanWorkspace } from '../../../../../electron/core/macos/workspace';
@@ -10,10 +15,17 @@ import { makeMacFixtures, runOnSimulatedMac, type MacFixtures } from '../fixture
 
 let fx: MacFixtures;
 let ws: PlanWorkspace;
-beforeAll(async () => { fx = await makeMacFixtures(); ws = await PlanWorkspace.create(); });
-afterAll(async () => { await ws?.dispose(); await fx?.cleanup(); });
+beforeAll(async () => {
+  fx = await makeMacFixtures();
+  ws = await PlanWorkspace.create();
+});
+afterAll(async () => {
+  await ws?.dispose();
+  await fx?.cleanup();
+});
 
-const plan = async (mac: SimulatedMac, installerPath: string) => installClient({ installerPath, facts: await gatherFacts(mac), workspace: ws });
+const plan = async (mac: SimulatedMac, installerPath: string) =>
+  installClient({ installerPath, facts: await gatherFacts(mac), workspace: ws });
 
 describe('installRosetta', () => {
   it('installs Rosetta on Apple Silicon and then has nothing left to do', async () => {
@@ -55,7 +67,10 @@ describe('installClient', () => {
     expect((await gatherFacts(mac)).client?.version).toBe('5.1.2.3');
     const before = mac.snapshot();
     const again = await plan(mac, fx.pkgPath);
-    expect(again.actions.find((a) => a.id === 'client-install')).toMatchObject({ status: 'skip', reason: 'version 5.1.2.3 is already installed' });
+    expect(again.actions.find((a) => a.id === 'client-install')).toMatchObject({
+      status: 'skip',
+      reason: 'version 5.1.2.3 is already installed',
+    });
     expect(again.actions.every((a) => a.status === 'skip')).toBe(true);
     await runOnSimulatedMac(mac, again);
     expect(mac.snapshot()).toEqual(before);
@@ -64,7 +79,14 @@ describe('installClient', () => {
   it('mounts a .dmg read-only on a private mount point and always detaches it', async () => {
     const mac = new SimulatedMac();
     const p = await plan(mac, fx.dmgPath);
-    expect(p.actions[0]!.command.args.slice(0, 6)).toEqual(['attach', '-nobrowse', '-readonly', '-noautoopen', '-plist', '-mountpoint']);
+    expect(p.actions[0]!.command.args.slice(0, 6)).toEqual([
+      'attach',
+      '-nobrowse',
+      '-readonly',
+      '-noautoopen',
+      '-plist',
+      '-mountpoint',
+    ]);
     expect(p.actions[0]!.root).toBe(false);
     expect(p.cleanup.map((c) => c.args[0])).toEqual(['detach']);
     const r = await runOnSimulatedMac(mac, p);
@@ -84,7 +106,7 @@ describe('installClient', () => {
     expect(mac.snapshot().packages).toEqual([]);
   });
 
-  it('finds the package inside 1E\'s zip and installs it from a private folder', async () => {
+  it("finds the package inside 1E's zip and installs it from a private folder", async () => {
     const mac = new SimulatedMac();
     const p = await plan(mac, fx.zipPath);
     expect(p.actions.map((a) => a.id)).toEqual(['installer-extract', 'client-install']);
@@ -99,7 +121,11 @@ describe('installClient', () => {
     expect(p.actions.map((a) => a.id)).toEqual(['conf-save', 'client-install']);
     expect(p.actions[1]!.title).toBe('Upgrade the 1E Client from 5.0.0.1 to 5.1.2.3');
     expect(p.actions[1]!.detail).toContain('resets 1E.Client.conf');
-    expect(p.actions[0]!.command.args).toEqual(['-p', '/Library/Application Support/1E/Client/1E.Client.conf', join(ws.dir, '1E.Client.conf.before-install')]);
+    expect(p.actions[0]!.command.args).toEqual([
+      '-p',
+      '/Library/Application Support/1E/Client/1E.Client.conf',
+      join(ws.dir, '1E.Client.conf.before-install'),
+    ]);
     expect((await runOnSimulatedMac(mac, p)).ok).toBe(true);
     expect(mac.snapshot().adminPrompts).toHaveLength(1);
     expect(mac.snapshot().files[join(ws.dir, '1E.Client.conf.before-install')]).toBe('Switch=mine:4000\n');
