@@ -1,8 +1,9 @@
-// Lint: TypeScript rules plus the layer rules of docs/architecture.md.
+// Lint: TypeScript rules, React's hook rules, the layer table (scripts/eslint-layers.mjs) and no import cycles.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
+import { layersPlugin } from './scripts/eslint-layers.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'out/**'] },
@@ -10,6 +11,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
+    plugins: { onboard: layersPlugin },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
@@ -22,77 +24,20 @@ export default tseslint.config(
     },
   },
   {
-    // Core is plain Node: it never imports Electron, the IPC layer or the renderer.
-    files: ['electron/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: 'electron',
-              message: 'electron/core is plain Node; only main.ts, preload.ts and the IPC transport import electron.',
-            },
-          ],
-          patterns: [
-            {
-              group: ['**/ipc/**', '**/renderer/**', '**/preview/**', '**/cli/**'],
-              message: 'Core must not depend on the layers above it.',
-            },
-          ],
-        },
-      ],
-    },
+    // Product code: the layer table, and no cycles (type-only imports count: they tie modules together too).
+    files: ['src/**/*.ts', 'renderer/**/*.{ts,tsx}'],
+    rules: { 'onboard/layers': 'error' },
   },
   {
-    // Only these files may import 'electron'.
-    files: ['electron/**/*.ts'],
-    ignores: [
-      'electron/main.ts',
-      'electron/preload.ts',
-      'electron/window.ts',
-      'electron/ipc/electron-transport.ts',
-      'electron/core/**',
-    ],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: 'electron',
-              message:
-                'Only electron/main.ts, preload.ts, window.ts and ipc/electron-transport.ts may import electron.',
-            },
-          ],
-        },
-      ],
-    },
+    // The renderer's store and slices still import each other's types; they join this rule when the renderer is
+    // organised by step.
+    files: ['src/**/*.ts'],
+    rules: { 'onboard/no-cycle': 'error' },
   },
   {
-    // The renderer knows only the contract's types.
     files: ['renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     languageOptions: { globals: { ...globals.browser } },
-    rules: {
-      ...reactHooks.configs.recommended.rules,
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: 'electron', message: 'The renderer talks to main only through window.onboard.' }],
-          patterns: [
-            {
-              group: ['**/electron/*', '!**/electron/ipc', '**/electron/**/*', '!**/electron/ipc/contract'],
-              message: 'The renderer may import only types from electron/ipc/contract.',
-            },
-            {
-              group: ['**/electron/ipc/contract'],
-              allowTypeImports: true,
-              message: 'Import only types from the contract: `import type`.',
-            },
-          ],
-        },
-      ],
-    },
+    rules: { ...reactHooks.configs.recommended.rules },
   },
 );

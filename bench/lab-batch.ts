@@ -5,7 +5,7 @@ import { mkdtemp, mkdir, rm, writeFile, readdir } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { initLab, issueDevices, openLab } from '../electron/core/lab/pki';
+import { initLab, issueDevices, openLab } from '../src/core/lab/pki';
 import type { BenchSection } from './types';
 
 const OPENSSL = '/usr/bin/openssl';

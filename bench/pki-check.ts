@@ -4,9 +4,9 @@ import { X509Certificate, generateKeyPairSync } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
-import { withPrivateTempDir } from '../electron/core/fsutil';
-import { buildCertificate } from '../electron/core/pki/build';
-import { checkClientCertificate, summarise } from '../electron/core/pki/requirements';
+import { withPrivateTempDir } from '../src/core/fsutil';
+import { buildCertificate } from '../src/core/pki/build';
+import { checkClientCertificate, summarise } from '../src/core/pki/requirements';
 import type { BenchSection } from './types';
 
 const OPENSSL = '/usr/bin/openssl';

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { chromium } from 'playwright-core';
 import { build } from 'esbuild';
-import { startPreviewServer } from '../electron/preview/server';
-import { createRouter } from '../electron/ipc/router';
-import { createHandlers } from '../electron/ipc/handlers';
-import { createSession } from '../electron/ipc/session';
-import { SimulatedMac } from '../electron/core/macos/executors/simulated';
+import { startPreviewServer } from '../src/preview/server';
+import { createRouter } from '../src/main/ipc/router';
+import { createHandlers } from '../src/main/ipc/handlers';
+import { createSession } from '../src/main/ipc/session';
+import { SimulatedMac } from '../src/core/macos/executors/simulated';
 import type { BenchSection } from './types';
 
 // This file runs from dist/bench/: the built renderer is a sibling, the sources two levels up.
@@ -43,11 +43,7 @@ async function composition(): Promise<{ name: string; bytes: number }[]> {
   const byPackage = new Map<string, number>();
   for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) {
     const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
-    const name = m
-      ? m[1]!
-      : input.startsWith('electron/')
-        ? `${input} (main-side code!)`
-        : 'Onboard renderer (renderer/)';
+    const name = m ? m[1]! : input.startsWith('src/') ? `${input} (main-side code!)` : 'Onboard renderer (renderer/)';
     byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
   }
   return [...byPackage.entries()].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
@@ -150,7 +146,7 @@ export async function run(): Promise<BenchSection> {
       '',
       leaked.length
         ? `**Main-side code reached the bundle:** ${leaked.map((p) => p.name).join(', ')}.`
-        : 'No main-side code (node-forge, ws, zod, electron/) is in the bundle.',
+        : 'No main-side code (node-forge, ws, zod, src/) is in the bundle.',
       '',
       `Goal: ≤ ${SIZE_GOAL_KB} KB gzip. ${sizeMet ? '**Met**' : '**Not met**'} (${kb(gz)} KB).`,
       '',

@@ -1,6 +1,6 @@
 // How the renderer reaches main: window.onboard in the desktop app (preload), or the
 // preview's WebSocket carrying the very same contract.
-import type { OnboardApi, OnboardEvent, MethodName, IpcResult } from '../electron/ipc/contract';
+import type { OnboardApi, OnboardEvent, MethodName, IpcResult } from '../src/shared/contract';
 
 declare global {
   interface Window {

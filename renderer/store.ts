@@ -1,7 +1,7 @@
 // The wizard's one store: navigation, plus a slice per half of the wizard (setup, changes).
 // Secrets never enter it: passwords go straight to main and only handles come back.
 import { create, type StateCreator } from 'zustand';
-import type { AppInfo, IpcError } from '../electron/ipc/contract';
+import type { AppInfo, IpcError } from '../src/shared/contract';
 import { createSetupSlice, type SetupSlice } from './slices/setup';
 import { createChangesSlice, type ChangesSlice } from './slices/changes';
 

@@ -23,7 +23,7 @@ function tsFiles(dir) {
 
 const started = Date.now();
 
-const nodeFiles = [...tsFiles(join(root, 'electron')), ...tsFiles(join(root, 'bench'))].filter(
+const nodeFiles = [...tsFiles(join(root, 'src')), ...tsFiles(join(root, 'bench'))].filter(
   (f) => !f.endsWith('preload.ts'),
 );
 
@@ -43,8 +43,8 @@ try {
       logLevel: 'warning',
     }),
     build({
-      entryPoints: [join(root, 'electron/preload.ts')],
-      outfile: join(dist, 'electron/preload.js'),
+      entryPoints: [join(root, 'src/main/preload.ts')],
+      outfile: join(dist, 'src/main/preload.js'),
       bundle: true,
       platform: 'node',
       format: 'cjs',

@@ -34,7 +34,7 @@ if (electron) {
     console.log(
       'onboard: no Electron binary here (installed with ELECTRON_SKIP_BINARY_DOWNLOAD); starting the browser preview instead.',
     );
-  child = spawn(process.execPath, [join(root, 'dist/electron/preview/main.js'), ...passThrough], { stdio: 'inherit' });
+  child = spawn(process.execPath, [join(root, 'dist/src/preview/main.js'), ...passThrough], { stdio: 'inherit' });
 }
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

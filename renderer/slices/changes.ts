@@ -15,7 +15,7 @@ import type {
   RequestOf,
   ResultOf,
   OnboardApi,
-} from '../../electron/ipc/contract';
+} from '../../src/shared/contract';
 import type { Loadable, SliceCreator, StepId, WizardState } from '../store';
 import type { Proceed } from '../selectors';
 import { getApi, newRequestId } from '../api';

@@ -10,7 +10,7 @@ import type {
   LabCaView,
   MacFactsView,
   SetupModeName,
-} from '../../electron/ipc/contract';
+} from '../../src/shared/contract';
 import type { IpcError, IpcResult } from '../components/setup/ipc-types';
 import type { Loadable, SliceCreator, StepId, WizardState } from '../store';
 import type { Proceed } from '../selectors';

@@ -1,7 +1,7 @@
 // Summary: what this run changed on the Mac, undo for what can be undone, and the report.
 import { useEffect } from 'react';
 import { useWizard } from '../store';
-import type { ChangePurpose, ChangeRecordView } from '../../electron/ipc/contract';
+import type { ChangePurpose, ChangeRecordView } from '../../src/shared/contract';
 import { ErrorBox } from '../components/changes/ErrorBox';
 import { PlanList, RunStatus } from '../components/changes/PlanView';
 import { ReportButtons } from '../components/changes/ReportButtons';

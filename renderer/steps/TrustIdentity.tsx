@@ -7,7 +7,7 @@ import { useWizard } from '../store';
 import { identityChangedSincePlan } from '../slices/changes';
 import { ApplyButton, PlanList, RunStatus } from '../components/changes/PlanView';
 import { ErrorBox } from '../components/changes/ErrorBox';
-import type { TrustPlan } from '../../electron/ipc/contract';
+import type { TrustPlan } from '../../src/shared/contract';
 
 export function TrustIdentity() {
   const mode = useWizard((s) => s.mode);

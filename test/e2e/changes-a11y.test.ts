@@ -2,7 +2,7 @@
 // content showing (plans, diff, findings, changes); and the Trust step operated by keyboard only.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Page } from 'playwright-core';
-import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
+import { SimulatedMac } from '../../src/core/macos/executors/simulated';
 import {
   applyInstall,
   applyTrust,

@@ -1,7 +1,7 @@
 // A failure injected into the identity import: the whole step is rolled back and the screen says
 // what failed, what to do, and which changes were undone.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
+import { SimulatedMac } from '../../src/core/macos/executors/simulated';
 import {
   applyInstall,
   continueTo,

@@ -1,8 +1,8 @@
 // Uninstall, chosen on Welcome: the removal plan read, applied with one prompt, and its own summary.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser } from 'playwright-core';
-import type { PreviewServer } from '../../electron/preview/server';
-import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
+import type { PreviewServer } from '../../src/preview/server';
+import { SimulatedMac } from '../../src/core/macos/executors/simulated';
 import { continueTo, launchChromium, openWizard, screenshotWholeStep, startPreview } from './support/harness';
 
 let mac: SimulatedMac;

@@ -1,7 +1,7 @@
 // An upgrade of an installed, configured 1E Client: the new package installed, every existing
 // setting (and comment) kept, then the identity imported for the new client and the client restarted.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
+import { SimulatedMac } from '../../src/core/macos/executors/simulated';
 import {
   applyInstall,
   applyTrust,

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { existsSync } from 'node:fs';
-import type { PreviewServer } from '../../electron/preview/server';
+import type { PreviewServer } from '../../src/preview/server';
 import { launchChromium, openWizard, screenshot, startPreview } from './support/harness';
 
 let server: PreviewServer;

@@ -4,9 +4,9 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Page } from 'playwright-core';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
-import { issueServerCert } from '../../electron/core/lab/pki';
-import { startLabServer, type LabServer } from '../../electron/core/lab/server';
+import { SimulatedMac } from '../../src/core/macos/executors/simulated';
+import { issueServerCert } from '../../src/core/lab/pki';
+import { startLabServer, type LabServer } from '../../src/core/lab/server';
 import {
   applyInstall,
   axeSeriousViolations,

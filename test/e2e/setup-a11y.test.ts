@@ -1,8 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from '../../electron/preview/server';
-import { SimulatedMac } from '../../electron/core/macos/executors/simulated';
+import type { PreviewServer } from '../../src/preview/server';
+import { SimulatedMac } from '../../src/core/macos/executors/simulated';
 import { makePfx, makeTestPki, type TestPki } from '../support/openssl';
 import { axeSeriousViolations, launchChromium, openWizard, screenshot, startPreview } from './support/harness';
 import { BACKGROUND, SWITCH, addCaFiles, continueButton, heading } from './setup-support';

@@ -1,6 +1,6 @@
 // What the setup flows share: the wizard opened on a simulated MAC01 and the Welcome answers (axe-core is in the harness).
 import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from '../../electron/preview/server';
+import type { PreviewServer } from '../../src/preview/server';
 import { openWizard } from './support/harness';
 
 export const SWITCH = 'tachyon.acme.local:4000';

@@ -1,6 +1,6 @@
 // An in-memory terminal for running CLI verbs in-process: output captured, and optionally a TTY that answers prompts.
 import { PassThrough } from 'node:stream';
-import type { CliIo } from '../../electron/cli/io';
+import type { CliIo } from '../../src/cli/io';
 
 export interface MemoryIo extends CliIo {
   /** Everything written to stdout so far. */

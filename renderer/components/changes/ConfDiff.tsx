@@ -1,6 +1,6 @@
 // 1E.Client.conf as it is now against what will be written: a technician sees every setting
 // that changes, that everything else is kept, and which file the settings are merged into.
-import type { ConfDiffLine, InstallPlan } from '../../../electron/ipc/contract';
+import type { ConfDiffLine, InstallPlan } from '../../../src/shared/contract';
 
 const CHANGE_TEXT: Record<ConfDiffLine['change'], string> = { same: 'kept', changed: 'changed', added: 'added' };
 

@@ -1,5 +1,5 @@
 // Verification findings: each with its verdict in words (never colour alone), what was seen, and the fix.
-import type { VerifyFinding } from '../../../electron/ipc/contract';
+import type { VerifyFinding } from '../../../src/shared/contract';
 
 const LABEL: Record<VerifyFinding['status'], string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', info: 'INFO' };
 

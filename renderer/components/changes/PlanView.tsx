@@ -6,7 +6,7 @@ import type {
   ApplyOutcome,
   PlanView as Plan,
   PreparedChanges,
-} from '../../../electron/ipc/contract';
+} from '../../../src/shared/contract';
 import type { ProgressItem, Run } from '../../slices/changes';
 import { ErrorBox } from './ErrorBox';
 

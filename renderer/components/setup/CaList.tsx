@@ -1,5 +1,5 @@
 // The CA certificates step's cards and tree: each CA explained, who issued whom, and what is wrong.
-import type { CaCard, CaTreeNode, SetupProblem } from '../../../electron/ipc/contract';
+import type { CaCard, CaTreeNode, SetupProblem } from '../../../src/shared/contract';
 import { StatusBadge } from './Problem';
 
 const ROLE_TEXT = { root: 'Root CA', intermediate: 'Issuing / intermediate CA', leaf: 'Not a CA' } as const;

@@ -1,5 +1,5 @@
 // Welcome: the Switch and the Background Channel, judged by main's validators as the technician types.
-import type { FieldCheck } from '../../../electron/ipc/contract';
+import type { FieldCheck } from '../../../src/shared/contract';
 import { useWizard } from '../../store';
 import { currentEndpointCheck, type EndpointField } from '../../slices/setup';
 

@@ -1,5 +1,5 @@
 // Welcome: this Mac as macOS describes it, read with read-only commands through main.
-import type { MacFactsView } from '../../../electron/ipc/contract';
+import type { MacFactsView } from '../../../src/shared/contract';
 import { useWizard } from '../../store';
 import { Busy, SetupError, StatusBadge } from './Problem';
 

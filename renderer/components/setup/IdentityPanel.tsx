@@ -1,5 +1,5 @@
 // The chosen identity and the 1E requirements as a live checklist: what is wrong and how to fix it.
-import type { Finding, HostnameComparison, IdentityView } from '../../../electron/ipc/contract';
+import type { Finding, HostnameComparison, IdentityView } from '../../../src/shared/contract';
 import { StatusBadge } from './Problem';
 import { day } from './CaList';
 

@@ -1,5 +1,5 @@
 // Welcome: what the technician came to do; it decides which steps have work.
-import type { SetupModeName } from '../../../electron/ipc/contract';
+import type { SetupModeName } from '../../../src/shared/contract';
 import { useWizard } from '../../store';
 
 const MODES: { id: SetupModeName; title: string; text: string }[] = [

@@ -1,5 +1,5 @@
 // The answer shapes of the contract, derived from OnboardApi so the setup screens import only the contract's types.
-import type { OnboardApi } from '../../../electron/ipc/contract';
+import type { OnboardApi } from '../../../src/shared/contract';
 
 type AnyAnswer = Awaited<ReturnType<OnboardApi['getAppInfo']>>;
 export type IpcError = Extract<AnyAnswer, { ok: false }>['error'];

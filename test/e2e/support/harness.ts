@@ -4,12 +4,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { startPreviewServer, type PreviewServer } from '../../../electron/preview/server';
-import { createRouter } from '../../../electron/ipc/router';
-import { createHandlers } from '../../../electron/ipc/handlers';
-import { createSession, closeSession } from '../../../electron/ipc/session';
-import type { Executor } from '../../../electron/core/macos/types';
-import { initLab } from '../../../electron/core/lab/pki';
+import { startPreviewServer, type PreviewServer } from '../../../src/preview/server';
+import { createRouter } from '../../../src/main/ipc/router';
+import { createHandlers } from '../../../src/main/ipc/handlers';
+import { createSession, closeSession } from '../../../src/main/ipc/session';
+import type { Executor } from '../../../src/core/macos/types';
+import { initLab } from '../../../src/core/lab/pki';
 
 export const root = join(__dirname, '..', '..', '..');
 export const artifactsDir = join(root, 'test-results');

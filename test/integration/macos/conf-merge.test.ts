@@ -9,7 +9,7 @@ import {
   confHoldsMerge,
   confSettingsFile,
   mergedConfText,
-} from '../../../electron/core/macos/conf-merge';
+} from '../../../src/core/macos/conf-merge';
 
 let dir: string;
 let program: string;

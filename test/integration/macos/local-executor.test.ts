@@ -1,6 +1,6 @@
 // Specification: the local executor runs real programs without a shell, with a clean environment, timeouts and output caps.
 import { describe, expect, it } from 'vitest';
-import { LocalExecutor } from '../../../electron/core/macos/executors/local';
+import { LocalExecutor } from '../../../src/core/macos/executors/local';
 
 describe('LocalExecutor', () => {
   it('passes argv exactly, with no shell in between', async () => {

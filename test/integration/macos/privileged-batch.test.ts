@@ -7,9 +7,9 @@ import {
   PrivilegedBatch,
   buildBatchScript,
   osascriptLauncher,
-} from '../../../electron/core/macos/executors/privileged-batch';
-import { LocalExecutor } from '../../../electron/core/macos/executors/local';
-import type { BatchItem } from '../../../electron/core/macos/execute';
+} from '../../../src/core/macos/executors/privileged-batch';
+import { LocalExecutor } from '../../../src/core/macos/executors/local';
+import type { BatchItem } from '../../../src/core/macos/execute';
 import { makeFakePrograms, type FakePrograms } from './fake-programs';
 
 let fake: FakePrograms | undefined;

@@ -1,7 +1,7 @@
 // Specification: the one quoting function, checked against the real /bin/sh.
 import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { shellQuoteArgv } from '../../../electron/core/macos/quote';
+import { shellQuoteArgv } from '../../../src/core/macos/quote';
 
 /** Runs a script with /bin/sh and returns its stdout as bytes. */
 function sh(script: string): Promise<Buffer> {

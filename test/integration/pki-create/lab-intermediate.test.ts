@@ -4,7 +4,7 @@ import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openssl } from '../../support/openssl';
-import { main } from '../../../electron/cli';
+import { main } from '../../../src/cli/main';
 import { runInMemory } from '../../support/cli-io';
 
 const env = { CA_PW: 'int lab ca', PFX_PW: 'int lab pfx' };

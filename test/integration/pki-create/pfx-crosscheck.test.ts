@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { makeTestPki, makePfx, openssl, type TestPki, type IssuedCert } from '../../support/openssl';
-import { main } from '../../../electron/cli';
+import { main } from '../../../src/cli/main';
 import { runInMemory } from '../../support/cli-io';
-import { readPfx, writePfx, rewrapPfx, analysePfx } from '../../../electron/core/pki/pkcs12';
+import { readPfx, writePfx, rewrapPfx, analysePfx } from '../../../src/core/pki/pkcs12';
 
 const KEYTOOL = '/usr/bin/keytool';
 const PW = 'cross-check pw';

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { existsSync } from 'node:fs';
 import { openssl } from '../../support/openssl';
-import { loadFile } from '../../../electron/core/pki/load';
-import { inspectCertificate } from '../../../electron/core/pki/inspect';
+import { loadFile } from '../../../src/core/pki/load';
+import { inspectCertificate } from '../../../src/core/pki/inspect';
 
 const BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 

@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTestPki, opensslOk, type TestPki } from '../../support/openssl';
-import { loadFile } from '../../../electron/core/pki/load';
-import { checkClientCertificate, summarise } from '../../../electron/core/pki/requirements';
+import { loadFile } from '../../../src/core/pki/load';
+import { checkClientCertificate, summarise } from '../../../src/core/pki/requirements';
 
 const KEYTOOL = '/usr/bin/keytool';
 const STOREPASS = 'changeit-123';

@@ -3,7 +3,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTestPki, openssl, opensslOk, type TestPki, type LeafOptions } from '../../support/openssl';
-import { checkClientCertificate, type Finding } from '../../../electron/core/pki/requirements';
+import { checkClientCertificate, type Finding } from '../../../src/core/pki/requirements';
 
 // The part of our verdict that `openssl verify -purpose sslclient` also judges: chain, purpose, validity.
 const JUDGED_BY_OPENSSL = ['chain-trusted', 'chain-complete', 'validity', 'eku-client-auth', 'ku-digital-signature'];

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import WebSocket from 'ws';
-import { startPreviewServer, type PreviewServer } from '../../../electron/preview/server';
-import { createRouter } from '../../../electron/ipc/router';
-import { createHandlers } from '../../../electron/ipc/handlers';
-import { createSession } from '../../../electron/ipc/session';
+import { startPreviewServer, type PreviewServer } from '../../../src/preview/server';
+import { createRouter } from '../../../src/main/ipc/router';
+import { createHandlers } from '../../../src/main/ipc/handlers';
+import { createSession } from '../../../src/main/ipc/session';
 
 let server: PreviewServer;
 let dir: string;

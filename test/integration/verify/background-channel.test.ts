@@ -3,10 +3,10 @@ import { createServer, type Server, type ServerOptions } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { X509Certificate } from 'node:crypto';
 import { makeTestPki, type TestPki, type IssuedCert } from '../../support/openssl';
-import { probeBackgroundChannel } from '../../../electron/core/verify/background-channel';
-import { runVerification } from '../../../electron/core/verify/verify';
-import type { ClientIdentity } from '../../../electron/core/verify/switch-probe';
-import type { VerifyFinding } from '../../../electron/core/verify/findings';
+import { probeBackgroundChannel } from '../../../src/core/verify/background-channel';
+import { runVerification } from '../../../src/core/verify/verify';
+import type { ClientIdentity } from '../../../src/core/verify/switch-probe';
+import type { VerifyFinding } from '../../../src/core/verify/findings';
 import {
   cert,
   freePort,

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makePfx, makeTestPki, type TestPki } from '../../support/openssl';
-import { run } from '../../../electron/cli/verify';
+import { run } from '../../../src/cli/verify';
 import { runInMemory } from '../../support/cli-io';
 import { inTurn, startFileServer, startOpensslSwitch, type FileServer, type SwitchStandIn } from './peers';
 

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import type { X509Certificate } from 'node:crypto';
 import { makeTestPki, type IssuedCert, type TestPki } from '../../support/openssl';
-import { checkRevocation, parseCrl } from '../../../electron/core/verify/crl';
-import type { VerifyFinding } from '../../../electron/core/verify/findings';
+import { checkRevocation, parseCrl } from '../../../src/core/verify/crl';
+import type { VerifyFinding } from '../../../src/core/verify/findings';
 import { cert, inTurn, startFileServer, type FileServer } from './peers';
 
 let web: FileServer;

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import type { ClientIdentity } from '../../../electron/core/verify/switch-probe';
+import type { ClientIdentity } from '../../../src/core/verify/switch-probe';
 import type { IssuedCert, TestCa } from '../../support/openssl';
 import { freeLoopbackPort } from '../../support/net';
 

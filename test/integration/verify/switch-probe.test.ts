@@ -4,7 +4,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { readFileSync } from 'node:fs';
 import type { X509Certificate } from 'node:crypto';
 import { makeTestPki, type TestPki, type IssuedCert } from '../../support/openssl';
-import { probeSwitch, type ClientIdentity, type SwitchProbeResult } from '../../../electron/core/verify/switch-probe';
+import { probeSwitch, type ClientIdentity, type SwitchProbeResult } from '../../../src/core/verify/switch-probe';
 import { cert, freePort, identityFrom, inTurn, startOpensslSwitch, type SwitchStandIn } from './peers';
 
 let pki: TestPki;

@@ -4,12 +4,12 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { X509Certificate } from 'node:crypto';
-import { initLab, issueDevices, issuerChain, revoke, writeCrls, type Lab } from '../../../electron/core/lab/pki';
-import { startLabServer, type LabServer } from '../../../electron/core/lab/server';
-import { readPfx } from '../../../electron/core/pki/pkcs12';
-import { runVerification, type ClientIdentity, type VerifyProgress } from '../../../electron/core/verify/verify';
-import { buildReport, renderReportHtml } from '../../../electron/core/verify/report';
-import { SimulatedMac } from '../../../electron/core/macos/executors/simulated';
+import { initLab, issueDevices, issuerChain, revoke, writeCrls, type Lab } from '../../../src/core/lab/pki';
+import { startLabServer, type LabServer } from '../../../src/core/lab/server';
+import { readPfx } from '../../../src/core/pki/pkcs12';
+import { runVerification, type ClientIdentity, type VerifyProgress } from '../../../src/core/verify/verify';
+import { buildReport, renderReportHtml } from '../../../src/core/verify/report';
+import { SimulatedMac } from '../../../src/core/macos/executors/simulated';
 import { freePort } from './peers';
 
 const CA_PW = 'lab-ca-password';

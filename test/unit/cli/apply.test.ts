@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../electron/cli';
+import { main } from '../../../src/cli/main';
 import { makeMacFixtures, PFX_PASSWORD, type MacFixtures } from '../core/macos/fixtures';
 import { opensslOk } from '../../support/openssl';
 import { readFile } from 'node:fs/promises';

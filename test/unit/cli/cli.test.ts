@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { main } from '../../../electron/cli';
-import { version } from '../../../electron/version';
+import { main } from '../../../src/cli/main';
+import { version } from '../../../src/core/version';
 import { memoryIo } from '../../support/cli-io';
 
 describe('the onboard command', () => {

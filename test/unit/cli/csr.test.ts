@@ -3,9 +3,9 @@ import { mkdtemp, rm, readFile, writeFile, stat, readdir } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { main } from '../../../electron/cli';
+import { main } from '../../../src/cli/main';
 import { runInMemory } from '../../support/cli-io';
-import { readCsr } from '../../../electron/core/pki/load';
+import { readCsr } from '../../../src/core/pki/load';
 
 const env = { KEY_PW: 'key password' };
 let dir: string;

@@ -3,10 +3,10 @@ import { writeFile, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { makeTestPki, makePfx, opensslOk, type TestPki, type IssuedCert } from '../../support/openssl';
-import { run as inspect } from '../../../electron/cli/inspect';
-import { run as check, parseAt } from '../../../electron/cli/check';
+import { run as inspect } from '../../../src/cli/inspect';
+import { run as check, parseAt } from '../../../src/cli/check';
 import { runInMemory, type VerbRun } from '../../support/cli-io';
-import { FINDING_IDS } from '../../../electron/core/pki/requirements';
+import { FINDING_IDS } from '../../../src/core/pki/requirements';
 
 /** Runs a verb in-process, as the CLI would with a pipe (no TTY) or a TTY that answers `tty`. */
 const runVerb = (

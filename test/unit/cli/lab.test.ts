@@ -3,8 +3,8 @@ import { mkdtemp, rm, readdir, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { main } from '../../../electron/cli';
-import { runLab } from '../../../electron/cli/lab';
+import { main } from '../../../src/cli/main';
+import { runLab } from '../../../src/cli/lab';
 import { memoryIo, runInMemory, type MemoryIo } from '../../support/cli-io';
 
 const env = { CA_PW: 'lab cli ca', PFX_PW: 'lab cli pfx', WRONG: 'nope' };

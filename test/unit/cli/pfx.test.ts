@@ -2,9 +2,9 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFile, writeFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTestPki, makePfx, type TestPki, type IssuedCert } from '../../support/openssl';
-import { main } from '../../../electron/cli';
+import { main } from '../../../src/cli/main';
 import { runInMemory } from '../../support/cli-io';
-import { readPfx, analysePfx } from '../../../electron/core/pki/pkcs12';
+import { readPfx, analysePfx } from '../../../src/core/pki/pkcs12';
 
 const env = { PW: 'pfx password', NEW_PW: 'another one', EMPTY: '' };
 

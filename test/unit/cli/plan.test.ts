@@ -3,8 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../../electron/cli/plan';
-import { main } from '../../../electron/cli';
+import { run } from '../../../src/cli/plan';
+import { main } from '../../../src/cli/main';
 import { memoryIo, type MemoryIo } from '../../support/cli-io';
 import { makeMacFixtures, PFX_PASSWORD, type MacFixtures } from '../core/macos/fixtures';
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { mkdir, chmod, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../../electron/cli/verify';
+import { run } from '../../../src/cli/verify';
 import { runInMemory } from '../../support/cli-io';
 import { makePfx, makeTestPki, type TestPki } from '../../support/openssl';
 

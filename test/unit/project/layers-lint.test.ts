@@ -10,67 +10,82 @@ async function ruleIdsFor(filePath: string, code: string): Promise<string[]> {
   return result!.messages.map((m) => m.ruleId ?? 'parse');
 }
 
-describe('the layer rules of the lint', () => {
-  it('fail when electron/core imports electron', async () => {
-    const ids = await ruleIdsFor(
-      'electron/core/pki/example.ts',
-      "import { app } from 'electron';\nexport const x = app;\n",
-    );
-    expect(ids).toContain('no-restricted-imports');
+const LAYERS = 'onboard/layers';
+
+describe('the layer table of the lint', () => {
+  it('fails when the core imports electron', async () => {
+    const ids = await ruleIdsFor('src/core/pki/example.ts', "import { app } from 'electron';\nexport const x = app;\n");
+    expect(ids).toContain(LAYERS);
   });
 
-  it('fail when electron/core reaches up into the IPC layer', async () => {
-    const ids = await ruleIdsFor(
-      'electron/core/pki/example.ts',
-      "import { createRouter } from '../../ipc/router';\nexport const x = createRouter;\n",
-    );
-    expect(ids).toContain('no-restricted-imports');
+  it('fails when the core reaches up into the IPC layer, the CLI or shared', async () => {
+    for (const spec of ['../../main/ipc/router', '../../cli/common', '../../shared/contract']) {
+      const ids = await ruleIdsFor(
+        'src/core/pki/example.ts',
+        `import { x as y } from '${spec}';\nexport const x = y;\n`,
+      );
+      expect(ids, spec).toContain(LAYERS);
+    }
   });
 
-  it('allow core to use Node and its own modules', async () => {
+  it('lets the core use Node and its own modules', async () => {
     const ids = await ruleIdsFor(
-      'electron/core/pki/example.ts',
+      'src/core/pki/example.ts',
       "import { X509Certificate } from 'node:crypto';\nimport { fail } from '../errors';\nexport const x = [X509Certificate, fail];\n",
     );
     expect(ids).toEqual([]);
   });
 
-  it('fail when the renderer imports a value from the contract or any main-process module', async () => {
-    expect(
-      await ruleIdsFor(
-        'renderer/example.ts',
-        "import { contract } from '../electron/ipc/contract';\nexport const x = contract;\n",
-      ),
-    ).toContain('@typescript-eslint/no-restricted-imports');
-    expect(
-      await ruleIdsFor(
-        'renderer/example.ts',
-        "import { loadFile } from '../electron/core/pki/load';\nexport const x = loadFile;\n",
-      ),
-    ).toContain('@typescript-eslint/no-restricted-imports');
-    expect(
-      await ruleIdsFor(
-        'renderer/example.ts',
-        "import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;\n",
-      ),
-    ).toContain('@typescript-eslint/no-restricted-imports');
+  it('fails when the renderer imports a value from shared, any main-side module, electron or Node', async () => {
+    for (const code of [
+      "import { contract } from '../src/shared/contract';\nexport const x = contract;\n",
+      "import { loadFile } from '../src/core/pki/load';\nexport const x = loadFile;\n",
+      "import type { Session } from '../src/main/ipc/session';\nexport type X = Session;\n",
+      "import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;\n",
+      "import { readFile } from 'node:fs';\nexport const x = readFile;\n",
+    ]) {
+      expect(await ruleIdsFor('renderer/example.ts', code), code).toContain(LAYERS);
+    }
   });
 
-  it('allow the renderer to import types from the contract', async () => {
+  it('lets the renderer import types from shared', async () => {
     expect(
       await ruleIdsFor(
         'renderer/example.ts',
-        "import type { AppInfo } from '../electron/ipc/contract';\nexport type X = AppInfo;\n",
+        "import type { AppInfo } from '../src/shared/contract';\nexport type X = AppInfo;\n",
       ),
     ).toEqual([]);
   });
 
-  it('fail when a file other than main, preload, window or the IPC transport imports electron', async () => {
+  it('lets only src/main import electron, and not its IPC layer, which the preview shares', async () => {
+    const electron = "import { app } from 'electron';\nexport const x = app;\n";
+    expect(await ruleIdsFor('src/cli/example.ts', electron)).toContain(LAYERS);
+    expect(await ruleIdsFor('src/preview/example.ts', electron)).toContain(LAYERS);
+    expect(await ruleIdsFor('src/main/ipc/example.ts', electron)).toContain(LAYERS);
+    expect(await ruleIdsFor('src/main/example.ts', electron)).toEqual([]);
+  });
+
+  it('keeps the preload to the plain method list and channel names (no zod, no schemas)', async () => {
     expect(
-      await ruleIdsFor('electron/cli/example.ts', "import { app } from 'electron';\nexport const x = app;\n"),
-    ).toContain('no-restricted-imports');
-    expect(await ruleIdsFor('electron/main.ts', "import { app } from 'electron';\nexport const x = app;\n")).toEqual(
-      [],
+      await ruleIdsFor(
+        'src/main/preload.ts',
+        "import { contract } from '../shared/contract';\nexport const x = contract;\n",
+      ),
+    ).toContain(LAYERS);
+    expect(
+      await ruleIdsFor(
+        'src/main/preload.ts',
+        "import { METHOD_NAMES } from '../shared/methods';\nexport const x = METHOD_NAMES;\n",
+      ),
+    ).toEqual([]);
+  });
+
+  it('fails on an import cycle, type-only imports included', async () => {
+    // fsutil.ts imports errors.ts; an errors.ts that imported fsutil.ts back (even only a type) would close a cycle.
+    const ids = await ruleIdsFor(
+      'src/core/errors.ts',
+      "import type { writeFileAtomic } from './fsutil';\nexport type Y = typeof writeFileAtomic;\n",
     );
+    expect(ids).toContain('onboard/no-cycle');
   });
 });

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { version } from '../../../electron/version';
+import { version } from '../../../src/core/version';
 
 const root = join(__dirname, '..', '..', '..');
 const read = (p: string) => readFileSync(join(root, p), 'utf8');
@@ -57,7 +57,7 @@ describe('the package', () => {
   it('installs the onboard command and builds it on npm ci', () => {
     expect(pkg.bin.onboard).toBe('bin/onboard.js');
     expect(pkg.scripts.prepare).toContain('build');
-    expect(pkg.main).toBe('dist/electron/main.js');
+    expect(pkg.main).toBe('dist/src/main/main.js');
   });
 
   it("runs the README's test command in CI", () => {

@@ -15,10 +15,10 @@ import {
   unlockCa,
   writeCrls,
   type Lab,
-} from '../../../../electron/core/lab/pki';
-import { readPfx, analysePfx } from '../../../../electron/core/pki/pkcs12';
-import { checkClientCertificate } from '../../../../electron/core/pki/requirements';
-import { OnboardError } from '../../../../electron/core/errors';
+} from '../../../../src/core/lab/pki';
+import { readPfx, analysePfx } from '../../../../src/core/pki/pkcs12';
+import { checkClientCertificate } from '../../../../src/core/pki/requirements';
+import { OnboardError } from '../../../../src/core/errors';
 
 const CA_PW = 'unit ca pw';
 let work: string;

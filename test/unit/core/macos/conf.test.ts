@@ -1,6 +1,6 @@
 // Specification: editing 1E.Client.conf keeps everything the technician did not ask to change.
 import { describe, expect, it } from 'vitest';
-import { confGet, confValues, mergeConf, parseConf, serialiseConf } from '../../../../electron/core/macos/conf';
+import { confGet, confValues, mergeConf, parseConf, serialiseConf } from '../../../../src/core/macos/conf';
 
 const SAMPLE =
   '# 1E Client configuration\nSwitch=old.acme.local:4000\n\n  loggingLevel = Info\nCustomSetting=keep me\n; another comment\nLogPath=/Library/Logs/1E.Client.log\n';

@@ -1,10 +1,10 @@
 // Specification: running a plan: skip what is done, stop at the first failure, undo newest first, always clean up.
 import { describe, expect, it } from 'vitest';
-import type { Plan } from '../../../../electron/core/macos/action';
-import { executePlan, type ProgressEvent } from '../../../../electron/core/macos/execute';
-import { SimulatedMac } from '../../../../electron/core/macos/executors/simulated';
-import { DryRunExecutor, isReadOnlyCommand } from '../../../../electron/core/macos/executors/dry-run';
-import { InProcessPrivilegedRunner } from '../../../../electron/core/macos/execute';
+import type { Plan } from '../../../../src/core/macos/action';
+import { executePlan, type ProgressEvent } from '../../../../src/core/macos/execute';
+import { SimulatedMac } from '../../../../src/core/macos/executors/simulated';
+import { DryRunExecutor, isReadOnlyCommand } from '../../../../src/core/macos/executors/dry-run';
+import { InProcessPrivilegedRunner } from '../../../../src/core/macos/execute';
 
 const touch = (path: string, root = true) => ({
   id: `mkdir-${path}`,

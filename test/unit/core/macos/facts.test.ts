@@ -18,8 +18,8 @@ import {
   parseSysctlTranslated,
   parseTrustSettings,
   parseUname,
-} from '../../../../electron/core/macos/facts';
-import { SimulatedMac } from '../../../../electron/core/macos/executors/simulated';
+} from '../../../../src/core/macos/facts';
+import { SimulatedMac } from '../../../../src/core/macos/executors/simulated';
 import { makeTestPki } from '../../../support/openssl';
 import { X509Certificate } from 'node:crypto';
 import { writeFile, rm, mkdtemp } from 'node:fs/promises';
@@ -319,7 +319,7 @@ describe('admin trust settings and every identity', () => {
       const sha1 = root.fingerprint.replace(/:/g, '');
       expect(facts.trustSettings).toEqual([{ sha1, result: 'trust-root', policies: [] }]);
       await mac.run({ program: '/usr/bin/security', args: ['trust-settings-export', '-d', join(dir, 'out.plist')] });
-      const { parsePlist } = await import('../../../../electron/core/macos/plist');
+      const { parsePlist } = await import('../../../../src/core/macos/plist');
       const plist = parsePlist(await (await import('node:fs/promises')).readFile(join(dir, 'out.plist'), 'utf8')) as {
         trustList: Record<string, { serialNumber: Uint8Array; issuerName: Uint8Array }>;
       };

@@ -84,9 +84,9 @@ const execFileP = promisify(execFile);
 
 /** Runs one plan on a simulated Mac the way the app does (one privileged batch per run of root actions). */
 export async function runOnSimulatedMac(
-  mac: import('../../../../electron/core/macos/executors/simulated').SimulatedMac,
-  plan: import('../../../../electron/core/macos/action').Plan,
+  mac: import('../../../../src/core/macos/executors/simulated').SimulatedMac,
+  plan: import('../../../../src/core/macos/action').Plan,
 ) {
-  const { executePlan } = await import('../../../../electron/core/macos/execute');
+  const { executePlan } = await import('../../../../src/core/macos/execute');
   return executePlan(plan, { executor: mac, privileged: mac.privilegedRunner() });
 }

@@ -1,10 +1,10 @@
 // Specification: the whole onboarding over the simulated Mac, planned then applied step by step.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyOnboarding, planOnboarding, type OnboardingRequest } from '../../../../electron/core/macos/onboarding';
-import { SimulatedMac } from '../../../../electron/core/macos/executors/simulated';
-import { gatherFacts } from '../../../../electron/core/macos/facts';
-import { PlanWorkspace, withPlanWorkspace } from '../../../../electron/core/macos/workspace';
-import { renderPlanText, viewPlan } from '../../../../electron/core/macos/action';
+import { applyOnboarding, planOnboarding, type OnboardingRequest } from '../../../../src/core/macos/onboarding';
+import { SimulatedMac } from '../../../../src/core/macos/executors/simulated';
+import { gatherFacts } from '../../../../src/core/macos/facts';
+import { PlanWorkspace, withPlanWorkspace } from '../../../../src/core/macos/workspace';
+import { renderPlanText, viewPlan } from '../../../../src/core/macos/action';
 import { makeMacFixtures, PFX_PASSWORD, type MacFixtures } from './fixtures';
 
 let fx: MacFixtures;

@@ -8,7 +8,7 @@ import {
   shellQuote,
   shellQuoteArgv,
   SECRET_MASK,
-} from '../../../../electron/core/macos/quote';
+} from '../../../../src/core/macos/quote';
 
 describe('shellQuote', () => {
   it('leaves plain paths and options bare so plans stay readable', () => {

@@ -11,7 +11,7 @@ import {
   validateInputFile,
   validateLoggingLevel,
   validateSwitchAddress,
-} from '../../../../electron/core/macos/validate';
+} from '../../../../src/core/macos/validate';
 
 describe('Switch address', () => {
   it('accepts a host name with a port', () => {

@@ -8,7 +8,7 @@ import {
   readOid,
   readTime,
   readTlv,
-} from '../../../../electron/core/pki/asn1';
+} from '../../../../src/core/pki/asn1';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 

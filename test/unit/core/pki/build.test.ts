@@ -1,8 +1,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { generateKeyPairSync, verify, X509Certificate, type KeyObject } from 'node:crypto';
-import { buildCertificate, buildCrl, der, newSerial, serialBytes, OIDS } from '../../../../electron/core/pki/build';
-import { certificateDetails } from '../../../../electron/core/pki/inspect';
-import { OnboardError } from '../../../../electron/core/errors';
+import { buildCertificate, buildCrl, der, newSerial, serialBytes, OIDS } from '../../../../src/core/pki/build';
+import { certificateDetails } from '../../../../src/core/pki/inspect';
+import { OnboardError } from '../../../../src/core/errors';
 
 const DAY = 86_400_000;
 

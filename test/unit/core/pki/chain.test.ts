@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTestPki, makeKey, opensslOk, type TestPki, type IssuedCert } from '../../../support/openssl';
-import { buildChain } from '../../../../electron/core/pki/chain';
+import { buildChain } from '../../../../src/core/pki/chain';
 
 const x = (pem: string) => new X509Certificate(pem);
 

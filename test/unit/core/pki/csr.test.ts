@@ -6,8 +6,8 @@ import {
   createKeyAndCsr,
   privateKeyPem,
   generateRsaKey,
-} from '../../../../electron/core/pki/csr';
-import { readCsr } from '../../../../electron/core/pki/load';
+} from '../../../../src/core/pki/csr';
+import { readCsr } from '../../../../src/core/pki/load';
 
 let key: KeyObject;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { X509Certificate } from 'node:crypto';
 import { makeTestPki, opensslOk, type TestPki, type IssuedCert } from '../../../support/openssl';
-import { inspectCertificate } from '../../../../electron/core/pki/inspect';
+import { inspectCertificate } from '../../../../src/core/pki/inspect';
 
 // Fixtures come from the openssl CLI; on a busy machine a single test may take seconds.
 describe('inspectCertificate explains a certificate the way OpenSSL reads it', { timeout: 60_000 }, () => {

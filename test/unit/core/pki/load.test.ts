@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { makeTestPki, makePfx, opensslOk, type TestPki, type IssuedCert } from '../../../support/openssl';
-import { loadMaterial, loadFile } from '../../../../electron/core/pki/load';
-import { OnboardError } from '../../../../electron/core/errors';
+import { loadMaterial, loadFile } from '../../../../src/core/pki/load';
+import { OnboardError } from '../../../../src/core/errors';
 
 function codeOf(fn: () => unknown): string {
   try {
@@ -288,8 +288,8 @@ describe('loadMaterial reads certificate files by content', { timeout: 60_000 },
   it('answers damaged input of every format with an OnboardError, never anything else', async () => {
     let seed = 20240601;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-    const { inspectCertificate } = await import('../../../../electron/core/pki/inspect');
-    const { checkClientCertificate } = await import('../../../../electron/core/pki/requirements');
+    const { inspectCertificate } = await import('../../../../src/core/pki/inspect');
+    const { checkClientCertificate } = await import('../../../../src/core/pki/requirements');
     // PFX files take a key derivation per attempt, so they get fewer rounds.
     const rounds: [string, number][] = [
       ['leaf.cer', 250],

@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { makeTestPki, makePfx, openssl, type TestPki, type IssuedCert } from '../../../support/openssl';
-import { isPkcs12, readPfx, analysePfx, writePfx, rewrapPfx } from '../../../../electron/core/pki/pkcs12';
-import { OnboardError } from '../../../../electron/core/errors';
+import { isPkcs12, readPfx, analysePfx, writePfx, rewrapPfx } from '../../../../src/core/pki/pkcs12';
+import { OnboardError } from '../../../../src/core/errors';
 
 const PW = 'Tr0ub4dor&3';
 

@@ -16,8 +16,8 @@ import {
   FINDING_IDS,
   type Finding,
   type ClientCheckInput,
-} from '../../../../electron/core/pki/requirements';
-import { loadFile } from '../../../../electron/core/pki/load';
+} from '../../../../src/core/pki/requirements';
+import { loadFile } from '../../../../src/core/pki/load';
 
 const x = (pem: string) => new X509Certificate(pem);
 const ts = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z';

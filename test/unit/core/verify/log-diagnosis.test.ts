@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnoseLogs } from '../../../../electron/core/verify/log-diagnosis';
+import { diagnoseLogs } from '../../../../src/core/verify/log-diagnosis';
 
 const CLIENT = '/Library/Logs/1E.Client.log';
 const DAEMON = '/Library/Logs/1E.Client.Daemon.log';

@@ -4,19 +4,19 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTestPki, type TestPki } from '../../../support/openssl';
-import { SimulatedMac, type SimulatedMacOptions } from '../../../../electron/core/macos/executors/simulated';
-import { PlanWorkspace } from '../../../../electron/core/macos/workspace';
-import { executePlan } from '../../../../electron/core/macos/execute';
-import { gatherFacts } from '../../../../electron/core/macos/facts';
-import { CLIENT_LOG, DAEMON_LOG, SYSTEM_KEYCHAIN, CLIENT_BINARY } from '../../../../electron/core/macos/paths';
-import { writePfx } from '../../../../electron/core/pki/pkcs12';
+import { SimulatedMac, type SimulatedMacOptions } from '../../../../src/core/macos/executors/simulated';
+import { PlanWorkspace } from '../../../../src/core/macos/workspace';
+import { executePlan } from '../../../../src/core/macos/execute';
+import { gatherFacts } from '../../../../src/core/macos/facts';
+import { CLIENT_LOG, DAEMON_LOG, SYSTEM_KEYCHAIN, CLIENT_BINARY } from '../../../../src/core/macos/paths';
+import { writePfx } from '../../../../src/core/pki/pkcs12';
 import {
   checkMac,
   describeMachine,
   planDebugLogging,
   type MacCheckInput,
-} from '../../../../electron/core/verify/mac-checks';
-import type { ClientIdentity } from '../../../../electron/core/verify/switch-probe';
+} from '../../../../src/core/verify/mac-checks';
+import type { ClientIdentity } from '../../../../src/core/verify/switch-probe';
 
 const SWITCH = 'tachyon.acme.local:4000';
 const BACKGROUND = 'https://tachyon.acme.local/Background/';

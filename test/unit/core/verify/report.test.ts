@@ -5,9 +5,9 @@ import {
   renderReportHtml,
   renderReportJson,
   type ReportChange,
-} from '../../../../electron/core/verify/report';
-import type { VerifyResult } from '../../../../electron/core/verify/verify';
-import { version } from '../../../../electron/version';
+} from '../../../../src/core/verify/report';
+import type { VerifyResult } from '../../../../src/core/verify/verify';
+import { version } from '../../../../src/core/version';
 
 const KEY_BLOCK =
   '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----';

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  alertNumber,
-  explainServerCertificateError,
-  explainTlsError,
-} from '../../../../electron/core/verify/tls-alerts';
-import { parseSwitchAddress } from '../../../../electron/core/verify/switch-probe';
+import { alertNumber, explainServerCertificateError, explainTlsError } from '../../../../src/core/verify/tls-alerts';
+import { parseSwitchAddress } from '../../../../src/core/verify/switch-probe';
 
 // Error codes and messages exactly as node 20 reports them for OpenSSL alerts.
 const nodeError = (code: string, alert: number, text: string) => ({

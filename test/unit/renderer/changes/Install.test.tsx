@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { Install } from '../../../../renderer/steps/Install';
 import { useWizard } from '../../../../renderer/store';
 import { canProceed } from '../../../../renderer/selectors';
-import type { InstallPlan } from '../../../../electron/ipc/contract';
+import type { InstallPlan } from '../../../../src/shared/contract';
 import { action, installFakeApi, ok, err, outcome, plan, prepared, resetStore } from './fake-api';
 
 beforeEach(() => resetStore());

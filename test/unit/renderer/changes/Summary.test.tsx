@@ -3,7 +3,7 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Summary } from '../../../../renderer/steps/Summary';
 import { useWizard } from '../../../../renderer/store';
-import type { ChangeRecordView } from '../../../../electron/ipc/contract';
+import type { ChangeRecordView } from '../../../../src/shared/contract';
 import { action, installFakeApi, ok, outcome, plan, prepared, resetStore } from './fake-api';
 
 beforeEach(() => resetStore());

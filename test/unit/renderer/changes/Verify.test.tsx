@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Verify } from '../../../../renderer/steps/Verify';
-import type { VerificationResult } from '../../../../electron/ipc/contract';
+import type { VerificationResult } from '../../../../src/shared/contract';
 import { installFakeApi, ok, err, resetStore } from './fake-api';
 
 beforeEach(() => resetStore());

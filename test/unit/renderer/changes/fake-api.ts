@@ -8,7 +8,7 @@ import type {
   PreparedChanges,
   TrustPlan,
   ApplyOutcome,
-} from '../../../../electron/ipc/contract';
+} from '../../../../src/shared/contract';
 import { setApi } from '../../../../renderer/api';
 import { useWizard } from '../../../../renderer/store';
 

@@ -6,7 +6,7 @@ import type {
   MacFactsView,
   OnboardApi,
   PfxStatus,
-} from '../../../../electron/ipc/contract';
+} from '../../../../src/shared/contract';
 import { setApi } from '../../../../renderer/api';
 import { useWizard } from '../../../../renderer/store';
 

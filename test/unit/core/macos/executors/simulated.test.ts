@@ -2,8 +2,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedMac } from '../../../../../electron/core/macos/executors/simulated';
-import { FACT_COMMANDS, parseFindCertificate, parseFindIdentity } from '../../../../../electron/core/macos/facts';
+import { SimulatedMac } from '../../../../../src/core/macos/executors/simulated';
+import { FACT_COMMANDS, parseFindCertificate, parseFindIdentity } from '../../../../../src/core/macos/facts';
 import { makeMacFixtures, PFX_PASSWORD, type MacFixtures } from '../fixtures';
 
 /** The keychain grants the key to the 1E Client's program (-T), so these Macs have the client installed. */

@@ -1,9 +1,9 @@
 // Specification: importCaCertificates over the simulated Mac.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importCaCertificates } from '../../../../../electron/core/macos/plans';
-import { gatherFacts } from '../../../../../electron/core/macos/facts';
-import { SimulatedMac } from '../../../../../electron/core/macos/executors/simulated';
-import { PlanWorkspace } from '../../../../../electron/core/macos/workspace';
+import { importCaCertificates } from '../../../../../src/core/macos/plans';
+import { gatherFacts } from '../../../../../src/core/macos/facts';
+import { SimulatedMac } from '../../../../../src/core/macos/executors/simulated';
+import { PlanWorkspace } from '../../../../../src/core/macos/workspace';
 import { makeMacFixtures, runOnSimulatedMac, type MacFixtures } from '../fixtures';
 
 let fx: MacFixtures;

@@ -8,12 +8,12 @@ import {
   startClient,
   stopClient,
   uninstallClient,
-} from '../../../../../electron/core/macos/plans';
-import { executePlan } from '../../../../../electron/core/macos/execute';
-import type { Plan } from '../../../../../electron/core/macos/action';
-import { FACT_COMMANDS, gatherFacts, parsePkgFiles } from '../../../../../electron/core/macos/facts';
-import { SimulatedMac } from '../../../../../electron/core/macos/executors/simulated';
-import { PlanWorkspace } from '../../../../../electron/core/macos/workspace';
+} from '../../../../../src/core/macos/plans';
+import { executePlan } from '../../../../../src/core/macos/execute';
+import type { Plan } from '../../../../../src/core/macos/action';
+import { FACT_COMMANDS, gatherFacts, parsePkgFiles } from '../../../../../src/core/macos/facts';
+import { SimulatedMac } from '../../../../../src/core/macos/executors/simulated';
+import { PlanWorkspace } from '../../../../../src/core/macos/workspace';
 import { makeMacFixtures, runOnSimulatedMac, type MacFixtures } from '../fixtures';
 
 let ws: PlanWorkspace;

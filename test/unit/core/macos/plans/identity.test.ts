@@ -2,15 +2,15 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importClientIdentity, previousIdentities } from '../../../../../electron/core/macos/plans';
+import { importClientIdentity, previousIdentities } from '../../../../../src/core/macos/plans';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { makePfx } from '../../../../support/openssl';
-import { renderPlanText, viewPlan } from '../../../../../electron/core/macos/action';
-import { gatherFacts } from '../../../../../electron/core/macos/facts';
-import { SimulatedMac } from '../../../../../electron/core/macos/executors/simulated';
-import { PlanWorkspace } from '../../../../../electron/core/macos/workspace';
-import { analysePfx } from '../../../../../electron/core/pki/pkcs12';
+import { renderPlanText, viewPlan } from '../../../../../src/core/macos/action';
+import { gatherFacts } from '../../../../../src/core/macos/facts';
+import { SimulatedMac } from '../../../../../src/core/macos/executors/simulated';
+import { PlanWorkspace } from '../../../../../src/core/macos/workspace';
+import { analysePfx } from '../../../../../src/core/pki/pkcs12';
 import { makeMacFixtures, PFX_PASSWORD, runOnSimulatedMac, type MacFixtures } from '../fixtures';
 
 /** The keychain grants the key to the 1E Client's program (-T), so these Macs have the client installed. */

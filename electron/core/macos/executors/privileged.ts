@@ -1,2 +1,0 @@
-// Short import path for the real Mac's administrator runner (the IPC layer loads it by this name).
-export { PrivilegedBatch, osascriptLauncher, buildBatchScript, type PrivilegedBatchOptions } from './privileged-batch';

@@ -1,0 +1,30 @@
+// The vocabulary of system changes: commands, actions, plans and the executors that run them.
+
+/** One program invocation: an absolute path and an argv array. Never a shell string. */
+export interface Command {
+  /** Absolute path, e.g. /usr/bin/security. */
+  program: string;
+  args: readonly string[];
+  /** Indexes into `args` whose values are secret: shown as •••• everywhere. */
+  secretArgs?: readonly number[];
+  /** Milliseconds before the command is killed. Executors apply a default. */
+  timeoutMs?: number;
+}
+
+export interface CommandResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs commands on a Mac. Implementations: LocalExecutor (execFile on a real Mac),
+ * DryRun (records, changes nothing), SimulatedMac (stateful model for preview and tests).
+ * Running whole plans (with one administrator prompt per step) is built on top of this;
+ * see plan execution in src/core/macos/.
+ */
+export interface Executor {
+  readonly kind: 'local' | 'dry-run' | 'simulated';
+  /** Runs one command as the current user; never throws for a non-zero exit. */
+  run(command: Command): Promise<CommandResult>;
+}

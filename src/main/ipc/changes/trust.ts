@@ -1,0 +1,132 @@
+// Trust & identity: the CA import and the identity import, planned from the setup half's choices.
+import { randomBytes } from 'node:crypto';
+import { gatherFacts } from '../../../core/macos/facts';
+import {
+  importCaCertificates,
+  importClientIdentity,
+  PACKAGE_INSTALL_ACTION,
+  previousIdentities,
+  startClient,
+} from '../../../core/macos/plans';
+import { pendingActions } from '../../../core/macos/action';
+import { PlanWorkspace } from '../../../core/macos/workspace';
+import { writePfx } from '../../../core/pki/pkcs12';
+import { certificateRole } from '../../../core/pki/inspect';
+import { OnboardError } from '../../../core/errors';
+import type { Session } from '../session';
+import type { TrustPlan } from '../../../shared/contract-changes';
+import { keepPrepared } from './prepared';
+
+/** A certificate's subject on one line, as a technician reads it. */
+export function subjectLine(subject: string): string {
+  return subject.split('\n').filter(Boolean).join(', ');
+}
+
+export function refuseInUninstallMode(session: Session, what: string): void {
+  if (session.setup.mode === 'uninstall') {
+    throw new OnboardError(
+      'uninstall-mode',
+      `${what} is not part of an uninstall.`,
+      'Choose "New setup" or "Upgrade" on Welcome to install; the uninstall plan is on the Install step.',
+    );
+  }
+}
+
+/**
+ * The Install step replaced the 1E Client package in this session after the identity was last
+ * imported here, so the new binary has no access to the key yet.
+ */
+function upgradedSinceImport(session: Session): boolean {
+  const records = session.changes.changes;
+  const last = (purpose: string, action: string) =>
+    records.findLastIndex((c) => c.purpose === purpose && c.status === 'done' && c.id.endsWith(`/${action}`));
+  const installed = last('install', PACKAGE_INSTALL_ACTION);
+  return installed >= 0 && installed > last('trust', 'identity-import');
+}
+
+export async function planTrustIdentity(
+  session: Session,
+  allowAnyApp: boolean,
+  removeOldIdentities?: boolean,
+): Promise<TrustPlan> {
+  refuseInUninstallMode(session, 'Importing certificates');
+  const identity = session.setup.identity;
+  if (!identity) {
+    throw new OnboardError(
+      'no-identity',
+      'No client certificate has been chosen for this Mac yet.',
+      'Go back to "Client certificate" and open a .pfx, load the certificate issued for your request, or issue one from a lab CA.',
+    );
+  }
+  const facts = await gatherFacts(session.executor);
+  // `security import -T` names the 1E Client binary, so the client must be on the Mac first.
+  if (facts.known && facts.client === null && !allowAnyApp) {
+    throw new OnboardError(
+      'client-not-installed',
+      "The 1E Client is not installed yet, so macOS cannot give it (and only it) access to this Mac's private key.",
+      'Install it on the Install step first, then come back to this step.',
+    );
+  }
+  const workspace = await PlanWorkspace.create();
+  try {
+    const caPlan = await importCaCertificates({ certificates: session.setup.caCertificates, facts, workspace });
+    if (session.setup.caCertificates.length === 0) {
+      caPlan.warnings.push(
+        "No CA certificates were chosen: the 1E Client connects only if this Mac already trusts the CA that issued the Switch's certificate.",
+      );
+    }
+    // The identity plan takes a PFX: one made here in memory under a one-time password
+    // (never the technician's), which the plan re-wraps for macOS into its workspace.
+    const oneTime = randomBytes(24).toString('hex');
+    const pfx = writePfx({
+      key: identity.key,
+      certificate: identity.certificate,
+      chain: identity.chain,
+      password: oneTime,
+      profile: 'compatible',
+    });
+    // Replacing the certificate is the case where the client would otherwise keep the old one.
+    const old = previousIdentities(facts, identity.certificate);
+    const removeOld = old.length > 0 && (removeOldIdentities ?? session.setup.mode === 'replace-certificate');
+    const identityPlan = await importClientIdentity({
+      pfx,
+      password: oneTime,
+      facts,
+      workspace,
+      allowAnyApp,
+      removePrevious: removeOld ? old.map((o) => o.sha1) : [],
+      regrantAccess: upgradedSinceImport(session),
+    });
+    // The client reads the keychain only when it starts: after any change here it is restarted (or started).
+    const changing = pendingActions(caPlan).length + pendingActions(identityPlan).length > 0;
+    const plans = [caPlan, identityPlan];
+    if (facts.client !== null) plans.push(startClient(facts, { afterChanges: changing }));
+    const prepared = await keepPrepared(session, 'trust', plans, workspace);
+    return {
+      ...prepared,
+      purpose: 'trust',
+      identity: {
+        label: identity.label,
+        subject: subjectLine(identity.certificate.subject),
+        source: identity.source,
+        sha256: identity.certificate.fingerprint256,
+      },
+      caCertificates: session.setup.caCertificates.map((c) => ({
+        subject: subjectLine(c.subject),
+        role: certificateRole(c),
+      })),
+      allowAnyApp,
+      oldIdentities: old.map((o) => ({
+        sha1: o.sha1,
+        name: o.name,
+        subject: o.subject,
+        expires: o.notAfter,
+        problem: o.problem,
+      })),
+      removeOldIdentities: removeOld,
+    };
+  } catch (e) {
+    await workspace.dispose();
+    throw e;
+  }
+}

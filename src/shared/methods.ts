@@ -1,0 +1,35 @@
+// The names of every method the renderer may call, as a plain list: the sandboxed preload is bundled from this
+// file alone, without zod or the schemas. contract.ts checks at compile time that the list and the contract agree.
+export const METHOD_NAMES = [
+  'getAppInfo',
+  'cancelRequest',
+  'getMacFacts',
+  'setMode',
+  'setEndpoints',
+  'addCaFiles',
+  'removeCaCertificate',
+  'getCaCertificates',
+  'openPfx',
+  'rewrapPfx',
+  'exportPfx',
+  'createCsr',
+  'getCsr',
+  'loadIssuedCertificate',
+  'createLabCa',
+  'openLabCa',
+  'issueLabCertificate',
+  'getIdentity',
+  'clearIdentity',
+  'planTrustIdentity',
+  'findInstallers',
+  'planInstall',
+  'planDebugLogging',
+  'planUninstall',
+  'planUndo',
+  'applyChanges',
+  'runVerification',
+  'getChangeSummary',
+  'exportReport',
+] as const;
+
+export type MethodNameInList = (typeof METHOD_NAMES)[number];
