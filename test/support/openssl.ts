@@ -1,6 +1,7 @@
 // Test fixtures made by the reference tool: a real PKI built with the openssl CLI at test time.
 import { execFile } from 'node:child_process';
-import { mkdtemp, mkdir, writeFile, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, mkdir, writeFile, readFile, rm, copyFile, rename } from 'node:fs/promises';
+import { inject } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -41,7 +42,41 @@ export async function opensslOk(
 
 export type KeyType = 'rsa' | 'rsa4096' | 'ec';
 
+/** Which pooled key this test file takes next: keys are distinct within a file (slot n is the file's n-th key). */
+let nextSlot = 0;
+
+/** The run's shared folder of RSA-2048 keys (test/support/key-pool-setup.ts), or null outside such a run. */
+function keyPoolDir(): string | null {
+  try {
+    return inject('rsaKeyPool') ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Writes a new private key to `path`. RSA-2048 keys come from the run's pool: slot n holds the key the first test
+ * file to reach it made with openssl, and every later file's n-th key is a copy of it. Each file still gets
+ * distinct keys, and each key was made by openssl in this run.
+ */
 export async function makeKey(path: string, type: KeyType = 'rsa'): Promise<void> {
+  const pool = type === 'rsa' ? keyPoolDir() : null;
+  if (!pool) return generateKey(path, type);
+  const slot = join(pool, `rsa-${nextSlot++}.pem`);
+  try {
+    await copyFile(slot, path);
+    return;
+  } catch {
+    // Not made yet: make it, then publish it under its slot name in one rename (another worker may race; either
+    // key is fine, since a file only needs its own keys to be distinct).
+  }
+  await generateKey(path, type);
+  const temp = `${slot}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  await copyFile(path, temp);
+  await rename(temp, slot);
+}
+
+async function generateKey(path: string, type: KeyType): Promise<void> {
   const algo =
     type === 'ec'
       ? ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256']
