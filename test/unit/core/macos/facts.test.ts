@@ -20,11 +20,6 @@ import {
   parseUname,
 } from '../../../../src/core/macos/facts';
 import { SimulatedMac } from '../../../../src/core/macos/executors/simulated';
-import { makeTestPki } from '../../../support/openssl';
-import { X509Certificate } from 'node:crypto';
-import { writeFile, rm, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 // `security trust-settings-export -d FILE` as macOS writes it: one root trusted for everything
 // (empty constraints, as add-trusted-cert -r trustRoot writes), one limited to SSL with an
@@ -288,55 +283,6 @@ describe('admin trust settings and every identity', () => {
       { sha1: '3C1F0A3B8E4A2D5C6B7A8F9E0D1C2B3A4F5E6D7C', name: 'MAC01.local', problem: 'CSSMERR_TP_CERT_EXPIRED' },
       { sha1: 'A1B2C3D4E5F60718293A4B5C6D7E8F9001122334', name: 'MAC01.local', problem: null },
     ]);
-  });
-
-  it("the simulated Mac answers trust-settings-export in the same format, with the certificate's own issuer and serial", async () => {
-    const pki = await makeTestPki({});
-    const dir = await mkdtemp(join(tmpdir(), 'onboard-trust-'));
-    try {
-      const root = new X509Certificate(pki.root.certPem);
-      const mac = new SimulatedMac();
-      expect(
-        (
-          await mac.run({
-            program: '/usr/bin/security',
-            args: ['trust-settings-export', '-d', join(dir, 'none.plist')],
-          })
-        ).stderr,
-      ).toContain('No Trust Settings were found');
-      expect((await gatherFacts(mac)).trustSettings).toEqual([]);
-      const file = join(dir, 'root.pem');
-      await writeFile(file, pki.root.certPem);
-      expect(
-        (
-          await mac.asRoot().run({
-            program: '/usr/bin/security',
-            args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', '/Library/Keychains/System.keychain', file],
-          })
-        ).exitCode,
-      ).toBe(0);
-      const facts = await gatherFacts(mac);
-      const sha1 = root.fingerprint.replace(/:/g, '');
-      expect(facts.trustSettings).toEqual([{ sha1, result: 'trust-root', policies: [] }]);
-      await mac.run({ program: '/usr/bin/security', args: ['trust-settings-export', '-d', join(dir, 'out.plist')] });
-      const { parsePlist } = await import('../../../../src/core/macos/plist');
-      const plist = parsePlist(await (await import('node:fs/promises')).readFile(join(dir, 'out.plist'), 'utf8')) as {
-        trustList: Record<string, { serialNumber: Uint8Array; issuerName: Uint8Array }>;
-      };
-      expect(Buffer.from(plist.trustList[sha1]!.serialNumber).toString('hex').toUpperCase().replace(/^0+/, '')).toBe(
-        root.serialNumber.replace(/^0+/, ''),
-      );
-      expect(Buffer.from(plist.trustList[sha1]!.issuerName).toString('latin1')).toContain('Onboard Test Root CA');
-      // Removing the trust setting leaves the certificate but no trust.
-      expect(
-        (await mac.asRoot().run({ program: '/usr/bin/security', args: ['remove-trusted-cert', '-d', file] })).exitCode,
-      ).toBe(0);
-      expect((await gatherFacts(mac)).trustSettings).toEqual([]);
-      expect(mac.snapshot().certificates).toHaveLength(1);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-      await pki.cleanup();
-    }
   });
 });
 
