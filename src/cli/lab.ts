@@ -17,7 +17,7 @@ import {
   labPaths,
   type LabKeyType,
 } from '../core/lab/pki';
-import { startLabServer, type LabServerEvent } from '../core/lab/server';
+import { startLabServer, type LabServerEvent } from '../core/lab/serve';
 import { loadFile } from '../core/pki/load';
 import { helpAsked, parseOptions, requireOption, resolvePath, UsageError, writeJson, writeLines } from './common';
 import { readPasswordOption } from './inputs';

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SimulatedMac } from '../../src/core/macos/executors/simulated';
 import { issueServerCert } from '../../src/core/lab/pki';
-import { startLabServer, type LabServer } from '../../src/core/lab/server';
+import { startLabServer, type LabServer } from '../../src/core/lab/serve';
 import {
   applyInstall,
   axeSeriousViolations,

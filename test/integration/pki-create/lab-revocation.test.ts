@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import { openssl } from '../../support/openssl';
 import { main } from '../../../src/cli/main';
 import { runInMemory } from '../../support/cli-io';
-import { startLabServer, type LabServer, type LabServerEvent } from '../../../src/core/lab/server';
+import { startLabServer, type LabServer, type LabServerEvent } from '../../../src/core/lab/serve';
 import { openLab, unlockCa, caCertificate, crlUrlFor } from '../../../src/core/lab/pki';
 import { buildCertificate } from '../../../src/core/pki/build';
 import { readPfx } from '../../../src/core/pki/pkcs12';

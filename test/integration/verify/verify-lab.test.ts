@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { X509Certificate } from 'node:crypto';
 import { initLab, issueDevices, issuerChain, revoke, writeCrls, type Lab } from '../../../src/core/lab/pki';
-import { startLabServer, type LabServer } from '../../../src/core/lab/server';
+import { startLabServer, type LabServer } from '../../../src/core/lab/serve';
 import { readPfx } from '../../../src/core/pki/pkcs12';
 import { runVerification, type ClientIdentity, type VerifyProgress } from '../../../src/core/verify/verify';
 import { buildReport, renderReportHtml } from '../../../src/core/verify/report';

@@ -1,10 +1,10 @@
-// Specification: the simulated Mac answers like the real commands and keeps state between them.
+// Specification: the simulated `security` answers like the real one: PKCS#12 import per macOS version, identities, certificates.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedMac } from '../../../../../src/core/macos/executors/simulated';
-import { FACT_COMMANDS, parseFindCertificate, parseFindIdentity } from '../../../../../src/core/macos/facts';
-import { makeMacFixtures, PFX_PASSWORD, type MacFixtures } from '../fixtures';
+import { SimulatedMac } from '../../../../../../src/core/macos/executors/simulated';
+import { FACT_COMMANDS, parseFindCertificate, parseFindIdentity } from '../../../../../../src/core/macos/facts';
+import { makeMacFixtures, PFX_PASSWORD, type MacFixtures } from '../../fixtures';
 
 /** The keychain grants the key to the 1E Client's program (-T), so these Macs have the client installed. */
 function macWithClient(opts: ConstructorParameters<typeof SimulatedMac>[0] = {}): SimulatedMac {
@@ -111,75 +111,6 @@ describe('the simulated keychain', () => {
     });
     expect(r.stderr).toContain('authorization was denied');
   });
-});
-
-describe('the simulated system', () => {
-  it('cannot run the Intel client on Apple Silicon until Rosetta is installed', async () => {
-    const mac = new SimulatedMac({ client: { version: '5.1.0.1' } });
-    await mac.asRoot().run({
-      program: '/bin/launchctl',
-      args: ['bootstrap', 'system', '/Library/LaunchDaemons/com.1e.pkg.1E.Client.plist'],
-    });
-    const print = (await mac.run(FACT_COMMANDS.launchctlPrint)).stdout;
-    expect(print).toContain('state = not running');
-    expect(print).toContain('Bad CPU type in executable');
-    await mac.asRoot().run({ program: '/usr/sbin/softwareupdate', args: ['--install-rosetta', '--agree-to-license'] });
-    await mac.asRoot().run({ program: '/bin/launchctl', args: ['kickstart', 'system/com.1e.pkg.1E.Client'] });
-    expect((await mac.run(FACT_COMMANDS.launchctlPrint)).stdout).toMatch(/state = running\n[\s\S]*pid = \d+/);
-  });
-
-  it('answers cat and tail for the configuration and the logs', async () => {
-    const mac = new SimulatedMac({ client: { version: '5.1.0.1', conf: 'Switch=t:4000\n' } });
-    mac.appendLog('/Library/Logs/1E.Client.log', 'one\ntwo\nthree');
-    expect(
-      (await mac.run({ program: '/bin/cat', args: ['/Library/Application Support/1E/Client/1E.Client.conf'] })).stdout,
-    ).toBe('Switch=t:4000\n');
-    expect((await mac.run({ program: '/usr/bin/tail', args: ['-n', '2', '/Library/Logs/1E.Client.log'] })).stdout).toBe(
-      'two\nthree\n',
-    );
-    expect((await mac.run({ program: '/bin/cat', args: ['/Library/Logs/none.log'] })).stderr).toBe(
-      'cat: /Library/Logs/none.log: No such file or directory\n',
-    );
-  });
-
-  it('mounts a disk image at the given mount point and prints the plist', async () => {
-    const mac = new SimulatedMac();
-    const r = await mac.run({
-      program: '/usr/bin/hdiutil',
-      args: ['attach', '-nobrowse', '-readonly', '-noautoopen', '-plist', '-mountpoint', '/tmp/mnt', fx.dmgPath],
-    });
-    expect(r.stdout).toContain('<key>mount-point</key>\n\t\t\t<string>/tmp/mnt</string>');
-    expect(mac.snapshot().files['/tmp/mnt/1e.client-macOS_v5.2.0.7.pkg']).toBeDefined();
-    await mac.run({ program: '/usr/bin/hdiutil', args: ['detach', '/tmp/mnt', '-force'] });
-    expect(mac.snapshot().mounts).toEqual([]);
-  });
-
-  it('fails a chosen command without changing anything', async () => {
-    const mac = new SimulatedMac();
-    mac.failWhen({ program: '/usr/sbin/softwareupdate', stderr: 'No network', times: 1 });
-    const before = mac.snapshot();
-    expect(
-      await mac
-        .asRoot()
-        .run({ program: '/usr/sbin/softwareupdate', args: ['--install-rosetta', '--agree-to-license'] }),
-    ).toEqual({ exitCode: 1, stdout: '', stderr: 'No network\n' });
-    expect(mac.snapshot()).toEqual(before);
-    expect(
-      (
-        await mac
-          .asRoot()
-          .run({ program: '/usr/sbin/softwareupdate', args: ['--install-rosetta', '--agree-to-license'] })
-      ).exitCode,
-    ).toBe(0);
-  });
-
-  it('exposes its state read-only', () => {
-    const snap = new SimulatedMac().snapshot();
-    expect(Object.isFrozen(snap)).toBe(true);
-    expect(() => {
-      (snap.adminPrompts as string[]).push('x');
-    }).toThrow();
-  });
 
   it('refuses -T for a program that is not on disk, as security does, and imports nothing', async () => {
     const mac = new SimulatedMac();
@@ -191,6 +122,13 @@ describe('the simulated system', () => {
     expect(mac.snapshot().identities).toEqual([]);
   });
 
+  it('refuses a verb it does not know the way security does', async () => {
+    const r = await new SimulatedMac().run({ program: '/usr/bin/security', args: ['constructor'] });
+    expect(r).toEqual({ exitCode: 1, stdout: '', stderr: 'security: unknown command "constructor"\n' });
+  });
+});
+
+describe('the command log', () => {
   it('records every command with secrets masked', async () => {
     const mac = macWithClient();
     await mac.asRoot().run({ ...importCmd(legacyPath), secretArgs: [9] });

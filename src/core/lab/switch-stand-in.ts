@@ -1,51 +1,24 @@
-// The lab's network side: an HTTP server for the CRLs and a Switch stand-in (wss) that judges client certificates.
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+// The lab's Switch stand-in: a wss server that judges each client certificate the way a 1E Switch does and says why it rejects one.
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import type { Socket, AddressInfo } from 'node:net';
-import { promises as fs, statSync, readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { X509Certificate, KeyObject, generateKeyPair } from 'node:crypto';
+import { promisify } from 'node:util';
 import { WebSocketServer } from 'ws';
 import { OnboardError, describeError } from '../errors';
-import { toPem } from '../pki/build';
 import { checkClientCertificate } from '../pki/requirements';
-import { openLab, unlockCa, buildServerCertificate, issuerChain, labPaths, type Lab, type CaName } from './pki';
-import { promisify } from 'node:util';
+import { unlockCa, buildServerCertificate, issuerChain, labPaths, type Lab } from './pki';
+import { crlPem, crlStamp, loadCrls } from './crl-server';
+import type { LabServerLog } from './serve-events';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
-export interface LabServerEvent {
-  time: string;
-  kind: 'accepted' | 'rejected' | 'crl-served' | 'crl-reloaded';
-  /** The client certificate's CN, when the device sent one. */
-  device?: string;
-  serial?: string;
-  remoteAddress?: string;
-  /** Why a device was rejected, in the words a technician understands. */
-  reason?: string;
-  /** One line for a log file or terminal. */
-  message: string;
-}
-
-export interface LabServerOptions {
-  dir: string;
-  /** Address to listen on; 127.0.0.1 by default. */
-  host?: string;
-  /** 0 = an ephemeral port. */
-  httpPort: number;
-  switchPort: number;
-  log?: (e: LabServerEvent) => void;
+/** The stand-in's own certificate and key. */
+export interface StandInCredentials {
   /** Server certificate and key (PEM, certificate first then chain) for the stand-in; without them one is issued in memory with the CA password. */
   serverCertificate?: { certPem: string; keyPem: string };
   caPassword?: string;
-}
-
-export interface LabServer {
-  /** Base URL the CRLs are served under, e.g. http://127.0.0.1:8080/crl (append /root.crl). */
-  crlUrl: string;
-  /** wss://host:port of the Switch stand-in. */
-  switchUrl: string;
-  close(): Promise<void>;
 }
 
 /** Reasons OpenSSL gives, as a Switch log would explain them to a technician. */
@@ -116,10 +89,6 @@ export function commonName(cert: X509Certificate): string | undefined {
   return line?.slice(3);
 }
 
-function crlPem(der: Buffer): string {
-  return toPem('X509 CRL', der);
-}
-
 interface TlsMaterial {
   key: string;
   cert: string;
@@ -128,38 +97,11 @@ interface TlsMaterial {
   stamp: string;
 }
 
-async function loadCrls(lab: Lab): Promise<{ crl: string[]; stamp: string }> {
-  const cas: CaName[] = lab.intermediate ? ['root', 'intermediate'] : ['root'];
-  const crl: string[] = [];
-  const stamps: string[] = [];
-  for (const ca of cas) {
-    const p = labPaths(lab.dir).crl(ca);
-    let der: Buffer;
-    try {
-      der = await fs.readFile(p);
-    } catch {
-      throw new OnboardError(
-        'lab-no-crl',
-        `${p} is missing, so the Switch stand-in cannot check revocation.`,
-        'Run `onboard lab crl --dir ...` first.',
-      );
-    }
-    crl.push(crlPem(der));
-    stamps.push(crlStamp(p));
-  }
-  return { crl, stamp: stamps.join('|') };
-}
-
-function crlStamp(p: string): string {
-  try {
-    const s = statSync(p);
-    return `${s.mtimeMs}:${s.size}:${s.ino}`;
-  } catch {
-    return 'missing';
-  }
-}
-
-async function serverCredentials(lab: Lab, o: LabServerOptions, host: string): Promise<{ key: string; cert: string }> {
+async function serverCredentials(
+  lab: Lab,
+  o: StandInCredentials,
+  host: string,
+): Promise<{ key: string; cert: string }> {
   if (o.serverCertificate) return { key: o.serverCertificate.keyPem, cert: o.serverCertificate.certPem };
   if (o.caPassword === undefined) {
     throw new OnboardError(
@@ -183,77 +125,18 @@ async function serverCredentials(lab: Lab, o: LabServerOptions, host: string): P
   };
 }
 
-function listen(server: HttpServer | HttpsServer, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (e: NodeJS.ErrnoException) => {
-      reject(
-        new OnboardError(
-          'port-in-use',
-          e.code === 'EADDRINUSE'
-            ? `Port ${port} on ${host} is already in use.`
-            : `Cannot listen on ${host}:${port}: ${describeError(e)}`,
-          e.code === 'EACCES'
-            ? 'Ports below 1024 need root; choose a higher port.'
-            : 'Stop the other program, or choose another port.',
-        ),
-      );
-    };
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.removeListener('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-const urlHost = (h: string) => (h.includes(':') ? `[${h}]` : h);
-
 /**
- * Starts the CRL server and the Switch stand-in for a lab directory. The stand-in verifies each
- * client certificate the way a Switch does (OpenSSL: chain, CRL of every CA, clientAuth purpose;
- * rejected handshakes get OpenSSL's alert), then checks the rest of the 1E requirements and closes
- * the connection of a device that fails them. CRL files are re-read when they change on disk.
+ * The Switch stand-in for a lab, not yet listening. It verifies each client certificate the way a
+ * Switch does (OpenSSL: chain, CRL of every CA, clientAuth purpose; rejected handshakes get
+ * OpenSSL's alert), then checks the rest of the 1E requirements and closes the connection of a
+ * device that fails them. CRL files are re-read when they change on disk.
  */
-export async function startLabServer(o: LabServerOptions): Promise<LabServer> {
-  const host = o.host ?? '127.0.0.1';
-  const lab = await openLab(o.dir);
-  const log = (e: Omit<LabServerEvent, 'time'>) => o.log?.({ time: new Date().toISOString(), ...e });
-  const basePath = new URL(lab.config.crlBaseUrl).pathname.replace(/\/+$/, '');
-
-  // --- CRL server
-  const crlNames = new Set(lab.intermediate ? ['root.crl', 'intermediate.crl'] : ['root.crl']);
-  const http = createHttpServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    const name = path.startsWith(basePath + '/') ? path.slice(basePath.length + 1) : '';
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end();
-      return;
-    }
-    if (!crlNames.has(name)) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-      return;
-    }
-    fs.readFile(labPaths(lab.dir).crl(name.replace(/\.crl$/, '') as CaName)).then(
-      (der) => {
-        res.writeHead(200, {
-          'content-type': 'application/pkix-crl',
-          'content-length': der.length,
-          'cache-control': 'no-cache',
-        });
-        res.end(req.method === 'HEAD' ? undefined : der);
-        log({
-          kind: 'crl-served',
-          remoteAddress: req.socket.remoteAddress,
-          message: `served ${name} to ${req.socket.remoteAddress}`,
-        });
-      },
-      () => {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('CRL not published yet; run onboard lab crl\n');
-      },
-    );
-  });
-
-  // --- Switch stand-in
+export async function createSwitchStandIn(
+  lab: Lab,
+  o: StandInCredentials,
+  host: string,
+  log: LabServerLog,
+): Promise<{ https: HttpsServer; wss: WebSocketServer }> {
   const creds = await serverCredentials(lab, o, host);
   const caCerts = issuerChain(lab);
   const caPems = caCerts.map((c) => c.toString());
@@ -355,34 +238,5 @@ export async function startLabServer(o: LabServerOptions): Promise<LabServer> {
   });
   wss.on('error', () => undefined);
 
-  let httpPort: number;
-  let switchPort: number;
-  try {
-    httpPort = await listen(http, o.httpPort, host);
-    switchPort = await listen(https, o.switchPort, host);
-  } catch (e) {
-    http.close();
-    https.close();
-    wss.close();
-    throw e;
-  }
-
-  let closed: Promise<void> | undefined;
-  return {
-    crlUrl: `http://${urlHost(host)}:${httpPort}${basePath}`,
-    switchUrl: `wss://${urlHost(host)}:${switchPort}`,
-    close() {
-      closed ??= (async () => {
-        for (const c of wss.clients) c.terminate();
-        await new Promise<void>((r) => wss.close(() => r()));
-        https.closeAllConnections();
-        http.closeAllConnections();
-        await Promise.all([
-          new Promise<void>((r) => https.close(() => r())),
-          new Promise<void>((r) => http.close(() => r())),
-        ]);
-      })();
-      return closed;
-    },
-  };
+  return { https, wss };
 }

@@ -1,0 +1,216 @@
+// The TLS exchange with the Switch: present the client identity as the 1E Client does, send a WebSocket upgrade, and record what came back.
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import { OnboardError } from '../errors';
+import { explainTlsError, type TlsProblem } from './tls-alerts';
+import { isSelfSigned } from '../pki/inspect';
+
+/** A client certificate with its private key and the CA certificates sent along with it. */
+export interface ClientIdentity {
+  key: KeyObject;
+  certificate: X509Certificate;
+  chain: X509Certificate[];
+}
+
+export type TlsVersion = 'TLSv1.2' | 'TLSv1.3';
+
+export interface SwitchProbeOptions {
+  /** host:port, e.g. tachyon.acme.local:4000 or [fd00::1]:4000. */
+  switchAddress: string;
+  /** Absent only to test what the Switch does with no client certificate. */
+  identity?: ClientIdentity;
+  /** The only certificates trusted for the Switch's own certificate. */
+  caCertificates: X509Certificate[];
+  /** Per stage (name, connect, handshake + answer). Default 10 s. */
+  timeoutMs?: number;
+  /** Forces one TLS version; by default 1.3 is offered with 1.2 as fallback. */
+  tlsVersion?: TlsVersion;
+  signal?: AbortSignal;
+  now?: Date;
+}
+
+export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
+
+export const cancelled = () => new OnboardError('verify-cancelled', 'Verification was cancelled.');
+
+/**
+ * Watches a client TLS socket for the server asking for a client certificate. Node has no client
+ * certificate callback, and getCertificate() names our certificate whether or not it was sent;
+ * but OpenSSL fills the client's shared signature algorithms only while processing a
+ * CertificateRequest (TLS 1.2 and 1.3 alike), so a non-empty list means the server asked.
+ * The list is gone once a failed socket is destroyed, so it is also read at each 'keylog' event:
+ * those fire inside the handshake, in TLS 1.2 while the client answers the server's first flight
+ * (which carries the request) and in TLS 1.3 after the server's Finished. The key lines
+ * themselves are ignored. Attach before the handshake starts; `sample()` reads once more.
+ */
+export function watchCertificateRequest(s: tls.TLSSocket): { readonly requested: boolean; sample(): boolean } {
+  let requested = false;
+  const sample = () => {
+    try {
+      if ((s.getSharedSigalgs() ?? []).length > 0) requested = true;
+    } catch {
+      // The socket can no longer tell; what was seen before stands.
+    }
+    return requested;
+  };
+  s.on('keylog', () => {
+    sample();
+  });
+  return {
+    get requested() {
+      return requested;
+    },
+    sample,
+  };
+}
+
+/**
+ * The TLS options that present a client identity as the 1E Client does: the leaf and the CA
+ * certificates above it, never a self-signed root (the server builds the path from what is sent).
+ */
+export function clientIdentityTlsOptions(identity: ClientIdentity): { cert: string; key: string } {
+  const leaf = identity.certificate;
+  const sent = [leaf, ...identity.chain.filter((c) => !isSelfSigned(c) && c.fingerprint256 !== leaf.fingerprint256)];
+  return { cert: sent.map(toPem).join(''), key: identity.key.export({ type: 'pkcs8', format: 'pem' }) as string };
+}
+
+export interface ExchangeOutcome {
+  protocol?: string;
+  cipher?: string;
+  /** Set when secureConnect fired: the client's side of the handshake completed. */
+  handshakeDone: boolean;
+  /** node's verdict on the Switch's certificate (only known after secureConnect). */
+  authorized?: boolean;
+  authorizationError?: string;
+  serverChain: X509Certificate[];
+  handshakeError?: TlsProblem;
+  /** An error after our handshake completed: with TLS 1.3, the Switch's rejection. */
+  lateError?: TlsProblem;
+  answer?: string;
+  closedWithoutAnswer?: boolean;
+  timedOut?: boolean;
+  /** Local problem before anything was sent (e.g. key does not match certificate). */
+  localError?: TlsProblem;
+  /** See certificateWasRequested: read when the handshake completed or failed. */
+  certificateRequested?: boolean;
+}
+
+const toPem = (c: X509Certificate) => c.toString();
+
+/** TLS over the connected socket, then the WebSocket upgrade; resolves with what happened, whatever it was (rejects only when cancelled). */
+export function tlsExchange(
+  socket: net.Socket,
+  host: string,
+  port: number,
+  opts: SwitchProbeOptions,
+  timeoutMs: number,
+): Promise<ExchangeOutcome> {
+  const out: ExchangeOutcome = { handshakeDone: false, serverChain: [] };
+  const connectOpts: tls.ConnectionOptions = {
+    socket,
+    ca: opts.caCertificates.map(toPem),
+    // Verification is done below, as a finding of its own, so that an untrusted Switch
+    // certificate is reported and the client-certificate verdict can still be learned.
+    rejectUnauthorized: false,
+    minVersion: opts.tlsVersion ?? 'TLSv1.2',
+    maxVersion: opts.tlsVersion ?? 'TLSv1.3',
+  };
+  if (!net.isIP(host)) connectOpts.servername = host;
+  return new Promise<ExchangeOutcome>((resolve, reject) => {
+    let settled = false;
+    let graceTimer: NodeJS.Timeout | undefined;
+    let received = '';
+    let s: tls.TLSSocket;
+    let request: ReturnType<typeof watchCertificateRequest>;
+    const finish = (err?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(graceTimer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      s?.destroy();
+      socket.destroy();
+      if (err) reject(err);
+      else resolve(out);
+    };
+    const timer = setTimeout(() => {
+      out.timedOut = true;
+      finish();
+    }, timeoutMs);
+    const onAbort = () => finish(cancelled());
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (opts.identity) Object.assign(connectOpts, clientIdentityTlsOptions(opts.identity));
+      s = tls.connect(connectOpts);
+      request = watchCertificateRequest(s);
+    } catch (e) {
+      out.localError = explainTlsError(e as NodeJS.ErrnoException);
+      finish();
+      return;
+    }
+    s.on('secureConnect', () => {
+      out.handshakeDone = true;
+      out.certificateRequested = request.sample();
+      out.protocol = s.getProtocol() ?? undefined;
+      out.cipher = s.getCipher()?.name;
+      out.authorized = s.authorized;
+      out.authorizationError = s.authorizationError ? String(s.authorizationError) : undefined;
+      out.serverChain = peerChain(s);
+      const hostHeader = net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
+      s.write(
+        [
+          'GET / HTTP/1.1',
+          `Host: ${hostHeader}`,
+          'Upgrade: websocket',
+          'Connection: Upgrade',
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+          'Sec-WebSocket-Version: 13',
+          'User-Agent: onboard-verify',
+          '',
+          '',
+        ].join('\r\n'),
+      );
+    });
+    s.on('data', (chunk: Buffer) => {
+      if (out.answer !== undefined) return;
+      received += chunk.toString('latin1');
+      if (received.includes('\n') || received.length >= 1024) {
+        out.answer = received.split(/\r?\n/)[0]!.slice(0, 200);
+        // An alert could in principle trail early data; give it a moment before believing the answer.
+        graceTimer = setTimeout(() => finish(), Math.min(300, timeoutMs));
+      }
+    });
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      const problem = explainTlsError(e);
+      if (out.handshakeDone) out.lateError = problem;
+      else {
+        out.handshakeError = problem;
+        out.certificateRequested = request.sample();
+        out.protocol = s.getProtocol() ?? undefined;
+        out.serverChain = peerChain(s);
+      }
+      finish();
+    });
+    s.on('close', () => {
+      if (out.answer === undefined && !out.lateError && !out.handshakeError) out.closedWithoutAnswer = true;
+      finish();
+    });
+  });
+}
+
+function peerChain(s: tls.TLSSocket): X509Certificate[] {
+  const chain: X509Certificate[] = [];
+  try {
+    let c: tls.DetailedPeerCertificate | undefined = s.getPeerCertificate(true);
+    while (c?.raw && chain.length < 10) {
+      const x = new X509Certificate(c.raw);
+      if (chain.some((p) => p.fingerprint256 === x.fingerprint256)) break;
+      chain.push(x);
+      c = c.issuerCertificate;
+    }
+  } catch {
+    // No certificate seen: the handshake ended before the Switch sent one.
+  }
+  return chain;
+}
