@@ -7,7 +7,7 @@ import { promises as fs, statSync, readFileSync } from 'node:fs';
 import { X509Certificate, KeyObject, generateKeyPair } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { OnboardError, describeError } from '../errors';
-import { toPem } from '../pki/build';
+import { toPem } from '../pki/der';
 import { checkClientCertificate } from '../pki/requirements';
 import { openLab, unlockCa, buildServerCertificate, issuerChain, labPaths, type Lab, type CaName } from './pki';
 import { promisify } from 'node:util';

@@ -2,7 +2,8 @@
 import { KeyObject, generateKeyPair, createPublicKey } from 'node:crypto';
 import { promisify } from 'node:util';
 import { OnboardError } from '../errors';
-import { der, encodeName, extKeyUsageValue, keyUsageValue, signDer, subjectAltNameValue, toPem, OIDS } from './build';
+import { encodeName, extKeyUsageValue, keyUsageValue, signDer, subjectAltNameValue, OIDS } from './build';
+import { der, toPem } from './der';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 

@@ -6,19 +6,16 @@ import {
   Asn1Error,
   TAG,
   children,
-  formatName,
   readAlgorithm,
   readBitStringBytes,
-  readName,
   readOid,
   readSmallInteger,
   readTlv,
   whole,
   type Tlv,
-} from './asn1';
+} from './der';
 import {
   certificateDetails,
-  commonNameOf,
   describeKey,
   ekuName,
   emptyExtensionFields,
@@ -26,6 +23,7 @@ import {
   signatureAlgorithmName,
   type CertificateInfo,
 } from './inspect';
+import { commonNameOf, formatName, readName } from './names';
 import { analysePfx, isPkcs12, readPfx, type PfxAnalysis } from './pkcs12';
 import { signatureVerifies } from './signature';
 

@@ -1,18 +1,9 @@
 // Judges a client certificate against every 1E requirement, one finding per requirement with a fix a technician can follow.
 import type { KeyObject, X509Certificate } from 'node:crypto';
-import { formatName } from './asn1';
 import { buildChain, type ChainResult } from './chain';
 import { matchHostname } from './hostname';
-import {
-  EKU,
-  certificateDetails,
-  certificateLabel,
-  commonNameOf,
-  describeKey,
-  ekuName,
-  isSelfSigned,
-  keyLabel,
-} from './inspect';
+import { EKU, certificateDetails, certificateLabel, describeKey, ekuName, isSelfSigned, keyLabel } from './inspect';
+import { commonNameOf, formatName } from './names';
 import type { PfxAnalysis } from './pkcs12';
 
 export type FindingStatus = 'pass' | 'warn' | 'fail' | 'info';

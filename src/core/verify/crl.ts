@@ -14,7 +14,7 @@ import {
   readTime,
   whole,
   type Tlv,
-} from '../pki/asn1';
+} from '../pki/der';
 import { signatureVerifies } from '../pki/signature';
 import { buildChain } from '../pki/chain';
 import { certificateDetails, isSelfSigned } from '../pki/inspect';
