@@ -24,7 +24,7 @@ import {
   type CertificateInfo,
 } from './inspect';
 import { commonNameOf, formatName, readName } from './names';
-import { analysePfx, isPkcs12, readPfx, type PfxAnalysis } from './pkcs12';
+import { isPkcs12, readAndAnalysePfx, type PfxAnalysis } from './pkcs12';
 import { signatureVerifies } from './signature';
 
 export type MaterialKind = 'pem' | 'der-certificate' | 'pkcs7' | 'pkcs12' | 'private-key' | 'csr';
@@ -502,9 +502,10 @@ function readPkcs12(der: Buffer, name: string, opts: LoadOptions, c: Collector):
   c.kinds.add('pkcs12');
   // An absent password first tries the empty one: some tools export PFX files without a password.
   const password = opts.password ?? '';
-  let contents;
+  let opened;
   try {
-    contents = readPfx(der, password);
+    // One decryption gives both the contents and how the file is protected.
+    opened = readAndAnalysePfx(der, password);
   } catch (e) {
     if (e instanceof OnboardError && e.code === 'pfx-wrong-password') {
       if (opts.password === undefined)
@@ -522,6 +523,7 @@ function readPkcs12(der: Buffer, name: string, opts: LoadOptions, c: Collector):
       'Export the PFX again.',
     );
   }
+  const { contents, analysis } = opened;
   c.certificates.push(...contents.certificates.map((cert) => acceptCertificate(cert, name)));
   if (contents.key) {
     c.kinds.add('private-key');
@@ -529,11 +531,7 @@ function readPkcs12(der: Buffer, name: string, opts: LoadOptions, c: Collector):
   } else {
     c.warnings.push(`${name} holds no private key: it cannot serve as this Mac's identity.`);
   }
-  try {
-    c.pfx = analysePfx(der, password);
-  } catch (e) {
-    c.warnings.push(`${name}: the PFX protection could not be analysed (${describeError(e)}).`);
-  }
+  c.pfx = analysis;
 }
 
 type KeyInput = { key: string | Buffer; format: 'pem' | 'der'; type?: 'pkcs8' | 'pkcs1' | 'sec1' };
