@@ -9,6 +9,7 @@ import { refuseExisting, writeFileAtomic } from '../fsutil';
 import { buildCertificate, buildCrl, type RevokedEntry } from '../pki/build';
 import { writePfx, type PfxProfile } from '../pki/pkcs12';
 import { assertHostname, hostnameProblem } from '../pki/csr';
+import { nameOnOneLineCnFirst } from '../pki/names';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 const DAY = 86_400_000;
@@ -130,13 +131,7 @@ function recordOf(cert: X509Certificate, kind: IssuedRecord['kind'], issuer: CaN
  */
 export function subjectLine(record: Pick<IssuedRecord, 'subject'>): string {
   const s = record.subject.trim();
-  if (!s.includes('=')) return `CN=${s}`;
-  return s
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .reverse()
-    .join(', ');
+  return s.includes('=') ? nameOnOneLineCnFirst(s) : `CN=${s}`;
 }
 
 /** The index record of a lab CA certificate, when it is revoked. */

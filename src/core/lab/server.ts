@@ -8,6 +8,7 @@ import { X509Certificate, KeyObject, generateKeyPair } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { OnboardError, describeError } from '../errors';
 import { toPem } from '../pki/der';
+import { commonName } from '../pki/names';
 import { checkClientCertificate } from '../pki/requirements';
 import { openLab, unlockCa, buildServerCertificate, issuerChain, labPaths, type Lab, type CaName } from './pki';
 import { promisify } from 'node:util';
@@ -95,7 +96,7 @@ export function switchRequirementProblems(
   at = new Date(),
 ): string[] {
   const hostname =
-    commonName(cert) ??
+    deviceName(cert) ??
     (cert.subjectAltName ?? '')
       .split(', ')
       .find((s) => s.startsWith('DNS:'))
@@ -111,9 +112,9 @@ export function switchRequirementProblems(
   return problems;
 }
 
-export function commonName(cert: X509Certificate): string | undefined {
-  const line = cert.subject.split('\n').find((l) => l.startsWith('CN='));
-  return line?.slice(3);
+/** The device a certificate names (its CN), for the stand-in's log and answers. */
+function deviceName(cert: X509Certificate): string | undefined {
+  return commonName(cert) ?? undefined;
 }
 
 function crlPem(der: Buffer): string {
@@ -300,7 +301,7 @@ export async function startLabServer(o: LabServerOptions): Promise<LabServer> {
     try {
       const peer = socket.getPeerX509Certificate();
       if (peer) {
-        device = commonName(peer);
+        device = deviceName(peer);
         serial = peer.serialNumber.toLowerCase();
       }
     } catch {
@@ -318,7 +319,7 @@ export async function startLabServer(o: LabServerOptions): Promise<LabServer> {
   });
   https.on('secureConnection', (socket: TLSSocket) => {
     const peer = socket.getPeerX509Certificate();
-    const device = peer ? commonName(peer) : undefined;
+    const device = peer ? deviceName(peer) : undefined;
     const serial = peer?.serialNumber.toLowerCase();
     let problems: string[];
     if (!peer) problems = ['the device sent no client certificate'];
@@ -350,7 +351,7 @@ export async function startLabServer(o: LabServerOptions): Promise<LabServer> {
   const wss = new WebSocketServer({ server: https });
   wss.on('connection', (ws, req) => {
     const peer = (req.socket as TLSSocket).getPeerX509Certificate();
-    ws.send(JSON.stringify({ switch: 'onboard-lab-stand-in', device: peer ? commonName(peer) : null }));
+    ws.send(JSON.stringify({ switch: 'onboard-lab-stand-in', device: peer ? deviceName(peer) : null }));
     ws.on('message', () => ws.send(JSON.stringify({ ok: true })));
   });
   wss.on('error', () => undefined);

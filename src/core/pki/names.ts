@@ -64,6 +64,13 @@ export function commonName(cert: X509Certificate): string | null {
   return m ? m[1]! : null;
 }
 
+/** A short label for a name as node prints it: its CN, else the value of its first attribute. */
+export function nameLabel(text: string): string {
+  const lines = text.split('\n');
+  const cn = lines.find((l) => l.startsWith('CN='));
+  return (cn ?? lines[0] ?? 'certificate').replace(/^[A-Za-z.0-9]+=/, '');
+}
+
 /** node's name text on one line in its own order: "C=GB, O=Acme, CN=MAC01.local". */
 export function nameOnOneLine(text: string): string {
   return text.split('\n').filter(Boolean).join(', ');

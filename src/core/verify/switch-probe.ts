@@ -10,7 +10,8 @@ import { finding, type VerifyFinding } from './findings';
 import { explainServerCertificateError, explainTlsError, type TlsProblem } from './tls-alerts';
 import { buildChain } from '../pki/chain';
 import { isSelfSigned } from '../pki/inspect';
-import { certificateLabel, nameLabel } from './crl';
+import { certificateLabel } from './crl';
+import { nameLabel, nameOnOneLine } from '../pki/names';
 
 /** A client certificate with its private key and the CA certificates sent along with it. */
 export interface ClientIdentity {
@@ -459,7 +460,7 @@ function judgeServerCertificate(
       'switch-server-cert',
       'fail',
       `The Switch's certificate is not valid for the name ${host}`,
-      `The Switch presented ${label}, whose names (${leaf.subjectAltName ?? leaf.subject.replace(/\n/g, ', ')}) do not include ${host}.${continued}`,
+      `The Switch presented ${label}, whose names (${leaf.subjectAltName ?? nameOnOneLine(leaf.subject)}) do not include ${host}.${continued}`,
       'Configure the 1E Client with a Switch name that is in the server certificate (usually its FQDN), or reissue the server certificate with that name.',
     );
   }

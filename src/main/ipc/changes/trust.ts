@@ -10,15 +10,14 @@ import {
 import { pendingActions } from '../../../core/macos/action';
 import { PlanWorkspace } from '../../../core/macos/workspace';
 import { certificateRole } from '../../../core/pki/inspect';
+import { nameOnOneLine } from '../../../core/pki/names';
 import { OnboardError } from '../../../core/errors';
 import type { Session } from '../session';
 import type { TrustPlan } from '../../../shared/contract-changes';
 import { keepPrepared } from './prepared';
 
 /** A certificate's subject on one line, as a technician reads it. */
-export function subjectLine(subject: string): string {
-  return subject.split('\n').filter(Boolean).join(', ');
-}
+const subjectLine = nameOnOneLine;
 
 export function refuseInUninstallMode(session: Session, what: string): void {
   if (session.setup.mode === 'uninstall') {
