@@ -3,7 +3,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { lookup } from 'node:dns/promises';
-import { randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { OnboardError } from '../errors';
 import { validateSwitchAddress } from '../macos/validate';
 import { finding, type VerifyFinding } from './findings';
@@ -11,14 +11,11 @@ import { explainServerCertificateError, explainTlsError, type TlsProblem } from 
 import { buildChain } from '../pki/chain';
 import { isSelfSigned } from '../pki/inspect';
 import { certificateLabel } from './crl';
+import type { Identity } from '../pki/identity';
 import { nameLabel, nameOnOneLine } from '../pki/names';
 
-/** A client certificate with its private key and the CA certificates sent along with it. */
-export interface ClientIdentity {
-  key: KeyObject;
-  certificate: X509Certificate;
-  chain: X509Certificate[];
-}
+/** A client certificate with its private key and the CA certificates sent along with it: the one identity type. */
+export type ClientIdentity = Identity;
 
 export type TlsVersion = 'TLSv1.2' | 'TLSv1.3';
 
