@@ -35,6 +35,25 @@ export default tseslint.config(
     rules: { 'onboard/no-cycle': 'error' },
   },
   {
+    // node-forge only where nothing else can do the job: RC2 in legacy PKCS#12 files.
+    files: ['src/**/*.ts'],
+    ignores: ['src/core/pki/pkcs12/rc2.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node-forge', 'node-forge/*'],
+              message:
+                'node-forge lives in src/core/pki/pkcs12/rc2.ts only (RC2); read and write DER with src/core/pki/der.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     languageOptions: { globals: { ...globals.browser } },

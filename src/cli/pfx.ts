@@ -5,15 +5,8 @@ import { readInputFile, writeFileAtomic } from '../core/fsutil';
 import { buildChain } from '../core/pki/chain';
 import { certificateLabel, inspectCertificate } from '../core/pki/inspect';
 import { loadFile, type LoadedMaterial } from '../core/pki/load';
-import {
-  analysePfx,
-  keyMatches,
-  readPfx,
-  rewrapPfx,
-  writePfx,
-  type PfxAnalysis,
-  type PfxProfile,
-} from '../core/pki/pkcs12';
+import { openPfx, wrapIdentity } from '../core/pki/identity';
+import { keyMatches, readAndAnalysePfx, writePfx, type PfxAnalysis, type PfxProfile } from '../core/pki/pkcs12';
 import {
   helpAsked,
   parseOptions,
@@ -218,7 +211,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
           'The new password is empty.',
           'Choose a password: macOS 15 will not import a .pfx with an empty password.',
         );
-      pfx = rewrapPfx(input, password, { profile, newPassword });
+      pfx = wrapIdentity(openPfx(input, password).identity, newPassword, profile);
       password = newPassword;
     } else {
       if (password === '')
@@ -227,7 +220,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
           'This .pfx has an empty password, and the re-wrapped one would too.',
           'Give a new password with --new-password-env VAR: macOS 15 will not import a .pfx with an empty password.',
         );
-      pfx = rewrapPfx(input, password, { profile });
+      pfx = wrapIdentity(openPfx(input, password).identity, password, profile);
     }
   } else {
     const certPath = resolvePath(io, requireOption(values.cert, 'cert'));
@@ -277,8 +270,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
 
   await writeFileAtomic(out, pfx, { mode: 0o600, overwrite: force });
-  const analysis = analysePfx(pfx, password);
-  const contents = readPfx(pfx, password);
+  // What was written, read back (one decryption) so the report describes the file itself.
+  const { contents, analysis } = readAndAnalysePfx(pfx, password);
   const subject = subjectOf(contents.certificates[0]!);
   const chain = contents.certificates.slice(1).map(subjectOf);
   if (values.json) {

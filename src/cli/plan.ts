@@ -18,6 +18,7 @@ import {
   validateSwitchAddress,
 } from '../core/macos/validate';
 import { PlanWorkspace } from '../core/macos/workspace';
+import { openPfx } from '../core/pki/identity';
 import { loadFile } from '../core/pki/load';
 import { version } from '../core/version';
 import { helpAsked, parseOptions, resolvePath, UsageError, writeJson } from './common';
@@ -153,23 +154,26 @@ export async function readOnboardingRequest(values: OnboardingValues, io: CliIo)
       );
     caCertificates.push(...loaded.certificates);
   }
-  let identity: OnboardingRequest['identity'];
+  let pfx: { path: string; bytes: Buffer; password: string } | undefined;
   if (values.pfx) {
     const path = await validateInputFile(resolvePath(io, values.pfx), 'PFX file');
-    const pfx = await readInputFile(path);
+    const bytes = await readInputFile(path);
     const password = await readPasswordOption(io, values, '', 'PFX password');
-    identity = { pfx, password: password ?? '', sourcePath: path };
+    pfx = { path, bytes, password: password ?? '' };
   }
   const installerPath = values.installer
     ? await validateInputFile(resolvePath(io, values.installer), 'installer')
     : undefined;
+  // The PFX is opened here, once, after every other input was checked (so errors come in the order
+  // the options are described); the plans get the identity, never the file and its password.
+  const identity = pfx ? openPfx(pfx.bytes, pfx.password).identity : undefined;
   return {
     switchAddress: sw.value,
     backgroundUrl,
     ...(loggingLevel ? { loggingLevel } : {}),
     settings,
     caCertificates,
-    ...(identity ? { identity } : {}),
+    ...(identity && pfx ? { identity, pfxPath: pfx.path } : {}),
     ...(installerPath ? { installerPath } : {}),
     allowAnyApp: values['allow-any-app'] ?? false,
     ...(values['remove-old-identities'] ? { removeOldIdentities: true } : {}),
@@ -303,7 +307,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
   const workspace = await PlanWorkspace.create();
   try {
-    const plans = await planOnboarding(request, facts, workspace);
+    const plans = await planOnboarding(request, facts, workspace, { forScript: format === 'sh' });
     if (
       request.removeOldIdentities &&
       facts.known &&

@@ -2,7 +2,7 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { promises as fs, statSync } from 'node:fs';
 import { OnboardError } from '../errors';
-import { toPem } from '../pki/build';
+import { toPem } from '../pki/der';
 import { labPaths, type Lab, type CaName } from './pki';
 import type { LabServerLog } from './serve-events';
 

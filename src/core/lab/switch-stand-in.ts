@@ -7,6 +7,7 @@ import { X509Certificate, KeyObject, generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
 import { WebSocketServer } from 'ws';
 import { OnboardError, describeError } from '../errors';
+import { commonName } from '../pki/names';
 import { checkClientCertificate } from '../pki/requirements';
 import { unlockCa, buildServerCertificate, issuerChain, labPaths, type Lab } from './pki';
 import { crlPem, crlStamp, loadCrls } from './crl-server';
@@ -68,7 +69,7 @@ export function switchRequirementProblems(
   at = new Date(),
 ): string[] {
   const hostname =
-    commonName(cert) ??
+    deviceName(cert) ??
     (cert.subjectAltName ?? '')
       .split(', ')
       .find((s) => s.startsWith('DNS:'))
@@ -84,9 +85,9 @@ export function switchRequirementProblems(
   return problems;
 }
 
-export function commonName(cert: X509Certificate): string | undefined {
-  const line = cert.subject.split('\n').find((l) => l.startsWith('CN='));
-  return line?.slice(3);
+/** The device a certificate names (its CN), for the stand-in's log and answers. */
+function deviceName(cert: X509Certificate): string | undefined {
+  return commonName(cert) ?? undefined;
 }
 
 interface TlsMaterial {
@@ -183,7 +184,7 @@ export async function createSwitchStandIn(
     try {
       const peer = socket.getPeerX509Certificate();
       if (peer) {
-        device = commonName(peer);
+        device = deviceName(peer);
         serial = peer.serialNumber.toLowerCase();
       }
     } catch {
@@ -201,7 +202,7 @@ export async function createSwitchStandIn(
   });
   https.on('secureConnection', (socket: TLSSocket) => {
     const peer = socket.getPeerX509Certificate();
-    const device = peer ? commonName(peer) : undefined;
+    const device = peer ? deviceName(peer) : undefined;
     const serial = peer?.serialNumber.toLowerCase();
     let problems: string[];
     if (!peer) problems = ['the device sent no client certificate'];
@@ -233,7 +234,7 @@ export async function createSwitchStandIn(
   const wss = new WebSocketServer({ server: https });
   wss.on('connection', (ws, req) => {
     const peer = (req.socket as TLSSocket).getPeerX509Certificate();
-    ws.send(JSON.stringify({ switch: 'onboard-lab-stand-in', device: peer ? commonName(peer) : null }));
+    ws.send(JSON.stringify({ switch: 'onboard-lab-stand-in', device: peer ? deviceName(peer) : null }));
     ws.on('message', () => ws.send(JSON.stringify({ ok: true })));
   });
   wss.on('error', () => undefined);

@@ -16,7 +16,7 @@ import {
   startClient,
   uninstallClient,
 } from './plans';
-import { readPfx } from '../pki/pkcs12';
+import type { Identity } from '../pki/identity';
 import type { Executor } from './types';
 import { OnboardError } from '../errors';
 import type { PlanWorkspace } from './workspace';
@@ -30,7 +30,10 @@ export interface OnboardingRequest {
   /** Further 1E.Client.conf settings. */
   settings?: Record<string, string>;
   caCertificates: readonly X509Certificate[];
-  identity?: { pfx: Uint8Array; password: string; /** For the exported script. */ sourcePath?: string };
+  /** The client identity, opened at the input boundary (the CLI opens the PFX once, with openPfx). */
+  identity?: Identity;
+  /** Where the identity's PFX is on the Mac, for the exported sh script (which re-wraps that file there). */
+  pfxPath?: string;
   installerPath?: string;
   allowAnyApp?: boolean;
   /** Delete the older identities for the same host name (previousIdentities) once the new one is in. */
@@ -61,6 +64,8 @@ interface StepContext {
   workspace: PlanWorkspace;
   changedBefore: boolean;
   packageInstallBefore: boolean;
+  /** The identity is wrapped into the workspace only for plans that run here (see IdentityPlanInput.makeFile). */
+  makeIdentityFile: boolean;
 }
 
 async function planStep(step: StepName, req: OnboardingRequest, ctx: StepContext): Promise<Plan | null> {
@@ -76,17 +81,16 @@ async function planStep(step: StepName, req: OnboardingRequest, ctx: StepContext
         : null;
     case 'client-identity': {
       if (!req.identity) return null;
-      const leaf = req.removeOldIdentities
-        ? readPfx(req.identity.pfx, req.identity.password).certificates[0]
-        : undefined;
       const plan = await importClientIdentity({
-        pfx: req.identity.pfx,
-        password: req.identity.password,
+        identity: req.identity,
         facts,
         workspace,
         allowAnyApp: req.allowAnyApp ?? false,
-        ...(req.identity.sourcePath ? { pfxPathForScript: req.identity.sourcePath } : {}),
-        ...(leaf ? { removePrevious: previousIdentities(facts, leaf).map((o) => o.sha1) } : {}),
+        makeFile: ctx.makeIdentityFile,
+        ...(req.pfxPath ? { pfxPathForScript: req.pfxPath } : {}),
+        ...(req.removeOldIdentities
+          ? { removePrevious: previousIdentities(facts, req.identity.certificate).map((o) => o.sha1) }
+          : {}),
         // The package is (being) replaced: its new binary has no access to a key imported for the old one.
         regrantAccess: ctx.packageInstallBefore,
       });
@@ -124,17 +128,35 @@ async function planStep(step: StepName, req: OnboardingRequest, ctx: StepContext
   }
 }
 
+export interface PlanOnboardingOptions {
+  /**
+   * The plans are exported as an sh script, not run here: the script re-wraps the PFX on the Mac
+   * itself, so the identity is not wrapped into a file at plan time.
+   */
+  forScript?: boolean;
+}
+
 /** Every step planned against one set of facts: what `onboard plan` prints and the wizard shows. */
 export async function planOnboarding(
   req: OnboardingRequest,
   facts: MacFacts,
   workspace: PlanWorkspace,
+  opts: PlanOnboardingOptions = {},
+): Promise<Plan[]> {
+  return planSteps(req, facts, workspace, !opts.forScript);
+}
+
+async function planSteps(
+  req: OnboardingRequest,
+  facts: MacFacts,
+  workspace: PlanWorkspace,
+  makeIdentityFile: boolean,
 ): Promise<Plan[]> {
   const plans: Plan[] = [];
   for (const step of ONBOARDING_STEPS) {
     const changedBefore = plans.some((p) => pendingActions(p).length > 0);
     const packageInstallBefore = plans.some(installsPackage);
-    const plan = await planStep(step, req, { facts, workspace, changedBefore, packageInstallBefore });
+    const plan = await planStep(step, req, { facts, workspace, changedBefore, packageInstallBefore, makeIdentityFile });
     if (plan) plans.push(plan);
   }
   return plans;
@@ -162,9 +184,10 @@ export interface OnboardingResult {
  */
 export async function applyOnboarding(req: OnboardingRequest, opts: OnboardingRunOptions): Promise<OnboardingResult> {
   const first = await gatherFacts(opts.executor);
-  // Plan everything once before any change, so a bad input (a PFX without a key, a damaged
-  // installer) is refused while the Mac is still untouched.
-  await planOnboarding(req, first, opts.workspace);
+  // Plan everything once before any change, so a bad input (a damaged installer, an identity for
+  // a Mac without the client) is refused while the Mac is still untouched. Nothing runs these
+  // plans, so the identity is wrapped only once, by the step that imports it.
+  await planSteps(req, first, opts.workspace, false);
   const steps: PlanResult[] = [];
   let changed = false;
   let installChanged = false;
@@ -176,6 +199,7 @@ export async function applyOnboarding(req: OnboardingRequest, opts: OnboardingRu
       workspace: opts.workspace,
       changedBefore: changed,
       packageInstallBefore: installChanged,
+      makeIdentityFile: true,
     });
     if (!plan) continue;
     opts.onPlan?.(plan);

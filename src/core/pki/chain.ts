@@ -1,6 +1,6 @@
 // Builds a certificate's path to a root from any pile of CA certificates, and says what is wrong with it.
 import type { X509Certificate } from 'node:crypto';
-import { formatName } from './asn1';
+import { formatName } from './names';
 import { certificateDetails, certificateLabel, isSelfSigned, verifiesWith } from './inspect';
 
 export interface ChainProblem {

@@ -1,8 +1,32 @@
-// Key and certificate request for a Mac: native RSA key, CN = the host name exactly, 1E's extensions requested.
+// Certificate requests: a key and request for a Mac (native RSA key, CN = the host name exactly, 1E's extensions), and reading any request.
 import { KeyObject, generateKeyPair, createPublicKey } from 'node:crypto';
 import { promisify } from 'node:util';
-import { OnboardError } from '../errors';
-import { der, encodeName, extKeyUsageValue, keyUsageValue, signDer, subjectAltNameValue, toPem, OIDS } from './build';
+import { OnboardError, describeError } from '../errors';
+import { encodeName, extKeyUsageValue, keyUsageValue, signDer, subjectAltNameValue, OIDS } from './build';
+import {
+  Asn1Error,
+  TAG,
+  children,
+  der,
+  readAlgorithm,
+  readBitStringBytes,
+  readOid,
+  readSmallInteger,
+  readTlv,
+  toPem,
+  whole,
+} from './der';
+import {
+  describeKey,
+  ekuName,
+  emptyExtensionFields,
+  readExtensions,
+  signatureAlgorithmName,
+  type CertificateInfo,
+} from './inspect';
+import { truncated } from './input-errors';
+import { commonNameOf, formatName, readName } from './names';
+import { signatureVerifies } from './signature';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -117,4 +141,81 @@ export async function createKeyAndCsr(
   const key = await generateRsaKey(spec.keySize ?? 2048);
   const csrDer = buildCsr(key, spec);
   return { key, csrDer, csrPem: toPem('CERTIFICATE REQUEST', csrDer) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/** A certificate request as read (EC requests too). */
+export interface ParsedCsr {
+  subject: string;
+  commonName: string | null;
+  publicKey: KeyObject;
+  keyType: CertificateInfo['keyType'];
+  keySize: number | null;
+  curve?: string;
+  signatureAlgorithm: string;
+  /** The request is signed by the key it carries (proof the requester holds the private key). */
+  signatureValid: boolean;
+  subjectAltNames: { dns: string[]; ip: string[]; email: string[]; uri: string[] };
+  keyUsage: string[];
+  extendedKeyUsage: string[];
+  pem: string;
+}
+
+/** Reads a PKCS#10 request: subject, key, requested extensions, and whether its self-signature holds. */
+export function readCsr(der: Buffer, name = 'The request'): ParsedCsr {
+  try {
+    const root = readTlv(der, 0);
+    const [infoT, algT, sigT] = children(root);
+    const info = children(infoT!);
+    const version = readSmallInteger(info[0]!);
+    if (version !== 0) throw new Asn1Error(`unknown request version ${version}`);
+    const subject = readName(info[1]!);
+    const publicKey = createPublicKey({ key: Buffer.from(whole(info[2]!)), format: 'der', type: 'spki' });
+    const ext = emptyExtensionFields();
+    const attrs = info[3];
+    if (attrs?.tag === 0xa0) {
+      for (const attr of children(attrs)) {
+        const [oidT, values] = children(attr);
+        if (!oidT || !values || readOid(oidT) !== '1.2.840.113549.1.9.14') continue; // extensionRequest
+        const list = children(values)[0];
+        if (list) readExtensions(list, ext);
+      }
+    }
+    const alg = readAlgorithm(algT!);
+    const sigOid = alg.oid;
+    // A damaged signature field makes the request's signature invalid, not the request unreadable.
+    const signatureValid =
+      sigT?.tag === TAG.BIT_STRING &&
+      signatureVerifies(
+        { oid: sigOid, params: alg.params && whole(alg.params) },
+        whole(infoT!),
+        readBitStringBytes(sigT),
+        publicKey,
+      );
+    const key = describeKey(publicKey);
+    const csr: ParsedCsr = {
+      subject: formatName(subject),
+      commonName: commonNameOf(subject),
+      publicKey,
+      keyType: key.keyType,
+      keySize: key.keySize,
+      signatureAlgorithm: signatureAlgorithmName(sigOid),
+      signatureValid,
+      subjectAltNames: ext.subjectAltNames,
+      keyUsage: ext.keyUsage ?? [],
+      extendedKeyUsage: (ext.extendedKeyUsageOids ?? []).map(ekuName),
+      pem: toPem('CERTIFICATE REQUEST', whole(root)),
+    };
+    if (key.curve) csr.curve = key.curve;
+    return csr;
+  } catch (e) {
+    if (e instanceof Asn1Error && e.truncated) throw truncated(name, e.message);
+    throw new OnboardError(
+      'csr-corrupt',
+      `${name} is a certificate request that cannot be read (${describeError(e)}).`,
+      'Make the request again (onboard csr).',
+    );
+  }
 }

@@ -7,21 +7,19 @@ import {
   children,
   contents,
   expectTag,
-  formatName,
   readAlgorithm,
   readBits,
   readBoolean,
   readIntegerHex,
-  readName,
   readOid,
   readSmallInteger,
   readString,
   readTime,
   readTlv,
   whole,
-  type NameAttribute,
   type Tlv,
-} from './asn1';
+} from './der';
+import { commonNameOf, formatName, nameOnOneLineCnFirst, readName, type NameAttribute } from './names';
 
 export interface CertificateInfo {
   subject: string;
@@ -165,7 +163,7 @@ export function certificateDetails(cert: X509Certificate): CertificateDetails {
   } catch (e) {
     throw new OnboardError(
       'certificate-corrupt',
-      `A certificate (${cert.subject.split('\n').reverse().join(', ') || 'no subject'}) is damaged: ${describeError(e)}.`,
+      `A certificate (${nameOnOneLineCnFirst(cert.subject) || 'no subject'}) is damaged: ${describeError(e)}.`,
       'Get the file again from your PKI team.',
     );
   }
@@ -384,12 +382,6 @@ export function keyLabel(k: KeyDescription, raw?: KeyObject): string {
   return raw?.asymmetricKeyType
     ? `${raw.asymmetricKeyType.toUpperCase()}${k.keySize ? ` ${k.keySize}` : ''}`
     : 'unknown key type';
-}
-
-export function commonNameOf(attrs: NameAttribute[]): string | null {
-  // The most specific CN is the last one in DER order.
-  for (let i = attrs.length - 1; i >= 0; i--) if (attrs[i]!.oid === '2.5.4.3') return attrs[i]!.value;
-  return null;
 }
 
 export function ekuName(oid: string): string {

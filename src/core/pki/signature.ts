@@ -1,6 +1,6 @@
 // Checks a signature over signed DER (certificate requests, CRLs) for the algorithms X.509 uses: RSA PKCS#1 v1.5 and PSS, ECDSA, EdDSA.
 import { constants, verify, type KeyObject } from 'node:crypto';
-import { children, readAlgorithm, readSmallInteger, readTlv } from './asn1';
+import { children, readAlgorithm, readSmallInteger, readTlv } from './der';
 
 const HASH_OF_SIGNATURE: Record<string, string | null> = {
   '1.2.840.113549.1.1.4': 'md5',

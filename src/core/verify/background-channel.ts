@@ -8,8 +8,9 @@ import { X509Certificate } from 'node:crypto';
 import { OnboardError } from '../errors';
 import { finding, type VerifyFinding } from './findings';
 import { explainServerCertificateError, explainTlsError, type TlsProblem } from './tls-alerts';
-import { nameLabel, certificateLabel } from './crl';
+import { certificateLabel } from './crl';
 import { clientIdentityTlsOptions, watchCertificateRequest, type ClientIdentity } from './switch-probe';
+import { nameLabel, nameOnOneLine } from '../pki/names';
 
 export interface BackgroundProbeOptions {
   /** e.g. https://tachyon.acme.local/Background/ */
@@ -191,7 +192,7 @@ function judgeCertificate(ex: Exchange, u: URL): VerifyFinding {
       'background-server-cert',
       'fail',
       `The Background Channel's certificate is not valid for ${host}`,
-      `The server presented ${label}, whose names (${ex.serverCert.subjectAltName ?? ex.serverCert.subject.replace(/\n/g, ', ')}) do not include ${host}.`,
+      `The server presented ${label}, whose names (${ex.serverCert.subjectAltName ?? nameOnOneLine(ex.serverCert.subject)}) do not include ${host}.`,
       'Use the server name that is in its certificate (usually the FQDN) in the Background Channel URL.',
     );
   }

@@ -14,10 +14,11 @@ import {
   readTime,
   whole,
   type Tlv,
-} from '../pki/asn1';
+} from '../pki/der';
 import { signatureVerifies } from '../pki/signature';
 import { buildChain } from '../pki/chain';
 import { certificateDetails, isSelfSigned } from '../pki/inspect';
+import { nameLabel } from '../pki/names';
 import { boundedGet, type BoundedGetOptions } from './http-fetch';
 import { finding, type VerifyFinding } from './findings';
 
@@ -116,13 +117,6 @@ export function crlSignedBy(crl: ParsedCrl, issuer: X509Certificate): boolean {
 /** A short name for a certificate in sentences: its CN, else its first subject line. */
 export function certificateLabel(cert: X509Certificate): string {
   return nameLabel(cert.subject);
-}
-
-/** The CN of a distinguished name as node prints it (one RDN a line), else its first line. */
-export function nameLabel(dn: string): string {
-  const lines = dn.split('\n');
-  const cn = lines.find((l) => l.startsWith('CN='));
-  return (cn ?? lines[0] ?? 'certificate').replace(/^[A-Za-z.0-9]+=/, '');
 }
 
 const normaliseSerial = (hex: string) => hex.toLowerCase().replace(/^(00)+/, '') || '00';

@@ -1,17 +1,14 @@
 // The TLS exchange with the Switch: present the client identity as the 1E Client does, send a WebSocket upgrade, and record what came back.
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { OnboardError } from '../errors';
 import { explainTlsError, type TlsProblem } from './tls-alerts';
 import { isSelfSigned } from '../pki/inspect';
+import type { Identity } from '../pki/identity';
 
-/** A client certificate with its private key and the CA certificates sent along with it. */
-export interface ClientIdentity {
-  key: KeyObject;
-  certificate: X509Certificate;
-  chain: X509Certificate[];
-}
+/** A client certificate with its private key and the CA certificates sent along with it: the one identity type. */
+export type ClientIdentity = Identity;
 
 export type TlsVersion = 'TLSv1.2' | 'TLSv1.3';
 

@@ -5,7 +5,8 @@ import { finding, type VerifyFinding } from './findings';
 import { explainServerCertificateError, type TlsProblem } from './tls-alerts';
 import { buildChain } from '../pki/chain';
 import { isSelfSigned } from '../pki/inspect';
-import { certificateLabel, nameLabel } from './crl';
+import { certificateLabel } from './crl';
+import { nameLabel, nameOnOneLine } from '../pki/names';
 import { DEFAULT_PROBE_TIMEOUT_MS, type ExchangeOutcome, type SwitchProbeOptions } from './switch-exchange';
 
 /** A check that could not run because an earlier stage failed. */
@@ -63,7 +64,7 @@ function judgeServerCertificate(
       'switch-server-cert',
       'fail',
       `The Switch's certificate is not valid for the name ${host}`,
-      `The Switch presented ${label}, whose names (${leaf.subjectAltName ?? leaf.subject.replace(/\n/g, ', ')}) do not include ${host}.${continued}`,
+      `The Switch presented ${label}, whose names (${leaf.subjectAltName ?? nameOnOneLine(leaf.subject)}) do not include ${host}.${continued}`,
       'Configure the 1E Client with a Switch name that is in the server certificate (usually its FQDN), or reissue the server certificate with that name.',
     );
   }

@@ -1,7 +1,7 @@
 // Specification: the exported sh script, checked by shellcheck and run by the real /bin/sh against recording stand-ins.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { unknownFacts } from '../../../src/core/macos/facts';
@@ -11,6 +11,7 @@ import { DEFAULT_CONF_PATH } from '../../../src/core/macos/paths';
 import { exportPlansAsScript } from '../../../src/core/macos/script';
 import { PlanWorkspace } from '../../../src/core/macos/workspace';
 import { mergeConf, parseConf, serialiseConf } from '../../../src/core/macos/conf';
+import { openPfx } from '../../../src/core/pki/identity';
 import { readPfx, rewrapPfx } from '../../../src/core/pki/pkcs12';
 import { fakePkg, makeMacFixtures, PFX_PASSWORD, type MacFixtures } from '../../unit/core/macos/fixtures';
 import { makeFakePrograms, type FakePrograms, type RecordedCall } from './fake-programs';
@@ -52,24 +53,26 @@ function request(): OnboardingRequest {
     loggingLevel: 'debug',
     settings: { 'Odd.Key': `it's "$(touch ${PWNED})" \`x\` \\n end` },
     caCertificates: [fx.root, fx.intermediate],
-    identity: { pfx: fx.legacyPfx, password: PFX_PASSWORD, sourcePath: hostilePfx },
+    identity: openPfx(fx.legacyPfx, PFX_PASSWORD).identity,
+    pfxPath: hostilePfx,
     installerPath: hostilePkg,
   };
 }
 
 async function exportScript(
   opts: { prefix?: string; request?: Partial<OnboardingRequest> } = {},
-): Promise<{ text: string; oneTime: string; plans: Plan[]; workspaceDir: string }> {
+): Promise<{ text: string; oneTime: string; plans: Plan[]; workspaceDir: string; planTimeFiles: string[] }> {
   const ws = await PlanWorkspace.create();
   try {
-    const plans = await planOnboarding({ ...request(), ...opts.request }, unknownFacts(), ws);
+    const plans = await planOnboarding({ ...request(), ...opts.request }, unknownFacts(), ws, { forScript: true });
+    const planTimeFiles = await readdir(ws.dir);
     const imp = plans.flatMap((p) => p.actions).find((a) => a.id === 'identity-import')!;
     const oneTime = imp.command.args[imp.command.secretArgs![0]!]!;
     const text = exportPlansAsScript(plans, {
       workspaceDir: ws.dir,
       ...(opts.prefix ? { programPrefix: opts.prefix, allowNonRoot: true } : {}),
     });
-    return { text, oneTime, plans, workspaceDir: ws.dir };
+    return { text, oneTime, plans, workspaceDir: ws.dir, planTimeFiles };
   } finally {
     await ws.dispose();
   }
@@ -164,7 +167,7 @@ describe('the exported sh script', () => {
     ['single quotes and a trailing newline', "it's\n/'client'.pfx\n"],
   ])('passes shellcheck with no warning when the PFX path has %s', async (_what, name) => {
     const { text } = await exportScript({
-      request: { identity: { pfx: fx.legacyPfx, password: PFX_PASSWORD, sourcePath: join(fx.dir, name) } },
+      request: { pfxPath: join(fx.dir, name) },
     });
     const r = await shellcheck(text);
     expect(r.out).toBe('');
@@ -211,6 +214,13 @@ describe('the exported sh script', () => {
         }).doc,
       ),
     );
+  });
+
+  it('wraps no key at plan time: the identity file is made by the script on the Mac, from the PFX there', async () => {
+    const { text, plans, planTimeFiles } = await exportScript();
+    expect(planTimeFiles).not.toContain('identity.p12');
+    expect(plans.find((p) => p.step === 'client-identity')!.files).toEqual([]);
+    expect(text).toContain('-out "$work"/identity.p12');
   });
 
   it('imports a re-wrapped PFX under a one-time password, and no other program ever sees a password', async () => {
@@ -308,7 +318,7 @@ describe('the exported sh script', () => {
     const missing = join(fx.dir, 'no such folder', 'client.pfx');
     const { text } = await exportScript({
       prefix: fake.prefix,
-      request: { identity: { pfx: fx.legacyPfx, password: PFX_PASSWORD, sourcePath: missing } },
+      request: { pfxPath: missing },
     });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.code).toBe(2);
@@ -321,7 +331,7 @@ describe('the exported sh script', () => {
     await copyFile(hostilePfx, elsewhere);
     const again = await exportScript({
       prefix: fake.prefix,
-      request: { identity: { pfx: fx.legacyPfx, password: PFX_PASSWORD, sourcePath: missing } },
+      request: { pfxPath: missing },
     });
     const ok = await runScript(again.text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD, ONBOARD_PFX: elsewhere });
     expect(ok.code).toBe(0);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { main } from '../../../src/cli/main';
 import { runInMemory } from '../../support/cli-io';
-import { readCsr } from '../../../src/core/pki/load';
+import { readCsr } from '../../../src/core/pki/csr';
 
 const env = { KEY_PW: 'key password' };
 let dir: string;

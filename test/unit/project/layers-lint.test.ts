@@ -88,4 +88,10 @@ describe('the layer table of the lint', () => {
     );
     expect(ids).toContain('onboard/no-cycle');
   });
+
+  it('keeps node-forge to the one RC2 file', async () => {
+    const code = "import forge from 'node-forge';\nexport const x = forge;\n";
+    expect(await ruleIdsFor('src/core/pki/load.ts', code)).toContain('no-restricted-imports');
+    expect(await ruleIdsFor('src/core/macos/executors/simulated/security.ts', code)).toContain('no-restricted-imports');
+  });
 });

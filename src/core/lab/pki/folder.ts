@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { OnboardError, describeError } from '../../errors';
 import { writeFileAtomic } from '../../fsutil';
+import { nameOnOneLineCnFirst } from '../../pki/names';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 export const DAY = 86_400_000;
@@ -131,13 +132,7 @@ export function recordOf(
  */
 export function subjectLine(record: Pick<IssuedRecord, 'subject'>): string {
   const s = record.subject.trim();
-  if (!s.includes('=')) return `CN=${s}`;
-  return s
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .reverse()
-    .join(', ');
+  return s.includes('=') ? nameOnOneLineCnFirst(s) : `CN=${s}`;
 }
 
 export function requirePassword(password: string): void {

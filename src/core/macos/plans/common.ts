@@ -1,5 +1,6 @@
 // Small pieces shared by the plan builders: fingerprints and the empty plan.
 import type { X509Certificate } from 'node:crypto';
+import { commonName as subjectCommonName, nameOnOneLine } from '../../pki/names';
 import type { Plan, StepName } from '../action';
 
 /** Upper-case hex without colons, as `security` prints hashes. */
@@ -15,8 +16,7 @@ export function emptyPlan(step: StepName, title: string): Plan {
   return { step, title, actions: [], warnings: [], cleanup: [], files: [] };
 }
 
-/** The common name of a certificate's subject, for titles. */
+/** The common name of a certificate's subject (or the whole subject on one line), for titles. */
 export function commonName(cert: X509Certificate): string {
-  const m = /(?:^|\n)CN=([^\n]*)/.exec(cert.subject);
-  return m ? m[1]! : cert.subject.replace(/\n/g, ', ');
+  return subjectCommonName(cert) ?? nameOnOneLine(cert.subject);
 }

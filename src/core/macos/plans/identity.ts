@@ -2,8 +2,9 @@
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { basename } from 'node:path';
 import { OnboardError } from '../../errors';
+import { wrapIdentity, type Identity } from '../../pki/identity';
 import { inspectCertificate } from '../../pki/inspect';
-import { readPfx, rewrapPfx } from '../../pki/pkcs12';
+import { nameOnOneLine } from '../../pki/names';
 import type { Action, Plan } from '../action';
 import type { MacFacts } from '../facts';
 import { BIN, CLIENT_BINARY, SYSTEM_KEYCHAIN } from '../paths';
@@ -15,16 +16,20 @@ import { commonName, emptyPlan, sha1Hex } from './common';
 const findIdentityCommand = { program: BIN.security, args: ['find-identity', '-p', 'ssl-client', SYSTEM_KEYCHAIN] };
 
 export interface IdentityPlanInput {
-  /** The technician's PFX file contents. */
-  pfx: Uint8Array;
-  /** Its password: used here, in memory, and never again. */
-  password: string;
+  /** The client identity, opened at the input boundary (openPfx, a CSR answer, a lab CA). */
+  identity: Identity;
   facts: MacFacts;
   workspace: PlanWorkspace;
   /** `-A` (any application may use the key) instead of `-T <1E.Client>`: only on explicit request. */
   allowAnyApp?: boolean;
   /** Where the PFX is on the Mac, for the exported sh script (which re-wraps it itself). */
   pfxPathForScript?: string;
+  /**
+   * false when nothing will run this plan here: an exported sh script makes its own compatible
+   * copy from the PFX on the Mac, and a plan made only to check the inputs needs none. Then no
+   * key is wrapped and no file written. Default true.
+   */
+  makeFile?: boolean;
   /**
    * SHA-1s of older identities for this host name to delete after the new one is in (only
    * ones previousIdentities lists; the technician ticked "Remove the old identity").
@@ -85,7 +90,7 @@ export function previousIdentities(facts: MacFacts, leaf: X509Certificate): Prev
     out.push({
       sha1: id.sha1,
       name: id.name,
-      subject: cert ? cert.subject.split('\n').filter(Boolean).join(', ') : null,
+      subject: cert ? nameOnOneLine(cert.subject) : null,
       notAfter: cert ? new Date(cert.validTo).toISOString() : null,
       problem: id.problem,
     });
@@ -96,22 +101,27 @@ export function previousIdentities(facts: MacFacts, leaf: X509Certificate): Prev
 /** The sh variable that holds the one-time password in exported scripts. */
 export const SCRIPT_IMPORT_PASSWORD_VAR = 'ONBOARD_IMPORT_PASSWORD';
 
+/** The name of the compatible copy in the plan's workspace (the exported script makes it under the same name). */
+const IMPORT_FILE = 'identity.p12';
+
 /**
- * The PFX is re-wrapped here into the profile every macOS imports, under a one-time random
- * password, into the plan's private workspace; `security import` gets that file and that
- * password, never the technician's. The workspace (and so the file) is removed when
- * execution ends, whatever happens.
+ * The identity is wrapped here, once, into the profile every macOS imports, under a one-time
+ * random password, into the plan's private workspace; `security import` gets that file and that
+ * password, never the technician's. The workspace (and so the file) is removed when execution
+ * ends, whatever happens.
  */
 export async function importClientIdentity(input: IdentityPlanInput): Promise<Plan> {
   const plan = emptyPlan('client-identity', 'Import the client certificate and its private key (the identity)');
-  const contents = readPfx(input.pfx, input.password);
-  const leaf = contents.certificates[0];
+  const leaf = input.identity.certificate;
   const oneTime = randomBytes(24).toString('hex');
-  const wrapped = rewrapPfx(input.pfx, input.password, { newPassword: oneTime, profile: 'compatible' });
-  const path = await input.workspace.writeFile('identity.p12', wrapped);
-  plan.files.push({ path, description: 'the identity re-wrapped for macOS under a one-time password', secret: true });
-  const sha1 = leaf ? sha1Hex(leaf) : '';
-  const name = leaf ? commonName(leaf) : 'the client certificate';
+  let path: string;
+  if (input.makeFile === false) path = input.workspace.path(IMPORT_FILE);
+  else {
+    path = await input.workspace.writeFile(IMPORT_FILE, wrapIdentity(input.identity, oneTime));
+    plan.files.push({ path, description: 'the identity re-wrapped for macOS under a one-time password', secret: true });
+  }
+  const sha1 = sha1Hex(leaf);
+  const name = commonName(leaf);
   const access = input.allowAnyApp ? ['-A'] : ['-T', CLIENT_BINARY];
   const args = ['import', path, '-k', SYSTEM_KEYCHAIN, '-t', 'agg', '-f', 'pkcs12', '-P', oneTime, ...access];
   if (input.allowAnyApp) {
@@ -158,7 +168,7 @@ export async function importClientIdentity(input: IdentityPlanInput): Promise<Pl
     ...(skip ? { reason: 'this identity is already in the System keychain' } : {}),
   });
   // After the import, so the Mac is never left without an identity; a failure here undoes the import.
-  const removable = leaf ? previousIdentities(input.facts, leaf) : [];
+  const removable = previousIdentities(input.facts, leaf);
   for (const sha of input.removePrevious ?? []) {
     const old = removable.find((r) => r.sha1 === sha.toUpperCase());
     if (!old) {

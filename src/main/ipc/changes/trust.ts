@@ -1,5 +1,4 @@
 // Trust & identity: the CA import and the identity import, planned from the setup half's choices.
-import { randomBytes } from 'node:crypto';
 import { gatherFacts } from '../../../core/macos/facts';
 import {
   importCaCertificates,
@@ -10,17 +9,15 @@ import {
 } from '../../../core/macos/plans';
 import { pendingActions } from '../../../core/macos/action';
 import { PlanWorkspace } from '../../../core/macos/workspace';
-import { writePfx } from '../../../core/pki/pkcs12';
 import { certificateRole } from '../../../core/pki/inspect';
+import { nameOnOneLine } from '../../../core/pki/names';
 import { OnboardError } from '../../../core/errors';
 import type { Session } from '../session';
 import type { TrustPlan } from '../../../shared/contract-changes';
 import { keepPrepared } from './prepared';
 
 /** A certificate's subject on one line, as a technician reads it. */
-export function subjectLine(subject: string): string {
-  return subject.split('\n').filter(Boolean).join(', ');
-}
+const subjectLine = nameOnOneLine;
 
 export function refuseInUninstallMode(session: Session, what: string): void {
   if (session.setup.mode === 'uninstall') {
@@ -75,22 +72,12 @@ export async function planTrustIdentity(
         "No CA certificates were chosen: the 1E Client connects only if this Mac already trusts the CA that issued the Switch's certificate.",
       );
     }
-    // The identity plan takes a PFX: one made here in memory under a one-time password
-    // (never the technician's), which the plan re-wraps for macOS into its workspace.
-    const oneTime = randomBytes(24).toString('hex');
-    const pfx = writePfx({
-      key: identity.key,
-      certificate: identity.certificate,
-      chain: identity.chain,
-      password: oneTime,
-      profile: 'compatible',
-    });
     // Replacing the certificate is the case where the client would otherwise keep the old one.
     const old = previousIdentities(facts, identity.certificate);
     const removeOld = old.length > 0 && (removeOldIdentities ?? session.setup.mode === 'replace-certificate');
+    // The plan wraps the identity once, for macOS, under a one-time password (never the technician's).
     const identityPlan = await importClientIdentity({
-      pfx,
-      password: oneTime,
+      identity: { key: identity.key, certificate: identity.certificate, chain: identity.chain },
       facts,
       workspace,
       allowAnyApp,

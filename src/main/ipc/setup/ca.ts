@@ -1,8 +1,8 @@
 // The CA certificates step in main: read what the technician drops, keep the CAs, and explain each one.
 import type { X509Certificate } from 'node:crypto';
 import { loadMaterial } from '../../../core/pki/load';
-import { certificateDetails, commonNameOf, describeKey, inspectCertificate, keyLabel } from '../../../core/pki/inspect';
-import { formatName } from '../../../core/pki/asn1';
+import { certificateDetails, describeKey, inspectCertificate, keyLabel } from '../../../core/pki/inspect';
+import { commonNameOf, formatName } from '../../../core/pki/names';
 import { signedBy } from '../../../core/pki/chain';
 import { isOnboardError } from '../../../core/errors';
 import type { Session } from '../session';

@@ -5,6 +5,7 @@ import { SimulatedMac } from '../../../../src/core/macos/executors/simulated';
 import { gatherFacts } from '../../../../src/core/macos/facts';
 import { PlanWorkspace, withPlanWorkspace } from '../../../../src/core/macos/workspace';
 import { renderPlanText, viewPlan } from '../../../../src/core/macos/action';
+import { openPfx } from '../../../../src/core/pki/identity';
 import { makeMacFixtures, PFX_PASSWORD, type MacFixtures } from './fixtures';
 
 let fx: MacFixtures;
@@ -20,7 +21,7 @@ function request(extra: Partial<OnboardingRequest> = {}): OnboardingRequest {
     switchAddress: 'tachyon.acme.local:4000',
     backgroundUrl: 'https://tachyon.acme.local/Background/',
     caCertificates: [fx.root, fx.intermediate],
-    identity: { pfx: fx.legacyPfx, password: PFX_PASSWORD },
+    identity: openPfx(fx.legacyPfx, PFX_PASSWORD).identity,
     installerPath: fx.dmgPath,
     loggingLevel: 'debug',
     ...extra,

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { generateKeyPairSync, verify, X509Certificate, type KeyObject } from 'node:crypto';
-import { buildCertificate, buildCrl, der, newSerial, serialBytes, OIDS } from '../../../../src/core/pki/build';
+import { buildCertificate, buildCrl, newSerial, serialBytes, OIDS } from '../../../../src/core/pki/build';
 import { certificateDetails } from '../../../../src/core/pki/inspect';
 import { OnboardError } from '../../../../src/core/errors';
 
@@ -42,30 +42,6 @@ beforeAll(() => {
     });
   rsaRoot = root(rsaCaKey, 'RSA Root');
   ecRoot = root(ecCaKey, 'EC Root');
-});
-
-describe('DER writer', () => {
-  it('encodes integers minimally and keeps them positive', () => {
-    expect(der.int(0).toString('hex')).toBe('020100');
-    expect(der.int(127).toString('hex')).toBe('02017f');
-    expect(der.int(128).toString('hex')).toBe('02020080');
-    expect(der.int(Buffer.from('0000ff', 'hex')).toString('hex')).toBe('020200ff');
-  });
-
-  it('encodes OIDs with multi-byte arcs', () => {
-    expect(der.oid('1.2.840.113549.1.1.11').toString('hex')).toBe('06092a864886f70d01010b');
-    expect(der.oid('1.3.6.1.4.1.311.20.2').toString('hex')).toBe('06092b0601040182371402');
-  });
-
-  it('uses UTCTime up to 2049 and GeneralizedTime from 2050, as RFC 5280 requires', () => {
-    expect(der.time(new Date('2049-12-31T23:59:59.500Z')).toString('latin1').slice(2)).toBe('491231235959Z');
-    expect(der.time(new Date('2050-01-01T00:00:00Z'))[0]).toBe(0x18);
-  });
-
-  it('encodes long lengths in the long form', () => {
-    const big = der.octets(Buffer.alloc(300));
-    expect(big.subarray(0, 4).toString('hex')).toBe('0482012c');
-  });
 });
 
 describe('buildCertificate', () => {

@@ -7,7 +7,7 @@ import {
   privateKeyPem,
   generateRsaKey,
 } from '../../../../src/core/pki/csr';
-import { readCsr } from '../../../../src/core/pki/load';
+import { readCsr } from '../../../../src/core/pki/csr';
 
 let key: KeyObject;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { constants, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { signatureVerifies } from '../../../../src/core/pki/signature';
-import { der } from '../../../../src/core/pki/build';
+import { der } from '../../../../src/core/pki/der';
 
 const signed = Buffer.from('the bytes a CA signed');
 const OID = {

@@ -1,7 +1,8 @@
 // The simulated System keychain: its certificates and identities, the admin-domain trust settings and the rules that decide trust.
 import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { children, contents, parseDer, whole } from '../../../pki/asn1';
+import { children, contents, parseDer, whole } from '../../../pki/der';
+import { commonName } from '../../../pki/names';
 import type { CommandResult } from '../../types';
 import { err, ok } from './command';
 import { isSystemPath, readAny } from './files';
@@ -25,8 +26,7 @@ export function hex(cert: X509Certificate, which: 'fingerprint' | 'fingerprint25
 
 /** The certificate's CN: the label Keychain Access and find-identity show when there is no friendly name. */
 export function cnOf(cert: X509Certificate): string {
-  const m = /(?:^|\n)CN=([^\n]*)/.exec(cert.subject);
-  return m ? m[1]! : (cert.subject.split('\n')[0] ?? '');
+  return commonName(cert) ?? cert.subject.split('\n')[0] ?? '';
 }
 
 export function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {

@@ -1,6 +1,6 @@
 // Specification: importClientIdentity over the simulated Mac.
 import { readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importClientIdentity, previousIdentities } from '../../../../../src/core/macos/plans';
 import { join } from 'node:path';
@@ -10,7 +10,8 @@ import { renderPlanText, viewPlan } from '../../../../../src/core/macos/action';
 import { gatherFacts } from '../../../../../src/core/macos/facts';
 import { SimulatedMac } from '../../../../../src/core/macos/executors/simulated';
 import { PlanWorkspace } from '../../../../../src/core/macos/workspace';
-import { analysePfx } from '../../../../../src/core/pki/pkcs12';
+import { analysePfx, readPfx } from '../../../../../src/core/pki/pkcs12';
+import { openPfx } from '../../../../../src/core/pki/identity';
 import { makeMacFixtures, PFX_PASSWORD, runOnSimulatedMac, type MacFixtures } from '../fixtures';
 
 /** The keychain grants the key to the 1E Client's program (-T), so these Macs have the client installed. */
@@ -34,8 +35,7 @@ async function withPlan<T>(
   const ws = await PlanWorkspace.create();
   try {
     const p = await importClientIdentity({
-      pfx: opts.pfx ?? fx.modernPfx,
-      password: PFX_PASSWORD,
+      identity: openPfx(opts.pfx ?? fx.modernPfx, PFX_PASSWORD).identity,
       facts: await gatherFacts(mac),
       workspace: ws,
       allowAnyApp: opts.allowAnyApp ?? false,
@@ -125,17 +125,44 @@ describe('importClientIdentity', () => {
     });
   });
 
-  it('refuses a wrong PFX password before planning anything', async () => {
+  it('refuses a wrong PFX password where the PFX is opened, before any plan can be made', () => {
+    expect(() => openPfx(fx.modernPfx, 'wrong')).toThrow(expect.objectContaining({ code: 'pfx-wrong-password' }));
+  });
+
+  it('wraps the identity once, keeping the PFX friendly name for the keychain label', async () => {
+    const issued = await fx.pki.issuer.issue('named', { cn: 'MAC01.local', sans: ['MAC01.local'] });
+    const path = join(fx.dir, 'named.pfx');
+    await makePfx(path, issued.certPath, issued.keyPath, PFX_PASSWORD, { name: 'MAC01 device', legacy: true });
+    const named = await readFile(path);
+    const mac = macWithClient();
+    await withPlan(
+      mac,
+      async (p) => {
+        expect(p.files).toHaveLength(1);
+        const cmd = p.actions[0]!.command;
+        const wrapped = readPfx(await readFile(cmd.args[1]!), cmd.args[cmd.secretArgs![0]!]!);
+        expect(wrapped.friendlyName).toBe('MAC01 device');
+        expect(wrapped.certificates.map((c) => c.fingerprint256)).toEqual(
+          readPfx(named, PFX_PASSWORD).certificates.map((c) => c.fingerprint256),
+        );
+      },
+      { pfx: named },
+    );
+  });
+
+  it('writes no file and wraps no key for a plan that will not run here (an exported script makes its own)', async () => {
     const ws = await PlanWorkspace.create();
     try {
-      await expect(
-        importClientIdentity({
-          pfx: fx.modernPfx,
-          password: 'wrong',
-          facts: await gatherFacts(macWithClient()),
-          workspace: ws,
-        }),
-      ).rejects.toMatchObject({ code: 'pfx-wrong-password' });
+      const p = await importClientIdentity({
+        identity: openPfx(fx.modernPfx, PFX_PASSWORD).identity,
+        facts: await gatherFacts(macWithClient()),
+        workspace: ws,
+        makeFile: false,
+      });
+      expect(p.files).toEqual([]);
+      expect(readdirSync(ws.dir)).toEqual([]);
+      expect(p.actions[0]!.command.args[1]).toBe(join(ws.dir, 'identity.p12'));
+      expect(p.script!.setup.join('\n')).toContain('"$work"/identity.p12');
     } finally {
       await ws.dispose();
     }
@@ -176,8 +203,7 @@ describe('removing the old identity for this host name', () => {
     try {
       for (const pfx of pfxs) {
         const p = await importClientIdentity({
-          pfx,
-          password: PFX_PASSWORD,
+          identity: openPfx(pfx, PFX_PASSWORD).identity,
           facts: await gatherFacts(mac),
           workspace: ws,
         });
@@ -211,8 +237,7 @@ describe('removing the old identity for this host name', () => {
       const facts = await gatherFacts(mac);
       const old = previousIdentities(facts, fx.leaf).map((o) => o.sha1);
       const p = await importClientIdentity({
-        pfx: fx.legacyPfx,
-        password: PFX_PASSWORD,
+        identity: openPfx(fx.legacyPfx, PFX_PASSWORD).identity,
         facts,
         workspace: ws,
         removePrevious: old,
@@ -243,8 +268,7 @@ describe('removing the old identity for this host name', () => {
           .sort(),
       ).toEqual([fx.leaf, otherHost.cert].map((c) => c.fingerprint.replace(/:/g, '')).sort());
       const again = await importClientIdentity({
-        pfx: fx.legacyPfx,
-        password: PFX_PASSWORD,
+        identity: openPfx(fx.legacyPfx, PFX_PASSWORD).identity,
         facts: await gatherFacts(mac),
         workspace: ws,
         removePrevious: [],
@@ -263,8 +287,7 @@ describe('removing the old identity for this host name', () => {
     try {
       const facts = await gatherFacts(mac);
       const p = await importClientIdentity({
-        pfx: fx.legacyPfx,
-        password: PFX_PASSWORD,
+        identity: openPfx(fx.legacyPfx, PFX_PASSWORD).identity,
         facts,
         workspace: ws,
         removePrevious: previousIdentities(facts, fx.leaf).map((o) => o.sha1),
@@ -282,8 +305,7 @@ describe('removing the old identity for this host name', () => {
     try {
       await expect(
         importClientIdentity({
-          pfx: fx.legacyPfx,
-          password: PFX_PASSWORD,
+          identity: openPfx(fx.legacyPfx, PFX_PASSWORD).identity,
           facts: await gatherFacts(mac),
           workspace: ws,
           removePrevious: [otherHost.cert.fingerprint.replace(/:/g, '')],

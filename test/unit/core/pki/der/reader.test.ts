@@ -8,7 +8,7 @@ import {
   readOid,
   readTime,
   readTlv,
-} from '../../../../src/core/pki/asn1';
+} from '../../../../../src/core/pki/der';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 

@@ -2,9 +2,16 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { makeTestPki, makePfx, openssl, type TestPki, type IssuedCert } from '../../../support/openssl';
-import { isPkcs12, readPfx, analysePfx, writePfx, rewrapPfx } from '../../../../src/core/pki/pkcs12';
-import { OnboardError } from '../../../../src/core/errors';
+import { makeTestPki, makePfx, openssl, type TestPki, type IssuedCert } from '../../../../support/openssl';
+import {
+  isPkcs12,
+  readPfx,
+  analysePfx,
+  readAndAnalysePfx,
+  writePfx,
+  rewrapPfx,
+} from '../../../../../src/core/pki/pkcs12';
+import { OnboardError } from '../../../../../src/core/errors';
 
 const PW = 'Tr0ub4dor&3';
 
@@ -155,6 +162,19 @@ describe('analysePfx', () => {
     const a = analysePfx(files.nokey!, PW);
     expect(a.keyBagAlgorithms).toEqual([]);
     expect(a.problems.join(' ')).toMatch(/no private key/);
+  });
+
+  it('reads and analyses from one decryption, saying what readPfx and analysePfx say apart', () => {
+    for (const name of ['default', 'legacy', 'ec', 'nokey'] as const) {
+      const { contents, analysis } = readAndAnalysePfx(files[name]!, PW);
+      const apart = readPfx(files[name]!, PW);
+      expect(contents.certificates.map((c) => c.fingerprint256)).toEqual(
+        apart.certificates.map((c) => c.fingerprint256),
+      );
+      expect(contents.key ? spki(contents.key) : null).toEqual(apart.key ? spki(apart.key) : null);
+      expect(contents.friendlyName).toEqual(apart.friendlyName);
+      expect(analysis).toEqual(analysePfx(files[name]!, PW));
+    }
   });
 });
 

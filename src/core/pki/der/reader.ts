@@ -1,4 +1,4 @@
-// Minimal DER/BER reader with byte offsets, for walking certificates, CSRs and PKCS#7 of any key type.
+// The one DER/BER reader: tag-length-value elements with byte offsets, and the primitive types X.509, PKCS#7 and PKCS#12 use.
 
 /** Thrown by the reader; `truncated` tells a cut-short file apart from bytes that are not ASN.1 at all. */
 export class Asn1Error extends Error {
@@ -211,6 +211,18 @@ export function readBoolean(t: Tlv): boolean {
   return v.length > 0 && v[0] !== 0;
 }
 
+/**
+ * The contents of an OCTET STRING, or of an element implicitly tagged in its place (PKCS#7's
+ * encrypted content is [0]): a BER constructed string, which Windows writes, is joined from its pieces.
+ */
+export function readOctets(t: Tlv | undefined, primitiveTag: number = TAG.OCTET_STRING, depth = 0): Buffer {
+  if (!t) throw new Asn1Error('octet string: missing');
+  if (t.tag === primitiveTag) return Buffer.from(contents(t));
+  if (t.tag !== (primitiveTag | 0x20)) throw new Asn1Error('octet string: unexpected structure');
+  if (depth > 4) throw new Asn1Error('octet string pieces are nested too deeply');
+  return Buffer.concat(children(t).map((piece) => readOctets(piece, TAG.OCTET_STRING, depth + 1)));
+}
+
 /** Bits of a BIT STRING, bit 0 first (the way X.509 numbers KeyUsage). */
 export function readBits(t: Tlv): boolean[] {
   const v = contents(expectTag(t, TAG.BIT_STRING, 'bit string'));
@@ -270,53 +282,6 @@ export function readTime(t: Tlv): Date {
     );
   }
   throw new Asn1Error(`unreadable time "${s}"`);
-}
-
-const NAME_ATTRIBUTES: Record<string, string> = {
-  '2.5.4.3': 'CN',
-  '2.5.4.4': 'SN',
-  '2.5.4.5': 'serialNumber',
-  '2.5.4.6': 'C',
-  '2.5.4.7': 'L',
-  '2.5.4.8': 'ST',
-  '2.5.4.9': 'street',
-  '2.5.4.10': 'O',
-  '2.5.4.11': 'OU',
-  '2.5.4.12': 'title',
-  '2.5.4.42': 'GN',
-  '2.5.4.97': 'organizationIdentifier',
-  '1.2.840.113549.1.9.1': 'emailAddress',
-  '0.9.2342.19200300.100.1.25': 'DC',
-  '0.9.2342.19200300.100.1.1': 'UID',
-};
-
-export interface NameAttribute {
-  oid: string;
-  type: string;
-  value: string;
-}
-
-/** A Name as its attributes in DER order (most general first, e.g. C, O, CN). */
-export function readName(t: Tlv): NameAttribute[] {
-  const out: NameAttribute[] = [];
-  for (const rdn of children(expectTag(t, TAG.SEQUENCE, 'name'))) {
-    for (const atv of children(expectTag(rdn, TAG.SET, 'name component'))) {
-      const [oidT, valT] = children(atv);
-      if (!oidT || !valT) throw new Asn1Error('name component: unexpected structure');
-      const oid = readOid(oidT);
-      out.push({ oid, type: NAME_ATTRIBUTES[oid] ?? oid, value: readString(valT) });
-    }
-  }
-  return out;
-}
-
-/** A Name the way technicians read it: most specific first, "CN=MAC01.local, O=Acme". */
-export function formatName(attrs: NameAttribute[]): string {
-  if (attrs.length === 0) return '(empty)';
-  return [...attrs]
-    .reverse()
-    .map((a) => `${a.type}=${a.value.replace(/([,+\\])/g, '\\$1')}`)
-    .join(', ');
 }
 
 /** Both elements of an AlgorithmIdentifier. */

@@ -1,0 +1,87 @@
+// Distinguished names, the one home for reading and printing them: from DER (readName, formatName) and from node's subject text.
+import type { X509Certificate } from 'node:crypto';
+import { Asn1Error, TAG, children, expectTag, readOid, readString, type Tlv } from './der';
+
+const NAME_ATTRIBUTES: Record<string, string> = {
+  '2.5.4.3': 'CN',
+  '2.5.4.4': 'SN',
+  '2.5.4.5': 'serialNumber',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.9': 'street',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '2.5.4.12': 'title',
+  '2.5.4.42': 'GN',
+  '2.5.4.97': 'organizationIdentifier',
+  '1.2.840.113549.1.9.1': 'emailAddress',
+  '0.9.2342.19200300.100.1.25': 'DC',
+  '0.9.2342.19200300.100.1.1': 'UID',
+};
+
+export interface NameAttribute {
+  oid: string;
+  type: string;
+  value: string;
+}
+
+/** A Name as its attributes in DER order (most general first, e.g. C, O, CN). */
+export function readName(t: Tlv): NameAttribute[] {
+  const out: NameAttribute[] = [];
+  for (const rdn of children(expectTag(t, TAG.SEQUENCE, 'name'))) {
+    for (const atv of children(expectTag(rdn, TAG.SET, 'name component'))) {
+      const [oidT, valT] = children(atv);
+      if (!oidT || !valT) throw new Asn1Error('name component: unexpected structure');
+      const oid = readOid(oidT);
+      out.push({ oid, type: NAME_ATTRIBUTES[oid] ?? oid, value: readString(valT) });
+    }
+  }
+  return out;
+}
+
+/** A Name the way technicians read it: most specific first, "CN=MAC01.local, O=Acme". */
+export function formatName(attrs: NameAttribute[]): string {
+  if (attrs.length === 0) return '(empty)';
+  return [...attrs]
+    .reverse()
+    .map((a) => `${a.type}=${a.value.replace(/([,+\\])/g, '\\$1')}`)
+    .join(', ');
+}
+
+/** The most specific CN of a name read from DER (the last one in DER order), or null. */
+export function commonNameOf(attrs: NameAttribute[]): string | null {
+  for (let i = attrs.length - 1; i >= 0; i--) if (attrs[i]!.oid === '2.5.4.3') return attrs[i]!.value;
+  return null;
+}
+
+// node's X509Certificate prints a name one attribute per line, most general first ("C=GB\nO=Acme\nCN=MAC01.local"),
+// escaped the way OpenSSL's RFC 2253 printer escapes. The helpers below read that text without parsing DER.
+
+/** The first CN in node's subject text of `cert`, or null when the subject has none. */
+export function commonName(cert: X509Certificate): string | null {
+  const m = /(?:^|\n)CN=([^\n]*)/.exec(cert.subject);
+  return m ? m[1]! : null;
+}
+
+/** A short label for a name as node prints it: its CN, else the value of its first attribute. */
+export function nameLabel(text: string): string {
+  const lines = text.split('\n');
+  const cn = lines.find((l) => l.startsWith('CN='));
+  return (cn ?? lines[0] ?? 'certificate').replace(/^[A-Za-z.0-9]+=/, '');
+}
+
+/** node's name text on one line in its own order: "C=GB, O=Acme, CN=MAC01.local". */
+export function nameOnOneLine(text: string): string {
+  return text.split('\n').filter(Boolean).join(', ');
+}
+
+/** node's name text on one line, most specific first as the CLI prints names: "CN=MAC01.local, O=Acme, C=GB". */
+export function nameOnOneLineCnFirst(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .reverse()
+    .join(', ');
+}

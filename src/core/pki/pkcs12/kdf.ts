@@ -1,0 +1,82 @@
+// The PKCS#12 key derivation (RFC 7292 appendix B.2) and the forms a password takes in it.
+import { createHash } from 'node:crypto';
+import * as cryptoModule from 'node:crypto';
+import { Damaged } from './errors';
+
+/** Digests usable for the MAC and for PBKDF2's HMAC: node name, output and block sizes. */
+export const DIGESTS: Record<string, { name: string; outLen: number; blockLen: number }> = {
+  '1.3.14.3.2.26': { name: 'sha1', outLen: 20, blockLen: 64 },
+  '2.16.840.1.101.3.4.2.4': { name: 'sha224', outLen: 28, blockLen: 64 },
+  '2.16.840.1.101.3.4.2.1': { name: 'sha256', outLen: 32, blockLen: 64 },
+  '2.16.840.1.101.3.4.2.2': { name: 'sha384', outLen: 48, blockLen: 128 },
+  '2.16.840.1.101.3.4.2.3': { name: 'sha512', outLen: 64, blockLen: 128 },
+};
+
+/** A password as PKCS#12 KDFs see it: UTF-16BE with a two-byte terminator (or nothing at all). */
+export function bmpPassword(password: string): Buffer {
+  return Buffer.concat([Buffer.from(password, 'utf16le').swap16(), Buffer.alloc(2)]);
+}
+
+/**
+ * The PKCS#12 key derivation. id 1 = cipher key, 2 = IV, 3 = MAC key.
+ * Native hashing keeps 2048 iterations in the low milliseconds.
+ */
+export function pkcs12Kdf(
+  digest: string,
+  password: Buffer,
+  salt: Buffer,
+  id: 1 | 2 | 3,
+  iterations: number,
+  length: number,
+): Buffer {
+  const info = Object.values(DIGESTS).find((d) => d.name === digest);
+  if (!info) throw new Damaged(`unknown digest ${digest}`);
+  const { outLen: u, blockLen: v } = info;
+  const D = Buffer.alloc(v, id);
+  const fill = (src: Buffer): Buffer => {
+    if (src.length === 0) return Buffer.alloc(0);
+    const out = Buffer.alloc(v * Math.ceil(src.length / v));
+    for (let i = 0; i < out.length; i++) out[i] = src[i % src.length]!;
+    return out;
+  };
+  const I = Buffer.concat([fill(salt), fill(password)]);
+  const out = Buffer.alloc(length);
+  let produced = 0;
+  while (produced < length) {
+    let A: Buffer = createHash(digest).update(D).update(I).digest();
+    for (let r = 1; r < iterations; r++) A = hashOnce(digest, A);
+    A.copy(out, produced, 0, Math.min(u, length - produced));
+    produced += u;
+    if (produced >= length) break;
+    // I_j = (I_j + B + 1) mod 2^(8v), B = A repeated to v bytes.
+    const B = fill(A).subarray(0, v);
+    for (let j = 0; j < I.length; j += v) {
+      let carry = 1;
+      for (let k = v - 1; k >= 0; k--) {
+        const sum = I[j + k]! + B[k]! + carry;
+        I[j + k] = sum & 0xff;
+        carry = sum >> 8;
+      }
+    }
+  }
+  return out;
+}
+
+/** One-shot hashing: crypto.hash (Node 20.12+) skips the Hash object and is several times faster in this loop. */
+const oneShot = (cryptoModule as { hash?: (alg: string, data: Buffer, enc: 'buffer') => Buffer }).hash;
+function hashOnce(digest: string, data: Buffer): Buffer {
+  return oneShot ? oneShot(digest, data, 'buffer') : createHash(digest).update(data).digest();
+}
+
+/** What the password is tried as: PKCS#12 schemes take it as BMP text, PBES2 as UTF-8. */
+export interface PasswordForm {
+  bmp: Buffer;
+  utf8: Buffer;
+}
+
+/** An empty password is ambiguous in PKCS#12 (empty BMP text or no bytes at all): OpenSSL tries both forms. */
+export function passwordForms(password: string): PasswordForm[] {
+  const forms = [{ bmp: bmpPassword(password), utf8: Buffer.from(password, 'utf8') }];
+  if (password === '') forms.push({ bmp: Buffer.alloc(0), utf8: Buffer.alloc(0) });
+  return forms;
+}

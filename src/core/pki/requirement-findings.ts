@@ -1,0 +1,251 @@
+// The 1E requirement findings: their ids, titles and wording, and the judges of chain, validity, revocation, host name, signature and PFX.
+import type { ChainResult } from './chain';
+import { matchHostname } from './hostname';
+import { certificateDetails, certificateLabel } from './inspect';
+import { formatName } from './names';
+import type { PfxAnalysis } from './pkcs12';
+
+export type FindingStatus = 'pass' | 'warn' | 'fail' | 'info';
+
+export interface Finding {
+  id: string;
+  status: FindingStatus;
+  title: string;
+  detail: string;
+  fix: string;
+}
+
+export const FINDING_IDS = [
+  'chain-trusted',
+  'chain-complete',
+  'not-self-signed',
+  'validity',
+  'eku-client-auth',
+  'ku-digital-signature',
+  'ku-key-encipherment',
+  'key-rsa',
+  'key-size',
+  'private-key-present',
+  'private-key-matches',
+  'revocation-http',
+  'subject-hostname',
+  'signature-algorithm',
+  'pfx-macos-compatible',
+] as const;
+
+export type FindingId = (typeof FINDING_IDS)[number];
+
+export const FINDING_TITLES: Record<FindingId, string> = {
+  'chain-trusted': 'Issued by a trusted CA',
+  'chain-complete': 'Every CA certificate up to the root is available',
+  'not-self-signed': 'Not self-signed',
+  validity: 'Valid now',
+  'eku-client-auth': 'Extended key usage includes Client Authentication',
+  'ku-digital-signature': 'Key usage includes Digital Signature',
+  'ku-key-encipherment': 'Key usage includes Key Encipherment',
+  'key-rsa': 'RSA key',
+  'key-size': 'Key size at least 2048 bits',
+  'private-key-present': 'Private key present',
+  'private-key-matches': 'Private key belongs to the certificate',
+  'revocation-http': 'CRL distribution point over HTTP(S)',
+  'subject-hostname': 'Names this Mac exactly (CN or SAN DNS)',
+  'signature-algorithm': 'Signed with a strong algorithm',
+  'pfx-macos-compatible': 'PFX protection that every macOS imports',
+};
+
+/** Certificates expiring sooner than this get a warning: re-issuing takes a ticket and some days. */
+export const EXPIRY_WARNING_DAYS = 30;
+
+export const DAY = 86_400_000;
+export const REQUEST_AGAIN =
+  'Ask your PKI team for a new certificate from a Computer/Workstation-style template (Client Authentication EKU; Digital Signature and Key Encipherment key usage; RSA 2048+; HTTP CDP), e.g. with `onboard csr`.';
+
+export function finding(id: FindingId, status: FindingStatus, detail: string, fix = ''): Finding {
+  return { id, status, title: FINDING_TITLES[id], detail, fix };
+}
+
+export function day(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+export function chainTrusted(chain: ChainResult, selfSigned: boolean, caGiven: boolean): Finding {
+  if (selfSigned) {
+    return finding('chain-trusted', 'fail', 'The certificate is self-signed: no CA vouches for it.', REQUEST_AGAIN);
+  }
+  const missing = chain.problems.find((p) => p.code === 'issuer-missing' || p.code === 'signature-invalid');
+  if (missing) {
+    return finding(
+      'chain-trusted',
+      'fail',
+      `Trust cannot be established: ${missing.message.charAt(0).toLowerCase()}${missing.message.slice(1)}`,
+      caGiven
+        ? 'Pass every CA certificate of the chain (root and intermediates) with --ca.'
+        : 'Pass the CA certificates (root and intermediates) with --ca FILE; ask your PKI team for them.',
+    );
+  }
+  if (chain.problems.length) {
+    const text = chain.problems.map((p) => p.message).join(' ');
+    const fix = chain.problems.some((p) => p.code === 'root-not-trusted')
+      ? 'Pass the root CA certificate your organisation trusts with --ca; if it differs from the one the certificate chains to, the certificate came from another PKI.'
+      : chain.problems.some((p) => p.code === 'ca-expired' || p.code === 'ca-not-yet-valid')
+        ? 'Get the renewed CA certificate from your PKI team; if the CA itself was renewed, the device certificate must be issued again under it.'
+        : 'Ask your PKI team: the CA certificates are not fit to issue device certificates.';
+    return finding('chain-trusted', 'fail', text, fix);
+  }
+  const root = chain.trustedRoot;
+  if (!root)
+    return finding(
+      'chain-trusted',
+      'fail',
+      'The chain does not end at a trusted root.',
+      'Pass the root CA certificate with --ca.',
+    );
+  if (!caGiven) {
+    return finding(
+      'chain-trusted',
+      'warn',
+      `The chain ends at ${certificateLabel(root)}, but that root came with the certificate itself, not from a CA file you chose to trust.`,
+      'Pass the root CA certificate your organisation trusts with --ca to confirm it is the same one.',
+    );
+  }
+  return finding(
+    'chain-trusted',
+    'pass',
+    `Chains to the trusted root ${certificateLabel(root)}; every signature verifies and every CA is valid.`,
+  );
+}
+
+export function chainComplete(chain: ChainResult, selfSigned: boolean): Finding {
+  if (selfSigned)
+    return finding(
+      'chain-complete',
+      'info',
+      'A self-signed certificate has no chain to complete (see not-self-signed).',
+    );
+  const path = chain.chain.map((c) => formatName(certificateDetails(c).subjectAttributes)).join(' → ');
+  if (chain.complete) return finding('chain-complete', 'pass', `${chain.chain.length} certificates: ${path}.`);
+  const missing = chain.problems.find((p) => p.code === 'issuer-missing' || p.code === 'signature-invalid');
+  const last = chain.chain[chain.chain.length - 1]!;
+  const issuer = formatName(certificateDetails(last).issuerAttributes);
+  return finding(
+    'chain-complete',
+    'fail',
+    `${missing?.message ?? 'The chain stops before a root.'} Found so far: ${path}.`,
+    `Get the CA certificate "${issuer}" (and any above it up to the root) from your PKI team and pass it with --ca; the Mac needs every one of them.`,
+  );
+}
+
+export function validity(notBefore: Date, notAfter: Date, at: Date): Finding {
+  if (at.getTime() < notBefore.getTime()) {
+    return finding(
+      'validity',
+      'fail',
+      `Not valid until ${notBefore.toISOString()} (checked at ${at.toISOString()}).`,
+      "Check the Mac's clock; if it is right, wait until the certificate starts, or ask why it was issued with a future start date.",
+    );
+  }
+  if (at.getTime() > notAfter.getTime()) {
+    return finding(
+      'validity',
+      'fail',
+      `Expired on ${notAfter.toISOString()}, ${Math.floor((at.getTime() - notAfter.getTime()) / DAY)} days before ${day(at)}.`,
+      'Request a renewed certificate (a new request with the same host name).',
+    );
+  }
+  const left = Math.floor((notAfter.getTime() - at.getTime()) / DAY);
+  if (left < EXPIRY_WARNING_DAYS) {
+    return finding(
+      'validity',
+      'warn',
+      `Valid until ${notAfter.toISOString()}: only ${left} days left.`,
+      'Request a renewed certificate now, before this one expires and the Mac drops off the platform.',
+    );
+  }
+  return finding('validity', 'pass', `Valid from ${day(notBefore)} until ${day(notAfter)} (${left} days left).`);
+}
+
+export function revocation(crlUrls: string[], ocspUrls: string[]): Finding {
+  const http = crlUrls.filter((u) => /^https?:\/\//i.test(u));
+  const ocspNote = ocspUrls.length
+    ? ` For information: OCSP responder ${ocspUrls.join(', ')} (newer 1E versions also use it).`
+    : '';
+  if (http.length) return finding('revocation-http', 'pass', `CRL distribution point: ${http.join(', ')}.${ocspNote}`);
+  const seen = crlUrls.length
+    ? `The CRL distribution points are ${crlUrls.join(', ')}, none over HTTP(S)`
+    : 'The certificate has no CRL distribution point';
+  return finding(
+    'revocation-http',
+    'fail',
+    `${seen}; 1E requires one reachable over HTTP(S).${ocspNote}`,
+    'Ask your PKI team to add an HTTP CDP to the issuing CA and issue the certificate again (existing certificates keep the old CDP list).',
+  );
+}
+
+export function subjectHostname(hostname: string, cn: string | null, dns: string[]): Finding {
+  const m = matchHostname(hostname, cn, dns);
+  const listed = m.names.length
+    ? m.names.map((n) => `${n.source} "${n.name}"`).join(', ')
+    : 'no CN and no SAN DNS name';
+  if (m.status === 'exact')
+    return finding('subject-hostname', 'pass', `${m.source} "${m.certificateName}" equals the host name.`);
+  if (m.status === 'case-only') {
+    return finding(
+      'subject-hostname',
+      'fail',
+      `The certificate says "${m.certificateName}" (${m.source}) but this Mac is "${hostname}": they differ only in capitals, and the match is case-sensitive.`,
+      `Request the certificate again with CN exactly "${hostname}" (or rename the Mac to "${m.certificateName}" in System Settings > Sharing).`,
+    );
+  }
+  return finding(
+    'subject-hostname',
+    'fail',
+    `The host name "${hostname}" is not in the certificate (it has ${listed}).`,
+    `Request a certificate with CN exactly "${hostname}" and SAN DNS "${hostname}"; check the host name with \`scutil --get LocalHostName\` (add .local).`,
+  );
+}
+
+const WEAK_DIGEST = /md5|sha1|SHA1/;
+const STRONG = /^(sha(256|384|512)WithRSAEncryption|ecdsa-with-SHA(256|384|512)|rsassaPss|ED25519|ED448)$/;
+
+export function signatureAlgorithm(chain: ChainResult): Finding {
+  // The root's own signature is never checked by a verifier: only the certificates below it count.
+  const judged = chain.chain.filter((c, i) => !(i > 0 && i === chain.chain.length - 1 && chain.complete));
+  const weak = judged.filter((c) => WEAK_DIGEST.test(certificateDetails(c).signatureAlgorithm));
+  const leafAlg = certificateDetails(chain.chain[0]!).signatureAlgorithm;
+  if (weak.length) {
+    return finding(
+      'signature-algorithm',
+      'fail',
+      `${weak.map((c) => `${certificateLabel(c)} is signed with ${certificateDetails(c).signatureAlgorithm}`).join('; ')}: OpenSSL 3 and macOS reject MD5 and SHA-1 signatures.`,
+      "Ask your PKI team to issue the certificate again with SHA-256 (the CA's hash algorithm setting).",
+    );
+  }
+  const unknown = judged.filter(
+    (c) =>
+      !STRONG.test(certificateDetails(c).signatureAlgorithm) &&
+      !/sha224/i.test(certificateDetails(c).signatureAlgorithm),
+  );
+  if (unknown.length) {
+    return finding(
+      'signature-algorithm',
+      'warn',
+      `${unknown.map((c) => `${certificateLabel(c)} is signed with ${certificateDetails(c).signatureAlgorithm}`).join('; ')}, which Onboard does not know to be accepted.`,
+      'Prefer SHA-256 with RSA; check with your PKI team.',
+    );
+  }
+  const sha512 = /512/.test(leafAlg)
+    ? ' (SHA-512 works on macOS; very old Windows servers needed an update for it with TLS 1.2)'
+    : '';
+  return finding('signature-algorithm', 'pass', `Signed with ${leafAlg}${sha512}.`);
+}
+
+export function pfxCompatible(pfx: PfxAnalysis): Finding {
+  const how = `MAC ${pfx.macAlgorithm ?? 'none'}${pfx.macSaltLength !== null ? `, salt ${pfx.macSaltLength} bytes` : ''}${pfx.macIterations !== null ? `, ${pfx.macIterations} iterations` : ''}; key bags ${pfx.keyBagAlgorithms.join(', ') || 'none'}; certificate bags ${pfx.certBagAlgorithms.join(', ') || 'none'}${pfx.emptyPassword ? '; empty password' : ''}`;
+  if (pfx.macOsCompatible) return finding('pfx-macos-compatible', 'pass', `${how}: every macOS version imports this.`);
+  return finding(
+    'pfx-macos-compatible',
+    'fail',
+    `${how}. ${pfx.problems.join(' ')}`,
+    're-wrap to the compatible profile: `onboard pfx --rewrap IN --out OUT --password-env VAR` (3DES, SHA-1 MAC, 8-byte salt, non-empty password).',
+  );
+}
