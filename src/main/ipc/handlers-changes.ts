@@ -1,14 +1,25 @@
 // Handlers of the changes half: trust & identity, install, verify, summary (the work is in ./changes/*).
 import type { Handlers } from './router';
 import type { Session } from './session';
-import type { changeMethods } from '../../shared/contract-changes';
+import type { installMethods } from '../../shared/contract/install';
+import type { trustMethods } from '../../shared/contract/trust';
+import type { verifyMethods } from '../../shared/contract/verify';
+import type { summaryMethods } from '../../shared/contract/summary';
+import type { planMethods } from '../../shared/contract/plans';
 import { planTrustIdentity } from './changes/trust';
 import { findInstallers, planDebugLogging, planInstall, planUninstall } from './changes/install';
 import { applyChanges, planUndo } from './changes/apply';
 import { changeSummary } from './changes/summary';
 import { exportReport, runVerification } from './changes/verify';
 
-export function createChangeHandlers(): Pick<Handlers<Session>, keyof typeof changeMethods> {
+export function createChangeHandlers(): Pick<
+  Handlers<Session>,
+  keyof (typeof installMethods &
+    typeof trustMethods &
+    typeof verifyMethods &
+    typeof summaryMethods &
+    typeof planMethods)
+> {
   return {
     planTrustIdentity: (req, { session }) => planTrustIdentity(session, req.allowAnyApp, req.removeOldIdentities),
     findInstallers: async () => ({ candidates: await findInstallers() }),

@@ -2,7 +2,9 @@
 import type { Handlers } from './router';
 import { isOnboardError } from '../../core/errors';
 import type { Session } from './session';
-import type { setupMethods } from '../../shared/contract-setup';
+import type { welcomeMethods } from '../../shared/contract/welcome';
+import type { caMethods } from '../../shared/contract/ca';
+import type { clientMethods } from '../../shared/contract/client';
 import { currentFacts, factsView, setEndpoints } from './setup/facts';
 import { addCaFiles, caView, removeCaCertificate } from './setup/ca';
 import {
@@ -18,10 +20,13 @@ import {
 import { createLabCa, issueLabCertificate, openLabCa } from './setup/lab';
 import { screenError, type SetupScreen } from './setup/wording';
 
-type SetupHandlers = Pick<Handlers<Session>, keyof typeof setupMethods>;
+type SetupHandlers = Pick<
+  Handlers<Session>,
+  keyof typeof welcomeMethods | keyof typeof caMethods | keyof typeof clientMethods
+>;
 
 /** Where each method's errors are shown, when the advice depends on it. */
-const SCREEN_OF: Partial<Record<keyof typeof setupMethods, SetupScreen>> = {
+const SCREEN_OF: Partial<Record<keyof SetupHandlers, SetupScreen>> = {
   addCaFiles: 'ca',
   removeCaCertificate: 'ca',
   getCaCertificates: 'ca',

@@ -5,7 +5,7 @@ import type { PrivilegedRunner } from '../../core/macos/execute';
 import type { Command } from '../../core/macos/types';
 import type { PlanWorkspace } from '../../core/macos/workspace';
 import type { VerifyResult } from '../../core/verify/verify';
-import type { ChangePurpose } from '../../shared/contract-changes';
+import type { ChangePurpose } from '../../shared/contract';
 
 /** Plans shown to the technician and waiting for Apply: exactly these run, nothing rebuilt. */
 export interface PreparedEntry {

@@ -15,7 +15,7 @@ import { OnboardError } from '../../../core/errors';
 import type { HandlerContext } from '../router';
 import type { Session } from '../session';
 import type { ChangeRecord, KeptFile, PreparedEntry } from '../state-changes';
-import type { ActionOutcome, ApplyOutcome, ChangePurpose, PreparedChanges } from '../../../shared/contract-changes';
+import type { ActionOutcome, ApplyOutcome, ChangePurpose, PreparedChanges } from '../../../shared/contract';
 import type { ProgressUpdate } from '../../../shared/contract';
 import { asOnePlan, keepPrepared, privilegedRunner } from './prepared';
 

@@ -26,7 +26,7 @@ import type {
   InstallerCandidate,
   InstallerKind,
   PreparedChanges,
-} from '../../../shared/contract-changes';
+} from '../../../shared/contract';
 import { keepPrepared } from './prepared';
 import { refuseInUninstallMode } from './trust';
 

@@ -6,7 +6,7 @@ import type { PlanWorkspace } from '../../../core/macos/workspace';
 import { OnboardError } from '../../../core/errors';
 import type { Session } from '../session';
 import { disposePrepared, type PreparedEntry } from '../state-changes';
-import type { ChangePurpose, PreparedChanges } from '../../../shared/contract-changes';
+import type { ChangePurpose, PreparedChanges } from '../../../shared/contract';
 
 /**
  * Keeps `plans` as the one prepared change of its purpose (an older one is dropped with its

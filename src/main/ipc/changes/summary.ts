@@ -1,6 +1,6 @@
 // The summary: what this run changed on the Mac, and which of it can still be undone.
 import type { Session } from '../session';
-import type { ChangeSummary } from '../../../shared/contract-changes';
+import type { ChangeSummary } from '../../../shared/contract';
 
 export function changeSummary(session: Session): ChangeSummary {
   const v = session.changes.verification;

@@ -14,7 +14,7 @@ import { writePfx } from '../../../core/pki/pkcs12';
 import { certificateRole } from '../../../core/pki/inspect';
 import { OnboardError } from '../../../core/errors';
 import type { Session } from '../session';
-import type { TrustPlan } from '../../../shared/contract-changes';
+import type { TrustPlan } from '../../../shared/contract';
 import { keepPrepared } from './prepared';
 
 /** A certificate's subject on one line, as a technician reads it. */

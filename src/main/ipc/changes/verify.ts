@@ -5,7 +5,7 @@ import { runVerification as verifyMac, type VerifyProgress } from '../../../core
 import { buildReport, renderReportHtml, renderReportJson, type ReportChange } from '../../../core/verify/report';
 import type { HandlerContext } from '../router';
 import type { Session } from '../session';
-import type { ReportFile, VerificationResult } from '../../../shared/contract-changes';
+import type { ReportFile, VerificationResult } from '../../../shared/contract';
 import type { ProgressUpdate } from '../../../shared/contract';
 
 /** What each stage of the verification is, in a technician's words. */

@@ -8,14 +8,7 @@ import { isOnboardError } from '../../../core/errors';
 import type { Session } from '../session';
 import { keychainCertificates } from './facts';
 import { screenError } from './wording';
-import type {
-  CaAddResult,
-  CaCard,
-  CaFileOutcome,
-  CaTreeNode,
-  CaView,
-  SetupProblem,
-} from '../../../shared/contract-setup';
+import type { CaAddResult, CaCard, CaFileOutcome, CaTreeNode, CaView, SetupProblem } from '../../../shared/contract';
 
 const DAY = 86_400_000;
 /** CA renewals take weeks: say so well before the CA expires. */

@@ -4,7 +4,7 @@ import { gatherFacts, type MacFacts } from '../../../core/macos/facts';
 import { validateBackgroundUrl, validateSwitchAddress } from '../../../core/macos/validate';
 import { isOnboardError } from '../../../core/errors';
 import type { Session } from '../session';
-import type { EndpointsCheck, FieldCheck, MacFactsView } from '../../../shared/contract-setup';
+import type { EndpointsCheck, FieldCheck, MacFactsView } from '../../../shared/contract';
 
 /** The facts of this session's Mac, asked again only when `refresh` is set. */
 export async function currentFacts(session: Session, refresh = false): Promise<MacFacts> {

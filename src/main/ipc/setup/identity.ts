@@ -10,13 +10,7 @@ import { createKeyAndCsr } from '../../../core/pki/csr';
 import type { Session } from '../session';
 import type { ChosenIdentity } from '../state-setup';
 import { currentFacts, keychainCertificates } from './facts';
-import type {
-  CsrView,
-  DownloadFile,
-  HostnameComparison,
-  IdentityView,
-  PfxStatus,
-} from '../../../shared/contract-setup';
+import type { CsrView, DownloadFile, HostnameComparison, IdentityView, PfxStatus } from '../../../shared/contract';
 import { forScreen } from './wording';
 
 /**

@@ -18,7 +18,7 @@ import {
 import { readPfx } from '../../../core/pki/pkcs12';
 import { inspectCertificate } from '../../../core/pki/inspect';
 import type { Session } from '../session';
-import type { IdentityView, LabCaView } from '../../../shared/contract-setup';
+import type { IdentityView, LabCaView } from '../../../shared/contract';
 import { identityView } from './identity';
 
 function labView(lab: Lab): LabCaView {

@@ -1,42 +1,43 @@
-// The single source of truth for what the renderer may ask of the main process.
-// Each method: a request schema (validated at runtime by the router) and a result type.
-// The renderer imports only types from this file (`import type`), never its values.
-import { z } from 'zod';
-import type { IpcResult } from './result';
-import type { MethodNameInList } from './methods';
+// The single source of truth for what the renderer may ask of the main process, assembled from one file per
+// wizard step. Each method: a request schema (validated at runtime by the router) and a result type.
+// The renderer imports only types from here (`import type`), never its values.
+import type { z } from 'zod';
+import type { IpcResult } from '../result';
+import type { MethodNameInList } from '../methods';
+import { appMethods } from './app';
+import { welcomeMethods } from './welcome';
+import { caMethods } from './ca';
+import { clientMethods } from './client';
+import { installMethods } from './install';
+import { trustMethods } from './trust';
+import { verifyMethods } from './verify';
+import { summaryMethods } from './summary';
+import { planMethods } from './plans';
 
-export type { IpcResult, IpcError } from './result';
-import { type } from './contract-type';
-import { setupMethods } from './contract-setup';
-import { changeMethods } from './contract-changes';
+export type { IpcResult, IpcError } from '../result';
+export type * from './app';
+export type * from './files';
+export type * from './welcome';
+export type * from './ca';
+export type * from './client';
+export type * from './install';
+export type * from './trust';
+export type * from './verify';
+export type * from './summary';
+export type * from './plans';
 
-export type * from './contract-setup';
-export type * from './contract-changes';
-
-export interface AppInfo {
-  version: string;
-  /** 'electron' in the desktop app, 'preview' in the browser preview. */
-  shell: 'electron' | 'preview';
-  /** True when system commands go to the simulated Mac (always in the preview). */
-  simulated: boolean;
-  /** Platform of the process running the router (darwin on a real Mac). */
-  platform: string;
-}
-
-const appMethods = {
-  getAppInfo: { request: z.object({}).strict(), result: type<AppInfo>() },
-  cancelRequest: {
-    request: z.object({ requestId: z.string().min(1).max(100) }).strict(),
-    result: type<{ cancelled: boolean }>(),
-  },
+/** The whole contract: the frame's methods, each step's in wizard order, and applying a prepared change. */
+export const contract = {
+  ...appMethods,
+  ...welcomeMethods,
+  ...caMethods,
+  ...clientMethods,
+  ...installMethods,
+  ...trustMethods,
+  ...verifyMethods,
+  ...summaryMethods,
+  ...planMethods,
 } as const;
-
-/**
- * The whole contract. Methods are declared in two halves so the wizard's two halves can
- * grow independently: the setup (Welcome, CA certificates, client certificate) and the
- * changes (trust & identity, install, verify, summary).
- */
-export const contract = { ...appMethods, ...setupMethods, ...changeMethods } as const;
 
 export type Contract = typeof contract;
 export type MethodName = keyof Contract;
@@ -74,7 +75,7 @@ export type OnboardApi = {
   pathForFile?(file: File): string;
 };
 
-export { METHOD_NAMES as methodNames } from './methods';
+export { METHOD_NAMES as methodNames } from '../methods';
 
 // The plain list in methods.ts (read by the preload) and the contract name the same methods: a method missing from
 // either side fails type-checking here.
