@@ -1,6 +1,7 @@
-// What the setup half says on screen. The core writes its advice for the command line (options such as
-// --ca or --password-env, `onboard` verbs); the wizard gives the same advice pointing at its own steps and buttons.
-import { OnboardError } from '../../../core/errors';
+// What Welcome, CA certificates and the client certificate say on screen. The core writes its advice for the command
+// line (options such as --ca or --password-env, `onboard` verbs); the wizard gives the same advice pointing at its own
+// steps and buttons.
+import { OnboardError } from '../../core/errors';
 
 /** Where a message is shown: the same core error can need different advice on different steps. */
 export type SetupScreen = 'ca' | 'issued-certificate' | 'other';

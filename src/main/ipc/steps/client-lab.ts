@@ -1,8 +1,9 @@
-// The lab-CA path of the client-certificate step: a throw-away CA for test benches without a real PKI.
+// The lab-CA path of the client-certificate step: a throw-away CA for test benches without a real PKI, made, opened
+// and issued from through the core's lab (so the lab keeps its own record for revocation). client.ts keeps the result.
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject, type X509Certificate } from 'node:crypto';
 import { OnboardError } from '../../../core/errors';
 import { withPrivateTempDir } from '../../../core/fsutil';
 import {
@@ -17,11 +18,15 @@ import {
 } from '../../../core/lab/pki';
 import { readPfx } from '../../../core/pki/pkcs12';
 import { inspectCertificate } from '../../../core/pki/inspect';
-import type { Session } from '../session';
-import type { IdentityView, LabCaView } from '../../../shared/contract';
-import { identityView } from './identity';
+import type { LabCaView } from '../../../shared/contract';
 
-function labView(lab: Lab): LabCaView {
+/** A lab CA chosen for this Mac; its password stays in main to issue. */
+export interface ChosenLabCa {
+  lab: Lab;
+  caPassword: string;
+}
+
+export function labView(lab: Lab): LabCaView {
   const issuer = caCertificate(lab, lab.issuerName);
   const info = inspectCertificate(issuer);
   return {
@@ -34,21 +39,18 @@ function labView(lab: Lab): LabCaView {
   };
 }
 
-/** The lab's CA certificates join the CA list, so the Trust step imports them like any other CA. */
-function useLab(session: Session, lab: Lab, caPassword: string): LabCaView {
-  session.setup.lab = { lab, caPassword };
-  for (const cert of [...issuerChain(lab)].reverse()) {
-    if (session.setup.caCertificates.some((c) => c.fingerprint256 === cert.fingerprint256)) continue;
-    session.setup.caCertificates.push(cert);
-    session.setup.caFileNames.set(cert.fingerprint256, `Lab CA: ${lab.config.name}`);
-  }
-  return labView(lab);
+/** The lab's CA certificates, root first: they join the CA list, so Trust & identity imports them like any other CA. */
+export function labCaCertificates(chosen: ChosenLabCa): X509Certificate[] {
+  return [...issuerChain(chosen.lab)].reverse();
 }
 
-export async function createLabCa(
-  session: Session,
-  req: { name: string; crlBaseUrl: string; caPassword: string; intermediate: boolean; directory?: string },
-): Promise<LabCaView> {
+export async function createLabCa(req: {
+  name: string;
+  crlBaseUrl: string;
+  caPassword: string;
+  intermediate: boolean;
+  directory?: string;
+}): Promise<ChosenLabCa> {
   const dir = req.directory?.trim() || (await mkdtemp(join(tmpdir(), 'onboard-lab-')));
   const lab = await initLab({
     dir,
@@ -57,19 +59,21 @@ export async function createLabCa(
     crlBaseUrl: req.crlBaseUrl,
     caPassword: req.caPassword,
   });
-  return useLab(session, lab, req.caPassword);
+  return { lab, caPassword: req.caPassword };
 }
 
-export async function openLabCa(session: Session, req: { directory: string; caPassword: string }): Promise<LabCaView> {
+export async function openLabCa(req: { directory: string; caPassword: string }): Promise<ChosenLabCa> {
   const lab = await openLab(req.directory.trim());
   // A wrong password should be said now, not when the technician tries to issue.
   await unlockCa(lab, lab.issuerName, req.caPassword);
-  return useLab(session, lab, req.caPassword);
+  return { lab, caPassword: req.caPassword };
 }
 
-/** Issues through the lab's own device issuance (so the lab keeps its record for revocation), then reads the result back. */
-export async function issueLabCertificate(session: Session, hostname: string): Promise<IdentityView> {
-  const chosen = session.setup.lab;
+/** Issues through the lab's own device issuance, then reads the result back: the key, its certificate and chain. */
+export async function issueFromLab(
+  chosen: ChosenLabCa | undefined,
+  hostname: string,
+): Promise<{ key: KeyObject; certificate: X509Certificate; chain: X509Certificate[] }> {
   if (!chosen)
     throw new OnboardError('no-lab-ca', 'No lab CA is chosen.', 'Create a lab CA, or open one made before, first.');
   const pfxPassword = randomBytes(18).toString('base64url');
@@ -90,13 +94,5 @@ export async function issueLabCertificate(session: Session, hostname: string): P
       'The lab CA did not produce a certificate with its key.',
       'Try again; if it happens again, create a new lab CA.',
     );
-  session.setup.identity = {
-    key: contents.key,
-    certificate,
-    chain,
-    source: 'lab',
-    label: `Lab CA: ${chosen.lab.config.name}`,
-  };
-  delete session.setup.pfx;
-  return (await identityView(session))!;
+  return { key: contents.key, certificate, chain };
 }

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { OnboardError } from '../../../../src/core/errors';
-import { forScreen, hasCommandLineAdvice, screenError } from '../../../../src/main/ipc/setup/wording';
+import { forScreen, hasCommandLineAdvice, screenError } from '../../../../src/main/ipc/wording';
 
 describe("advice put in the wizard's words", () => {
   it('recognises command-line advice, and only that', () => {

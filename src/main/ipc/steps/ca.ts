@@ -5,17 +5,35 @@ import { certificateDetails, commonNameOf, describeKey, inspectCertificate, keyL
 import { formatName } from '../../../core/pki/asn1';
 import { signedBy } from '../../../core/pki/chain';
 import { isOnboardError } from '../../../core/errors';
-import type { Session } from '../session';
-import { keychainCertificates } from './facts';
-import { screenError } from './wording';
+import type { Handlers } from '../router';
 import type { CaAddResult, CaCard, CaFileOutcome, CaTreeNode, CaView, SetupProblem } from '../../../shared/contract';
+import type { caMethods } from '../../../shared/contract/ca';
+import { screenError } from '../wording';
+import { worded } from '../worded';
+import { currentFacts, keychainCertificates, type WelcomeSession } from './welcome';
+
+/** The CA certificates chosen on this step (roots and intermediates, deduplicated); Trust & identity imports them. */
+export interface CaState {
+  certificates: X509Certificate[];
+  /** The file each certificate came from, by SHA-256 fingerprint. */
+  fileNames: Map<string, string>;
+}
+
+export function createCaState(): CaState {
+  return { certificates: [], fileNames: new Map() };
+}
+
+/** The part of a session this step's work reads: its own state, and the Mac's facts for the keychain comparison. */
+export interface CaSession extends WelcomeSession {
+  ca: CaState;
+}
 
 const DAY = 86_400_000;
 /** CA renewals take weeks: say so well before the CA expires. */
 const CA_EXPIRY_WARNING_DAYS = 90;
 
 /** Reads each file by its content; a bad file is reported on its own and does not stop the others. */
-export function addCaFiles(session: Session, files: { fileName: string; base64: string }[]): CaAddResult {
+export function addCaFiles(session: CaSession, files: { fileName: string; base64: string }[]): CaAddResult {
   const outcomes: CaFileOutcome[] = [];
   for (const file of files) {
     const outcome: CaFileOutcome = { fileName: file.fileName, added: 0, duplicates: 0, skipped: [] };
@@ -43,12 +61,12 @@ export function addCaFiles(session: Session, files: { fileName: string; base64: 
         );
         continue;
       }
-      if (session.setup.caCertificates.some((c) => c.fingerprint256 === cert.fingerprint256)) {
+      if (session.ca.certificates.some((c) => c.fingerprint256 === cert.fingerprint256)) {
         outcome.duplicates++;
         continue;
       }
-      session.setup.caCertificates.push(cert);
-      session.setup.caFileNames.set(cert.fingerprint256, file.fileName);
+      session.ca.certificates.push(cert);
+      session.ca.fileNames.set(cert.fingerprint256, file.fileName);
       outcome.added++;
     }
     if (outcome.added + outcome.duplicates === 0 && outcome.skipped.length === 0) {
@@ -62,9 +80,9 @@ export function addCaFiles(session: Session, files: { fileName: string; base64: 
   return { ...caView(session), files: outcomes };
 }
 
-export function removeCaCertificate(session: Session, sha256: string): CaView {
-  session.setup.caCertificates = session.setup.caCertificates.filter((c) => c.fingerprint256 !== sha256);
-  session.setup.caFileNames.delete(sha256);
+export function removeCaCertificate(session: CaSession, sha256: string): CaView {
+  session.ca.certificates = session.ca.certificates.filter((c) => c.fingerprint256 !== sha256);
+  session.ca.fileNames.delete(sha256);
   return caView(session);
 }
 
@@ -150,12 +168,12 @@ function cardProblems(
   return problems;
 }
 
-function card(session: Session, cert: X509Certificate, keychain: X509Certificate[], at: Date): CaCard {
+function card(session: CaSession, cert: X509Certificate, keychain: X509Certificate[], at: Date): CaCard {
   const info = inspectCertificate(cert);
-  const facts = session.setup.facts;
+  const facts = session.welcome.facts;
   return {
     sha256: cert.fingerprint256,
-    fileName: session.setup.caFileNames.get(cert.fingerprint256) ?? '',
+    fileName: session.ca.fileNames.get(cert.fingerprint256) ?? '',
     role: info.role,
     subject: info.subject,
     commonName: info.commonName,
@@ -165,7 +183,7 @@ function card(session: Session, cert: X509Certificate, keychain: X509Certificate
     key: keyLabel(describeKey(cert.publicKey), cert.publicKey),
     signatureAlgorithm: info.signatureAlgorithm,
     installed: facts?.known ? keychain.some((k) => k.fingerprint256 === cert.fingerprint256) : null,
-    problems: cardProblems(cert, info.role, session.setup.caCertificates, keychain, at),
+    problems: cardProblems(cert, info.role, session.ca.certificates, keychain, at),
   };
 }
 
@@ -196,9 +214,9 @@ function tree(added: X509Certificate[], keychain: X509Certificate[]): CaTreeNode
 
 const ROLE_ORDER = { root: 0, intermediate: 1, leaf: 2 } as const;
 
-export function caView(session: Session, at = new Date()): CaView {
-  const keychain = keychainCertificates(session.setup.facts);
-  const certificates = session.setup.caCertificates
+export function caView(session: CaSession, at = new Date()): CaView {
+  const keychain = keychainCertificates(session.welcome.facts);
+  const certificates = session.ca.certificates
     .map((c) => card(session, c, keychain, at))
     .sort(
       (a, b) =>
@@ -216,5 +234,21 @@ export function caView(session: Session, at = new Date()): CaView {
       fix: 'Add your organisation\'s root CA certificate (self-signed, usually named "... Root CA").',
     });
   }
-  return { certificates, tree: tree(session.setup.caCertificates, keychain), problems };
+  return { certificates, tree: tree(session.ca.certificates, keychain), problems };
+}
+
+export function caHandlers(): Pick<Handlers<CaSession>, keyof typeof caMethods> {
+  const handlers: Pick<Handlers<CaSession>, keyof typeof caMethods> = {
+    addCaFiles: async (req, { session }) => {
+      // The keychain comparison needs the facts; asking is cheap and read-only.
+      await currentFacts(session);
+      return addCaFiles(session, req.files);
+    },
+    removeCaCertificate: (req, { session }) => removeCaCertificate(session, req.sha256),
+    getCaCertificates: async (_req, { session }) => {
+      await currentFacts(session);
+      return caView(session);
+    },
+  };
+  return worded(handlers, { addCaFiles: 'ca', removeCaCertificate: 'ca', getCaCertificates: 'ca' });
 }

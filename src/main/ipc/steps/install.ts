@@ -1,10 +1,10 @@
-// Install: Rosetta, the 1E Client package, its configuration (as a diff) and the service,
-// planned as one step; also the debug-logging change and the uninstall.
+// Install in main: Rosetta, the 1E Client package, its configuration (as a diff) and the service, planned as one
+// step; and the uninstall, which the Install step shows when the technician came to remove the client.
 import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { confValues, mergeConf, parseConf } from '../../../core/macos/conf';
-import { FACT_COMMANDS, gatherFacts, parsePkgFiles, type MacFacts } from '../../../core/macos/facts';
+import { FACT_COMMANDS, gatherFacts, parsePkgFiles } from '../../../core/macos/facts';
 import { DEFAULT_CONF_PATH } from '../../../core/macos/paths';
 import {
   configureClient,
@@ -18,8 +18,7 @@ import {
 import { validateInputFile, validateLoggingLevel } from '../../../core/macos/validate';
 import { PlanWorkspace } from '../../../core/macos/workspace';
 import { OnboardError } from '../../../core/errors';
-import { planDebugLogging as debugLoggingPlans } from '../../../core/verify/mac-checks';
-import type { Session } from '../session';
+import type { Handlers } from '../router';
 import type {
   ConfDiffLine,
   InstallPlan,
@@ -27,8 +26,12 @@ import type {
   InstallerKind,
   PreparedChanges,
 } from '../../../shared/contract';
-import { keepPrepared } from './prepared';
-import { refuseInUninstallMode } from './trust';
+import type { installMethods } from '../../../shared/contract/install';
+import { keepPrepared, type PlansSession } from '../plans';
+import { refuseInUninstallMode, type WelcomeSession } from './welcome';
+
+/** The part of a session this step reads: the mode and the endpoints (written into the configuration). */
+export type InstallSession = WelcomeSession & PlansSession;
 
 const INSTALLER_NAME = /\.(dmg|zip|pkg)$/i;
 const MAX_ENTRIES_PER_FOLDER = 500;
@@ -91,8 +94,8 @@ export function confDiff(currentText: string | null, settings: Record<string, st
   });
 }
 
-function endpointsOf(session: Session): { switchAddress: string; backgroundUrl: string } {
-  const e = session.setup.endpoints;
+function endpointsOf(session: InstallSession): { switchAddress: string; backgroundUrl: string } {
+  const e = session.welcome.endpoints;
   if (!e) {
     throw new OnboardError(
       'no-endpoints',
@@ -104,7 +107,7 @@ function endpointsOf(session: Session): { switchAddress: string; backgroundUrl: 
 }
 
 export async function planInstall(
-  session: Session,
+  session: InstallSession,
   req: { installerPath: string; loggingLevel?: string | undefined; extraSettings: { key: string; value: string }[] },
 ): Promise<InstallPlan> {
   refuseInUninstallMode(session, 'Installing the 1E Client');
@@ -161,32 +164,18 @@ export async function planInstall(
   }
 }
 
-export async function planDebugLogging(session: Session): Promise<PreparedChanges> {
-  refuseInUninstallMode(session, 'Debug logging');
-  const facts = await gatherFacts(session.executor);
-  requireClient(facts);
-  const workspace = await PlanWorkspace.create();
-  try {
-    return await keepPrepared(session, 'debug-logging', await debugLoggingPlans(facts, workspace), workspace);
-  } catch (e) {
-    await workspace.dispose();
-    throw e;
-  }
-}
-
-function requireClient(facts: MacFacts): void {
-  if (!facts.client)
-    throw new OnboardError(
-      'client-not-installed',
-      'The 1E Client is not installed on this Mac.',
-      'Install it on the Install step first.',
-    );
-}
-
-export async function planUninstall(session: Session): Promise<PreparedChanges> {
+export async function planUninstall(session: InstallSession): Promise<PreparedChanges> {
   const facts = await gatherFacts(session.executor);
   const files = await session.executor.run(FACT_COMMANDS.pkgFiles);
   const packageFiles = files.exitCode === 0 ? parsePkgFiles(files.stdout) : [];
   const plan = uninstallClient({ facts, packageFiles });
   return keepPrepared(session, 'uninstall', [plan], null);
+}
+
+export function installHandlers(): Pick<Handlers<InstallSession>, keyof typeof installMethods> {
+  return {
+    findInstallers: async () => ({ candidates: await findInstallers() }),
+    planInstall: (req, { session }) => planInstall(session, req),
+    planUninstall: (_req, { session }) => planUninstall(session),
+  };
 }

@@ -1,15 +1,39 @@
-// Welcome's side of main: the Mac's facts (asked once, kept for the later checks), the mode, and the two endpoints.
+// Welcome in main: what the technician came to do (the mode), the two endpoints, and the Mac's facts (asked once,
+// kept for the later checks).
 import { X509Certificate } from 'node:crypto';
 import { gatherFacts, type MacFacts } from '../../../core/macos/facts';
+import type { Executor } from '../../../core/macos/types';
 import { validateBackgroundUrl, validateSwitchAddress } from '../../../core/macos/validate';
-import { isOnboardError } from '../../../core/errors';
-import type { Session } from '../session';
-import type { EndpointsCheck, FieldCheck, MacFactsView } from '../../../shared/contract';
+import { isOnboardError, OnboardError } from '../../../core/errors';
+import type { Handlers } from '../router';
+import type { EndpointsCheck, FieldCheck, MacFactsView, SetupModeName } from '../../../shared/contract';
+import type { welcomeMethods } from '../../../shared/contract/welcome';
+import { worded } from '../worded';
+
+/** What Welcome keeps for one window; the later steps read it. */
+export interface WelcomeState {
+  /** What the technician came to do; decides which steps have work to do. */
+  mode: SetupModeName;
+  /** Both valid, as main's validators normalised them; absent while either is missing or wrong. */
+  endpoints?: { switchAddress: string; backgroundUrl: string };
+  /** The Mac as last asked; later checks use its host name and keychain. */
+  facts?: MacFacts;
+}
+
+export function createWelcomeState(): WelcomeState {
+  return { mode: 'new' };
+}
+
+/** The part of a session Welcome's work reads. */
+export interface WelcomeSession {
+  executor: Executor;
+  welcome: WelcomeState;
+}
 
 /** The facts of this session's Mac, asked again only when `refresh` is set. */
-export async function currentFacts(session: Session, refresh = false): Promise<MacFacts> {
-  if (!session.setup.facts || refresh) session.setup.facts = await gatherFacts(session.executor);
-  return session.setup.facts;
+export async function currentFacts(session: WelcomeSession, refresh = false): Promise<MacFacts> {
+  if (!session.welcome.facts || refresh) session.welcome.facts = await gatherFacts(session.executor);
+  return session.welcome.facts;
 }
 
 const keychainCache = new WeakMap<MacFacts, X509Certificate[]>();
@@ -83,12 +107,38 @@ function check(text: string, validate: (t: string) => string): FieldCheck | null
 }
 
 /** Judges both fields with the validators the CLI uses; the session keeps them only while both are valid. */
-export function setEndpoints(session: Session, req: { switchAddress: string; backgroundUrl: string }): EndpointsCheck {
+export function setEndpoints(
+  session: WelcomeSession,
+  req: { switchAddress: string; backgroundUrl: string },
+): EndpointsCheck {
   const switchAddress = check(req.switchAddress, (t) => validateSwitchAddress(t).value);
   const backgroundUrl = check(req.backgroundUrl, validateBackgroundUrl);
   const saved = Boolean(switchAddress?.ok && backgroundUrl?.ok);
   if (switchAddress?.ok && backgroundUrl?.ok)
-    session.setup.endpoints = { switchAddress: switchAddress.value, backgroundUrl: backgroundUrl.value };
-  else delete session.setup.endpoints;
+    session.welcome.endpoints = { switchAddress: switchAddress.value, backgroundUrl: backgroundUrl.value };
+  else delete session.welcome.endpoints;
   return { switchAddress, backgroundUrl, saved };
+}
+
+/** Installing and importing have no place in an uninstall: the steps that would do them refuse, saying so. */
+export function refuseInUninstallMode(session: { welcome: WelcomeState }, what: string): void {
+  if (session.welcome.mode === 'uninstall') {
+    throw new OnboardError(
+      'uninstall-mode',
+      `${what} is not part of an uninstall.`,
+      'Choose "New setup" or "Upgrade" on Welcome to install; the uninstall plan is on the Install step.',
+    );
+  }
+}
+
+export function welcomeHandlers(): Pick<Handlers<WelcomeSession>, keyof typeof welcomeMethods> {
+  const handlers: Pick<Handlers<WelcomeSession>, keyof typeof welcomeMethods> = {
+    getMacFacts: async (req, { session }) => factsView(await currentFacts(session, req.refresh)),
+    setMode: (req, { session }) => {
+      session.welcome.mode = req.mode;
+      return { mode: req.mode };
+    },
+    setEndpoints: (req, { session }) => setEndpoints(session, req),
+  };
+  return worded(handlers);
 }

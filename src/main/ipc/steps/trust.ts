@@ -1,4 +1,5 @@
-// Trust & identity: the CA import and the identity import, planned from the setup half's choices.
+// Trust & identity in main: the CA import and the identity import, planned from the CA and client-certificate steps'
+// choices, then a (re)start of the 1E Client, which reads the keychain only when it starts.
 import { randomBytes } from 'node:crypto';
 import { gatherFacts } from '../../../core/macos/facts';
 import {
@@ -13,31 +14,27 @@ import { PlanWorkspace } from '../../../core/macos/workspace';
 import { writePfx } from '../../../core/pki/pkcs12';
 import { certificateRole } from '../../../core/pki/inspect';
 import { OnboardError } from '../../../core/errors';
-import type { Session } from '../session';
+import type { Handlers } from '../router';
 import type { TrustPlan } from '../../../shared/contract';
-import { keepPrepared } from './prepared';
+import type { trustMethods } from '../../../shared/contract/trust';
+import { keepPrepared, type PlansSession } from '../plans';
+import { refuseInUninstallMode } from './welcome';
+import type { ClientSession } from './client';
+
+/** The part of a session this step reads: the mode, the CAs, the identity, and what this run has changed so far. */
+export type TrustSession = ClientSession & PlansSession;
 
 /** A certificate's subject on one line, as a technician reads it. */
-export function subjectLine(subject: string): string {
+function subjectLine(subject: string): string {
   return subject.split('\n').filter(Boolean).join(', ');
-}
-
-export function refuseInUninstallMode(session: Session, what: string): void {
-  if (session.setup.mode === 'uninstall') {
-    throw new OnboardError(
-      'uninstall-mode',
-      `${what} is not part of an uninstall.`,
-      'Choose "New setup" or "Upgrade" on Welcome to install; the uninstall plan is on the Install step.',
-    );
-  }
 }
 
 /**
  * The Install step replaced the 1E Client package in this session after the identity was last
  * imported here, so the new binary has no access to the key yet.
  */
-function upgradedSinceImport(session: Session): boolean {
-  const records = session.changes.changes;
+function upgradedSinceImport(session: TrustSession): boolean {
+  const records = session.plans.records;
   const last = (purpose: string, action: string) =>
     records.findLastIndex((c) => c.purpose === purpose && c.status === 'done' && c.id.endsWith(`/${action}`));
   const installed = last('install', PACKAGE_INSTALL_ACTION);
@@ -45,12 +42,12 @@ function upgradedSinceImport(session: Session): boolean {
 }
 
 export async function planTrustIdentity(
-  session: Session,
+  session: TrustSession,
   allowAnyApp: boolean,
   removeOldIdentities?: boolean,
 ): Promise<TrustPlan> {
   refuseInUninstallMode(session, 'Importing certificates');
-  const identity = session.setup.identity;
+  const identity = session.client.identity;
   if (!identity) {
     throw new OnboardError(
       'no-identity',
@@ -69,8 +66,8 @@ export async function planTrustIdentity(
   }
   const workspace = await PlanWorkspace.create();
   try {
-    const caPlan = await importCaCertificates({ certificates: session.setup.caCertificates, facts, workspace });
-    if (session.setup.caCertificates.length === 0) {
+    const caPlan = await importCaCertificates({ certificates: session.ca.certificates, facts, workspace });
+    if (session.ca.certificates.length === 0) {
       caPlan.warnings.push(
         "No CA certificates were chosen: the 1E Client connects only if this Mac already trusts the CA that issued the Switch's certificate.",
       );
@@ -87,7 +84,7 @@ export async function planTrustIdentity(
     });
     // Replacing the certificate is the case where the client would otherwise keep the old one.
     const old = previousIdentities(facts, identity.certificate);
-    const removeOld = old.length > 0 && (removeOldIdentities ?? session.setup.mode === 'replace-certificate');
+    const removeOld = old.length > 0 && (removeOldIdentities ?? session.welcome.mode === 'replace-certificate');
     const identityPlan = await importClientIdentity({
       pfx,
       password: oneTime,
@@ -111,7 +108,7 @@ export async function planTrustIdentity(
         source: identity.source,
         sha256: identity.certificate.fingerprint256,
       },
-      caCertificates: session.setup.caCertificates.map((c) => ({
+      caCertificates: session.ca.certificates.map((c) => ({
         subject: subjectLine(c.subject),
         role: certificateRole(c),
       })),
@@ -129,4 +126,10 @@ export async function planTrustIdentity(
     await workspace.dispose();
     throw e;
   }
+}
+
+export function trustHandlers(): Pick<Handlers<TrustSession>, keyof typeof trustMethods> {
+  return {
+    planTrustIdentity: (req, { session }) => planTrustIdentity(session, req.allowAnyApp, req.removeOldIdentities),
+  };
 }

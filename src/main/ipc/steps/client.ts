@@ -1,5 +1,6 @@
-// The client-certificate step in main: the identity from a .pfx or from a key made here, judged live against every 1E requirement.
-import type { X509Certificate } from 'node:crypto';
+// The client-certificate step in main: this Mac's identity from a .pfx, from a key made here, or from a lab CA
+// (client-lab.ts), kept with what it came from and judged live against every 1E requirement.
+import type { KeyObject, X509Certificate } from 'node:crypto';
 import { OnboardError } from '../../../core/errors';
 import { loadMaterial } from '../../../core/pki/load';
 import { analysePfx, isPkcs12, keyMatches, readPfx, rewrapPfx, type PfxAnalysis } from '../../../core/pki/pkcs12';
@@ -7,11 +8,67 @@ import { checkClientCertificate, summarise, type Finding } from '../../../core/p
 import { matchHostname } from '../../../core/pki/hostname';
 import { describeKey, inspectCertificate, keyLabel } from '../../../core/pki/inspect';
 import { createKeyAndCsr } from '../../../core/pki/csr';
-import type { Session } from '../session';
-import type { ChosenIdentity } from '../state-setup';
-import { currentFacts, keychainCertificates } from './facts';
-import type { CsrView, DownloadFile, HostnameComparison, IdentityView, PfxStatus } from '../../../shared/contract';
-import { forScreen } from './wording';
+import type { Handlers } from '../router';
+import type {
+  CsrView,
+  DownloadFile,
+  HostnameComparison,
+  IdentityView,
+  LabCaView,
+  PfxStatus,
+} from '../../../shared/contract';
+import type { clientMethods } from '../../../shared/contract/client';
+import { forScreen } from '../wording';
+import { worded } from '../worded';
+import { currentFacts, keychainCertificates } from './welcome';
+import type { CaSession } from './ca';
+import { createLabCa, issueFromLab, labCaCertificates, labView, openLabCa, type ChosenLabCa } from './client-lab';
+
+/** The client identity chosen on this step (from a PFX, a CSR answer, or a lab CA). */
+export interface ChosenIdentity {
+  key: KeyObject;
+  certificate: X509Certificate;
+  chain: X509Certificate[];
+  source: 'pfx' | 'csr' | 'lab';
+  /** Shown to the technician, e.g. the file name or "Lab CA: Acme Lab". */
+  label: string;
+}
+
+/** A .pfx the technician opened: kept (with its password) so it can be re-wrapped and saved without asking again. */
+export interface OpenedPfx {
+  fileName: string;
+  der: Buffer;
+  password: string;
+  analysis: PfxAnalysis;
+  rewrapped: boolean;
+  /** A re-wrap put the file under a new password (the one in `password` now), e.g. because the old one was empty. */
+  passwordChanged: boolean;
+}
+
+/** A key born on this Mac and its request, waiting for the issued certificate. */
+export interface PendingCsr {
+  key: KeyObject;
+  hostname: string;
+  pem: string;
+  createdAt: Date;
+}
+
+/** What this step keeps in main-process memory for one window: never sent whole to the renderer. */
+export interface ClientState {
+  identity?: ChosenIdentity;
+  pfx?: OpenedPfx;
+  csr?: PendingCsr;
+  lab?: ChosenLabCa;
+}
+
+export function createClientState(): ClientState {
+  return {};
+}
+
+/** The part of a session this step's work reads: the CAs (the chain is judged against them) and the Mac's facts. */
+export interface ClientSession extends CaSession {
+  client: ClientState;
+}
 
 /**
  * The core's fixes are written for the command line; in the wizard the same advice points at the
@@ -53,16 +110,16 @@ function hostnameComparison(expected: string | null, cert: X509Certificate): Hos
 }
 
 /** Checks the chosen identity now, against the CAs added and those already in the System keychain. */
-export async function identityView(session: Session, at = new Date()): Promise<IdentityView | null> {
-  const id = session.setup.identity;
+export async function identityView(session: ClientSession, at = new Date()): Promise<IdentityView | null> {
+  const id = session.client.identity;
   if (!id) return null;
   const facts = await currentFacts(session);
   const hostname = facts.expectedHostName;
-  const added = session.setup.caCertificates;
+  const added = session.ca.certificates;
   const fromKeychain = keychainCertificates(facts).filter(
     (k) => !added.some((c) => c.fingerprint256 === k.fingerprint256),
   );
-  const pfx = id.source === 'pfx' ? session.setup.pfx : undefined;
+  const pfx = id.source === 'pfx' ? session.client.pfx : undefined;
   let findings = checkClientCertificate({
     certificate: id.certificate,
     privateKey: id.key,
@@ -118,7 +175,7 @@ export async function identityView(session: Session, at = new Date()): Promise<I
   };
 }
 
-async function mustView(session: Session): Promise<IdentityView> {
+async function mustView(session: ClientSession): Promise<IdentityView> {
   const v = await identityView(session);
   if (!v)
     throw new OnboardError(
@@ -150,7 +207,7 @@ function identityFromPfx(der: Buffer, password: string, fileName: string): Chose
 }
 
 export async function openPfx(
-  session: Session,
+  session: ClientSession,
   req: { fileName: string; base64: string; password: string },
 ): Promise<IdentityView> {
   const der = Buffer.from(req.base64, 'base64');
@@ -163,7 +220,7 @@ export async function openPfx(
   }
   const identity = identityFromPfx(der, req.password, req.fileName);
   const analysis = analysePfx(der, req.password);
-  session.setup.pfx = {
+  session.client.pfx = {
     fileName: req.fileName,
     der,
     password: req.password,
@@ -171,7 +228,7 @@ export async function openPfx(
     rewrapped: false,
     passwordChanged: false,
   };
-  session.setup.identity = identity;
+  session.client.identity = identity;
   return mustView(session);
 }
 
@@ -179,9 +236,12 @@ export async function openPfx(
  * Re-wraps the opened .pfx to the profile every macOS imports. The old password reads it; the new one, when
  * given, protects the result (and is the one kept for saving). An empty password cannot be kept: macOS refuses it.
  */
-export async function rewrapOpenedPfx(session: Session, req: { newPassword?: string } = {}): Promise<IdentityView> {
-  const pfx = session.setup.pfx;
-  if (!pfx || session.setup.identity?.source !== 'pfx')
+export async function rewrapOpenedPfx(
+  session: ClientSession,
+  req: { newPassword?: string } = {},
+): Promise<IdentityView> {
+  const pfx = session.client.pfx;
+  if (!pfx || session.client.identity?.source !== 'pfx')
     throw new OnboardError('no-pfx', 'No .pfx file is open.', 'Open the .pfx file first.');
   const newPassword = req.newPassword;
   if (newPassword === undefined && pfx.password === '') {
@@ -204,7 +264,7 @@ export async function rewrapOpenedPfx(session: Session, req: { newPassword?: str
     ...(newPassword !== undefined ? { newPassword } : {}),
   });
   const identity = identityFromPfx(der, password, pfx.fileName);
-  session.setup.pfx = {
+  session.client.pfx = {
     ...pfx,
     der,
     password,
@@ -212,12 +272,12 @@ export async function rewrapOpenedPfx(session: Session, req: { newPassword?: str
     rewrapped: true,
     passwordChanged: pfx.passwordChanged || (newPassword !== undefined && newPassword !== pfx.password),
   };
-  session.setup.identity = identity;
+  session.client.identity = identity;
   return mustView(session);
 }
 
-export function exportOpenedPfx(session: Session): DownloadFile {
-  const pfx = session.setup.pfx;
+export function exportOpenedPfx(session: ClientSession): DownloadFile {
+  const pfx = session.client.pfx;
   if (!pfx) throw new OnboardError('no-pfx', 'No .pfx file is open.', 'Open the .pfx file first.');
   const base = pfx.fileName.replace(/\.(pfx|p12)$/i, '');
   return {
@@ -227,8 +287,8 @@ export function exportOpenedPfx(session: Session): DownloadFile {
   };
 }
 
-function csrView(session: Session): CsrView | null {
-  const csr = session.setup.csr;
+function csrView(session: ClientSession): CsrView | null {
+  const csr = session.client.csr;
   if (!csr) return null;
   return {
     hostname: csr.hostname,
@@ -240,22 +300,22 @@ function csrView(session: Session): CsrView | null {
   };
 }
 
-export async function createCsr(session: Session, hostname: string): Promise<CsrView> {
+export async function createCsr(session: ClientSession, hostname: string): Promise<CsrView> {
   const made = await createKeyAndCsr({ hostname });
-  session.setup.csr = { key: made.key, hostname, pem: made.csrPem, createdAt: new Date() };
+  session.client.csr = { key: made.key, hostname, pem: made.csrPem, createdAt: new Date() };
   return csrView(session)!;
 }
 
-export function getCsr(session: Session): CsrView | null {
+export function getCsr(session: ClientSession): CsrView | null {
   return csrView(session);
 }
 
 /** Pairs the CA's answer with the key kept since the request was made. */
 export async function loadIssuedCertificate(
-  session: Session,
+  session: ClientSession,
   req: { fileName: string; base64: string },
 ): Promise<IdentityView> {
-  const csr = session.setup.csr;
+  const csr = session.client.csr;
   if (!csr) {
     throw new OnboardError(
       'no-csr',
@@ -273,24 +333,65 @@ export async function loadIssuedCertificate(
     );
   }
   const chain = material.certificates.filter((c) => c !== certificate);
-  session.setup.identity = {
+  session.client.identity = {
     key: csr.key,
     certificate,
     chain,
     source: 'csr',
     label: `${req.fileName} with the key made on this Mac`,
   };
-  delete session.setup.pfx;
+  delete session.client.pfx;
   return mustView(session);
 }
 
-export async function getIdentity(session: Session): Promise<IdentityView | null> {
+export async function getIdentity(session: ClientSession): Promise<IdentityView | null> {
   return identityView(session);
 }
 
-export function clearIdentity(session: Session): { cleared: boolean } {
-  const had = Boolean(session.setup.identity);
-  delete session.setup.identity;
-  delete session.setup.pfx;
+export function clearIdentity(session: ClientSession): { cleared: boolean } {
+  const had = Boolean(session.client.identity);
+  delete session.client.identity;
+  delete session.client.pfx;
   return { cleared: had };
+}
+
+/** The lab's CA certificates join the CA list, so the Trust step imports them like any other CA. */
+function useLab(session: ClientSession, chosen: ChosenLabCa): LabCaView {
+  session.client.lab = chosen;
+  for (const cert of labCaCertificates(chosen)) {
+    if (session.ca.certificates.some((c) => c.fingerprint256 === cert.fingerprint256)) continue;
+    session.ca.certificates.push(cert);
+    session.ca.fileNames.set(cert.fingerprint256, `Lab CA: ${chosen.lab.config.name}`);
+  }
+  return labView(chosen.lab);
+}
+
+/** A certificate for this Mac from the chosen lab CA becomes the identity. */
+async function issueLabCertificate(session: ClientSession, hostname: string): Promise<IdentityView> {
+  const chosen = session.client.lab;
+  const issued = await issueFromLab(chosen, hostname);
+  session.client.identity = { ...issued, source: 'lab', label: `Lab CA: ${chosen!.lab.config.name}` };
+  delete session.client.pfx;
+  return (await identityView(session))!;
+}
+
+export function clientHandlers(): Pick<Handlers<ClientSession>, keyof typeof clientMethods> {
+  const handlers: Pick<Handlers<ClientSession>, keyof typeof clientMethods> = {
+    openPfx: (req, { session }) => openPfx(session, req),
+    rewrapPfx: (req, { session }) => rewrapOpenedPfx(session, req),
+    exportPfx: (_req, { session }) => exportOpenedPfx(session),
+
+    createCsr: (req, { session }) => createCsr(session, req.hostname),
+    getCsr: (_req, { session }) => getCsr(session),
+    loadIssuedCertificate: (req, { session }) => loadIssuedCertificate(session, req),
+
+    createLabCa: async (req, { session }) => useLab(session, await createLabCa(req)),
+    openLabCa: async (req, { session }) => useLab(session, await openLabCa(req)),
+    issueLabCertificate: (req, { session }) => issueLabCertificate(session, req.hostname),
+
+    getIdentity: (_req, { session }) => getIdentity(session),
+    clearIdentity: (_req, { session }) => clearIdentity(session),
+  };
+  // A certificate file given where the CA's answer is expected needs that screen's advice.
+  return worded(handlers, { loadIssuedCertificate: 'issued-certificate' });
 }

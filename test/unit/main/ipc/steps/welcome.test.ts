@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import { setupDriver } from './setup-support';
+import { stepDriver } from './support';
 
 describe("Welcome in main: the Mac's facts, the mode and the endpoints", () => {
   it('describes an Apple Silicon Mac without Rosetta and names the host name 1E expects', async () => {
-    const d = setupDriver({
+    const d = stepDriver({
       localHostName: 'MAC01',
       arch: 'arm64',
       rosetta: false,
@@ -21,7 +21,7 @@ describe("Welcome in main: the Mac's facts, the mode and the endpoints", () => {
   });
 
   it('shows why the client service is not running on Apple Silicon without Rosetta', async () => {
-    const facts = await setupDriver({
+    const facts = await stepDriver({
       arch: 'arm64',
       rosetta: false,
       client: { version: '5.1.0.920', running: true },
@@ -31,12 +31,12 @@ describe("Welcome in main: the Mac's facts, the mode and the endpoints", () => {
   });
 
   it('says Rosetta is not needed on an Intel Mac', async () => {
-    const facts = await setupDriver({ arch: 'x86_64' }).ok('getMacFacts', {});
+    const facts = await stepDriver({ arch: 'x86_64' }).ok('getMacFacts', {});
     expect(facts.rosetta).toBe('not-needed');
   });
 
   it('shows the installed client and the endpoints of its configuration, whatever the case of the setting names', async () => {
-    const d = setupDriver({
+    const d = stepDriver({
       rosetta: true,
       client: {
         version: '5.1.0.920',
@@ -53,20 +53,20 @@ describe("Welcome in main: the Mac's facts, the mode and the endpoints", () => {
   });
 
   it('keeps the chosen mode in the session for the changes half', async () => {
-    const d = setupDriver();
-    expect(d.session.setup.mode).toBe('new');
+    const d = stepDriver();
+    expect(d.session.welcome.mode).toBe('new');
     await d.ok('setMode', { mode: 'upgrade' });
-    expect(d.session.setup.mode).toBe('upgrade');
+    expect(d.session.welcome.mode).toBe('upgrade');
   });
 
   it('refuses a mode that does not exist', async () => {
-    const r = await setupDriver().call('setMode', { mode: 'reinstall' as 'new' });
+    const r = await stepDriver().call('setMode', { mode: 'reinstall' as 'new' });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.code).toBe('invalid-request');
   });
 
   it('keeps both endpoints once both are valid', async () => {
-    const d = setupDriver();
+    const d = stepDriver();
     const check = await d.ok('setEndpoints', {
       switchAddress: ' tachyon.acme.local:4000 ',
       backgroundUrl: 'https://tachyon.acme.local/Background/',
@@ -76,14 +76,14 @@ describe("Welcome in main: the Mac's facts, the mode and the endpoints", () => {
       backgroundUrl: { ok: true, value: 'https://tachyon.acme.local/Background/' },
       saved: true,
     });
-    expect(d.session.setup.endpoints).toEqual({
+    expect(d.session.welcome.endpoints).toEqual({
       switchAddress: 'tachyon.acme.local:4000',
       backgroundUrl: 'https://tachyon.acme.local/Background/',
     });
   });
 
   it('says what is wrong with each field and forgets the endpoints while one is wrong', async () => {
-    const d = setupDriver();
+    const d = stepDriver();
     await d.ok('setEndpoints', {
       switchAddress: 'tachyon.acme.local:4000',
       backgroundUrl: 'https://tachyon.acme.local/Background/',
@@ -95,11 +95,11 @@ describe("Welcome in main: the Mac's facts, the mode and the endpoints", () => {
     expect(check.saved).toBe(false);
     expect(check.switchAddress).toMatchObject({ ok: false, message: expect.stringContaining('out of range') });
     expect(check.backgroundUrl).toMatchObject({ ok: false, message: expect.stringContaining('https') });
-    expect(d.session.setup.endpoints).toBeUndefined();
+    expect(d.session.welcome.endpoints).toBeUndefined();
   });
 
   it('does not judge a field that is still empty', async () => {
-    const check = await setupDriver().ok('setEndpoints', {
+    const check = await stepDriver().ok('setEndpoints', {
       switchAddress: '',
       backgroundUrl: 'https://tachyon.acme.local/Background/',
     });

@@ -1,12 +1,33 @@
-// Verify: every check of src/core/verify with live progress per check, and the report for the ticket.
+// Verify in main: every check of src/core/verify with live progress per check, debug logging for a check that fails
+// for reasons unseen, and the report for the ticket (made from the last verification and this run's changes).
+import { gatherFacts, type MacFacts } from '../../../core/macos/facts';
+import { PlanWorkspace } from '../../../core/macos/workspace';
 import { OnboardError } from '../../../core/errors';
 import { countByStatus, type VerifyFinding } from '../../../core/verify/findings';
-import { runVerification as verifyMac, type VerifyProgress } from '../../../core/verify/verify';
+import { planDebugLogging as debugLoggingPlans } from '../../../core/verify/mac-checks';
+import { runVerification as verifyMac, type VerifyProgress, type VerifyResult } from '../../../core/verify/verify';
 import { buildReport, renderReportHtml, renderReportJson, type ReportChange } from '../../../core/verify/report';
-import type { HandlerContext } from '../router';
-import type { Session } from '../session';
-import type { ReportFile, VerificationResult } from '../../../shared/contract';
-import type { ProgressUpdate } from '../../../shared/contract';
+import type { HandlerContext, Handlers } from '../router';
+import type { PreparedChanges, ProgressUpdate, ReportFile, VerificationResult } from '../../../shared/contract';
+import type { verifyMethods } from '../../../shared/contract/verify';
+import { keepPrepared, type PlansSession } from '../plans';
+import { refuseInUninstallMode } from './welcome';
+import type { ClientSession } from './client';
+
+/** What this step keeps for one window. */
+export interface VerifyState {
+  /** The last verification in full (with the machine facts), for the summary and the report. */
+  result: VerifyResult | null;
+}
+
+export function createVerifyState(): VerifyState {
+  return { result: null };
+}
+
+/** The part of a session this step reads: the endpoints, the CAs and the identity to check, and this run's changes. */
+export interface VerifySession extends ClientSession, PlansSession {
+  verify: VerifyState;
+}
 
 /** What each stage of the verification is, in a technician's words. */
 export const CHECK_LABELS: Record<string, string> = {
@@ -58,8 +79,8 @@ export function stageProgress(emit: (e: ProgressUpdate) => void): {
   };
 }
 
-function identityOf(session: Session) {
-  const identity = session.setup.identity;
+function identityOf(session: VerifySession) {
+  const identity = session.client.identity;
   if (!identity) {
     throw new OnboardError(
       'no-identity',
@@ -72,10 +93,10 @@ function identityOf(session: Session) {
 
 export async function runVerification(
   _req: Record<string, never>,
-  ctx: HandlerContext<Session>,
+  ctx: HandlerContext<VerifySession>,
 ): Promise<VerificationResult> {
   const { session } = ctx;
-  const endpoints = session.setup.endpoints;
+  const endpoints = session.welcome.endpoints;
   if (!endpoints) {
     throw new OnboardError(
       'no-endpoints',
@@ -89,14 +110,14 @@ export async function runVerification(
     switchAddress: endpoints.switchAddress,
     backgroundUrl: endpoints.backgroundUrl,
     identity,
-    caCertificates: session.setup.caCertificates,
+    caCertificates: session.ca.certificates,
     executor: session.executor,
     expectedConf: { Switch: endpoints.switchAddress, BackgroundChannelUrl: endpoints.backgroundUrl },
     signal: ctx.signal,
     onProgress: (e) => progress.onProgress(e),
   });
   progress.finish();
-  session.changes.verification = result;
+  session.verify.result = result;
   return {
     ok: result.ok,
     findings: result.findings,
@@ -115,8 +136,8 @@ const PURPOSE_STEP: Record<string, string> = {
 };
 
 /** The report's file name: the Mac's name and the time, in characters every file system takes. */
-function reportFileName(session: Session, ext: 'html' | 'json', at: Date): string {
-  const host = (session.setup.facts?.localHostName ?? 'mac').replace(/[^A-Za-z0-9-]+/g, '-').slice(0, 40) || 'mac';
+function reportFileName(session: VerifySession, ext: 'html' | 'json', at: Date): string {
+  const host = (session.welcome.facts?.localHostName ?? 'mac').replace(/[^A-Za-z0-9-]+/g, '-').slice(0, 40) || 'mac';
   const stamp = at
     .toISOString()
     .replace(/[:]/g, '')
@@ -124,8 +145,8 @@ function reportFileName(session: Session, ext: 'html' | 'json', at: Date): strin
   return `onboard-report-${host}-${stamp}.${ext}`;
 }
 
-export function exportReport(session: Session, format: 'html' | 'json'): ReportFile {
-  const result = session.changes.verification;
+export function exportReport(session: VerifySession, format: 'html' | 'json'): ReportFile {
+  const result = session.verify.result;
   if (!result) {
     throw new OnboardError(
       'no-verification',
@@ -133,7 +154,7 @@ export function exportReport(session: Session, format: 'html' | 'json'): ReportF
       'Run the checks on the Verify step, then save the report.',
     );
   }
-  const changes: ReportChange[] = session.changes.changes.map((c) => ({
+  const changes: ReportChange[] = session.plans.records.map((c) => ({
     step: PURPOSE_STEP[c.purpose] ?? c.purpose,
     title: c.title,
     status: c.status,
@@ -141,10 +162,10 @@ export function exportReport(session: Session, format: 'html' | 'json'): ReportF
   const at = new Date();
   const report = buildReport({
     result,
-    ...(session.setup.identity ? { clientCertificate: session.setup.identity.certificate } : {}),
+    ...(session.client.identity ? { clientCertificate: session.client.identity.certificate } : {}),
     changes,
     generatedAt: at,
-    secrets: session.setup.pfx ? [session.setup.pfx.password] : [],
+    secrets: session.client.pfx ? [session.client.pfx.password] : [],
   });
   return format === 'html'
     ? { fileName: reportFileName(session, 'html', at), mimeType: 'text/html', content: renderReportHtml(report) }
@@ -153,4 +174,35 @@ export function exportReport(session: Session, format: 'html' | 'json'): ReportF
         mimeType: 'application/json',
         content: renderReportJson(report),
       };
+}
+
+function requireClient(facts: MacFacts): void {
+  if (!facts.client)
+    throw new OnboardError(
+      'client-not-installed',
+      'The 1E Client is not installed on this Mac.',
+      'Install it on the Install step first.',
+    );
+}
+
+/** LoggingLevel=debug and a restart, so the client's log says what it tried. */
+export async function planDebugLogging(session: VerifySession): Promise<PreparedChanges> {
+  refuseInUninstallMode(session, 'Debug logging');
+  const facts = await gatherFacts(session.executor);
+  requireClient(facts);
+  const workspace = await PlanWorkspace.create();
+  try {
+    return await keepPrepared(session, 'debug-logging', await debugLoggingPlans(facts, workspace), workspace);
+  } catch (e) {
+    await workspace.dispose();
+    throw e;
+  }
+}
+
+export function verifyHandlers(): Pick<Handlers<VerifySession>, keyof typeof verifyMethods> {
+  return {
+    runVerification: (req, ctx) => runVerification(req, ctx),
+    planDebugLogging: (_req, { session }) => planDebugLogging(session),
+    exportReport: (req, { session }) => exportReport(session, req.format),
+  };
 }

@@ -1,9 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
-import { makePfx, makeTestPki, opensslOk, type TestPki } from '../../../support/openssl';
-import { hasCommandLineAdvice } from '../../../../src/main/ipc/setup/wording';
-import { pemUpload, setupDriver, upload } from './setup-support';
+import { makePfx, makeTestPki, opensslOk, type TestPki } from '../../../../support/openssl';
+import { hasCommandLineAdvice } from '../../../../../src/main/ipc/wording';
+import { pemUpload, stepDriver, upload } from './support';
 
 let pki: TestPki;
 let other: TestPki;
@@ -23,7 +23,7 @@ const sha = (pem: string) => new X509Certificate(pem).fingerprint256;
 
 describe('CA certificates in main', () => {
   it('splits a bundle into one card per CA, root first, and draws the issuing CA under its root', async () => {
-    const d = setupDriver();
+    const d = stepDriver();
     const r = await d.ok('addCaFiles', { files: [await upload(pki.caBundlePath, 'acme-chain.pem')] });
     expect(r.files).toEqual([{ fileName: 'acme-chain.pem', added: 2, duplicates: 0, skipped: [] }]);
     expect(r.certificates.map((c) => [c.role, c.commonName])).toEqual([
@@ -42,11 +42,11 @@ describe('CA certificates in main', () => {
         ],
       },
     ]);
-    expect(d.session.setup.caCertificates).toHaveLength(2);
+    expect(d.session.ca.certificates).toHaveLength(2);
   });
 
   it('explains that an issuing CA without its root cannot reach a root', async () => {
-    const d = setupDriver();
+    const d = stepDriver();
     const r = await d.ok('addCaFiles', { files: [pemUpload(pki.intermediate!.certPem, 'issuing.cer')] });
     const problems = r.certificates[0]!.problems;
     expect(problems).toHaveLength(1);
@@ -59,7 +59,7 @@ describe('CA certificates in main', () => {
   });
 
   it('tells apart a root of the same name whose key did not sign the issuing CA', async () => {
-    const d = setupDriver();
+    const d = stepDriver();
     const r = await d.ok('addCaFiles', {
       files: [pemUpload(other.root.certPem, 'old-root.cer'), pemUpload(pki.intermediate!.certPem, 'issuing.cer')],
     });
@@ -68,7 +68,7 @@ describe('CA certificates in main', () => {
   });
 
   it('marks a CA already in the System keychain as installed, and finds an issuer there', async () => {
-    const d = setupDriver({ certificates: [{ certificate: pki.root.certPem, trusted: true }] });
+    const d = stepDriver({ certificates: [{ certificate: pki.root.certPem, trusted: true }] });
     const r = await d.ok('addCaFiles', { files: [pemUpload(pki.intermediate!.certPem, 'issuing.cer')] });
     const card = r.certificates[0]!;
     expect(card.installed).toBe(false);
@@ -91,7 +91,7 @@ describe('CA certificates in main', () => {
   });
 
   it('leaves out a device certificate with the reason, and counts a certificate given twice once', async () => {
-    const d = setupDriver();
+    const d = stepDriver();
     const r = await d.ok('addCaFiles', {
       files: [pemUpload(pki.root.certPem + leafPem, 'mixed.pem'), pemUpload(pki.root.certPem, 'root-again.cer')],
     });
@@ -102,7 +102,7 @@ describe('CA certificates in main', () => {
   });
 
   it('reports a file that is not a certificate on its own and still takes the others', async () => {
-    const d = setupDriver();
+    const d = stepDriver();
     const r = await d.ok('addCaFiles', {
       files: [
         { fileName: 'notes.txt', base64: Buffer.from('Call the PKI team on Monday.\n').toString('base64') },
@@ -120,7 +120,7 @@ describe('CA certificates in main', () => {
   it('flags an expired issuing CA with the date it expired', async () => {
     const expired = await makeTestPki({ intermediate: true, name: 'Old', intermediateEndDate: '200101000000Z' });
     try {
-      const d = setupDriver();
+      const d = stepDriver();
       const r = await d.ok('addCaFiles', { files: [await upload(expired.caBundlePath, 'old.pem')] });
       const issuing = r.certificates.find((c) => c.role === 'intermediate')!;
       expect(issuing.problems).toContainEqual(
@@ -132,17 +132,17 @@ describe('CA certificates in main', () => {
   });
 
   it('removes a card and redraws the tree without it', async () => {
-    const d = setupDriver();
+    const d = stepDriver();
     await d.ok('addCaFiles', { files: [await upload(pki.caBundlePath, 'acme-chain.pem')] });
     const r = await d.ok('removeCaCertificate', { sha256: sha(pki.root.certPem) });
     expect(r.certificates.map((c) => c.commonName)).toEqual(['Acme Issuing CA']);
     expect(r.tree).toHaveLength(1);
     expect(r.tree[0]!.label).toBe('Acme Issuing CA');
-    expect(d.session.setup.caCertificates).toHaveLength(1);
+    expect(d.session.ca.certificates).toHaveLength(1);
   });
 
   it('refuses a file name that is a path', async () => {
-    const r = await setupDriver().call('addCaFiles', { files: [pemUpload(pki.root.certPem, '../../etc/root.cer')] });
+    const r = await stepDriver().call('addCaFiles', { files: [pemUpload(pki.root.certPem, '../../etc/root.cer')] });
     expect(r.ok).toBe(false);
   });
 
@@ -152,7 +152,7 @@ describe('CA certificates in main', () => {
     const keyPath = join(pki.dir, 'protected-key.pem');
     await makePfx(pfxPath, device.certPath, device.keyPath, 'pfx-secret');
     await opensslOk(['pkey', '-in', device.keyPath, '-aes256', '-passout', 'pass:key-secret', '-out', keyPath]);
-    const d = setupDriver();
+    const d = stepDriver();
     const r = await d.ok('addCaFiles', {
       files: [await upload(pfxPath, 'MAC01.pfx'), await upload(keyPath, 'MAC01.key')],
     });
@@ -162,13 +162,13 @@ describe('CA certificates in main', () => {
       expect(f.error!.hint).toContain('Client certificate step');
       expect(hasCommandLineAdvice(`${f.error!.message} ${f.error!.hint}`)).toBe(false);
     }
-    expect(d.session.setup.caCertificates).toEqual([]);
+    expect(d.session.ca.certificates).toEqual([]);
   });
 
   it('rewords a damaged certificate request for the screen instead of naming `onboard csr`', async () => {
     const der = Buffer.from('300d300b020100300631043002060004', 'hex');
     const pem = `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`;
-    const r = await setupDriver().ok('addCaFiles', { files: [pemUpload(pem, 'broken.csr')] });
+    const r = await stepDriver().ok('addCaFiles', { files: [pemUpload(pem, 'broken.csr')] });
     expect(r.files[0]!.error).toMatchObject({ code: 'csr-corrupt' });
     expect(r.files[0]!.error!.hint).toContain('"Make a key and request on this Mac"');
     expect(hasCommandLineAdvice(r.files[0]!.error!.hint)).toBe(false);
