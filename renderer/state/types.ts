@@ -160,12 +160,15 @@ export interface InstallSlice {
     choices: InstallChoices;
     candidates: Loadable<InstallerCandidate[]>;
     plan: Loadable<InstallPlan>;
+    /** The plan shown was made again because an address changed on Welcome after it was made (or applied). */
+    replanned: boolean;
     run: Run<ApplyOutcome>;
   };
   uninstall: { plan: Loadable<PreparedChanges>; run: Run<ApplyOutcome> };
   setInstallChoices(patch: Partial<InstallChoices>): void;
   findInstallers(): Promise<void>;
-  prepareInstall(): Promise<void>;
+  /** Makes the plan; `addresses-changed` when it is made again because Welcome's addresses moved since. */
+  prepareInstall(because?: 'addresses-changed'): Promise<void>;
   applyInstall(): Promise<void>;
   prepareUninstall(): Promise<void>;
   applyUninstall(): Promise<void>;

@@ -1,7 +1,7 @@
 // Install: Rosetta when this Mac needs it, the installer, the configuration as a diff, then
 // one press that installs, configures and starts the 1E Client. Uninstall mode: the removal;
 // replace-certificate mode: nothing (Trust & identity imports the certificate and restarts the client).
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId } from 'react';
 import { useWizard } from '../../state/store';
 import { canPickFilePaths, pickedFilePath } from '../../api';
 import { ApplyButton, PlanList, RunStatus } from '../../ui/PlanView';
@@ -63,14 +63,8 @@ function InstallClient() {
 
   // The addresses changed on Welcome after this plan was made: the configuration shown is no longer what was asked for.
   const stale = useWizard(endpointsChangedSincePlan);
-  const [replanned, setReplanned] = useState(false);
   useEffect(() => {
-    if (stale && install.run.state !== 'running') {
-      // Remembers why the plan was re-made; the store, not this component, should own it (renderer by step).
-      // eslint-disable-next-line react-hooks/set-state-in-effect
-      setReplanned(true);
-      void prepareInstall();
-    }
+    if (stale && install.run.state !== 'running') void prepareInstall('addresses-changed');
   }, [stale, install.run.state, prepareInstall]);
 
   const running = install.run.state === 'running';
@@ -231,7 +225,7 @@ function InstallClient() {
 
           <section className="card" aria-labelledby="install-plan-heading" aria-busy={running}>
             <h2 id="install-plan-heading">The plan</h2>
-            {replanned && (
+            {install.replanned && (
               <p className="note" role="status">
                 Made again because the Switch or Background Channel address changed on Welcome: apply it so that the
                 client uses the new one.

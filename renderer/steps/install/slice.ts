@@ -24,13 +24,14 @@ export const createInstallSlice: SliceCreator<InstallSlice> = (set, get) => ({
     choices: { installerPath: '', loggingLevel: '' },
     candidates: idle,
     plan: idle,
+    replanned: false,
     run: idle,
   },
   uninstall: { plan: idle, run: idle },
 
   setInstallChoices(patch) {
     set((s) => ({
-      install: { ...s.install, choices: { ...s.install.choices, ...patch }, plan: idle },
+      install: { ...s.install, choices: { ...s.install.choices, ...patch }, plan: idle, replanned: false },
     }));
   },
   async findInstallers() {
@@ -47,9 +48,11 @@ export const createInstallSlice: SliceCreator<InstallSlice> = (set, get) => ({
       return { install: { ...s.install, candidates, choices } };
     });
   },
-  async prepareInstall() {
+  async prepareInstall(because) {
     const { choices } = get().install;
-    set((s) => ({ install: { ...s.install, plan: { state: 'loading' }, run: idle } }));
+    // Why this plan was made travels with it: the screen says so as long as this plan is the one shown.
+    const replanned = because === 'addresses-changed';
+    set((s) => ({ install: { ...s.install, plan: { state: 'loading' }, replanned, run: idle } }));
     const req: RequestOf<'planInstall'> = { installerPath: choices.installerPath.trim() };
     if (choices.loggingLevel) req.loggingLevel = choices.loggingLevel;
     const r = await call('planInstall', req);

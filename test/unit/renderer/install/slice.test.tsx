@@ -1,4 +1,5 @@
-// Install's slice: when the technician may go on (uninstall and replace-certificate modes included), and the installers found.
+// Install's slice: when the technician may go on (uninstall and replace-certificate modes included), the installers
+// found, and why a plan was made again.
 import { describe, it, expect, beforeEach } from 'vitest';
 import { useWizard } from '../../../../renderer/state/store';
 import { canProceed } from '../../../../renderer/state/selectors';
@@ -55,5 +56,19 @@ describe('the Install slice', () => {
     state().setInstallChoices({ installerPath: '/tmp/other.pkg' });
     await state().findInstallers();
     expect(state().install.choices.installerPath).toBe('/tmp/other.pkg');
+  });
+
+  it('remembers that a plan was made again because the addresses changed, until the technician makes one', async () => {
+    const p = prepared('install', [plan('install-client', 'Install', [action('client-install')])]);
+    installFakeApi({ planInstall: () => ok(p) });
+    state().setInstallChoices({ installerPath: '/tmp/1EClient.v24.1.0.5.pkg' });
+    await state().prepareInstall('addresses-changed');
+    expect(state().install.replanned).toBe(true);
+    // The store keeps it, so leaving the step and coming back shows the same note beside the same plan.
+    state().goTo('welcome');
+    state().goTo('install');
+    expect(state().install.replanned).toBe(true);
+    await state().prepareInstall();
+    expect(state().install.replanned).toBe(false);
   });
 });
