@@ -1,3 +1,4 @@
+// The core's command-line advice put in the wizard's words, per screen.
 import { describe, it, expect } from 'vitest';
 import { OnboardError } from '../../../../src/core/errors';
 import { forScreen, hasCommandLineAdvice, screenError } from '../../../../src/main/ipc/wording';

@@ -1,3 +1,5 @@
+// The Install screen: the installers found, the configuration as a diff, one press to install, and the plan made
+// again when an address changes.
 import { describe, it, expect, beforeEach } from 'vitest';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';

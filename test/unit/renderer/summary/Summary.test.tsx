@@ -1,3 +1,4 @@
+// The Summary screen: the outcome, every change of this run, and undoing the ticked ones.
 import { describe, it, expect, beforeEach } from 'vitest';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';

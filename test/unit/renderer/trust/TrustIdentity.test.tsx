@@ -1,3 +1,4 @@
+// The Trust & identity screen: every command shown before it runs, live progress, rollback, and older identities.
 import { describe, it, expect, beforeEach } from 'vitest';
 import { render, screen, within, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';

@@ -1,3 +1,4 @@
+// The Verify screen: live checks, cancelling, the report, and debug logging.
 import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';

@@ -1,3 +1,4 @@
+// The CA certificates step through the real router: bundles split into cards and a tree, each problem named.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+// Welcome through the real router: the Mac's facts, the mode, and the endpoints judged by main's validators.
 import { describe, it, expect } from 'vitest';
 import { stepDriver } from './support';
 
@@ -52,7 +53,7 @@ describe("Welcome in main: the Mac's facts, the mode and the endpoints", () => {
     expect(facts.conf?.settings).toContainEqual({ key: 'LoggingLevel', value: 'info' });
   });
 
-  it('keeps the chosen mode in the session for the changes half', async () => {
+  it('keeps the chosen mode in the session for the later steps', async () => {
     const d = stepDriver();
     expect(d.session.welcome.mode).toBe('new');
     await d.ok('setMode', { mode: 'upgrade' });
