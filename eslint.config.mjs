@@ -26,13 +26,7 @@ export default tseslint.config(
   {
     // Product code: the layer table, and no cycles (type-only imports count: they tie modules together too).
     files: ['src/**/*.ts', 'renderer/**/*.{ts,tsx}'],
-    rules: { 'onboard/layers': 'error' },
-  },
-  {
-    // The renderer's store and slices still import each other's types; they join this rule when the renderer is
-    // organised by step.
-    files: ['src/**/*.ts'],
-    rules: { 'onboard/no-cycle': 'error' },
+    rules: { 'onboard/layers': 'error', 'onboard/no-cycle': 'error' },
   },
   {
     // node-forge only where nothing else can do the job: RC2 in legacy PKCS#12 files.

@@ -1,9 +1,10 @@
 // The wizard frame: where you are, the current step, and the way forward and back.
 import { useEffect, useRef } from 'react';
-import { STEPS, stepIndex, useWizard } from './store';
-import { getApi } from './api';
+import { STEPS, stepIndex, useWizard } from './state/store';
+import { call } from './api';
+import { loaded } from './state/requests';
 import { StepView } from './steps';
-import { canProceed } from './selectors';
+import { canProceed } from './state/selectors';
 
 export function App() {
   const step = useWizard((s) => s.step);
@@ -16,9 +17,7 @@ export function App() {
   useEffect(() => {
     if (app.state !== 'idle') return;
     state.setApp({ state: 'loading' });
-    void getApi()
-      .getAppInfo({})
-      .then((r) => state.setApp(r.ok ? { state: 'ready', value: r.value } : { state: 'error', error: r.error }));
+    void call('getAppInfo', {}).then((r) => state.setApp(loaded(r)));
   }, [app.state, state]);
 
   // Moving to another step puts keyboard and screen-reader focus on its heading; the

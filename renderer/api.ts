@@ -1,6 +1,6 @@
 // How the renderer reaches main: window.onboard in the desktop app (preload), or the
 // preview's WebSocket carrying the very same contract.
-import type { OnboardApi, OnboardEvent, MethodName, IpcResult } from '../src/shared/contract';
+import type { OnboardApi, OnboardEvent, MethodName, IpcResult, RequestOf, ResultOf } from '../src/shared/contract';
 
 declare global {
   interface Window {
@@ -110,6 +110,16 @@ export function getApi(): OnboardApi {
 /** For tests: use this API instead of the real transport. */
 export function setApi(api: OnboardApi | null): void {
   cached = api;
+}
+
+/** Every request to main goes through here: one method of the contract, its request, and the id progress carries. */
+export function call<M extends MethodName>(
+  method: M,
+  request: RequestOf<M>,
+  requestId?: string,
+): Promise<IpcResult<ResultOf<M>>> {
+  const fn = getApi()[method] as (r: RequestOf<M>, id?: string) => Promise<IpcResult<ResultOf<M>>>;
+  return fn(request, requestId);
 }
 
 let requestCounter = 0;

@@ -1,12 +1,12 @@
-// Which screen belongs to which step.
-import type { StepId } from '../store';
-import { Welcome } from './Welcome';
-import { CaCertificates } from './CaCertificates';
-import { ClientCertificate } from './ClientCertificate';
-import { TrustIdentity } from './TrustIdentity';
-import { Install } from './Install';
-import { Verify } from './Verify';
-import { Summary } from './Summary';
+// Which screen belongs to which step: each step's folder holds its screen, its slice and its parts.
+import type { StepId } from '../state/types';
+import { Welcome } from './welcome/Welcome';
+import { CaCertificates } from './ca/CaCertificates';
+import { ClientCertificate } from './client/ClientCertificate';
+import { TrustIdentity } from './trust/TrustIdentity';
+import { Install } from './install/Install';
+import { Verify } from './verify/Verify';
+import { Summary } from './summary/Summary';
 
 const SCREENS: Record<StepId, () => React.JSX.Element> = {
   welcome: Welcome,

@@ -1,14 +1,18 @@
 // The names of every method the renderer may call, as a plain list: the sandboxed preload is bundled from this
-// file alone, without zod or the schemas. contract.ts checks at compile time that the list and the contract agree.
+// file alone, without zod or the schemas. contract/index.ts checks at compile time that the list and the contract agree.
 export const METHOD_NAMES = [
+  // The frame
   'getAppInfo',
   'cancelRequest',
+  // Welcome
   'getMacFacts',
   'setMode',
   'setEndpoints',
+  // CA certificates
   'addCaFiles',
   'removeCaCertificate',
   'getCaCertificates',
+  // Client certificate
   'openPfx',
   'rewrapPfx',
   'exportPfx',
@@ -20,16 +24,21 @@ export const METHOD_NAMES = [
   'issueLabCertificate',
   'getIdentity',
   'clearIdentity',
-  'planTrustIdentity',
+  // Install (and uninstall)
   'findInstallers',
   'planInstall',
-  'planDebugLogging',
   'planUninstall',
-  'planUndo',
-  'applyChanges',
+  // Trust & identity
+  'planTrustIdentity',
+  // Verify
   'runVerification',
-  'getChangeSummary',
+  'planDebugLogging',
   'exportReport',
+  // Summary
+  'getChangeSummary',
+  'planUndo',
+  // Every step that changes the Mac
+  'applyChanges',
 ] as const;
 
 export type MethodNameInList = (typeof METHOD_NAMES)[number];

@@ -1,9 +1,15 @@
-// The router's handlers: each turns a validated request into calls of core functions.
+// The router's handlers: the frame's own, then each wizard step's (steps/*.ts), then applying a prepared change.
 import type { Handlers } from './router';
 import type { Session } from './session';
 import { version } from '../../core/version';
-import { createSetupHandlers } from './handlers-setup';
-import { createChangeHandlers } from './handlers-changes';
+import { welcomeHandlers } from './steps/welcome';
+import { caHandlers } from './steps/ca';
+import { clientHandlers } from './steps/client';
+import { installHandlers } from './steps/install';
+import { trustHandlers } from './steps/trust';
+import { verifyHandlers } from './steps/verify';
+import { summaryHandlers } from './steps/summary';
+import { planHandlers } from './plans';
 
 export function createHandlers(): Handlers<Session> {
   return {
@@ -13,7 +19,13 @@ export function createHandlers(): Handlers<Session> {
       simulated: session.simulated,
       platform: process.platform,
     }),
-    ...createSetupHandlers(),
-    ...createChangeHandlers(),
+    ...welcomeHandlers(),
+    ...caHandlers(),
+    ...clientHandlers(),
+    ...installHandlers(),
+    ...trustHandlers(),
+    ...verifyHandlers(),
+    ...summaryHandlers(),
+    ...planHandlers(),
   };
 }

@@ -1,19 +1,29 @@
-// The state of one window (or one preview connection), held in main-process memory only.
+// The state of one window (or one preview connection), held in main-process memory only: each step's own part,
+// declared in its module under steps/, and the prepared changes (plans.ts).
 import type { Executor } from '../../core/macos/types';
 import { LocalExecutor } from '../../core/macos/executors/local';
 import { SimulatedMac } from '../../core/macos/executors/simulated';
-import { createSetupState, type SetupState } from './state-setup';
-import { createChangesState, disposePrepared, type ChangesState } from './state-changes';
+import { createWelcomeState, type WelcomeState } from './steps/welcome';
+import { createCaState, type CaState } from './steps/ca';
+import { createClientState, type ClientState } from './steps/client';
+import { createVerifyState, type VerifyState } from './steps/verify';
+import { createPlansState, disposePrepared, type PlansState } from './plans';
 
 export interface Session {
   shell: 'electron' | 'preview';
   /** Runs the Mac's commands: the real Mac in the app on macOS, the simulated Mac otherwise. */
   executor: Executor;
   simulated: boolean;
-  /** State of the setup half (endpoints, CA certificates, the chosen identity). */
-  setup: SetupState;
-  /** State of the changes half (what this run changed). */
-  changes: ChangesState;
+  /** The mode, the endpoints and the Mac's facts. */
+  welcome: WelcomeState;
+  /** The CA certificates chosen. */
+  ca: CaState;
+  /** The chosen identity and what it came from (secrets live here). */
+  client: ClientState;
+  /** Prepared plans, and what this run changed. */
+  plans: PlansState;
+  /** The last verification. */
+  verify: VerifyState;
 }
 
 export interface SessionOptions {
@@ -28,8 +38,11 @@ export function createSession(opts: SessionOptions): Session {
     shell: opts.shell,
     executor,
     simulated: executor.kind === 'simulated',
-    setup: createSetupState(),
-    changes: createChangesState(),
+    welcome: createWelcomeState(),
+    ca: createCaState(),
+    client: createClientState(),
+    plans: createPlansState(),
+    verify: createVerifyState(),
   };
 }
 
@@ -44,5 +57,5 @@ function defaultExecutor(shell: 'electron' | 'preview'): Executor {
  * applied (they can hold a re-wrapped PFX). Called when the window or connection goes.
  */
 export async function closeSession(session: Session): Promise<void> {
-  await disposePrepared(session.changes);
+  await disposePrepared(session.plans);
 }

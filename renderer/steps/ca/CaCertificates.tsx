@@ -1,0 +1,102 @@
+// CA certificates: the authorities this Mac must trust, each explained, arranged as a chain, problems named.
+import { useEffect } from 'react';
+import { useWizard } from '../../state/store';
+import { busyText, errorOf } from '../../state/requests';
+import { FileDrop } from '../../ui/FileDrop';
+import { Busy } from '../../ui/Busy';
+import { ErrorBox } from '../../ui/ErrorBox';
+import { CaCardView, CaTree, ProblemList } from './CaList';
+
+export function CaCertificates() {
+  const mode = useWizard((s) => s.mode);
+  const ca = useWizard((s) => s.ca);
+  const addCaFiles = useWizard((s) => s.addCaFiles);
+  const remove = useWizard((s) => s.removeCaCertificate);
+  const refresh = useWizard((s) => s.refreshCa);
+  const count = ca.view.certificates.length;
+  const busy = busyText(ca.request);
+  const error = errorOf(ca.request);
+  const outcomes = ca.request.state === 'ready' ? ca.request.value : [];
+
+  // The Mac's keychain may have been asked again since the cards were made.
+  useEffect(() => {
+    if (count > 0) void refresh();
+  }, [count, refresh]);
+
+  if (mode === 'uninstall') {
+    return (
+      <p className="card">
+        Nothing to do here for an uninstall: CA certificates stay in the keychain. Continue to the next step.
+      </p>
+    );
+  }
+
+  return (
+    <>
+      <section className="card" aria-labelledby="ca-add-heading" aria-busy={busy !== null}>
+        <h2 id="ca-add-heading">Add your CA certificates</h2>
+        <p>
+          The root CA and every issuing CA above this Mac's certificate, <strong>each as its own file</strong> (.cer,
+          .crt, .pem, or a .p7b bundle). Keychain Access imports only the last certificate of a bundle; Onboard splits
+          bundles for you.
+        </p>
+        <FileDrop
+          label="CA certificate files"
+          prompt="Drop CA certificate files here, or"
+          accept=".cer,.crt,.pem,.der,.p7b,.p7c,.txt"
+          multiple
+          disabled={busy !== null}
+          onFiles={(files) => void addCaFiles(files)}
+        />
+        {busy && <Busy className="busy-line">{busy}</Busy>}
+        {error && <ErrorBox error={error} />}
+        <div aria-live="polite">
+          {outcomes.map((o) =>
+            o.error ? (
+              <ErrorBox key={o.fileName} error={o.error} title={`${o.fileName}:`} />
+            ) : (
+              <div key={o.fileName} className="outcome">
+                <strong>{o.fileName}:</strong> {o.added} added
+                {o.duplicates ? `, ${o.duplicates} already in the list` : ''}.
+                {o.skipped.map((s, i) => (
+                  <div key={i} className="warn-text">
+                    {s}
+                  </div>
+                ))}
+              </div>
+            ),
+          )}
+        </div>
+      </section>
+
+      {count === 0 && !busy && (
+        <p className="muted empty-state">
+          No CA certificates yet. Ask your PKI team for the root CA certificate and any issuing CA certificate.
+          {mode === 'new' &&
+            ' Setting up a test bench with a lab CA? Continue: the Client certificate step creates the lab CA and adds its certificates here.'}
+          {mode !== 'new' && ' If the CAs were imported when this Mac was first set up, you can continue.'}
+        </p>
+      )}
+
+      {count > 0 && (
+        <>
+          <section className="card" aria-labelledby="ca-tree-heading">
+            <h2 id="ca-tree-heading">Chain of trust</h2>
+            <CaTree tree={ca.view.tree} />
+            <ProblemList problems={ca.view.problems} />
+          </section>
+          <section aria-labelledby="ca-cards-heading">
+            <h2 id="ca-cards-heading" className="section-heading">
+              {count === 1 ? 'One CA certificate' : `${count} CA certificates`}
+            </h2>
+            <ul className="ca-cards">
+              {ca.view.certificates.map((c) => (
+                <CaCardView key={c.sha256} card={c} disabled={busy !== null} onRemove={() => void remove(c.sha256)} />
+              ))}
+            </ul>
+          </section>
+        </>
+      )}
+    </>
+  );
+}

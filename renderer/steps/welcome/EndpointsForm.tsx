@@ -1,0 +1,91 @@
+// Welcome: the Switch and the Background Channel, judged by main's validators as the technician types.
+import type { FieldCheck } from '../../../src/shared/contract';
+import type { EndpointField } from '../../state/types';
+import { useWizard } from '../../state/store';
+import { errorOf } from '../../state/requests';
+import { ErrorBox } from '../../ui/ErrorBox';
+import { currentEndpointCheck } from './slice';
+
+interface FieldProps {
+  field: EndpointField;
+  label: string;
+  placeholder: string;
+  help: string;
+}
+
+function EndpointInput({ field, label, placeholder, help }: FieldProps) {
+  const value = useWizard((s) => s.welcome[field]);
+  const touched = useWizard((s) => s.welcome.touched[field]);
+  const welcome = useWizard((s) => s.welcome);
+  const edit = useWizard((s) => s.editEndpoint);
+  const touch = useWizard((s) => s.touchEndpoint);
+  const check = currentEndpointCheck(welcome);
+  const verdict: FieldCheck | null = check ? check[field] : null;
+  const showError = touched && verdict !== null && !verdict.ok;
+  const id = `endpoint-${field}`;
+
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="text"
+        spellCheck={false}
+        autoComplete="off"
+        autoCapitalize="off"
+        placeholder={placeholder}
+        value={value}
+        aria-invalid={showError}
+        aria-describedby={`${id}-help ${id}-verdict`}
+        onChange={(e) => void edit(field, e.currentTarget.value)}
+        onBlur={() => touch(field)}
+      />
+      <div id={`${id}-help`} className="muted field-help">
+        {help}
+      </div>
+      <div id={`${id}-verdict`} aria-live="polite">
+        {showError && verdict && !verdict.ok && (
+          <div className="field-error">
+            {verdict.message}
+            {verdict.hint && <span className="hint"> {verdict.hint}</span>}
+          </div>
+        )}
+        {verdict?.ok && (
+          <div className="field-ok">
+            ✓ <span className="visually-hidden">Valid: </span>
+            {verdict.value}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+export function EndpointsForm() {
+  const prefilledFrom = useWizard((s) => s.welcome.prefilledFrom);
+  const checkError = useWizard((s) => errorOf(s.welcome.check));
+  return (
+    <section className="card" aria-labelledby="endpoints-heading">
+      <h2 id="endpoints-heading">Where are the 1E servers?</h2>
+      {prefilledFrom && (
+        <p className="note" role="status">
+          Filled in from the installed configuration, <code>{prefilledFrom}</code>. Change them only if the servers
+          moved.
+        </p>
+      )}
+      <EndpointInput
+        field="switchAddress"
+        label="Switch address"
+        placeholder="tachyon.acme.local:4000"
+        help="Host name and port of the 1E Switch, as host:port (1E's default port is 4000)."
+      />
+      <EndpointInput
+        field="backgroundUrl"
+        label="Background Channel URL"
+        placeholder="https://tachyon.acme.local/Background/"
+        help="The https address the client downloads content from."
+      />
+      {checkError && <ErrorBox error={checkError} />}
+    </section>
+  );
+}

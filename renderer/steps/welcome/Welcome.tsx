@@ -1,0 +1,32 @@
+// Welcome: what the technician came to do, where the 1E servers are, and this Mac as macOS reports it.
+import { useEffect } from 'react';
+import { useWizard } from '../../state/store';
+import { ErrorBox } from '../../ui/ErrorBox';
+import { ModeChooser } from './ModeChooser';
+import { EndpointsForm } from './EndpointsForm';
+import { FactsCard } from './FactsCard';
+
+export function Welcome() {
+  const app = useWizard((s) => s.app);
+  const mode = useWizard((s) => s.mode);
+  const factsState = useWizard((s) => s.welcome.facts.state);
+  const loadFacts = useWizard((s) => s.loadFacts);
+
+  useEffect(() => {
+    if (factsState === 'idle') void loadFacts();
+  }, [factsState, loadFacts]);
+
+  return (
+    <>
+      <ModeChooser />
+      {mode !== 'uninstall' && <EndpointsForm />}
+      <FactsCard />
+      {app.state === 'ready' && (
+        <p className="muted app-info">
+          Onboard {app.value.version} · {app.value.shell === 'preview' ? 'browser preview' : 'desktop app'}
+        </p>
+      )}
+      {app.state === 'error' && <ErrorBox error={app.error} />}
+    </>
+  );
+}

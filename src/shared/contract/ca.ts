@@ -1,0 +1,65 @@
+// Contract methods of the CA certificates step: the technician's CA files, read and explained by main.
+// The certificates stay in main; the renderer gets display data only.
+import { z } from 'zod';
+import { type } from './type';
+import { upload } from './files';
+
+export interface SetupProblem {
+  severity: 'fail' | 'warn' | 'info';
+  message: string;
+  fix: string;
+}
+
+/** One CA certificate the technician added, as a card. */
+export interface CaCard {
+  sha256: string;
+  fileName: string;
+  role: 'root' | 'intermediate' | 'leaf';
+  subject: string;
+  commonName: string | null;
+  issuer: string;
+  notBefore: string;
+  notAfter: string;
+  key: string;
+  signatureAlgorithm: string;
+  /** Already in this Mac's System keychain (same SHA-256); null when the keychain could not be read. */
+  installed: boolean | null;
+  problems: SetupProblem[];
+}
+
+/** The CA certificates arranged by who issued whom: roots at the top. */
+export interface CaTreeNode {
+  sha256: string;
+  label: string;
+  /** The node is not one of the added files but a certificate already in the System keychain. */
+  fromKeychain: boolean;
+  children: CaTreeNode[];
+}
+
+export interface CaView {
+  certificates: CaCard[];
+  tree: CaTreeNode[];
+  /** Problems of the whole set (e.g. no root at all). */
+  problems: SetupProblem[];
+}
+
+export interface CaFileOutcome {
+  fileName: string;
+  added: number;
+  duplicates: number;
+  /** Certificates in the file that were not taken, with why (e.g. a device certificate). */
+  skipped: string[];
+  error?: { code: string; message: string; hint: string };
+}
+
+export interface CaAddResult extends CaView {
+  files: CaFileOutcome[];
+}
+
+const sha256 = z.string().regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/, 'a SHA-256 fingerprint');
+
+export const caMethods = {
+  addCaFiles: { request: z.object({ files: z.array(upload).min(1).max(20) }).strict(), result: type<CaAddResult>() },
+  removeCaCertificate: { request: z.object({ sha256 }).strict(), result: type<CaView>() },
+  getCaCertificates: { request: z.object({}).strict(), result: type<CaView>() },
+} as const;

@@ -1,0 +1,238 @@
+// The client-certificate step through the real router: a key made on this Mac and the CA's answer, a lab CA, and
+// every piece of advice worded for the wizard instead of the command line.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { X509Certificate } from 'node:crypto';
+import { readFile, writeFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makePfx, makeTestPki, opensslOk, type TestPki } from '../../../../support/openssl';
+import { analysePfx } from '../../../../../src/core/pki/pkcs12';
+import { checkClientCertificate } from '../../../../../src/core/pki/requirements';
+import { wizardFix } from '../../../../../src/main/ipc/steps/client';
+import { hasCommandLineAdvice } from '../../../../../src/main/ipc/wording';
+import { pemUpload, stepDriver, upload, type StepDriver } from './support';
+
+const PASSWORD = 'Corr3ct-Horse!';
+let pki: TestPki;
+let legacyPfx: string;
+
+beforeAll(async () => {
+  pki = await makeTestPki({ intermediate: true, name: 'Acme' });
+  const good = await pki.issuer.issue('mac01', { cn: 'MAC01.local', sans: ['MAC01.local'] });
+  legacyPfx = join(pki.dir, 'mac01-legacy.pfx');
+  await makePfx(legacyPfx, good.certPath, good.keyPath, PASSWORD, {
+    legacy: true,
+    chainPaths: [pki.intermediate!.certPath],
+  });
+});
+afterAll(async () => {
+  await pki?.cleanup();
+});
+
+async function withCas(d: StepDriver): Promise<void> {
+  await d.ok('addCaFiles', { files: [await upload(pki.caBundlePath, 'acme.pem')] });
+}
+
+describe('advice on screen instead of command-line options', () => {
+  it('words every finding of a poor certificate for the wizard', async () => {
+    // Self-signed, EC, no key usage, no CDP, another host name, and no CA added: most findings fail with a fix.
+    const key = join(pki.dir, 'poor.key');
+    const cert = join(pki.dir, 'poor.pem');
+    const poor = join(pki.dir, 'poor.pfx');
+    await opensslOk(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', key]);
+    await opensslOk(['req', '-x509', '-new', '-key', key, '-subj', '/CN=other.local', '-days', '30', '-out', cert]);
+    await makePfx(poor, cert, key, PASSWORD);
+    const raw = checkClientCertificate({
+      certificate: new X509Certificate(await readFile(cert)),
+      caCertificates: [],
+      hostname: 'MAC01.local',
+      pfx: analysePfx(await readFile(poor), PASSWORD),
+    });
+    // The core's own words are for the command line; the test would pass vacuously otherwise.
+    expect(raw.filter((f) => hasCommandLineAdvice(f.fix)).map((f) => f.id)).toEqual(
+      expect.arrayContaining(['chain-trusted', 'key-rsa', 'subject-hostname', 'pfx-macos-compatible']),
+    );
+
+    const v = await stepDriver({ localHostName: 'MAC01' }).ok('openPfx', {
+      ...(await upload(poor, 'poor.pfx')),
+      password: PASSWORD,
+    });
+    for (const f of v.findings)
+      expect({ id: f.id, text: hasCommandLineAdvice(`${f.detail} ${f.fix}`) }).toEqual({ id: f.id, text: false });
+    expect(v.findings.find((f) => f.id === 'key-rsa')!.fix).toContain('"Make a key and request on this Mac"');
+    expect(v.findings.find((f) => f.id === 'subject-hostname')!.fix).toContain('Welcome shows the name 1E expects');
+  });
+
+  it('words the errors of the issued-certificate and lab paths for the wizard', async () => {
+    const d = stepDriver();
+    await d.ok('createCsr', { hostname: 'MAC01.local' });
+    const pfxAnswer = await d.call('loadIssuedCertificate', await upload(legacyPfx, 'answer.pfx'));
+    expect(pfxAnswer).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'password-required', hint: expect.stringContaining('An existing .pfx') }),
+    });
+
+    const notALab = await d.call('openLabCa', { directory: pki.dir, caPassword: 'x' });
+    expect(notALab).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'not-a-lab', hint: expect.stringContaining('create a new lab CA') }),
+    });
+
+    const lab = await d.ok('createLabCa', {
+      name: 'Bench',
+      crlBaseUrl: 'http://pki.lab.local/crl',
+      caPassword: 'lab-secret-1',
+      intermediate: false,
+    });
+    try {
+      const wrong = await stepDriver().call('openLabCa', { directory: lab.directory, caPassword: 'nope' });
+      expect(wrong).toEqual({
+        ok: false,
+        error: expect.objectContaining({
+          code: 'lab-wrong-ca-password',
+          hint: 'Type the CA password chosen when this lab CA was created.',
+        }),
+      });
+      for (const r of [pfxAnswer, notALab, wrong]) {
+        if (r.ok) throw new Error('expected a failure');
+        expect(hasCommandLineAdvice(`${r.error.message} ${r.error.hint}`)).toBe(false);
+      }
+    } finally {
+      await rm(lab.directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the client certificate from a key made on this Mac', () => {
+  it('makes a request for the host name and builds the identity from the certificate the CA issues', async () => {
+    const d = stepDriver({ localHostName: 'MAC01' });
+    await withCas(d);
+    const csr = await d.ok('createCsr', { hostname: 'MAC01.local' });
+    expect(csr).toMatchObject({
+      hostname: 'MAC01.local',
+      subject: 'CN=MAC01.local',
+      key: 'RSA 2048',
+      fileName: 'MAC01.local.csr',
+    });
+    expect(csr.pem).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----/);
+    expect(JSON.stringify(csr)).not.toContain('PRIVATE KEY');
+
+    // The CA signs the request as a Microsoft CA would, with the 1E extensions.
+    const csrPath = join(pki.dir, 'mac.csr');
+    const certPath = join(pki.dir, 'mac-issued.pem');
+    const extPath = join(pki.dir, 'mac.ext');
+    await writeFile(csrPath, csr.pem);
+    await writeFile(
+      extPath,
+      `keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\nsubjectAltName=DNS:MAC01.local\ncrlDistributionPoints=URI:${pki.issuer.crlUrl}\n`,
+    );
+    await opensslOk([
+      'x509',
+      '-req',
+      '-in',
+      csrPath,
+      '-CA',
+      pki.issuer.certPath,
+      '-CAkey',
+      pki.issuer.keyPath,
+      '-CAcreateserial',
+      '-days',
+      '365',
+      '-sha256',
+      '-extfile',
+      extPath,
+      '-out',
+      certPath,
+    ]);
+
+    const v = await d.ok('loadIssuedCertificate', await upload(certPath, 'MAC01.local.cer'));
+    expect(v.source).toBe('csr');
+    expect(v.ok).toBe(true);
+    expect(v.pfx).toBeNull();
+    expect(d.session.client.identity!.key).toBe(d.session.client.csr!.key);
+  });
+
+  it('refuses a certificate issued for another key', async () => {
+    const d = stepDriver();
+    await d.ok('createCsr', { hostname: 'MAC01.local' });
+    const r = await d.call(
+      'loadIssuedCertificate',
+      pemUpload((await pki.issuer.issue('someone-else', { cn: 'MAC01.local' })).certPem, 'other.cer'),
+    );
+    expect(r).toEqual({
+      ok: false,
+      error: expect.objectContaining({
+        code: 'certificate-not-for-key',
+        message: expect.stringContaining('MAC01.local'),
+      }),
+    });
+    expect(d.session.client.identity).toBeUndefined();
+  });
+
+  it('refuses a host name that cannot be one', async () => {
+    const r = await stepDriver().call('createCsr', { hostname: 'MAC 01.local' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.code).toBe('bad-hostname');
+  });
+});
+
+describe('the client certificate from a lab CA', () => {
+  it('creates a lab CA, adds its CA certificates to the list, and issues a certificate that meets every requirement', async () => {
+    const d = stepDriver({ localHostName: 'MAC01' });
+    const lab = await d.ok('createLabCa', {
+      name: 'Bench',
+      crlBaseUrl: 'http://pki.lab.local/crl',
+      caPassword: 'lab-secret-1',
+      intermediate: false,
+    });
+    try {
+      expect(lab).toMatchObject({
+        name: 'Bench',
+        issuer: 'CN=Bench Root CA, O=Bench',
+        crlUrl: 'http://pki.lab.local/crl/root.crl',
+        issuedCount: 0,
+      });
+      const cas = await d.ok('getCaCertificates', {});
+      expect(cas.certificates).toEqual([
+        expect.objectContaining({ role: 'root', commonName: 'Bench Root CA', fileName: 'Lab CA: Bench' }),
+      ]);
+      const v = await d.ok('issueLabCertificate', { hostname: 'MAC01.local' });
+      expect(v.source).toBe('lab');
+      expect(v.ok).toBe(true);
+      expect(v.hostname.status).toBe('exact');
+      expect(JSON.stringify(v)).not.toContain('lab-secret-1');
+    } finally {
+      await rm(lab.directory, { recursive: true, force: true });
+    }
+  });
+
+  it('says at once when the password of an existing lab is wrong', async () => {
+    const d = stepDriver();
+    const lab = await d.ok('createLabCa', {
+      name: 'Bench',
+      crlBaseUrl: 'http://pki.lab.local/crl',
+      caPassword: 'lab-secret-1',
+      intermediate: false,
+    });
+    try {
+      const r = await stepDriver().call('openLabCa', { directory: lab.directory, caPassword: 'nope' });
+      expect(r).toEqual({ ok: false, error: expect.objectContaining({ code: 'lab-wrong-ca-password' }) });
+    } finally {
+      await rm(lab.directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('fixes written for the wizard', () => {
+  it('points at the CA certificates step instead of a command-line option', () => {
+    const f = wizardFix({
+      id: 'chain-complete',
+      status: 'fail',
+      title: 't',
+      detail: 'd',
+      fix: 'Get the CA certificate "CN=X" (and any above it up to the root) from your PKI team and pass it with --ca; the Mac needs every one of them.',
+    });
+    expect(f.fix).toBe(
+      'Get the CA certificate "CN=X" (and any above it up to the root) from your PKI team and add it on the CA certificates step; the Mac needs every one of them.',
+    );
+  });
+});
