@@ -1,4 +1,7 @@
 // The one error type core code throws for anything a technician can act on.
+import type { ErrorCode } from './error-codes';
+
+export { ERROR_CODES, type ErrorCode } from './error-codes';
 
 /**
  * A failure with a stable code, a plain-language message and a fix hint.
@@ -7,10 +10,10 @@
  * OnboardError is a bug and is reported as `internal` without its stack.
  */
 export class OnboardError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly hint: string;
 
-  constructor(code: string, message: string, hint = '') {
+  constructor(code: ErrorCode, message: string, hint = '') {
     super(message);
     this.name = 'OnboardError';
     this.code = code;
@@ -23,7 +26,7 @@ export function isOnboardError(e: unknown): e is OnboardError {
 }
 
 /** Shorthand for `throw new OnboardError(...)` in expression position. */
-export function fail(code: string, message: string, hint = ''): never {
+export function fail(code: ErrorCode, message: string, hint = ''): never {
   throw new OnboardError(code, message, hint);
 }
 

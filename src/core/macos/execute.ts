@@ -1,5 +1,5 @@
 // Runs a plan: skips what is already done, stops at the first failure, undoes completed actions in reverse, always cleans up.
-import { OnboardError } from '../errors';
+import { OnboardError, type ErrorCode } from '../errors';
 import type { Action, Check, Plan } from './action';
 import { commandsOf } from './action';
 import { displayCommand, redactSecrets } from './quote';
@@ -29,7 +29,7 @@ export interface PlanResult {
   changed: boolean;
   rolledBack: boolean;
   actions: ActionResult[];
-  failure?: { actionId: string; code: string; message: string; hint: string };
+  failure?: { actionId: string; code: ErrorCode; message: string; hint: string };
   cleanup: { line: string; exitCode: number }[];
 }
 

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { type } from './type';
 import { upload } from './files';
+import type { IpcError } from '../result';
 
 export interface SetupProblem {
   severity: 'fail' | 'warn' | 'info';
@@ -49,7 +50,7 @@ export interface CaFileOutcome {
   duplicates: number;
   /** Certificates in the file that were not taken, with why (e.g. a device certificate). */
   skipped: string[];
-  error?: { code: string; message: string; hint: string };
+  error?: IpcError;
 }
 
 export interface CaAddResult extends CaView {
