@@ -18,8 +18,6 @@ import type {
   PfxStatus,
 } from '../../../shared/contract';
 import type { clientMethods } from '../../../shared/contract/client';
-import { forScreen } from '../wording';
-import { worded } from '../worded';
 import { currentFacts, keychainCertificates } from './welcome';
 import type { CaSession } from './ca';
 import { createLabCa, issueFromLab, labCaCertificates, labView, openLabCa, type ChosenLabCa } from './client-lab';
@@ -86,9 +84,7 @@ export function wizardFix(f: Finding, pfx?: Pick<PfxAnalysis, 'emptyPassword'>):
         : 'Nothing to do for this Mac. Only to use the file on other Macs: use "Re-wrap for macOS" below (3DES, SHA-1 integrity check, same password) and save the new file.',
     };
   }
-  const fix = forScreen(f.fix);
-  const detail = forScreen(f.detail);
-  return fix === f.fix && detail === f.detail ? f : { ...f, fix, detail };
+  return f;
 }
 
 function pfxProtection(a: PfxAnalysis): string {
@@ -396,6 +392,5 @@ export function clientHandlers(): Pick<Handlers<ClientSession>, keyof typeof cli
     getIdentity: (_req, { session }) => getIdentity(session),
     clearIdentity: (_req, { session }) => clearIdentity(session),
   };
-  // A certificate file given where the CA's answer is expected needs that screen's advice.
-  return worded(handlers, { loadIssuedCertificate: 'issued-certificate' });
+  return handlers;
 }
