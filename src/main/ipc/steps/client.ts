@@ -69,14 +69,14 @@ export interface ClientSession extends CaSession {
 }
 
 /**
- * The core's fixes are written for the command line; in the wizard the same advice points at the
- * screen where it is done. The source .pfx's own protection is only a warning here: Trust & identity
- * imports a copy Onboard makes in the profile every macOS takes, so it matters only for other Macs.
+ * The source .pfx's own protection is only a warning here: Trust & identity imports a copy Onboard makes in the
+ * profile every macOS takes, so it matters only for other Macs, and the fix is the screen's own re-wrap.
  */
-export function wizardFix(f: Finding, pfx?: Pick<PfxAnalysis, 'emptyPassword'>): Finding {
+function forThisMac(f: Finding, pfx?: Pick<PfxAnalysis, 'emptyPassword'>): Finding {
   if (f.id === 'pfx-macos-compatible' && f.status !== 'pass') {
+    const { fixCode: _cli, ...rest } = f;
     return {
-      ...f,
+      ...rest,
       status: 'warn',
       detail: `This Mac is not affected: Onboard imports its own macOS-compatible copy of this key and certificate on the Trust & identity step. Other Macs would refuse the file as it is. ${f.detail}`,
       fix: pfx?.emptyPassword
@@ -137,7 +137,7 @@ export async function identityView(session: ClientSession, at = new Date()): Pro
           },
     );
   }
-  findings = findings.map((f) => wizardFix(f, pfx?.analysis));
+  findings = findings.map((f) => forThisMac(f, pfx?.analysis));
   const counts = summarise(findings);
   const info = inspectCertificate(id.certificate);
   const pfxStatus: PfxStatus | null = pfx
