@@ -21,6 +21,8 @@ export interface LabConfig {
   keyType: LabKeyType;
   intermediate: boolean;
   createdAt: string;
+  /** The OCSP responder put into the Authority Information Access of everything the lab issues (lab init --ocsp-url). */
+  ocspUrl?: string;
 }
 
 export interface IssuedRecord {
@@ -67,6 +69,35 @@ const paths = (dir: string) => ({
 /** The CRL URL printed into certificates issued by `ca`. */
 export function crlUrlFor(config: LabConfig, ca: CaName): string {
   return `${config.crlBaseUrl}/${ca}.crl`;
+}
+
+/** The OCSP responder URL printed into the certificates the lab issues: none unless the lab was made with one. */
+export function ocspUrlsFor(config: LabConfig): string[] {
+  return config.ocspUrl ? [config.ocspUrl] : [];
+}
+
+/** An OCSP responder address: plain http (RFC 6960 A.1; the answers are signed), no query or fragment. */
+export function normaliseOcspUrl(url: string): string {
+  const example = 'e.g. http://pki.lab.local:8080/ocsp';
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new OnboardError(
+      'bad-ocsp-url',
+      `"${url}" is not a URL.`,
+      `Give the address OCSP is answered at, ${example}`,
+    );
+  }
+  if (u.protocol !== 'http:')
+    throw new OnboardError(
+      'bad-ocsp-url',
+      `The OCSP URL must start with http://, not ${u.protocol}//: OCSP is asked over plain HTTP (its answers are signed), and the lab answers it over HTTP.`,
+      example,
+    );
+  if (u.search || u.hash || u.username || u.password)
+    throw new OnboardError('bad-ocsp-url', 'The OCSP URL must not have a query, a fragment or a user name.', example);
+  return u.toString().replace(/(?<=[^/])\/+$/, '');
 }
 
 export function normaliseCrlBaseUrl(url: string): string {
