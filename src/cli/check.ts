@@ -14,6 +14,7 @@ import {
 } from '../core/pki/requirements';
 import { keyMatches } from '../core/pki/pkcs12';
 import { helpAsked, parseOptions, UsageError, writeJson } from './common';
+import { cliFinding } from './advice';
 import { reportError } from './inspect';
 import { parseOnlineOptions, runOnlineChecks } from './check-online';
 import { PasswordSource, parsePasswordOptions } from './inputs';
@@ -204,8 +205,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       requirements: checks.requirements,
       ...(online ? { online: online.endpoints } : {}),
       ...(fromPfx && main.pfx ? { pfx: main.pfx } : {}),
-    });
-    if (online) findings.push(...online.findings);
+    }).map(cliFinding);
+    if (online) findings.push(...online.findings.map(cliFinding));
     const summary = summarise(findings);
     const warnings = [main, keyFile, ...caFiles]
       .flatMap((m) => m?.warnings ?? [])
