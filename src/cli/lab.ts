@@ -330,7 +330,13 @@ export async function runLab(argv: string[], io: CliIo, waitForStop: () => Promi
         alreadyRevoked
           ? `${subject} (serial ${record.serial}) was already revoked on ${record.revokedAt}.`
           : `Revoked ${subject} (serial ${record.serial}).`,
-        'Run `onboard lab crl --dir ' + dir + '` to publish the revocation.',
+        ...(lab.config.ocspUrl
+          ? [`The OCSP responder (${lab.config.ocspUrl}) answers "revoked" now, while \`lab serve\` runs.`]
+          : []),
+        'Run `onboard lab crl --dir ' +
+          dir +
+          '` to publish the revocation' +
+          (lab.config.ocspUrl ? ' in the CRLs.' : '.'),
         ...(isIntermediate
           ? [
               "This was the lab's issuing CA: before issuing again, run `onboard lab intermediate --dir " +

@@ -107,7 +107,7 @@ export async function createLabOcspResponder(
     });
     const summary = answers
       .map((a) => {
-        const r = index.issued.find((x) => x.serial === a.certId.serial);
+        const r = index.issued.find((x) => x.serial === serialOf(a.certId.serial));
         return `${r ? `${subjectLine(r)} ` : ''}(serial ${a.certId.serial}): ${a.status}`;
       })
       .join(', ');
@@ -150,6 +150,7 @@ export async function createLabOcspResponder(
         return;
       }
       if (req.method !== 'POST') return send(405);
+      req.on('error', () => undefined); // a client that hangs up mid-request is no concern of the lab's
       const chunks: Buffer[] = [];
       let size = 0;
       req.on('data', (c: Buffer) => {

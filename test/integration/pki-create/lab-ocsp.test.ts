@@ -139,6 +139,7 @@ describe('the lab answers OCSP', () => {
       .replace(/^serial=/, '');
     const rv = await cli(['lab', 'revoke', '--dir', labDir, '--serial', serial]);
     expect(rv.code, rv.err).toBe(0);
+    expect(rv.out).toContain(`The OCSP responder (${ocspUrl}) answers "revoked" now`);
     const r = await ask(...device('MAC02.local'));
     expect(r.code, r.text).toBe(0);
     expect(r.text).toContain('Response verify OK');
