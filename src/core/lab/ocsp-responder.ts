@@ -233,5 +233,6 @@ export function needsCaPassword(): OnboardError {
     'lab-serve-needs-password',
     "This lab answers OCSP, and its responder certificates are issued by the lab's CAs.",
     'Give the CA password.',
+    { needs: 'ocsp-responder' },
   );
 }

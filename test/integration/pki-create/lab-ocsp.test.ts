@@ -244,6 +244,7 @@ describe('lab serve on the command line', () => {
     const bad = await cli([...base, '--ocsp-url', 'https://127.0.0.1/ocsp', '--ca-password-env', 'CA_PW']);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('must start with http://');
+    expect(bad.err).toContain('Give --ocsp-url the address OCSP is answered at');
     expect((await cli([...base, '--ca-password-env', 'CA_PW'])).code).toBe(0);
     const serve = await cli(['lab', 'serve', '--dir', plain, '--ocsp-port', '0', '--ca-password-env', 'CA_PW']);
     expect(serve.code).toBe(2);
