@@ -6,6 +6,7 @@ import { createPrivateKey, generateKeyPair, type KeyObject, type X509Certificate
 import { promisify } from 'node:util';
 import { OnboardError, describeError } from '../errors';
 import { buildCertificate } from '../pki/build';
+import { certificateDetails } from '../pki/inspect';
 import { commonName } from '../pki/names';
 import { certIdNamesIssuer, parseOcspRequest, type CertId } from '../pki/ocsp';
 import {
@@ -95,7 +96,7 @@ export async function createLabOcspResponder(
     const signing = signerOf(request.certIds[0]!) ?? issuing;
     const answers: AnswerSpec[] = request.certIds.map((certId) => {
       const status =
-        signerOf(certId) === signing ? statusOf(index, signing.name, certId.serial) : { status: 'unknown' as const };
+        signerOf(certId) === signing ? statusOf(index, signing, certId.serial) : { status: 'unknown' as const };
       return { certId, thisUpdate: now, nextUpdate: new Date(now.getTime() + ANSWER_LIFETIME_MS), ...status };
     });
     const responder = await responderOf(lab, signing, now);
@@ -170,11 +171,18 @@ export async function createLabOcspResponder(
 }
 
 /**
- * What the records say about a serial the CA `ca` issued: unknown unless the lab recorded issuing it. Records
- * name an intermediate by role, not generation; serials are 128 random bits, so they still tell devices apart.
+ * What the records say about a serial the CA `a` issued: unknown unless the lab recorded that CA issuing it. Records
+ * name the CA by role and, since the OCSP responder, by key identifier, which tells an intermediate's generations
+ * apart; for older records the 128 random bits of a serial still tell devices apart.
  */
-function statusOf(index: LabIndex, ca: CaName, serial: string): { status: CertStatus; revokedAt?: Date } {
-  const record = index.issued.find((r) => r.issuer === ca && r.serial === serialOf(serial));
+function statusOf(index: LabIndex, a: Authority, serial: string): { status: CertStatus; revokedAt?: Date } {
+  const keyId = certificateDetails(a.ca).subjectKeyId;
+  const record = index.issued.find(
+    (r) =>
+      r.issuer === a.name &&
+      r.serial === serialOf(serial) &&
+      (r.issuerKeyId === undefined || keyId === undefined || r.issuerKeyId === keyId),
+  );
   if (!record) return { status: 'unknown' };
   if (record.revokedAt) return { status: 'revoked', revokedAt: new Date(record.revokedAt) };
   return { status: 'good' };

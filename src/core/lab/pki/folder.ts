@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { OnboardError, describeError } from '../../errors';
 import { writeFileAtomic } from '../../fsutil';
+import { certificateDetails } from '../../pki/inspect';
 import { nameOnOneLineCnFirst } from '../../pki/names';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -31,6 +32,11 @@ export interface IssuedRecord {
   subject: string;
   kind: 'ca' | 'device' | 'server';
   issuer: CaName;
+  /**
+   * The issuing CA's key identifier (the certificate's Authority Key Identifier, hex): tells an intermediate's
+   * generations apart, which `issuer` does not. Absent in records written before it was kept.
+   */
+  issuerKeyId?: string;
   notBefore: string;
   notAfter: string;
   revokedAt?: string;
@@ -147,11 +153,13 @@ export function recordOf(
   issuer: CaName,
   subject: string,
 ): IssuedRecord {
+  const issuerKeyId = certificateDetails(cert).authorityKeyId;
   return {
     serial: serialOf(cert.serialNumber),
     subject,
     kind,
     issuer,
+    ...(issuerKeyId ? { issuerKeyId } : {}),
     notBefore: new Date(cert.validFrom).toISOString(),
     notAfter: new Date(cert.validTo).toISOString(),
   };
