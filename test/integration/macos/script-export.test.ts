@@ -9,6 +9,7 @@ import type { Plan } from '../../../src/core/macos/action';
 import { planOnboarding, type OnboardingRequest } from '../../../src/core/macos/onboarding';
 import { DEFAULT_CONF_PATH } from '../../../src/core/macos/paths';
 import { exportPlansAsScript } from '../../../src/core/macos/script';
+import { trustSettingsPlist } from '../../../src/core/macos/executors/simulated/trust-settings';
 import { PlanWorkspace } from '../../../src/core/macos/workspace';
 import { mergeConf, parseConf, serialiseConf } from '../../../src/core/macos/conf';
 import { openPfx } from '../../../src/core/pki/identity';
@@ -45,6 +46,19 @@ afterEach(async () => {
   await fake?.cleanup();
   fake = undefined;
 });
+
+/** The export of admin trust settings that trust the test root for every use (see trustSettingsPlist). */
+function trustedRootExport(): string {
+  const sha1 = fx.root.fingerprint.replace(/:/g, '');
+  return trustSettingsPlist([
+    {
+      x509: fx.root,
+      pem: fx.root.toString(),
+      sha1,
+      trust: { result: 'trustRoot', policies: [], modDate: new Date('2026-01-01T00:00:00Z') },
+    },
+  ]);
+}
 
 function request(): OnboardingRequest {
   return {
@@ -143,13 +157,19 @@ const PASSTHROUGH = {
 };
 // awk's merge runs for real (it writes only into the script's /tmp folder); its check reads /Library and only records.
 const AWK_WRITES = { '/usr/bin/awk': 5 };
-// Stand-ins answer "not done yet" to every check, so every change runs.
+// Stand-ins answer "not done yet" to every check, so every change runs. A fresh Mac has no
+// admin trust settings: trust-settings-export fails as trustd answers then (research §2).
 const NOT_DONE = {
   '/usr/bin/arch': 1,
   '/usr/bin/cmp': 1,
   '/bin/launchctl print': 1,
   '/usr/bin/awk check': 1,
   '/bin/test -d': 1,
+  '/usr/bin/security trust-settings-export': 1,
+};
+const NO_TRUST_SETTINGS = {
+  '/usr/bin/security trust-settings-export':
+    'SecTrustSettingsCreateExternalRepresentation: No Trust Settings were found.\n',
 };
 
 describe('the exported sh script', () => {
@@ -190,7 +210,12 @@ describe('the exported sh script', () => {
   });
 
   it('runs the planned commands with every hostile argument intact and nothing injected', async () => {
-    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
+    fake = await makeFakePrograms({
+      passthrough: PASSTHROUGH,
+      passthroughWriteArg: AWK_WRITES,
+      exit: NOT_DONE,
+      stderr: NO_TRUST_SETTINGS,
+    });
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.stderr).toContain('all steps finished');
@@ -224,7 +249,12 @@ describe('the exported sh script', () => {
   });
 
   it('imports a re-wrapped PFX under a one-time password, and no other program ever sees a password', async () => {
-    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
+    fake = await makeFakePrograms({
+      passthrough: PASSTHROUGH,
+      passthroughWriteArg: AWK_WRITES,
+      exit: NOT_DONE,
+      stderr: NO_TRUST_SETTINGS,
+    });
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.code).toBe(0);
@@ -256,7 +286,12 @@ describe('the exported sh script', () => {
   });
 
   it('asks for the PFX password on standard input when it is not in the environment', async () => {
-    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
+    fake = await makeFakePrograms({
+      passthrough: PASSTHROUGH,
+      passthroughWriteArg: AWK_WRITES,
+      exit: NOT_DONE,
+      stderr: NO_TRUST_SETTINGS,
+    });
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, {}, PFX_PASSWORD + '\n');
     expect(r.code).toBe(0);
@@ -265,7 +300,12 @@ describe('the exported sh script', () => {
   });
 
   it('asks for the password and opens the PFX before it runs anything that reaches the Mac', async () => {
-    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
+    fake = await makeFakePrograms({
+      passthrough: PASSTHROUGH,
+      passthroughWriteArg: AWK_WRITES,
+      exit: NOT_DONE,
+      stderr: NO_TRUST_SETTINGS,
+    });
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, {}, PFX_PASSWORD + '\n');
     expect(r.code).toBe(0);
@@ -285,7 +325,12 @@ describe('the exported sh script', () => {
   ])(
     'stops with exit 2 before any step when the PFX password %s is wrong',
     async (_how, env: NodeJS.ProcessEnv, input: string) => {
-      fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
+      fake = await makeFakePrograms({
+        passthrough: PASSTHROUGH,
+        passthroughWriteArg: AWK_WRITES,
+        exit: NOT_DONE,
+        stderr: NO_TRUST_SETTINGS,
+      });
       const { text } = await exportScript({ prefix: fake.prefix });
       const r = await runScript(text, env, input);
       expect(r.code).toBe(2);
@@ -302,7 +347,12 @@ describe('the exported sh script', () => {
     const gone = join(fx.dir, 'gone', '1e.client-macOS_v5.1.2.3.pkg');
     await mkdir(join(fx.dir, 'gone'), { recursive: true });
     await writeFile(gone, fakePkg());
-    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
+    fake = await makeFakePrograms({
+      passthrough: PASSTHROUGH,
+      passthroughWriteArg: AWK_WRITES,
+      exit: NOT_DONE,
+      stderr: NO_TRUST_SETTINGS,
+    });
     const { text } = await exportScript({ prefix: fake.prefix, request: { installerPath: gone } });
     await rm(gone);
     const r = await runScript(text, {}, PFX_PASSWORD + '\n');
@@ -314,7 +364,12 @@ describe('the exported sh script', () => {
   });
 
   it('stops with exit 2 before any step when the PFX is not there, and takes its path from ONBOARD_PFX', async () => {
-    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
+    fake = await makeFakePrograms({
+      passthrough: PASSTHROUGH,
+      passthroughWriteArg: AWK_WRITES,
+      exit: NOT_DONE,
+      stderr: NO_TRUST_SETTINGS,
+    });
     const missing = join(fx.dir, 'no such folder', 'client.pfx');
     const { text } = await exportScript({
       prefix: fake.prefix,
@@ -326,7 +381,12 @@ describe('the exported sh script', () => {
     expect((await fake.calls()).filter(touchesTheMac)).toEqual([]);
 
     await fake.cleanup();
-    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
+    fake = await makeFakePrograms({
+      passthrough: PASSTHROUGH,
+      passthroughWriteArg: AWK_WRITES,
+      exit: NOT_DONE,
+      stderr: NO_TRUST_SETTINGS,
+    });
     const elsewhere = join(fx.dir, `elsewhere $(id)\n.pfx`);
     await copyFile(hostilePfx, elsewhere);
     const again = await exportScript({
@@ -341,7 +401,12 @@ describe('the exported sh script', () => {
   });
 
   it('runs the same commands in the same order as the plans list them', async () => {
-    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
+    fake = await makeFakePrograms({
+      passthrough: PASSTHROUGH,
+      passthroughWriteArg: AWK_WRITES,
+      exit: NOT_DONE,
+      stderr: NO_TRUST_SETTINGS,
+    });
     const { text, plans, workspaceDir } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.code).toBe(0);
@@ -360,6 +425,7 @@ describe('the exported sh script', () => {
       passthrough: PASSTHROUGH,
       passthroughWriteArg: AWK_WRITES,
       exit: NOT_DONE,
+      stderr: NO_TRUST_SETTINGS,
       absent: [DEFAULT_CONF_PATH],
       creates: { '/usr/sbin/installer': [DEFAULT_CONF_PATH] },
     });
@@ -386,6 +452,7 @@ describe('the exported sh script', () => {
       passthrough: PASSTHROUGH,
       passthroughWriteArg: AWK_WRITES,
       exit: NOT_DONE,
+      stderr: NO_TRUST_SETTINGS,
       absent: [DEFAULT_CONF_PATH],
     });
     const { text } = await exportScript({ prefix: fake.prefix });
@@ -401,7 +468,12 @@ describe('the exported sh script', () => {
   });
 
   it('turns echo back on when the script is interrupted at the password prompt', async () => {
-    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
+    fake = await makeFakePrograms({
+      passthrough: PASSTHROUGH,
+      passthroughWriteArg: AWK_WRITES,
+      exit: NOT_DONE,
+      stderr: NO_TRUST_SETTINGS,
+    });
     const { text } = await exportScript({ prefix: fake.prefix });
     const path = join(fx.dir, 'interrupted.sh');
     await writeFile(path, text, { mode: 0o700 });
@@ -443,6 +515,7 @@ describe('the exported sh script', () => {
       passthrough: PASSTHROUGH,
       passthroughWriteArg: AWK_WRITES,
       exit: NOT_DONE,
+      stderr: NO_TRUST_SETTINGS,
       failWhenArg: 'add-certificates',
     });
     const { text } = await exportScript({ prefix: fake.prefix });
@@ -450,10 +523,15 @@ describe('the exported sh script', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('FAILED (exit 1)');
     const security = (await fake.calls())
-      .filter((c) => c.program === '/usr/bin/security' && !c.args[0]!.startsWith('find-'))
+      .filter(
+        (c) =>
+          c.program === '/usr/bin/security' && !c.args[0]!.startsWith('find-') && c.args[0] !== 'trust-settings-export',
+      )
       .map((c) => c.args[0]);
-    expect(security).toEqual(['add-trusted-cert', 'add-certificates', 'remove-trusted-cert', 'delete-certificate']);
-    expect((await fake.calls()).some((c) => c.program === '/bin/launchctl')).toBe(false);
+    // The trust is set first (as the user, behind its own dialog), then the batch adds the
+    // certificates; the failed add undoes the trust only.
+    expect(security).toEqual(['add-trusted-cert', 'add-certificates', 'remove-trusted-cert']);
+    expect((await fake.calls()).some((c) => c.program === '/bin/launchctl' && c.args[0] !== 'managername')).toBe(false);
   });
 
   it('skips changes whose checks say they are done, so a second run changes nothing', async () => {
@@ -461,6 +539,8 @@ describe('the exported sh script', () => {
       passthrough: PASSTHROUGH,
       passthroughWriteArg: AWK_WRITES,
       exit: { '/usr/bin/arch': 0, '/usr/bin/cmp': 0 },
+      // The root is trusted in the admin trust settings, as `add-trusted-cert -d -r trustRoot` leaves it.
+      writes: { '/usr/bin/security trust-settings-export': trustedRootExport() },
       stdout: {
         '/usr/sbin/pkgutil': 'package-id: com.1e.pkg.1E.Client\nversion: 5.1.2.3\nvolume: /\nlocation: Library\n',
         '/usr/bin/security': `SHA-1 hash: ${fx.root.fingerprint.replace(/:/g, '')}\nSHA-1 hash: ${fx.intermediate.fingerprint.replace(/:/g, '')}\n  1) ${fx.leaf.fingerprint.replace(/:/g, '')} "MAC01.local"\n`,
@@ -474,8 +554,10 @@ describe('the exported sh script', () => {
     const changing = (await fake.calls()).filter(
       (c) =>
         ['/usr/sbin/installer', '/usr/sbin/softwareupdate', '/usr/bin/install'].includes(c.program) ||
-        (c.program === '/usr/bin/security' && !c.args[0]!.startsWith('find-')) ||
-        (c.program === '/bin/launchctl' && c.args[0] !== 'print'),
+        (c.program === '/usr/bin/security' &&
+          !c.args[0]!.startsWith('find-') &&
+          c.args[0] !== 'trust-settings-export') ||
+        (c.program === '/bin/launchctl' && !['print', 'managername'].includes(c.args[0]!)),
     );
     expect(changing).toEqual([]);
   });

@@ -75,12 +75,18 @@ describe('configureClient', () => {
     );
   });
 
-  it("runs the merge on the Mac with awk and the plan's own program, inside the same administrator batch", async () => {
+  it("runs the merge on the Mac with awk in the C locale and the plan's own program, inside the same administrator batch", async () => {
     const mac = installed();
     const p = await configureClient({ settings, facts: await gatherFacts(mac), workspace: ws });
     const merge = p.actions.find((a) => a.id === 'conf-merge')!;
-    expect(merge.command.program).toBe('/usr/bin/awk');
-    expect(merge.command.args.slice(0, 3)).toEqual(['-f', expect.stringMatching(/conf-merge[^/]*\.awk$/), 'merge']);
+    expect(merge.command.program).toBe('/usr/bin/env');
+    expect(merge.command.args.slice(0, 5)).toEqual([
+      'LC_ALL=C',
+      '/usr/bin/awk',
+      '-f',
+      expect.stringMatching(/conf-merge[^/]*\.awk$/),
+      'merge',
+    ]);
     expect(merge.command.args.at(-1)).toBe(CONF);
     expect(p.actions.every((a) => a.root)).toBe(true);
     await runOnSimulatedMac(mac, p);
