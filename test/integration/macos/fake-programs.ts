@@ -57,6 +57,11 @@ export interface FakeSpec {
    * with macOS's message, and `test` sees these paths as missing.
    */
   absent?: string[];
+  /**
+   * Programs that, after recording, answer as the simulated Mac kept in `state` does (see
+   * sim-standin.ts, bundled to `bundle`): for running scripts against macOS 11+'s trust rules.
+   */
+  simulated?: { bundle: string; state: string; programs: string[] };
   /** Paths a program makes when it is called (they stop being absent), e.g. the installer writes 1E.Client.conf. */
   creates?: Record<string, string[]>;
 }
@@ -128,12 +133,21 @@ export async function makeFakePrograms(spec: FakeSpec = {}): Promise<FakeProgram
         `exec ${q(prefix)}"$onboard_fake_prog" "$@"`,
       );
     }
+    if (spec.simulated?.programs.includes(program))
+      lines.push(
+        `exec ${q(process.execPath)} ${q(spec.simulated.bundle)} ${q(spec.simulated.state)} ${q(program)} "$@"`,
+      );
     if (program === '/bin/launchctl') {
       const session = spec.session ?? 'Aqua';
       lines.push(
         session
           ? `if [ "$1" = managername ]; then printf '%s\\n' ${q(session)}; exit 0; fi`
           : `if [ "$1" = managername ]; then echo 'Unknown job manager!' >&2; exit 1; fi`,
+      );
+      // launchd remembers a job once it is registered: `print` then finds it (a confirm checks that).
+      const loaded = q(join(prefix, 'launchd-loaded'));
+      lines.push(
+        `case $1 in bootstrap|load) : > ${loaded} ;; bootout|unload) /bin/rm -f ${loaded} ;; print) if [ -e ${loaded} ]; then exit 0; fi ;; esac`,
       );
     }
     if (program === '/usr/bin/security') {

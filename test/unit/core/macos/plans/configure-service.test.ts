@@ -231,6 +231,24 @@ describe('starting, restarting and stopping the client', () => {
     );
   });
 
+  it('judges the legacy load by launchd, not by its exit status, which is 0 even when it fails', async () => {
+    const mac = installed();
+    mac.failWhen({ program: '/bin/launchctl', argsInclude: ['bootstrap'], exitCode: 5 });
+    // launchctl(1): load "will only return a non-zero exit code due to improper usage".
+    mac.failWhen({
+      program: '/bin/launchctl',
+      argsInclude: ['load'],
+      exitCode: 0,
+      stderr: 'Load failed: 5: Input/output error\nTry running `launchctl bootstrap` as root for richer errors.',
+    });
+    const r = await runOnSimulatedMac(mac, startClient(await gatherFacts(mac)));
+    expect(r.ok).toBe(false);
+    expect(r.failure?.actionId).toBe('daemon-load');
+    expect(r.actions.find((a) => a.id === 'daemon-load')?.output).toMatch(
+      /Load failed: 5[\s\S]*the change is not there/,
+    );
+  });
+
   it('stops the daemon, and restart kickstarts it', async () => {
     const mac = installed({ running: true });
     await runOnSimulatedMac(mac, restartClient(await gatherFacts(mac)));
