@@ -38,6 +38,11 @@ export interface FakeSpec {
    */
   session?: string;
   /**
+   * launchd takes no job: `bootstrap` fails (exit 5) and the legacy `load` prints the recorded
+   * "Load failed: 5: Input/output error" yet exits 0 (launchctl(1)), so `print` never finds it.
+   */
+  launchdRefuses?: boolean;
+  /**
    * Program paths that, after recording, run the real program at this path (e.g. mktemp, rm,
    * openssl) when every absolute path in their argv is under /tmp; otherwise they only record.
    */
@@ -147,7 +152,9 @@ export async function makeFakePrograms(spec: FakeSpec = {}): Promise<FakeProgram
       // launchd remembers a job once it is registered: `print` then finds it (a confirm checks that).
       const loaded = q(join(prefix, 'launchd-loaded'));
       lines.push(
-        `case $1 in bootstrap|load) : > ${loaded} ;; bootout|unload) /bin/rm -f ${loaded} ;; print) if [ -e ${loaded} ]; then exit 0; fi ;; esac`,
+        spec.launchdRefuses
+          ? `case $1 in bootstrap) echo 'Bootstrap failed: 5: Input/output error' >&2; exit 5 ;; load) echo 'Load failed: 5: Input/output error' >&2; exit 0 ;; esac`
+          : `case $1 in bootstrap|load) : > ${loaded} ;; bootout|unload) /bin/rm -f ${loaded} ;; print) if [ -e ${loaded} ]; then exit 0; fi ;; esac`,
       );
     }
     if (program === '/usr/bin/security') {
