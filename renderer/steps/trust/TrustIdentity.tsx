@@ -132,7 +132,7 @@ function TrustPlanScreen() {
           <RunStatus
             prepared={plan}
             run={trust.run}
-            doneText="The CAs and this Mac's identity are in the System keychain"
+            doneText="The root CAs are trusted, and the CAs and this Mac's identity are in the System keychain"
           />
         )}
       </section>

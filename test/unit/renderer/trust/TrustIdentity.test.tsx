@@ -80,7 +80,9 @@ describe('the Trust & identity screen', () => {
     expect(item.getAttribute('aria-busy')).toBe('true');
     expect(screen.getByText(/Working… 1 of 2 changes finished/)).toBeTruthy();
     release();
-    await screen.findByText(/The CAs and this Mac's identity are in the System keychain \(2 changes made\)./);
+    await screen.findByText(
+      /The root CAs are trusted, and the CAs and this Mac's identity are in the System keychain \(2 changes made\)./,
+    );
     expect(screen.getByRole('button', { name: 'Applied' })).toHaveProperty('disabled', true);
   });
 
