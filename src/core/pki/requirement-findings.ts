@@ -85,12 +85,16 @@ export function chainTrusted(chain: ChainResult, selfSigned: boolean, caGiven: b
   }
   if (chain.problems.length) {
     const text = chain.problems.map((p) => p.message).join(' ');
-    const fix = chain.problems.some((p) => p.code === 'root-not-trusted')
-      ? 'Pass the root CA certificate your organisation trusts with --ca; if it differs from the one the certificate chains to, the certificate came from another PKI.'
-      : chain.problems.some((p) => p.code === 'ca-expired' || p.code === 'ca-not-yet-valid')
-        ? 'Get the renewed CA certificate from your PKI team; if the CA itself was renewed, the device certificate must be issued again under it.'
-        : 'Ask your PKI team: the CA certificates are not fit to issue device certificates.';
-    return finding('chain-trusted', 'fail', text, fix);
+    // Each rule broken says what the PKI team must change; an untrusted root is the technician's to fix first.
+    const fixes = [
+      ...(chain.problems.some((p) => p.code === 'root-not-trusted')
+        ? [
+            'Pass the root CA certificate your organisation trusts with --ca; if it differs from the one the certificate chains to, the certificate came from another PKI.',
+          ]
+        : []),
+      ...new Set(chain.problems.map((p) => p.fix).filter(Boolean)),
+    ];
+    return finding('chain-trusted', 'fail', text, fixes.join(' '));
   }
   const root = chain.trustedRoot;
   if (!root)
@@ -144,7 +148,7 @@ export function validity(notBefore: Date, notAfter: Date, at: Date): Finding {
       "Check the Mac's clock; if it is right, wait until the certificate starts, or ask why it was issued with a future start date.",
     );
   }
-  if (at.getTime() > notAfter.getTime()) {
+  if (at.getTime() >= notAfter.getTime()) {
     return finding(
       'validity',
       'fail',

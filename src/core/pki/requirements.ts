@@ -1,7 +1,17 @@
 // Judges a client certificate against every 1E requirement, one finding per requirement with a fix a technician can follow.
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import { buildChain } from './chain';
-import { EKU, certificateDetails, certificateLabel, describeKey, ekuName, isSelfSigned, keyLabel } from './inspect';
+import {
+  EKU,
+  certificateDetails,
+  certificateKey,
+  certificateKeyLabel,
+  certificateLabel,
+  describeKey,
+  ekuName,
+  isSelfSigned,
+  keyLabel,
+} from './inspect';
 import { commonNameOf, formatName } from './names';
 import type { PfxAnalysis } from './pkcs12';
 import {
@@ -47,8 +57,8 @@ export function checkClientCertificate(input: ClientCheckInput): Finding[] {
   const leaf = input.certificate;
   const d = certificateDetails(leaf);
   const selfSigned = isSelfSigned(leaf);
-  const key = describeKey(leaf.publicKey);
-  const keyText = keyLabel(key, leaf.publicKey);
+  const key = certificateKey(leaf);
+  const keyText = certificateKeyLabel(leaf);
   const extras = input.extraCertificates ?? [];
   const anchors =
     input.caCertificates.length > 0

@@ -1,7 +1,7 @@
 // The CA certificates step in main: read what the technician drops, keep the CAs, and explain each one.
 import type { X509Certificate } from 'node:crypto';
 import { loadMaterial } from '../../../core/pki/load';
-import { certificateDetails, describeKey, inspectCertificate, keyLabel } from '../../../core/pki/inspect';
+import { certificateDetails, certificateKeyLabel, inspectCertificate } from '../../../core/pki/inspect';
 import { commonNameOf, formatName } from '../../../core/pki/names';
 import { signedBy } from '../../../core/pki/chain';
 import { isOnboardError } from '../../../core/errors';
@@ -180,7 +180,7 @@ function card(session: CaSession, cert: X509Certificate, keychain: X509Certifica
     issuer: info.issuer,
     notBefore: info.notBefore,
     notAfter: info.notAfter,
-    key: keyLabel(describeKey(cert.publicKey), cert.publicKey),
+    key: certificateKeyLabel(cert),
     signatureAlgorithm: info.signatureAlgorithm,
     installed: facts?.known ? keychain.some((k) => k.fingerprint256 === cert.fingerprint256) : null,
     problems: cardProblems(cert, info.role, session.ca.certificates, keychain, at),
