@@ -18,6 +18,7 @@ export interface Finding {
 export const FINDING_IDS = [
   'chain-trusted',
   'chain-complete',
+  'not-revoked',
   'not-self-signed',
   'validity',
   'eku-client-auth',
@@ -38,6 +39,7 @@ export type FindingId = (typeof FINDING_IDS)[number];
 export const FINDING_TITLES: Record<FindingId, string> = {
   'chain-trusted': 'Issued by a trusted CA',
   'chain-complete': 'Every CA certificate up to the root is available',
+  'not-revoked': 'Not revoked (by the CRLs given)',
   'not-self-signed': 'Not self-signed',
   validity: 'Valid now',
   'eku-client-auth': 'Extended key usage includes Client Authentication',

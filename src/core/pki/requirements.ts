@@ -1,6 +1,8 @@
 // Judges a client certificate against every 1E requirement, one finding per requirement with a fix a technician can follow.
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import { buildChain } from './chain';
+import type { Crl } from './crl';
+import { notRevoked } from './revocation-findings';
 import {
   EKU,
   certificateDetails,
@@ -48,6 +50,8 @@ export interface ClientCheckInput {
   pfx?: PfxAnalysis;
   /** Other certificates that came with the device certificate (PFX chain, PEM bundle): usable as intermediates, never as trust. */
   extraCertificates?: X509Certificate[];
+  /** CRLs to check every certificate of the path against (files, or lists fetched by the caller): adds not-revoked. */
+  crls?: readonly Crl[];
 }
 
 /** The ids in the order findings are reported. */
@@ -69,6 +73,7 @@ export function checkClientCertificate(input: ClientCheckInput): Finding[] {
 
   out.push(chainTrusted(chain, selfSigned, input.caCertificates.length > 0));
   out.push(chainComplete(chain, selfSigned));
+  if (input.crls?.length) out.push(notRevoked(chain, input.crls, at));
   out.push(
     selfSigned
       ? finding(
