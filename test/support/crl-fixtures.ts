@@ -2,6 +2,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readCrls, type Crl } from '../../src/core/pki/crl';
+import { TAG, children, contents, der, readTlv, whole } from '../../src/core/pki/der';
 import { checkClientCertificate } from '../../src/core/pki/requirements';
 import type { CertForge, MadeCert } from './chain-fixtures';
 import { openssl, opensslOk } from './openssl';
@@ -83,6 +84,22 @@ export async function makeCrl(forge: CertForge, name: string, issuer: MadeCert, 
   ]);
   const crl = readCrls(await readFile(path), `${name}.crl`);
   return { path, crl: crl[0]! };
+}
+
+/** The same list with its signature's unused-bits byte set, as NIST's BadCRLSignature case has it; OpenSSL still parses it. */
+export async function damageSignature(forge: CertForge, original: MadeCrl): Promise<MadeCrl> {
+  const pem = await readFile(original.path, 'latin1');
+  const derBytes = Buffer.from(pem.replace(/-----[A-Z0-9 ]+-----|\s+/g, ''), 'base64');
+  const [tbs, alg, sig] = children(readTlv(derBytes, 0));
+  const bits = Buffer.from(contents(sig!));
+  bits[0] = 1;
+  const damaged = der.seq(whole(tbs!), whole(alg!), der.tlv(TAG.BIT_STRING, bits));
+  const path = join(forge.dir, `damaged-${made++}.crl.pem`);
+  await writeFile(
+    path,
+    `-----BEGIN X509 CRL-----\n${damaged.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END X509 CRL-----\n`,
+  );
+  return { path, crl: readCrls(damaged, 'damaged.crl')[0]! };
 }
 
 /** `openssl verify -purpose sslclient -crl_check_all` with `crls`; true for OK. */

@@ -74,6 +74,8 @@ export interface Crl {
   signature: Buffer;
   signatureAlgorithm: { oid: string; params?: Buffer };
   algorithmsAgree: boolean;
+  /** False when the signature's BIT STRING claims unused bits: no X.509 signature algorithm makes such a value, so it cannot verify. */
+  signatureWhole: boolean;
 }
 
 export const CRL_REASONS: Record<number, string> = {
@@ -153,7 +155,6 @@ function parse(derBytes: Buffer, source: string): Crl {
   const [tbsT, algT, sigT] = children(expectTag(parseStrictDer(derBytes), TAG.SEQUENCE, 'certificate revocation list'));
   const fields = children(expectTag(tbsT, TAG.SEQUENCE, 'the signed part of the CRL'));
   const sig = contents(expectTag(sigT, TAG.BIT_STRING, 'the signature'));
-  if (sig[0] !== 0) throw new Asn1Error('the signature has unused bits');
   let i = 0;
   if (fields[0]?.tag === TAG.INTEGER) {
     const v = contents(fields[i++]!);
@@ -184,6 +185,8 @@ function parse(derBytes: Buffer, source: string): Crl {
         ? { oid: alg.oid, params: Buffer.from(whole(alg.params)) }
         : { oid: alg.oid },
     algorithmsAgree: Buffer.from(whole(innerAlgT)).equals(Buffer.from(whole(algT!))),
+    // A damaged signature is the signature check's to report (as OpenSSL does), not a reason to refuse the file.
+    signatureWhole: sig.length > 0 && sig[0] === 0,
   };
   if (fields[i]?.tag === TAG.SEQUENCE) readEntries(fields[i++]!, crl);
   if (fields[i]?.tag === 0xa0) readCrlExtensions(children(fields[i++]!)[0]!, crl);

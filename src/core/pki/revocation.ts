@@ -141,6 +141,7 @@ function signedBy(crl: Crl, issuer: X509Certificate): boolean {
     v =
       key !== null &&
       crl.algorithmsAgree &&
+      crl.signatureWhole &&
       signatureVerifies(
         { oid: crl.signatureAlgorithm.oid, params: crl.signatureAlgorithm.params },
         crl.tbs,

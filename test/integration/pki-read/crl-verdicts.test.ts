@@ -1,7 +1,13 @@
 // Revocation from CRL files, case by case against `openssl verify -purpose sslclient -crl_check_all -CRLfile`: revoked at several depths, stale and future lists, wrong signer, no cRLSign, critical extensions, missing lists.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { CertForge, type MadeCert } from '../../support/chain-fixtures';
-import { makeCrl, onboardRevocationVerdict, opensslAcceptsWithCrls, type MadeCrl } from '../../support/crl-fixtures';
+import {
+  damageSignature,
+  makeCrl,
+  onboardRevocationVerdict,
+  opensslAcceptsWithCrls,
+  type MadeCrl,
+} from '../../support/crl-fixtures';
 
 const CA = [
   'basicConstraints = critical,CA:TRUE',
@@ -146,6 +152,15 @@ describe('revocation verdicts agree with openssl verify -crl_check_all', { timeo
         const impostor = await f.root('impostor2', '/O=Onboard CRL Test/CN=CRL Issuing CA', CA.slice(0, 3));
         const leaf = await leafOf('wrongakid-leaf', ca);
         return { leaf, untrusted: [ca], crls: [rootCrl, await makeCrl(f, 'wrongakid', impostor)] };
+      },
+    },
+    {
+      name: 'a CRL whose signature has been damaged (unused bits set in its BIT STRING)',
+      opensslOk: false,
+      words: /signature does not verify with that CA's key/,
+      async make() {
+        const leaf = await leafOf('damaged-leaf', ca);
+        return { leaf, untrusted: [ca], crls: [rootCrl, await damageSignature(f, await makeCrl(f, 'damaged', ca))] };
       },
     },
     {
