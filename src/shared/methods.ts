@@ -12,6 +12,7 @@ export const METHOD_NAMES = [
   'addCaFiles',
   'removeCaCertificate',
   'getCaCertificates',
+  'removeCaCrl',
   // Client certificate
   'openPfx',
   'rewrapPfx',

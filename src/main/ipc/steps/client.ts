@@ -123,6 +123,7 @@ export async function identityView(session: ClientSession, at = new Date()): Pro
     hostname: hostname ?? '',
     at,
     ...(pfx ? { pfx: pfx.analysis } : {}),
+    ...(session.ca.crls.length ? { crls: session.ca.crls.map((h) => h.crl) } : {}),
     extraCertificates: id.chain,
   });
   if (!hostname) {
