@@ -111,6 +111,7 @@ export interface CaSlice {
   ca: CaState;
   addCaFiles(files: File[]): Promise<void>;
   removeCaCertificate(sha256: string): Promise<void>;
+  removeCaCrl(id: string): Promise<void>;
   refreshCa(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 // `onboard check`: judges a client certificate (PFX, or certificate and key) against every 1E requirement of a profile, offline or online.
 import type { KeyObject, X509Certificate } from 'node:crypto';
-import { OnboardError } from '../core/errors';
+import { OnboardError, isOnboardError } from '../core/errors';
 import type { LoadedMaterial } from '../core/pki/load';
 import { certificateDetails, inspectCertificate, isSelfSigned } from '../core/pki/inspect';
 import { buildChain } from '../core/pki/chain';
@@ -12,8 +12,10 @@ import {
   type FindingStatus,
   type RequirementProfile,
 } from '../core/pki/requirements';
+import { readCrls, type Crl } from '../core/pki/crl';
+import { readInputFile } from '../core/fsutil';
 import { keyMatches } from '../core/pki/pkcs12';
-import { helpAsked, parseOptions, UsageError, writeJson } from './common';
+import { helpAsked, parseOptions, resolvePath, UsageError, writeJson } from './common';
 import { cliFinding } from './advice';
 import { reportError } from './inspect';
 import { parseOnlineOptions, runOnlineChecks } from './check-online';
@@ -21,7 +23,7 @@ import { PasswordSource, parsePasswordOptions } from './inputs';
 import { EXIT, type CliIo } from './io';
 
 const HELP = `Usage: onboard check (--pfx FILE | --cert FILE [--key FILE]) --hostname NAME [--ca FILE]...
-                     [--requirements on-prem|saas] [--online [--timeout MS] | --at ISO-8601]
+                     [--requirements on-prem|saas] [--crl FILE]... [--online [--timeout MS] | --at ISO-8601]
                      [--password-env VAR | --password-file F] [--json]
 
 Checks a client certificate against every 1E requirement: trusted chain, validity, Client
@@ -35,7 +37,9 @@ Options:
   --key FILE           its private key (PEM or DER; encrypted keys ask for the password)
   --hostname NAME      this Mac's host name exactly as macOS shows it, e.g. MAC01.local
   --ca FILE            CA certificates to trust (root and intermediates; repeat as needed)
-  --at ISO-8601        judge validity at this time instead of now, e.g. 2025-06-01T00:00:00Z
+  --crl FILE           CRLs (PEM or DER; repeat as needed): adds not-revoked, which checks every
+                       certificate up to the root against its issuer's CRL as the Switch does
+  --at ISO-8601        judge validity (and CRL freshness) at this time instead of now, e.g. 2025-06-01T00:00:00Z
   --requirements P     on-prem (default: 1E's certificate requirements, an HTTP CRL distribution
                        point) or saas (1E's SaaS guide for macOS: an OCSP responder or an HTTP(S)
                        CRL distribution point, reachable from the Internet)
@@ -55,6 +59,7 @@ const OPTIONS = {
   key: { type: 'string' },
   hostname: { type: 'string' },
   ca: { type: 'string', multiple: true },
+  crl: { type: 'string', multiple: true },
   at: { type: 'string' },
   requirements: { type: 'string' },
   online: { type: 'boolean' },
@@ -130,6 +135,43 @@ function pickLeaf(certs: X509Certificate[], keys: KeyObject[], fromPfx: boolean)
   );
 }
 
+/** Enough CRL files for any real path (one per CA, plus deltas); more is a wrong glob, refused before reading. */
+const MAX_CRL_FILES = 64;
+
+/** Reads every --crl file (PEM with any number of lists, or DER) before any check runs, so a bad file stops early. */
+async function readCrlOptions(io: CliIo, paths: readonly string[]): Promise<Crl[]> {
+  if (paths.length > MAX_CRL_FILES)
+    throw new UsageError(
+      `${paths.length} --crl files given; a check needs one CRL per CA of the path (at most ${MAX_CRL_FILES} files).`,
+      'Give only the CRLs of the CAs above this certificate.',
+    );
+  const crls: Crl[] = [];
+  for (const p of paths) {
+    const resolved = resolvePath(io, p);
+    let data: Buffer;
+    try {
+      data = await readInputFile(resolved);
+    } catch (e) {
+      // Name the file as it was typed, as every other input's errors do.
+      if (isOnboardError(e)) throw new OnboardError(e.code, e.message.split(resolved).join(p), e.hint, e.details);
+      throw e;
+    }
+    crls.push(...readCrls(data, p));
+  }
+  return crls;
+}
+
+/** What the JSON says about each CRL given. */
+function crlSummary(crl: Crl): NonNullable<CheckJson['crls']>[number] {
+  return {
+    source: crl.source,
+    issuer: crl.issuerText,
+    thisUpdate: crl.thisUpdate.toISOString(),
+    nextUpdate: crl.nextUpdate?.toISOString() ?? null,
+    entries: crl.entryCount,
+  };
+}
+
 export interface CheckJson {
   hostname: string;
   at: string;
@@ -138,6 +180,8 @@ export interface CheckJson {
   certificate: ReturnType<typeof inspectCertificate>;
   chain: { subject: string; role: string; sha256: string }[];
   findings: Finding[];
+  /** The CRLs given with --crl, when any were. */
+  crls?: { source: string; issuer: string; thisUpdate: string; nextUpdate: string | null; entries: number }[];
   summary: ReturnType<typeof summarise>;
   warnings: string[];
 }
@@ -169,6 +213,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const keyFile = values.key !== undefined ? await load(values.key) : undefined;
     const caFiles: LoadedMaterial[] = [];
     for (const p of values.ca ?? []) caFiles.push(await load(p));
+    const crls = await readCrlOptions(io, values.crl ?? []);
 
     const certs = [...main.certificates, ...(keyFile?.certificates ?? [])];
     const keys = [...main.privateKeys, ...(keyFile?.privateKeys ?? [])];
@@ -204,6 +249,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       extraCertificates,
       requirements: checks.requirements,
       ...(online ? { online: online.endpoints } : {}),
+      ...(crls.length ? { crls } : {}),
       ...(fromPfx && main.pfx ? { pfx: main.pfx } : {}),
     }).map(cliFinding);
     if (online) findings.push(...online.findings.map(cliFinding));
@@ -225,6 +271,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
           return { subject: i.subject, role: i.role, sha256: i.sha256 };
         }),
         findings,
+        ...(crls.length ? { crls: crls.map(crlSummary) } : {}),
         summary,
         warnings,
       };

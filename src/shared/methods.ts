@@ -13,6 +13,7 @@ export const METHOD_NAMES = [
   'addCaFiles',
   'removeCaCertificate',
   'getCaCertificates',
+  'removeCaCrl',
   // Client certificate
   'openPfx',
   'rewrapPfx',

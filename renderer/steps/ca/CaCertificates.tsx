@@ -6,12 +6,14 @@ import { FileDrop } from '../../ui/FileDrop';
 import { Busy } from '../../ui/Busy';
 import { ErrorBox } from '../../ui/ErrorBox';
 import { CaCardView, CaTree, ProblemList } from './CaList';
+import { CrlList } from './CrlList';
 
 export function CaCertificates() {
   const mode = useWizard((s) => s.mode);
   const ca = useWizard((s) => s.ca);
   const addCaFiles = useWizard((s) => s.addCaFiles);
   const remove = useWizard((s) => s.removeCaCertificate);
+  const removeCrl = useWizard((s) => s.removeCaCrl);
   const refresh = useWizard((s) => s.refreshCa);
   const count = ca.view.certificates.length;
   const busy = busyText(ca.request);
@@ -38,12 +40,13 @@ export function CaCertificates() {
         <p>
           The root CA and every issuing CA above this Mac's certificate, <strong>each as its own file</strong> (.cer,
           .crt, .pem, or a .p7b bundle). Keychain Access imports only the last certificate of a bundle; Onboard splits
-          bundles for you.
+          bundles for you. Revocation lists (.crl) can go here too: the client certificate check then tells whether
+          anything is revoked.
         </p>
         <FileDrop
           label="CA certificate files"
           prompt="Drop CA certificate files here, or"
-          accept=".cer,.crt,.pem,.der,.p7b,.p7c,.txt"
+          accept=".cer,.crt,.pem,.der,.p7b,.p7c,.crl,.txt"
           multiple
           disabled={busy !== null}
           onFiles={(files) => void addCaFiles(files)}
@@ -57,6 +60,9 @@ export function CaCertificates() {
             ) : (
               <div key={o.fileName} className="outcome">
                 <strong>{o.fileName}:</strong> {o.added} added
+                {o.crlsAdded
+                  ? `, ${o.crlsAdded === 1 ? 'one revocation list' : `${o.crlsAdded} revocation lists`}`
+                  : ''}
                 {o.duplicates ? `, ${o.duplicates} already in the list` : ''}.
                 {o.skipped.map((s, i) => (
                   <div key={i} className="warn-text">
@@ -68,6 +74,8 @@ export function CaCertificates() {
           )}
         </div>
       </section>
+
+      <CrlList crls={ca.view.crls ?? []} disabled={busy !== null} onRemove={(id) => void removeCrl(id)} />
 
       {count === 0 && !busy && (
         <p className="muted empty-state">

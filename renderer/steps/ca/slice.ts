@@ -5,7 +5,7 @@ import { call } from '../../api';
 import { busyText, failed, idle, loading } from '../../state/requests';
 import { MAX_UPLOAD_BYTES, readUpload } from '../../ui/files';
 
-const emptyCa: CaView = { certificates: [], tree: [], problems: [] };
+const emptyCa: CaView = { certificates: [], crls: [], tree: [], problems: [] };
 
 export const createCaSlice: SliceCreator<CaSlice> = (set) => {
   const patchCa = (p: Partial<CaState>) => set((s) => ({ ca: { ...s.ca, ...p } }));
@@ -28,13 +28,26 @@ export const createCaSlice: SliceCreator<CaSlice> = (set) => {
           continue;
         }
         outcomes.push(...r.value.files);
-        patchCa({ view: { certificates: r.value.certificates, tree: r.value.tree, problems: r.value.problems } });
+        patchCa({
+          view: {
+            certificates: r.value.certificates,
+            crls: r.value.crls ?? [],
+            tree: r.value.tree,
+            problems: r.value.problems,
+          },
+        });
       }
       patchCa({ request: { state: 'ready', value: outcomes } });
     },
 
     async removeCaCertificate(sha256) {
       const r = await call('removeCaCertificate', { sha256 });
+      if (r.ok) patchCa({ view: r.value, request: idle });
+      else patchCa({ request: failed(r.error) });
+    },
+
+    async removeCaCrl(id) {
+      const r = await call('removeCaCrl', { id });
       if (r.ok) patchCa({ view: r.value, request: idle });
       else patchCa({ request: failed(r.error) });
     },

@@ -1,15 +1,11 @@
-// Builds a certificate's path to a root from any pile of CA certificates, and says what is wrong with it.
+// Builds a certificate's path to a root from any pile of CA certificates (RFC 5280 §6 as OpenSSL 3 applies it), and says what is wrong with it.
 import type { X509Certificate } from 'node:crypto';
 import { formatName } from './names';
-import { certificateDetails, certificateLabel, isSelfSigned, verifiesWith } from './inspect';
+import { certificateDetails, certificateLabel, isSelfSigned, publicKeyOf, verifiesWith } from './inspect';
+import { akidAllows, pathFacts } from './path-facts';
+import { pathProblems, type ChainProblem } from './chain-rules';
 
-export interface ChainProblem {
-  /** Stable code: issuer-missing, signature-invalid, root-not-trusted, not-a-ca, ca-key-usage, path-length, ca-expired, ca-not-yet-valid. */
-  code: string;
-  message: string;
-  /** Label of the certificate concerned, "CN=... (serial ...)". */
-  certificate?: string;
-}
+export type { ChainProblem, ChainProblemCode } from './chain-rules';
 
 export interface ChainResult {
   /** Leaf first, then each issuer up to the root (or as far as the pool allowed). */
@@ -32,48 +28,36 @@ export interface BuildChainOptions {
 // intermediate is checked against the same root for every device of a site.
 const signatureCache = new WeakMap<X509Certificate, Map<string, boolean>>();
 
-/** `cert` carries a valid signature made by `issuer`'s key (cached per pair of objects). */
+/** `cert` carries a valid signature made by `issuer`'s key (cached per pair of objects; false when the key is unusable). */
 export function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
   let m = signatureCache.get(cert);
   if (!m) signatureCache.set(cert, (m = new Map()));
   const k = issuer.fingerprint256;
   let v = m.get(k);
   if (v === undefined) {
-    v = verifiesWith(cert, issuer.publicKey);
+    const key = publicKeyOf(issuer);
+    v = key !== null && verifiesWith(cert, key);
     m.set(k, v);
   }
   return v;
 }
 
-function nameKey(der: Buffer): string {
-  return der.toString('base64');
-}
-
-/** Could `candidate` be the issuer of `cert` by name? (Exact DER first; then case-insensitive text, as OpenSSL canonicalises.) */
-function namesMatch(cert: X509Certificate, candidate: X509Certificate): boolean {
-  const c = certificateDetails(cert);
-  const i = certificateDetails(candidate);
-  if (c.issuerDer.equals(i.subjectDer)) return true;
-  return formatName(c.issuerAttributes).toLowerCase() === formatName(i.subjectAttributes).toLowerCase();
-}
-
 function validAt(cert: X509Certificate, at: Date): boolean {
   const d = certificateDetails(cert);
-  return d.notBefore.getTime() <= at.getTime() && at.getTime() <= d.notAfter.getTime();
+  return d.notBefore.getTime() <= at.getTime() && at.getTime() < d.notAfter.getTime();
 }
 
 export function buildChain(leaf: X509Certificate, pool: X509Certificate[], opts: BuildChainOptions = {}): ChainResult {
   const at = opts.at ?? new Date();
   const anchors = opts.trustAnchors ?? pool.filter((c) => isSelfSigned(c));
   const anchorPrints = new Set(anchors.map((c) => c.fingerprint256));
+  // Candidates by canonical subject (RFC 5280 §7.1: case and spacing do not matter), each certificate once.
   const bySubject = new Map<string, X509Certificate[]>();
   const seen = new Set<string>([leaf.fingerprint256]);
-  const all: X509Certificate[] = [];
   for (const c of [...pool, ...anchors]) {
     if (seen.has(c.fingerprint256)) continue;
     seen.add(c.fingerprint256);
-    all.push(c);
-    const k = nameKey(certificateDetails(c).subjectDer);
+    const k = pathFacts(c).subjectCanonical.toString('base64');
     const list = bySubject.get(k);
     if (list) list.push(c);
     else bySubject.set(k, [c]);
@@ -84,45 +68,42 @@ export function buildChain(leaf: X509Certificate, pool: X509Certificate[], opts:
   const used = new Set<string>([leaf.fingerprint256]);
   let complete = false;
   let current = leaf;
-  for (let step = 0; step <= all.length; step++) {
+  for (;;) {
     if (isSelfSigned(current)) {
       complete = true;
       break;
     }
-    const cd = certificateDetails(current);
-    const byName = (bySubject.get(nameKey(cd.issuerDer)) ?? all.filter((c) => namesMatch(current, c))).filter(
+    const facts = pathFacts(current);
+    const issuerName = formatName(certificateDetails(current).issuerAttributes);
+    const byName = (bySubject.get(facts.issuerCanonical.toString('base64')) ?? []).filter(
       (c) => !used.has(c.fingerprint256),
     );
     if (byName.length === 0) {
       problems.push({
         code: 'issuer-missing',
-        message: `The issuer of ${certificateLabel(current)}, "${formatName(cd.issuerAttributes)}", is not among the CA certificates given.`,
+        message: `The issuer of ${certificateLabel(current)}, "${issuerName}", is not among the CA certificates given.`,
         certificate: certificateLabel(current),
+        fix: '',
       });
       break;
     }
-    const signers = byName.filter((c) => signedBy(current, c));
-    if (signers.length === 0) {
+    const named = byName.filter((c) => akidAllows(c, facts.akid));
+    const signers = named.filter((c) => signedBy(current, c));
+    // A CA whose key cannot be used (e.g. DSA inheriting its parameters) is still the issuer: say so, and go on above it.
+    const unusable = signers.length ? [] : named.filter((c) => publicKeyOf(c) === null);
+    const next = pick(signers.length ? signers : unusable, at, anchorPrints);
+    if (!next) {
       problems.push({
         code: 'signature-invalid',
-        message: `${certificateLabel(current)} names "${formatName(cd.issuerAttributes)}" as its issuer, but its signature does not verify with the key of any CA certificate of that name: it was signed by a different CA (or altered).`,
+        message: `${certificateLabel(current)} names "${issuerName}" as its issuer, but its signature does not verify with the key of any CA certificate of that name: it was signed by a different CA (or altered).`,
         certificate: certificateLabel(current),
+        fix: '',
       });
       break;
     }
-    // Several renewals of one CA may share a name: prefer the one whose key id matches, that is valid now, and that is trusted.
-    const score = (c: X509Certificate) => {
-      const d = certificateDetails(c);
-      return (
-        (cd.authorityKeyId && d.subjectKeyId === cd.authorityKeyId ? 4 : 0) +
-        (validAt(c, at) ? 2 : 0) +
-        (anchorPrints.has(c.fingerprint256) ? 1 : 0)
-      );
-    };
-    const best = signers.reduce((a, b) => (score(b) > score(a) ? b : a));
-    chain.push(best);
-    used.add(best.fingerprint256);
-    current = best;
+    chain.push(next);
+    used.add(next.fingerprint256);
+    current = next;
   }
 
   let trustedRoot: X509Certificate | null = null;
@@ -134,51 +115,19 @@ export function buildChain(leaf: X509Certificate, pool: X509Certificate[], opts:
         code: 'root-not-trusted',
         message: `The chain ends at the root ${certificateLabel(root)}, which is not one of the trusted CA certificates.`,
         certificate: certificateLabel(root),
+        fix: '',
       });
     }
   }
-
-  for (let i = 1; i < chain.length; i++) {
-    const ca = chain[i]!;
-    const d = certificateDetails(ca);
-    const label = certificateLabel(ca);
-    const isRoot = i === chain.length - 1 && complete;
-    // OpenSSL still accepts version 1 self-signed roots as trust anchors; nothing else may lack the CA flag.
-    if (!d.basicConstraints?.ca && !(isRoot && d.version === 1)) {
-      problems.push({
-        code: 'not-a-ca',
-        message: `${label} signed the certificate below it but is not marked as a CA (basic constraints CA:TRUE missing).`,
-        certificate: label,
-      });
-    }
-    if (d.keyUsage && !d.keyUsage.includes('keyCertSign')) {
-      problems.push({
-        code: 'ca-key-usage',
-        message: `${label} is not allowed to sign certificates: its key usage lacks keyCertSign.`,
-        certificate: label,
-      });
-    }
-    const below = i - 1; // CA certificates between this one and the leaf
-    if (d.basicConstraints?.pathLength !== undefined && below > d.basicConstraints.pathLength) {
-      problems.push({
-        code: 'path-length',
-        message: `${label} allows at most ${d.basicConstraints.pathLength} CA certificate(s) below it, but the chain has ${below}.`,
-        certificate: label,
-      });
-    }
-    if (at.getTime() > d.notAfter.getTime()) {
-      problems.push({
-        code: 'ca-expired',
-        message: `The CA certificate ${label} expired on ${d.notAfter.toISOString()}.`,
-        certificate: label,
-      });
-    } else if (at.getTime() < d.notBefore.getTime()) {
-      problems.push({
-        code: 'ca-not-yet-valid',
-        message: `The CA certificate ${label} is not valid until ${d.notBefore.toISOString()}.`,
-        certificate: label,
-      });
-    }
-  }
+  problems.push(...pathProblems(chain, complete, at));
   return { chain, complete, trustedRoot, problems };
+}
+
+/** Several renewals of one CA may share a name and key: prefer the one valid at the time, then a trusted one. */
+function pick(candidates: X509Certificate[], at: Date, anchors: Set<string>): X509Certificate | undefined {
+  const score = (c: X509Certificate) => (validAt(c, at) ? 2 : 0) + (anchors.has(c.fingerprint256) ? 1 : 0);
+  return candidates.reduce<X509Certificate | undefined>(
+    (a, b) => (a === undefined || score(b) > score(a) ? b : a),
+    undefined,
+  );
 }

@@ -19,7 +19,11 @@ import {
   whole,
   type Tlv,
 } from './der';
+import { describeKey, keyAlgorithmName, keyLabel, keyProblem, publicKeyOf, type KeyDescription } from './keys';
 import { commonNameOf, formatName, nameOnOneLineCnFirst, readName, type NameAttribute } from './names';
+import { akidAllows, pathFacts } from './path-facts';
+
+export { describeKey, keyLabel, publicKeyOf, type KeyDescription } from './keys';
 
 export interface CertificateInfo {
   subject: string;
@@ -129,6 +133,10 @@ export interface CertificateDetails extends ExtensionFields {
   notAfter: Date;
   signatureAlgorithmOid: string;
   signatureAlgorithm: string;
+  keyAlgorithmOid: string;
+  keyHasParameters: boolean;
+  /** Set when the public key cannot be used (see keys.ts): why, in a technician's words. */
+  keyProblem?: string;
 }
 
 export function emptyExtensionFields(): ExtensionFields {
@@ -158,8 +166,9 @@ export function certificateDetails(cert: X509Certificate): CertificateDetails {
   let d: CertificateDetails;
   try {
     d = parseCertificateDer(cert.raw);
-    // node:crypto parses the key lazily; a damaged key must fail here, not halfway through a check.
-    void cert.publicKey;
+    // node:crypto parses the key lazily: a damaged key must fail here, not halfway through a check. A key
+    // of a kind node (like OpenSSL 3) cannot use is not damage: it is reported as a fact of the certificate.
+    d.keyProblem = keyProblem(cert, d.keyAlgorithmOid, d.keyHasParameters);
   } catch (e) {
     throw new OnboardError(
       'certificate-corrupt',
@@ -186,7 +195,8 @@ function parseCertificateDer(der: Uint8Array): CertificateDetails {
   const issuerT = tbs[i++]!;
   const validityT = tbs[i++]!;
   const subjectT = tbs[i++]!;
-  i++; // subjectPublicKeyInfo: node:crypto reads it
+  // subjectPublicKeyInfo: node:crypto reads the key; its algorithm tells an unusable key from a damaged one.
+  const spki = readAlgorithm(children(expectTag(tbs[i++], TAG.SEQUENCE, 'subject public key info'))[0]!);
   const [nb, na] = children(expectTag(validityT, TAG.SEQUENCE, 'validity'));
   if (!nb || !na) throw new Asn1Error('validity: unexpected structure');
   const sigOid = readAlgorithm(sigAlgT!).oid;
@@ -201,6 +211,8 @@ function parseCertificateDer(der: Uint8Array): CertificateDetails {
     notAfter: readTime(na),
     signatureAlgorithmOid: sigOid,
     signatureAlgorithm: signatureAlgorithmName(sigOid),
+    keyAlgorithmOid: spki.oid,
+    keyHasParameters: spki.params !== undefined && spki.params.tag !== TAG.NULL,
     ...emptyExtensionFields(),
   };
   for (; i < tbs.length; i++) {
@@ -310,19 +322,19 @@ function formatIp(b: Uint8Array): string {
   return Buffer.from(b).toString('hex');
 }
 
-/** Subject and issuer are the same name (compared byte for byte, then as text). */
+/** Subject and issuer are the same name, compared as RFC 5280 §7.1 says (case and spacing do not matter). */
 export function isSelfIssued(cert: X509Certificate): boolean {
-  const d = certificateDetails(cert);
-  return d.subjectDer.equals(d.issuerDer) || formatName(d.subjectAttributes) === formatName(d.issuerAttributes);
+  return pathFacts(cert).selfIssued;
 }
 
 const selfSignedCache = new WeakMap<X509Certificate, boolean>();
 
-/** Self-issued and signed by its own key: a root (or a self-signed device certificate). */
+/** Self-issued, any AKID pointing at itself, and signed by its own key: a root (or a self-signed device certificate). */
 export function isSelfSigned(cert: X509Certificate): boolean {
   let v = selfSignedCache.get(cert);
   if (v === undefined) {
-    v = isSelfIssued(cert) && verifiesWith(cert, cert.publicKey);
+    const key = publicKeyOf(cert);
+    v = key !== null && isSelfIssued(cert) && akidAllows(cert, pathFacts(cert).akid) && verifiesWith(cert, key);
     selfSignedCache.set(cert, v);
   }
   return v;
@@ -343,45 +355,17 @@ export function certificateRole(cert: X509Certificate): CertificateInfo['role'] 
   return bc?.ca ? 'intermediate' : 'leaf';
 }
 
-export interface KeyDescription {
-  keyType: CertificateInfo['keyType'];
-  keySize: number | null;
-  curve?: string;
+/** Type and size of a certificate's key; an unusable key (see keys.ts) is 'other' with no size. */
+export function certificateKey(cert: X509Certificate): KeyDescription {
+  return describeKey(publicKeyOf(cert));
 }
 
-const CURVES: Record<string, { name: string; bits: number }> = {
-  prime256v1: { name: 'P-256', bits: 256 },
-  secp384r1: { name: 'P-384', bits: 384 },
-  secp521r1: { name: 'P-521', bits: 521 },
-  secp256k1: { name: 'secp256k1', bits: 256 },
-  secp224r1: { name: 'P-224', bits: 224 },
-};
-
-/** Type and size of a public or private key, in the words a technician expects ("RSA 2048", "EC P-256"). */
-export function describeKey(key: KeyObject): KeyDescription {
-  const details = key.asymmetricKeyDetails ?? {};
-  switch (key.asymmetricKeyType) {
-    case 'rsa':
-      return { keyType: 'rsa', keySize: details.modulusLength ?? null };
-    case 'ec': {
-      const named = details.namedCurve ?? '';
-      const c = CURVES[named];
-      return { keyType: 'ec', keySize: c?.bits ?? null, curve: c?.name ?? named };
-    }
-    case 'ed25519':
-      return { keyType: 'ed25519', keySize: 256 };
-    default:
-      return { keyType: 'other', keySize: details.modulusLength ?? null };
-  }
-}
-
-export function keyLabel(k: KeyDescription, raw?: KeyObject): string {
-  if (k.keyType === 'rsa') return `RSA ${k.keySize ?? '?'}`;
-  if (k.keyType === 'ec') return `EC ${k.curve ?? '?'}`;
-  if (k.keyType === 'ed25519') return 'Ed25519';
-  return raw?.asymmetricKeyType
-    ? `${raw.asymmetricKeyType.toUpperCase()}${k.keySize ? ` ${k.keySize}` : ''}`
-    : 'unknown key type';
+/** "RSA 2048", or for an unusable key what it is and why it cannot be used. */
+export function certificateKeyLabel(cert: X509Certificate): string {
+  const key = publicKeyOf(cert);
+  if (key) return keyLabel(describeKey(key), key);
+  const d = certificateDetails(cert);
+  return `${keyAlgorithmName(d.keyAlgorithmOid)} (${d.keyProblem ?? 'unusable'})`;
 }
 
 export function ekuName(oid: string): string {
@@ -390,7 +374,7 @@ export function ekuName(oid: string): string {
 
 export function inspectCertificate(cert: X509Certificate): CertificateInfo {
   const d = certificateDetails(cert);
-  const key = describeKey(cert.publicKey);
+  const key = certificateKey(cert);
   const info: CertificateInfo = {
     subject: formatName(d.subjectAttributes),
     issuer: formatName(d.issuerAttributes),

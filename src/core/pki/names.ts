@@ -1,6 +1,6 @@
 // Distinguished names, the one home for reading and printing them: from DER (readName, formatName) and from node's subject text.
 import type { X509Certificate } from 'node:crypto';
-import { Asn1Error, TAG, children, expectTag, readOid, readString, type Tlv } from './der';
+import { Asn1Error, TAG, children, contents, der, expectTag, readOid, readString, whole, type Tlv } from './der';
 
 const NAME_ATTRIBUTES: Record<string, string> = {
   '2.5.4.3': 'CN',
@@ -38,6 +38,66 @@ export function readName(t: Tlv): NameAttribute[] {
     }
   }
   return out;
+}
+
+// The string types OpenSSL folds into its canonical form (ASN1_MASK_CANON); any other type is compared as it is.
+const CANONICAL_STRING_TAGS = new Set<number>([
+  TAG.UTF8,
+  TAG.BMP,
+  TAG.UNIVERSAL,
+  TAG.PRINTABLE,
+  TAG.T61,
+  TAG.IA5,
+  0x1a, // VisibleString
+]);
+
+// OpenSSL's isspace: the ASCII blanks only, so a no-break space stays significant.
+const isSpace = (b: number) => b === 0x20 || (b >= 0x09 && b <= 0x0d);
+
+/**
+ * A value as RFC 5280 §7.1 compares it and OpenSSL encodes it for comparison: UTF-8, leading and
+ * trailing blanks dropped, every inner run of blanks one space, ASCII letters in lower case.
+ */
+function canonicalValue(t: Tlv): Buffer {
+  if (!CANONICAL_STRING_TAGS.has(t.tag)) return Buffer.from(whole(t));
+  // PrintableString, IA5 and Visible are one byte a character like T.61: read as Latin-1, as OpenSSL does.
+  const text =
+    t.tag === TAG.PRINTABLE || t.tag === TAG.IA5 || t.tag === 0x1a
+      ? Buffer.from(contents(t)).toString('latin1')
+      : readString(t);
+  const utf8 = Buffer.from(text, 'utf8');
+  let start = 0;
+  let end = utf8.length;
+  while (start < end && isSpace(utf8[start]!)) start++;
+  while (end > start && isSpace(utf8[end - 1]!)) end--;
+  const out: number[] = [];
+  for (let i = start; i < end; i++) {
+    const b = utf8[i]!;
+    if (isSpace(b)) {
+      out.push(0x20);
+      while (i + 1 < end && isSpace(utf8[i + 1]!)) i++;
+    } else out.push(b >= 0x41 && b <= 0x5a ? b + 0x20 : b);
+  }
+  return der.tlv(TAG.UTF8, Buffer.from(out));
+}
+
+/**
+ * The canonical encoding of a Name (OpenSSL's X509_NAME canon_enc): each RDN as a DER SET of
+ * { type, canonical value } with the outer SEQUENCE header left off. Two names match (§7.1) when
+ * their canonical encodings are equal; a name lies within a directoryName subtree when the
+ * subtree's encoding is a prefix of the name's.
+ */
+export function canonicalName(t: Tlv): Buffer {
+  const rdns = children(expectTag(t, TAG.SEQUENCE, 'name')).map((rdn) =>
+    der.set(
+      ...children(expectTag(rdn, TAG.SET, 'name component')).map((atv) => {
+        const [oidT, valT] = children(atv);
+        if (!oidT || !valT) throw new Asn1Error('name component: unexpected structure');
+        return der.seq(whole(oidT), canonicalValue(valT));
+      }),
+    ),
+  );
+  return Buffer.concat(rdns);
 }
 
 /** A Name the way technicians read it: most specific first, "CN=MAC01.local, O=Acme". */

@@ -50,6 +50,7 @@ export interface Fix {
 export const FINDING_IDS = [
   'chain-trusted',
   'chain-complete',
+  'not-revoked',
   'not-self-signed',
   'validity',
   'eku-client-auth',
@@ -73,6 +74,7 @@ export type FindingId = (typeof FINDING_IDS)[number] | (typeof PROFILE_FINDING_I
 export const FINDING_TITLES: Record<FindingId, string> = {
   'chain-trusted': 'Issued by a trusted CA',
   'chain-complete': 'Every CA certificate up to the root is available',
+  'not-revoked': 'Not revoked (by the CRLs given)',
   'not-self-signed': 'Not self-signed',
   validity: 'Valid now',
   'eku-client-auth': 'Extended key usage includes Client Authentication',
@@ -99,6 +101,7 @@ const NOT_1E = 'Not a 1E requirement';
 export const FINDING_SOURCES: Record<FindingId, string> = {
   'chain-trusted': `${REQUIREMENTS}, 1: issued by a trusted CA`,
   'chain-complete': `${REQUIREMENTS}, 1: the issuing and intermediate CA certificates are present`,
+  'not-revoked': `${NOT_1E}: the Switch, like OpenSSL with CRL checks, refuses a certificate that its issuer's CRL lists`,
   'not-self-signed': `${REQUIREMENTS}, 1: issued by a trusted CA`,
   validity: `${NOT_1E}: OpenSSL, which the Switch uses, refuses a certificate outside its dates`,
   'eku-client-auth': `${REQUIREMENTS}, 2: Enhanced Key Usage Client Authentication`,
@@ -161,14 +164,15 @@ export function chainTrusted(chain: ChainResult, selfSigned: boolean, caGiven: b
   }
   if (chain.problems.length) {
     const text = chain.problems.map((p) => p.message).join(' ');
-    const fix: string | Fix = chain.problems.some((p) => p.code === 'root-not-trusted')
-      ? {
-          text: 'Add the root CA certificate your organisation trusts; if it differs from the one the certificate chains to, the certificate came from another PKI.',
-          code: 'add-trusted-root',
-        }
-      : chain.problems.some((p) => p.code === 'ca-expired' || p.code === 'ca-not-yet-valid')
-        ? 'Get the renewed CA certificate from your PKI team; if the CA itself was renewed, the device certificate must be issued again under it.'
-        : 'Ask your PKI team: the CA certificates are not fit to issue device certificates.';
+    // Each rule broken says what the PKI team must change; an untrusted root is the technician's to fix first.
+    const rootText =
+      'Add the root CA certificate your organisation trusts; if it differs from the one the certificate chains to, the certificate came from another PKI.';
+    const untrustedRoot = chain.problems.some((p) => p.code === 'root-not-trusted');
+    const ruleFixes = [...new Set(chain.problems.map((p) => p.fix).filter(Boolean))];
+    const fix: string | Fix =
+      untrustedRoot && ruleFixes.length === 0
+        ? { text: rootText, code: 'add-trusted-root' }
+        : [...(untrustedRoot ? [rootText] : []), ...ruleFixes].join(' ');
     return finding('chain-trusted', 'fail', text, fix);
   }
   const root = chain.trustedRoot;
@@ -228,7 +232,7 @@ export function validity(notBefore: Date, notAfter: Date, at: Date): Finding {
       "Check the Mac's clock; if it is right, wait until the certificate starts, or ask why it was issued with a future start date.",
     );
   }
-  if (at.getTime() > notAfter.getTime()) {
+  if (at.getTime() >= notAfter.getTime()) {
     return finding(
       'validity',
       'fail',

@@ -1,7 +1,19 @@
 // Judges a client certificate against every 1E requirement, one finding per requirement with a fix a technician can follow.
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import { buildChain } from './chain';
-import { EKU, certificateDetails, certificateLabel, describeKey, ekuName, isSelfSigned, keyLabel } from './inspect';
+import type { Crl } from './crl';
+import { notRevoked } from './revocation-findings';
+import {
+  EKU,
+  certificateDetails,
+  certificateKey,
+  certificateKeyLabel,
+  certificateLabel,
+  describeKey,
+  ekuName,
+  isSelfSigned,
+  keyLabel,
+} from './inspect';
 import { commonNameOf, formatName } from './names';
 import type { PfxAnalysis } from './pkcs12';
 import {
@@ -60,6 +72,8 @@ export interface ClientCheckInput {
   requirements?: RequirementProfile;
   /** The client certificate's revocation endpoints as an online check found them: SaaS then adds revocation-online. */
   online?: readonly RevocationEndpoint[];
+  /** CRLs to check every certificate of the path against (files, or lists fetched by the caller): adds not-revoked. */
+  crls?: readonly Crl[];
 }
 
 export function checkClientCertificate(input: ClientCheckInput): Finding[] {
@@ -67,8 +81,8 @@ export function checkClientCertificate(input: ClientCheckInput): Finding[] {
   const leaf = input.certificate;
   const d = certificateDetails(leaf);
   const selfSigned = isSelfSigned(leaf);
-  const key = describeKey(leaf.publicKey);
-  const keyText = keyLabel(key, leaf.publicKey);
+  const key = certificateKey(leaf);
+  const keyText = certificateKeyLabel(leaf);
   const extras = input.extraCertificates ?? [];
   const anchors =
     input.caCertificates.length > 0
@@ -79,6 +93,7 @@ export function checkClientCertificate(input: ClientCheckInput): Finding[] {
 
   out.push(chainTrusted(chain, selfSigned, input.caCertificates.length > 0));
   out.push(chainComplete(chain, selfSigned));
+  if (input.crls?.length) out.push(notRevoked(chain, input.crls, at));
   out.push(
     selfSigned
       ? finding(

@@ -1,4 +1,4 @@
-// Checks a signature over signed DER (certificate requests, CRLs) for the algorithms X.509 uses: RSA PKCS#1 v1.5 and PSS, ECDSA, EdDSA.
+// Checks a signature over signed DER (certificate requests, CRLs) for the algorithms X.509 uses: RSA PKCS#1 v1.5 and PSS, DSA, ECDSA, EdDSA.
 import { constants, verify, type KeyObject } from 'node:crypto';
 import { children, readAlgorithm, readSmallInteger, readTlv } from './der';
 
@@ -9,6 +9,9 @@ const HASH_OF_SIGNATURE: Record<string, string | null> = {
   '1.2.840.113549.1.1.11': 'sha256',
   '1.2.840.113549.1.1.12': 'sha384',
   '1.2.840.113549.1.1.13': 'sha512',
+  '1.2.840.10040.4.3': 'sha1', // DSA: CRLs of a DSA CA are signed with its key
+  '2.16.840.1.101.3.4.3.1': 'sha224',
+  '2.16.840.1.101.3.4.3.2': 'sha256',
   '1.2.840.10045.4.1': 'sha1',
   '1.2.840.10045.4.3.1': 'sha224',
   '1.2.840.10045.4.3.2': 'sha256',

@@ -37,8 +37,22 @@ export interface CaTreeNode {
   children: CaTreeNode[];
 }
 
+/** One certificate revocation list the technician added: checked against the CAs, used by the client check. */
+export interface CrlCard {
+  id: string;
+  fileName: string;
+  issuer: string;
+  thisUpdate: string;
+  nextUpdate: string | null;
+  /** How many certificates it lists as revoked. */
+  entries: number;
+  problems: SetupProblem[];
+}
+
 export interface CaView {
   certificates: CaCard[];
+  /** The revocation lists added (main always sends it; optional so views made before CRLs still type-check). */
+  crls?: CrlCard[];
   tree: CaTreeNode[];
   /** Problems of the whole set (e.g. no root at all). */
   problems: SetupProblem[];
@@ -48,6 +62,8 @@ export interface CaFileOutcome {
   fileName: string;
   added: number;
   duplicates: number;
+  /** Revocation lists taken from the file, when it held any. */
+  crlsAdded?: number;
   /** Certificates in the file that were not taken, with why (e.g. a device certificate). */
   skipped: string[];
   error?: IpcError;
@@ -63,4 +79,8 @@ export const caMethods = {
   addCaFiles: { request: z.object({ files: z.array(upload).min(1).max(20) }).strict(), result: type<CaAddResult>() },
   removeCaCertificate: { request: z.object({ sha256 }).strict(), result: type<CaView>() },
   getCaCertificates: { request: z.object({}).strict(), result: type<CaView>() },
+  removeCaCrl: {
+    request: z.object({ id: z.string().regex(/^[0-9a-f]{64}$/, 'a list id') }).strict(),
+    result: type<CaView>(),
+  },
 } as const;

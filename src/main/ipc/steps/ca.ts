@@ -1,7 +1,7 @@
 // The CA certificates step in main: read what the technician drops, keep the CAs, and explain each one.
 import type { X509Certificate } from 'node:crypto';
 import { loadMaterial } from '../../../core/pki/load';
-import { certificateDetails, describeKey, inspectCertificate, keyLabel } from '../../../core/pki/inspect';
+import { certificateDetails, certificateKeyLabel, inspectCertificate } from '../../../core/pki/inspect';
 import { commonNameOf, formatName } from '../../../core/pki/names';
 import { signedBy } from '../../../core/pki/chain';
 import { isOnboardError } from '../../../core/errors';
@@ -9,16 +9,19 @@ import { ipcError, type Handlers } from '../router';
 import type { CaAddResult, CaCard, CaFileOutcome, CaTreeNode, CaView, SetupProblem } from '../../../shared/contract';
 import type { caMethods } from '../../../shared/contract/ca';
 import { currentFacts, keychainCertificates, type WelcomeSession } from './welcome';
+import { crlCards, holdsCertificatesToo, holdsCrl, revokedProblem, takeCrls, type HeldCrl } from './ca-crls';
 
 /** The CA certificates chosen on this step (roots and intermediates, deduplicated); Trust & identity imports them. */
 export interface CaState {
   certificates: X509Certificate[];
   /** The file each certificate came from, by SHA-256 fingerprint. */
   fileNames: Map<string, string>;
+  /** Revocation lists dropped here: shown as cards, and given to the client certificate check (not-revoked). */
+  crls: HeldCrl[];
 }
 
 export function createCaState(): CaState {
-  return { certificates: [], fileNames: new Map() };
+  return { certificates: [], fileNames: new Map(), crls: [] };
 }
 
 /** The part of a session this step's work reads: its own state, and the Mac's facts for the keychain comparison. */
@@ -36,9 +39,15 @@ export function addCaFiles(session: CaSession, files: { fileName: string; base64
   for (const file of files) {
     const outcome: CaFileOutcome = { fileName: file.fileName, added: 0, duplicates: 0, skipped: [] };
     outcomes.push(outcome);
+    const bytes = Buffer.from(file.base64, 'base64');
     let material;
     try {
-      material = loadMaterial(Buffer.from(file.base64, 'base64'), { name: file.fileName });
+      // A CRL file (or a PEM bundle of CAs and their CRLs): the lists are kept beside the CAs.
+      if (holdsCrl(bytes)) {
+        takeCrls(session.ca.crls, file.fileName, bytes, outcome);
+        if (!holdsCertificatesToo(bytes)) continue;
+      }
+      material = loadMaterial(bytes, { name: file.fileName });
     } catch (e) {
       if (!isOnboardError(e)) throw e;
       outcome.error = ipcError(e);
@@ -66,7 +75,7 @@ export function addCaFiles(session: CaSession, files: { fileName: string; base64
       session.ca.fileNames.set(cert.fingerprint256, file.fileName);
       outcome.added++;
     }
-    if (outcome.added + outcome.duplicates === 0 && outcome.skipped.length === 0) {
+    if (outcome.added + outcome.duplicates + (outcome.crlsAdded ?? 0) === 0 && outcome.skipped.length === 0) {
       outcome.error = {
         code: 'no-ca-certificates',
         message: `${file.fileName} holds no CA certificate.`,
@@ -75,6 +84,11 @@ export function addCaFiles(session: CaSession, files: { fileName: string; base64
     }
   }
   return { ...caView(session), files: outcomes };
+}
+
+export function removeCaCrl(session: CaSession, id: string): CaView {
+  session.ca.crls = session.ca.crls.filter((h) => h.id !== id);
+  return caView(session);
 }
 
 export function removeCaCertificate(session: CaSession, sha256: string): CaView {
@@ -177,10 +191,13 @@ function card(session: CaSession, cert: X509Certificate, keychain: X509Certifica
     issuer: info.issuer,
     notBefore: info.notBefore,
     notAfter: info.notAfter,
-    key: keyLabel(describeKey(cert.publicKey), cert.publicKey),
+    key: certificateKeyLabel(cert),
     signatureAlgorithm: info.signatureAlgorithm,
     installed: facts?.known ? keychain.some((k) => k.fingerprint256 === cert.fingerprint256) : null,
-    problems: cardProblems(cert, info.role, session.ca.certificates, keychain, at),
+    problems: [
+      ...cardProblems(cert, info.role, session.ca.certificates, keychain, at),
+      ...[revokedProblem(cert, session.ca.crls, [...session.ca.certificates, ...keychain])].filter((p) => p !== null),
+    ],
   };
 }
 
@@ -231,7 +248,12 @@ export function caView(session: CaSession, at = new Date()): CaView {
       fix: 'Add your organisation\'s root CA certificate (self-signed, usually named "... Root CA").',
     });
   }
-  return { certificates, tree: tree(session.ca.certificates, keychain), problems };
+  return {
+    certificates,
+    crls: crlCards(session.ca.crls, [...session.ca.certificates, ...keychain], at),
+    tree: tree(session.ca.certificates, keychain),
+    problems,
+  };
 }
 
 export function caHandlers(): Pick<Handlers<CaSession>, keyof typeof caMethods> {
@@ -242,6 +264,7 @@ export function caHandlers(): Pick<Handlers<CaSession>, keyof typeof caMethods> 
       return addCaFiles(session, req.files);
     },
     removeCaCertificate: (req, { session }) => removeCaCertificate(session, req.sha256),
+    removeCaCrl: (req, { session }) => removeCaCrl(session, req.id),
     getCaCertificates: async (_req, { session }) => {
       await currentFacts(session);
       return caView(session);

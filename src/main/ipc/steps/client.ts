@@ -6,7 +6,7 @@ import { loadMaterial } from '../../../core/pki/load';
 import { isPkcs12, keyMatches, readAndAnalysePfx, rewrapPfx, type PfxAnalysis } from '../../../core/pki/pkcs12';
 import { checkClientCertificate, summarise, type Finding } from '../../../core/pki/requirements';
 import { matchHostname } from '../../../core/pki/hostname';
-import { describeKey, inspectCertificate, keyLabel } from '../../../core/pki/inspect';
+import { certificateKeyLabel, describeKey, inspectCertificate, keyLabel } from '../../../core/pki/inspect';
 import { createKeyAndCsr } from '../../../core/pki/csr';
 import type { Handlers } from '../router';
 import type {
@@ -123,6 +123,7 @@ export async function identityView(session: ClientSession, at = new Date()): Pro
     hostname: hostname ?? '',
     at,
     ...(pfx ? { pfx: pfx.analysis } : {}),
+    ...(session.ca.crls.length ? { crls: session.ca.crls.map((h) => h.crl) } : {}),
     extraCertificates: id.chain,
     requirements: requirementProfile(session),
   });
@@ -162,7 +163,7 @@ export async function identityView(session: ClientSession, at = new Date()): Pro
       dnsNames: info.subjectAltNames.dns,
       notAfter: info.notAfter,
       sha256: info.sha256,
-      key: keyLabel(describeKey(id.certificate.publicKey), id.certificate.publicKey),
+      key: certificateKeyLabel(id.certificate),
     },
     hostname: hostnameComparison(hostname, id.certificate),
     findings,

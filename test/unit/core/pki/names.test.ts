@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCertificate } from '../../../../src/core/pki/build';
 import { der, parseStrictDer } from '../../../../src/core/pki/der';
 import {
+  canonicalName,
   commonName,
   commonNameOf,
   formatName,
@@ -59,5 +60,36 @@ describe("names from node's subject text", () => {
     expect(nameOnOneLineCnFirst(text)).toBe('CN=MAC01.local, O=Acme, C=GB');
     expect(nameLabel(text)).toBe('MAC01.local');
     expect(nameLabel('C=GB\nO=Acme')).toBe('GB');
+  });
+});
+
+describe('canonical names (RFC 5280 §7.1, OpenSSL canon_enc)', () => {
+  const canon = (...rdns: Buffer[]) => canonicalName(parseStrictDer(der.seq(...rdns)));
+  const o = (v: Buffer) => rdn('2.5.4.10', v);
+  const cn = (v: Buffer) => rdn('2.5.4.3', v);
+
+  it('ignores case, leading and trailing blanks and the length of inner runs of blanks, whatever the string type', () => {
+    const tidy = canon(o(der.printable('Test Certificates 2011')), cn(der.utf8('Good CA')));
+    expect(canon(o(der.utf8('  test   CERTIFICATES 2011 ')), cn(der.bmp('GOOD\tCA')))).toEqual(tidy);
+    expect(canon(o(der.ia5('Test Certificates 2011')), cn(der.tlv(0x14, Buffer.from('good ca', 'latin1'))))).toEqual(
+      tidy,
+    );
+  });
+
+  it('keeps words, attribute types, their order and non-ASCII letters significant', () => {
+    const base = canon(o(der.utf8('Acme')), cn(der.utf8('Issuing CA')));
+    expect(canon(o(der.utf8('Acme')), cn(der.utf8('Issuing CA 2')))).not.toEqual(base);
+    expect(canon(cn(der.utf8('Issuing CA')), o(der.utf8('Acme')))).not.toEqual(base);
+    expect(canon(rdn('2.5.4.11', der.utf8('Acme')), cn(der.utf8('Issuing CA')))).not.toEqual(base);
+    expect(canon(cn(der.utf8('Société'))).equals(canon(cn(der.utf8('SOCIÉTÉ'))))).toBe(false);
+    // A no-break space is not one of OpenSSL's blanks.
+    expect(canon(cn(der.utf8('Good\u00a0CA'))).equals(canon(cn(der.utf8('Good CA'))))).toBe(false);
+  });
+
+  it('encodes a name as the concatenation of its RDNs, so a subtree is a prefix of the names below it', () => {
+    const subtree = canon(rdn('2.5.4.6', der.printable('GB')), o(der.utf8('Acme')));
+    const below = canon(rdn('2.5.4.6', der.printable('gb')), o(der.utf8(' ACME')), cn(der.utf8('mac01')));
+    expect(below.subarray(0, subtree.length)).toEqual(subtree);
+    expect(canonicalName(parseStrictDer(der.seq()))).toHaveLength(0);
   });
 });
