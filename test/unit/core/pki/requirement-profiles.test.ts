@@ -74,13 +74,11 @@ describe('requirement profiles', () => {
   });
 
   it('keeps the on-prem findings and their order by default; saas swaps only the revocation finding', () => {
-    expect(check('both').map((f) => f.id)).toEqual(FINDING_IDS.filter((id) => id !== 'pfx-macos-compatible'));
+    // Without a PFX and without CRLs, pfx-macos-compatible and not-revoked are not reported.
+    const always = FINDING_IDS.filter((id) => id !== 'pfx-macos-compatible' && id !== 'not-revoked');
+    expect(check('both').map((f) => f.id)).toEqual(always);
     const saas = check('both', 'saas').map((f) => f.id);
-    expect(saas).toEqual(
-      FINDING_IDS.filter((id) => id !== 'pfx-macos-compatible').map((id) =>
-        id === 'revocation-http' ? 'revocation-saas' : id,
-      ),
-    );
+    expect(saas).toEqual(always.map((id) => (id === 'revocation-http' ? 'revocation-saas' : id)));
     expect(summarise(check('only OCSP', 'saas')).ok).toBe(true);
   });
 
