@@ -1,7 +1,5 @@
 // Replacing a revoked intermediate with a new one from the same root, keeping the old one revocable.
-import { promises as fs } from 'node:fs';
 import { OnboardError, describeError } from '../../errors';
-import { writeFileAtomic } from '../../fsutil';
 import { buildCertificate } from '../../pki/build';
 import {
   DAY,
@@ -10,14 +8,15 @@ import {
   labPaths,
   newKey,
   readText,
-  recordOf,
-  saveIndex,
   serialOf,
   subjectLine,
   unlockCa,
   type Lab,
 } from './folder';
 import { revokedCaRecord, writeCrlsWithKeys } from './revocation';
+import { finishIntermediateChange, stageAndCommit } from './intermediate-change';
+import { withLockedLab } from './lock';
+import { openLab } from './folder';
 
 export interface NewIntermediateResult {
   /** The new issuing CA. */
@@ -36,11 +35,11 @@ export interface NewIntermediateResult {
  * signed by the root and the new intermediate. Only a revoked intermediate is replaced: the
  * devices of one still in use check its CRL at the same address, which the new CA would sign.
  */
-export async function renewIntermediate(
-  lab: Lab,
-  caPassword: string,
-  now = new Date(),
-): Promise<NewIntermediateResult> {
+export function renewIntermediate(lab: Lab, caPassword: string, now = new Date()): Promise<NewIntermediateResult> {
+  return withLockedLab(lab, () => renewLocked(lab, caPassword, now));
+}
+
+async function renewLocked(lab: Lab, caPassword: string, now: Date): Promise<NewIntermediateResult> {
   if (!lab.intermediate) {
     throw new OnboardError(
       'lab-no-intermediate',
@@ -59,7 +58,8 @@ export async function renewIntermediate(
     );
   }
   const rootKey = await unlockCa(lab, 'root', caPassword);
-  const oldKey = await unlockCa(lab, 'intermediate', caPassword);
+  // The old key must open too: it is kept (retired) so the old CA's CRL can still be signed by hand.
+  await unlockCa(lab, 'intermediate', caPassword);
   const p = labPaths(lab.dir);
   const generation =
     lab.index.issued.filter((r) => r.kind === 'ca' && r.serial !== serialOf(lab.root.serialNumber)).length + 1;
@@ -74,18 +74,25 @@ export async function renewIntermediate(
     keyUsage: ['keyCertSign', 'cRLSign'],
     crlUrls: [crlUrlFor(lab.config, 'root')],
   });
-  const oldPem = old.toString();
   const oldKeyText = await readText(p.key('intermediate'));
-  const index = structuredClone(lab.index);
   try {
-    await fs.mkdir(p.retiredDir, { recursive: true });
-    await writeFileAtomic(p.retiredCert(oldSerial), oldPem, { overwrite: true });
-    await writeFileAtomic(p.retiredKey(oldSerial), oldKeyText ?? '', { mode: 0o600, overwrite: true });
-    await writeFileAtomic(p.key('intermediate'), encryptKey(key, caPassword), { mode: 0o600, overwrite: true });
-    await writeFileAtomic(p.cert('intermediate'), cert.toString(), { overwrite: true });
-    lab.index.issued.push(recordOf(cert, 'ca', 'root', cert.subject));
-    lab.intermediate = cert;
-    lab.retired = [...(lab.retired ?? []), old];
+    await stageAndCommit(
+      lab.dir,
+      { certPem: cert.toString(), encryptedKey: encryptKey(key, caPassword) },
+      { certPem: old.toString(), encryptedKey: oldKeyText ?? '' },
+    );
+  } catch (e) {
+    throw new OnboardError(
+      'write-failed',
+      `Could not replace the intermediate in ${lab.dir}: ${describeError(e)}`,
+      'Check that the lab folder is writable; the old intermediate was left in place.',
+    );
+  }
+  // Committed: from here on the swap is finished, now or (if this fails or is killed) by the next lab command.
+  try {
+    await finishIntermediateChange(lab.dir);
+    const fresh = await openLab(lab.dir);
+    Object.assign(lab, fresh);
     const crls = await writeCrlsWithKeys(lab, { root: rootKey, intermediate: key }, { now });
     return {
       certPath: p.cert('intermediate'),
@@ -95,27 +102,11 @@ export async function renewIntermediate(
       crls,
     };
   } catch (e) {
-    // Put the old intermediate back as it was, so the lab is never left with a key and a certificate that do not match.
-    index.crlNumbers = { ...lab.index.crlNumbers };
-    lab.index = index;
-    lab.intermediate = old;
-    lab.retired = (lab.retired ?? []).filter((c) => c !== old);
-    if (!lab.retired.length) delete lab.retired;
-    await writeFileAtomic(p.cert('intermediate'), oldPem, { overwrite: true }).catch(() => undefined);
-    await writeFileAtomic(p.key('intermediate'), encryptKey(oldKey, caPassword), {
-      mode: 0o600,
-      overwrite: true,
-    }).catch(() => undefined);
-    await fs.rm(p.retiredCert(oldSerial), { force: true }).catch(() => undefined);
-    await fs.rm(p.retiredKey(oldSerial), { force: true }).catch(() => undefined);
-    await writeCrlsWithKeys(lab, { root: rootKey, intermediate: oldKey }, { now }).catch(() =>
-      saveIndex(lab).catch(() => undefined),
-    );
     if (e instanceof OnboardError) throw e;
     throw new OnboardError(
       'write-failed',
-      `Could not replace the intermediate in ${lab.dir}: ${describeError(e)}`,
-      'Check that the lab folder is writable; the old intermediate was left in place.',
+      `The new intermediate is in place in ${lab.dir}, but finishing the change failed: ${describeError(e)}`,
+      'Make the lab folder writable, then sign fresh CRLs: the rest of the change is finished then.',
     );
   }
 }
