@@ -188,16 +188,16 @@ export async function openLab(dir: string): Promise<Lab> {
   const root = await readCert('root');
   const intermediate = config.intermediate ? await readCert('intermediate') : undefined;
   const indexText = await readText(paths(dir).index);
-  let index: LabIndex = { crlNumbers: {}, issued: [] };
-  if (indexText !== null) {
-    try {
-      index = JSON.parse(indexText) as LabIndex;
-    } catch {
-      throw notALab('index.json is not valid JSON');
-    }
-    const indexDamage = indexProblem(index);
-    if (indexDamage) throw notALab(indexDamage);
+  // Without its index a lab would forget every revocation in the next CRL it signs: that is damage, not a new lab.
+  if (indexText === null) throw notALab('index.json is missing');
+  let index: LabIndex;
+  try {
+    index = JSON.parse(indexText) as LabIndex;
+  } catch {
+    throw notALab('index.json is not valid JSON');
   }
+  const indexDamage = indexProblem(index);
+  if (indexDamage) throw notALab(indexDamage);
   const lab: Lab = { dir, config, root, index, issuerName: intermediate ? 'intermediate' : 'root' };
   if (intermediate) lab.intermediate = intermediate;
   const retiredNames = await fs.readdir(paths(dir).retiredDir).catch(() => [] as string[]);
