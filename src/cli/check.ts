@@ -7,6 +7,8 @@ import { buildChain } from '../core/pki/chain';
 import { checkClientCertificate, summarise, type Finding, type FindingStatus } from '../core/pki/requirements';
 import { keyMatches } from '../core/pki/pkcs12';
 import { helpAsked, parseOptions, UsageError, writeJson } from './common';
+import { forTerminal } from './terminal';
+import { assertHostname } from '../core/pki/csr';
 import { reportError } from './inspect';
 import { PasswordSource, parsePasswordOptions } from './inputs';
 import { EXIT, type CliIo } from './io';
@@ -136,6 +138,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         "--hostname is required: the Mac's host name exactly as macOS shows it, e.g. MAC01.local.",
         'On the Mac: `scutil --get LocalHostName` (add .local), or System Settings > General > Sharing.',
       );
+    assertHostname(hostname);
     const at = values.at !== undefined ? parseAt(values.at) : new Date();
     const pw = parsePasswordOptions(values);
     const passwords = new PasswordSource(io, pw.env, pw.file);
@@ -219,7 +222,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
               : 'Meets every 1E requirement.'
             : 'Not ready for 1E: fix the ✗ items above.'),
       );
-      io.stdout.write(lines.join('\n') + '\n');
+      io.stdout.write(lines.map((l) => forTerminal(l)).join('\n') + '\n');
     }
     return summary.ok ? EXIT.ok : EXIT.failed;
   } catch (e) {

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { OnboardError, isOnboardError } from '../core/errors';
 import { MAX_SECRET_FILE_BYTES, readInputFile } from '../core/fsutil';
 import type { CliIo } from './io';
+import { forTerminal } from './terminal';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -135,6 +136,7 @@ export function writeJson(io: CliIo, value: unknown): void {
   io.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
 
+/** Prints lines; a newline or control character inside one (from a certificate, a file name) is escaped, never obeyed. */
 export function writeLines(io: CliIo, lines: string[]): void {
-  io.stdout.write(lines.join('\n') + (lines.length ? '\n' : ''));
+  io.stdout.write(lines.map((l) => forTerminal(l)).join('\n') + (lines.length ? '\n' : ''));
 }

@@ -5,6 +5,7 @@ import type { LoadedMaterial, ParsedCsr } from '../core/pki/load';
 import { describeKey, inspectCertificate, keyLabel, type CertificateInfo } from '../core/pki/inspect';
 import { keyMatches, type PfxAnalysis } from '../core/pki/pkcs12';
 import { helpAsked, parseOptions, UsageError, writeJson } from './common';
+import { forTerminal } from './terminal';
 import { parsePasswordOptions, PasswordSource } from './inputs';
 import { EXIT, type CliIo } from './io';
 
@@ -161,12 +162,18 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         if (!isOnboardError(e) || e instanceof UsageError) throw e;
         unreadable++;
         files.push({ path: p, error: { code: e.code, message: e.message, hint: e.hint } });
-        io.stderr.write(`onboard inspect: ${e.message}\n${e.hint ? `  ${e.hint}\n` : ''}`);
+        io.stderr.write(`onboard inspect: ${forTerminal(e.message)}\n${e.hint ? `  ${forTerminal(e.hint)}\n` : ''}`);
       }
     }
     if (values.json) writeJson(io, { files });
     else {
-      const blocks = files.filter((f) => !f.error).map((f) => fileLines(f).join('\n'));
+      const blocks = files
+        .filter((f) => !f.error)
+        .map((f) =>
+          fileLines(f)
+            .map((l) => forTerminal(l))
+            .join('\n'),
+        );
       if (blocks.length) io.stdout.write(blocks.join('\n\n') + '\n');
     }
     return unreadable ? EXIT.usage : EXIT.ok;
@@ -178,8 +185,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 /** One clear line (and a hint) on stderr for anything a technician can act on; never a stack trace. */
 export function reportError(io: CliIo, verb: string, e: unknown): number {
   if (isOnboardError(e)) {
-    io.stderr.write(`onboard ${verb}: ${e.message}\n`);
-    if (e.hint) io.stderr.write(`  ${e.hint}\n`);
+    io.stderr.write(`onboard ${verb}: ${forTerminal(e.message)}\n`);
+    if (e.hint) io.stderr.write(`  ${forTerminal(e.hint)}\n`);
   } else {
     io.stderr.write(
       `onboard ${verb}: internal error: ${(e as Error)?.message ?? String(e)}\n  Please report this with the command you ran.\n`,
