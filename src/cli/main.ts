@@ -2,6 +2,7 @@
 import { processIo, EXIT, type CliIo, type VerbModule } from './io';
 import { isOnboardError } from '../core/errors';
 import { forTerminal, guardedStream, type OutputState } from './terminal';
+import { errorLines } from './advice';
 import { version } from '../core/version';
 
 interface Verb {
@@ -84,8 +85,7 @@ async function runVerb(argv: string[], io: CliIo): Promise<number> {
     return await mod.run(rest, io);
   } catch (e) {
     if (isOnboardError(e)) {
-      io.stderr.write(`onboard ${verbName}: ${forTerminal(e.message)}\n`);
-      if (e.hint) io.stderr.write(`  ${forTerminal(e.hint)}\n`);
+      io.stderr.write(errorLines(verbName, e));
       return EXIT.usage;
     }
     io.stderr.write(

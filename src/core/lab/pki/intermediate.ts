@@ -7,6 +7,7 @@ import {
   encryptKey,
   labPaths,
   newKey,
+  ocspUrlsFor,
   readText,
   serialOf,
   subjectLine,
@@ -44,7 +45,7 @@ async function renewLocked(lab: Lab, caPassword: string, now: Date): Promise<New
     throw new OnboardError(
       'lab-no-intermediate',
       'This lab has no intermediate CA: its root issues the certificates, and the root cannot be replaced.',
-      'Create a new lab with an intermediate: `onboard lab init --intermediate ...`.',
+      'Create a new lab with an intermediate CA.',
     );
   }
   const old = lab.intermediate;
@@ -54,7 +55,8 @@ async function renewLocked(lab: Lab, caPassword: string, now: Date): Promise<New
     throw new OnboardError(
       'lab-intermediate-not-revoked',
       `The intermediate ${subjectLine({ subject: old.subject })} (serial ${oldSerial}) is not revoked: the devices it issued still rely on it and on the CRL it signs at ${crlUrlFor(lab.config, 'intermediate')}.`,
-      `Revoke it first if it must go (\`onboard lab revoke --dir ${lab.dir} --serial ${oldSerial}\`), then run this again.`,
+      'Revoke it first if it must go, then run this again.',
+      { dir: lab.dir, serial: oldSerial },
     );
   }
   const rootKey = await unlockCa(lab, 'root', caPassword);
@@ -73,6 +75,7 @@ async function renewLocked(lab: Lab, caPassword: string, now: Date): Promise<New
     ca: { pathLength: 0 },
     keyUsage: ['keyCertSign', 'cRLSign'],
     crlUrls: [crlUrlFor(lab.config, 'root')],
+    ocspUrls: ocspUrlsFor(lab.config),
   });
   const oldKeyText = await readText(p.key('intermediate'));
   try {
