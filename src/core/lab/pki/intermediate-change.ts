@@ -11,7 +11,7 @@ import { promises as fs } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileAtomic, syncDir } from '../../fsutil';
-import { labPaths, readText, recordOf, serialOf, type LabIndex } from './folder';
+import { labPaths, readText, recordOf, serialOf, type CaName, type LabIndex } from './folder';
 import { indexProblem } from './validate';
 
 interface ChangeMarker {
@@ -28,6 +28,7 @@ const staging = (dir: string) => {
     key: join(d, 'intermediate.key'),
     oldCert: join(d, 'old.pem'),
     oldKey: join(d, 'old.key'),
+    crl: (ca: CaName) => join(d, `${ca}.crl`),
   };
 };
 
@@ -36,6 +37,7 @@ export async function stageAndCommit(
   dir: string,
   next: { certPem: string; encryptedKey: string },
   old: { certPem: string; encryptedKey: string },
+  crls: { ca: CaName; der: Uint8Array }[] = [],
 ): Promise<void> {
   const s = staging(dir);
   await fs.rm(s.dir, { recursive: true, force: true });
@@ -45,6 +47,7 @@ export async function stageAndCommit(
     await writeFileAtomic(s.key, next.encryptedKey, { mode: 0o600 });
     await writeFileAtomic(s.oldCert, old.certPem);
     await writeFileAtomic(s.oldKey, old.encryptedKey, { mode: 0o600 });
+    for (const { ca, der } of crls) await writeFileAtomic(s.crl(ca), der);
     await syncDir(s.dir);
   } catch (e) {
     await fs.rm(s.dir, { recursive: true, force: true }).catch(() => undefined);
@@ -65,9 +68,10 @@ const exists = (p: string) =>
 
 /**
  * Finishes a committed swap, or throws away one that was never committed. Run under the lab's lock before the lab is
- * read. Returns true when a swap was finished (its CRLs are then still the old intermediate's until signed again).
+ * read. The staged CRLs go first: if they cannot be placed and `abandonIfCrlsFail` (the command that staged the swap
+ * is still running), the swap is dropped and the lab stays as it was; a recovering command retries instead.
  */
-export async function finishIntermediateChange(dir: string): Promise<boolean> {
+export async function finishIntermediateChange(dir: string, abandonIfCrlsFail = false): Promise<boolean> {
   const s = staging(dir);
   if (!(await exists(s.dir))) return false;
   const markerText = await readText(s.marker);
@@ -82,6 +86,17 @@ export async function finishIntermediateChange(dir: string): Promise<boolean> {
     return false;
   }
   const p = labPaths(dir);
+  try {
+    for (const ca of ['root', 'intermediate'] as const) {
+      if (!(await exists(s.crl(ca)))) continue;
+      await fs.mkdir(p.crlDir, { recursive: true });
+      await fs.rename(s.crl(ca), p.crl(ca));
+    }
+    await syncDir(p.crlDir);
+  } catch (e) {
+    if (abandonIfCrlsFail) await fs.rm(s.dir, { recursive: true, force: true }).catch(() => undefined);
+    throw e;
+  }
   // The old pair is kept under its serial first, so its devices stay recognisable and revocable.
   await fs.mkdir(p.retiredDir, { recursive: true });
   const oldCert = await readText(s.oldCert);

@@ -14,7 +14,7 @@ import {
   unlockCa,
   type Lab,
 } from './folder';
-import { revokedCaRecord, writeCrlsWithKeys } from './revocation';
+import { revokedCaRecord, signCrls } from './revocation';
 import { finishIntermediateChange, stageAndCommit } from './intermediate-change';
 import { withLockedLab } from './lock';
 import { openLab } from './folder';
@@ -79,10 +79,13 @@ async function renewLocked(lab: Lab, caPassword: string, now: Date): Promise<New
   });
   const oldKeyText = await readText(p.key('intermediate'));
   try {
+    // The new CRLs are signed now and placed with the swap, so the new intermediate never stands without its CRL.
+    const crls = await signCrls(lab, { root: rootKey, intermediate: key }, { now, issuers: { intermediate: cert } });
     await stageAndCommit(
       lab.dir,
       { certPem: cert.toString(), encryptedKey: encryptKey(key, caPassword) },
       { certPem: old.toString(), encryptedKey: oldKeyText ?? '' },
+      crls,
     );
   } catch (e) {
     throw new OnboardError(
@@ -91,25 +94,23 @@ async function renewLocked(lab: Lab, caPassword: string, now: Date): Promise<New
       'Check that the lab folder is writable; the old intermediate was left in place.',
     );
   }
-  // Committed: from here on the swap is finished, now or (if this fails or is killed) by the next lab command.
+  // Committed: the CRLs are placed first (if they cannot be, the swap is dropped and the lab stays as it was); after
+  // them the swap is finished, now or (if this is killed) by the next command that takes the lab's lock.
   try {
-    await finishIntermediateChange(lab.dir);
-    const fresh = await openLab(lab.dir);
-    Object.assign(lab, fresh);
-    const crls = await writeCrlsWithKeys(lab, { root: rootKey, intermediate: key }, { now });
-    return {
-      certPath: p.cert('intermediate'),
-      serial: serialOf(cert.serialNumber),
-      subject: subjectLine({ subject: cert.subject }),
-      replaced: { serial: oldSerial, subject: subjectLine(oldRecord), certPath: p.retiredCert(oldSerial) },
-      crls,
-    };
+    await finishIntermediateChange(lab.dir, true);
   } catch (e) {
-    if (e instanceof OnboardError) throw e;
     throw new OnboardError(
       'write-failed',
-      `The new intermediate is in place in ${lab.dir}, but finishing the change failed: ${describeError(e)}`,
-      'Make the lab folder writable, then sign fresh CRLs: the rest of the change is finished then.',
+      `Could not replace the intermediate in ${lab.dir}: ${describeError(e)}`,
+      'Check that the lab folder and its crl folder are writable; the old intermediate was left in place.',
     );
   }
+  Object.assign(lab, await openLab(lab.dir));
+  return {
+    certPath: p.cert('intermediate'),
+    serial: serialOf(cert.serialNumber),
+    subject: subjectLine({ subject: cert.subject }),
+    replaced: { serial: oldSerial, subject: subjectLine(oldRecord), certPath: p.retiredCert(oldSerial) },
+    crls: (['root', 'intermediate'] as const).map((ca) => p.crl(ca)),
+  };
 }

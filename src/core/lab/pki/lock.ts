@@ -50,7 +50,15 @@ export async function withLockedLab<T>(lab: Lab, fn: () => Promise<T>, waitMs = 
   return withLabLock(
     lab.dir,
     async () => {
-      await finishIntermediateChange(lab.dir);
+      try {
+        await finishIntermediateChange(lab.dir);
+      } catch (e) {
+        throw new OnboardError(
+          'write-failed',
+          `An interrupted change of the intermediate in ${lab.dir} cannot be finished: ${describeError(e)}`,
+          'Make the lab folder and its crl folder writable, then try again.',
+        );
+      }
       const fresh = await openLab(lab.dir);
       for (const k of Object.keys(lab)) delete (lab as unknown as Record<string, unknown>)[k];
       Object.assign(lab, fresh);

@@ -96,35 +96,47 @@ async function revokeLocked(
   return { record, alreadyRevoked: false };
 }
 
+/**
+ * Signs a CRL for each CA with a key in `keys`, with CRL numbers taken in the index, durably, before any CRL carries
+ * them: a CRL written and then lost to a crash leaves a gap, never a number used twice (RFC 5280 5.2.3: CRL numbers
+ * only increase). `issuers` names the certificate each CA signs as (default: the lab's own).
+ */
+export async function signCrls(
+  lab: Lab,
+  keys: Partial<Record<CaName, KeyObject>>,
+  o: { days?: number; now?: Date; issuers?: Partial<Record<CaName, X509Certificate>> },
+): Promise<{ ca: CaName; der: Uint8Array }[]> {
+  const now = o.now ?? new Date();
+  const days = o.days ?? 7;
+  const cas = (['root', 'intermediate'] as const).filter((ca) => keys[ca]);
+  const numbers: Partial<Record<CaName, number>> = {};
+  for (const ca of cas) numbers[ca] = (lab.index.crlNumbers[ca] ?? 0) + 1;
+  lab.index.crlNumbers = { ...lab.index.crlNumbers, ...numbers };
+  await saveIndex(lab);
+  return cas.map((ca) => ({
+    ca,
+    der: buildCrl({
+      issuer: o.issuers?.[ca] ?? caCertificate(lab, ca),
+      key: keys[ca]!,
+      crlNumber: numbers[ca]!,
+      revoked: lab.index.issued
+        .filter((r) => r.issuer === ca && r.revokedAt)
+        .map((r): RevokedEntry => ({ serial: r.serial, date: new Date(r.revokedAt!) })),
+      thisUpdate: new Date(now.getTime() - 60_000),
+      nextUpdate: new Date(now.getTime() + days * DAY),
+    }),
+  }));
+}
+
 export async function writeCrlsWithKeys(
   lab: Lab,
   keys: Partial<Record<CaName, KeyObject>>,
   o: { days?: number; now?: Date },
 ): Promise<string[]> {
-  const now = o.now ?? new Date();
-  const days = o.days ?? 7;
-  const cas = (['root', 'intermediate'] as const).filter((ca) => keys[ca]);
-  // The numbers are taken in the index, durably, before any CRL carries them: a CRL written and then lost to a crash
-  // leaves a gap, never a number used twice (RFC 5280 5.2.3: CRL numbers only increase).
-  const numbers: Partial<Record<CaName, number>> = {};
-  for (const ca of cas) numbers[ca] = (lab.index.crlNumbers[ca] ?? 0) + 1;
-  lab.index.crlNumbers = { ...lab.index.crlNumbers, ...numbers };
-  await saveIndex(lab);
   const written: string[] = [];
-  for (const ca of cas) {
-    const revoked: RevokedEntry[] = lab.index.issued
-      .filter((r) => r.issuer === ca && r.revokedAt)
-      .map((r) => ({ serial: r.serial, date: new Date(r.revokedAt!) }));
-    const crl = buildCrl({
-      issuer: caCertificate(lab, ca),
-      key: keys[ca]!,
-      crlNumber: numbers[ca]!,
-      revoked,
-      thisUpdate: new Date(now.getTime() - 60_000),
-      nextUpdate: new Date(now.getTime() + days * DAY),
-    });
+  for (const { ca, der } of await signCrls(lab, keys, o)) {
     await fs.mkdir(labPaths(lab.dir).crlDir, { recursive: true });
-    await writeFileAtomic(labPaths(lab.dir).crl(ca), crl, { overwrite: true, durable: true });
+    await writeFileAtomic(labPaths(lab.dir).crl(ca), der, { overwrite: true, durable: true });
     written.push(labPaths(lab.dir).crl(ca));
   }
   return written;
