@@ -3,6 +3,7 @@
 // renderer/ui/advice.ts.
 import type { ErrorCode, ErrorDetails } from '../core/errors';
 import type { Finding, FixCode } from '../core/pki/requirements';
+import { forTerminal } from './terminal';
 
 /** An error as any front end receives it: an OnboardError, or the same fields carried as data. */
 export interface AdvisedError {
@@ -142,5 +143,6 @@ export function cliFinding(f: Finding): Finding {
 /** The two lines the CLI prints on stderr for an error: `onboard VERB: message`, then the hint indented. */
 export function errorLines(verb: string, e: AdvisedError): string {
   const { message, hint } = cliError(e);
-  return `onboard ${verb}: ${message}\n${hint ? `  ${hint}\n` : ''}`;
+  // Messages carry file names and certificate text: printed inert, each on its own line.
+  return `onboard ${verb}: ${forTerminal(message)}\n${hint ? `  ${forTerminal(hint)}\n` : ''}`;
 }

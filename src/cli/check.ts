@@ -16,6 +16,8 @@ import { readCrls, type Crl } from '../core/pki/crl';
 import { readInputFile } from '../core/fsutil';
 import { keyMatches } from '../core/pki/pkcs12';
 import { helpAsked, parseOptions, resolvePath, UsageError, writeJson } from './common';
+import { forTerminal } from './terminal';
+import { assertHostname } from '../core/pki/csr';
 import { cliFinding } from './advice';
 import { reportError } from './inspect';
 import { parseOnlineOptions, runOnlineChecks } from './check-online';
@@ -202,6 +204,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         "--hostname is required: the Mac's host name exactly as macOS shows it, e.g. MAC01.local.",
         'On the Mac: `scutil --get LocalHostName` (add .local), or System Settings > General > Sharing.',
       );
+    assertHostname(hostname);
     const at = values.at !== undefined ? parseAt(values.at) : new Date();
     const checks = parseOnlineOptions(values);
     const pw = parsePasswordOptions(values);
@@ -299,7 +302,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
               : 'Meets every 1E requirement.'
             : 'Not ready for 1E: fix the ✗ items above.'),
       );
-      io.stdout.write(lines.join('\n') + '\n');
+      io.stdout.write(lines.map((l) => forTerminal(l)).join('\n') + '\n');
     }
     return summary.ok ? EXIT.ok : EXIT.failed;
   } catch (e) {

@@ -1,9 +1,10 @@
 // Shared pieces for CLI verbs: strict option parsing, secret input, output helpers.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { OnboardError } from '../core/errors';
+import { OnboardError, isOnboardError } from '../core/errors';
+import { MAX_SECRET_FILE_BYTES, readInputFile } from '../core/fsutil';
 import type { CliIo } from './io';
+import { forTerminal } from './terminal';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -75,16 +76,25 @@ export async function readSecret(io: CliIo, src: SecretSource): Promise<string |
     return v;
   }
   if (src.file) {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(resolvePath(io, src.file), 'utf8');
+      // The same checks as every input: a regular file of a sane size, never a FIFO or a device like /dev/zero.
+      bytes = await readInputFile(resolvePath(io, src.file), MAX_SECRET_FILE_BYTES);
     } catch (e) {
-      throw new UsageError(
-        `Cannot read the password file ${src.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
-        'Check the path given to ' + (src.optionNames[1] ?? src.optionNames[0]) + '.',
+      if (!isOnboardError(e)) throw e;
+      const f = src.file;
+      const why: Record<string, string> = {
+        'file-not-found': `The password file ${f} does not exist.`,
+        'not-a-file': `The password file ${f} is not a regular file (it is a folder, a device or a pipe).`,
+        'file-too-large': `The password file ${f} is larger than ${MAX_SECRET_FILE_BYTES / 1024} KB, so it is not a password file.`,
+      };
+      throw new OnboardError(
+        e.code,
+        why[e.code] ?? `Cannot read the password file ${f}: ${e.message}`,
+        `Check the path given to ${src.optionNames[1] ?? src.optionNames[0]}: a small text file whose first line is the password.`,
       );
     }
-    return text.replace(/\r?\n[\s\S]*$/, '');
+    return bytes.toString('utf8').replace(/\r?\n[\s\S]*$/, '');
   }
   if (io.stdin.isTTY && io.stdin.setRawMode) return promptHidden(io, `${src.prompt}: `);
   if (src.optional) return undefined;
@@ -126,6 +136,7 @@ export function writeJson(io: CliIo, value: unknown): void {
   io.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
 
+/** Prints lines; a newline or control character inside one (from a certificate, a file name) is escaped, never obeyed. */
 export function writeLines(io: CliIo, lines: string[]): void {
-  io.stdout.write(lines.join('\n') + (lines.length ? '\n' : ''));
+  io.stdout.write(lines.map((l) => forTerminal(l)).join('\n') + (lines.length ? '\n' : ''));
 }

@@ -1,6 +1,5 @@
 // `onboard csr`: makes the Mac's key (it never leaves the Mac) and a certificate request for the CA.
-import { rm } from 'node:fs/promises';
-import { writeFileAtomic } from '../core/fsutil';
+import { writeFilesTogether } from '../core/fsutil';
 import { createKeyAndCsr, privateKeyPem, RSA_KEY_SIZES, type RsaKeySize } from '../core/pki/csr';
 import { helpAsked, parseOptions, requireOption, resolvePath, UsageError, writeJson, writeLines } from './common';
 import { passwordOptionGiven, readPasswordOption, refuseExistingOutputs } from './inputs';
@@ -75,14 +74,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   };
   const { key, csrPem } = await createKeyAndCsr(spec);
   const keyPem = privateKeyPem(key, password);
-  // Key first: a request without its key is useless, so if the request cannot be written the key goes too.
-  await writeFileAtomic(keyPath, keyPem, { mode: 0o600, overwrite: force });
-  try {
-    await writeFileAtomic(csrPath, csrPem, { overwrite: force });
-  } catch (e) {
-    await rm(keyPath, { force: true });
-    throw e;
-  }
+  // One change: a request without its key is useless, and a failed --force must leave the old key where it was.
+  await writeFilesTogether(
+    [
+      { path: keyPath, data: keyPem, mode: 0o600 },
+      { path: csrPath, data: csrPem },
+    ],
+    { overwrite: force },
+  );
   const dnsNames = [hostname, ...spec.sans.filter((s, i, all) => s !== hostname && all.indexOf(s) === i)];
   const result: CsrJson = {
     key: keyPath,

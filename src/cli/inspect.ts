@@ -6,6 +6,7 @@ import { describeKey, inspectCertificate, keyLabel, type CertificateInfo } from 
 import { keyMatches, type PfxAnalysis } from '../core/pki/pkcs12';
 import { cliError, errorLines } from './advice';
 import { helpAsked, parseOptions, UsageError, writeJson } from './common';
+import { forTerminal } from './terminal';
 import { parsePasswordOptions, PasswordSource } from './inputs';
 import { EXIT, type CliIo } from './io';
 
@@ -167,7 +168,13 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
     if (values.json) writeJson(io, { files });
     else {
-      const blocks = files.filter((f) => !f.error).map((f) => fileLines(f).join('\n'));
+      const blocks = files
+        .filter((f) => !f.error)
+        .map((f) =>
+          fileLines(f)
+            .map((l) => forTerminal(l))
+            .join('\n'),
+        );
       if (blocks.length) io.stdout.write(blocks.join('\n\n') + '\n');
     }
     return unreadable ? EXIT.usage : EXIT.ok;

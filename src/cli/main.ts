@@ -1,6 +1,7 @@
 // The `onboard` command: dispatches to verb modules, loaded lazily so start-up stays fast.
 import { processIo, EXIT, type CliIo, type VerbModule } from './io';
 import { isOnboardError } from '../core/errors';
+import { forTerminal, guardedStream, type OutputState } from './terminal';
 import { errorLines } from './advice';
 import { version } from '../core/version';
 
@@ -45,7 +46,26 @@ function usage(): string {
   ].join('\n');
 }
 
-export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: string[], given: CliIo = processIo()): Promise<number> {
+  // Everything printed goes through the terminal guard (controls escaped), and a failing output is told once.
+  const out: OutputState = {};
+  const err: OutputState = {};
+  const io: CliIo = { ...given, stdout: guardedStream(given.stdout, out), stderr: guardedStream(given.stderr, err) };
+  const code = await runVerb(argv, io);
+  await Promise.all([io.stdout, io.stderr].map((s) => new Promise<void>((r) => s.end(r))));
+  if (!out.failure) return code;
+  // A reader that went away (`| head -1`) is not an error of this command: it ends quietly with its own result.
+  if (out.failure.kind === 'closed') return code;
+  const why = out.failure.kind === 'full' ? 'the disk is full' : out.failure.message;
+  try {
+    given.stderr.write(`onboard: cannot write the output: ${forTerminal(why)}. Free some space or write elsewhere.\n`);
+  } catch {
+    // stderr is gone as well: the exit code still says it.
+  }
+  return EXIT.usage;
+}
+
+async function runVerb(argv: string[], io: CliIo): Promise<number> {
   const [verbName, ...rest] = argv;
   if (verbName === undefined || verbName === '--help' || verbName === '-h' || verbName === 'help') {
     io.stdout.write(usage() + '\n');

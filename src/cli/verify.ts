@@ -16,6 +16,7 @@ import { buildReport, renderReportHtml, renderReportJson } from '../core/verify/
 import { certificateLabel } from '../core/verify/crl';
 import { keyMatches } from '../core/pki/pkcs12';
 import { helpAsked, parseOptions, resolvePath, UsageError, writeJson } from './common';
+import { forTerminal } from './terminal';
 import { reportError } from './inspect';
 import { PasswordSource, parsePasswordOptions } from './inputs';
 import { EXIT, type CliIo } from './io';
@@ -207,7 +208,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const executor = await macExecutor(values['skip-mac-checks']);
     if (!values.json) {
       io.stdout.write(
-        `Verifying ${certificateLabel(leaf)} against the Switch ${values.switch}${values['background-url'] ? ` and ${values['background-url']}` : ''}\n\n`,
+        `Verifying ${forTerminal(certificateLabel(leaf))} against the Switch ${values.switch}${values['background-url'] ? ` and ${values['background-url']}` : ''}\n\n`,
       );
     }
     const result = await runVerification({
@@ -223,7 +224,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       hostname: values.hostname,
       onProgress: (e) => {
         if (!values.json && e.status === 'done' && e.finding)
-          io.stdout.write(findingLines(e.finding).join('\n') + '\n');
+          io.stdout.write(
+            findingLines(e.finding)
+              .map((l) => forTerminal(l))
+              .join('\n') + '\n',
+          );
       },
     });
     const secret = await passwords.given();

@@ -8,41 +8,75 @@ import { OnboardError, describeError } from './errors';
 /** Certificates, keys, PFX and CRL files are small; anything larger is a wrong file. */
 export const MAX_INPUT_BYTES = 10 * 1024 * 1024;
 
-/** Reads a regular file, refusing directories, missing files and files over `limit` bytes. */
+/** A password file holds one line; anything larger is a wrong file (or a device such as /dev/zero). */
+export const MAX_SECRET_FILE_BYTES = 64 * 1024;
+
+/**
+ * Reads a regular file, refusing directories, devices, FIFOs, missing files and files over `limit`
+ * bytes. The file is opened without blocking (a FIFO would otherwise wait for a writer forever),
+ * checked on the open descriptor (so it cannot be swapped after the check), and read no further
+ * than `limit` + 1 bytes (so a file that grows meanwhile is still refused).
+ */
 export async function readInputFile(path: string, limit = MAX_INPUT_BYTES): Promise<Buffer> {
-  let st;
+  let handle: fs.FileHandle;
   try {
-    st = await fs.stat(path);
+    handle = await fs.open(path, fsc.O_RDONLY | fsc.O_NONBLOCK | (fsc.O_NOCTTY ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT')
+    if (code === 'ENOENT' || code === 'ENOTDIR')
       throw new OnboardError('file-not-found', `${path}: no such file.`, 'Check the path and try again.');
-    if (code === 'EACCES')
+    if (code === 'EACCES' || code === 'EPERM')
       throw new OnboardError(
         'file-unreadable',
         `${path}: permission denied.`,
         'Copy the file somewhere you can read, or fix its permissions.',
       );
+    if (code === 'EISDIR' || code === 'ENXIO' || code === 'ENODEV') throw notAFile(path);
     throw new OnboardError('file-unreadable', `${path}: ${describeError(e)}`);
-  }
-  if (!st.isFile())
-    throw new OnboardError(
-      'not-a-file',
-      `${path} is not a regular file.`,
-      'Give the path of a file, not a folder or device.',
-    );
-  if (st.size > limit) {
-    throw new OnboardError(
-      'file-too-large',
-      `${path} is ${(st.size / 1048576).toFixed(1)} MB; certificate files are never larger than ${(limit / 1048576).toFixed(0)} MB.`,
-      'This is probably not a certificate, key or PFX file. Check that you picked the right file.',
-    );
   }
   try {
-    return await fs.readFile(path);
+    const st = await handle.stat();
+    if (!st.isFile()) throw notAFile(path);
+    if (st.size > limit) throw tooLarge(path, st.size, limit);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.max(1, Math.min(limit + 1 - total, st.size + 1 - total, 1024 * 1024)));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > limit) throw tooLarge(path, total, limit);
+    }
+    return Buffer.concat(chunks, total);
   } catch (e) {
+    if (e instanceof OnboardError) throw e;
     throw new OnboardError('file-unreadable', `${path}: ${describeError(e)}`);
+  } finally {
+    await handle.close().catch(() => undefined);
   }
+}
+
+function notAFile(path: string): OnboardError {
+  return new OnboardError(
+    'not-a-file',
+    `${path} is not a regular file.`,
+    'Give the path of a file, not a folder, device or pipe.',
+  );
+}
+
+function tooLarge(path: string, size: number, limit: number): OnboardError {
+  return limit >= 1048576
+    ? new OnboardError(
+        'file-too-large',
+        `${path} is ${(size / 1048576).toFixed(1)} MB; certificate files are never larger than ${(limit / 1048576).toFixed(0)} MB.`,
+        'This is probably not a certificate, key or PFX file. Check that you picked the right file.',
+      )
+    : new OnboardError(
+        'file-too-large',
+        `${path} is larger than ${limit / 1024} KB, which no file of this kind is.`,
+        'Check that you picked the right file.',
+      );
 }
 
 /**
@@ -66,6 +100,62 @@ export interface WriteOptions {
   mode?: number;
   /** Replace an existing file. Default false: an existing file is refused. */
   overwrite?: boolean;
+  /**
+   * Also flush the folder after the rename, so that the new name itself survives a crash or a
+   * power cut: for records that must not be lost (a lab's index), not for every output.
+   */
+  durable?: boolean;
+}
+
+/** A temporary name beside `path` (same folder, so the final rename is atomic); hidden and marked .tmp. */
+export function tempNameFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** Writes `data` to a new file at `tmp` (never an existing one), flushed to disk, with `mode`. */
+async function writeStaged(tmp: string, data: string | Uint8Array, mode: number): Promise<void> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, mode);
+    await handle.writeFile(data);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await fs.chmod(tmp, mode);
+  } catch (e) {
+    await handle?.close().catch(() => undefined);
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Flushes a folder's entries (renames, new names) to disk; a no-op where the platform cannot. */
+export async function syncDir(dir: string): Promise<void> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(dir, fsc.O_RDONLY);
+    await handle.sync();
+  } catch (e) {
+    // Some file systems refuse fsync on a folder (EINVAL, EISDIR); the rename is then as durable as they allow.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EPERM' && code !== 'EBADF') throw e;
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+function writeFailed(path: string, e: unknown): OnboardError {
+  if (e instanceof OnboardError) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  const hint =
+    code === 'ENOSPC'
+      ? 'Free some disk space and try again.'
+      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? 'Choose a folder you can write to.'
+        : code === 'ENOENT'
+          ? 'Create the folder first, or choose an existing one.'
+          : '';
+  return new OnboardError('write-failed', `Could not write ${path}: ${describeError(e)}`, hint);
 }
 
 /**
@@ -76,30 +166,72 @@ export interface WriteOptions {
 export async function writeFileAtomic(path: string, data: string | Uint8Array, opts: WriteOptions = {}): Promise<void> {
   const mode = opts.mode ?? 0o644;
   if (!opts.overwrite) await refuseExisting([path]);
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  let handle: fs.FileHandle | undefined;
+  const tmp = tempNameFor(path);
   try {
-    handle = await fs.open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, mode);
-    await handle.writeFile(data);
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await fs.chmod(tmp, mode);
+    await writeStaged(tmp, data, mode);
     await fs.rename(tmp, path);
+    if (opts.durable) await syncDir(dirname(path));
   } catch (e) {
-    await handle?.close().catch(() => undefined);
     await fs.rm(tmp, { force: true }).catch(() => undefined);
-    const code = (e as NodeJS.ErrnoException).code;
-    const hint =
-      code === 'ENOSPC'
-        ? 'Free some disk space and try again.'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'Choose a folder you can write to.'
-          : code === 'ENOENT'
-            ? 'Create the folder first, or choose an existing one.'
-            : '';
-    throw new OnboardError('write-failed', `Could not write ${path}: ${describeError(e)}`, hint);
+    throw writeFailed(path, e);
   }
+}
+
+export interface FileToWrite {
+  path: string;
+  data: string | Uint8Array;
+  /** Default 0o644. */
+  mode?: number;
+}
+
+/**
+ * Writes several files as one change, for outputs that are useless apart (a key and its request):
+ * every file is first written in full beside its target, then all are renamed into place. If any
+ * step fails, every target is as it was before: a replaced file gets its old content back (kept
+ * under a hard link until the end), a new one is removed. Existing targets are refused unless
+ * `overwrite`.
+ */
+export async function writeFilesTogether(
+  files: readonly FileToWrite[],
+  opts: { overwrite?: boolean } = {},
+): Promise<void> {
+  if (!opts.overwrite) await refuseExisting(files.map((f) => f.path));
+  const staged: { file: FileToWrite; tmp: string; backup: string | undefined; placed: boolean }[] = [];
+  let current = files[0]?.path ?? '';
+  try {
+    for (const file of files) {
+      current = file.path;
+      const entry = { file, tmp: tempNameFor(file.path), backup: undefined as string | undefined, placed: false };
+      staged.push(entry);
+      await writeStaged(entry.tmp, file.data, file.mode ?? 0o644);
+    }
+    for (const entry of staged) {
+      current = entry.file.path;
+      const backup = tempNameFor(entry.file.path);
+      try {
+        await fs.link(entry.file.path, backup);
+        entry.backup = backup;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+    }
+    for (const entry of staged) {
+      current = entry.file.path;
+      await fs.rename(entry.tmp, entry.file.path);
+      entry.placed = true;
+    }
+  } catch (e) {
+    for (const entry of staged.slice().reverse()) {
+      if (entry.placed) {
+        if (entry.backup) await fs.rename(entry.backup, entry.file.path).catch(() => undefined);
+        else await fs.rm(entry.file.path, { force: true }).catch(() => undefined);
+      }
+      await fs.rm(entry.tmp, { force: true }).catch(() => undefined);
+      if (entry.backup) await fs.rm(entry.backup, { force: true }).catch(() => undefined);
+    }
+    throw writeFailed(current, e);
+  }
+  for (const entry of staged) if (entry.backup) await fs.rm(entry.backup, { force: true }).catch(() => undefined);
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Router } from '../main/ipc/router';
 import type { OnboardEvent } from '../shared/contract';
+import { describeError } from '../core/errors';
 
 export interface PreviewServerOptions<S extends object> {
   router: Router<S>;
@@ -94,8 +95,19 @@ export async function startPreviewServer<S extends object>(opts: PreviewServerOp
     }
   }
 
+  // No request may stop the server: whatever one throws (a malformed %-escape, an odd URL) is logged and answered.
   const server = createServer((req, res) => {
-    void serveStatic(req, res);
+    serveStatic(req, res).catch((e: unknown) => {
+      const bad = e instanceof URIError || e instanceof TypeError;
+      opts.log?.(`${bad ? 'refused' : 'failed'} ${req.method ?? '?'} request: ${describeError(e)}`);
+      if (!res.headersSent) res.writeHead(bad ? 400 : 500, { 'content-type': 'text/plain' });
+      res.end(bad ? 'Bad request' : 'Error');
+    });
+  });
+  server.on('clientError', (e: Error, socket: Duplex) => {
+    opts.log?.(`refused a malformed request: ${e.message}`);
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
 
   function refuse(socket: Duplex, status: number, reason: string): void {
@@ -106,7 +118,13 @@ export async function startPreviewServer<S extends object>(opts: PreviewServerOp
   }
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
+    socket.on('error', (e) => opts.log?.(`WebSocket connection error: ${e.message}`));
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', origin);
+    } catch {
+      return refuse(socket, 400, 'malformed URL');
+    }
     if (url.pathname !== '/rpc') return refuse(socket, 400, 'wrong path');
     if (req.headers.host !== hostHeader) return refuse(socket, 403, `wrong Host ${req.headers.host}`);
     if (req.headers.origin !== origin) return refuse(socket, 403, `wrong Origin ${req.headers.origin ?? '(none)'}`);
@@ -114,16 +132,25 @@ export async function startPreviewServer<S extends object>(opts: PreviewServerOp
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
+  wss.on('error', (e) => opts.log?.(`WebSocket server error: ${e.message}`));
   wss.on('connection', (ws: WebSocket) => {
     const session = opts.createSession();
     const send = (msg: unknown) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
     };
-    ws.on('message', (data) => {
+    // Invalid UTF-8, frames over maxPayload and protocol errors arrive here; ws then closes the connection itself.
+    ws.on('error', (e) => opts.log?.(`closed a WebSocket connection: ${e.message}`));
+    ws.on('message', (data, isBinary) => {
       let msg: { id?: unknown; method?: unknown; payload?: unknown; requestId?: unknown };
       try {
-        msg = JSON.parse(data.toString());
-      } catch {
+        if (isBinary) throw new TypeError('binary frame');
+        const parsed: unknown = JSON.parse(data.toString());
+        // null, numbers, strings and arrays are valid JSON but no request.
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+          throw new TypeError('not an object');
+        msg = parsed;
+      } catch (e) {
+        opts.log?.(`refused a malformed message: ${describeError(e)}`);
         send({
           id: null,
           result: { ok: false, error: { code: 'invalid-request', message: 'Malformed message.', hint: '' } },
@@ -131,17 +158,23 @@ export async function startPreviewServer<S extends object>(opts: PreviewServerOp
         return;
       }
       const id = typeof msg.id === 'number' || typeof msg.id === 'string' ? msg.id : null;
-      void opts.router
+      opts.router
         .dispatch(msg.method, msg.payload, {
           session,
           requestId: typeof msg.requestId === 'string' ? msg.requestId : undefined,
           emit: (event: OnboardEvent) => send({ event }),
         })
-        .then((result) => send({ id, result }));
+        .then(
+          (result) => send({ id, result }),
+          (e: unknown) => {
+            opts.log?.(`a request failed: ${describeError(e)}`);
+            send({ id, result: { ok: false, error: { code: 'internal', message: 'Internal error.', hint: '' } } });
+          },
+        );
     });
     ws.on('close', () => {
       opts.router.abortAll(session);
-      void opts.closeSession?.(session);
+      opts.closeSession?.(session)?.catch((e: unknown) => opts.log?.(`closing a session failed: ${describeError(e)}`));
     });
   });
 

@@ -10,6 +10,8 @@ import { OnboardError, describeError } from '../errors';
 import { commonName } from '../pki/names';
 import { checkClientCertificate } from '../pki/requirements';
 import { unlockCa, buildServerCertificate, issuerChain, labPaths, type Lab } from './pki';
+import { recordOf, saveIndex } from './pki/folder';
+import { withLockedLab } from './pki/lock';
 import { crlPem, crlStamp, loadCrls } from './crl-server';
 import type { LabServerLog } from './serve-events';
 
@@ -111,14 +113,21 @@ async function serverCredentials(
       'Give the CA password, or a server certificate and its key issued by the lab CA.',
     );
   }
-  const issuerKey: KeyObject = await unlockCa(lab, lab.issuerName, o.caPassword);
+  const caPassword = o.caPassword;
   const { privateKey } = await generateKeyPairAsync('rsa', { modulusLength: 2048 });
   const dnsNames = ['localhost'];
   const ipAddresses = ['127.0.0.1', '::1'];
   if (/^[0-9.]+$/.test(host) || host.includes(':')) {
     if (!ipAddresses.includes(host) && host !== '0.0.0.0' && host !== '::') ipAddresses.push(host);
   } else if (!dnsNames.includes(host)) dnsNames.push(host);
-  const cert = buildServerCertificate(lab, issuerKey, privateKey, { dnsNames, ipAddresses });
+  // Signing is a change to the lab like any other: under its lock, and recorded (revocable) before it is used.
+  const cert = await withLockedLab(lab, async () => {
+    const issuerKey: KeyObject = await unlockCa(lab, lab.issuerName, caPassword);
+    const signed = buildServerCertificate(lab, issuerKey, privateKey, { dnsNames, ipAddresses });
+    lab.index.issued.push(recordOf(signed, 'server', lab.issuerName, dnsNames[0]!));
+    await saveIndex(lab);
+    return signed;
+  });
   const chain = lab.intermediate ? [lab.intermediate] : [];
   return {
     key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),

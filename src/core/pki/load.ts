@@ -13,12 +13,15 @@ import {
   type LoadOptions,
 } from './read-der';
 import { readCsr } from './csr';
+import { WorkBudget } from './work-budget';
 
 export type { LoadedMaterial, LoadOptions, MaterialKind } from './read-der';
 export type { ParsedCsr } from './csr';
 
 /** Reads certificates, keys, CSRs and PFX contents from bytes, recognising the format by content. */
-export function loadMaterial(bytes: Uint8Array, opts: LoadOptions = {}): LoadedMaterial {
+export function loadMaterial(bytes: Uint8Array, given: LoadOptions = {}): LoadedMaterial {
+  // One budget for the whole input: every PFX and encrypted key in it draws on the same allowance.
+  const opts: LoadOptions = { ...given, budget: given.budget ?? new WorkBudget() };
   const name = opts.name ?? 'The file';
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length > MAX_INPUT_BYTES) {
@@ -90,31 +93,80 @@ function looksLikeText(buf: Buffer): boolean {
 // ---------------------------------------------------------------------------------------------
 // PEM
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 #]+)-----\r?\n?([\s\S]*?)-----END ([A-Z0-9 #]+)-----/g;
+const BEGIN = '-----BEGIN ';
+const END = '-----END ';
+const DASHES = '-----';
+/** Labels are short ("ENCRYPTED PRIVATE KEY" is the longest Onboard reads); a longer one is damage. */
+const MAX_LABEL = 64;
 
+/** The label after BEGIN or END at `at` (just past the marker), if it is one, and where its closing dashes end. */
+function labelAt(text: string, at: number): { label: string; end: number } | null {
+  const close = text.slice(at, at + MAX_LABEL + DASHES.length).indexOf(DASHES);
+  if (close <= 0) return null;
+  const label = text.slice(at, at + close);
+  return /^[A-Z0-9 #]+$/.test(label) ? { label, end: at + close + DASHES.length } : null;
+}
+
+/**
+ * Reads every PEM block in one pass. Each search starts where the last one ended and looks no
+ * further than it must (a label within its bound, an END within its own block), so the work is
+ * linear in the size of the text whatever it holds: a file of empty or unterminated blocks, or a
+ * megabyte-long line, costs no more than a file of certificates of the same size.
+ */
 function readPemText(text: string, name: string, opts: LoadOptions, c: Collector): void {
-  let last = 0;
+  let pos = 0;
   let index = 0;
   const strayLines: number[] = [];
-  const lineAt = (offset: number) => text.slice(0, offset).split('\n').length;
-  for (const m of text.matchAll(PEM_BLOCK)) {
+  const ignored = new Map<string, number[]>();
+  // Line numbers counted as the reading moves forward, never from the start again.
+  let lineCursor = 0;
+  let lineNumber = 1;
+  const lineAt = (offset: number) => {
+    for (; lineCursor < offset; lineCursor++) if (text.charCodeAt(lineCursor) === 10) lineNumber++;
+    return lineNumber;
+  };
+  for (;;) {
+    const begin = text.indexOf(BEGIN, pos);
+    if (begin < 0) break;
     index++;
-    const label = m[1]!;
-    noteStrayText(text.slice(last, m.index), lineAt(last), strayLines);
-    last = m.index! + m[0].length;
-    if (m[3] !== label)
+    noteStrayText(text.slice(pos, begin), lineAt(pos), strayLines);
+    const head = labelAt(text, begin + BEGIN.length);
+    if (!head)
       throw new OnboardError(
         'pem-corrupt',
-        `${name}: PEM block ${index} starts as "${label}" but ends as "${m[3]}".`,
+        `${name}: the -----BEGIN line of PEM block ${index} is damaged.`,
         'The file was edited or two files were pasted together badly: get it again.',
       );
-    readPemBlock(label, m[0], m[2]!, index, name, opts, c);
+    let bodyStart = head.end;
+    if (text[bodyStart] === '\r') bodyStart++;
+    if (text[bodyStart] === '\n') bodyStart++;
+    const endAt = text.indexOf(END, bodyStart);
+    if (endAt < 0) throw truncated(name, `PEM block ${index} has a -----BEGIN line but no matching -----END line`);
+    const body = text.slice(bodyStart, endAt);
+    if (body.includes(BEGIN))
+      throw truncated(name, `PEM block ${index} has a -----BEGIN line but no matching -----END line`);
+    const tail = labelAt(text, endAt + END.length);
+    if (!tail || tail.label !== head.label)
+      throw new OnboardError(
+        'pem-corrupt',
+        `${name}: PEM block ${index} starts as "${head.label}" but ends as "${tail?.label ?? '(damaged)'}".`,
+        'The file was edited or two files were pasted together badly: get it again.',
+      );
+    pos = tail.end;
+    lineAt(pos);
+    const skipped = readPemBlock(head.label, text.slice(begin, pos), body, index, name, opts, c);
+    if (skipped) {
+      const blocks = ignored.get(skipped);
+      if (blocks) blocks.push(index);
+      else ignored.set(skipped, [index]);
+    }
   }
-  const tail = text.slice(last);
-  if (tail.includes('-----BEGIN ')) {
-    throw truncated(name, `PEM block ${index + 1} has a -----BEGIN line but no matching -----END line`);
+  noteStrayText(text.slice(pos), lineAt(pos), strayLines);
+  for (const [what, blocks] of ignored) {
+    const which =
+      blocks.length > 6 ? `${blocks.slice(0, 6).join(', ')} and ${blocks.length - 6} more` : blocks.join(', ');
+    c.warnings.push(`${blocks.length === 1 ? 'Block' : 'Blocks'} ${which}: ${what}; ignored.`);
   }
-  noteStrayText(tail, lineAt(last), strayLines);
   if (strayLines.length) {
     c.warnings.push(
       `Ignored text outside the PEM blocks on ${strayLines.length === 1 ? 'line' : 'lines'} ${summariseLines(strayLines)}.`,
@@ -123,12 +175,15 @@ function readPemText(text: string, name: string, opts: LoadOptions, c: Collector
 }
 
 // OpenSSL writes "subject=" / "Bag Attributes" headers before blocks; they are expected, not garbage.
+// Tested on the line with its leading space removed: no two parts of the pattern can match the same spaces,
+// so a long line costs one pass (with \s* in front, a line of spaces ending in "x" took quadratic time).
 const EXPECTED_TEXT =
-  /^\s*(subject=|issuer=|Bag Attributes|Key Attributes|localKeyID:|friendlyName:|[A-Za-z0-9 .]+: |<No Attributes>|#)/;
+  /^(subject=|issuer=|Bag Attributes|Key Attributes|localKeyID:|friendlyName:|[A-Za-z0-9.][A-Za-z0-9 .]*: |<No Attributes>|#)/;
 
 function noteStrayText(segment: string, firstLine: number, into: number[]): void {
   segment.split('\n').forEach((line, i) => {
-    if (line.trim() === '' || EXPECTED_TEXT.test(line)) return;
+    const text = line.trimStart();
+    if (text.trimEnd() === '' || EXPECTED_TEXT.test(text)) return;
     into.push(firstLine + i);
   });
 }
@@ -165,7 +220,7 @@ function readPemBlock(
   name: string,
   opts: LoadOptions,
   c: Collector,
-): void {
+): string | undefined {
   const where = `${name} (PEM block ${index}, ${label})`;
   switch (label) {
     case 'CERTIFICATE':
@@ -199,6 +254,7 @@ function readPemBlock(
           where,
           opts.password,
           label === 'ENCRYPTED PRIVATE KEY' || /Proc-Type:\s*4,ENCRYPTED/.test(body),
+          opts.budget,
         ),
       );
       return;
@@ -209,12 +265,10 @@ function readPemBlock(
       return;
     case 'PUBLIC KEY':
     case 'RSA PUBLIC KEY':
-      c.warnings.push(`Block ${index} is a bare public key; it was ignored (a certificate or PFX is needed).`);
-      return;
+      return 'a bare public key (a certificate or PFX is needed)';
     case 'X509 CRL':
-      c.warnings.push(`Block ${index} is a certificate revocation list (CRL); it was ignored here.`);
-      return;
+      return 'a certificate revocation list (CRL), not read here';
     default:
-      c.warnings.push(`Block ${index} ("${label}") is not something Onboard reads; it was ignored.`);
+      return `"${label}", which Onboard does not read`;
   }
 }

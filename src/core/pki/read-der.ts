@@ -6,6 +6,9 @@ import { Asn1Error, TAG, children, readOid, readTlv, whole, type Tlv } from './d
 import { certificateDetails } from './inspect';
 import { PASSWORD_HINT, truncated, unrecognised } from './input-errors';
 import { isPkcs12, readAndAnalysePfx, type PfxAnalysis } from './pkcs12';
+import { keyDerivationRounds } from './pkcs12/cipher';
+import { PfxPasswordError } from './pkcs12/errors';
+import { WorkBudget } from './work-budget';
 
 export type MaterialKind = 'pem' | 'der-certificate' | 'pkcs7' | 'pkcs12' | 'private-key' | 'csr';
 
@@ -23,6 +26,8 @@ export interface LoadOptions {
   password?: string;
   /** File name for messages. */
   name?: string;
+  /** The work the whole input may cause (password derivations, PFX bags); loadMaterial makes one per input. */
+  budget?: WorkBudget;
 }
 
 export class Collector {
@@ -123,7 +128,9 @@ export function readDer(der: Buffer, name: string, opts: LoadOptions, c: Collect
   }
   if (parts.length === 2 && a?.tag === TAG.SEQUENCE && b?.tag === TAG.OCTET_STRING) {
     c.kinds.add('private-key');
-    c.privateKeys.push(privateKeyFrom({ key: one, format: 'der', type: 'pkcs8' }, name, opts.password, true));
+    c.privateKeys.push(
+      privateKeyFrom({ key: one, format: 'der', type: 'pkcs8' }, name, opts.password, true, opts.budget),
+    );
     return;
   }
   if (parts.length >= 9 && parts.every((p) => p.tag === TAG.INTEGER)) {
@@ -207,6 +214,9 @@ export function readPkcs7(der: Buffer, name: string, c: Collector): void {
   }
 }
 
+/** A wrong password judged without a MAC: the file may as well be damaged. */
+const isNoMacMessage = (e: OnboardError) => e instanceof PfxPasswordError && !e.checkedByMac;
+
 function readPkcs12(der: Buffer, name: string, opts: LoadOptions, c: Collector): void {
   c.kinds.add('pkcs12');
   // An absent password first tries the empty one: some tools export PFX files without a password.
@@ -214,15 +224,20 @@ function readPkcs12(der: Buffer, name: string, opts: LoadOptions, c: Collector):
   let opened;
   try {
     // One decryption gives both the contents and how the file is protected.
-    opened = readAndAnalysePfx(der, password);
+    opened = readAndAnalysePfx(der, password, opts.budget);
   } catch (e) {
     if (e instanceof OnboardError && e.code === 'pfx-wrong-password') {
       if (opts.password === undefined)
         throw new OnboardError('password-required', `${name} is a password-protected PFX.`, PASSWORD_HINT);
+      // Only a MAC proves the file intact; without one, a damaged file fails the same way.
       throw new OnboardError(
         'pfx-wrong-password',
-        `${name}: the password is wrong (the file is intact, but its integrity check does not match this password).`,
-        'Check the password with whoever exported the file; mind the keyboard layout and capitals.',
+        isNoMacMessage(e)
+          ? `${name}: the password is wrong, or the file is damaged (it has no integrity check, so the two look the same).`
+          : `${name}: the password is wrong (the file is intact, but its integrity check does not match this password).`,
+        isNoMacMessage(e)
+          ? 'Check the password with whoever exported the file; if it is right, get the file again.'
+          : 'Check the password with whoever exported the file; mind the keyboard layout and capitals.',
       );
     }
     if (e instanceof OnboardError) throw new OnboardError(e.code, `${name}: ${e.message}`, e.hint);
@@ -245,15 +260,37 @@ function readPkcs12(der: Buffer, name: string, opts: LoadOptions, c: Collector):
 
 type KeyInput = { key: string | Buffer; format: 'pem' | 'der'; type?: 'pkcs8' | 'pkcs1' | 'sec1' };
 
+/** Charges the derivation an encrypted PKCS#8 key asks for (legacy PEM encryption derives once: nothing to charge). */
+function chargeKeyDerivation(input: KeyInput, budget: WorkBudget): void {
+  let der: Uint8Array;
+  if (input.format === 'der') der = input.key as Buffer;
+  else {
+    const m = /-----BEGIN ENCRYPTED PRIVATE KEY-----([^-]*)-----END/.exec(String(input.key));
+    if (!m) return;
+    der = Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64');
+  }
+  let rounds = 0;
+  try {
+    const alg = children(readTlv(der, 0))[0];
+    if (alg) rounds = keyDerivationRounds(alg);
+  } catch {
+    return; // not readable as EncryptedPrivateKeyInfo: node:crypto will say the key is damaged
+  }
+  budget.chargeRounds(rounds);
+}
+
 export function privateKeyFrom(
   input: KeyInput,
   name: string,
   password: string | undefined,
   encrypted: boolean,
+  budget?: WorkBudget,
 ): KeyObject {
   if (encrypted && password === undefined) {
     throw new OnboardError('password-required', `${name} is an encrypted private key.`, PASSWORD_HINT);
   }
+  // OpenSSL derives the key with whatever iteration count the file names: charge it before handing it over.
+  if (encrypted) chargeKeyDerivation(input, budget ?? new WorkBudget());
   try {
     return createPrivateKey(encrypted ? { ...input, passphrase: password ?? '' } : input);
   } catch (e) {

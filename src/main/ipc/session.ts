@@ -8,6 +8,7 @@ import { createCaState, type CaState } from './steps/ca';
 import { createClientState, type ClientState } from './steps/client';
 import { createVerifyState, type VerifyState } from './steps/verify';
 import { createPlansState, disposePrepared, type PlansState } from './plans';
+import { disposeLabScratch } from './steps/client-lab';
 
 export interface Session {
   shell: 'electron' | 'preview';
@@ -54,8 +55,9 @@ function defaultExecutor(shell: 'electron' | 'preview'): Executor {
 
 /**
  * Ends a session: removes the private folders of plans that were prepared but never
- * applied (they can hold a re-wrapped PFX). Called when the window or connection goes.
+ * applied (they can hold a re-wrapped PFX), and the preview's lab CAs. Called when the window or connection goes.
  */
 export async function closeSession(session: Session): Promise<void> {
   await disposePrepared(session.plans);
+  await disposeLabScratch(session.client.labScratch);
 }

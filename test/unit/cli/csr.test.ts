@@ -97,4 +97,22 @@ describe('onboard csr', () => {
     expect(size.err).toMatch(/2048, 3072 or 4096/);
     expect(await readdir(dir)).not.toContain('a.key');
   });
+
+  it('keeps the old key when --force fails half-way (the request cannot be written)', async () => {
+    await writeFile(join(dir, 'kept.key'), 'the old private key\n', { mode: 0o600 });
+    const r = await cli([
+      'csr',
+      '--hostname',
+      'MAC05.local',
+      '--out-key',
+      'kept.key',
+      '--out-csr',
+      'no-such-folder/kept.csr',
+      '--force',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/Could not write .*kept\.csr/);
+    expect(await readFile(join(dir, 'kept.key'), 'utf8')).toBe('the old private key\n');
+    expect((await readdir(dir)).filter((n) => n.includes('kept'))).toEqual(['kept.key']);
+  });
 });

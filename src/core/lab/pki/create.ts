@@ -23,6 +23,7 @@ import {
   type LabKeyType,
 } from './folder';
 import { writeCrlsWithKeys } from './revocation';
+import { assertLabName } from './validate';
 
 export interface InitOptions {
   dir: string;
@@ -42,8 +43,7 @@ export interface InitOptions {
  */
 export async function initLab(o: InitOptions): Promise<Lab> {
   requirePassword(o.caPassword);
-  if (!o.name.trim())
-    throw new OnboardError('bad-lab-name', 'The lab name is empty.', 'Give a short name, e.g. "Acme Lab".');
+  assertLabName(o.name);
   const crlBaseUrl = normaliseCrlBaseUrl(o.crlBaseUrl);
   const ocspUrl = o.ocspUrl !== undefined ? normaliseOcspUrl(o.ocspUrl) : undefined;
   const keyType = o.keyType ?? 'rsa';

@@ -1,12 +1,13 @@
 // The lab folder: its layout, configuration and index of issued certificates, opening it and unlocking its CA keys.
 import { promises as fs } from 'node:fs';
-import { X509Certificate, KeyObject, createPrivateKey, generateKeyPair } from 'node:crypto';
+import { X509Certificate, KeyObject, createPrivateKey, createPublicKey, generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { OnboardError, describeError } from '../../errors';
 import { writeFileAtomic } from '../../fsutil';
 import { certificateDetails } from '../../pki/inspect';
 import { nameOnOneLineCnFirst } from '../../pki/names';
+import { configProblem, indexProblem } from './validate';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 export const DAY = 86_400_000;
@@ -213,7 +214,8 @@ export async function openLab(dir: string): Promise<Lab> {
   } catch {
     throw notALab('lab.json is not valid JSON');
   }
-  if (config.format !== 'onboard-lab/1') throw notALab('lab.json has an unknown format');
+  const configDamage = configProblem(config);
+  if (configDamage) throw notALab(configDamage);
   const readCert = async (ca: CaName) => {
     const text = await readText(paths(dir).cert(ca));
     if (text === null) throw notALab(`${ca}.pem is missing`);
@@ -226,14 +228,16 @@ export async function openLab(dir: string): Promise<Lab> {
   const root = await readCert('root');
   const intermediate = config.intermediate ? await readCert('intermediate') : undefined;
   const indexText = await readText(paths(dir).index);
-  let index: LabIndex = { crlNumbers: {}, issued: [] };
-  if (indexText !== null) {
-    try {
-      index = JSON.parse(indexText) as LabIndex;
-    } catch {
-      throw notALab('index.json is not valid JSON');
-    }
+  // Without its index a lab would forget every revocation in the next CRL it signs: that is damage, not a new lab.
+  if (indexText === null) throw notALab('index.json is missing');
+  let index: LabIndex;
+  try {
+    index = JSON.parse(indexText) as LabIndex;
+  } catch {
+    throw notALab('index.json is not valid JSON');
   }
+  const indexDamage = indexProblem(index);
+  if (indexDamage) throw notALab(indexDamage);
   const lab: Lab = { dir, config, root, index, issuerName: intermediate ? 'intermediate' : 'root' };
   if (intermediate) lab.intermediate = intermediate;
   const retiredNames = await fs.readdir(paths(dir).retiredDir).catch(() => [] as string[]);
@@ -260,8 +264,9 @@ export async function unlockCa(lab: Lab, ca: CaName, password: string): Promise<
       "The lab CA's folder is incomplete: create a new lab CA.",
       { dir: lab.dir, reason: 'incomplete' },
     );
+  let key: KeyObject;
   try {
-    return createPrivateKey({ key: text, format: 'pem', passphrase: password });
+    key = createPrivateKey({ key: text, format: 'pem', passphrase: password });
   } catch {
     throw new OnboardError(
       'lab-wrong-ca-password',
@@ -269,6 +274,15 @@ export async function unlockCa(lab: Lab, ca: CaName, password: string): Promise<
       'Type the CA password chosen when this lab CA was created.',
     );
   }
+  // Never sign with a key that is not the certificate's: what it signed would verify against nothing.
+  const spki = (k: KeyObject) => k.export({ type: 'spki', format: 'der' });
+  if (!spki(createPublicKey(key)).equals(spki(caCertificate(lab, ca).publicKey)))
+    throw new OnboardError(
+      'not-a-lab',
+      `${lab.dir} is not a usable Onboard lab directory (private/${ca}.key does not belong to ${ca}.pem).`,
+      'The lab folder is damaged: restore it from a backup, or create a new lab.',
+    );
+  return key;
 }
 
 export function caCertificate(lab: Lab, ca: CaName): X509Certificate {
@@ -282,8 +296,12 @@ export function issuerChain(lab: Lab): X509Certificate[] {
   return lab.intermediate ? [lab.intermediate, lab.root] : [lab.root];
 }
 
+/** Writes the index durably (temporary file, fsync, rename, folder fsync): it is the lab's record of what exists. */
 export async function saveIndex(lab: Lab): Promise<void> {
-  await writeFileAtomic(paths(lab.dir).index, JSON.stringify(lab.index, null, 2) + '\n', { overwrite: true });
+  await writeFileAtomic(paths(lab.dir).index, JSON.stringify(lab.index, null, 2) + '\n', {
+    overwrite: true,
+    durable: true,
+  });
 }
 
 export const labPaths = paths;

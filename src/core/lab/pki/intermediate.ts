@@ -1,7 +1,5 @@
 // Replacing a revoked intermediate with a new one from the same root, keeping the old one revocable.
-import { promises as fs } from 'node:fs';
 import { OnboardError, describeError } from '../../errors';
-import { writeFileAtomic } from '../../fsutil';
 import { buildCertificate } from '../../pki/build';
 import {
   DAY,
@@ -11,14 +9,15 @@ import {
   newKey,
   ocspUrlsFor,
   readText,
-  recordOf,
-  saveIndex,
   serialOf,
   subjectLine,
   unlockCa,
   type Lab,
 } from './folder';
-import { revokedCaRecord, writeCrlsWithKeys } from './revocation';
+import { revokedCaRecord, signCrls } from './revocation';
+import { finishIntermediateChange, stageAndCommit } from './intermediate-change';
+import { withLockedLab } from './lock';
+import { openLab } from './folder';
 
 export interface NewIntermediateResult {
   /** The new issuing CA. */
@@ -37,11 +36,11 @@ export interface NewIntermediateResult {
  * signed by the root and the new intermediate. Only a revoked intermediate is replaced: the
  * devices of one still in use check its CRL at the same address, which the new CA would sign.
  */
-export async function renewIntermediate(
-  lab: Lab,
-  caPassword: string,
-  now = new Date(),
-): Promise<NewIntermediateResult> {
+export function renewIntermediate(lab: Lab, caPassword: string, now = new Date()): Promise<NewIntermediateResult> {
+  return withLockedLab(lab, () => renewLocked(lab, caPassword, now));
+}
+
+async function renewLocked(lab: Lab, caPassword: string, now: Date): Promise<NewIntermediateResult> {
   if (!lab.intermediate) {
     throw new OnboardError(
       'lab-no-intermediate',
@@ -61,7 +60,8 @@ export async function renewIntermediate(
     );
   }
   const rootKey = await unlockCa(lab, 'root', caPassword);
-  const oldKey = await unlockCa(lab, 'intermediate', caPassword);
+  // The old key must open too: it is kept (retired) so the old CA's CRL can still be signed by hand.
+  await unlockCa(lab, 'intermediate', caPassword);
   const p = labPaths(lab.dir);
   const generation =
     lab.index.issued.filter((r) => r.kind === 'ca' && r.serial !== serialOf(lab.root.serialNumber)).length + 1;
@@ -77,48 +77,40 @@ export async function renewIntermediate(
     crlUrls: [crlUrlFor(lab.config, 'root')],
     ocspUrls: ocspUrlsFor(lab.config),
   });
-  const oldPem = old.toString();
   const oldKeyText = await readText(p.key('intermediate'));
-  const index = structuredClone(lab.index);
   try {
-    await fs.mkdir(p.retiredDir, { recursive: true });
-    await writeFileAtomic(p.retiredCert(oldSerial), oldPem, { overwrite: true });
-    await writeFileAtomic(p.retiredKey(oldSerial), oldKeyText ?? '', { mode: 0o600, overwrite: true });
-    await writeFileAtomic(p.key('intermediate'), encryptKey(key, caPassword), { mode: 0o600, overwrite: true });
-    await writeFileAtomic(p.cert('intermediate'), cert.toString(), { overwrite: true });
-    lab.index.issued.push(recordOf(cert, 'ca', 'root', cert.subject));
-    lab.intermediate = cert;
-    lab.retired = [...(lab.retired ?? []), old];
-    const crls = await writeCrlsWithKeys(lab, { root: rootKey, intermediate: key }, { now });
-    return {
-      certPath: p.cert('intermediate'),
-      serial: serialOf(cert.serialNumber),
-      subject: subjectLine({ subject: cert.subject }),
-      replaced: { serial: oldSerial, subject: subjectLine(oldRecord), certPath: p.retiredCert(oldSerial) },
+    // The new CRLs are signed now and placed with the swap, so the new intermediate never stands without its CRL.
+    const crls = await signCrls(lab, { root: rootKey, intermediate: key }, { now, issuers: { intermediate: cert } });
+    await stageAndCommit(
+      lab.dir,
+      { certPem: cert.toString(), encryptedKey: encryptKey(key, caPassword) },
+      { certPem: old.toString(), encryptedKey: oldKeyText ?? '' },
       crls,
-    };
-  } catch (e) {
-    // Put the old intermediate back as it was, so the lab is never left with a key and a certificate that do not match.
-    index.crlNumbers = { ...lab.index.crlNumbers };
-    lab.index = index;
-    lab.intermediate = old;
-    lab.retired = (lab.retired ?? []).filter((c) => c !== old);
-    if (!lab.retired.length) delete lab.retired;
-    await writeFileAtomic(p.cert('intermediate'), oldPem, { overwrite: true }).catch(() => undefined);
-    await writeFileAtomic(p.key('intermediate'), encryptKey(oldKey, caPassword), {
-      mode: 0o600,
-      overwrite: true,
-    }).catch(() => undefined);
-    await fs.rm(p.retiredCert(oldSerial), { force: true }).catch(() => undefined);
-    await fs.rm(p.retiredKey(oldSerial), { force: true }).catch(() => undefined);
-    await writeCrlsWithKeys(lab, { root: rootKey, intermediate: oldKey }, { now }).catch(() =>
-      saveIndex(lab).catch(() => undefined),
     );
-    if (e instanceof OnboardError) throw e;
+  } catch (e) {
     throw new OnboardError(
       'write-failed',
       `Could not replace the intermediate in ${lab.dir}: ${describeError(e)}`,
       'Check that the lab folder is writable; the old intermediate was left in place.',
     );
   }
+  // Committed: the CRLs are placed first (if they cannot be, the swap is dropped and the lab stays as it was); after
+  // them the swap is finished, now or (if this is killed) by the next command that takes the lab's lock.
+  try {
+    await finishIntermediateChange(lab.dir, true);
+  } catch (e) {
+    throw new OnboardError(
+      'write-failed',
+      `Could not replace the intermediate in ${lab.dir}: ${describeError(e)}`,
+      'Check that the lab folder and its crl folder are writable; the old intermediate was left in place.',
+    );
+  }
+  Object.assign(lab, await openLab(lab.dir));
+  return {
+    certPath: p.cert('intermediate'),
+    serial: serialOf(cert.serialNumber),
+    subject: subjectLine({ subject: cert.subject }),
+    replaced: { serial: oldSerial, subject: subjectLine(oldRecord), certPath: p.retiredCert(oldSerial) },
+    crls: (['root', 'intermediate'] as const).map((ca) => p.crl(ca)),
+  };
 }

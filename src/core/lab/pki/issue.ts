@@ -22,6 +22,8 @@ import {
   type Lab,
 } from './folder';
 import { assertIssuerNotRevoked } from './revocation';
+import { withLockedLab } from './lock';
+import type { IssuedRecord } from './folder';
 
 // ---------------------------------------------------------------------------------------------
 // Device certificates
@@ -85,7 +87,11 @@ export interface IssuedDevice {
 }
 
 /** Issues `<host>.pfx` and `<host>.pem` for each host: a device certificate meeting every 1E requirement. */
-export async function issueDevices(lab: Lab, o: IssueDevicesOptions): Promise<IssuedDevice[]> {
+export function issueDevices(lab: Lab, o: IssueDevicesOptions): Promise<IssuedDevice[]> {
+  return withLockedLab(lab, () => issueDevicesLocked(lab, o));
+}
+
+async function issueDevicesLocked(lab: Lab, o: IssueDevicesOptions): Promise<IssuedDevice[]> {
   if (o.hosts.length === 0)
     throw new OnboardError(
       'no-hosts',
@@ -149,20 +155,31 @@ export async function issueDevices(lab: Lab, o: IssueDevicesOptions): Promise<Is
     });
     const pfxPath = join(o.outDir, `${host}.pfx`);
     const pemPath = join(o.outDir, `${host}.pem`);
+    const record = recordOf(cert, 'device', lab.issuerName, host);
+    await recordIssued(record);
     await writeFileAtomic(pfxPath, pfx, { mode: 0o600, overwrite: o.force ?? false });
     await writeFileAtomic(pemPath, cert.toString(), { overwrite: o.force ?? false });
-    const record = recordOf(cert, 'device', lab.issuerName, host);
-    lab.index.issued.push(record);
     results.push({ host, serial: record.serial, pfxPath, pemPath });
   };
-  try {
-    await runLimited(o.hosts, o.concurrency ?? availableParallelism() + 1, issueOne);
-  } finally {
-    // Whatever was written is recorded, so it can still be revoked after a failure midway.
-    if (results.length) await saveIndex(lab);
-  }
+  const recordIssued = indexWriter(lab);
+  await runLimited(o.hosts, o.concurrency ?? availableParallelism() + 1, issueOne);
   const order = new Map(o.hosts.map((h, i) => [h, i]));
   return results.sort((a, b) => order.get(a.host)! - order.get(b.host)!);
+}
+
+/**
+ * Records certificates in the index, durably, before their files are written: a certificate that exists anywhere
+ * can be revoked, even when the command is killed the next instant. Saves run one after another, each writing every
+ * record so far, so a slower save never puts back an older index.
+ */
+function indexWriter(lab: Lab): (record: IssuedRecord) => Promise<void> {
+  let last: Promise<void> = Promise.resolve();
+  return (record) => {
+    lab.index.issued.push(record);
+    const saved = last.then(() => saveIndex(lab));
+    last = saved.catch(() => undefined);
+    return saved;
+  };
 }
 
 /** Runs `fn` over items with at most `limit` in flight; the first failure stops new work and is rethrown. */
@@ -242,7 +259,14 @@ export function buildServerCertificate(
 }
 
 /** Writes `<first name>.pem` (certificate then issuing CA) and `<first name>.key` (0600, unencrypted for the server). */
-export async function issueServerCert(
+export function issueServerCert(
+  lab: Lab,
+  o: ServerCertOptions,
+): Promise<{ certPath: string; keyPath: string; serial: string }> {
+  return withLockedLab(lab, () => issueServerCertLocked(lab, o));
+}
+
+async function issueServerCertLocked(
   lab: Lab,
   o: ServerCertOptions,
 ): Promise<{ certPath: string; keyPath: string; serial: string }> {
@@ -263,13 +287,12 @@ export async function issueServerCert(
   const key = await newKey('rsa', 'leaf');
   const cert = buildServerCertificate(lab, issuerKey, key, o, o.now, o.days);
   const pem = cert.toString() + (lab.intermediate ? lab.intermediate.toString() : '');
+  const record = recordOf(cert, 'server', lab.issuerName, first);
+  await indexWriter(lab)(record);
   await writeFileAtomic(keyPath, key.export({ type: 'pkcs8', format: 'pem' }).toString(), {
     mode: 0o600,
     overwrite: o.force ?? false,
   });
   await writeFileAtomic(certPath, pem, { overwrite: o.force ?? false });
-  const record = recordOf(cert, 'server', lab.issuerName, first);
-  lab.index.issued.push(record);
-  await saveIndex(lab);
   return { certPath, keyPath, serial: record.serial };
 }

@@ -16,6 +16,7 @@ import {
   type IssuedRecord,
   type Lab,
 } from './folder';
+import { withLockedLab } from './lock';
 
 /** The index record of a lab CA certificate, when it is revoked. */
 export function revokedCaRecord(lab: Lab, cert: X509Certificate): IssuedRecord | undefined {
@@ -40,10 +41,19 @@ export function assertIssuerNotRevoked(lab: Lab): void {
 }
 
 /** Marks a certificate revoked in the index (by serial or by the certificate itself). Run writeCrls to publish. */
-export async function revoke(
+export function revoke(
   lab: Lab,
   what: { serial?: string; certificate?: X509Certificate },
   now = new Date(),
+): Promise<{ record: IssuedRecord; alreadyRevoked: boolean }> {
+  // Under the lock and on the index as it is now, so a revocation is never written over by a command running alongside.
+  return withLockedLab(lab, () => revokeLocked(lab, what, now));
+}
+
+async function revokeLocked(
+  lab: Lab,
+  what: { serial?: string; certificate?: X509Certificate },
+  now: Date,
 ): Promise<{ record: IssuedRecord; alreadyRevoked: boolean }> {
   let serial: string;
   if (what.certificate) serial = what.certificate.serialNumber;
@@ -86,35 +96,49 @@ export async function revoke(
   return { record, alreadyRevoked: false };
 }
 
+/**
+ * Signs a CRL for each CA with a key in `keys`, with CRL numbers taken in the index, durably, before any CRL carries
+ * them: a CRL written and then lost to a crash leaves a gap, never a number used twice (RFC 5280 5.2.3: CRL numbers
+ * only increase). `issuers` names the certificate each CA signs as (default: the lab's own).
+ */
+export async function signCrls(
+  lab: Lab,
+  keys: Partial<Record<CaName, KeyObject>>,
+  o: { days?: number; now?: Date; issuers?: Partial<Record<CaName, X509Certificate>> },
+): Promise<{ ca: CaName; der: Uint8Array }[]> {
+  const now = o.now ?? new Date();
+  const days = o.days ?? 7;
+  const cas = (['root', 'intermediate'] as const).filter((ca) => keys[ca]);
+  const numbers: Partial<Record<CaName, number>> = {};
+  for (const ca of cas) numbers[ca] = (lab.index.crlNumbers[ca] ?? 0) + 1;
+  lab.index.crlNumbers = { ...lab.index.crlNumbers, ...numbers };
+  await saveIndex(lab);
+  return cas.map((ca) => ({
+    ca,
+    der: buildCrl({
+      issuer: o.issuers?.[ca] ?? caCertificate(lab, ca),
+      key: keys[ca]!,
+      crlNumber: numbers[ca]!,
+      revoked: lab.index.issued
+        .filter((r) => r.issuer === ca && r.revokedAt)
+        .map((r): RevokedEntry => ({ serial: r.serial, date: new Date(r.revokedAt!) })),
+      thisUpdate: new Date(now.getTime() - 60_000),
+      nextUpdate: new Date(now.getTime() + days * DAY),
+    }),
+  }));
+}
+
 export async function writeCrlsWithKeys(
   lab: Lab,
   keys: Partial<Record<CaName, KeyObject>>,
   o: { days?: number; now?: Date },
 ): Promise<string[]> {
-  const now = o.now ?? new Date();
-  const days = o.days ?? 7;
   const written: string[] = [];
-  for (const ca of ['root', 'intermediate'] as const) {
-    const key = keys[ca];
-    if (!key) continue;
-    const crlNumber = (lab.index.crlNumbers[ca] ?? 0) + 1;
-    const revoked: RevokedEntry[] = lab.index.issued
-      .filter((r) => r.issuer === ca && r.revokedAt)
-      .map((r) => ({ serial: r.serial, date: new Date(r.revokedAt!) }));
-    const crl = buildCrl({
-      issuer: caCertificate(lab, ca),
-      key,
-      crlNumber,
-      revoked,
-      thisUpdate: new Date(now.getTime() - 60_000),
-      nextUpdate: new Date(now.getTime() + days * DAY),
-    });
+  for (const { ca, der } of await signCrls(lab, keys, o)) {
     await fs.mkdir(labPaths(lab.dir).crlDir, { recursive: true });
-    await writeFileAtomic(labPaths(lab.dir).crl(ca), crl, { overwrite: true });
-    lab.index.crlNumbers[ca] = crlNumber;
+    await writeFileAtomic(labPaths(lab.dir).crl(ca), der, { overwrite: true, durable: true });
     written.push(labPaths(lab.dir).crl(ca));
   }
-  await saveIndex(lab);
   return written;
 }
 
@@ -131,7 +155,9 @@ export async function writeCrls(
       `${days} is not a usable CRL lifetime in days.`,
       'Give a whole number of days from 1 to 365.',
     );
-  const keys: Partial<Record<CaName, KeyObject>> = { root: await unlockCa(lab, 'root', caPassword) };
-  if (lab.intermediate) keys.intermediate = await unlockCa(lab, 'intermediate', caPassword);
-  return writeCrlsWithKeys(lab, keys, { ...o, days });
+  return withLockedLab(lab, async () => {
+    const keys: Partial<Record<CaName, KeyObject>> = { root: await unlockCa(lab, 'root', caPassword) };
+    if (lab.intermediate) keys.intermediate = await unlockCa(lab, 'intermediate', caPassword);
+    return writeCrlsWithKeys(lab, keys, { ...o, days });
+  });
 }

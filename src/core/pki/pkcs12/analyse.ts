@@ -1,6 +1,7 @@
 // How a PFX is protected, and whether every macOS version will import it (from the one decryption of the file).
 import { SALT_LENGTH } from './cipher';
 import { contentsOf, open, type Opened, type PfxContents } from './read';
+import type { WorkBudget } from '../work-budget';
 
 export interface PfxAnalysis {
   macAlgorithm: string | null;
@@ -67,12 +68,16 @@ function analyseOpened(o: Opened, password: string): PfxAnalysis {
 }
 
 /** Opens a PFX and says how it is protected, and whether every macOS version will import it. */
-export function analysePfx(der: Uint8Array, password: string): PfxAnalysis {
-  return analyseOpened(open(der, password), password);
+export function analysePfx(der: Uint8Array, password: string, budget?: WorkBudget): PfxAnalysis {
+  return analyseOpened(open(der, password, budget), password);
 }
 
 /** What readPfx and analysePfx say, from one decryption: for callers that want both. */
-export function readAndAnalysePfx(der: Uint8Array, password: string): { contents: PfxContents; analysis: PfxAnalysis } {
-  const o = open(der, password);
+export function readAndAnalysePfx(
+  der: Uint8Array,
+  password: string,
+  budget?: WorkBudget,
+): { contents: PfxContents; analysis: PfxAnalysis } {
+  const o = open(der, password, budget);
   return { contents: contentsOf(o), analysis: analyseOpened(o, password) };
 }

@@ -4,11 +4,13 @@ import { der, TAG, type Tlv } from '../der';
 import { BadPadding, countOf, Damaged, octetsOf, oidOf, parts, unsupported } from './errors';
 import { bmpPassword, pkcs12Kdf, type PasswordForm } from './kdf';
 import { rc2Decrypt } from './rc2';
+import type { WorkBudget } from '../work-budget';
 
 export type PfxProfile = 'compatible' | 'modern';
 
 const PBES2 = '1.2.840.113549.1.5.13';
 const PBKDF2 = '1.2.840.113549.1.5.12';
+const SCRYPT = '1.3.6.1.4.1.11591.4.11';
 const PBE_SHA1_3DES = '1.2.840.113549.1.12.1.3';
 const AES_256_CBC = '2.16.840.1.101.3.4.1.42';
 const HMAC_WITH_SHA256 = '1.2.840.113549.2.9';
@@ -25,6 +27,9 @@ const PKCS12_PBE: Record<
   '1.2.840.113549.1.12.1.5': { name: 'pbeWithSHA1And128BitRC2-CBC', cipher: 'rc2', keyLength: 16, rc2Bits: 128 },
   '1.2.840.113549.1.12.1.6': { name: 'pbeWithSHA1And40BitRC2-CBC', cipher: 'rc2', keyLength: 5, rc2Bits: 40 },
 };
+
+const HASH_LENGTH: Record<string, number> = { sha1: 20, sha224: 28, sha256: 32, sha384: 48, sha512: 64 };
+const blocks = (length: number, hashLength: number) => Math.max(1, Math.ceil(length / hashLength));
 
 const PBKDF2_PRF: Record<string, string> = {
   '1.2.840.113549.2.7': 'sha1',
@@ -101,7 +106,7 @@ function pbes2Params(params: Tlv | undefined) {
 }
 
 /** Decrypts with the password; a padding failure means a wrong password (or damage past the MAC). */
-export function decrypt(alg: Tlv, data: Buffer, pw: PasswordForm): Buffer {
+export function decrypt(alg: Tlv, data: Buffer, pw: PasswordForm, budget: WorkBudget): Buffer {
   const [idNode, params] = parts(alg, 'encryption algorithm', 1);
   const id = oidOf(idNode, 'encryption algorithm');
   const pbe = PKCS12_PBE[id];
@@ -111,6 +116,8 @@ export function decrypt(alg: Tlv, data: Buffer, pw: PasswordForm): Buffer {
     const iterations = countOf(iterNode, 'PBE iteration count');
     checkIterations(iterations);
     if (pbe.cipher === 'rc4') throw unsupported(`${pbe.name} encryption`);
+    // The key, then the IV, each derived block by block with SHA-1.
+    budget.chargeRounds(iterations * (blocks(pbe.keyLength, 20) + blocks(8, 20)));
     const key = pkcs12Kdf('sha1', pw.bmp, salt, 1, iterations, pbe.keyLength);
     const iv = pkcs12Kdf('sha1', pw.bmp, salt, 2, iterations, 8);
     if (pbe.cipher === 'rc2') return rc2Decrypt(key, iv, data, pbe.rc2Bits ?? 128);
@@ -120,10 +127,36 @@ export function decrypt(alg: Tlv, data: Buffer, pw: PasswordForm): Buffer {
   if (id === PBES2) {
     const { kdf, cipher, iv } = pbes2Params(params);
     checkIterations(kdf.iterations);
+    budget.chargeRounds(kdf.iterations * blocks(kdf.keyLength, HASH_LENGTH[kdf.prf] ?? 20));
     const key = pbkdf2Sync(pw.utf8, kdf.salt, kdf.iterations, kdf.keyLength, kdf.prf);
     return nativeDecrypt(cipher.node, key, iv, data);
   }
   throw unsupported(`the encryption ${id}`);
+}
+
+/**
+ * The derivation rounds OpenSSL will spend opening an encrypted PKCS#8 key protected by `alg` (PBES2 with
+ * PBKDF2 or scrypt, or a PKCS#12 scheme), so that they can be charged before node:crypto is handed the key.
+ */
+export function keyDerivationRounds(alg: Tlv): number {
+  const [idNode, params] = parts(alg, 'encryption algorithm', 1);
+  const id = oidOf(idNode, 'encryption algorithm');
+  const pbe = PKCS12_PBE[id];
+  if (pbe) {
+    const iterations = countOf(parts(params, 'PBE parameters', 2)[1], 'PBE iteration count');
+    return iterations * (blocks(pbe.keyLength, 20) + blocks(8, 20));
+  }
+  if (id !== PBES2) return 0; // PBES1 and the like: OpenSSL refuses or derives once
+  const [kdfAlg] = parts(params, 'PBES2 parameters', 2);
+  const [kdfId, kdfParams] = parts(kdfAlg, 'PBES2 key derivation', 2);
+  const kdf = oidOf(kdfId, 'PBES2 key derivation');
+  if (kdf === SCRYPT) {
+    const [, n, r, p] = parts(kdfParams, 'scrypt parameters', 4);
+    return countOf(n, 'scrypt cost') * countOf(r, 'scrypt block size') * countOf(p, 'scrypt parallelism');
+  }
+  if (kdf !== PBKDF2) return 0;
+  const { kdf: k } = pbes2Params(params);
+  return k.iterations * blocks(k.keyLength, HASH_LENGTH[k.prf] ?? 20);
 }
 
 function nativeDecrypt(cipher: string, key: Buffer, iv: Buffer, data: Buffer): Buffer {

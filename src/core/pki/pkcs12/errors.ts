@@ -16,12 +16,27 @@ export function corrupt(detail: string): OnboardError {
   );
 }
 
-export function wrongPassword(): OnboardError {
-  return new OnboardError(
-    'pfx-wrong-password',
-    'The password does not open this .pfx file.',
-    'Check the password with whoever exported the file (passwords are case-sensitive).',
-  );
+/**
+ * A password that does not open the file. `checkedByMac` says how that was judged: by the file's
+ * integrity check (MAC), which proves the file intact and the password wrong, or, in a file without
+ * one, by the decryption failing, which a damaged file does too (so nobody may call the file intact).
+ */
+export class PfxPasswordError extends OnboardError {
+  constructor(readonly checkedByMac: boolean) {
+    super(
+      'pfx-wrong-password',
+      checkedByMac
+        ? 'The password does not open this .pfx file.'
+        : 'The password does not open this .pfx file. The file has no integrity check (MAC), so a wrong password and a damaged file look the same.',
+      checkedByMac
+        ? 'Check the password with whoever exported the file (passwords are case-sensitive).'
+        : 'Check the password with whoever exported the file (passwords are case-sensitive); if it is right, get the file again.',
+    );
+  }
+}
+
+export function wrongPassword(checkedByMac = true): OnboardError {
+  return new PfxPasswordError(checkedByMac);
 }
 
 export function unsupported(what: string): OnboardError {

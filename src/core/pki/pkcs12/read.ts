@@ -17,6 +17,7 @@ import {
   wrongPassword,
 } from './errors';
 import { DIGESTS, passwordForms, pkcs12Kdf, type PasswordForm } from './kdf';
+import { WorkBudget } from '../work-budget';
 
 export interface PfxContents {
   key?: KeyObject;
@@ -124,9 +125,10 @@ function parseOuter(der: Uint8Array): ParsedPfx {
   return { mac, authSafe, parts: pieces };
 }
 
-function macMatches(p: ParsedPfx, pw: PasswordForm): boolean {
+function macMatches(p: ParsedPfx, pw: PasswordForm, budget: WorkBudget): boolean {
   const m = p.mac!;
   const d = DIGESTS[m.digestOid]!;
+  budget.chargeRounds(m.iterations); // one block: the MAC key is as long as the digest
   const key = pkcs12Kdf(m.digest, pw.bmp, m.salt, 3, m.iterations, d.outLen);
   const expected = createHmac(m.digest, key).update(p.authSafe).digest();
   return expected.length === m.value.length && timingSafeEqual(expected, m.value);
@@ -149,11 +151,13 @@ function readAttributes(node: Tlv | undefined): Bag {
 interface Collected {
   keys: KeyBag[];
   certs: CertBag[];
+  budget: WorkBudget;
 }
 
 function collectBags(safeContents: Buffer, pw: PasswordForm, out: Collected, depth = 0): void {
   if (depth > 4) throw new Damaged('safe contents are nested too deeply');
   for (const bag of parts(parseAll(safeContents, 'safe contents'), 'safe contents')) {
+    out.budget.countBag();
     const [idNode, valueNode, attrs] = parts(bag, 'safe bag', 2);
     const id = oidOf(idNode, 'bag type');
     const value = parts(expectTag(valueNode, EXPLICIT_0, 'bag value'), 'bag value', 1)[0]!;
@@ -162,7 +166,7 @@ function collectBags(safeContents: Buffer, pw: PasswordForm, out: Collected, dep
       out.keys.push({ ...meta, der: Buffer.from(whole(value)), algorithm: 'none' });
     } else if (id === OID.shroudedKeyBag) {
       const [alg, enc] = parts(value, 'encrypted private key', 2);
-      const der = decrypt(alg!, octetsOf(enc, 'encrypted private key'), pw);
+      const der = decrypt(alg!, octetsOf(enc, 'encrypted private key'), pw, out.budget);
       out.keys.push({ ...meta, der, algorithm: describeAlgorithm(alg!).label });
     } else if (id === OID.certBag) {
       const [typeNode, certValue] = parts(value, 'certificate bag', 2);
@@ -185,20 +189,24 @@ export interface Opened {
   certBagAlgorithms: string[];
 }
 
-/** Decrypts everything once; throws 'pfx-wrong-password' when the MAC (or, without one, the padding) fails. */
-export function open(der: Uint8Array, password: string): Opened {
+/**
+ * Decrypts everything once; throws 'pfx-wrong-password' when the MAC (or, without one, the padding) fails.
+ * Every derivation (the MAC, each encrypted part and key, each password form tried) is charged to
+ * `budget` before it runs, so the work the whole file can cause is bounded, not each item's.
+ */
+export function open(der: Uint8Array, password: string, budget = new WorkBudget()): Opened {
   try {
     const parsed = parseOuter(der);
     const forms = passwordForms(password);
     let form: PasswordForm | undefined;
     if (parsed.mac) {
-      form = forms.find((f) => macMatches(parsed, f));
+      form = forms.find((f) => macMatches(parsed, f, budget));
       if (!form) throw wrongPassword();
     }
     let lastError: unknown;
     for (const candidate of form ? [form] : forms) {
       try {
-        const out: Collected = { keys: [], certs: [] };
+        const out: Collected = { keys: [], certs: [], budget };
         const certBagAlgorithms: string[] = [];
         for (const part of parsed.parts) {
           const before = out.certs.length;
@@ -206,7 +214,7 @@ export function open(der: Uint8Array, password: string): Opened {
             collectBags(part.content, candidate, out);
             if (out.certs.length > before) certBagAlgorithms.push('none');
           } else {
-            const plain = decrypt(part.algorithm, part.content, candidate);
+            const plain = decrypt(part.algorithm, part.content, candidate, budget);
             try {
               collectBags(plain, candidate, out);
             } catch (err) {
@@ -218,8 +226,10 @@ export function open(der: Uint8Array, password: string): Opened {
             if (out.certs.length > before) certBagAlgorithms.push(describeAlgorithm(part.algorithm).label);
           }
         }
-        return { mac: parsed.mac, ...out, certBagAlgorithms };
+        return { mac: parsed.mac, keys: out.keys, certs: out.certs, certBagAlgorithms };
       } catch (e) {
+        // A refusal (too much work, too many bags, an unsupported scheme) holds for every password form.
+        if (e instanceof OnboardError) throw e;
         lastError = e;
       }
     }
@@ -227,16 +237,18 @@ export function open(der: Uint8Array, password: string): Opened {
   } catch (e) {
     if (e instanceof OnboardError) throw e;
     // Without a MAC, a padding failure is the only sign of a wrong password.
-    if (e instanceof BadPadding) throw wrongPassword();
+    if (e instanceof BadPadding) throw wrongPassword(false);
     if (e instanceof Damaged) throw corrupt(e.message);
     throw corrupt(e instanceof Error ? e.message : String(e));
   }
 }
 
-function toKeyObject(k: KeyBag): KeyObject {
+function toKeyObject(k: KeyBag, hasMac: boolean): KeyObject {
   try {
     return createPrivateKey({ key: k.der, format: 'der', type: 'pkcs8' });
   } catch {
+    // Without a MAC, a wrong password sometimes decrypts to good padding and garbage (1 time in 256).
+    if (!hasMac && k.algorithm !== 'none') throw wrongPassword(false);
     throw corrupt('the private key inside cannot be read');
   }
 }
@@ -288,7 +300,7 @@ export function keyMatches(cert: X509Certificate, key: KeyObject): boolean {
 export function contentsOf(o: Opened): PfxContents {
   const certs = o.certs.map(toCertificate);
   const keyBag = o.keys[0];
-  const key = keyBag ? toKeyObject(keyBag) : undefined;
+  const key = keyBag ? toKeyObject(keyBag, o.mac !== null) : undefined;
   let leafIndex = -1;
   if (key) {
     leafIndex = certs.findIndex((c) => keyMatches(c, key));

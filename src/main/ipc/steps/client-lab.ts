@@ -1,6 +1,6 @@
 // The lab-CA path of the client-certificate step: a throw-away CA for test benches without a real PKI, made, opened
 // and issued from through the core's lab (so the lab keeps its own record for revocation). client.ts keeps the result.
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, type KeyObject, type X509Certificate } from 'node:crypto';
@@ -44,14 +44,41 @@ export function labCaCertificates(chosen: ChosenLabCa): X509Certificate[] {
   return [...issuerChain(chosen.lab)].reverse();
 }
 
-export async function createLabCa(req: {
-  name: string;
-  crlBaseUrl: string;
-  caPassword: string;
-  intermediate: boolean;
-  directory?: string;
-}): Promise<ChosenLabCa> {
-  const dir = req.directory?.trim() || (await mkdtemp(join(tmpdir(), 'onboard-lab-')));
+/**
+ * Where a session keeps its lab CAs when page-supplied paths must not be written (the browser preview: it never
+ * changes the computer it runs on, and any page that learns its token could name a path). A private folder made on
+ * first use and removed with the session (disposeLabScratch).
+ */
+export interface LabScratch {
+  dir?: string;
+}
+
+async function scratchDir(scratch: LabScratch): Promise<string> {
+  if (!scratch.dir) {
+    scratch.dir = await mkdtemp(join(tmpdir(), 'onboard-preview-labs-'));
+    await chmod(scratch.dir, 0o700);
+  }
+  return scratch.dir;
+}
+
+export async function disposeLabScratch(scratch: LabScratch): Promise<void> {
+  if (scratch.dir) await rm(scratch.dir, { recursive: true, force: true });
+  delete scratch.dir;
+}
+
+export async function createLabCa(
+  req: {
+    name: string;
+    crlBaseUrl: string;
+    caPassword: string;
+    intermediate: boolean;
+    directory?: string;
+  },
+  confined?: LabScratch,
+): Promise<ChosenLabCa> {
+  const dir = confined
+    ? join(await scratchDir(confined), `lab-${randomBytes(6).toString('hex')}`)
+    : req.directory?.trim() || (await mkdtemp(join(tmpdir(), 'onboard-lab-')));
   const lab = await initLab({
     dir,
     name: req.name,
@@ -62,11 +89,21 @@ export async function createLabCa(req: {
   return { lab, caPassword: req.caPassword };
 }
 
-export async function openLabCa(req: { directory: string; caPassword: string }): Promise<ChosenLabCa> {
+export async function openLabCa(
+  req: { directory: string; caPassword: string },
+  confined?: LabScratch,
+): Promise<ChosenLabCa> {
   const lab = await openLab(req.directory.trim());
   // A wrong password should be said now, not when the technician tries to issue.
   await unlockCa(lab, lab.issuerName, req.caPassword);
-  return { lab, caPassword: req.caPassword };
+  if (!confined) return { lab, caPassword: req.caPassword };
+  // Confined: the named lab is only read; issuing (which writes its index) works on a copy in the session's folder.
+  const copy = join(await scratchDir(confined), `lab-${randomBytes(6).toString('hex')}`);
+  await cp(lab.dir, copy, {
+    recursive: true,
+    filter: (src) => !src.endsWith('.lock') && !src.endsWith('.tmp'),
+  });
+  return { lab: await openLab(copy), caPassword: req.caPassword };
 }
 
 /** Issues through the lab's own device issuance, then reads the result back: the key, its certificate and chain. */

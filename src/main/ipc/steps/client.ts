@@ -20,7 +20,15 @@ import type {
 import type { clientMethods } from '../../../shared/contract/client';
 import { currentFacts, keychainCertificates, requirementProfile } from './welcome';
 import type { CaSession } from './ca';
-import { createLabCa, issueFromLab, labCaCertificates, labView, openLabCa, type ChosenLabCa } from './client-lab';
+import {
+  createLabCa,
+  issueFromLab,
+  labCaCertificates,
+  labView,
+  openLabCa,
+  type ChosenLabCa,
+  type LabScratch,
+} from './client-lab';
 
 /** The client identity chosen on this step (from a PFX, a CSR answer, or a lab CA). */
 export interface ChosenIdentity {
@@ -57,15 +65,19 @@ export interface ClientState {
   pfx?: OpenedPfx;
   csr?: PendingCsr;
   lab?: ChosenLabCa;
+  /** The session's own folder for lab CAs in the preview (see client-lab.ts). */
+  labScratch: LabScratch;
 }
 
 export function createClientState(): ClientState {
-  return {};
+  return { labScratch: {} };
 }
 
 /** The part of a session this step's work reads: the CAs (the chain is judged against them) and the Mac's facts. */
 export interface ClientSession extends CaSession {
   client: ClientState;
+  /** Which front end the session serves; only the desktop app writes lab CAs where the page says. */
+  shell?: 'electron' | 'preview';
 }
 
 /**
@@ -357,6 +369,11 @@ export function clearIdentity(session: ClientSession): { cleared: boolean } {
   return { cleared: had };
 }
 
+/** Outside the desktop app (the preview), lab CAs live in the session's own folder: page paths are never written. */
+function confinedLabs(session: ClientSession): LabScratch | undefined {
+  return session.shell === 'electron' ? undefined : session.client.labScratch;
+}
+
 /** The lab's CA certificates join the CA list, so the Trust step imports them like any other CA. */
 function useLab(session: ClientSession, chosen: ChosenLabCa): LabCaView {
   session.client.lab = chosen;
@@ -387,8 +404,8 @@ export function clientHandlers(): Pick<Handlers<ClientSession>, keyof typeof cli
     getCsr: (_req, { session }) => getCsr(session),
     loadIssuedCertificate: (req, { session }) => loadIssuedCertificate(session, req),
 
-    createLabCa: async (req, { session }) => useLab(session, await createLabCa(req)),
-    openLabCa: async (req, { session }) => useLab(session, await openLabCa(req)),
+    createLabCa: async (req, { session }) => useLab(session, await createLabCa(req, confinedLabs(session))),
+    openLabCa: async (req, { session }) => useLab(session, await openLabCa(req, confinedLabs(session))),
     issueLabCertificate: (req, { session }) => issueLabCertificate(session, req.hostname),
 
     getIdentity: (_req, { session }) => getIdentity(session),
