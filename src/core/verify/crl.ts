@@ -21,6 +21,7 @@ import { certificateDetails, isSelfSigned } from '../pki/inspect';
 import { nameLabel } from '../pki/names';
 import { boundedGet, type BoundedGetOptions } from './http-fetch';
 import { finding, type VerifyFinding } from './findings';
+import type { CheckPart } from './checks';
 
 export interface ParsedCrl {
   /** DER of the issuer Name, compared byte for byte with the CA's subject. */
@@ -214,16 +215,25 @@ export interface RevocationOptions {
 /**
  * One finding per distribution point URL (`crl-1`, `crl-2`, ... in path order: the client
  * certificate first, then each CA above it), plus `ocsp-<n>` information and `crl-missing`
- * when the client certificate carries no revocation information at all.
+ * when the client certificate carries no revocation information at all. Every CRL is fetched at once.
  */
 export async function checkRevocation(opts: RevocationOptions): Promise<VerifyFinding[]> {
+  return (await Promise.all(revocationParts(opts).map((part) => part()))).flat();
+}
+
+/**
+ * The same findings as independent parts, in that order, for verify to run beside its other checks:
+ * one part per CRL to fetch, and one for what is known without fetching.
+ */
+export function revocationParts(opts: RevocationOptions): CheckPart[] {
   // Best effort: the CRLs of every certificate up to where the path stops, whatever else is wrong with it.
   const path = buildChain(opts.leaf, [...opts.chain, ...opts.caCertificates]).chain;
-  const findings: VerifyFinding[] = [];
+  const parts: CheckPart[] = [];
+  const known = (f: VerifyFinding) => parts.push(() => [f]);
   const leafUrls = certificateDetails(opts.leaf).crlUrls;
   const leafOcsp = certificateDetails(opts.leaf).ocspUrls;
   if (leafUrls.length === 0) {
-    findings.push(
+    known(
       leafOcsp.length
         ? finding(
             'crl-missing',
@@ -249,12 +259,13 @@ export async function checkRevocation(opts: RevocationOptions): Promise<VerifyFi
     signal: opts.signal,
     caCertificates: [...opts.caCertificates],
   };
+  const now = opts.now ?? new Date();
   for (let i = 0; i < path.length; i++) {
     const cert = path[i]!;
     const issuer = path[i + 1] ?? (isSelfSigned(cert) ? cert : undefined);
     for (const url of certificateDetails(cert).ocspUrls) {
       o += 1;
-      findings.push(
+      known(
         finding(
           `ocsp-${o}`,
           'info',
@@ -264,11 +275,11 @@ export async function checkRevocation(opts: RevocationOptions): Promise<VerifyFi
       );
     }
     for (const url of certificateDetails(cert).crlUrls) {
-      n += 1;
-      findings.push(await checkOneCrl(`crl-${n}`, url, cert, issuer, fetchOpts, opts.now ?? new Date()));
+      const id = `crl-${++n}`;
+      parts.push(async () => [await checkOneCrl(id, url, cert, issuer, fetchOpts, now)]);
     }
   }
-  return findings;
+  return parts;
 }
 
 async function checkOneCrl(
