@@ -72,11 +72,17 @@ function hashOnce(digest: string, data: Buffer): Buffer {
 export interface PasswordForm {
   bmp: Buffer;
   utf8: Buffer;
+  /**
+   * The password itself, when OpenSSL, given it as a passphrase, derives both forms above from it (its UTF-8,
+   * and that as UTF-16 with a terminator); absent for the empty password, whose two forms it cannot tell apart.
+   */
+  text?: string;
 }
 
 /** An empty password is ambiguous in PKCS#12 (empty BMP text or no bytes at all): OpenSSL tries both forms. */
 export function passwordForms(password: string): PasswordForm[] {
-  const forms = [{ bmp: bmpPassword(password), utf8: Buffer.from(password, 'utf8') }];
+  const forms: PasswordForm[] = [{ bmp: bmpPassword(password), utf8: Buffer.from(password, 'utf8') }];
+  if (password !== '') forms[0]!.text = password;
   if (password === '') forms.push({ bmp: Buffer.alloc(0), utf8: Buffer.alloc(0) });
   return forms;
 }
