@@ -28,7 +28,7 @@ function previousSections(): Map<string, string> {
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const names = readdirSync(__dirname)
-    .filter((f) => f.endsWith('.js') && !['run.js', 'types.js'].includes(f))
+    .filter((f) => f.endsWith('.js') && !['run.js', 'types.js', 'timing.js'].includes(f))
     .map((f) => basename(f, '.js'))
     .sort();
   const sections = previousSections();
