@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { withPrivateTempDir } from '../src/core/fsutil';
 import { initLab, issueDevices, issuerChain } from '../src/core/lab/pki';
 import { openPfx } from '../src/core/pki/identity';
-import { interleave, loadSentence, ratioOf, ratioTable, type Case } from './timing';
+import { interleave, loadSentence, methodSentence, ratioOf, ratioTable, type Case } from './timing';
 import type { BenchSection } from './types';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'onboard.js');
@@ -116,7 +116,7 @@ export async function run(): Promise<BenchSection> {
       return {
         title: '`onboard verify` against the OpenSSL steps',
         markdown: [
-          `The lab's stand-ins (\`onboard lab serve\` in its own process: the Switch stand-in and the CRLs over HTTP), one device from \`onboard lab issue\` (compatible PFX), its issuing CA under a root. Each command run ${ROUNDS} times in turn with the others after 2 warm-up rounds; wall time from spawn to exit, CPU time (user + system, children included) from GNU time.`,
+          `The lab's stand-ins (\`onboard lab serve\` in its own process: the Switch stand-in and the CRLs over HTTP), one device from \`onboard lab issue\` (compatible PFX), its issuing CA under a root. ${methodSentence(t)}`,
           '',
           "- **OpenSSL steps**: `openssl s_client` with the client certificate and its CA certificate sends one HTTP request and reads the Switch's answer (so it learns the verdict in TLS 1.3 too), then `curl` downloads both CRLs and `openssl crl -CAfile` verifies each one's signature. The identity was taken out of the PFX beforehand, outside the timing.",
           '- **`onboard verify`**: the whole command: opens the PFX, checks the identity, probes the Switch (TLS with the client certificate, WebSocket upgrade, the verdict), fetches and judges both CRLs, prints the findings.',
