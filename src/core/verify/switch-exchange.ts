@@ -126,6 +126,9 @@ export function tlsExchange(
   const out: ExchangeOutcome = { handshakeDone: false, serverChain: [] };
   const connectOpts: tls.ConnectionOptions = {
     socket,
+    // Over a socket of our own node knows no host, so its name check would test the certificate against
+    // "localhost" (and compile its large IPv6 pattern to learn that is no address): name the one dialled.
+    host,
     ca: opts.caCertificates.map(toPem),
     // Verification is done below, as a finding of its own, so that an untrusted Switch
     // certificate is reported and the client-certificate verdict can still be learned.
