@@ -1,6 +1,7 @@
 // The one findings list: each finding with its verdict in words (never colour alone), what was seen, and the fix.
 // Verify's findings have the requirements' shape, so both go through here, each in the words its screen has always used.
 import type { Finding } from '../../src/shared/contract';
+import { wizardFix } from './advice';
 import { StatusBadge } from './StatusBadge';
 
 const WORDING = {
@@ -31,10 +32,11 @@ export function Findings({ findings, kind }: { findings: Finding[]; kind: keyof 
             <span className="finding-title">{f.title}</span>
           </div>
           {f.detail && <p className="finding-detail">{f.detail}</p>}
+          {f.source && kind === 'requirements' && <p className="finding-source muted">From: {f.source}</p>}
           {f.fix && words.showsFix(f.status) && (
             <p className="finding-fix">
               <strong>{words.fixLead} </strong>
-              {f.fix}
+              {wizardFix(f)}
             </p>
           )}
         </li>

@@ -1,9 +1,10 @@
-// Welcome's slice: what the technician came to do, the two endpoints as main judges them, and this Mac's facts
+// Welcome's slice: what the technician came to do, the 1E platform, the two endpoints as main judges them, and this Mac's facts
 // (filling in the endpoints from the installed configuration when the client stays).
 import type { EndpointsCheck } from '../../../src/shared/contract';
 import type { Proceed, SliceCreator, WelcomeSlice, WelcomeState, WizardState } from '../../state/types';
 import { call } from '../../api';
 import { failed, loaded } from '../../state/requests';
+import { wizardError } from '../../ui/advice';
 
 export const createWelcomeSlice: SliceCreator<WelcomeSlice> = (set, get) => {
   const patchWelcome = (p: Partial<WelcomeState>) => set((s) => ({ welcome: { ...s.welcome, ...p } }));
@@ -42,6 +43,7 @@ export const createWelcomeSlice: SliceCreator<WelcomeSlice> = (set, get) => {
 
   return {
     mode: 'new',
+    platform: 'on-prem',
     welcome: {
       facts: { state: 'idle' },
       switchAddress: '',
@@ -66,6 +68,17 @@ export const createWelcomeSlice: SliceCreator<WelcomeSlice> = (set, get) => {
       const r = await call('setMode', { mode });
       if (!r.ok) patchWelcome({ check: failed(r.error) });
       await prefill();
+    },
+
+    async setPlatform(platform) {
+      const before = get().platform;
+      set({ platform });
+      const r = await call('setPlatform', { platform });
+      // Main keeps judging by the platform it knows: show that one rather than a choice it never heard.
+      if (!r.ok) {
+        set({ platform: before });
+        patchWelcome({ check: failed(r.error) });
+      }
     },
 
     async editEndpoint(field, value) {
@@ -95,10 +108,13 @@ export function canProceedWelcome(state: WizardState): Proceed {
   }
   const check = currentEndpointCheck(w);
   if (!check)
-    return { ok: false, reason: w.check.state === 'error' ? w.check.error.message : 'Checking the addresses…' };
+    return {
+      ok: false,
+      reason: w.check.state === 'error' ? wizardError(w.check.error).message : 'Checking the addresses…',
+    };
   if (check.switchAddress && !check.switchAddress.ok)
-    return { ok: false, reason: `Switch: ${check.switchAddress.message}` };
+    return { ok: false, reason: `Switch: ${wizardError(check.switchAddress).message}` };
   if (check.backgroundUrl && !check.backgroundUrl.ok)
-    return { ok: false, reason: `Background Channel: ${check.backgroundUrl.message}` };
+    return { ok: false, reason: `Background Channel: ${wizardError(check.backgroundUrl).message}` };
   return check.saved ? { ok: true } : { ok: false, reason: 'Checking the addresses…' };
 }

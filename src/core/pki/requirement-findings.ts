@@ -1,4 +1,4 @@
-// The 1E requirement findings: their ids, titles and wording, and the judges of chain, validity, revocation, host name, signature and PFX.
+// The 1E requirement findings: their ids, titles, wording and the document each comes from, and the judges of chain, validity, revocation, host name, signature and PFX.
 import type { ChainResult } from './chain';
 import { matchHostname } from './hostname';
 import { certificateDetails, certificateLabel } from './inspect';
@@ -12,7 +12,39 @@ export interface Finding {
   status: FindingStatus;
   title: string;
   detail: string;
+  /** What to do, in words that fit every front end (empty for a pass). */
   fix: string;
+  /** Where a requirement comes from: the 1E document (or, plainly said, that none asks for it). */
+  source?: string;
+  /** Which fix `fix` is, for a front end that names its own means of doing it (src/cli/advice.ts, renderer/ui/advice.ts). */
+  fixCode?: FixCode;
+  /** The fix's parameters by name (an issuer, a host name). */
+  details?: Readonly<Record<string, string>>;
+}
+
+/** The fixes a front end may word its own way: each names what to do, and the front end says where or with what. */
+export const FIX_CODES = [
+  'add-ca-certificates',
+  'add-chain-certificates',
+  'add-issuer',
+  'add-root',
+  'add-trusted-root',
+  'confirm-root',
+  'export-with-key',
+  'give-key',
+  'request-again',
+  'request-for-hostname',
+  'request-rsa-key',
+  'rewrap-pfx',
+] as const;
+
+export type FixCode = (typeof FIX_CODES)[number];
+
+/** A fix with its code: what `finding` takes where a front end words the fix its own way. */
+export interface Fix {
+  text: string;
+  code: FixCode;
+  details?: Readonly<Record<string, string>>;
 }
 
 export const FINDING_IDS = [
@@ -33,7 +65,10 @@ export const FINDING_IDS = [
   'pfx-macos-compatible',
 ] as const;
 
-export type FindingId = (typeof FINDING_IDS)[number];
+/** Findings of the requirement profiles other than the default (see requirement-profiles.ts). */
+export const PROFILE_FINDING_IDS = ['revocation-saas', 'revocation-online'] as const;
+
+export type FindingId = (typeof FINDING_IDS)[number] | (typeof PROFILE_FINDING_IDS)[number];
 
 export const FINDING_TITLES: Record<FindingId, string> = {
   'chain-trusted': 'Issued by a trusted CA',
@@ -51,17 +86,55 @@ export const FINDING_TITLES: Record<FindingId, string> = {
   'subject-hostname': 'Names this Mac exactly (CN or SAN DNS)',
   'signature-algorithm': 'Signed with a strong algorithm',
   'pfx-macos-compatible': 'PFX protection that every macOS imports',
+  'revocation-saas': 'OCSP responder or CRL distribution point over HTTP(S)',
+  'revocation-online': 'A revocation endpoint of the certificate answers',
+};
+
+const REQUIREMENTS = '1E 23.11 documentation, "Certificate requirements", client certificates';
+/** 1E's SaaS guide is not among the seeds; what it says is recorded in the project's onboarding facts. */
+export const SAAS_GUIDE = '1E SaaS deployment guide for macOS (1E 23.7)';
+const NOT_1E = 'Not a 1E requirement';
+
+/** The document each requirement comes from, so a technician can tell 1E's rules from Onboard's own checks. */
+export const FINDING_SOURCES: Record<FindingId, string> = {
+  'chain-trusted': `${REQUIREMENTS}, 1: issued by a trusted CA`,
+  'chain-complete': `${REQUIREMENTS}, 1: the issuing and intermediate CA certificates are present`,
+  'not-self-signed': `${REQUIREMENTS}, 1: issued by a trusted CA`,
+  validity: `${NOT_1E}: OpenSSL, which the Switch uses, refuses a certificate outside its dates`,
+  'eku-client-auth': `${REQUIREMENTS}, 2: Enhanced Key Usage Client Authentication`,
+  'ku-digital-signature': `${REQUIREMENTS}, 3: Key Usage Digital Signature`,
+  'ku-key-encipherment': `${REQUIREMENTS}, 3: Key Usage Key Encipherment`,
+  'key-rsa': `${REQUIREMENTS}, 3: Key Encipherment, which only an RSA key can do`,
+  'key-size': `${NOT_1E}: OpenSSL 3 and macOS refuse RSA keys under 2048 bits`,
+  'private-key-present': `${REQUIREMENTS}, 4: has a private key, exportable on non-Windows devices`,
+  'private-key-matches': `${REQUIREMENTS}, 4: has a private key`,
+  'revocation-http': `${REQUIREMENTS}, 5: at least one CRL distribution point that uses HTTP (so says "Deploying 1E Client on macOS" too)`,
+  'subject-hostname': `${REQUIREMENTS}, 6: Subject CN or SAN DNS name is the computer's name`,
+  'signature-algorithm': `${NOT_1E}: OpenSSL 3 and macOS refuse MD5 and SHA-1 signatures (1E's page only notes SHA-512 on old Windows)`,
+  'pfx-macos-compatible': `${NOT_1E}: the PFX protection every macOS version's keychain imports`,
+  'revocation-saas': `${SAAS_GUIDE}: revocation information references at least one OCSP endpoint; SaaS onboarding also wants CRL distribution points reachable from the Internet`,
+  'revocation-online': `${SAAS_GUIDE}: the revocation endpoints must be reachable from the Internet`,
 };
 
 /** Certificates expiring sooner than this get a warning: re-issuing takes a ticket and some days. */
 export const EXPIRY_WARNING_DAYS = 30;
 
 export const DAY = 86_400_000;
-export const REQUEST_AGAIN =
-  'Ask your PKI team for a new certificate from a Computer/Workstation-style template (Client Authentication EKU; Digital Signature and Key Encipherment key usage; RSA 2048+; HTTP CDP), e.g. with `onboard csr`.';
+export const REQUEST_AGAIN: Fix = {
+  text: 'Ask your PKI team for a new certificate from a Computer/Workstation-style template (Client Authentication EKU; Digital Signature and Key Encipherment key usage; RSA 2048+; HTTP CDP).',
+  code: 'request-again',
+};
 
-export function finding(id: FindingId, status: FindingStatus, detail: string, fix = ''): Finding {
-  return { id, status, title: FINDING_TITLES[id], detail, fix };
+export const RSA_KEY: Fix = {
+  text: 'Request a new certificate with an RSA 2048-bit (or larger) key.',
+  code: 'request-rsa-key',
+};
+
+export function finding(id: FindingId, status: FindingStatus, detail: string, fix: string | Fix = ''): Finding {
+  const source = FINDING_SOURCES[id];
+  if (typeof fix === 'string') return { id, status, title: FINDING_TITLES[id], detail, fix, source };
+  const details = fix.details ? { details: fix.details } : {};
+  return { id, status, title: FINDING_TITLES[id], detail, fix: fix.text, fixCode: fix.code, ...details, source };
 }
 
 export function day(d: Date): string {
@@ -79,14 +152,20 @@ export function chainTrusted(chain: ChainResult, selfSigned: boolean, caGiven: b
       'fail',
       `Trust cannot be established: ${missing.message.charAt(0).toLowerCase()}${missing.message.slice(1)}`,
       caGiven
-        ? 'Pass every CA certificate of the chain (root and intermediates) with --ca.'
-        : 'Pass the CA certificates (root and intermediates) with --ca FILE; ask your PKI team for them.',
+        ? { text: 'Add every CA certificate of the chain (root and intermediates).', code: 'add-chain-certificates' }
+        : {
+            text: 'Add the CA certificates (root and intermediates); ask your PKI team for them.',
+            code: 'add-ca-certificates',
+          },
     );
   }
   if (chain.problems.length) {
     const text = chain.problems.map((p) => p.message).join(' ');
-    const fix = chain.problems.some((p) => p.code === 'root-not-trusted')
-      ? 'Pass the root CA certificate your organisation trusts with --ca; if it differs from the one the certificate chains to, the certificate came from another PKI.'
+    const fix: string | Fix = chain.problems.some((p) => p.code === 'root-not-trusted')
+      ? {
+          text: 'Add the root CA certificate your organisation trusts; if it differs from the one the certificate chains to, the certificate came from another PKI.',
+          code: 'add-trusted-root',
+        }
       : chain.problems.some((p) => p.code === 'ca-expired' || p.code === 'ca-not-yet-valid')
         ? 'Get the renewed CA certificate from your PKI team; if the CA itself was renewed, the device certificate must be issued again under it.'
         : 'Ask your PKI team: the CA certificates are not fit to issue device certificates.';
@@ -94,18 +173,19 @@ export function chainTrusted(chain: ChainResult, selfSigned: boolean, caGiven: b
   }
   const root = chain.trustedRoot;
   if (!root)
-    return finding(
-      'chain-trusted',
-      'fail',
-      'The chain does not end at a trusted root.',
-      'Pass the root CA certificate with --ca.',
-    );
+    return finding('chain-trusted', 'fail', 'The chain does not end at a trusted root.', {
+      text: 'Add the root CA certificate.',
+      code: 'add-root',
+    });
   if (!caGiven) {
     return finding(
       'chain-trusted',
       'warn',
       `The chain ends at ${certificateLabel(root)}, but that root came with the certificate itself, not from a CA file you chose to trust.`,
-      'Pass the root CA certificate your organisation trusts with --ca to confirm it is the same one.',
+      {
+        text: 'Add the root CA certificate your organisation trusts to confirm it is the same one.',
+        code: 'confirm-root',
+      },
     );
   }
   return finding(
@@ -131,7 +211,11 @@ export function chainComplete(chain: ChainResult, selfSigned: boolean): Finding 
     'chain-complete',
     'fail',
     `${missing?.message ?? 'The chain stops before a root.'} Found so far: ${path}.`,
-    `Get the CA certificate "${issuer}" (and any above it up to the root) from your PKI team and pass it with --ca; the Mac needs every one of them.`,
+    {
+      text: `Get the CA certificate "${issuer}" (and any above it up to the root) from your PKI team and add it; the Mac needs every one of them.`,
+      code: 'add-issuer',
+      details: { issuer },
+    },
   );
 }
 
@@ -200,7 +284,11 @@ export function subjectHostname(hostname: string, cn: string | null, dns: string
     'subject-hostname',
     'fail',
     `The host name "${hostname}" is not in the certificate (it has ${listed}).`,
-    `Request a certificate with CN exactly "${hostname}" and SAN DNS "${hostname}"; check the host name with \`scutil --get LocalHostName\` (add .local).`,
+    {
+      text: `Request a certificate with CN exactly "${hostname}" and SAN DNS "${hostname}".`,
+      code: 'request-for-hostname',
+      details: { hostname },
+    },
   );
 }
 
@@ -242,10 +330,8 @@ export function signatureAlgorithm(chain: ChainResult): Finding {
 export function pfxCompatible(pfx: PfxAnalysis): Finding {
   const how = `MAC ${pfx.macAlgorithm ?? 'none'}${pfx.macSaltLength !== null ? `, salt ${pfx.macSaltLength} bytes` : ''}${pfx.macIterations !== null ? `, ${pfx.macIterations} iterations` : ''}; key bags ${pfx.keyBagAlgorithms.join(', ') || 'none'}; certificate bags ${pfx.certBagAlgorithms.join(', ') || 'none'}${pfx.emptyPassword ? '; empty password' : ''}`;
   if (pfx.macOsCompatible) return finding('pfx-macos-compatible', 'pass', `${how}: every macOS version imports this.`);
-  return finding(
-    'pfx-macos-compatible',
-    'fail',
-    `${how}. ${pfx.problems.join(' ')}`,
-    're-wrap to the compatible profile: `onboard pfx --rewrap IN --out OUT --password-env VAR` (3DES, SHA-1 MAC, 8-byte salt, non-empty password).',
-  );
+  return finding('pfx-macos-compatible', 'fail', `${how}. ${pfx.problems.join(' ')}`, {
+    text: 'Re-wrap it to the compatible profile (3DES, SHA-1 MAC, 8-byte salt, non-empty password).',
+    code: 'rewrap-pfx',
+  });
 }

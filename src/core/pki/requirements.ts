@@ -5,7 +5,14 @@ import { EKU, certificateDetails, certificateLabel, describeKey, ekuName, isSelf
 import { commonNameOf, formatName } from './names';
 import type { PfxAnalysis } from './pkcs12';
 import {
+  revocationOnline,
+  revocationSaas,
+  type RequirementProfile,
+  type RevocationEndpoint,
+} from './requirement-profiles';
+import {
   REQUEST_AGAIN,
+  RSA_KEY,
   chainComplete,
   chainTrusted,
   finding,
@@ -20,11 +27,22 @@ import {
 export {
   EXPIRY_WARNING_DAYS,
   FINDING_IDS,
+  FINDING_SOURCES,
   FINDING_TITLES,
+  FIX_CODES,
+  PROFILE_FINDING_IDS,
   type Finding,
   type FindingId,
   type FindingStatus,
+  type FixCode,
 } from './requirement-findings';
+export {
+  PROFILE_NAMES,
+  REQUIREMENT_PROFILES,
+  isRequirementProfile,
+  type RequirementProfile,
+  type RevocationEndpoint,
+} from './requirement-profiles';
 
 export interface ClientCheckInput {
   certificate: X509Certificate;
@@ -38,9 +56,11 @@ export interface ClientCheckInput {
   pfx?: PfxAnalysis;
   /** Other certificates that came with the device certificate (PFX chain, PEM bundle): usable as intermediates, never as trust. */
   extraCertificates?: X509Certificate[];
+  /** Which 1E documents judge it: on-premises (the default, revocation-http) or SaaS (revocation-saas). */
+  requirements?: RequirementProfile;
+  /** The client certificate's revocation endpoints as an online check found them: SaaS then adds revocation-online. */
+  online?: readonly RevocationEndpoint[];
 }
-
-/** The ids in the order findings are reported. */
 
 export function checkClientCertificate(input: ClientCheckInput): Finding[] {
   const at = input.at ?? new Date();
@@ -147,7 +167,7 @@ export function checkClientCertificate(input: ClientCheckInput): Finding[] {
           'key-rsa',
           'fail',
           `The key is ${keyText}; 1E client certificates need an RSA key (key encipherment is only possible with RSA).`,
-          'Request a new certificate with an RSA 2048-bit (or larger) key: `onboard csr` makes one.',
+          RSA_KEY,
         ),
   );
 
@@ -160,7 +180,7 @@ export function checkClientCertificate(input: ClientCheckInput): Finding[] {
         'key-size',
         'fail',
         `The RSA key has only ${key.keySize ?? 'an unknown number of'} bits; 2048 is the minimum OpenSSL and macOS accept.`,
-        'Request a new certificate with an RSA 2048-bit (or larger) key: `onboard csr` makes one.',
+        RSA_KEY,
       ),
     );
 
@@ -194,7 +214,10 @@ export function checkClientCertificate(input: ClientCheckInput): Finding[] {
         'private-key-present',
         'fail',
         'The PFX holds the certificate but no private key, so it cannot identify this Mac.',
-        'Export the certificate again "with the private key" (the template must allow exporting the key), or build a PFX from the key and certificate: `onboard pfx`.',
+        {
+          text: 'Export the certificate again "with the private key" (the template must allow exporting the key), or build a PFX from the key and the certificate.',
+          code: 'export-with-key',
+        },
       ),
     );
     out.push(finding('private-key-matches', 'info', 'Not checked: there is no private key.'));
@@ -205,13 +228,19 @@ export function checkClientCertificate(input: ClientCheckInput): Finding[] {
         'private-key-present',
         'warn',
         'No private key was given with the certificate, so this could not be checked; the 1E Client needs the key that belongs to it.',
-        'Pass the key made with the certificate request with --key FILE, or check the PFX that holds both (--pfx FILE).',
+        {
+          text: 'Give the key made with the certificate request, or check the PFX that holds both.',
+          code: 'give-key',
+        },
       ),
     );
     out.push(finding('private-key-matches', 'info', 'Not checked: there is no private key.'));
   }
 
-  out.push(revocation(d.crlUrls, d.ocspUrls));
+  if (input.requirements === 'saas') {
+    out.push(revocationSaas(d.crlUrls, d.ocspUrls));
+    if (input.online) out.push(revocationOnline(input.online));
+  } else out.push(revocation(d.crlUrls, d.ocspUrls));
   out.push(subjectHostname(input.hostname, commonNameOf(d.subjectAttributes), d.subjectAltNames.dns));
   out.push(signatureAlgorithm(chain));
   if (input.pfx) out.push(pfxCompatible(input.pfx));

@@ -1,4 +1,4 @@
-// Runs every verification (identity, Switch, Background Channel, CRLs, the Mac itself) as a list of
+// Runs every verification (identity, Switch, Background Channel, CRLs, OCSP, the Mac itself) as a list of
 // independent checks, all at once, reporting them in the list's order, and stops cleanly when cancelled.
 import type { X509Certificate } from 'node:crypto';
 import type { Executor } from '../macos/types';
@@ -7,6 +7,7 @@ import { allPassed, finding, type VerifyFinding } from './findings';
 import { probeSwitch, parseSwitchAddress, type ClientIdentity, type TlsVersion } from './switch-probe';
 import { probeBackgroundChannel, parseBackgroundUrl } from './background-channel';
 import { certificateLabel, revocationParts } from './crl';
+import { checkOcsp } from './ocsp-check';
 import { checkMac, describeMachine, type MachineFact } from './mac-checks';
 import { linkedStop, runChecks, type VerifyCheck, type VerifyProgress } from './checks';
 
@@ -32,6 +33,8 @@ export interface VerifyOptions {
   hostname?: string;
   /** Skip fetching CRLs (e.g. a lab without distribution points); reported as information. */
   skipRevocation?: boolean;
+  /** Skip asking OCSP responders; reported as information. */
+  skipOcsp?: boolean;
   signal?: AbortSignal;
   onProgress?: (e: VerifyProgress) => void;
   /** Clock for tests. */
@@ -120,7 +123,7 @@ function caCertificatesFinding(caCertificates: readonly X509Certificate[]): Veri
  *
  * The checks below need nothing from one another (the Switch probe's DNS, TCP and TLS stages run in
  * turn inside it), so they all run at once and the run takes as long as the slowest. A new check
- * (an OCSP request, say) is one more entry: its parts run beside the others, and its findings are
+ * (as OCSP was) is one more entry: its parts run beside the others, and its findings are
  * reported at its place in the list.
  */
 export async function runVerification(opts: VerifyOptions): Promise<VerifyResult> {
@@ -186,6 +189,22 @@ export async function runVerification(opts: VerifyOptions): Promise<VerifyResult
           now: clock(),
           ...common,
         }),
+  });
+  checks.push({
+    id: 'ocsp',
+    parts: [
+      () =>
+        opts.skipOcsp
+          ? [finding('ocsp-skipped', 'info', 'OCSP responders not asked', 'OCSP checks were turned off for this run.')]
+          : // Its responders are asked at once inside it (askOcspResponders), beside every other check.
+            checkOcsp({
+              leaf: opts.identity.certificate,
+              chain: opts.identity.chain,
+              caCertificates: opts.caCertificates,
+              now: clock(),
+              ...common,
+            }),
+    ],
   });
   const executor = opts.executor;
   if (executor) {

@@ -15,6 +15,7 @@ import {
   crlUrlFor,
   issuerChain,
   newKey,
+  ocspUrlsFor,
   recordOf,
   saveIndex,
   unlockCa,
@@ -89,7 +90,7 @@ export async function issueDevices(lab: Lab, o: IssueDevicesOptions): Promise<Is
     throw new OnboardError(
       'no-hosts',
       'No host names to issue certificates for.',
-      'Give --hostname NAME or --hosts-csv FILE.',
+      'Type the host name to issue the certificate for.',
     );
   const seen = new Set<string>();
   for (const h of o.hosts) {
@@ -136,6 +137,7 @@ export async function issueDevices(lab: Lab, o: IssueDevicesOptions): Promise<Is
       extendedKeyUsage: ['clientAuth'],
       dnsNames: [host],
       crlUrls: [crlUrl],
+      ocspUrls: ocspUrlsFor(lab.config),
     });
     const pfx = writePfx({
       key,
@@ -220,7 +222,7 @@ export function buildServerCertificate(
     throw new OnboardError(
       'no-server-names',
       'A server certificate needs at least one name.',
-      'Give --dns NAME (and --ip ADDR if clients connect by address).',
+      'Give at least one DNS name (and an IP address if clients connect by address).',
     );
   for (const n of names.dnsNames) assertHostname(n);
   return buildCertificate({
@@ -235,6 +237,7 @@ export function buildServerCertificate(
     dnsNames: names.dnsNames,
     ipAddresses: names.ipAddresses ?? [],
     crlUrls: [crlUrlFor(lab.config, lab.issuerName)],
+    ocspUrls: ocspUrlsFor(lab.config),
   });
 }
 
@@ -248,7 +251,7 @@ export async function issueServerCert(
     throw new OnboardError(
       'no-server-names',
       'A server certificate needs at least one name.',
-      'Give --dns NAME (and --ip ADDR if clients connect by address).',
+      'Give at least one DNS name (and an IP address if clients connect by address).',
     );
   for (const n of o.dnsNames) assertHostname(n);
   assertIssuerNotRevoked(lab);
