@@ -34,6 +34,13 @@ const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const BIN = join(__dirname, '..', '..', 'bin', 'onboard.js');
 const STARTUP_RUNS = 20;
 const CHECK_GOAL = 1.6;
+
+/** What profiling showed (not measured by this run): where a check's time beyond Node's own start-up goes. */
+const WHERE_CHECK_TIME_GOES = [
+  "Where the time beyond `node -e 0` goes (CPU profiles and in-process timings of single runs, 2026-12-03, load 10-20; the shares, not the milliseconds, carry over): Node's own modules the check needs (crypto, fs, the stdout stream) and compiling the check's one bundled file (`dist/cli/check.js`, 100 KB; before bundling, dozens of transpiled modules) are most of it; our code's work at import time is about 1 ms. Opening the PFX: the AES file's bags are PBKDF2 inside OpenSSL and its SHA-256 MAC key 2,048 node:crypto calls; the -legacy file's 3DES key is now opened by OpenSSL in one call (it was 6,144 SHA-1 rounds in JavaScript's loop), its MAC key and its RC2 certificate bag's key and IV are 6,144 SHA-1 rounds in plain JavaScript (`rehash.ts`, 0.6× node:crypto per round in a fresh process), and RC2 itself loads two node-forge modules (6 ms quiet, 20-28 ms at load 13), which is most of the rest of the gap between the two files.",
+  '',
+  'Not done, and why: a V8 code cache for the bundles (`vm.Script` `cachedData`; Node 20 has no `module.enableCompileCache`) would save part of the compile, measured at 28-75 ms for the 213 KB verify bundle at load 13-20, but a cache made at build time holds only the eagerly compiled top level, and one written at run time needs a writable place beside the install; an RC2 of our own (RFC 2268) would drop node-forge from the -legacy path. Both are the next steps for the -legacy file.',
+].join('\n');
 const BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
 /**
@@ -101,6 +108,8 @@ async function checkStartup(
         return `${c.label} **${r <= CHECK_GOAL ? 'met' : 'not met'}** (${r.toFixed(2)}×)`;
       })
       .join('; ')}, by wall-clock medians.`,
+    '',
+    WHERE_CHECK_TIME_GOES,
   ];
 }
 

@@ -188,7 +188,7 @@ export async function run(): Promise<BenchSection> {
       '',
       `Machine load while measuring (1-minute load average on ${cpus().length} cores): ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after${Math.max(loadBefore, loadAfter) > cpus().length ? ': busier than the machine has cores, which slows both columns' : ''}. Chromium parses and runs about 300 KB of minified JavaScript (react-dom is two thirds of it) before the first render, then the facts make a round trip through the WebSocket to the simulated Mac, so these times grow with the load.`,
       '',
-      `Goal: the Mac's facts shown within ${FACTS_GOAL_MS} ms of navigation at p95: ${timeMet ? '**met**' : '**not met**'} (p95 ${pct(facts, 95).toFixed(0)} ms; the bare page alone ${pct(bares, 95).toFixed(0)} ms at p95).`,
+      `Goal: the Mac's facts shown within ${FACTS_GOAL_MS} ms of navigation at p95: ${timeMet ? '**met**' : '**not met**'} (p95 ${pct(facts, 95).toFixed(0)} ms; the bare page alone ${pct(bares, 95).toFixed(0)} ms at p95).${pct(bares, 95) > FACTS_GOAL_MS ? ' On this machine at this load even a page with no script misses the goal, so it cannot be judged here; the ratio to the bare page is the measure to compare.' : ''}`,
     ].join('\n'),
   };
 }
