@@ -310,6 +310,16 @@ export function ApplyButton({
   }
   const n = prepared.pendingCount;
   const prompts = prepared.adminPrompts;
+  // Since macOS 11 each root CA's trust change has a dialog of its own, beside the password prompt.
+  const dialogs = prepared.trustDialogs;
+  const asks = [
+    prompts > 0 ? `asks for an administrator's password ${prompts === 1 ? 'once' : `${prompts} times`}` : '',
+    dialogs > 0
+      ? `shows ${dialogs} trust dialog${dialogs === 1 ? '' : 's'} of its own (approved at this Mac with an administrator's name and password)`
+      : '',
+  ]
+    .filter(Boolean)
+    .join(', and ');
   return (
     <div className="apply-row">
       <button
@@ -325,7 +335,7 @@ export function ApplyButton({
         <span className="muted">
           {n === 0
             ? 'Nothing to change: continue.'
-            : `${n} change${n === 1 ? '' : 's'}.${prompts > 0 ? ` macOS asks for an administrator's password ${prompts === 1 ? 'once' : `${prompts} times`}.` : ''}`}
+            : `${n} change${n === 1 ? '' : 's'}.${asks ? ` macOS ${asks}.` : ''}`}
         </span>
       )}
     </div>

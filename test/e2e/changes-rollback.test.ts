@@ -57,9 +57,11 @@ describe('a failed trust import', () => {
     const rollback = page.locator('.rollback');
     expect(await rollback.getByRole('heading', { name: 'Put back as it was' }).count()).toBe(1);
     const undone = await rollback.locator('li').allInnerTexts();
-    expect(undone).toHaveLength(2);
+    // The trust is set first (its own dialog), then the batch adds both certificates: undone newest first.
+    expect(undone).toHaveLength(3);
     expect(undone[0]).toMatch(/^Undone\s+Add the intermediate CA "Rollback Lab Issuing CA"/);
-    expect(undone[1]).toMatch(/^Undone\s+Trust the root CA "Rollback Lab Root CA"/);
+    expect(undone[1]).toMatch(/^Undone\s+Add the root CA "Rollback Lab Root CA"/);
+    expect(undone[2]).toMatch(/^Undone\s+Trust the root CA "Rollback Lab Root CA"/);
     const identityItem = page.locator('li.action').filter({ hasText: 'Import the identity' });
     expect(await identityItem.locator('.status').innerText()).toBe('Failed');
 
@@ -79,7 +81,13 @@ describe('a failed trust import', () => {
     // The spent plan cannot be pressed again: the way on is a fresh plan from the Mac as it is now.
     await page.getByRole('button', { name: 'Make a fresh plan' }).click();
     await page.getByRole('button', { name: 'Apply', exact: true }).waitFor();
-    expect(await page.getByText("4 changes. macOS asks for an administrator's password once.").count()).toBe(1);
+    expect(
+      await page
+        .getByText(
+          "5 changes. macOS asks for an administrator's password once, and shows 1 trust dialog of its own (approved at this Mac with an administrator's name and password).",
+        )
+        .count(),
+    ).toBe(1);
 
     // The summary tells the same story, with nothing left to undo.
     await page
@@ -88,7 +96,7 @@ describe('a failed trust import', () => {
       .click();
     const list = page.locator('.change-list');
     await list.waitFor();
-    expect(await list.getByText('Undone', { exact: true }).count()).toBe(2);
+    expect(await list.getByText('Undone', { exact: true }).count()).toBe(3);
     expect(await list.getByText('Failed', { exact: true }).count()).toBe(1);
     // Only the install's changes are left to undo; nothing of the failed step is offered.
     const offered = await list

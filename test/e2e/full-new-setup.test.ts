@@ -98,7 +98,9 @@ describe('a new setup with a lab CA, end to end', () => {
     await screenshot(page, 'full-new-setup-2-trust-plan');
     await apply.click();
     await page
-      .getByText(/The CAs and this Mac's identity are in the System keychain \(4 changes made/)
+      .getByText(
+        /The root CAs are trusted, and the CAs and this Mac's identity are in the System keychain \(5 changes made/,
+      )
       .waitFor({ timeout: 30_000 });
     await screenshot(page, 'full-new-setup-3-trust-applied');
     // Going back to Install shows it done, not a plan to run again.

@@ -1,6 +1,7 @@
 // Trust & identity: the CA import and identity import plans (then a restart of the 1E Client,
-// which reads the keychain only when it starts), read before anything runs, then applied with
-// one administrator prompt, with progress and rollback shown. It follows Install because the
+// which reads the keychain only when it starts), read before anything runs, then applied: each
+// root CA's trust behind a macOS dialog of its own (macOS 11 and later), the rest behind one
+// administrator prompt, with progress and rollback shown. It follows Install because the
 // key is granted to the 1E Client's binary (-T), which must be on the Mac by then.
 import { useEffect } from 'react';
 import type { TrustPlan } from '../../../src/shared/contract';
@@ -131,7 +132,7 @@ function TrustPlanScreen() {
           <RunStatus
             prepared={plan}
             run={trust.run}
-            doneText="The CAs and this Mac's identity are in the System keychain"
+            doneText="The root CAs are trusted, and the CAs and this Mac's identity are in the System keychain"
           />
         )}
       </section>

@@ -12,8 +12,10 @@ const caRoot = action('ca-trust-1', {
   command: {
     program: '/usr/bin/security',
     args: [],
-    line: '/usr/bin/security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain /tmp/ws/ca-1.pem',
+    line: '/usr/bin/security add-trusted-cert -d -r trustRoot /tmp/ws/ca-1.pem',
   },
+  root: false,
+  approval: 'trust-settings',
   undo: [{ program: '/usr/bin/security', args: [], line: '/usr/bin/security remove-trusted-cert -d /tmp/ws/ca-1.pem' }],
 });
 const caInter = action('ca-add-2', {
@@ -30,7 +32,7 @@ const identity = action('identity-import', {
   },
 });
 const thePlan = trustPlan([
-  plan('ca-certificates', 'Add the CA certificates to the System keychain', [caRoot, caInter]),
+  plan('ca-certificates', 'Trust the root CAs and add the CA certificates to the System keychain', [caRoot, caInter]),
   plan('client-identity', 'Import the client certificate and its private key (the identity)', [identity]),
 ]);
 
@@ -42,7 +44,10 @@ describe('the Trust & identity screen', () => {
     expect(screen.getByText(identity.command.line)).toBeTruthy();
     expect(screen.getByText(/•••• -T/)).toBeTruthy();
     expect(screen.getByText('Skipped: already in the System keychain.')).toBeTruthy();
-    expect(screen.getByText(/administrator's password once/)).toBeTruthy();
+    // The root's trust has a macOS dialog of its own (macOS 11 and later), counted beside the password.
+    expect(
+      screen.getByText(/administrator's password once, and shows 1 trust dialog of its own \(approved at this Mac/),
+    ).toBeTruthy();
   });
 
   it("applies with one press and shows each action's live progress", async () => {
@@ -75,7 +80,9 @@ describe('the Trust & identity screen', () => {
     expect(item.getAttribute('aria-busy')).toBe('true');
     expect(screen.getByText(/Working… 1 of 2 changes finished/)).toBeTruthy();
     release();
-    await screen.findByText(/The CAs and this Mac's identity are in the System keychain \(2 changes made\)./);
+    await screen.findByText(
+      /The root CAs are trusted, and the CAs and this Mac's identity are in the System keychain \(2 changes made\)./,
+    );
     expect(screen.getByRole('button', { name: 'Applied' })).toHaveProperty('disabled', true);
   });
 
