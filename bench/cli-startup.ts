@@ -1,56 +1,34 @@
-// How long `onboard --version` and `onboard --help` take from process start to exit (goal: under 150 ms).
-import { spawnSync } from 'node:child_process';
+// `onboard --version` and `onboard --help` side by side with a bare `node -e 0` (goal: --version within 1.1×).
+import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { interleave, loadSentence, methodSentence, ratioOf, ratioTable } from './timing';
 import type { BenchSection } from './types';
 
-const bin = join(__dirname, '..', '..', 'bin', 'onboard.js');
-
-function timeRuns(args: string[], runs: number): number[] {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (r.status !== 0) throw new Error(`onboard ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-    times.push(ms);
-  }
-  return times.sort((a, b) => a - b);
-}
-
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const BIN = join(__dirname, '..', '..', 'bin', 'onboard.js');
+const ROUNDS = 30;
+const GOAL = 1.1;
 
 export async function run(): Promise<BenchSection> {
-  const runs = 30;
-  timeRuns(['--version'], 3); // warm the file cache
-  const baseline = (() => {
-    const t: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const t0 = process.hrtime.bigint();
-      spawnSync(process.execPath, ['-e', '0']);
-      t.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    }
-    return t.sort((a, b) => a - b);
-  })();
-  const rows = [
-    ['`node -e 0` (Node itself, the floor)', baseline],
-    ['`onboard --version`', timeRuns(['--version'], runs)],
-    ['`onboard --help`', timeRuns(['--help'], runs)],
-  ] as const;
-  const version = rows[1][1];
-  const met = pct(version, 50) < 150;
+  const t = await interleave(
+    [
+      { label: '`node -e 0` (Node itself, the anchor)', argv: [process.execPath, '-e', '0'] },
+      { label: '`onboard --version`', argv: [process.execPath, BIN, '--version'] },
+      { label: '`onboard --help`', argv: [process.execPath, BIN, '--help'] },
+    ],
+    ROUNDS,
+  );
+  const ratio = ratioOf(t.rows[1]!.wall, t.rows[0]!.wall);
+  const cpu = t.cpuMeter ? ratioOf(t.rows[1]!.cpu, t.rows[0]!.cpu) : undefined;
   return {
     title: 'CLI start-up',
     markdown: [
-      `Each command spawned ${runs} times from Node (\`spawnSync\`), wall time from spawn to exit. Verbs are loaded lazily, so \`--version\` loads only the dispatcher.`,
+      `${methodSentence(t)} The dispatcher (\`dist/cli/main.js\`, one bundled file) loads no verb for these two.`,
       '',
-      '| command | median ms | p90 ms | min ms |',
-      '| --- | ---: | ---: | ---: |',
-      ...rows.map(
-        ([label, t]) => `| ${label} | ${pct(t, 50).toFixed(1)} | ${pct(t, 90).toFixed(1)} | ${t[0]!.toFixed(1)} |`,
-      ),
+      ...ratioTable(t, 0),
       '',
-      `Goal: \`onboard --version\` under 150 ms. ${met ? '**Met**' : '**Not met**'} (median ${pct(version, 50).toFixed(1)} ms).`,
+      loadSentence(t, cpus().length),
+      '',
+      `Goal: \`onboard --version\` within ${GOAL}× \`node -e 0\`: **${ratio <= GOAL ? 'met' : 'not met'}** (${ratio.toFixed(2)}× by wall-clock medians${cpu === undefined ? '' : `, ${cpu.toFixed(2)}× by CPU`}).`,
     ].join('\n'),
   };
 }

@@ -1,4 +1,4 @@
-// The renderer's weight (gzip of dist/renderer/app.js, goal 200 KB) and how soon Welcome shows in headless Chromium (goal 500 ms).
+// The renderer's weight (gzip of dist/renderer/app.js, goal 200 KB) and how soon Welcome shows the Mac's facts in headless Chromium (goal p95 300 ms), beside a bare page.
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import type { BenchSection } from './types';
 const rendererDir = join(__dirname, '..', 'renderer');
 const root = join(__dirname, '..', '..');
 const SIZE_GOAL_KB = 200;
-const WELCOME_GOAL_MS = 500;
+const FACTS_GOAL_MS = 300;
 const RUNS = 15;
 
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
@@ -60,7 +60,12 @@ function chromiumPath(): string {
 interface WelcomeTiming {
   heading: number;
   facts: number;
+  /** The anchor of the same round: a one-heading page, no script, in a fresh context of the same browser. */
+  bare: number;
 }
+
+/** The anchor: what a fresh context and a navigation cost on this machine right now, before any app code. */
+const BARE_PAGE = 'data:text/html,<!doctype html><title>bare</title><h1 id="step-heading">Welcome</h1>';
 
 /** Times, from the page's own navigation start, until the Welcome heading and then the Mac's facts are on screen. */
 async function welcomeTimings(): Promise<{ cold: WelcomeTiming; warm: WelcomeTiming[] }> {
@@ -75,7 +80,22 @@ async function welcomeTimings(): Promise<{ cold: WelcomeTiming; warm: WelcomeTim
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
   });
   try {
-    const once = async (): Promise<WelcomeTiming> => {
+    const bare = async (): Promise<number> => {
+      const context = await browser.newContext({ viewport: { width: 900, height: 640 } });
+      try {
+        const page = await context.newPage();
+        await page.goto(BARE_PAGE, { waitUntil: 'commit' });
+        return await page
+          .waitForFunction(() => document.getElementById('step-heading') !== null && performance.now(), undefined, {
+            polling: 'raf',
+            timeout: 10_000,
+          })
+          .then((h) => h.jsonValue() as Promise<number>);
+      } finally {
+        await context.close();
+      }
+    };
+    const once = async (): Promise<Omit<WelcomeTiming, 'bare'>> => {
       const context = await browser.newContext({ viewport: { width: 900, height: 640 } });
       try {
         const page = await context.newPage();
@@ -103,9 +123,13 @@ async function welcomeTimings(): Promise<{ cold: WelcomeTiming; warm: WelcomeTim
         await context.close();
       }
     };
-    const cold = await once();
+    const cold = { ...(await once()), bare: NaN };
     const warm: WelcomeTiming[] = [];
-    for (let i = 0; i < RUNS; i++) warm.push(await once());
+    // In turn, round after round: the bare page, then Welcome, so the machine's load weighs on both alike.
+    for (let i = 0; i < RUNS; i++) {
+      const b = await bare();
+      warm.push({ ...(await once()), bare: b });
+    }
     return { cold, warm };
   } finally {
     await browser.close();
@@ -125,8 +149,9 @@ export async function run(): Promise<BenchSection> {
   const loadAfter = loadavg()[0]!;
   const headings = warm.map((t) => t.heading).sort((a, b) => a - b);
   const facts = warm.map((t) => t.facts).sort((a, b) => a - b);
+  const bares = warm.map((t) => t.bare).sort((a, b) => a - b);
   const sizeMet = gz <= SIZE_GOAL_KB * 1024;
-  const timeMet = pct(headings, 95) <= WELCOME_GOAL_MS && cold.heading <= WELCOME_GOAL_MS;
+  const timeMet = pct(facts, 95) <= FACTS_GOAL_MS;
 
   return {
     title: 'Renderer: bundle size and time to Welcome',
@@ -150,18 +175,20 @@ export async function run(): Promise<BenchSection> {
       '',
       `Goal: ≤ ${SIZE_GOAL_KB} KB gzip. ${sizeMet ? '**Met**' : '**Not met**'} (${kb(gz)} KB).`,
       '',
-      `**Time to Welcome.** The preview server (real router and handlers, simulated Mac) on 127.0.0.1 and Debian's headless Chromium at 900×640; each run is a fresh browser context (no cache), timed by the page's own \`performance.now()\` from navigation start until the Welcome heading is on screen, then until the Mac's facts have come back through the WebSocket and are shown. One cold run (first page of a new browser), then ${RUNS} runs.`,
+      `**Time to Welcome.** The preview server (real router and handlers, simulated Mac) on 127.0.0.1 and Debian's headless Chromium at 900×640; each run is a fresh browser context (no cache), timed by the page's own \`performance.now()\` from navigation start until the Welcome heading is on screen, then until the Mac's facts have come back through the WebSocket and are shown. One cold run (first page of a new browser), then ${RUNS} rounds, each a bare page (one heading, no script, as a \`data:\` URL, the anchor: a fresh context and a navigation on this machine now) and then Welcome.`,
       '',
-      '| | heading shown, ms | facts shown, ms |',
-      '| --- | ---: | ---: |',
-      `| cold (first run) | ${cold.heading.toFixed(0)} | ${cold.facts.toFixed(0)} |`,
-      `| median of ${RUNS} | ${pct(headings, 50).toFixed(0)} | ${pct(facts, 50).toFixed(0)} |`,
-      `| p95 of ${RUNS} | ${pct(headings, 95).toFixed(0)} | ${pct(facts, 95).toFixed(0)} |`,
-      `| max of ${RUNS} | ${headings[headings.length - 1]!.toFixed(0)} | ${facts[facts.length - 1]!.toFixed(0)} |`,
+      '| | bare page shown, ms | Welcome heading shown, ms | facts shown, ms | facts ÷ bare page |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      `| cold (first run) | | ${cold.heading.toFixed(0)} | ${cold.facts.toFixed(0)} | |`,
+      ...([50, 95] as const).map(
+        (p) =>
+          `| ${p === 50 ? 'median' : 'p95'} of ${RUNS} | ${pct(bares, p).toFixed(0)} | ${pct(headings, p).toFixed(0)} | ${pct(facts, p).toFixed(0)} | ${(pct(facts, p) / pct(bares, p)).toFixed(2)}× |`,
+      ),
+      `| max of ${RUNS} | ${bares[bares.length - 1]!.toFixed(0)} | ${headings[headings.length - 1]!.toFixed(0)} | ${facts[facts.length - 1]!.toFixed(0)} | |`,
       '',
-      `Machine load while measuring (1-minute load average on ${cpus().length} cores): ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after. Chromium parses and runs about 300 KB of minified JavaScript (react-dom is two thirds of it) before the first render, so these times grow with the load.`,
+      `Machine load while measuring (1-minute load average on ${cpus().length} cores): ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after${Math.max(loadBefore, loadAfter) > cpus().length ? ': busier than the machine has cores, which slows both columns' : ''}. Chromium parses and runs about 300 KB of minified JavaScript (react-dom is two thirds of it) before the first render, then the facts make a round trip through the WebSocket to the simulated Mac, so these times grow with the load.`,
       '',
-      `Goal: Welcome rendered within ${WELCOME_GOAL_MS} ms of navigation. ${timeMet ? '**Met**' : '**Not met**'} (cold ${cold.heading.toFixed(0)} ms, p95 ${pct(headings, 95).toFixed(0)} ms).`,
+      `Goal: the Mac's facts shown within ${FACTS_GOAL_MS} ms of navigation at p95: ${timeMet ? '**met**' : '**not met**'} (p95 ${pct(facts, 95).toFixed(0)} ms; the bare page alone ${pct(bares, 95).toFixed(0)} ms at p95).${pct(bares, 95) > FACTS_GOAL_MS ? ' On this machine at this load even a page with no script misses the goal, so it cannot be judged here; the ratio to the bare page is the measure to compare.' : ''}`,
     ].join('\n'),
   };
 }

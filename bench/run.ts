@@ -28,7 +28,7 @@ function previousSections(): Map<string, string> {
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const names = readdirSync(__dirname)
-    .filter((f) => f.endsWith('.js') && !['run.js', 'types.js'].includes(f))
+    .filter((f) => f.endsWith('.js') && !['run.js', 'types.js', 'timing.js'].includes(f))
     .map((f) => basename(f, '.js'))
     .sort();
   const sections = previousSections();
@@ -49,6 +49,8 @@ async function main(): Promise<void> {
     '# Benchmarks',
     '',
     'Written by `npm run bench` (run `npm run bench -- NAME` to rerun one module). Goals are measured here, never asserted in tests.',
+    '',
+    "Commands are timed in pairs (`bench/timing.ts`): each round runs the anchor and every subject once, in turn, so other work on a shared machine weighs on both; the tables give medians and each row's ratio to its anchor, by wall time and by CPU time, with the machine's load averages. Compare ratios, not milliseconds. When the load is above the core count, a command made of several steps (Onboard's verify, the OpenSSL sequence) waits for a core at each step, so wall ratios between commands of different shapes move with the load; CPU ratios move much less.",
     '',
     `Last machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, Node ${process.version}, ${opensslVersion()}.`,
     '',

@@ -12,8 +12,14 @@ export interface CliIo {
 
 export const processIo = (): CliIo => ({
   stdout: process.stdout,
-  stderr: process.stderr,
-  stdin: process.stdin,
+  // Node builds process.stderr and process.stdin (streams over a TTY, pipe or file) on first access: only a run
+  // that warns or prompts pays for them.
+  get stderr() {
+    return process.stderr;
+  },
+  get stdin() {
+    return process.stdin;
+  },
   env: process.env,
   cwd: process.cwd(),
 });

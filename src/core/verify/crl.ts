@@ -21,6 +21,7 @@ import { certificateDetails, isSelfSigned } from '../pki/inspect';
 import { nameLabel } from '../pki/names';
 import { boundedGet, type BoundedGetOptions } from './http-fetch';
 import { finding, type VerifyFinding } from './findings';
+import type { CheckPart } from './checks';
 
 export interface ParsedCrl {
   /** DER of the issuer Name, compared byte for byte with the CA's subject. */
@@ -225,40 +226,52 @@ export interface CrlEndpointResult {
 /**
  * One finding per distribution point URL (`crl-1`, `crl-2`, ... in path order: the client
  * certificate first, then each CA above it), plus `crl-missing` when the client certificate
- * carries no CRL distribution point. OCSP responders are asked by ocsp-check.ts.
+ * carries no CRL distribution point. OCSP responders are asked by ocsp-check.ts. Every CRL is fetched at once.
  */
 export async function checkRevocation(opts: RevocationOptions): Promise<VerifyFinding[]> {
-  const findings: VerifyFinding[] = [];
+  return (await Promise.all(revocationParts(opts).map((part) => part()))).flat();
+}
+
+/**
+ * The same findings as independent parts, in that order, for verify to run beside its other checks:
+ * what is known without fetching, then one part per CRL.
+ */
+export function revocationParts(opts: RevocationOptions): CheckPart[] {
+  const parts: CheckPart[] = [];
   const leafUrls = certificateDetails(opts.leaf).crlUrls;
   const leafOcsp = certificateDetails(opts.leaf).ocspUrls;
   if (leafUrls.length === 0) {
-    findings.push(
-      leafOcsp.length
-        ? finding(
-            'crl-missing',
-            'warn',
-            'The client certificate has no CRL distribution point',
-            'It has an OCSP responder instead. Older 1E Switch versions require an HTTP CRL distribution point.',
-            'Ask the PKI team for a certificate whose template includes an HTTP CRL distribution point.',
-          )
-        : finding(
-            'crl-missing',
-            'fail',
-            'The client certificate carries no revocation information',
-            'It has neither a CRL distribution point nor an OCSP responder; 1E requires an HTTP CRL distribution point.',
-            'Ask the PKI team for a certificate whose template includes an HTTP CRL distribution point, then import it.',
-          ),
-    );
+    const missing = leafOcsp.length
+      ? finding(
+          'crl-missing',
+          'warn',
+          'The client certificate has no CRL distribution point',
+          'It has an OCSP responder instead. Older 1E Switch versions require an HTTP CRL distribution point.',
+          'Ask the PKI team for a certificate whose template includes an HTTP CRL distribution point.',
+        )
+      : finding(
+          'crl-missing',
+          'fail',
+          'The client certificate carries no revocation information',
+          'It has neither a CRL distribution point nor an OCSP responder; 1E requires an HTTP CRL distribution point.',
+          'Ask the PKI team for a certificate whose template includes an HTTP CRL distribution point, then import it.',
+        );
+    parts.push(() => [missing]);
   }
-  for (const r of await askCrlDistributionPoints(opts)) findings.push(r.finding);
-  return findings;
+  for (const ask of crlEndpoints(opts)) parts.push(async () => [(await ask()).finding]);
+  return parts;
 }
 
-/** Fetches and judges every CRL distribution point of the path, in order; throws only when cancelled. */
+/** Fetches and judges every CRL distribution point of the path, all at once, in path order; throws only when cancelled. */
 export async function askCrlDistributionPoints(opts: RevocationOptions): Promise<CrlEndpointResult[]> {
+  return Promise.all(crlEndpoints(opts).map((ask) => ask()));
+}
+
+/** One job per distribution point of the path, in path order, each fetching and judging its CRL when called. */
+function crlEndpoints(opts: RevocationOptions): Array<() => Promise<CrlEndpointResult>> {
   // Best effort: the CRLs of every certificate up to where the path stops, whatever else is wrong with it.
   const path = buildChain(opts.leaf, [...opts.chain, ...opts.caCertificates]).chain;
-  const out: CrlEndpointResult[] = [];
+  const jobs: Array<() => Promise<CrlEndpointResult>> = [];
   let n = 0;
   const fetchOpts: BoundedGetOptions = {
     timeoutMs: opts.timeoutMs,
@@ -266,17 +279,17 @@ export async function askCrlDistributionPoints(opts: RevocationOptions): Promise
     signal: opts.signal,
     caCertificates: [...opts.caCertificates],
   };
+  const now = opts.now ?? new Date();
   for (let i = 0; i < path.length; i++) {
     const cert = path[i]!;
     const issuer = path[i + 1] ?? (isSelfSigned(cert) ? cert : undefined);
     for (const url of certificateDetails(cert).crlUrls) {
-      n += 1;
-      const id = `crl-${n}`;
-      const r = await checkOneCrl(id, url, cert, issuer, fetchOpts, opts.now ?? new Date());
-      out.push({ id, url, depth: i, ...r });
+      const id = `crl-${++n}`;
+      const depth = i;
+      jobs.push(async () => ({ id, url, depth, ...(await checkOneCrl(id, url, cert, issuer, fetchOpts, now)) }));
     }
   }
-  return out;
+  return jobs;
 }
 
 async function checkOneCrl(

@@ -91,11 +91,31 @@ export interface ExchangeOutcome {
   localError?: TlsProblem;
   /** See certificateWasRequested: read when the handshake completed or failed. */
   certificateRequested?: boolean;
+  /** What ended the exchange (an alert or other socket error is 'error'); the verdict is taken at that moment. */
+  decidedBy?: 'answer' | 'error' | 'close' | 'timeout' | 'local';
 }
 
 const toPem = (c: X509Certificate) => c.toString();
 
-/** TLS over the connected socket, then the WebSocket upgrade; resolves with what happened, whatever it was (rejects only when cancelled). */
+/**
+ * TLS over the connected socket, then the WebSocket upgrade; resolves with what happened, whatever it was
+ * (rejects only when cancelled), at the first moment the Switch's verdict is final:
+ *
+ * - TLS 1.3 (RFC 8446): the client's Certificate, CertificateVerify and Finished travel before the request, in
+ *   one ordered stream of records (section 5), and the request is protected with the client application keys
+ *   the server takes up only after it has processed the client's Finished (sections 4.4.4 and 7.1). A server
+ *   that refuses the certificate aborts with a fatal alert and closes (sections 4.4.2.4 and 6.2); it never
+ *   reads the request. So an answer to the request means the certificate got past the server's check, and a
+ *   rejection can only come before any answer. (A server may send "0.5-RTT" data before the client's Finished,
+ *   section 2; an HTTP server never speaks first, and only an HTTP status line counts as acceptance in
+ *   switch-verdict.ts.)
+ * - TLS 1.2 (RFC 5246 sections 7.4.6 to 7.4.9): the server sends its Finished only after the client's
+ *   Certificate, CertificateVerify and Finished; a refusal is an alert in place of it. The verdict is final at
+ *   'secureConnect', and the answer line, one round trip later, shows what answers on the port.
+ *
+ * Hence the exchange ends at the answer's first line, at an alert, at a close or at the timeout; nothing is
+ * awaited after the answer.
+ */
 export function tlsExchange(
   socket: net.Socket,
   host: string,
@@ -106,6 +126,9 @@ export function tlsExchange(
   const out: ExchangeOutcome = { handshakeDone: false, serverChain: [] };
   const connectOpts: tls.ConnectionOptions = {
     socket,
+    // Over a socket of our own node knows no host, so its name check would test the certificate against
+    // "localhost" (and compile its large IPv6 pattern to learn that is no address): name the one dialled.
+    host,
     ca: opts.caCertificates.map(toPem),
     // Verification is done below, as a finding of its own, so that an untrusted Switch
     // certificate is reported and the client-certificate verdict can still be learned.
@@ -116,7 +139,6 @@ export function tlsExchange(
   if (!net.isIP(host)) connectOpts.servername = host;
   return new Promise<ExchangeOutcome>((resolve, reject) => {
     let settled = false;
-    let graceTimer: NodeJS.Timeout | undefined;
     let received = '';
     let s: tls.TLSSocket;
     let request: ReturnType<typeof watchCertificateRequest>;
@@ -124,7 +146,6 @@ export function tlsExchange(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      clearTimeout(graceTimer);
       opts.signal?.removeEventListener('abort', onAbort);
       s?.destroy();
       socket.destroy();
@@ -133,6 +154,7 @@ export function tlsExchange(
     };
     const timer = setTimeout(() => {
       out.timedOut = true;
+      out.decidedBy = 'timeout';
       finish();
     }, timeoutMs);
     const onAbort = () => finish(cancelled());
@@ -143,6 +165,7 @@ export function tlsExchange(
       request = watchCertificateRequest(s);
     } catch (e) {
       out.localError = explainTlsError(e as NodeJS.ErrnoException);
+      out.decidedBy = 'local';
       finish();
       return;
     }
@@ -174,8 +197,9 @@ export function tlsExchange(
       received += chunk.toString('latin1');
       if (received.includes('\n') || received.length >= 1024) {
         out.answer = received.split(/\r?\n/)[0]!.slice(0, 200);
-        // An alert could in principle trail early data; give it a moment before believing the answer.
-        graceTimer = setTimeout(() => finish(), Math.min(300, timeoutMs));
+        // Final: the server read the request, so it got past the client certificate (see above).
+        out.decidedBy = 'answer';
+        finish();
       }
     });
     s.on('error', (e: NodeJS.ErrnoException) => {
@@ -187,10 +211,12 @@ export function tlsExchange(
         out.protocol = s.getProtocol() ?? undefined;
         out.serverChain = peerChain(s);
       }
+      out.decidedBy ??= 'error';
       finish();
     });
     s.on('close', () => {
       if (out.answer === undefined && !out.lateError && !out.handshakeError) out.closedWithoutAnswer = true;
+      out.decidedBy ??= 'close';
       finish();
     });
   });

@@ -4,7 +4,13 @@ import * as net from 'node:net';
 import { lookup } from 'node:dns/promises';
 import { validateSwitchAddress } from '../macos/validate';
 import { finding, type VerifyFinding } from './findings';
-import { DEFAULT_PROBE_TIMEOUT_MS, cancelled, tlsExchange, type SwitchProbeOptions } from './switch-exchange';
+import {
+  DEFAULT_PROBE_TIMEOUT_MS,
+  cancelled,
+  tlsExchange,
+  type ExchangeOutcome,
+  type SwitchProbeOptions,
+} from './switch-exchange';
 import { judgeExchange, notChecked } from './switch-verdict';
 
 export {
@@ -29,6 +35,8 @@ export interface SwitchProbeResult {
   protocol?: string;
   /** The first line of the Switch's answer, e.g. "HTTP/1.1 101 Switching Protocols". */
   answer?: string;
+  /** What ended the TLS exchange, when it started: see tlsExchange for why each is final. */
+  decidedBy?: ExchangeOutcome['decidedBy'];
 }
 
 /** Splits HOST:PORT (IPv6 in brackets) with the same rules as every other Switch field. */
@@ -167,6 +175,7 @@ export async function probeSwitch(opts: SwitchProbeOptions): Promise<SwitchProbe
     certificateRequested: outcome.certificateRequested,
     protocol: outcome.protocol,
     answer: outcome.answer,
+    decidedBy: outcome.decidedBy,
   };
 }
 

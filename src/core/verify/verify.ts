@@ -1,24 +1,17 @@
-// Runs every verification in order (identity, Switch, Background Channel, CRLs, OCSP, the Mac itself),
-// reporting progress as each check finishes, and stops cleanly when cancelled.
+// Runs every verification (identity, Switch, Background Channel, CRLs, OCSP, the Mac itself) as a list of
+// independent checks, all at once, reporting them in the list's order, and stops cleanly when cancelled.
 import type { X509Certificate } from 'node:crypto';
-import { OnboardError } from '../errors';
 import type { Executor } from '../macos/types';
 import { keyMatches } from '../pki/pkcs12';
 import { allPassed, finding, type VerifyFinding } from './findings';
 import { probeSwitch, parseSwitchAddress, type ClientIdentity, type TlsVersion } from './switch-probe';
 import { probeBackgroundChannel, parseBackgroundUrl } from './background-channel';
-import { certificateLabel, checkRevocation } from './crl';
+import { certificateLabel, revocationParts } from './crl';
 import { checkOcsp } from './ocsp-check';
 import { checkMac, describeMachine, type MachineFact } from './mac-checks';
+import { linkedStop, runChecks, type VerifyCheck, type VerifyProgress } from './checks';
 
-export type { ClientIdentity, TlsVersion };
-
-export interface VerifyProgress {
-  /** A step ('client-identity', 'switch', 'background-channel', 'crl', 'ocsp', 'mac') while running, a finding id when done. */
-  id: string;
-  status: 'running' | 'done';
-  finding?: VerifyFinding;
-}
+export type { ClientIdentity, TlsVersion, VerifyProgress };
 
 export interface VerifyOptions {
   /** host:port of the Switch, as in the 1E Client's configuration. */
@@ -64,9 +57,6 @@ export interface VerifyResult {
   machine?: MachineFact[];
 }
 
-const cancelled = () =>
-  new OnboardError('verify-cancelled', 'Verification was cancelled.', 'Start it again when ready.');
-
 /** Checks the client's own identity before anything is sent: key pairs with certificate, dates. */
 export function checkClientIdentity(identity: ClientIdentity, now: Date): VerifyFinding {
   const who = certificateLabel(identity.certificate);
@@ -108,108 +98,137 @@ export function checkClientIdentity(identity: ClientIdentity, now: Date): Verify
   );
 }
 
+/** Which CA certificates the servers are judged against: information, or a failure when there are none. */
+function caCertificatesFinding(caCertificates: readonly X509Certificate[]): VerifyFinding {
+  return caCertificates.length
+    ? finding(
+        'ca-certificates',
+        'info',
+        `Trusting ${caCertificates.length} CA certificate(s) for the servers`,
+        caCertificates.map(certificateLabel).join('; ') +
+          ". No other trust store is used, as the 1E Client uses only the System keychain's CAs.",
+      )
+    : finding(
+        'ca-certificates',
+        'fail',
+        'No CA certificates to trust the servers with',
+        "Without the PKI's root CA certificate no server certificate can be trusted.",
+        'Give the root (and issuing) CA certificates: --ca FILE, or the CA step of the app.',
+      );
+}
+
 /**
  * Verifies that this Mac really connects, as the Switch judges it. Network outcomes become
  * findings; only bad arguments and cancellation throw (OnboardError).
+ *
+ * The checks below need nothing from one another (the Switch probe's DNS, TCP and TLS stages run in
+ * turn inside it), so they all run at once and the run takes as long as the slowest. A new check
+ * (as OCSP was) is one more entry: its parts run beside the others, and its findings are
+ * reported at its place in the list.
  */
 export async function runVerification(opts: VerifyOptions): Promise<VerifyResult> {
   parseSwitchAddress(opts.switchAddress);
   if (opts.backgroundUrl) parseBackgroundUrl(opts.backgroundUrl);
   const clock = opts.now ?? (() => new Date());
   const startedAt = clock().toISOString();
-  const findings: VerifyFinding[] = [];
-  const emit = opts.onProgress ?? (() => undefined);
-  const step = async (id: string, work: () => Promise<VerifyFinding[]> | VerifyFinding[]) => {
-    if (opts.signal?.aborted) throw cancelled();
-    emit({ id, status: 'running' });
-    const got = await work();
-    if (opts.signal?.aborted) throw cancelled();
-    for (const f of got) {
-      findings.push(f);
-      emit({ id: f.id, status: 'done', finding: f });
-    }
-  };
-  const common = { timeoutMs: opts.timeoutMs, signal: opts.signal };
-
-  await step('ca-certificates', () => [
-    opts.caCertificates.length
-      ? finding(
-          'ca-certificates',
-          'info',
-          `Trusting ${opts.caCertificates.length} CA certificate(s) for the servers`,
-          opts.caCertificates.map(certificateLabel).join('; ') +
-            ". No other trust store is used, as the 1E Client uses only the System keychain's CAs.",
-        )
-      : finding(
-          'ca-certificates',
-          'fail',
-          'No CA certificates to trust the servers with',
-          "Without the PKI's root CA certificate no server certificate can be trusted.",
-          'Give the root (and issuing) CA certificates: --ca FILE, or the CA step of the app.',
-        ),
-  ]);
-  await step('client-identity', () => [checkClientIdentity(opts.identity, clock())]);
-
+  const stop = linkedStop(opts.signal);
+  const common = { timeoutMs: opts.timeoutMs, signal: stop.signal };
   let tlsProtocol: string | undefined;
   let machine: MachineFact[] | undefined;
   let switchAnswer: string | undefined;
-  await step('switch', async () => {
-    const r = await probeSwitch({
-      switchAddress: opts.switchAddress,
-      identity: opts.identity,
-      caCertificates: opts.caCertificates,
-      tlsVersion: opts.tlsVersion,
-      now: clock(),
-      ...common,
+
+  const checks: VerifyCheck[] = [
+    { id: 'ca-certificates', parts: [() => [caCertificatesFinding(opts.caCertificates)]] },
+    { id: 'client-identity', parts: [() => [checkClientIdentity(opts.identity, clock())]] },
+    {
+      id: 'switch',
+      parts: [
+        async () => {
+          const r = await probeSwitch({
+            switchAddress: opts.switchAddress,
+            identity: opts.identity,
+            caCertificates: opts.caCertificates,
+            tlsVersion: opts.tlsVersion,
+            now: clock(),
+            ...common,
+          });
+          tlsProtocol = r.protocol;
+          switchAnswer = r.accepted ? r.answer : undefined;
+          return r.findings;
+        },
+      ],
+    },
+  ];
+  const backgroundUrl = opts.backgroundUrl;
+  if (backgroundUrl) {
+    checks.push({
+      id: 'background-channel',
+      parts: [
+        () =>
+          probeBackgroundChannel({
+            url: backgroundUrl,
+            caCertificates: opts.caCertificates,
+            identity: opts.identity,
+            ...common,
+          }),
+      ],
     });
-    tlsProtocol = r.protocol;
-    switchAnswer = r.accepted ? r.answer : undefined;
-    return r.findings;
+  }
+  checks.push({
+    id: 'crl',
+    parts: opts.skipRevocation
+      ? [
+          () => [
+            finding('crl-skipped', 'info', 'Revocation lists not checked', 'CRL checks were turned off for this run.'),
+          ],
+        ]
+      : revocationParts({
+          leaf: opts.identity.certificate,
+          chain: opts.identity.chain,
+          caCertificates: opts.caCertificates,
+          now: clock(),
+          ...common,
+        }),
   });
-  if (opts.backgroundUrl) {
-    const url = opts.backgroundUrl;
-    await step('background-channel', () =>
-      probeBackgroundChannel({ url, caCertificates: opts.caCertificates, identity: opts.identity, ...common }),
-    );
-  }
-  await step('crl', () =>
-    opts.skipRevocation
-      ? [finding('crl-skipped', 'info', 'Revocation lists not checked', 'CRL checks were turned off for this run.')]
-      : checkRevocation({
-          leaf: opts.identity.certificate,
-          chain: opts.identity.chain,
-          caCertificates: opts.caCertificates,
-          now: clock(),
-          ...common,
-        }),
-  );
-  await step('ocsp', () =>
-    opts.skipOcsp
-      ? [finding('ocsp-skipped', 'info', 'OCSP responders not asked', 'OCSP checks were turned off for this run.')]
-      : checkOcsp({
-          leaf: opts.identity.certificate,
-          chain: opts.identity.chain,
-          caCertificates: opts.caCertificates,
-          now: clock(),
-          ...common,
-        }),
-  );
-  if (opts.executor) {
-    const executor = opts.executor;
-    await step('mac', async () => {
-      const r = await checkMac({
-        executor,
-        identity: opts.identity,
-        caCertificates: opts.caCertificates,
-        expectedConf: opts.expectedConf,
-        hostname: opts.hostname,
-        switchAddress: opts.switchAddress,
-        backgroundUrl: opts.backgroundUrl,
-      });
-      machine = describeMachine(r.facts);
-      return r.findings;
+  checks.push({
+    id: 'ocsp',
+    parts: [
+      () =>
+        opts.skipOcsp
+          ? [finding('ocsp-skipped', 'info', 'OCSP responders not asked', 'OCSP checks were turned off for this run.')]
+          : // Its responders are asked at once inside it (askOcspResponders), beside every other check.
+            checkOcsp({
+              leaf: opts.identity.certificate,
+              chain: opts.identity.chain,
+              caCertificates: opts.caCertificates,
+              now: clock(),
+              ...common,
+            }),
+    ],
+  });
+  const executor = opts.executor;
+  if (executor) {
+    checks.push({
+      id: 'mac',
+      parts: [
+        async () => {
+          const r = await checkMac({
+            executor,
+            identity: opts.identity,
+            caCertificates: opts.caCertificates,
+            expectedConf: opts.expectedConf,
+            hostname: opts.hostname,
+            switchAddress: opts.switchAddress,
+            backgroundUrl: opts.backgroundUrl,
+          });
+          machine = describeMachine(r.facts);
+          return r.findings;
+        },
+      ],
     });
   }
+
+  const findings = await runChecks(checks, { signal: opts.signal, stop, emit: opts.onProgress ?? (() => undefined) });
   const result: VerifyResult = {
     startedAt,
     finishedAt: clock().toISOString(),

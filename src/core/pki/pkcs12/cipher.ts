@@ -1,5 +1,12 @@
 // Password-based encryption inside a PFX: naming, decrypting and encrypting what an AlgorithmIdentifier describes.
-import { createCipheriv, createDecipheriv, pbkdf2Sync, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  pbkdf2Sync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import { der, TAG, type Tlv } from '../der';
 import { BadPadding, countOf, Damaged, octetsOf, oidOf, parts, unsupported } from './errors';
 import { bmpPassword, pkcs12Kdf, type PasswordForm } from './kdf';
@@ -157,6 +164,32 @@ export function keyDerivationRounds(alg: Tlv): number {
   if (kdf !== PBKDF2) return 0;
   const { kdf: k } = pbes2Params(params);
   return k.iterations * blocks(k.keyLength, HASH_LENGTH[k.prf] ?? 20);
+}
+
+/**
+ * A shrouded key bag (an EncryptedPrivateKeyInfo: `alg` and the ciphertext, `info` whole) opened by OpenSSL in
+ * one call, so that the key derivation (6,144 rounds of SHA-1 for 3DES at 2,048 iterations) runs inside it
+ * instead of as one call into node:crypto per round in pkcs12Kdf. Used only for a password OpenSSL derives
+ * exactly as decrypt() does (PasswordForm.text), after the same iteration check. Undefined whenever OpenSSL
+ * does not open it (RC2 and RC4 are not in its default provider; a password that is not valid Unicode, a
+ * damaged key): the caller then decrypts with decrypt(), whose outcome and errors are the reference.
+ */
+export function decryptKeyNatively(
+  info: Uint8Array,
+  alg: Tlv,
+  pw: PasswordForm,
+  budget: WorkBudget,
+): KeyObject | undefined {
+  if (pw.text === undefined) return undefined;
+  const { iterations } = describeAlgorithm(alg);
+  if (iterations === 0) return undefined; // not a scheme we know: decrypt() says so
+  checkIterations(iterations);
+  budget.chargeRounds(keyDerivationRounds(alg)); // charged before OpenSSL derives, like decrypt()
+  try {
+    return createPrivateKey({ key: Buffer.from(info), format: 'der', type: 'pkcs8', passphrase: pw.text });
+  } catch {
+    return undefined;
+  }
 }
 
 function nativeDecrypt(cipher: string, key: Buffer, iv: Buffer, data: Buffer): Buffer {

@@ -1,7 +1,7 @@
 // The PKCS#12 key derivation (RFC 7292 appendix B.2) and the forms a password takes in it.
 import { createHash } from 'node:crypto';
-import * as cryptoModule from 'node:crypto';
 import { Damaged } from './errors';
+import { rehash } from './rehash';
 
 /** Digests usable for the MAC and for PBKDF2's HMAC: node name, output and block sizes. */
 export const DIGESTS: Record<string, { name: string; outLen: number; blockLen: number }> = {
@@ -19,7 +19,7 @@ export function bmpPassword(password: string): Buffer {
 
 /**
  * The PKCS#12 key derivation. id 1 = cipher key, 2 = IV, 3 = MAC key.
- * Native hashing keeps 2048 iterations in the low milliseconds.
+ * The first hash of each block is native; the iterations after it, each a hash of the last digest, run in rehash().
  */
 export function pkcs12Kdf(
   digest: string,
@@ -43,8 +43,7 @@ export function pkcs12Kdf(
   const out = Buffer.alloc(length);
   let produced = 0;
   while (produced < length) {
-    let A: Buffer = createHash(digest).update(D).update(I).digest();
-    for (let r = 1; r < iterations; r++) A = hashOnce(digest, A);
+    const A = rehash(digest, createHash(digest).update(D).update(I).digest(), iterations - 1);
     A.copy(out, produced, 0, Math.min(u, length - produced));
     produced += u;
     if (produced >= length) break;
@@ -62,21 +61,21 @@ export function pkcs12Kdf(
   return out;
 }
 
-/** One-shot hashing: crypto.hash (Node 20.12+) skips the Hash object and is several times faster in this loop. */
-const oneShot = (cryptoModule as { hash?: (alg: string, data: Buffer, enc: 'buffer') => Buffer }).hash;
-function hashOnce(digest: string, data: Buffer): Buffer {
-  return oneShot ? oneShot(digest, data, 'buffer') : createHash(digest).update(data).digest();
-}
-
 /** What the password is tried as: PKCS#12 schemes take it as BMP text, PBES2 as UTF-8. */
 export interface PasswordForm {
   bmp: Buffer;
   utf8: Buffer;
+  /**
+   * The password itself, when OpenSSL, given it as a passphrase, derives both forms above from it (its UTF-8,
+   * and that as UTF-16 with a terminator); absent for the empty password, whose two forms it cannot tell apart.
+   */
+  text?: string;
 }
 
 /** An empty password is ambiguous in PKCS#12 (empty BMP text or no bytes at all): OpenSSL tries both forms. */
 export function passwordForms(password: string): PasswordForm[] {
-  const forms = [{ bmp: bmpPassword(password), utf8: Buffer.from(password, 'utf8') }];
+  const forms: PasswordForm[] = [{ bmp: bmpPassword(password), utf8: Buffer.from(password, 'utf8') }];
+  if (password !== '') forms[0]!.text = password;
   if (password === '') forms.push({ bmp: Buffer.alloc(0), utf8: Buffer.alloc(0) });
   return forms;
 }

@@ -3,7 +3,7 @@ import { X509Certificate, createHmac, createPrivateKey, timingSafeEqual, type Ke
 import { OnboardError } from '../../errors';
 import { buildChain } from '../chain';
 import { TAG, parseDer, readString, whole, type Tlv } from '../der';
-import { checkIterations, decrypt, describeAlgorithm } from './cipher';
+import { checkIterations, decrypt, decryptKeyNatively, describeAlgorithm } from './cipher';
 import {
   BadPadding,
   Damaged,
@@ -59,8 +59,10 @@ interface Bag {
   friendlyName?: string;
   localKeyId?: Buffer;
 }
+/** A private key as found: its PKCS#8 DER, or the key itself when OpenSSL decrypted it (decryptKeyNatively). */
 interface KeyBag extends Bag {
-  der: Buffer;
+  der?: Buffer;
+  key?: KeyObject;
   algorithm: string;
 }
 interface CertBag extends Bag {
@@ -166,8 +168,15 @@ function collectBags(safeContents: Buffer, pw: PasswordForm, out: Collected, dep
       out.keys.push({ ...meta, der: Buffer.from(whole(value)), algorithm: 'none' });
     } else if (id === OID.shroudedKeyBag) {
       const [alg, enc] = parts(value, 'encrypted private key', 2);
-      const der = decrypt(alg!, octetsOf(enc, 'encrypted private key'), pw, out.budget);
-      out.keys.push({ ...meta, der, algorithm: describeAlgorithm(alg!).label });
+      const algorithm = describeAlgorithm(alg!).label;
+      const key = decryptKeyNatively(whole(value), alg!, pw, out.budget);
+      if (key) out.keys.push({ ...meta, key, algorithm });
+      else
+        out.keys.push({
+          ...meta,
+          der: decrypt(alg!, octetsOf(enc, 'encrypted private key'), pw, out.budget),
+          algorithm,
+        });
     } else if (id === OID.certBag) {
       const [typeNode, certValue] = parts(value, 'certificate bag', 2);
       if (oidOf(typeNode, 'certificate type') !== OID.x509Certificate) continue; // SDSI certificates: nobody uses them
@@ -244,8 +253,9 @@ export function open(der: Uint8Array, password: string, budget = new WorkBudget(
 }
 
 function toKeyObject(k: KeyBag, hasMac: boolean): KeyObject {
+  if (k.key) return k.key;
   try {
-    return createPrivateKey({ key: k.der, format: 'der', type: 'pkcs8' });
+    return createPrivateKey({ key: k.der!, format: 'der', type: 'pkcs8' });
   } catch {
     // Without a MAC, a wrong password sometimes decrypts to good padding and garbage (1 time in 256).
     if (!hasMac && k.algorithm !== 'none') throw wrongPassword(false);

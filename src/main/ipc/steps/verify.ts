@@ -41,17 +41,19 @@ export const CHECK_LABELS: Record<string, string> = {
 };
 
 /**
- * Turns the verifier's progress (a stage starts; findings arrive) into one progress line per
- * stage: running while it runs, then done or failed with its counts.
+ * Turns the verifier's progress (checks start together; findings arrive in order; each check ends) into
+ * one progress line per check: running while it runs, then done or failed with its counts.
  */
 export function stageProgress(emit: (e: ProgressUpdate) => void): {
   onProgress(e: VerifyProgress): void;
   finish(): void;
 } {
-  let stage: { id: string; findings: VerifyFinding[] } | null = null;
-  const close = () => {
-    if (!stage) return;
-    const c = countByStatus(stage.findings);
+  const open = new Map<string, VerifyFinding[]>();
+  const close = (id: string) => {
+    const found = open.get(id);
+    if (!found) return;
+    open.delete(id);
+    const c = countByStatus(found);
     const parts = [
       c.pass && `${c.pass} passed`,
       c.fail && `${c.fail} failed`,
@@ -59,24 +61,24 @@ export function stageProgress(emit: (e: ProgressUpdate) => void): {
       c.info && `${c.info} noted`,
     ].filter(Boolean);
     emit({
-      id: stage.id,
+      id,
       status: c.fail ? 'failed' : 'done',
-      label: CHECK_LABELS[stage.id] ?? stage.id,
+      label: CHECK_LABELS[id] ?? id,
       detail: parts.join(', '),
     });
-    stage = null;
   };
   return {
     onProgress(e) {
       if (e.status === 'running') {
-        close();
-        stage = { id: e.id, findings: [] };
+        open.set(e.id, []);
         emit({ id: e.id, status: 'running', label: CHECK_LABELS[e.id] ?? e.id });
-      } else if (e.finding && stage) {
-        stage.findings.push(e.finding);
+      } else if (e.status === 'done' && e.finding && e.check) {
+        open.get(e.check)?.push(e.finding);
+      } else if (e.status === 'checked') {
+        close(e.id);
       }
     },
-    finish: close,
+    finish: () => [...open.keys()].forEach(close),
   };
 }
 

@@ -39,6 +39,8 @@ describe('pkcs12Kdf', () => {
 
   it.each([
     ['sha1', 'SHA1', 'queeg', 3, 2048, 20],
+    ['sha1', 'SHA1', 'queeg', 1, 2, 24],
+    ['sha224', 'SHA224', 'queeg', 2, 2048, 8],
     ['sha256', 'SHA256', 'Ünïcødé pässwörd', 3, 2048, 70],
     ['sha512', 'SHA512', 'x', 1, 1000, 150],
   ] as const)('agrees with openssl kdf PKCS12KDF for %s, id %#', (digest, name, password, id, iterations, length) => {
