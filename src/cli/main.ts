@@ -27,6 +27,10 @@ const VERBS: Record<string, Verb> = {
     summary: 'Check the Mac really connects, as the Switch judges it; write a report',
     load: () => import('./verify'),
   },
+  profile: {
+    summary: 'Write the CA trust configuration profile (.mobileconfig) for an MDM',
+    load: () => import('./profile'),
+  },
 };
 
 function usage(): string {
