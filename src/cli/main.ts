@@ -31,6 +31,10 @@ const VERBS: Record<string, Verb> = {
     summary: 'Write the CA trust configuration profile (.mobileconfig) for an MDM',
     load: () => import('./profile'),
   },
+  fleet: {
+    summary: "One view of many Macs' verify reports (fleet report)",
+    load: () => import('./fleet'),
+  },
 };
 
 function usage(): string {
