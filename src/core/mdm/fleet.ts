@@ -30,8 +30,11 @@ export interface FleetMac {
   clientVersion: string | null;
   /** When the report was made (ISO 8601). */
   reportTime: string;
-  /** The Mac side of the verification was the simulated Mac, not a real one. */
-  simulated: boolean;
+  /**
+   * The Mac side of the verification was Onboard's simulated Mac (the report's SIMULATED stamp);
+   * null for a report written before the stamp existed, which does not say.
+   */
+  simulated: boolean | null;
   format: string;
   onboardVersion: string | null;
   file: string;
@@ -50,6 +53,8 @@ export interface FleetView {
   unreadable: FleetProblemFile[];
   counts: Record<Verdict, number>;
   simulated: number;
+  /** Reports that predate the SIMULATED stamp, so do not say whether their Mac was real. */
+  unstamped: number;
   /** How many reports each format and each Onboard version wrote, e.g. { "onboard-report/1": 3 }. */
   formats: Record<string, number>;
   onboardVersions: Record<string, number>;
@@ -85,6 +90,7 @@ function hostOf(report: Json, subject: string | null, file: string): string {
   const checkedFrom = machineFact(report, 'Checked from')?.replace(/\s*\(.*\)$/, '') ?? null;
   return (
     machineFact(report, 'Name 1E expects in the certificate') ??
+    str(report.macName) ??
     machineFact(report, 'Local host name') ??
     machineFact(report, 'Host name') ??
     commonNameOf(subject) ??
@@ -106,9 +112,9 @@ function findingsOf(report: Json): FleetFinding[] {
   return out;
 }
 
-/** Whether the report says its Mac side was simulated (the wizard's SIMULATED stamp). */
-function simulatedOf(report: Json): boolean {
-  return report.simulated === true;
+/** Whether the report says its Mac side was simulated (its SIMULATED stamp); null when it predates the stamp. */
+function simulatedOf(report: Json): boolean | null {
+  return typeof report.simulated === 'boolean' ? report.simulated : null;
 }
 
 export type ReadResult = { ok: true; mac: FleetMac } | { ok: false; reason: string };
@@ -219,12 +225,17 @@ export function mergeFleet(read: readonly ({ file: string } & ReadResult)[]): Fl
         .map(([v, n]) => `${v}: ${n}`)
         .join(', ')}); checks added in later versions are missing from older reports.`,
     );
-  const simulated = macs.filter((m) => m.simulated).length;
+  const simulated = macs.filter((m) => m.simulated === true).length;
   if (simulated)
     notes.push(
       `${simulated} report${simulated === 1 ? ' was' : 's were'} made against the simulated Mac, not a real one: ${simulated === 1 ? 'it proves' : 'they prove'} nothing about a Mac.`,
     );
-  return { macs, superseded, unreadable, counts, simulated, formats, onboardVersions, notes };
+  const unstamped = macs.filter((m) => m.simulated === null).length;
+  if (unstamped)
+    notes.push(
+      `${unstamped} report${unstamped === 1 ? ' predates' : 's predate'} the SIMULATED stamp, so ${unstamped === 1 ? 'it does' : 'they do'} not say whether the Mac side was a real Mac.`,
+    );
+  return { macs, superseded, unreadable, counts, simulated, unstamped, formats, onboardVersions, notes };
 }
 
 /** CSV (RFC 4180), one row per Mac, worst first; cells that a spreadsheet would run as a formula are defused. */
@@ -253,7 +264,7 @@ export function renderFleetCsv(view: FleetView): string {
     m.certificateExpiry ?? '',
     m.clientVersion ?? '',
     m.reportTime,
-    m.simulated ? 'yes' : 'no',
+    m.simulated === null ? 'unknown' : m.simulated ? 'yes' : 'no',
     m.onboardVersion ?? '',
     m.file,
   ]);

@@ -71,7 +71,9 @@ describe('the fleet page', () => {
 
   it('lists Macs worst first, escapes what the reports say, and gives each failing Mac its fixes', () => {
     const doc = new JSDOM(html).window.document;
-    const hosts = [...doc.querySelectorAll<HTMLTableRowElement>('table.sortable tbody tr')].map((r) => r.cells[0]!.textContent);
+    const hosts = [...doc.querySelectorAll<HTMLTableRowElement>('table.sortable tbody tr')].map(
+      (r) => r.cells[0]!.textContent,
+    );
     expect(hosts).toEqual(['a-fail.local', 'b-pass.local', 'c-sim.localSIMULATED']);
     expect(doc.querySelector('section.mac h3')!.textContent).toBe('a-fail.local');
     expect(doc.querySelector('section.mac')!.textContent).toContain('Refused <b>');
@@ -93,7 +95,9 @@ describe('the fleet page', () => {
     const dom = new JSDOM(html, { runScripts: 'dangerously' });
     const doc = dom.window.document;
     const order = () =>
-      [...doc.querySelectorAll<HTMLTableRowElement>('table.sortable tbody tr')].map((r) => r.cells[0]!.getAttribute('data-sort'));
+      [...doc.querySelectorAll<HTMLTableRowElement>('table.sortable tbody tr')].map((r) =>
+        r.cells[0]!.getAttribute('data-sort'),
+      );
     const macHead = doc.querySelectorAll('table.sortable th')[0]!;
     macHead.querySelector('button')!.click();
     expect(macHead.getAttribute('aria-sort')).toBe('ascending');

@@ -36,7 +36,7 @@ function reportText(
     },
     generatedAt: new Date(generatedAt),
   });
-  return JSON.stringify({ ...JSON.parse(renderReportJson(report)), ...extra });
+  return JSON.stringify({ simulated: false, ...JSON.parse(renderReportJson(report)), ...extra });
 }
 
 const read = (file: string, text: string): { file: string } & ReadResult => ({ file, ...readFleetReport(text, file) });
@@ -100,6 +100,17 @@ describe('reading one report', () => {
       ok: true,
       mac: { verdict: 'fail', host: 'MAC09', format: 'onboard-report/2', failing: [] },
     });
+  });
+
+  it('a report without the stamp (written before it existed) is neither simulated nor real, and is counted', () => {
+    const text = JSON.parse(reportText('OLD.local', [pass('a')], '2025-03-01T10:00:00.000Z'));
+    delete text.simulated;
+    const r = readFleetReport(JSON.stringify(text), 'old.json');
+    expect(r).toMatchObject({ ok: true, mac: { simulated: null } });
+    const view = mergeFleet([{ file: 'old.json', ...r }]);
+    expect(view.unstamped).toBe(1);
+    expect(view.notes.join(' ')).toMatch(/predates the SIMULATED stamp/);
+    expect(renderFleetCsv(view)).toMatch(/,unknown,/);
   });
 
   it('shows the SIMULATED stamp', () => {
