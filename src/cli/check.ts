@@ -7,6 +7,7 @@ import { checkClientCertificate, summarise, type Finding, type FindingStatus } f
 import { keyMatches } from '../core/pki/pkcs12';
 import { pickLeaf } from '../core/pki/check-file';
 import { helpAsked, parseOptions, UsageError, writeJson } from './common';
+import { cliFinding } from './advice';
 import { reportError } from './inspect';
 import { PasswordSource, parsePasswordOptions } from './inputs';
 import { EXIT, type CliIo } from './io';
@@ -173,7 +174,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       at,
       extraCertificates,
       ...(fromPfx && main.pfx ? { pfx: main.pfx } : {}),
-    });
+    }).map(cliFinding);
     const summary = summarise(findings);
     const warnings = [main, keyFile, ...caFiles]
       .flatMap((m) => m?.warnings ?? [])

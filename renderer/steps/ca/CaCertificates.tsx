@@ -49,11 +49,11 @@ export function CaCertificates() {
           onFiles={(files) => void addCaFiles(files)}
         />
         {busy && <Busy className="busy-line">{busy}</Busy>}
-        {error && <ErrorBox error={error} />}
+        {error && <ErrorBox error={error} screen="ca" />}
         <div aria-live="polite">
           {outcomes.map((o) =>
             o.error ? (
-              <ErrorBox key={o.fileName} error={o.error} title={`${o.fileName}:`} />
+              <ErrorBox key={o.fileName} error={o.error} title={`${o.fileName}:`} screen="ca" />
             ) : (
               <div key={o.fileName} className="outcome">
                 <strong>{o.fileName}:</strong> {o.added} added

@@ -75,7 +75,8 @@ export function ClientCertificate() {
           {client.path === 'csr' && <CsrPanel />}
           {client.path === 'lab' && <LabPanel />}
           {busy && <Busy className="busy-line">{busy}</Busy>}
-          {error && <ErrorBox error={error} />}
+          {/* On the key-and-request path, a file that fails to load was meant as the CA's answer to the request. */}
+          {error && <ErrorBox error={error} screen={client.path === 'csr' ? 'issued-certificate' : 'other'} />}
         </section>
       )}
       {client.identity && (

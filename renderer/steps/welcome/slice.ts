@@ -4,6 +4,7 @@ import type { EndpointsCheck } from '../../../src/shared/contract';
 import type { Proceed, SliceCreator, WelcomeSlice, WelcomeState, WizardState } from '../../state/types';
 import { call } from '../../api';
 import { failed, loaded } from '../../state/requests';
+import { wizardError } from '../../ui/advice';
 
 export const createWelcomeSlice: SliceCreator<WelcomeSlice> = (set, get) => {
   const patchWelcome = (p: Partial<WelcomeState>) => set((s) => ({ welcome: { ...s.welcome, ...p } }));
@@ -95,7 +96,10 @@ export function canProceedWelcome(state: WizardState): Proceed {
   }
   const check = currentEndpointCheck(w);
   if (!check)
-    return { ok: false, reason: w.check.state === 'error' ? w.check.error.message : 'Checking the addresses…' };
+    return {
+      ok: false,
+      reason: w.check.state === 'error' ? wizardError(w.check.error).message : 'Checking the addresses…',
+    };
   if (check.switchAddress && !check.switchAddress.ok)
     return { ok: false, reason: `Switch: ${check.switchAddress.message}` };
   if (check.backgroundUrl && !check.backgroundUrl.ok)

@@ -8,7 +8,6 @@ import { isOnboardError, OnboardError } from '../../../core/errors';
 import type { Handlers } from '../router';
 import type { EndpointsCheck, FieldCheck, MacFactsView, SetupModeName } from '../../../shared/contract';
 import type { welcomeMethods } from '../../../shared/contract/welcome';
-import { worded } from '../worded';
 
 /** What Welcome keeps for one window; the later steps read it. */
 export interface WelcomeState {
@@ -140,5 +139,5 @@ export function welcomeHandlers(): Pick<Handlers<WelcomeSession>, keyof typeof w
     },
     setEndpoints: (req, { session }) => setEndpoints(session, req),
   };
-  return worded(handlers);
+  return handlers;
 }
