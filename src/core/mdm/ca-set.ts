@@ -3,7 +3,7 @@ import type { X509Certificate } from 'node:crypto';
 import { OnboardError } from '../errors';
 import { buildChain } from '../pki/chain';
 import { certificateDetails, certificateLabel, isSelfSigned } from '../pki/inspect';
-import { formatName } from '../pki/names';
+import { commonName, formatName, nameOnOneLine } from '../pki/names';
 
 export interface CaEntry {
   certificate: X509Certificate;
@@ -23,6 +23,9 @@ export interface CaSet {
 }
 
 /** A CA that expires within this many days is named in a warning: every Mac would stop trusting it then. */
+/** A CA's name as an admin knows it: its common name, else its whole subject on one line. */
+export const caName = (c: X509Certificate): string => commonName(c) ?? nameOnOneLine(c.subject);
+
 export const CA_EXPIRY_WARNING_DAYS = 90;
 
 const hex = (fingerprint: string) => fingerprint.replace(/:/g, '').toUpperCase();
