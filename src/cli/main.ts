@@ -33,7 +33,7 @@ const VERBS: Record<string, Verb> = {
     load: () => import('./profile'),
   },
   fleet: {
-    summary: "One view of many Macs' verify reports (fleet report)",
+    summary: 'Roll out to many Macs with an MDM (fleet kit) and one view of their verify reports (fleet report)',
     load: () => import('./fleet'),
   },
 };
