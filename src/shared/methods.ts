@@ -12,6 +12,7 @@ export const METHOD_NAMES = [
   'addCaFiles',
   'removeCaCertificate',
   'getCaCertificates',
+  'exportForMdm',
   // Client certificate
   'openPfx',
   'rewrapPfx',
