@@ -6,7 +6,7 @@ import type { ErrorCode, Finding, FixCode, IpcError } from '../../src/shared/con
 /** Where a message is shown: the same error can need different advice on different screens. */
 export type Screen = 'ca' | 'issued-certificate' | 'other';
 
-/** An error as the renderer holds it; failures of applied plans carry no code and are shown as they are. */
+/** An error as the renderer holds it; a text the renderer makes itself carries no code and is shown as it is. */
 export type ShownError = Pick<IpcError, 'message' | 'hint'> & Partial<Pick<IpcError, 'code' | 'details'>>;
 
 type Details = Readonly<Record<string, string>>;

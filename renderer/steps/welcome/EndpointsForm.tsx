@@ -4,6 +4,7 @@ import type { EndpointField } from '../../state/types';
 import { useWizard } from '../../state/store';
 import { errorOf } from '../../state/requests';
 import { ErrorBox } from '../../ui/ErrorBox';
+import { wizardError } from '../../ui/advice';
 import { currentEndpointCheck } from './slice';
 
 interface FieldProps {
@@ -22,6 +23,8 @@ function EndpointInput({ field, label, placeholder, help }: FieldProps) {
   const check = currentEndpointCheck(welcome);
   const verdict: FieldCheck | null = check ? check[field] : null;
   const showError = touched && verdict !== null && !verdict.ok;
+  // A refusal is the core validator's error: the wizard says it in its own words, as everywhere else.
+  const said = verdict && !verdict.ok ? wizardError(verdict) : null;
   const id = `endpoint-${field}`;
 
   return (
@@ -44,10 +47,10 @@ function EndpointInput({ field, label, placeholder, help }: FieldProps) {
         {help}
       </div>
       <div id={`${id}-verdict`} aria-live="polite">
-        {showError && verdict && !verdict.ok && (
+        {showError && said && (
           <div className="field-error">
-            {verdict.message}
-            {verdict.hint && <span className="hint"> {verdict.hint}</span>}
+            {said.message}
+            {said.hint && <span className="hint"> {said.hint}</span>}
           </div>
         )}
         {verdict?.ok && (

@@ -101,8 +101,8 @@ export function canProceedWelcome(state: WizardState): Proceed {
       reason: w.check.state === 'error' ? wizardError(w.check.error).message : 'Checking the addresses…',
     };
   if (check.switchAddress && !check.switchAddress.ok)
-    return { ok: false, reason: `Switch: ${check.switchAddress.message}` };
+    return { ok: false, reason: `Switch: ${wizardError(check.switchAddress).message}` };
   if (check.backgroundUrl && !check.backgroundUrl.ok)
-    return { ok: false, reason: `Background Channel: ${check.backgroundUrl.message}` };
+    return { ok: false, reason: `Background Channel: ${wizardError(check.backgroundUrl).message}` };
   return check.saved ? { ok: true } : { ok: false, reason: 'Checking the addresses…' };
 }

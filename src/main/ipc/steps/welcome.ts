@@ -100,7 +100,15 @@ function check(text: string, validate: (t: string) => string): FieldCheck | null
   try {
     return { ok: true, value: validate(text) };
   } catch (e) {
-    if (isOnboardError(e)) return { ok: false, message: e.message, hint: e.hint };
+    if (isOnboardError(e)) {
+      return {
+        ok: false,
+        code: e.code,
+        message: e.message,
+        hint: e.hint,
+        ...(e.details ? { details: e.details } : {}),
+      };
+    }
     throw e;
   }
 }
