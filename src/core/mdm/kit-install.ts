@@ -37,6 +37,7 @@ export interface KitScriptOptions {
 const ONE_TIME = 'onboard-kit-one-time-password';
 const SHA1 = 'onboard-kit-identity-sha1';
 const PRESENT = 'onboard-kit-identity-present';
+const REGRANT = 'onboard-kit-identity-regrant';
 const INSTALLER_VAR = 'onboard_kit_installer';
 /** Not in BIN: only the kit reads a file's owner and mode. */
 const LS = '/bin/ls';
@@ -152,6 +153,14 @@ function identityInputs(prefix: string): string[] {
     `  onboard_ids=$(${p(BIN.security)} find-identity -p ssl-client ${shellQuote(SYSTEM_KEYCHAIN)} 2>/dev/null) || return 0`,
     '  case $onboard_ids in *"$onboard_sha1"*) echo yes ;; esac',
     '}',
+    // A client package replaced by this run has no access to a key imported for the old one:
+    // then the identity is taken out and imported again (as the interactive plan's re-grant).
+    `onboard_pkg_before=$(${p(BIN.pkgutil)} --pkg-info ${CLIENT_PACKAGE_ID} 2>/dev/null) || onboard_pkg_before=''`,
+    'onboard_kit_regrant() {',
+    '  [ -n "$(onboard_kit_identity_in)" ] || return 0',
+    `  onboard_pkg_now=$(${p(BIN.pkgutil)} --pkg-info ${CLIENT_PACKAGE_ID} 2>/dev/null) || onboard_pkg_now=''`,
+    '  [ "$onboard_pkg_now" = "$onboard_pkg_before" ] || echo yes',
+    '}',
   ];
 }
 
@@ -173,11 +182,24 @@ function kitIdentityPlan(workspace: PlanWorkspace): Plan {
     '-T',
     CLIENT_BINARY,
   ];
+  const importCommand = { program: BIN.security, args, secretArgs: [args.indexOf(ONE_TIME)] };
+  plan.actions.push({
+    id: 'identity-regrant-delete',
+    title: "After a 1E Client upgrade only: take out this Mac's identity so that the new client can be given its key",
+    detail:
+      'The new 1E Client binary has no access to a private key imported for the old one; the identity is imported again right after.',
+    command: { program: BIN.security, args: ['delete-identity', '-Z', SHA1, SYSTEM_KEYCHAIN] },
+    root: true,
+    // "Done" (skipped) unless the identity is there and this run replaced the client package.
+    check: { command: { program: BIN.test, args: ['-z', REGRANT] } },
+    undo: [importCommand],
+    status: 'pending',
+  });
   plan.actions.push({
     id: 'identity-import',
     title: "Import this Mac's identity into the System keychain",
     detail: 'Only the 1E Client may use the private key (-T). The certificate is the one in ONBOARD_PFX.',
-    command: { program: BIN.security, args, secretArgs: [args.indexOf(ONE_TIME)] },
+    command: importCommand,
     root: true,
     check: { command: { program: BIN.test, args: ['-n', PRESENT] } },
     undo: [{ program: BIN.security, args: ['delete-identity', '-Z', SHA1, SYSTEM_KEYCHAIN] }],
@@ -189,6 +211,7 @@ function kitIdentityPlan(workspace: PlanWorkspace): Plan {
       { value: ONE_TIME, expression: '"$ONBOARD_IMPORT_PASSWORD"' },
       { value: SHA1, expression: '"$onboard_sha1"' },
       { value: PRESENT, expression: '"$(onboard_kit_identity_in)"' },
+      { value: REGRANT, expression: '"$(onboard_kit_regrant)"' },
     ],
   };
   return plan;

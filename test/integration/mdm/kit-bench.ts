@@ -21,6 +21,8 @@ export interface StandInKeychain {
   identities?: string;
   /** find-certificate's output (SHA-1 line + PEM). */
   certificates?: string;
+  /** The installed client's version, which the installer replaces with `upgradeTo` (pkgutil answers from it). */
+  client?: { version: string; upgradeTo: string };
 }
 
 /** An admin trust settings export as `security trust-settings-export -d` writes it (research §2). */
@@ -95,9 +97,22 @@ export async function makeStandInMac(keychain: StandInKeychain, spec: FakeSpec, 
       : "    echo 'SecTrustSettingsCreateExternalRepresentation: No Trust Settings were found.' >&2; exit 1 ;;",
     `  find-identity) ${recorded} "$@" >/dev/null 2>&1; /bin/cat ${q(at('identities'))}; exit 0 ;;`,
     `  find-certificate) ${recorded} "$@" >/dev/null 2>&1; /bin/cat ${q(at('certificates'))}; exit 0 ;;`,
+    `  delete-identity) ${recorded} "$@"; : > ${q(at('identities'))}; exit 0 ;;`,
     `  *) exec ${recorded} "$@" ;;`,
     'esac',
   ]);
+  if (keychain.client) {
+    const version = q(at('client-version'));
+    await writeFile(at('client-version'), keychain.client.version);
+    await wrap('/usr/sbin/pkgutil', [
+      `${q(at('/usr/sbin/pkgutil.recorded'))} "$@" >/dev/null 2>&1`,
+      `printf 'package-id: com.1e.pkg.1E.Client\\nversion: %s\\n' "$(/bin/cat ${version})"`,
+    ]);
+    await wrap('/usr/sbin/installer', [
+      `${q(at('/usr/sbin/installer.recorded'))} "$@" || exit`,
+      `printf '%s' ${q(keychain.client.upgradeTo)} > ${version}`,
+    ]);
+  }
   await wrap('/usr/bin/awk', [
     `if [ "$1" = -v ]; then exec ${q(MAC_AWK)} "$@"; fi`,
     `exec ${q(at('/usr/bin/awk.recorded'))} "$@"`,

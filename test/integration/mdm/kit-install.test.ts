@@ -109,7 +109,25 @@ describe.skipIf(!HAVE_MAC_USERLAND)(
       );
       expect(r.code).toBe(0);
       expect(r.stderr).toContain("already done: Import this Mac's identity");
-      expect(r.calls.filter((c) => c.program === '/usr/bin/security' && c.args[0] === 'import')).toEqual([]);
+      expect(r.calls.filter((c) => c.program === '/usr/bin/security' && /import|delete/.test(c.args[0]!))).toEqual([]);
+    });
+
+    it('after upgrading the client, takes the identity out and imports it again for the new binary', async () => {
+      const listed = `  1) ${leafSha1()} "MAC01.local"\n     1 identities found\n`;
+      const r = await runKit(
+        {
+          adminTrust: [{ sha1: rootSha1() }],
+          identities: listed,
+          client: { version: '5.0.0.1', upgradeTo: '5.1.2.3' },
+        },
+        { ONBOARD_PFX: pfx, ONBOARD_PFX_PASSWORD: PASSWORD },
+      );
+      expect(r.stderr).toContain('all steps finished');
+      const verbs = r.calls.filter((c) => c.program === '/usr/bin/security' && /import|delete/.test(c.args[0]!));
+      expect(verbs.map((c) => c.args.slice(0, 3))).toEqual([
+        ['delete-identity', '-Z', leafSha1()],
+        ['import', expect.stringMatching(/identity\.p12$/), '-k'],
+      ]);
     });
 
     it.each([
