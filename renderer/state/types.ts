@@ -19,6 +19,7 @@ import type {
   IpcResult,
   LabCaView,
   MacFactsView,
+  PlatformName,
   PreparedChanges,
   ProgressEvent,
   ReportFile,
@@ -89,9 +90,12 @@ export interface WelcomeState {
 export interface WelcomeSlice {
   /** What the technician came to do; every step reads it. */
   mode: SetupModeName;
+  /** Which 1E platform the Mac connects to; the client certificate is judged by its requirements. */
+  platform: PlatformName;
   welcome: WelcomeState;
   loadFacts(refresh?: boolean): Promise<void>;
   setMode(mode: SetupModeName): Promise<void>;
+  setPlatform(platform: PlatformName): Promise<void>;
   editEndpoint(field: EndpointField, value: string): Promise<void>;
   touchEndpoint(field: EndpointField): void;
 }

@@ -9,6 +9,7 @@ import { checkDeviceFile, type FileCheckJob, type FileCheckResult } from '../cor
 import { hostnameProblem } from '../core/pki/csr';
 import { loadFile } from '../core/pki/load';
 import { helpAsked, parseOptions, readSecret, resolvePath, UsageError, writeJson } from './common';
+import { cliError, cliFinding } from './advice';
 import { EXIT, type CliIo } from './io';
 import type { WorkerSetup } from './check-batch-worker';
 
@@ -251,7 +252,14 @@ export async function runBatch(argv: string[], io: CliIo, parseAt: (text: string
   );
   const elapsedMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
   let k = 0;
-  const results = listed.map((j) => ('path' in j ? checked[k++]! : j));
+  // Fixes and errors in the CLI's words, as onboard check prints them for one file.
+  const results = listed
+    .map((j) => ('path' in j ? checked[k++]! : j))
+    .map((r) => ({
+      ...r,
+      ...(r.problems ? { problems: r.problems.map(cliFinding) } : {}),
+      ...(r.error ? { error: { code: r.error.code, ...cliError(r.error) } } : {}),
+    }));
   const count = (v: FileCheckResult['verdict']) => results.filter((r) => r.verdict === v).length;
   const summary = {
     files: results.length,

@@ -7,6 +7,7 @@ export const METHOD_NAMES = [
   // Welcome
   'getMacFacts',
   'setMode',
+  'setPlatform',
   'setEndpoints',
   // CA certificates
   'addCaFiles',

@@ -1,9 +1,10 @@
-// Welcome: what the technician came to do, where the 1E servers are, and this Mac as macOS reports it.
+// Welcome: what the technician came to do, which 1E platform, where the 1E servers are, and this Mac as macOS reports it.
 import { useEffect } from 'react';
 import { useWizard } from '../../state/store';
 import { ErrorBox } from '../../ui/ErrorBox';
 import { ModeChooser } from './ModeChooser';
 import { EndpointsForm } from './EndpointsForm';
+import { PlatformChooser } from './PlatformChooser';
 import { FactsCard } from './FactsCard';
 
 export function Welcome() {
@@ -19,6 +20,7 @@ export function Welcome() {
   return (
     <>
       <ModeChooser />
+      {mode !== 'uninstall' && <PlatformChooser />}
       {mode !== 'uninstall' && <EndpointsForm />}
       <FactsCard />
       {app.state === 'ready' && (
