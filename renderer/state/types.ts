@@ -3,6 +3,7 @@
 // Only display data lives in the store: passwords are arguments of the actions that send them, never state, and
 // certificates, keys, the opened .pfx and the plans themselves stay in main.
 import type { StateCreator } from 'zustand';
+import type { MdmFile } from '../../src/shared/contract/ca';
 import type {
   AppInfo,
   ApplyOutcome,
@@ -113,6 +114,8 @@ export interface CaSlice {
   removeCaCertificate(sha256: string): Promise<void>;
   removeCaCrl(id: string): Promise<void>;
   refreshCa(): Promise<void>;
+  /** One "Export for MDM" file (the CA profile or a fleet-kit file), to save. */
+  fetchMdmFile(file: MdmFile): Promise<IpcResult<ReportFile>>;
 }
 
 // Client certificate

@@ -1,8 +1,7 @@
 // `onboard check`: judges a client certificate (PFX, or certificate and key) against every 1E requirement of a profile, offline or online.
-import type { KeyObject, X509Certificate } from 'node:crypto';
 import { OnboardError, isOnboardError } from '../core/errors';
 import type { LoadedMaterial } from '../core/pki/load';
-import { certificateDetails, inspectCertificate, isSelfSigned } from '../core/pki/inspect';
+import { inspectCertificate } from '../core/pki/inspect';
 import { buildChain } from '../core/pki/chain';
 import {
   PROFILE_NAMES,
@@ -15,6 +14,7 @@ import {
 import { readCrls, type Crl } from '../core/pki/crl';
 import { readInputFile } from '../core/fsutil';
 import { keyMatches } from '../core/pki/pkcs12';
+import { pickLeaf } from '../core/pki/check-file';
 import { helpAsked, parseOptions, resolvePath, UsageError, writeJson } from './common';
 import { forTerminal } from './terminal';
 import { assertHostname } from '../core/pki/csr';
@@ -52,6 +52,9 @@ Options:
   --password-env VAR   take the PFX or key password from environment variable VAR
   --password-file F    take it from the first line of file F
   --json               print JSON (see docs/cli-inspect-check.md)
+
+Many files at once (a fleet's PFX or certificate files, on every core):
+  onboard check --batch DIR|FILE... [--hosts-csv F] ...    (onboard check --batch . --help)
 
 Exit codes: 0 no requirement failed, 1 at least one failed, 2 usage error or unreadable input.`;
 
@@ -127,16 +130,6 @@ export function parseAt(text: string): Date {
   return at;
 }
 
-/** The device certificate among everything given: the one a key belongs to, else the first that is not a CA. */
-function pickLeaf(certs: X509Certificate[], keys: KeyObject[], fromPfx: boolean): X509Certificate | undefined {
-  if (fromPfx && certs[0]) return certs[0];
-  return (
-    certs.find((c) => keys.some((k) => keyMatches(c, k))) ??
-    certs.find((c) => !certificateDetails(c).basicConstraints?.ca && !isSelfSigned(c)) ??
-    certs[0]
-  );
-}
-
 /** Enough CRL files for any real path (one per CA, plus deltas); more is a wrong glob, refused before reading. */
 const MAX_CRL_FILES = 64;
 
@@ -190,6 +183,9 @@ export interface CheckJson {
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
   try {
+    // Many files at once (--batch, --hosts-csv): their own module, loaded only then.
+    if (argv.some((a) => /^--(batch|hosts-csv)(=|$)/.test(a)))
+      return await (await import('./check-batch')).runBatch(argv, io, parseAt);
     const { values } = parseOptions(argv, OPTIONS, false);
     if (helpAsked(io, values, HELP)) return EXIT.ok;
     if (values.pfx !== undefined && values.cert !== undefined)

@@ -29,6 +29,14 @@ const VERBS: Record<string, Verb> = {
     summary: 'Check the Mac really connects, as the Switch judges it; write a report',
     load: () => import('./verify'),
   },
+  profile: {
+    summary: 'Write the CA trust configuration profile (.mobileconfig) for an MDM',
+    load: () => import('./profile'),
+  },
+  fleet: {
+    summary: 'Roll out to many Macs with an MDM (fleet kit) and one view of their verify reports (fleet report)',
+    load: () => import('./fleet'),
+  },
 };
 
 function usage(): string {

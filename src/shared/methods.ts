@@ -14,6 +14,7 @@ export const METHOD_NAMES = [
   'removeCaCertificate',
   'getCaCertificates',
   'removeCaCrl',
+  'exportForMdm',
   // Client certificate
   'openPfx',
   'rewrapPfx',

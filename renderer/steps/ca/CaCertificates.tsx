@@ -5,6 +5,7 @@ import { busyText, errorOf } from '../../state/requests';
 import { FileDrop } from '../../ui/FileDrop';
 import { Busy } from '../../ui/Busy';
 import { ErrorBox } from '../../ui/ErrorBox';
+import { MdmExport } from '../../ui/MdmExport';
 import { CaCardView, CaTree, ProblemList } from './CaList';
 import { CrlList } from './CrlList';
 
@@ -103,6 +104,7 @@ export function CaCertificates() {
               ))}
             </ul>
           </section>
+          <MdmExport />
         </>
       )}
     </>

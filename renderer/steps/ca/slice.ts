@@ -52,6 +52,10 @@ export const createCaSlice: SliceCreator<CaSlice> = (set) => {
       else patchCa({ request: failed(r.error) });
     },
 
+    fetchMdmFile(file) {
+      return call('exportForMdm', { file });
+    },
+
     async refreshCa() {
       const r = await call('getCaCertificates', {});
       if (r.ok) patchCa({ view: r.value });

@@ -7,6 +7,7 @@ import { Busy } from '../../ui/Busy';
 import { StatusBadge, type Tone } from '../../ui/StatusBadge';
 import { PlanList, RunStatus } from '../../ui/PlanView';
 import { ReportButtons } from '../../ui/ReportButtons';
+import { MdmExport } from '../../ui/MdmExport';
 
 const PURPOSE_TEXT: Record<ChangePurpose, string> = {
   trust: 'Trust & identity',
@@ -57,6 +58,7 @@ export function Summary() {
         </p>
         <ReportButtons />
       </section>
+      {mode !== 'uninstall' && <MdmExport />}
     </>
   );
 }

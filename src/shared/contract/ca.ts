@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { type } from './type';
 import { upload } from './files';
 import type { IpcError } from '../result';
+import type { ReportFile } from './verify';
 
 export interface SetupProblem {
   severity: 'fail' | 'warn' | 'info';
@@ -73,6 +74,10 @@ export interface CaAddResult extends CaView {
   files: CaFileOutcome[];
 }
 
+/** The files "Export for MDM" offers: the CA profile, and the kit's install.sh, extension-attribute.sh and README.md. */
+export const MDM_FILES = ['profile', 'install', 'attribute', 'readme'] as const;
+export type MdmFile = (typeof MDM_FILES)[number];
+
 const sha256 = z.string().regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/, 'a SHA-256 fingerprint');
 
 export const caMethods = {
@@ -82,5 +87,10 @@ export const caMethods = {
   removeCaCrl: {
     request: z.object({ id: z.string().regex(/^[0-9a-f]{64}$/, 'a list id') }).strict(),
     result: type<CaView>(),
+  },
+  /** One file of the fleet kit (docs/cli-fleet.md) for these CAs: the profile, or a kit script or README (Switch known). */
+  exportForMdm: {
+    request: z.object({ file: z.enum(MDM_FILES) }).strict(),
+    result: type<ReportFile>(),
   },
 } as const;

@@ -1,5 +1,5 @@
 // Reading the keychain: parsers for what `security` prints about certificates, identities and admin trust settings.
-import { isPlistDict, parsePlist } from '../plist';
+import { isPlistDict, parsePlist } from '../../plist';
 
 export interface KeychainCertificate {
   sha256: string | null;

@@ -7,6 +7,10 @@ function lengthBytes(n: number): Buffer {
   return Buffer.from([0x80 | bytes.length, ...bytes]);
 }
 
+function sortedMembers(parts: Uint8Array[]): Uint8Array[] {
+  return [...parts].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+}
+
 export const der = {
   tlv(tag: number, ...parts: Uint8Array[]): Buffer {
     const body = Buffer.concat(parts);
@@ -14,8 +18,9 @@ export const der = {
   },
   seq: (...parts: Uint8Array[]): Buffer => der.tlv(0x30, ...parts),
   /** SET OF: DER wants the members sorted by their encodings. */
-  set: (...parts: Uint8Array[]): Buffer =>
-    der.tlv(0x31, ...[...parts].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))),
+  set: (...parts: Uint8Array[]): Buffer => der.tlv(0x31, ...sortedMembers(parts)),
+  /** [n] IMPLICIT SET OF (CMS certificates, signed attributes): sorted the same way, under a context tag. */
+  ctxSet: (n: number, ...parts: Uint8Array[]): Buffer => der.tlv(0xa0 | n, ...sortedMembers(parts)),
   /** A non-negative INTEGER from big-endian magnitude bytes, a number or a bigint. */
   int(v: number | bigint | Uint8Array): Buffer {
     let bytes: Buffer;

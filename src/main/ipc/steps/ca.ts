@@ -4,10 +4,14 @@ import { loadMaterial } from '../../../core/pki/load';
 import { certificateDetails, certificateKeyLabel, inspectCertificate } from '../../../core/pki/inspect';
 import { commonNameOf, formatName } from '../../../core/pki/names';
 import { signedBy } from '../../../core/pki/chain';
-import { isOnboardError } from '../../../core/errors';
+import { isOnboardError, OnboardError } from '../../../core/errors';
+import { buildFleetKit, PROFILE_FILE } from '../../../core/mdm/kit';
+import { buildProfile } from '../../../core/mdm/profile';
+import { version } from '../../../core/version';
 import { ipcError, type Handlers } from '../router';
 import type { CaAddResult, CaCard, CaFileOutcome, CaTreeNode, CaView, SetupProblem } from '../../../shared/contract';
-import type { caMethods } from '../../../shared/contract/ca';
+import type { caMethods, MdmFile } from '../../../shared/contract/ca';
+import type { ReportFile } from '../../../shared/contract/verify';
 import { currentFacts, keychainCertificates, type WelcomeSession } from './welcome';
 import { crlCards, holdsCertificatesToo, holdsCrl, revokedProblem, takeCrls, type HeldCrl } from './ca-crls';
 
@@ -256,6 +260,40 @@ export function caView(session: CaSession, at = new Date()): CaView {
   };
 }
 
+const KIT_FILES: Record<Exclude<MdmFile, 'profile'>, { name: string; mimeType: string }> = {
+  install: { name: 'install.sh', mimeType: 'text/x-shellscript' },
+  attribute: { name: 'extension-attribute.sh', mimeType: 'text/x-shellscript' },
+  readme: { name: 'README.md', mimeType: 'text/markdown' },
+};
+
+/**
+ * "Export for MDM": the CA profile of these certificates, or one file of the fleet kit (made
+ * without an installer: its install.sh configures a 1E Client already on each Mac).
+ */
+export async function exportForMdm(session: CaSession, file: MdmFile): Promise<ReportFile> {
+  const caCertificates = session.ca.certificates;
+  if (caCertificates.length === 0)
+    throw new OnboardError(
+      'no-ca-certificates',
+      'There are no CA certificates to put into a profile yet.',
+      'Add the root CA and every issuing CA certificate first.',
+    );
+  if (file === 'profile') {
+    const profile = buildProfile({ caCertificates });
+    return { fileName: PROFILE_FILE, mimeType: 'application/x-apple-aspen-config', content: profile.xml };
+  }
+  const endpoints = session.welcome.endpoints;
+  if (!endpoints)
+    throw new OnboardError(
+      'no-endpoints',
+      'The Switch address and Background Channel URL are not set yet.',
+      'Go back to Welcome and type both; the kit writes them into 1E.Client.conf.',
+    );
+  const kit = await buildFleetKit({ ...endpoints, caCertificates, toolVersion: version });
+  const { name, mimeType } = KIT_FILES[file];
+  return { fileName: name, mimeType, content: String(kit.files.find((f) => f.name === name)!.content) };
+}
+
 export function caHandlers(): Pick<Handlers<CaSession>, keyof typeof caMethods> {
   const handlers: Pick<Handlers<CaSession>, keyof typeof caMethods> = {
     addCaFiles: async (req, { session }) => {
@@ -269,6 +307,7 @@ export function caHandlers(): Pick<Handlers<CaSession>, keyof typeof caMethods> 
       await currentFacts(session);
       return caView(session);
     },
+    exportForMdm: (req, { session }) => exportForMdm(session, req.file),
   };
   return handlers;
 }

@@ -31,6 +31,12 @@ describe('DER writer', () => {
     expect(der.time(new Date('2050-01-01T00:00:00Z'))[0]).toBe(0x18);
   });
 
+  it('sorts SET OF members by their encodings, also under a context tag ([n] IMPLICIT SET OF, as CMS uses)', () => {
+    const [a, b, c] = [der.int(300), der.int(5), der.oid('1.2.3')];
+    expect(der.set(a, b, c).toString('hex')).toBe('310b' + '020105' + '0202012c' + '06022a03');
+    expect(der.ctxSet(0, c, a, b).toString('hex')).toBe('a00b' + '020105' + '0202012c' + '06022a03');
+  });
+
   it('encodes long lengths in the long form', () => {
     const big = der.octets(Buffer.alloc(300));
     expect(big.subarray(0, 4).toString('hex')).toBe('0482012c');

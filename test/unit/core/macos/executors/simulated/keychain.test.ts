@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedMac } from '../../../../../../src/core/macos/executors/simulated';
 import { issuerAndSerial } from '../../../../../../src/core/macos/executors/simulated/trust-settings';
 import { gatherFacts } from '../../../../../../src/core/macos/facts';
-import { parsePlist } from '../../../../../../src/core/macos/plist';
+import { parsePlist } from '../../../../../../src/core/plist';
 import { makeKey, makeTestPki, opensslOk } from '../../../../../support/openssl';
 
 describe('admin trust settings', () => {

@@ -1,4 +1,4 @@
-// A small reader for XML property lists (what `security trust-settings-export` and `hdiutil -plist` write).
+// A small reader for XML property lists (what `security trust-settings-export` and `hdiutil -plist` write, and configuration profiles).
 
 export type PlistValue = string | number | boolean | Uint8Array | PlistValue[] | { [key: string]: PlistValue };
 
