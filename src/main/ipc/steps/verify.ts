@@ -27,6 +27,8 @@ export function createVerifyState(): VerifyState {
 /** The part of a session this step reads: the endpoints, the CAs and the identity to check, and this run's changes. */
 export interface VerifySession extends ClientSession, PlansSession {
   verify: VerifyState;
+  /** The Mac side is the simulated Mac: every report says SIMULATED. */
+  simulated: boolean;
 }
 
 /** What each stage of the verification is, in a technician's words. */
@@ -142,7 +144,8 @@ function reportFileName(session: VerifySession, ext: 'html' | 'json', at: Date):
     .toISOString()
     .replace(/[:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
-  return `onboard-report-${host}-${stamp}.${ext}`;
+  // A simulated report says so in its name too, so a file in a ticket's attachments cannot pass for proof.
+  return `onboard-report-${host}-${stamp}${session.simulated ? '-SIMULATED' : ''}.${ext}`;
 }
 
 export function exportReport(session: VerifySession, format: 'html' | 'json'): ReportFile {
@@ -166,6 +169,7 @@ export function exportReport(session: VerifySession, format: 'html' | 'json'): R
     changes,
     generatedAt: at,
     secrets: session.client.pfx ? [session.client.pfx.password] : [],
+    simulated: session.simulated,
   });
   return format === 'html'
     ? { fileName: reportFileName(session, 'html', at), mimeType: 'text/html', content: renderReportHtml(report) }

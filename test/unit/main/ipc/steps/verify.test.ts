@@ -13,3 +13,26 @@ describe('the report', () => {
     expect(e.hint).toMatch(/Verify/);
   });
 });
+
+describe('the report from the wizard', () => {
+  it('is stamped SIMULATED in its name, title, verdict and JSON when the Mac side is the simulated Mac', async () => {
+    const session = readySession(new SimulatedMac({ localHostName: 'MAC01' }));
+    session.welcome.facts = undefined;
+    session.verify.result = {
+      startedAt: '2025-03-01T10:00:00.000Z',
+      finishedAt: '2025-03-01T10:00:02.000Z',
+      ok: true,
+      switchAddress: 'tachyon.acme.local:4000',
+      findings: [{ id: 'switch-tcp', status: 'pass', title: 'TCP works', detail: 'Connected.', fix: '' }],
+      machine: [{ label: 'Local host name', value: 'MAC01.local' }],
+    };
+    expect(session.simulated).toBe(true);
+    const html = await bench.call<{ fileName: string; content: string }>(session, 'exportReport', { format: 'html' });
+    expect(html.fileName).toMatch(/^onboard-report-mac-.*-SIMULATED\.html$/);
+    expect(html.content).toContain('<title>SIMULATED 1E onboarding report: MAC01.local</title>');
+    expect(html.content).not.toContain('VERIFIED');
+    const json = await bench.call<{ content: string }>(session, 'exportReport', { format: 'json' });
+    expect(JSON.parse(json.content)).toMatchObject({ simulated: true, macName: 'MAC01.local' });
+    expect(JSON.parse(json.content).verdict).toMatch(/^SIMULATED: /);
+  });
+});
