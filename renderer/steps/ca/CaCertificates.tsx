@@ -5,6 +5,7 @@ import { busyText, errorOf } from '../../state/requests';
 import { FileDrop } from '../../ui/FileDrop';
 import { Busy } from '../../ui/Busy';
 import { ErrorBox } from '../../ui/ErrorBox';
+import { FocusResult } from '../../ui/FocusResult';
 import { CaCardView, CaTree, ProblemList } from './CaList';
 
 export function CaCertificates() {
@@ -22,14 +23,6 @@ export function CaCertificates() {
   useEffect(() => {
     if (count > 0) void refresh();
   }, [count, refresh]);
-
-  if (mode === 'uninstall') {
-    return (
-      <p className="card">
-        Nothing to do here for an uninstall: CA certificates stay in the keychain. Continue to the next step.
-      </p>
-    );
-  }
 
   return (
     <>
@@ -50,7 +43,7 @@ export function CaCertificates() {
         />
         {busy && <Busy className="busy-line">{busy}</Busy>}
         {error && <ErrorBox error={error} />}
-        <div aria-live="polite">
+        <FocusResult id="ca-result" className="outcomes">
           {outcomes.map((o) =>
             o.error ? (
               <ErrorBox key={o.fileName} error={o.error} title={`${o.fileName}:`} />
@@ -66,7 +59,7 @@ export function CaCertificates() {
               </div>
             ),
           )}
-        </div>
+        </FocusResult>
       </section>
 
       {count === 0 && !busy && (

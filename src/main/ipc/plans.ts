@@ -113,7 +113,20 @@ export function describePrepared(planId: string, purpose: ChangePurpose, plans: 
     pendingCount: pending.length,
     needsAdmin: pending.some((a) => a.root),
     adminPrompts: promptsFor(pending),
+    trustDialogs: trustDialogsFor(pending),
   };
+}
+
+/**
+ * One macOS dialog per write to the admin trust settings (`security add-trusted-cert -d`, `remove-trusted-cert -d`,
+ * `trust-settings-import -d`): authd allows each authorisation once (research/macos-trust.md, section 11).
+ */
+function trustDialogsFor(pending: Action[]): number {
+  const writes = new Set(['add-trusted-cert', 'remove-trusted-cert', 'trust-settings-import']);
+  return pending.filter(
+    (a) =>
+      a.command.program.endsWith('/security') && writes.has(a.command.args[0] ?? '') && a.command.args.includes('-d'),
+  ).length;
 }
 
 /** Consecutive root actions share one prompt; a user action between them splits them. */

@@ -21,6 +21,11 @@ export interface PreparedChanges {
   needsAdmin: boolean;
   /** How many administrator prompts applying will show (one per plan with pending root actions). */
   adminPrompts: number;
+  /**
+   * How many macOS dialogs applying will show besides them: since macOS 11 every change to the admin trust settings
+   * (each root CA trusted or untrusted) asks a person to approve it, even for root.
+   */
+  trustDialogs: number;
 }
 
 /** What happened to one action when a plan ran. */

@@ -192,6 +192,7 @@ export function prepared(
     pendingCount: pending.length,
     needsAdmin: pending.some((a) => a.root),
     adminPrompts: pending.some((a) => a.root) ? 1 : 0,
+    trustDialogs: pending.filter((a) => /add-trusted-cert -d/.test(a.command.line)).length,
   };
 }
 

@@ -46,6 +46,8 @@ export const CHECK_LABELS: Record<string, string> = {
  * stage: running while it runs, then done or failed with its counts.
  */
 export function stageProgress(emit: (e: ProgressUpdate) => void): {
+  /** Says every stage that will run, as waiting, so the screen counts against the known total. */
+  start(): void;
   onProgress(e: VerifyProgress): void;
   finish(): void;
 } {
@@ -68,6 +70,9 @@ export function stageProgress(emit: (e: ProgressUpdate) => void): {
     stage = null;
   };
   return {
+    start() {
+      for (const [id, label] of Object.entries(CHECK_LABELS)) emit({ id, status: 'waiting', label });
+    },
     onProgress(e) {
       if (e.status === 'running') {
         close();
@@ -108,6 +113,7 @@ export async function runVerification(
   }
   const identity = identityOf(session);
   const progress = stageProgress((e) => ctx.emit(e));
+  progress.start();
   const result = await verifyMac({
     switchAddress: endpoints.switchAddress,
     backgroundUrl: endpoints.backgroundUrl,

@@ -1,7 +1,10 @@
-// Verify through the real router: the report needs a verification first.
+// Verify through the real router: progress counted against the known total, and the report needs a verification
+// first.
 import { describe, it, expect } from 'vitest';
 import { SimulatedMac } from '../../../../../src/core/macos/executors/simulated';
 import { changesBench } from './support';
+import { CHECK_LABELS, stageProgress } from '../../../../../src/main/ipc/steps/verify';
+import type { ProgressUpdate } from '../../../../../src/shared/contract';
 
 const bench = changesBench();
 const { readySession, failure } = bench;
@@ -34,5 +37,25 @@ describe('the report from the wizard', () => {
     const json = await bench.call<{ content: string }>(session, 'exportReport', { format: 'json' });
     expect(JSON.parse(json.content)).toMatchObject({ simulated: true, macName: 'MAC01.local' });
     expect(JSON.parse(json.content).verdict).toMatch(/^SIMULATED: /);
+  });
+});
+
+describe('the progress of a verification', () => {
+  it('names every stage as waiting before the first runs, so the screen counts against the known total', () => {
+    const events: ProgressUpdate[] = [];
+    const progress = stageProgress((e) => events.push(e));
+    progress.start();
+    expect(events.map((e) => [e.id, e.status])).toEqual(Object.keys(CHECK_LABELS).map((id) => [id, 'waiting']));
+    progress.onProgress({ id: 'switch', status: 'running' });
+    progress.onProgress({
+      id: 'switch-tcp',
+      status: 'done',
+      finding: { id: 'switch-tcp', status: 'pass', title: 'TCP works', detail: '', fix: '' },
+    });
+    progress.finish();
+    expect(events.slice(-2)).toMatchObject([
+      { id: 'switch', status: 'running' },
+      { id: 'switch', status: 'done', detail: '1 passed' },
+    ]);
   });
 });
