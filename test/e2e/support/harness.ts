@@ -144,7 +144,7 @@ export interface AxeFinding {
  * axe-core's serious and critical violations on the page as it is. The script is evaluated
  * through the debugging protocol, so the page's CSP stays as strict as it ships.
  */
-export async function axeSeriousViolations(page: Page): Promise<AxeFinding[]> {
+export async function axeSeriousViolations(page: Page, alsoModerate = false): Promise<AxeFinding[]> {
   const { readFileSync } = await import('node:fs');
   const source = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
   await page.evaluate(source);
@@ -169,7 +169,8 @@ export async function axeSeriousViolations(page: Page): Promise<AxeFinding[]> {
       nodes: v.nodes.map((n) => n.target.join(' ')),
     }));
   });
-  return all.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const counted = alsoModerate ? ['moderate', 'serious', 'critical'] : ['serious', 'critical'];
+  return all.filter((v) => v.impact !== null && counted.includes(v.impact));
 }
 
 /**
@@ -294,9 +295,15 @@ export interface LabWalk {
   hostname?: string;
 }
 
+/** The step after the client certificate, and that step's own name, as each job calls them. */
+export function stepsAfterClient(mode: LabWalk['mode']): { client: string; next: string } {
+  if (mode === 'Replace the certificate') return { client: 'New certificate', next: 'Trust & identity' };
+  return { client: 'Client certificate', next: mode === 'Upgrade' ? 'Upgrade' : 'Install' };
+}
+
 /**
  * Walks Welcome, CA certificates and Client certificate as a technician does (a lab CA made
- * before, opened with its password), and stops on Install.
+ * before, opened with its password), and stops on the step after (Install, Upgrade, or Trust & identity).
  */
 export async function walkSetupWithLabCa(page: Page, w: LabWalk): Promise<void> {
   await page.getByRole('radio', { name: new RegExp(w.mode) }).check();
@@ -307,8 +314,9 @@ export async function walkSetupWithLabCa(page: Page, w: LabWalk): Promise<void> 
   for (let i = 0; i < 120 && (await field.inputValue()) === ''; i++) await page.waitForTimeout(250);
   const url = w.backgroundUrl ?? (await field.inputValue());
   await page.getByText(`Valid: ${url}`, { exact: false }).waitFor();
+  const titles = stepsAfterClient(w.mode);
   await continueTo(page, 'CA certificates');
-  await continueTo(page, 'Client certificate');
+  await continueTo(page, titles.client);
   await page.getByRole('radio', { name: /A lab CA/ }).check();
   await page.getByRole('radio', { name: /Use one made before/ }).check();
   await page.getByLabel('Lab folder').fill(w.labDir);
@@ -319,13 +327,21 @@ export async function walkSetupWithLabCa(page: Page, w: LabWalk): Promise<void> 
   await page.getByRole('button', { name: `Issue a certificate for ${host}` }).click();
   const go = page.getByRole('button', { name: 'Continue' });
   for (let i = 0; i < 120 && !(await go.isEnabled()); i++) await page.waitForTimeout(250);
-  await continueTo(page, 'Install');
+  await continueTo(page, titles.next);
+}
+
+/**
+ * A button of the step's own page (the footer mirrors the step's action under the same name, so a bare name would
+ * find both).
+ */
+export function inStep(page: Page, name: string | RegExp) {
+  return page.getByRole('main').getByRole('button', { name, exact: typeof name === 'string' });
 }
 
 /** On Install: types the installer's path and asks for the plan; waits until the configuration diff shows. */
 export async function planInstallWith(page: Page, installer: string): Promise<void> {
   await page.getByLabel('Installer file on this Mac').fill(installer);
-  await page.getByRole('button', { name: 'Review the changes' }).click();
+  await inStep(page, 'Review the changes').click();
   await page.getByRole('table').waitFor({ timeout: 30_000 });
 }
 
@@ -334,12 +350,17 @@ export async function applyInstall(
   page: Page,
   button: 'Install and start' | 'Upgrade and start' = 'Install and start',
 ): Promise<void> {
-  await page.getByRole('button', { name: button }).click();
-  await page.getByText(/The 1E Client is installed, configured and started/).waitFor({ timeout: 30_000 });
+  await inStep(page, button).click();
+  await page
+    .getByRole('heading', { level: 2, name: /^The 1E Client is (installed|upgraded), configured and started$/ })
+    .waitFor({ timeout: 30_000 });
 }
+
+/** The Trust & identity step's button, as each job names it. */
+export const TRUST_BUTTON = /^Import (into the keychain|the identity again|the new certificate)$/;
 
 /** On Trust & identity: waits for the plan, applies it and waits for the result. */
 export async function applyTrust(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Apply', exact: true }).click();
-  await page.getByText(/are in the System keychain/).waitFor({ timeout: 30_000 });
+  await inStep(page, TRUST_BUTTON).click();
+  await page.getByRole('heading', { level: 2, name: /(are|is) in the System keychain/ }).waitFor({ timeout: 30_000 });
 }
