@@ -137,7 +137,8 @@ export function PlanSummary({
     <section className="card plan-summary" aria-labelledby={`${id}-heading`} aria-busy={run.state === 'running'}>
       <FocusResult id={id}>
         <h2 id={`${id}-heading`}>{run.state === 'done' && run.value.ok ? doneText : heading}</h2>
-        {!over && <p className="plan-line">{planLine(prepared)}.</p>}
+        {/* With nothing to change the heading says so already. */}
+        {!over && prepared.pendingCount > 0 && <p className="plan-line">{planLine(prepared)}.</p>}
         <RunStatus prepared={prepared} run={run} />
       </FocusResult>
       {!over && warnings.length > 0 && (

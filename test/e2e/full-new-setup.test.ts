@@ -2,19 +2,21 @@
 // Background Channel over HTTPS and real CRLs, on a simulated Apple-silicon Mac: it must end all green.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Page } from 'playwright-core';
-import { readFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SimulatedMac } from '../../src/core/macos/executors/simulated';
 import { issueServerCert } from '../../src/core/lab/pki';
 import { startLabServer, type LabServer } from '../../src/core/lab/serve';
 import {
   applyInstall,
+  artifactsDir,
   axeSeriousViolations,
   continueTo,
   freeLoopbackPort,
   inStep,
   openWizard,
   planInstallWith,
+  root,
   screenshotWholeStep as screenshot,
   startBackgroundChannel,
   startLabBench,
@@ -99,6 +101,7 @@ describe('a new setup with a lab CA, end to end', () => {
     expect(
       await page.getByText('4 changes · one administrator prompt, plus one macOS dialog for the root CA').count(),
     ).toBe(1);
+    await readmeScreenshot(page);
     await page.getByText('Show the commands').click();
     expect(await page.getByText(/security import .* -P •••• -T/).count()).toBe(1);
     expect(await page.getByText(/add-trusted-cert -d -r trustRoot/).count()).toBe(1);
@@ -182,3 +185,15 @@ describe('a new setup with a lab CA, end to end', () => {
     expect((page as unknown as { errors: string[] }).errors).toEqual([]);
   });
 });
+
+/**
+ * The README's picture: Trust & identity's verdict and its one action, as a technician first sees it at 900×640.
+ * Always saved under test-results/; copied over assets/screenshot.png when ONBOARD_README_SCREENSHOT=1 (run
+ * `ONBOARD_README_SCREENSHOT=1 npx vitest run --project e2e test/e2e/full-new-setup.test.ts` after a design change).
+ */
+async function readmeScreenshot(page: Page): Promise<void> {
+  const path = join(artifactsDir, 'readme-screenshot.png');
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.screenshot({ path });
+  if (process.env.ONBOARD_README_SCREENSHOT === '1') await copyFile(path, join(root, 'assets', 'screenshot.png'));
+}
