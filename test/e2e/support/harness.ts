@@ -178,8 +178,8 @@ export async function axeSeriousViolations(page: Page, alsoModerate = false): Pr
  * colours blended by the element's opacity over the nearest ancestor background (a faded
  * button is composited onto the panel behind it).
  */
-export async function textContrast(locator: Locator): Promise<number> {
-  return locator.evaluate((el) => {
+export async function textContrast(locator: Locator, pseudo?: '::placeholder'): Promise<number> {
+  return locator.evaluate((el, pseudo) => {
     const rgba = (c: string) => {
       const v = (c.match(/[\d.]+/g) ?? []).map(Number);
       return { r: v[0]!, g: v[1]!, b: v[2]!, a: v[3] ?? 1 };
@@ -199,7 +199,8 @@ export async function textContrast(locator: Locator): Promise<number> {
       return { r: c.r * a + under.r * (1 - a), g: c.g * a + under.g * (1 - a), b: c.b * a + under.b * (1 - a) };
     };
     const bg = rgba(style.backgroundColor).a > 0 ? over(rgba(style.backgroundColor), backdrop) : backdrop;
-    const fg = over(rgba(style.color), bg);
+    // A placeholder's colour is its pseudo-element's, over the field's own background.
+    const fg = over(rgba(pseudo ? getComputedStyle(el, pseudo).color : style.color), bg);
     const luminance = (c: { r: number; g: number; b: number }) => {
       const [r, g, b] = [c.r, c.g, c.b].map((v) => {
         const s = v / 255;
@@ -209,7 +210,7 @@ export async function textContrast(locator: Locator): Promise<number> {
     };
     const [a, b] = [luminance(fg), luminance(bg)].sort((x, y) => y - x);
     return (a! + 0.05) / (b! + 0.05);
-  });
+  }, pseudo);
 }
 
 /**
