@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three kinds of tests, all run by `npm test`:
-//  unit        plain functions and React components (jsdom for files under test/unit/renderer)
+// Four projects, all run by `npm test` (`npm run test:unit` runs unit and dom alone):
+//  unit        plain functions, main-side handlers and the project's own rules
+//  dom         React components (jsdom) under test/unit/renderer
 //  integration real peers on loopback: openssl, TLS and HTTP servers, /bin/sh
 //  e2e         Playwright driving Debian's Chromium against the preview server
 export default defineConfig({

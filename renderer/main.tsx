@@ -2,6 +2,5 @@
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './styles.css';
-import './wizard-flow.css';
 
 createRoot(document.getElementById('root')!).render(<App />);

@@ -1,6 +1,7 @@
 // The one findings list: each finding with its verdict in words (never colour alone), what was seen, and the fix.
 // Verify's findings have the requirements' shape, so both go through here, each in the words its screen has always used.
 import type { Finding } from '../../src/shared/contract';
+import { wizardFix } from './advice';
 import { StatusBadge } from './StatusBadge';
 
 const WORDING = {
@@ -34,7 +35,7 @@ export function Findings({ findings, kind }: { findings: Finding[]; kind: keyof 
           {f.fix && words.showsFix(f.status) && (
             <p className="finding-fix">
               <strong>{words.fixLead} </strong>
-              {f.fix}
+              {wizardFix(f)}
             </p>
           )}
         </li>

@@ -6,6 +6,7 @@ import { applyOnboarding, planUninstall } from '../core/macos/onboarding';
 import { executePlan } from '../core/macos/execute';
 import type { Executor } from '../core/macos/types';
 import { PlanWorkspace } from '../core/macos/workspace';
+import { cliError } from './advice';
 import { helpAsked, parseOptions, UsageError, writeJson } from './common';
 import { EXIT, type CliIo } from './io';
 import type { SimulatedMac } from '../core/macos/executors/simulated';
@@ -70,8 +71,10 @@ function printResults(io: CliIo, steps: PlanResult[], ok: boolean, simulated: bo
     out.push(
       `Done${simulated ? ' (on the simulated Mac)' : ''}: ${steps.some((s) => s.changed) ? 'every step finished.' : 'nothing needed changing.'}`,
     );
-  else if (failed?.failure)
-    out.push(`Stopped at "${failed.title}": ${failed.failure.message}`, `  ${failed.failure.hint}`);
+  else if (failed?.failure) {
+    const said = cliError(failed.failure);
+    out.push(`Stopped at "${failed.title}": ${said.message}`, `  ${said.hint}`);
+  }
   io.stdout.write(out.join('\n') + '\n');
 }
 

@@ -7,6 +7,7 @@ import { buildChain } from '../core/pki/chain';
 import { checkClientCertificate, summarise, type Finding, type FindingStatus } from '../core/pki/requirements';
 import { keyMatches } from '../core/pki/pkcs12';
 import { helpAsked, parseOptions, UsageError, writeJson } from './common';
+import { cliFinding } from './advice';
 import { reportError } from './inspect';
 import { PasswordSource, parsePasswordOptions } from './inputs';
 import { EXIT, type CliIo } from './io';
@@ -177,7 +178,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       at,
       extraCertificates,
       ...(fromPfx && main.pfx ? { pfx: main.pfx } : {}),
-    });
+    }).map(cliFinding);
     const summary = summarise(findings);
     const warnings = [main, keyFile, ...caFiles]
       .flatMap((m) => m?.warnings ?? [])

@@ -75,11 +75,8 @@ export class PasswordSource {
     } catch (e) {
       if (!(isOnboardError(e) && e.code === 'password-required') || this.env || this.file || this.asked) throw e;
       if (!(this.io.stdin.isTTY && this.io.stdin.setRawMode)) {
-        throw new OnboardError(
-          'password-required',
-          e.message,
-          'Give the password with --password-env VAR or --password-file FILE; passwords are never taken on the command line.',
-        );
+        // No prompt possible: advice.ts says which options give the password instead.
+        throw new OnboardError('password-required', e.message, e.hint, { ...e.details, prompt: 'none' });
       }
       this.value = await readSecret(this.io, {
         prompt: `Password for ${label}`,
@@ -96,8 +93,11 @@ export class PasswordSource {
     try {
       return await this.load(resolved, p);
     } catch (e) {
-      if (isOnboardError(e) && !(e instanceof UsageError))
-        throw new OnboardError(e.code, e.message.split(resolved).join(p), e.hint);
+      const asTyped = (text: string) => text.split(resolved).join(p);
+      if (isOnboardError(e) && !(e instanceof UsageError)) {
+        const details = e.details && Object.fromEntries(Object.entries(e.details).map(([k, v]) => [k, asTyped(v)]));
+        throw new OnboardError(e.code, asTyped(e.message), e.hint, details);
+      }
       throw e;
     }
   }

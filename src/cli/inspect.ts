@@ -4,6 +4,7 @@ import { isOnboardError } from '../core/errors';
 import type { LoadedMaterial, ParsedCsr } from '../core/pki/load';
 import { describeKey, inspectCertificate, keyLabel, type CertificateInfo } from '../core/pki/inspect';
 import { keyMatches, type PfxAnalysis } from '../core/pki/pkcs12';
+import { cliError, errorLines } from './advice';
 import { helpAsked, parseOptions, UsageError, writeJson } from './common';
 import { parsePasswordOptions, PasswordSource } from './inputs';
 import { EXIT, type CliIo } from './io';
@@ -160,8 +161,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       } catch (e) {
         if (!isOnboardError(e) || e instanceof UsageError) throw e;
         unreadable++;
-        files.push({ path: p, error: { code: e.code, message: e.message, hint: e.hint } });
-        io.stderr.write(`onboard inspect: ${e.message}\n${e.hint ? `  ${e.hint}\n` : ''}`);
+        files.push({ path: p, error: { code: e.code, ...cliError(e) } });
+        io.stderr.write(errorLines('inspect', e));
       }
     }
     if (values.json) writeJson(io, { files });
@@ -178,8 +179,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 /** One clear line (and a hint) on stderr for anything a technician can act on; never a stack trace. */
 export function reportError(io: CliIo, verb: string, e: unknown): number {
   if (isOnboardError(e)) {
-    io.stderr.write(`onboard ${verb}: ${e.message}\n`);
-    if (e.hint) io.stderr.write(`  ${e.hint}\n`);
+    io.stderr.write(errorLines(verb, e));
   } else {
     io.stderr.write(
       `onboard ${verb}: internal error: ${(e as Error)?.message ?? String(e)}\n  Please report this with the command you ran.\n`,

@@ -1,6 +1,7 @@
 // The `onboard` command: dispatches to verb modules, loaded lazily so start-up stays fast.
 import { processIo, EXIT, type CliIo, type VerbModule } from './io';
 import { isOnboardError } from '../core/errors';
+import { errorLines } from './advice';
 import { version } from '../core/version';
 
 interface Verb {
@@ -64,8 +65,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return await mod.run(rest, io);
   } catch (e) {
     if (isOnboardError(e)) {
-      io.stderr.write(`onboard ${verbName}: ${e.message}\n`);
-      if (e.hint) io.stderr.write(`  ${e.hint}\n`);
+      io.stderr.write(errorLines(verbName, e));
       return EXIT.usage;
     }
     io.stderr.write(

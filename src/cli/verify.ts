@@ -10,6 +10,7 @@ import { validateBackgroundUrl, validateHostName } from '../core/macos/validate'
 import type { Executor } from '../core/macos/types';
 import { STATUS_LABEL, countByStatus, type VerifyFinding } from '../core/verify/findings';
 import { parseSwitchAddress } from '../core/verify/switch-probe';
+import { cliError } from './advice';
 import { runVerification, type TlsVersion } from '../core/verify/verify';
 import { buildReport, renderReportHtml, renderReportJson } from '../core/verify/report';
 import { certificateLabel } from '../core/verify/crl';
@@ -111,7 +112,7 @@ export async function checkReportPath(path: string, shown: string, force: boolea
       `--report ${shown} is a folder.`,
       'Give a file name ending in .html or .json, e.g. --report MAC01-onboarding.html.',
     );
-  if (!force) await refuseExisting([path], 'Choose another report name, or pass --force to replace it.');
+  if (!force) await refuseExisting([path], 'Choose another report name.');
   const folder = dirname(path);
   const fst = await fs.stat(folder).catch(() => null);
   if (!fst)
@@ -166,7 +167,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       if (values['background-url'] !== undefined) validateBackgroundUrl(values['background-url']);
       if (values.hostname !== undefined) validateHostName(values.hostname);
     } catch (e) {
-      if (e instanceof OnboardError) throw new UsageError(e.message, e.hint);
+      if (e instanceof OnboardError) {
+        const said = cliError(e);
+        throw new UsageError(said.message, said.hint);
+      }
       throw e;
     }
     const timeoutMs = parseTimeout(values.timeout);

@@ -3,21 +3,28 @@ import type { ErrorCode } from './error-codes';
 
 export { ERROR_CODES, type ErrorCode } from './error-codes';
 
+/** The parameters of a fix (a file name, an issuer, a folder), by name, for front ends that word the fix their own way. */
+export type ErrorDetails = Readonly<Record<string, string>>;
+
 /**
- * A failure with a stable code, a plain-language message and a fix hint.
- * The CLI prints `message` (and `hint`) on one or two lines; the IPC router turns it
- * into `{ ok: false, error: { code, message, hint } }`. Anything that is not an
- * OnboardError is a bug and is reported as `internal` without its stack.
+ * A failure with a stable code, a plain-language message, a fix hint and, where the fix needs them, its
+ * parameters as `details`. Message and hint are neutral: they say what is wrong and what to do in words that fit
+ * the command line and the wizard alike (no options, no verbs, no buttons); each front end adds its own advice by
+ * code (src/cli/advice.ts, renderer/ui/advice.ts). The IPC router turns it into
+ * `{ ok: false, error: { code, message, hint, details } }`. Anything that is not an OnboardError is a bug and is
+ * reported as `internal` without its stack.
  */
 export class OnboardError extends Error {
   readonly code: ErrorCode;
   readonly hint: string;
+  readonly details: ErrorDetails | undefined;
 
-  constructor(code: ErrorCode, message: string, hint = '') {
+  constructor(code: ErrorCode, message: string, hint = '', details?: ErrorDetails) {
     super(message);
     this.name = 'OnboardError';
     this.code = code;
     this.hint = hint;
+    this.details = details;
   }
 }
 
@@ -26,8 +33,8 @@ export function isOnboardError(e: unknown): e is OnboardError {
 }
 
 /** Shorthand for `throw new OnboardError(...)` in expression position. */
-export function fail(code: ErrorCode, message: string, hint = ''): never {
-  throw new OnboardError(code, message, hint);
+export function fail(code: ErrorCode, message: string, hint = '', details?: ErrorDetails): never {
+  throw new OnboardError(code, message, hint, details);
 }
 
 /** Text of any thrown value, for wrapping low-level errors (never a stack trace). */

@@ -49,10 +49,7 @@ export async function readInputFile(path: string, limit = MAX_INPUT_BYTES): Prom
  * Throws OnboardError 'output-exists' for the first of `paths` that exists, so a command can
  * refuse before it asks for passwords or does slow work, rather than only when it writes.
  */
-export async function refuseExisting(
-  paths: readonly string[],
-  hint = 'Choose another name, or pass --force to replace it.',
-): Promise<void> {
+export async function refuseExisting(paths: readonly string[], hint = 'Choose another name.'): Promise<void> {
   for (const path of paths) {
     if (
       await fs.lstat(path).then(
@@ -60,7 +57,7 @@ export async function refuseExisting(
         () => false,
       )
     )
-      throw new OnboardError('output-exists', `${path} already exists.`, hint);
+      throw new OnboardError('output-exists', `${path} already exists.`, hint, { path });
   }
 }
 

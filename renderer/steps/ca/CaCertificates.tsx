@@ -42,11 +42,11 @@ export function CaCertificates() {
           onFiles={(files) => void addCaFiles(files)}
         />
         {busy && <Busy className="busy-line">{busy}</Busy>}
-        {error && <ErrorBox error={error} />}
+        {error && <ErrorBox error={error} screen="ca" />}
         <FocusResult id="ca-result" className="outcomes">
           {outcomes.map((o) =>
             o.error ? (
-              <ErrorBox key={o.fileName} error={o.error} title={`${o.fileName}:`} />
+              <ErrorBox key={o.fileName} error={o.error} title={`${o.fileName}:`} screen="ca" />
             ) : (
               <div key={o.fileName} className="outcome">
                 <strong>{o.fileName}:</strong> {o.added} added

@@ -71,9 +71,10 @@ export function ClientCertificate() {
           {client.path === 'csr' && <CsrPanel />}
           {client.path === 'lab' && <LabPanel />}
           {busy && <Busy className="busy-line">{busy}</Busy>}
+          {/* On the key-and-request path, a file that fails to load was meant as the CA's answer to the request. */}
           {error && (
             <FocusResult id="client-error">
-              <ErrorBox error={error} />
+              <ErrorBox error={error} screen={client.path === 'csr' ? 'issued-certificate' : 'other'} />
             </FocusResult>
           )}
         </section>

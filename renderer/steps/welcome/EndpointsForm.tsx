@@ -5,6 +5,7 @@ import { useWizard } from '../../state/store';
 import { errorOf } from '../../state/requests';
 import { ErrorBox } from '../../ui/ErrorBox';
 import { Breakable } from '../../ui/Breakable';
+import { wizardError } from '../../ui/advice';
 import { currentEndpointCheck } from './slice';
 
 interface FieldProps {
@@ -27,6 +28,8 @@ function EndpointInput({ field, label, placeholder, help, required }: FieldProps
   const showError = touched && verdict !== null && !verdict.ok;
   // Left empty: said when the field is left, not while the technician has not got to it yet.
   const showRequired = touched && value.trim() === '';
+  // A refusal is the core validator's error: the wizard says it in its own words, as everywhere else.
+  const said = verdict && !verdict.ok ? wizardError(verdict) : null;
   const id = `endpoint-${field}`;
 
   return (
@@ -51,10 +54,10 @@ function EndpointInput({ field, label, placeholder, help, required }: FieldProps
       </div>
       <div id={`${id}-verdict`} aria-live="polite">
         {showRequired && <div className="field-error">Required: {required}</div>}
-        {showError && verdict && !verdict.ok && (
+        {showError && said && (
           <div className="field-error">
-            {verdict.message}
-            {verdict.hint && <span className="hint"> {verdict.hint}</span>}
+            {said.message}
+            {said.hint && <span className="hint"> {said.hint}</span>}
           </div>
         )}
         {verdict?.ok && (

@@ -4,6 +4,7 @@ import type { EndpointsCheck, SetupModeName } from '../../../src/shared/contract
 import type { Proceed, SliceCreator, WelcomeSlice, WelcomeState, WizardState } from '../../state/types';
 import { call } from '../../api';
 import { failed, idle, loaded } from '../../state/requests';
+import { wizardError } from '../../ui/advice';
 
 /**
  * What a new job starts without: the plans, runs, verification and summary of another job belonged to that job (an
@@ -141,10 +142,13 @@ export function canProceedWelcome(state: WizardState): Proceed {
   }
   const check = currentEndpointCheck(w);
   if (!check)
-    return { ok: false, reason: w.check.state === 'error' ? w.check.error.message : 'Checking the addresses…' };
+    return {
+      ok: false,
+      reason: w.check.state === 'error' ? wizardError(w.check.error).message : 'Checking the addresses…',
+    };
   if (check.switchAddress && !check.switchAddress.ok)
-    return { ok: false, reason: `Switch: ${check.switchAddress.message}` };
+    return { ok: false, reason: `Switch: ${wizardError(check.switchAddress).message}` };
   if (check.backgroundUrl && !check.backgroundUrl.ok)
-    return { ok: false, reason: `Background Channel: ${check.backgroundUrl.message}` };
+    return { ok: false, reason: `Background Channel: ${wizardError(check.backgroundUrl).message}` };
   return check.saved ? { ok: true } : { ok: false, reason: 'Checking the addresses…' };
 }

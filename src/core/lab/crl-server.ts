@@ -25,7 +25,8 @@ export async function loadCrls(lab: Lab): Promise<{ crl: string[]; stamp: string
       throw new OnboardError(
         'lab-no-crl',
         `${p} is missing, so the Switch stand-in cannot check revocation.`,
-        'Run `onboard lab crl --dir ...` first.',
+        "Publish the lab's CRLs first.",
+        { file: p },
       );
     }
     crl.push(crlPem(der));

@@ -108,7 +108,7 @@ async function serverCredentials(
     throw new OnboardError(
       'lab-serve-needs-password',
       'The Switch stand-in needs a server certificate from the lab CA.',
-      'Give the CA password (--ca-password-env VAR), or a certificate made by `onboard lab server-cert` with --cert and --key.',
+      'Give the CA password, or a server certificate and its key issued by the lab CA.',
     );
   }
   const issuerKey: KeyObject = await unlockCa(lab, lab.issuerName, o.caPassword);

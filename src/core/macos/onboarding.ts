@@ -100,7 +100,7 @@ async function planStep(step: StepName, req: OnboardingRequest, ctx: StepContext
         throw new OnboardError(
           'client-not-installed',
           "The 1E Client is not installed on this Mac and no installer was given, so its identity cannot be imported: macOS grants the private key to the client's program, which must exist first.",
-          'Add --installer FILE with the 1E Client package (or install the client first, then run this again).',
+          'Give the 1E Client installer as well (or install the client first, then run this again).',
         );
       }
       return plan;

@@ -1,4 +1,4 @@
-// The vocabulary of system changes: commands, actions, plans and the executors that run them.
+// What an executor is: a command (absolute program and argv, never a shell string), its result, and the Executor interface.
 
 /** One program invocation: an absolute path and an argv array. Never a shell string. */
 export interface Command {

@@ -282,7 +282,8 @@ export function serialBytes(hex: string): Buffer {
     throw new OnboardError(
       'bad-serial',
       `"${hex}" is not a hexadecimal serial number.`,
-      'Copy the serial from `onboard inspect` or `openssl x509 -noout -serial`.',
+      "Copy the serial as the certificate's details show it (hexadecimal digits).",
+      { serial: hex, source: 'certificate' },
     );
   }
   return Buffer.from(clean.length % 2 ? '0' + clean : clean, 'hex');

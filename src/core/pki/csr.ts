@@ -128,7 +128,7 @@ export function privateKeyPem(key: KeyObject, password?: string): string {
     throw new OnboardError(
       'empty-key-password',
       'The key password is empty.',
-      'Choose a password, or leave out --key-password-env to write an unencrypted key.',
+      'Choose a password, or write the key without one.',
     );
   return key.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: password }).toString();
 }
@@ -215,7 +215,7 @@ export function readCsr(der: Buffer, name = 'The request'): ParsedCsr {
     throw new OnboardError(
       'csr-corrupt',
       `${name} is a certificate request that cannot be read (${describeError(e)}).`,
-      'Make the request again (onboard csr).',
+      'Make the key and request again.',
     );
   }
 }

@@ -1,8 +1,7 @@
 // The errors every reader of technicians' files shares: unrecognised bytes (named when they are a known non-certificate format), cut-short files, and how to give a password.
 import { OnboardError } from '../errors';
 
-export const PASSWORD_HINT =
-  'Give the password with --password-env VAR or --password-file FILE (or type it when asked).';
+export const PASSWORD_HINT = 'Give the password that protects it.';
 
 const MAGIC: { bytes: number[]; what: string; hint: string }[] = [
   {

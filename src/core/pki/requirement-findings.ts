@@ -12,7 +12,37 @@ export interface Finding {
   status: FindingStatus;
   title: string;
   detail: string;
+  /** What to do, in words that fit every front end (empty for a pass). */
   fix: string;
+  /** Which fix `fix` is, for a front end that names its own means of doing it (src/cli/advice.ts, renderer/ui/advice.ts). */
+  fixCode?: FixCode;
+  /** The fix's parameters by name (an issuer, a host name). */
+  details?: Readonly<Record<string, string>>;
+}
+
+/** The fixes a front end may word its own way: each names what to do, and the front end says where or with what. */
+export const FIX_CODES = [
+  'add-ca-certificates',
+  'add-chain-certificates',
+  'add-issuer',
+  'add-root',
+  'add-trusted-root',
+  'confirm-root',
+  'export-with-key',
+  'give-key',
+  'request-again',
+  'request-for-hostname',
+  'request-rsa-key',
+  'rewrap-pfx',
+] as const;
+
+export type FixCode = (typeof FIX_CODES)[number];
+
+/** A fix with its code: what `finding` takes where a front end words the fix its own way. */
+export interface Fix {
+  text: string;
+  code: FixCode;
+  details?: Readonly<Record<string, string>>;
 }
 
 export const FINDING_IDS = [
@@ -57,11 +87,20 @@ export const FINDING_TITLES: Record<FindingId, string> = {
 export const EXPIRY_WARNING_DAYS = 30;
 
 export const DAY = 86_400_000;
-export const REQUEST_AGAIN =
-  'Ask your PKI team for a new certificate from a Computer/Workstation-style template (Client Authentication EKU; Digital Signature and Key Encipherment key usage; RSA 2048+; HTTP CDP), e.g. with `onboard csr`.';
+export const REQUEST_AGAIN: Fix = {
+  text: 'Ask your PKI team for a new certificate from a Computer/Workstation-style template (Client Authentication EKU; Digital Signature and Key Encipherment key usage; RSA 2048+; HTTP CDP).',
+  code: 'request-again',
+};
 
-export function finding(id: FindingId, status: FindingStatus, detail: string, fix = ''): Finding {
-  return { id, status, title: FINDING_TITLES[id], detail, fix };
+export const RSA_KEY: Fix = {
+  text: 'Request a new certificate with an RSA 2048-bit (or larger) key.',
+  code: 'request-rsa-key',
+};
+
+export function finding(id: FindingId, status: FindingStatus, detail: string, fix: string | Fix = ''): Finding {
+  if (typeof fix === 'string') return { id, status, title: FINDING_TITLES[id], detail, fix };
+  const details = fix.details ? { details: fix.details } : {};
+  return { id, status, title: FINDING_TITLES[id], detail, fix: fix.text, fixCode: fix.code, ...details };
 }
 
 export function day(d: Date): string {
@@ -79,14 +118,20 @@ export function chainTrusted(chain: ChainResult, selfSigned: boolean, caGiven: b
       'fail',
       `Trust cannot be established: ${missing.message.charAt(0).toLowerCase()}${missing.message.slice(1)}`,
       caGiven
-        ? 'Pass every CA certificate of the chain (root and intermediates) with --ca.'
-        : 'Pass the CA certificates (root and intermediates) with --ca FILE; ask your PKI team for them.',
+        ? { text: 'Add every CA certificate of the chain (root and intermediates).', code: 'add-chain-certificates' }
+        : {
+            text: 'Add the CA certificates (root and intermediates); ask your PKI team for them.',
+            code: 'add-ca-certificates',
+          },
     );
   }
   if (chain.problems.length) {
     const text = chain.problems.map((p) => p.message).join(' ');
-    const fix = chain.problems.some((p) => p.code === 'root-not-trusted')
-      ? 'Pass the root CA certificate your organisation trusts with --ca; if it differs from the one the certificate chains to, the certificate came from another PKI.'
+    const fix: string | Fix = chain.problems.some((p) => p.code === 'root-not-trusted')
+      ? {
+          text: 'Add the root CA certificate your organisation trusts; if it differs from the one the certificate chains to, the certificate came from another PKI.',
+          code: 'add-trusted-root',
+        }
       : chain.problems.some((p) => p.code === 'ca-expired' || p.code === 'ca-not-yet-valid')
         ? 'Get the renewed CA certificate from your PKI team; if the CA itself was renewed, the device certificate must be issued again under it.'
         : 'Ask your PKI team: the CA certificates are not fit to issue device certificates.';
@@ -94,18 +139,19 @@ export function chainTrusted(chain: ChainResult, selfSigned: boolean, caGiven: b
   }
   const root = chain.trustedRoot;
   if (!root)
-    return finding(
-      'chain-trusted',
-      'fail',
-      'The chain does not end at a trusted root.',
-      'Pass the root CA certificate with --ca.',
-    );
+    return finding('chain-trusted', 'fail', 'The chain does not end at a trusted root.', {
+      text: 'Add the root CA certificate.',
+      code: 'add-root',
+    });
   if (!caGiven) {
     return finding(
       'chain-trusted',
       'warn',
       `The chain ends at ${certificateLabel(root)}, but that root came with the certificate itself, not from a CA file you chose to trust.`,
-      'Pass the root CA certificate your organisation trusts with --ca to confirm it is the same one.',
+      {
+        text: 'Add the root CA certificate your organisation trusts to confirm it is the same one.',
+        code: 'confirm-root',
+      },
     );
   }
   return finding(
@@ -131,7 +177,11 @@ export function chainComplete(chain: ChainResult, selfSigned: boolean): Finding 
     'chain-complete',
     'fail',
     `${missing?.message ?? 'The chain stops before a root.'} Found so far: ${path}.`,
-    `Get the CA certificate "${issuer}" (and any above it up to the root) from your PKI team and pass it with --ca; the Mac needs every one of them.`,
+    {
+      text: `Get the CA certificate "${issuer}" (and any above it up to the root) from your PKI team and add it; the Mac needs every one of them.`,
+      code: 'add-issuer',
+      details: { issuer },
+    },
   );
 }
 
@@ -200,7 +250,11 @@ export function subjectHostname(hostname: string, cn: string | null, dns: string
     'subject-hostname',
     'fail',
     `The host name "${hostname}" is not in the certificate (it has ${listed}).`,
-    `Request a certificate with CN exactly "${hostname}" and SAN DNS "${hostname}"; check the host name with \`scutil --get LocalHostName\` (add .local).`,
+    {
+      text: `Request a certificate with CN exactly "${hostname}" and SAN DNS "${hostname}".`,
+      code: 'request-for-hostname',
+      details: { hostname },
+    },
   );
 }
 
@@ -242,10 +296,8 @@ export function signatureAlgorithm(chain: ChainResult): Finding {
 export function pfxCompatible(pfx: PfxAnalysis): Finding {
   const how = `MAC ${pfx.macAlgorithm ?? 'none'}${pfx.macSaltLength !== null ? `, salt ${pfx.macSaltLength} bytes` : ''}${pfx.macIterations !== null ? `, ${pfx.macIterations} iterations` : ''}; key bags ${pfx.keyBagAlgorithms.join(', ') || 'none'}; certificate bags ${pfx.certBagAlgorithms.join(', ') || 'none'}${pfx.emptyPassword ? '; empty password' : ''}`;
   if (pfx.macOsCompatible) return finding('pfx-macos-compatible', 'pass', `${how}: every macOS version imports this.`);
-  return finding(
-    'pfx-macos-compatible',
-    'fail',
-    `${how}. ${pfx.problems.join(' ')}`,
-    're-wrap to the compatible profile: `onboard pfx --rewrap IN --out OUT --password-env VAR` (3DES, SHA-1 MAC, 8-byte salt, non-empty password).',
-  );
+  return finding('pfx-macos-compatible', 'fail', `${how}. ${pfx.problems.join(' ')}`, {
+    text: 'Re-wrap it to the compatible profile (3DES, SHA-1 MAC, 8-byte salt, non-empty password).',
+    code: 'rewrap-pfx',
+  });
 }

@@ -6,6 +6,7 @@ import { commonNameOf, formatName } from './names';
 import type { PfxAnalysis } from './pkcs12';
 import {
   REQUEST_AGAIN,
+  RSA_KEY,
   chainComplete,
   chainTrusted,
   finding,
@@ -21,9 +22,11 @@ export {
   EXPIRY_WARNING_DAYS,
   FINDING_IDS,
   FINDING_TITLES,
+  FIX_CODES,
   type Finding,
   type FindingId,
   type FindingStatus,
+  type FixCode,
 } from './requirement-findings';
 
 export interface ClientCheckInput {
@@ -147,7 +150,7 @@ export function checkClientCertificate(input: ClientCheckInput): Finding[] {
           'key-rsa',
           'fail',
           `The key is ${keyText}; 1E client certificates need an RSA key (key encipherment is only possible with RSA).`,
-          'Request a new certificate with an RSA 2048-bit (or larger) key: `onboard csr` makes one.',
+          RSA_KEY,
         ),
   );
 
@@ -160,7 +163,7 @@ export function checkClientCertificate(input: ClientCheckInput): Finding[] {
         'key-size',
         'fail',
         `The RSA key has only ${key.keySize ?? 'an unknown number of'} bits; 2048 is the minimum OpenSSL and macOS accept.`,
-        'Request a new certificate with an RSA 2048-bit (or larger) key: `onboard csr` makes one.',
+        RSA_KEY,
       ),
     );
 
@@ -194,7 +197,10 @@ export function checkClientCertificate(input: ClientCheckInput): Finding[] {
         'private-key-present',
         'fail',
         'The PFX holds the certificate but no private key, so it cannot identify this Mac.',
-        'Export the certificate again "with the private key" (the template must allow exporting the key), or build a PFX from the key and certificate: `onboard pfx`.',
+        {
+          text: 'Export the certificate again "with the private key" (the template must allow exporting the key), or build a PFX from the key and the certificate.',
+          code: 'export-with-key',
+        },
       ),
     );
     out.push(finding('private-key-matches', 'info', 'Not checked: there is no private key.'));
@@ -205,7 +211,10 @@ export function checkClientCertificate(input: ClientCheckInput): Finding[] {
         'private-key-present',
         'warn',
         'No private key was given with the certificate, so this could not be checked; the 1E Client needs the key that belongs to it.',
-        'Pass the key made with the certificate request with --key FILE, or check the PFX that holds both (--pfx FILE).',
+        {
+          text: 'Give the key made with the certificate request, or check the PFX that holds both.',
+          code: 'give-key',
+        },
       ),
     );
     out.push(finding('private-key-matches', 'info', 'Not checked: there is no private key.'));

@@ -247,7 +247,10 @@ export function toApplyOutcome(planId: string, purpose: ChangePurpose, result: P
       return o;
     });
   const outcome: ApplyOutcome = { planId, purpose, ok: result.ok, actions: result.actions.map(outcomeOf), rolledBack };
-  if (result.failure) outcome.failure = { message: result.failure.message, hint: result.failure.hint };
+  if (result.failure) {
+    const { code, message, hint } = result.failure;
+    outcome.failure = { code, message, hint };
+  }
   // Done actions of a failed run were kept on purpose: one of them could not be undone.
   const kept = result.ok ? [] : result.actions.filter((a) => a.outcome === 'done').map(outcomeOf);
   if (kept.length > 0) outcome.kept = kept;

@@ -9,8 +9,8 @@ import {
   type OnboardEvent,
   type ProgressUpdate,
 } from '../../shared/contract';
-import type { IpcResult } from '../../shared/result';
-import { isOnboardError } from '../../core/errors';
+import type { IpcError, IpcResult } from '../../shared/result';
+import { isOnboardError, type OnboardError } from '../../core/errors';
 
 /** What a handler gets besides its validated request. */
 export interface HandlerContext<S> {
@@ -47,6 +47,11 @@ function describeIssues(error: z.ZodError): string {
     .slice(0, 3)
     .map((i) => `${i.path.length ? i.path.join('.') : 'request'}: ${i.message}`)
     .join('; ');
+}
+
+/** An OnboardError as the renderer receives it: the core's neutral words, and the fix's parameters when it has any. */
+export function ipcError(e: OnboardError): IpcError {
+  return { code: e.code, message: e.message, hint: e.hint, ...(e.details ? { details: e.details } : {}) };
 }
 
 export function createRouter<S extends object>(
@@ -113,7 +118,7 @@ export function createRouter<S extends object>(
         const value = await handler(parsed.data, { session: ctx.session, emit, signal: controller.signal });
         return { ok: true, value };
       } catch (e) {
-        if (isOnboardError(e)) return { ok: false, error: { code: e.code, message: e.message, hint: e.hint } };
+        if (isOnboardError(e)) return { ok: false, error: ipcError(e) };
         if (controller.signal.aborted)
           return { ok: false, error: { code: 'cancelled', message: 'Cancelled.', hint: '' } };
         opts.logInternal?.(name, e);

@@ -5,7 +5,7 @@ import { type } from './type';
 import { upload, type DownloadFile } from './files';
 import type { Finding } from '../../core/pki/requirements';
 
-export type { Finding, FindingStatus } from '../../core/pki/requirements';
+export type { Finding, FindingStatus, FixCode } from '../../core/pki/requirements';
 export type { DownloadFile } from './files';
 
 export interface HostnameComparison {

@@ -14,7 +14,7 @@ import { verifyMethods } from './verify';
 import { summaryMethods } from './summary';
 import { planMethods } from './plans';
 
-export type { IpcResult, IpcError } from '../result';
+export type { ErrorCode, IpcResult, IpcError } from '../result';
 export type * from './app';
 export type * from './files';
 export type * from './welcome';

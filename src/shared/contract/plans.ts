@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { type } from './type';
 import type { PlanView } from '../../core/macos/action';
+import type { IpcError } from '../result';
 
 export type { PlanView, ActionView, CommandView } from '../../core/macos/action';
 
@@ -43,8 +44,8 @@ export interface ApplyOutcome {
   actions: ActionOutcome[];
   /** When something failed: the actions put back as they were, in the order they were undone. */
   rolledBack: ActionOutcome[];
-  /** Why it stopped, in plain words, with what to do. */
-  failure?: { message: string; hint: string };
+  /** Why it stopped, in plain words, with what to do; its code lets each front end advise it in its own words. */
+  failure?: Pick<IpcError, 'code' | 'message' | 'hint'>;
   /**
    * When it failed after an action that cannot be undone had run: the changes kept (that action
    * and those before it), since the Mac could no longer be put back as it was.

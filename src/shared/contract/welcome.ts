@@ -1,5 +1,6 @@
 // Contract methods of Welcome: the Mac's facts, what the technician came to do, and where the 1E servers are.
 import { z } from 'zod';
+import type { IpcError } from '../result';
 import { type } from './type';
 
 export const SETUP_MODES = ['new', 'upgrade', 'replace-certificate', 'uninstall'] as const;
@@ -34,8 +35,8 @@ export interface MacFactsView {
   keychain: { certificates: number; identities: number };
 }
 
-/** One field typed on Welcome, as main's validator judged it. */
-export type FieldCheck = { ok: true; value: string } | { ok: false; message: string; hint: string };
+/** One field typed on Welcome, as main's validator judged it: a refusal is the validator's error, advised as any. */
+export type FieldCheck = { ok: true; value: string } | ({ ok: false } & IpcError);
 
 export interface EndpointsCheck {
   /** null while the field is empty. */

@@ -39,7 +39,7 @@ export interface InitOptions {
 export async function initLab(o: InitOptions): Promise<Lab> {
   requirePassword(o.caPassword);
   if (!o.name.trim())
-    throw new OnboardError('bad-lab-name', 'The lab name is empty.', 'Give a short name, e.g. --name "Acme Lab".');
+    throw new OnboardError('bad-lab-name', 'The lab name is empty.', 'Give a short name, e.g. "Acme Lab".');
   const crlBaseUrl = normaliseCrlBaseUrl(o.crlBaseUrl);
   const keyType = o.keyType ?? 'rsa';
   const now = o.now ?? new Date();

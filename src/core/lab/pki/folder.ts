@@ -9,7 +9,7 @@ import { nameOnOneLineCnFirst } from '../../pki/names';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 export const DAY = 86_400_000;
-export const OTHER_OUTPUT_FOLDER = 'Choose another output folder, or pass --force to replace it.';
+export const OTHER_OUTPUT_FOLDER = 'Choose another output folder.';
 
 export type LabKeyType = 'rsa' | 'ec';
 export type CaName = 'root' | 'intermediate';
@@ -163,7 +163,8 @@ export async function openLab(dir: string): Promise<Lab> {
     new OnboardError(
       'not-a-lab',
       `${dir} is not an Onboard lab directory (${why}).`,
-      'Give the folder made by `onboard lab init`, or create one with it.',
+      'Pick the folder of a lab CA made before (the one shown when it was created), or create a new lab CA.',
+      { dir, reason: 'not-a-lab' },
     );
   const configText = await readText(paths(dir).config);
   if (configText === null) throw notALab('no lab.json');
@@ -217,7 +218,8 @@ export async function unlockCa(lab: Lab, ca: CaName, password: string): Promise<
     throw new OnboardError(
       'not-a-lab',
       `${lab.dir} has no private/${ca}.key.`,
-      'The lab directory is incomplete; create a new one with `onboard lab init`.',
+      "The lab CA's folder is incomplete: create a new lab CA.",
+      { dir: lab.dir, reason: 'incomplete' },
     );
   try {
     return createPrivateKey({ key: text, format: 'pem', passphrase: password });
@@ -225,7 +227,7 @@ export async function unlockCa(lab: Lab, ca: CaName, password: string): Promise<
     throw new OnboardError(
       'lab-wrong-ca-password',
       'The CA password is wrong: the lab CA key cannot be opened with it.',
-      'Use the password given to `onboard lab init` for this lab.',
+      'Type the CA password chosen when this lab CA was created.',
     );
   }
 }

@@ -45,7 +45,7 @@ export async function renewIntermediate(
     throw new OnboardError(
       'lab-no-intermediate',
       'This lab has no intermediate CA: its root issues the certificates, and the root cannot be replaced.',
-      'Create a new lab with an intermediate: `onboard lab init --intermediate ...`.',
+      'Create a new lab with an intermediate CA.',
     );
   }
   const old = lab.intermediate;
@@ -55,7 +55,8 @@ export async function renewIntermediate(
     throw new OnboardError(
       'lab-intermediate-not-revoked',
       `The intermediate ${subjectLine({ subject: old.subject })} (serial ${oldSerial}) is not revoked: the devices it issued still rely on it and on the CRL it signs at ${crlUrlFor(lab.config, 'intermediate')}.`,
-      `Revoke it first if it must go (\`onboard lab revoke --dir ${lab.dir} --serial ${oldSerial}\`), then run this again.`,
+      'Revoke it first if it must go, then run this again.',
+      { dir: lab.dir, serial: oldSerial },
     );
   }
   const rootKey = await unlockCa(lab, 'root', caPassword);

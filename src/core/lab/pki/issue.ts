@@ -89,7 +89,7 @@ export async function issueDevices(lab: Lab, o: IssueDevicesOptions): Promise<Is
     throw new OnboardError(
       'no-hosts',
       'No host names to issue certificates for.',
-      'Give --hostname NAME or --hosts-csv FILE.',
+      'Type the host name to issue the certificate for.',
     );
   const seen = new Set<string>();
   for (const h of o.hosts) {
@@ -220,7 +220,7 @@ export function buildServerCertificate(
     throw new OnboardError(
       'no-server-names',
       'A server certificate needs at least one name.',
-      'Give --dns NAME (and --ip ADDR if clients connect by address).',
+      'Give at least one DNS name (and an IP address if clients connect by address).',
     );
   for (const n of names.dnsNames) assertHostname(n);
   return buildCertificate({
@@ -248,7 +248,7 @@ export async function issueServerCert(
     throw new OnboardError(
       'no-server-names',
       'A server certificate needs at least one name.',
-      'Give --dns NAME (and --ip ADDR if clients connect by address).',
+      'Give at least one DNS name (and an IP address if clients connect by address).',
     );
   for (const n of o.dnsNames) assertHostname(n);
   assertIssuerNotRevoked(lab);

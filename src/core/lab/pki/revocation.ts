@@ -33,8 +33,9 @@ export function assertIssuerNotRevoked(lab: Lab): void {
   if (!r) return;
   throw new OnboardError(
     'lab-issuer-revoked',
-    `The lab's issuing CA ${subjectLine(r)} (serial ${r.serial}) was revoked on ${r.revokedAt}: every certificate it issues would be rejected by the Switch and by \`onboard verify\`. Nothing was issued.`,
-    `Issue a new intermediate first with \`onboard lab intermediate --dir ${lab.dir}\` (the root stays, so Macs need no new root), then run this again.`,
+    `The lab's issuing CA ${subjectLine(r)} (serial ${r.serial}) was revoked on ${r.revokedAt}: every certificate it issues would be rejected by the Switch and by Onboard's verification. Nothing was issued.`,
+    'Give this lab a new intermediate CA first (the root stays, so Macs need no new root), then issue again.',
+    { issuer: subjectLine(r), serial: r.serial, revokedAt: r.revokedAt ?? '', dir: lab.dir },
   );
 }
 
@@ -51,14 +52,15 @@ export async function revoke(
     throw new OnboardError(
       'usage',
       'Say what to revoke: a serial number or a certificate file.',
-      'Pass --serial HEX or --cert FILE.',
+      'Give its serial number or the certificate file.',
     );
   const clean = serialOf(serial);
   if (!/^[0-9a-f]+$/.test(clean))
     throw new OnboardError(
       'bad-serial',
       `"${serial}" is not a hexadecimal serial number.`,
-      'Copy it from `onboard lab issue` output or `openssl x509 -noout -serial`.',
+      'Copy it as the lab listed it when it issued the certificate (hexadecimal digits).',
+      { serial, source: 'lab' },
     );
   const record = lab.index.issued.find((r) => r.serial === clean);
   if (!record)

@@ -5,11 +5,9 @@ import { certificateDetails, describeKey, inspectCertificate, keyLabel } from '.
 import { commonNameOf, formatName } from '../../../core/pki/names';
 import { signedBy } from '../../../core/pki/chain';
 import { isOnboardError } from '../../../core/errors';
-import type { Handlers } from '../router';
+import { ipcError, type Handlers } from '../router';
 import type { CaAddResult, CaCard, CaFileOutcome, CaTreeNode, CaView, SetupProblem } from '../../../shared/contract';
 import type { caMethods } from '../../../shared/contract/ca';
-import { screenError } from '../wording';
-import { worded } from '../worded';
 import { currentFacts, keychainCertificates, type WelcomeSession } from './welcome';
 
 /** The CA certificates chosen on this step (roots and intermediates, deduplicated); Trust & identity imports them. */
@@ -43,8 +41,7 @@ export function addCaFiles(session: CaSession, files: { fileName: string; base64
       material = loadMaterial(Buffer.from(file.base64, 'base64'), { name: file.fileName });
     } catch (e) {
       if (!isOnboardError(e)) throw e;
-      const shown = screenError(e, 'ca');
-      outcome.error = { code: shown.code, message: shown.message, hint: shown.hint };
+      outcome.error = ipcError(e);
       continue;
     }
     if (material.privateKeys.length)
@@ -250,5 +247,5 @@ export function caHandlers(): Pick<Handlers<CaSession>, keyof typeof caMethods> 
       return caView(session);
     },
   };
-  return worded(handlers, { addCaFiles: 'ca', removeCaCertificate: 'ca', getCaCertificates: 'ca' });
+  return handlers;
 }

@@ -18,8 +18,6 @@ import type {
   PfxStatus,
 } from '../../../shared/contract';
 import type { clientMethods } from '../../../shared/contract/client';
-import { forScreen } from '../wording';
-import { worded } from '../worded';
 import { currentFacts, keychainCertificates } from './welcome';
 import type { CaSession } from './ca';
 import { createLabCa, issueFromLab, labCaCertificates, labView, openLabCa, type ChosenLabCa } from './client-lab';
@@ -71,14 +69,14 @@ export interface ClientSession extends CaSession {
 }
 
 /**
- * The core's fixes are written for the command line; in the wizard the same advice points at the
- * screen where it is done. The source .pfx's own protection is only a warning here: Trust & identity
- * imports a copy Onboard makes in the profile every macOS takes, so it matters only for other Macs.
+ * The source .pfx's own protection is only a warning here: Trust & identity imports a copy Onboard makes in the
+ * profile every macOS takes, so it matters only for other Macs, and the fix is the screen's own re-wrap.
  */
-export function wizardFix(f: Finding, pfx?: Pick<PfxAnalysis, 'emptyPassword'>): Finding {
+function forThisMac(f: Finding, pfx?: Pick<PfxAnalysis, 'emptyPassword'>): Finding {
   if (f.id === 'pfx-macos-compatible' && f.status !== 'pass') {
+    const { fixCode: _cli, ...rest } = f;
     return {
-      ...f,
+      ...rest,
       status: 'warn',
       detail: `This Mac is not affected: Onboard imports its own macOS-compatible copy of this key and certificate on the Trust & identity step. Other Macs would refuse the file as it is. ${f.detail}`,
       fix: pfx?.emptyPassword
@@ -86,9 +84,7 @@ export function wizardFix(f: Finding, pfx?: Pick<PfxAnalysis, 'emptyPassword'>):
         : 'Nothing to do for this Mac. Only to use the file on other Macs: use "Re-wrap for macOS" below (3DES, SHA-1 integrity check, same password) and save the new file.',
     };
   }
-  const fix = forScreen(f.fix);
-  const detail = forScreen(f.detail);
-  return fix === f.fix && detail === f.detail ? f : { ...f, fix, detail };
+  return f;
 }
 
 function pfxProtection(a: PfxAnalysis): string {
@@ -141,7 +137,7 @@ export async function identityView(session: ClientSession, at = new Date()): Pro
           },
     );
   }
-  findings = findings.map((f) => wizardFix(f, pfx?.analysis));
+  findings = findings.map((f) => forThisMac(f, pfx?.analysis));
   const counts = summarise(findings);
   const info = inspectCertificate(id.certificate);
   const pfxStatus: PfxStatus | null = pfx
@@ -396,6 +392,5 @@ export function clientHandlers(): Pick<Handlers<ClientSession>, keyof typeof cli
     getIdentity: (_req, { session }) => getIdentity(session),
     clearIdentity: (_req, { session }) => clearIdentity(session),
   };
-  // A certificate file given where the CA's answer is expected needs that screen's advice.
-  return worded(handlers, { loadIssuedCertificate: 'issued-certificate' });
+  return handlers;
 }

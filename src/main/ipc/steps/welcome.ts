@@ -8,7 +8,6 @@ import { isOnboardError, OnboardError } from '../../../core/errors';
 import type { Handlers } from '../router';
 import type { EndpointsCheck, FieldCheck, MacFactsView, SetupModeName } from '../../../shared/contract';
 import type { welcomeMethods } from '../../../shared/contract/welcome';
-import { worded } from '../worded';
 
 /** What Welcome keeps for one window; the later steps read it. */
 export interface WelcomeState {
@@ -101,7 +100,15 @@ function check(text: string, validate: (t: string) => string): FieldCheck | null
   try {
     return { ok: true, value: validate(text) };
   } catch (e) {
-    if (isOnboardError(e)) return { ok: false, message: e.message, hint: e.hint };
+    if (isOnboardError(e)) {
+      return {
+        ok: false,
+        code: e.code,
+        message: e.message,
+        hint: e.hint,
+        ...(e.details ? { details: e.details } : {}),
+      };
+    }
     throw e;
   }
 }
@@ -140,5 +147,5 @@ export function welcomeHandlers(): Pick<Handlers<WelcomeSession>, keyof typeof w
     },
     setEndpoints: (req, { session }) => setEndpoints(session, req),
   };
-  return worded(handlers);
+  return handlers;
 }

@@ -165,7 +165,7 @@ describe('onboarding without an installer', () => {
     const before = mac.snapshot();
     await expect(apply(mac, request({ installerPath: undefined }))).rejects.toMatchObject({
       code: 'client-not-installed',
-      hint: expect.stringContaining('--installer'),
+      hint: expect.stringContaining('Give the 1E Client installer'),
     });
     expect(mac.snapshot()).toEqual(before);
   });

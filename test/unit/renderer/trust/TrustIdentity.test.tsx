@@ -110,6 +110,7 @@ describe('the Trust & identity screen', () => {
             ],
             rolledBack: [{ id: 'ca-trust-1', title: caRoot.title, status: 'undone' }],
             failure: {
+              code: 'action-failed',
               message: '"Import the identity" failed (exit 1): MAC verification failed',
               hint: 'The command was: /usr/bin/security import …',
             },
@@ -150,6 +151,7 @@ describe('the Trust & identity screen', () => {
               { id: 'identity-import', title: identity.title, status: 'done' },
             ],
             failure: {
+              code: 'action-failed',
               message: '"Restart the 1E Client" failed (exit 5)',
               hint: 'The command was: /bin/launchctl kickstart -k system/com.1e.pkg.1E.Client',
             },

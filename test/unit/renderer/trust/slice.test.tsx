@@ -38,7 +38,12 @@ describe('can the technician go on from Trust & identity', () => {
     installFakeApi({
       planTrustIdentity: () => ok(p),
       applyChanges: () =>
-        ok(outcome(p.planId, 'trust', { ok: false, failure: { message: 'import failed', hint: 'try again' } })),
+        ok(
+          outcome(p.planId, 'trust', {
+            ok: false,
+            failure: { code: 'action-failed', message: 'import failed', hint: 'try again' },
+          }),
+        ),
     });
     await state().prepareTrust();
     await state().applyTrust();

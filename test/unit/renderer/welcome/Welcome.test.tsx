@@ -16,6 +16,7 @@ const judge = (p: Record<string, unknown>) =>
           ? { ok: true, value: p.switchAddress }
           : {
               ok: false,
+              code: 'invalid-switch',
               message: `'${String(p.switchAddress)}' is not a Switch address of the form host:port.`,
               hint: 'Give the Switch as host:port.',
             },

@@ -70,7 +70,11 @@ describe('can the technician go on from Welcome', () => {
           return new Promise((resolve) => {
             releaseFirst = () =>
               resolve(
-                ok({ switchAddress: { ok: false, message: 'old', hint: '' }, backgroundUrl: null, saved: false }),
+                ok({
+                  switchAddress: { ok: false, code: 'invalid-host-name', message: 'old', hint: '' },
+                  backgroundUrl: null,
+                  saved: false,
+                }),
               );
           });
         return validBoth(p);

@@ -3,7 +3,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { makePfx, makeTestPki, opensslOk, type TestPki } from '../../../../support/openssl';
-import { hasCommandLineAdvice } from '../../../../../src/main/ipc/wording';
+import { wizardError } from '../../../../../renderer/ui/advice';
+import { commandLineSyntax, wizardWords } from '../../../../support/front-end-words';
 import { pemUpload, stepDriver, upload } from './support';
 
 let pki: TestPki;
@@ -147,7 +148,7 @@ describe('CA certificates in main', () => {
     expect(r.ok).toBe(false);
   });
 
-  it('says on screen, without command-line options, that a password-protected .pfx or key is no CA certificate', async () => {
+  it('says on the CA screen, without command-line options, that a password-protected .pfx or key is no CA certificate', async () => {
     const device = await pki.issuer.issue('protected', { cn: 'MAC01.local' });
     const pfxPath = join(pki.dir, 'protected.pfx');
     const keyPath = join(pki.dir, 'protected-key.pem');
@@ -159,19 +160,25 @@ describe('CA certificates in main', () => {
     });
     expect(r.files.map((f) => f.error?.code)).toEqual(['password-required', 'password-required']);
     for (const f of r.files) {
-      expect(f.error!.hint).toContain('CA certificates never have a password');
-      expect(f.error!.hint).toContain('Client certificate step');
-      expect(hasCommandLineAdvice(`${f.error!.message} ${f.error!.hint}`)).toBe(false);
+      // Main sends the core's neutral words; the CA screen's error box (renderer/ui/advice.ts) gives its advice.
+      expect(commandLineSyntax(`${f.error!.message} ${f.error!.hint}`)).toBeNull();
+      expect(wizardWords(`${f.error!.message} ${f.error!.hint}`)).toBeNull();
+      const shown = wizardError(f.error!, 'ca');
+      expect(shown.hint).toContain('CA certificates never have a password');
+      expect(shown.hint).toContain('Client certificate step');
+      expect(commandLineSyntax(`${shown.message} ${shown.hint}`)).toBeNull();
     }
     expect(d.session.ca.certificates).toEqual([]);
   });
 
-  it('rewords a damaged certificate request for the screen instead of naming `onboard csr`', async () => {
+  it('words a damaged certificate request for the screen instead of naming `onboard csr`', async () => {
     const der = Buffer.from('300d300b020100300631043002060004', 'hex');
     const pem = `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`;
     const r = await stepDriver().ok('addCaFiles', { files: [pemUpload(pem, 'broken.csr')] });
     expect(r.files[0]!.error).toMatchObject({ code: 'csr-corrupt' });
-    expect(r.files[0]!.error!.hint).toContain('"Make a key and request on this Mac"');
-    expect(hasCommandLineAdvice(r.files[0]!.error!.hint)).toBe(false);
+    expect(commandLineSyntax(r.files[0]!.error!.hint)).toBeNull();
+    const shown = wizardError(r.files[0]!.error!, 'ca');
+    expect(shown.hint).toContain('"Make a key and request on this Mac"');
+    expect(commandLineSyntax(shown.hint)).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 // The client-certificate step through the real router: a key made on this Mac and the CA's answer, a lab CA, and
-// every piece of advice worded for the wizard instead of the command line.
+// every piece of advice in neutral words that the wizard's advice (renderer/ui/advice.ts) puts in its own.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { X509Certificate } from 'node:crypto';
 import { readFile, writeFile, rm } from 'node:fs/promises';
@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { makePfx, makeTestPki, opensslOk, type TestPki } from '../../../../support/openssl';
 import { analysePfx } from '../../../../../src/core/pki/pkcs12';
 import { checkClientCertificate } from '../../../../../src/core/pki/requirements';
-import { wizardFix } from '../../../../../src/main/ipc/steps/client';
-import { hasCommandLineAdvice } from '../../../../../src/main/ipc/wording';
+import { wizardError, wizardFix } from '../../../../../renderer/ui/advice';
+import { commandLineSyntax, wizardWords } from '../../../../support/front-end-words';
 import { pemUpload, stepDriver, upload, type StepDriver } from './support';
 
 const PASSWORD = 'Corr3ct-Horse!';
@@ -33,7 +33,7 @@ async function withCas(d: StepDriver): Promise<void> {
 }
 
 describe('advice on screen instead of command-line options', () => {
-  it('words every finding of a poor certificate for the wizard', async () => {
+  it('gives every finding of a poor certificate in neutral words, which the wizard words with its steps', async () => {
     // Self-signed, EC, no key usage, no CDP, another host name, and no CA added: most findings fail with a fix.
     const key = join(pki.dir, 'poor.key');
     const cert = join(pki.dir, 'poor.pem');
@@ -47,8 +47,8 @@ describe('advice on screen instead of command-line options', () => {
       hostname: 'MAC01.local',
       pfx: analysePfx(await readFile(poor), PASSWORD),
     });
-    // The core's own words are for the command line; the test would pass vacuously otherwise.
-    expect(raw.filter((f) => hasCommandLineAdvice(f.fix)).map((f) => f.id)).toEqual(
+    // The fixes the front ends word their own way carry a code (the test would pass vacuously otherwise).
+    expect(raw.filter((f) => f.fixCode).map((f) => f.id)).toEqual(
       expect.arrayContaining(['chain-trusted', 'key-rsa', 'subject-hostname', 'pfx-macos-compatible']),
     );
 
@@ -56,20 +56,23 @@ describe('advice on screen instead of command-line options', () => {
       ...(await upload(poor, 'poor.pfx')),
       password: PASSWORD,
     });
-    for (const f of v.findings)
-      expect({ id: f.id, text: hasCommandLineAdvice(`${f.detail} ${f.fix}`) }).toEqual({ id: f.id, text: false });
-    expect(v.findings.find((f) => f.id === 'key-rsa')!.fix).toContain('"Make a key and request on this Mac"');
-    expect(v.findings.find((f) => f.id === 'subject-hostname')!.fix).toContain('Welcome shows the name 1E expects');
+    for (const f of v.findings) {
+      const text = `${f.detail} ${wizardFix(f)}`;
+      expect({ id: f.id, syntax: commandLineSyntax(text) }).toEqual({ id: f.id, syntax: null });
+    }
+    expect(wizardFix(v.findings.find((f) => f.id === 'key-rsa')!)).toContain('"Make a key and request on this Mac"');
+    expect(wizardFix(v.findings.find((f) => f.id === 'subject-hostname')!)).toContain(
+      'Welcome shows the name 1E expects',
+    );
   });
 
-  it('words the errors of the issued-certificate and lab paths for the wizard', async () => {
+  it('sends the errors of the issued-certificate and lab paths in words the wizard can show', async () => {
     const d = stepDriver();
     await d.ok('createCsr', { hostname: 'MAC01.local' });
     const pfxAnswer = await d.call('loadIssuedCertificate', await upload(legacyPfx, 'answer.pfx'));
-    expect(pfxAnswer).toEqual({
-      ok: false,
-      error: expect.objectContaining({ code: 'password-required', hint: expect.stringContaining('An existing .pfx') }),
-    });
+    expect(pfxAnswer).toEqual({ ok: false, error: expect.objectContaining({ code: 'password-required' }) });
+    if (pfxAnswer.ok) throw new Error('expected a failure');
+    expect(wizardError(pfxAnswer.error, 'issued-certificate').hint).toContain('An existing .pfx');
 
     const notALab = await d.call('openLabCa', { directory: pki.dir, caPassword: 'x' });
     expect(notALab).toEqual({
@@ -94,7 +97,8 @@ describe('advice on screen instead of command-line options', () => {
       });
       for (const r of [pfxAnswer, notALab, wrong]) {
         if (r.ok) throw new Error('expected a failure');
-        expect(hasCommandLineAdvice(`${r.error.message} ${r.error.hint}`)).toBe(false);
+        expect(commandLineSyntax(`${r.error.message} ${r.error.hint}`)).toBeNull();
+        expect(wizardWords(`${r.error.message} ${r.error.hint}`)).toBeNull();
       }
     } finally {
       await rm(lab.directory, { recursive: true, force: true });
@@ -223,16 +227,17 @@ describe('the client certificate from a lab CA', () => {
 });
 
 describe('fixes written for the wizard', () => {
-  it('points at the CA certificates step instead of a command-line option', () => {
-    const f = wizardFix({
-      id: 'chain-complete',
-      status: 'fail',
-      title: 't',
-      detail: 'd',
-      fix: 'Get the CA certificate "CN=X" (and any above it up to the root) from your PKI team and pass it with --ca; the Mac needs every one of them.',
-    });
-    expect(f.fix).toBe(
-      'Get the CA certificate "CN=X" (and any above it up to the root) from your PKI team and add it on the CA certificates step; the Mac needs every one of them.',
+  it('points at the CA certificates step instead of a command-line option', async () => {
+    // A device certificate whose issuing CA was not added: chain-complete names it, the wizard says where to add it.
+    const d = stepDriver({ localHostName: 'MAC01' });
+    await d.ok('addCaFiles', { files: [pemUpload(pki.root.certPem, 'root.pem')] });
+    const mac = await pki.issuer.issue('mac-no-issuer', { cn: 'MAC01.local', sans: ['MAC01.local'] });
+    const pfx = join(pki.dir, 'mac-no-issuer.pfx');
+    await makePfx(pfx, mac.certPath, mac.keyPath, PASSWORD, { legacy: true });
+    const v = await d.ok('openPfx', { ...(await upload(pfx, 'mac.pfx')), password: PASSWORD });
+    const f = v.findings.find((x) => x.id === 'chain-complete')!;
+    expect(wizardFix(f)).toBe(
+      'Get the CA certificate "CN=Acme Issuing CA" (and any above it up to the root) from your PKI team and add it on the CA certificates step; the Mac needs every one of them.',
     );
   });
 });

@@ -96,6 +96,8 @@ describe('Trust & identity handlers', () => {
     const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId });
     expect(out.ok).toBe(false);
     expect(out.failure!.message).toMatch(/MAC verification failed/);
+    // The code travels with it, so the wizard advises it from its table as the CLI does from its own.
+    expect(out.failure!.code).toBe('action-failed');
     expect(out.rolledBack.map((r) => r.status)).toEqual(['undone', 'undone']);
     expect(out.rolledBack[0]!.title).toMatch(/intermediate/);
     expect(mac.snapshot().certificates).toHaveLength(0);

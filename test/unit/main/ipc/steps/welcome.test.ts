@@ -94,8 +94,17 @@ describe("Welcome in main: the Mac's facts, the mode and the endpoints", () => {
       backgroundUrl: 'http://tachyon.acme.local/Background/',
     });
     expect(check.saved).toBe(false);
-    expect(check.switchAddress).toMatchObject({ ok: false, message: expect.stringContaining('out of range') });
-    expect(check.backgroundUrl).toMatchObject({ ok: false, message: expect.stringContaining('https') });
+    // Each refusal carries the validator's code, so the wizard advises it from its table like any other error.
+    expect(check.switchAddress).toMatchObject({
+      ok: false,
+      code: 'invalid-switch',
+      message: expect.stringContaining('out of range'),
+    });
+    expect(check.backgroundUrl).toMatchObject({
+      ok: false,
+      code: 'invalid-background-url',
+      message: expect.stringContaining('https'),
+    });
     expect(d.session.welcome.endpoints).toBeUndefined();
   });
 
