@@ -7,6 +7,7 @@ import {
   applyInstall,
   applyTrust,
   continueTo,
+  focusLandsOn,
   freeLoopbackPort,
   inStep,
   type LabBench,
@@ -38,7 +39,7 @@ const nav = (page: Page) => page.getByRole('navigation', { name: 'Onboarding ste
 const stepNames = async (page: Page) => (await nav(page).locator('.step-title').allTextContents()).map((t) => t.trim());
 
 describe('a setup, then Replace the certificate in the same session', () => {
-  it('reads the Mac again, skips Install and shows a fresh plan instead of the finished one', async () => {
+  it('moves focus to each result, then reads the Mac again, skips Install and shows a fresh plan instead of the finished one', async () => {
     const page = await openWizard(bench.browser, bench.server, { width: 900, height: 640 });
     await walkSetupWithLabCa(page, {
       mode: 'New setup',
@@ -46,11 +47,20 @@ describe('a setup, then Replace the certificate in the same session', () => {
       backgroundUrl: `https://127.0.0.1:${closedPort}/Background/`,
       labDir: bench.labDir,
       caPassword: CA_PASSWORD,
+      checkFocus: true,
     });
+    // Each background action's result takes focus, and the footer's live region says it.
     await planInstallWith(page, bench.installer);
+    await focusLandsOn(page, 'install-plan');
+    expect(await page.locator('footer [role=status]').textContent()).toMatch(/^The plan is ready: \d+ changes · /);
     await applyInstall(page);
+    await focusLandsOn(page, 'install-plan');
+    expect(await page.locator('footer [role=status]').textContent()).toBe(
+      'The 1E Client is installed, configured and started.',
+    );
     await continueTo(page, 'Trust & identity');
     await applyTrust(page);
+    await focusLandsOn(page, 'trust-plan');
 
     // Back on Welcome the Mac is read again: the client just installed shows, not the reading from page load.
     await nav(page)

@@ -294,6 +294,13 @@ export interface LabWalk {
   labDir: string;
   caPassword: string;
   hostname?: string;
+  /** Also checks that each background action's result takes focus (lab CA opened, certificate issued). */
+  checkFocus?: boolean;
+}
+
+/** Waits until the element with this id has keyboard focus (a background action's result took it). */
+export async function focusLandsOn(page: Page, id: string): Promise<void> {
+  await page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 30_000 });
 }
 
 /** The step after the client certificate, and that step's own name, as each job calls them. */
@@ -323,9 +330,11 @@ export async function walkSetupWithLabCa(page: Page, w: LabWalk): Promise<void> 
   await page.getByLabel('Lab folder').fill(w.labDir);
   await page.getByLabel('CA password').fill(w.caPassword);
   await page.getByRole('button', { name: 'Open lab CA' }).click();
+  if (w.checkFocus) await focusLandsOn(page, 'lab-ready');
   const host = w.hostname ?? 'MAC01.local';
   await page.getByLabel("Host name for this Mac's certificate").fill(host);
   await page.getByRole('button', { name: `Issue a certificate for ${host}` }).click();
+  if (w.checkFocus) await focusLandsOn(page, 'identity-verdict');
   const go = page.getByRole('button', { name: 'Continue' });
   for (let i = 0; i < 120 && !(await go.isEnabled()); i++) await page.waitForTimeout(250);
   await continueTo(page, titles.next);
