@@ -17,6 +17,7 @@ import type {
   IpcError,
   LabCaView,
   MacFactsView,
+  PlatformName,
   PreparedChanges,
   ProgressEvent,
   SetupModeName,
@@ -116,10 +117,13 @@ export interface WelcomeState {
 export interface WelcomeSlice {
   /** What the technician came to do; every step reads it. */
   mode: SetupModeName;
+  /** Which 1E platform the Mac connects to; the client certificate is judged by its requirements. */
+  platform: PlatformName;
   welcome: WelcomeState;
   /** Reads the Mac (again when `refresh`): after every change Onboard makes, and whenever Welcome shows. */
   loadFacts(refresh?: boolean): Promise<void>;
   setMode(mode: SetupModeName): Promise<void>;
+  setPlatform(platform: PlatformName): Promise<void>;
   editEndpoint(field: EndpointField, value: string): Promise<void>;
   touchEndpoint(field: EndpointField): void;
 }

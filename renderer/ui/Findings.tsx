@@ -32,6 +32,7 @@ export function Findings({ findings, kind }: { findings: Finding[]; kind: keyof 
             <span className="finding-title">{f.title}</span>
           </div>
           {f.detail && <p className="finding-detail">{f.detail}</p>}
+          {f.source && kind === 'requirements' && <p className="finding-source muted">From: {f.source}</p>}
           {f.fix && words.showsFix(f.status) && (
             <p className="finding-fix">
               <strong>{words.fixLead} </strong>

@@ -25,6 +25,9 @@ const clause = (text: string) => text.replace(/\.$/, '');
 
 export const CLI_ADVICE: Readonly<Partial<Record<ErrorCode, Advice>>> = {
   'bad-lab-name': { hint: () => 'Give a short name, e.g. --name "Acme Lab".' },
+  'bad-ocsp-url': {
+    hint: () => 'Give --ocsp-url the address OCSP is answered at, e.g. http://pki.lab.local:8080/ocsp.',
+  },
   'bad-serial': {
     hint: (_e, d) =>
       d.source === 'lab'
@@ -61,8 +64,10 @@ export const CLI_ADVICE: Readonly<Partial<Record<ErrorCode, Advice>>> = {
     hint: () => 'Create a new lab with an intermediate: `onboard lab init --intermediate ...`.',
   },
   'lab-serve-needs-password': {
-    hint: () =>
-      'Give the CA password (--ca-password-env VAR), or a certificate made by `onboard lab server-cert` with --cert and --key.',
+    hint: (_e, d) =>
+      d.needs === 'ocsp-responder'
+        ? 'Give the CA password (--ca-password-env VAR or --ca-password-file F), with --cert and --key too.'
+        : 'Give the CA password (--ca-password-env VAR), or a certificate made by `onboard lab server-cert` with --cert and --key.',
   },
   'lab-wrong-ca-password': { hint: () => 'Use the password given to `onboard lab init` for this lab.' },
   'no-hosts': { hint: () => 'Give --hostname NAME or --hosts-csv FILE.' },
@@ -120,7 +125,14 @@ export function cliError(e: AdvisedError): { message: string; hint: string } {
 /** A finding as the CLI prints it (and as its JSON carries it): the fix in the CLI's words. */
 export function cliFinding(f: Finding): Finding {
   const fix = (f.fixCode && CLI_FIXES[f.fixCode](f, f.details ?? {})) ?? f.fix;
-  return { id: f.id, status: f.status, title: f.title, detail: f.detail, fix };
+  return {
+    id: f.id,
+    status: f.status,
+    title: f.title,
+    detail: f.detail,
+    fix,
+    ...(f.source ? { source: f.source } : {}),
+  };
 }
 
 /** The two lines the CLI prints on stderr for an error: `onboard VERB: message`, then the hint indented. */

@@ -1,24 +1,33 @@
-// `onboard check`: judges a client certificate (PFX, or certificate and key) against every 1E requirement.
+// `onboard check`: judges a client certificate (PFX, or certificate and key) against every 1E requirement of a profile, offline or online.
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import { OnboardError } from '../core/errors';
 import type { LoadedMaterial } from '../core/pki/load';
 import { certificateDetails, inspectCertificate, isSelfSigned } from '../core/pki/inspect';
 import { buildChain } from '../core/pki/chain';
-import { checkClientCertificate, summarise, type Finding, type FindingStatus } from '../core/pki/requirements';
+import {
+  PROFILE_NAMES,
+  checkClientCertificate,
+  summarise,
+  type Finding,
+  type FindingStatus,
+  type RequirementProfile,
+} from '../core/pki/requirements';
 import { keyMatches } from '../core/pki/pkcs12';
 import { helpAsked, parseOptions, UsageError, writeJson } from './common';
 import { cliFinding } from './advice';
 import { reportError } from './inspect';
+import { parseOnlineOptions, runOnlineChecks } from './check-online';
 import { PasswordSource, parsePasswordOptions } from './inputs';
 import { EXIT, type CliIo } from './io';
 
 const HELP = `Usage: onboard check (--pfx FILE | --cert FILE [--key FILE]) --hostname NAME [--ca FILE]...
-                     [--at ISO-8601] [--password-env VAR | --password-file F] [--json]
+                     [--requirements on-prem|saas] [--online [--timeout MS] | --at ISO-8601]
+                     [--password-env VAR | --password-file F] [--json]
 
 Checks a client certificate against every 1E requirement: trusted chain, validity, Client
 Authentication, Digital Signature + Key Encipherment, RSA 2048+, private key, HTTP CRL
 distribution point, host name (exact, case-sensitive), signature algorithm, and for a PFX
-whether every macOS version can import it.
+whether every macOS version can import it. Each finding names the 1E document it comes from.
 
 Options:
   --pfx FILE           the .pfx/.p12 to check (certificate, key and chain in one file)
@@ -27,6 +36,13 @@ Options:
   --hostname NAME      this Mac's host name exactly as macOS shows it, e.g. MAC01.local
   --ca FILE            CA certificates to trust (root and intermediates; repeat as needed)
   --at ISO-8601        judge validity at this time instead of now, e.g. 2025-06-01T00:00:00Z
+  --requirements P     on-prem (default: 1E's certificate requirements, an HTTP CRL distribution
+                       point) or saas (1E's SaaS guide for macOS: an OCSP responder or an HTTP(S)
+                       CRL distribution point, reachable from the Internet)
+  --online             also fetch every CRL and ask every OCSP responder of the chain, now, from
+                       here (without it, check reads only the files); with saas, one of the
+                       certificate's own must answer
+  --timeout MS         with --online: per CRL download and per OCSP responder (default 10000)
   --password-env VAR   take the PFX or key password from environment variable VAR
   --password-file F    take it from the first line of file F
   --json               print JSON (see docs/cli-inspect-check.md)
@@ -40,6 +56,9 @@ const OPTIONS = {
   hostname: { type: 'string' },
   ca: { type: 'string', multiple: true },
   at: { type: 'string' },
+  requirements: { type: 'string' },
+  online: { type: 'boolean' },
+  timeout: { type: 'string' },
   'password-env': { type: 'string' },
   'password-file': { type: 'string' },
   json: { type: 'boolean' },
@@ -114,6 +133,8 @@ function pickLeaf(certs: X509Certificate[], keys: KeyObject[], fromPfx: boolean)
 export interface CheckJson {
   hostname: string;
   at: string;
+  requirements: RequirementProfile;
+  online: boolean;
   certificate: ReturnType<typeof inspectCertificate>;
   chain: { subject: string; role: string; sha256: string }[];
   findings: Finding[];
@@ -138,6 +159,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         'On the Mac: `scutil --get LocalHostName` (add .local), or System Settings > General > Sharing.',
       );
     const at = values.at !== undefined ? parseAt(values.at) : new Date();
+    const checks = parseOnlineOptions(values);
     const pw = parsePasswordOptions(values);
     const passwords = new PasswordSource(io, pw.env, pw.file);
 
@@ -170,6 +192,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const privateKey = keys.find((k) => keyMatches(leaf, k)) ?? keys[0];
     const caCertificates = caFiles.flatMap((m) => m.certificates);
     const extraCertificates = certs.filter((c) => c !== leaf);
+    const online = checks.online
+      ? await runOnlineChecks({ leaf, chain: extraCertificates, caCertificates, timeoutMs: checks.timeoutMs })
+      : undefined;
     const findings = checkClientCertificate({
       certificate: leaf,
       privateKey,
@@ -177,8 +202,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       hostname,
       at,
       extraCertificates,
+      requirements: checks.requirements,
+      ...(online ? { online: online.endpoints } : {}),
       ...(fromPfx && main.pfx ? { pfx: main.pfx } : {}),
     }).map(cliFinding);
+    if (online) findings.push(...online.findings.map(cliFinding));
     const summary = summarise(findings);
     const warnings = [main, keyFile, ...caFiles]
       .flatMap((m) => m?.warnings ?? [])
@@ -189,6 +217,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       const out: CheckJson = {
         hostname,
         at: at.toISOString(),
+        requirements: checks.requirements,
+        online: checks.online,
         certificate: inspectCertificate(leaf),
         chain: chain.map((c) => {
           const i = inspectCertificate(c);
@@ -203,12 +233,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       const info = inspectCertificate(leaf);
       const lines = [
         `Checking ${info.subject} (serial ${info.serialNumber}, issued by ${info.issuer}) for host ${hostname} at ${at.toISOString()}`,
+        `Requirements: ${PROFILE_NAMES[checks.requirements]}${checks.online ? '; CRLs and OCSP responders asked now' : ''}`,
         '',
       ];
       for (const f of findings) {
         lines.push(`${MARK[f.status]} ${f.id}: ${f.title}`);
         lines.push(`    ${f.detail}`);
         if (f.fix && (f.status === 'fail' || f.status === 'warn')) lines.push(`    Fix: ${f.fix}`);
+        if (f.source) lines.push(`    From: ${f.source}`);
       }
       for (const w of warnings) lines.push(`! note: ${w}`);
       lines.push('');

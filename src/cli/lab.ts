@@ -27,23 +27,28 @@ import { EXIT, type CliIo } from './io';
 const HELP = `Usage: onboard lab <command> --dir DIR [options]
 
 Commands:
-  init         --dir DIR --name NAME [--intermediate] --crl-base-url URL [--key-type rsa|ec]
+  init         --dir DIR --name NAME [--intermediate] --crl-base-url URL [--ocsp-url URL]
+               [--key-type rsa|ec]
   issue        --dir DIR (--hostname NAME... | --hosts-csv FILE) --out DIR [--profile compatible|modern]
                [--days N] [--skip-invalid] [--force] (--password-env VAR | --password-file F)
   server-cert  --dir DIR --dns NAME... [--ip ADDR]... --out DIR [--days N] [--force]
   revoke       --dir DIR (--serial HEX | --cert FILE)
   intermediate --dir DIR
   crl          --dir DIR [--days N]
-  serve        --dir DIR [--host ADDR] [--port N] [--switch-port N] [--cert FILE --key FILE]
+  serve        --dir DIR [--host ADDR] [--port N] [--ocsp-port N] [--switch-port N]
+               [--cert FILE --key FILE]
 
-Every command that signs (init, issue, server-cert, intermediate, crl, serve without --cert) needs the CA
+Every command that signs (init, issue, server-cert, intermediate, crl, serve without --cert or with
+an OCSP URL) needs the CA
 password: --ca-password-env VAR or --ca-password-file F, or it is asked on a terminal.
 Add --json for machine-readable output. Passwords are never taken on the command line.
 
   init: creates DIR with root.pem (and intermediate.pem with --intermediate) for the CA import
         step, CA keys encrypted with the CA password (private/, mode 0600), index.json and the
         first CRLs. Certificates issued by the root point to URL/root.crl, those issued by the
-        intermediate to URL/intermediate.crl.
+        intermediate to URL/intermediate.crl. With --ocsp-url, everything the lab issues names
+        that OCSP responder (plain http) in its Authority Information Access, and \`lab serve\`
+        answers there.
   issue: writes <host>.pfx (mode 0600) and <host>.pem per host, meeting every 1E requirement.
         --hosts-csv takes the first column of each line; bad lines are reported with their line
         numbers and nothing is issued unless --skip-invalid. Refused while the lab's intermediate
@@ -56,7 +61,11 @@ Add --json for machine-readable output. Passwords are never taken on the command
   serve: on 127.0.0.1 by default, serves DIR/crl/ over HTTP at the CDP URLs' path (port from
         --crl-base-url unless --port) and runs a Switch stand-in (wss, port 4000 unless
         --switch-port) that requires a client certificate and logs each device it accepts or
-        rejects with the reason. Ctrl-C stops it.
+        rejects with the reason. A lab made with --ocsp-url is also answered over OCSP, live
+        from the lab's records (a \`lab revoke\` shows at once; serials the lab never issued are
+        "unknown"), signed by responder certificates the lab CAs issue for it (OCSP Signing,
+        ocsp-nocheck). OCSP shares the CRL port when the two URLs name the same host and
+        port, else it listens on the OCSP URL's port unless --ocsp-port. Ctrl-C stops it.
 
 Exit codes: 0 done, 1 (issue --skip-invalid) some lines were skipped, 2 usage error or unusable input.`;
 
@@ -65,6 +74,8 @@ const OPTIONS = {
   name: { type: 'string' },
   intermediate: { type: 'boolean' },
   'crl-base-url': { type: 'string' },
+  'ocsp-url': { type: 'string' },
+  'ocsp-port': { type: 'string' },
   'key-type': { type: 'string' },
   hostname: { type: 'string', multiple: true },
   'hosts-csv': { type: 'string' },
@@ -92,7 +103,7 @@ type Values = ReturnType<typeof parseOptions<typeof OPTIONS>>['values'];
 
 /** Which options each command accepts (beyond --dir, --json, --help), so a misplaced option is an error, not ignored. */
 const ALLOWED: Record<string, string[]> = {
-  init: ['name', 'intermediate', 'crl-base-url', 'key-type', 'ca-password-env', 'ca-password-file'],
+  init: ['name', 'intermediate', 'crl-base-url', 'ocsp-url', 'key-type', 'ca-password-env', 'ca-password-file'],
   issue: [
     'hostname',
     'hosts-csv',
@@ -110,7 +121,7 @@ const ALLOWED: Record<string, string[]> = {
   revoke: ['serial', 'cert'],
   intermediate: ['ca-password-env', 'ca-password-file'],
   crl: ['days', 'ca-password-env', 'ca-password-file'],
-  serve: ['host', 'port', 'switch-port', 'cert', 'key', 'ca-password-env', 'ca-password-file'],
+  serve: ['host', 'port', 'ocsp-port', 'switch-port', 'cert', 'key', 'ca-password-env', 'ca-password-file'],
 };
 
 function caPassword(io: CliIo, v: Values): Promise<string | undefined> {
@@ -131,6 +142,22 @@ function parsePort(text: string | undefined, name: string): number | undefined {
   if (!/^\d+$/.test(text) || n > 65535)
     throw new UsageError(`--${name} must be a port number (0-65535), not "${text}".`);
   return n;
+}
+
+/**
+ * The port OCSP listens on when not on the CRL server: undefined when the OCSP URL names the CRLs' host and port
+ * (then it follows --port) or the lab has no OCSP URL.
+ */
+function ocspPortOf(ocspUrl: string | undefined, crlBase: URL, given: number | undefined): number | undefined {
+  if (!ocspUrl) {
+    if (given !== undefined)
+      throw new UsageError('--ocsp-port applies only to a lab made with --ocsp-url (it has no OCSP responder).');
+    return undefined;
+  }
+  const u = new URL(ocspUrl);
+  if (given !== undefined) return given;
+  if (u.host === crlBase.host && crlBase.protocol === 'http:') return undefined;
+  return u.port ? Number(u.port) : 80;
 }
 
 /** Resolves when the user presses Ctrl-C (or the process is asked to stop). */
@@ -185,6 +212,7 @@ export async function runLab(argv: string[], io: CliIo, waitForStop: () => Promi
         name,
         intermediate: v.intermediate ?? false,
         crlBaseUrl,
+        ...(v['ocsp-url'] !== undefined ? { ocspUrl: v['ocsp-url'] } : {}),
         keyType,
         caPassword: password,
       });
@@ -195,12 +223,14 @@ export async function runLab(argv: string[], io: CliIo, waitForStop: () => Promi
           name: lab.config.name,
           keyType,
           crlBaseUrl: lab.config.crlBaseUrl,
+          ...(lab.config.ocspUrl ? { ocspUrl: lab.config.ocspUrl } : {}),
           certificates: cas.map((ca) => labPaths(dir).cert(ca)),
           crlUrls: cas.map((ca) => crlUrlFor(lab.config, ca)),
         },
         [
           `Created lab "${lab.config.name}" in ${dir}`,
           ...cas.map((ca) => `  ${ca} CA: ${labPaths(dir).cert(ca)} (CRL at ${crlUrlFor(lab.config, ca)})`),
+          ...(lab.config.ocspUrl ? [`  OCSP responder: ${lab.config.ocspUrl}`] : []),
           `  CA keys: ${labPaths(dir)
             .key('root')
             .replace(/root\.key$/, '')} (encrypted with the CA password)`,
@@ -300,7 +330,13 @@ export async function runLab(argv: string[], io: CliIo, waitForStop: () => Promi
         alreadyRevoked
           ? `${subject} (serial ${record.serial}) was already revoked on ${record.revokedAt}.`
           : `Revoked ${subject} (serial ${record.serial}).`,
-        'Run `onboard lab crl --dir ' + dir + '` to publish the revocation.',
+        ...(lab.config.ocspUrl
+          ? [`The OCSP responder (${lab.config.ocspUrl}) answers "revoked" now, while \`lab serve\` runs.`]
+          : []),
+        'Run `onboard lab crl --dir ' +
+          dir +
+          '` to publish the revocation' +
+          (lab.config.ocspUrl ? ' in the CRLs.' : '.'),
         ...(isIntermediate
           ? [
               "This was the lab's issuing CA: before issuing again, run `onboard lab intermediate --dir " +
@@ -342,6 +378,7 @@ export async function runLab(argv: string[], io: CliIo, waitForStop: () => Promi
       const httpPort =
         parsePort(v.port, 'port') ?? (base.port ? Number(base.port) : base.protocol === 'https:' ? 443 : 80);
       const switchPort = parsePort(v['switch-port'], 'switch-port') ?? 4000;
+      const ocspPort = ocspPortOf(lab.config.ocspUrl, base, parsePort(v['ocsp-port'], 'ocsp-port'));
       if ((v.cert === undefined) !== (v.key === undefined))
         throw new UsageError('--cert and --key go together (a server certificate from `onboard lab server-cert`).');
       let serverCertificate: { certPem: string; keyPem: string } | undefined;
@@ -351,9 +388,9 @@ export async function runLab(argv: string[], io: CliIo, waitForStop: () => Promi
           certPem: (await readInputFile(resolvePath(io, v.cert))).toString('utf8'),
           keyPem: (await readInputFile(resolvePath(io, v.key))).toString('utf8'),
         };
-      } else {
-        ca = (await caPassword(io, v)) ?? '';
       }
+      // The OCSP responder's certificates are issued by the lab CAs, so OCSP needs the CA password even with --cert.
+      if (!serverCertificate || lab.config.ocspUrl) ca = (await caPassword(io, v)) ?? '';
       const onEvent = (e: LabServerEvent) => {
         if (v.json) io.stdout.write(JSON.stringify(e) + '\n');
         else io.stdout.write(`${e.time} ${e.message}\n`);
@@ -363,14 +400,22 @@ export async function runLab(argv: string[], io: CliIo, waitForStop: () => Promi
         host: v.host ?? '127.0.0.1',
         httpPort,
         switchPort,
+        ...(ocspPort !== undefined ? { ocspPort } : {}),
         log: onEvent,
-        ...(serverCertificate ? { serverCertificate } : { caPassword: ca ?? '' }),
+        ...(serverCertificate ? { serverCertificate } : {}),
+        ...(ca !== undefined ? { caPassword: ca } : {}),
       });
-      const banner = { kind: 'listening', crlUrl: server.crlUrl, switchUrl: server.switchUrl };
+      const banner = {
+        kind: 'listening',
+        crlUrl: server.crlUrl,
+        switchUrl: server.switchUrl,
+        ...(server.ocspUrl ? { ocspUrl: server.ocspUrl } : {}),
+      };
       if (v.json) io.stdout.write(JSON.stringify(banner) + '\n');
       else
         writeLines(io, [
           `CRLs:   ${server.crlUrl}/root.crl${lab.intermediate ? ` and ${server.crlUrl}/intermediate.crl` : ''}`,
+          ...(server.ocspUrl ? [`OCSP:   ${server.ocspUrl}`] : []),
           `Switch: ${server.switchUrl} (stand-in; requires a client certificate)`,
           'Press Ctrl-C to stop.',
         ]);

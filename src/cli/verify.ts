@@ -22,14 +22,15 @@ import { EXIT, type CliIo } from './io';
 
 const HELP = `Usage: onboard verify --switch HOST:PORT --pfx FILE [--background-url URL] [--ca FILE]...
                       [--password-env VAR | --password-file F] [--timeout MS] [--tls 1.2|1.3]
-                      [--skip-crl] [--skip-mac-checks] [--hostname NAME]
+                      [--skip-crl] [--skip-ocsp] [--skip-mac-checks] [--hostname NAME]
                       [--json] [--report FILE.html|FILE.json] [--force]
 
 Checks that this Mac really connects, as the Switch judges it: resolves and connects to the
 Switch, does the TLS handshake with the client certificate from the PFX, sends a WebSocket
 upgrade and waits for the Switch's answer or its rejection alert (TLS 1.3 rejects after the
 handshake); checks the Background Channel over HTTPS, every CRL of the certificate and its
-CAs, and on a Mac the 1E Client itself (daemon, 1E.Client.conf, keychain, logs).
+CAs, every OCSP responder they name, and on a Mac the 1E Client itself (daemon,
+1E.Client.conf, keychain, logs).
 
 Options:
   --switch HOST:PORT      the Switch, e.g. tachyon.acme.local:4000
@@ -43,6 +44,7 @@ Options:
   --timeout MS            per network step, 100 to 600000 (default 10000)
   --tls 1.2|1.3           offer only this TLS version (default: 1.3, falling back to 1.2)
   --skip-crl              do not fetch CRLs (reported as information)
+  --skip-ocsp             do not ask OCSP responders (reported as information)
   --skip-mac-checks       do not look at the 1E Client on this Mac (always skipped off macOS)
   --hostname NAME         the name the certificate must carry (default: the Mac's own)
   --json                  print the report as JSON instead of lines
@@ -62,6 +64,7 @@ const OPTIONS = {
   timeout: { type: 'string' },
   tls: { type: 'string' },
   'skip-crl': { type: 'boolean' },
+  'skip-ocsp': { type: 'boolean' },
   'skip-mac-checks': { type: 'boolean' },
   hostname: { type: 'string' },
   json: { type: 'boolean' },
@@ -215,6 +218,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       timeoutMs,
       tlsVersion,
       skipRevocation: values['skip-crl'],
+      skipOcsp: values['skip-ocsp'],
       executor,
       hostname: values.hostname,
       onProgress: (e) => {

@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'bad-ip',
   'bad-key-size',
   'bad-lab-name',
+  'bad-ocsp-url',
   'bad-serial',
   'bad-simulate-state',
   'bad-template',

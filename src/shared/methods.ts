@@ -8,6 +8,7 @@ export const METHOD_NAMES = [
   // Welcome
   'getMacFacts',
   'setMode',
+  'setPlatform',
   'setEndpoints',
   // CA certificates
   'addCaFiles',

@@ -121,7 +121,8 @@ export interface TestCa {
   crlUrl: string;
   /** Issue a leaf (or, with `ca: true` in extra, a sub-CA) certificate. */
   issue(fileBase: string, opts?: LeafOptions): Promise<IssuedCert>;
-  revoke(certPath: string): Promise<void>;
+  /** Marks a certificate revoked in the CA database, with a CRL reason (e.g. keyCompromise) when given. */
+  revoke(certPath: string, reason?: string): Promise<void>;
   /** Writes a fresh CRL (PEM and DER) and returns the paths. */
   crl(opts?: {
     days?: number;
@@ -260,8 +261,9 @@ function makeCa(name: string, dir: string, certPath: string, keyPath: string, ce
         .toLowerCase();
       return { certPath: certFile, keyPath: keyFile, certPem, serialHex };
     },
-    async revoke(p) {
-      await opensslOk(['ca', '-batch', '-config', cnf, '-cert', certPath, '-keyfile', keyPath, '-revoke', p]);
+    async revoke(p, reason) {
+      const why = reason ? ['-crl_reason', reason] : [];
+      await opensslOk(['ca', '-batch', '-config', cnf, '-cert', certPath, '-keyfile', keyPath, '-revoke', p, ...why]);
     },
     async crl(o = {}) {
       const pemPath = join(dir, `${name}.crl.pem`);

@@ -1,10 +1,11 @@
-// Welcome: what the technician came to do, where the 1E servers are, and this Mac as macOS reports it, read again
-// every time Welcome shows (the Mac may have changed since: Onboard's own changes, or someone else's).
+// Welcome: what the technician came to do, which 1E platform, where the 1E servers are, and this Mac as macOS reports
+// it, read again every time Welcome shows (the Mac may have changed since: Onboard's own changes, or someone else's).
 import { useEffect } from 'react';
 import { useWizard } from '../../state/store';
 import { ErrorBox } from '../../ui/ErrorBox';
 import { ModeChooser } from './ModeChooser';
 import { EndpointsForm } from './EndpointsForm';
+import { PlatformChooser } from './PlatformChooser';
 import { FactsCard } from './FactsCard';
 
 export function Welcome() {
@@ -20,6 +21,7 @@ export function Welcome() {
   return (
     <>
       <ModeChooser />
+      {mode !== 'uninstall' && <PlatformChooser />}
       {mode !== 'uninstall' && <EndpointsForm />}
       <FactsCard />
       {app.state === 'ready' && (

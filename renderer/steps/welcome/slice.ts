@@ -1,4 +1,4 @@
-// Welcome's slice: what the technician came to do, the two endpoints as main judges them, and this Mac's facts
+// Welcome's slice: what the technician came to do, the 1E platform, the two endpoints as main judges them, and this Mac's facts
 // (filling in the endpoints from the installed configuration when the client stays).
 import type { EndpointsCheck, SetupModeName } from '../../../src/shared/contract';
 import type { Proceed, SliceCreator, WelcomeSlice, WelcomeState, WizardState } from '../../state/types';
@@ -59,6 +59,7 @@ export const createWelcomeSlice: SliceCreator<WelcomeSlice> = (set, get) => {
 
   return {
     mode: 'new',
+    platform: 'on-prem',
     welcome: {
       facts: { state: 'idle' },
       switchAddress: '',
@@ -86,6 +87,17 @@ export const createWelcomeSlice: SliceCreator<WelcomeSlice> = (set, get) => {
       const r = await call('setMode', { mode });
       if (!r.ok) patchWelcome({ check: failed(r.error) });
       await prefill();
+    },
+
+    async setPlatform(platform) {
+      const before = get().platform;
+      set({ platform });
+      const r = await call('setPlatform', { platform });
+      // Main keeps judging by the platform it knows: show that one rather than a choice it never heard.
+      if (!r.ok) {
+        set({ platform: before });
+        patchWelcome({ check: failed(r.error) });
+      }
     },
 
     async editEndpoint(field, value) {

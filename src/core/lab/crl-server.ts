@@ -1,5 +1,10 @@
-// The lab's CRL server: serves each CA's CRL over HTTP at the CRL distribution point's path, and reads the CRL files for the Switch stand-in.
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+// The lab's CRL server: serves each CA's CRL over HTTP at the CRL distribution point's path (and OCSP when it shares the port), and reads the CRL files for the Switch stand-in.
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
 import { promises as fs, statSync } from 'node:fs';
 import { OnboardError } from '../errors';
 import { toPem } from '../pki/der';
@@ -45,12 +50,28 @@ export function crlStamp(p: string): string {
   }
 }
 
-/** The CRL server for a lab: GET or HEAD of BASE_PATH/root.crl (and /intermediate.crl), read from disk on each request. */
-export function createCrlServer(lab: Lab, basePath: string, log: LabServerLog): HttpServer {
+/** Where OCSP is answered on the same HTTP server, when it is. */
+export interface OcspRoute {
+  /** The responder URL's path without a trailing slash ('' at the server's root). */
+  path: string;
+  handle(req: IncomingMessage, res: ServerResponse, path: string): void;
+}
+
+/**
+ * The CRL server for a lab: GET or HEAD of BASE_PATH/root.crl (and /intermediate.crl), read from disk on each
+ * request; and OCSP at its path when the lab answers OCSP on the same port.
+ */
+export function createCrlServer(lab: Lab, basePath: string, log: LabServerLog, ocsp?: OcspRoute): HttpServer {
   const crlNames = new Set(lab.intermediate ? ['root.crl', 'intermediate.crl'] : ['root.crl']);
   return createHttpServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const name = path.startsWith(basePath + '/') ? path.slice(basePath.length + 1) : '';
+    const crlAsked = crlNames.has(name) && (req.method === 'GET' || req.method === 'HEAD');
+    // CRLs first, so an OCSP responder at the server's root still leaves the CRL paths alone.
+    if (ocsp && !crlAsked && (path === (ocsp.path || '/') || path.startsWith(ocsp.path + '/'))) {
+      ocsp.handle(req, res, ocsp.path);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;

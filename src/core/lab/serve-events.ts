@@ -1,8 +1,8 @@
-// What `onboard lab serve` reports: one event per CRL served or reloaded and per device accepted or rejected.
+// What `onboard lab serve` reports: one event per CRL served or reloaded, per OCSP answer, and per device accepted or rejected.
 
 export interface LabServerEvent {
   time: string;
-  kind: 'accepted' | 'rejected' | 'crl-served' | 'crl-reloaded';
+  kind: 'accepted' | 'rejected' | 'crl-served' | 'crl-reloaded' | 'ocsp-answered';
   /** The client certificate's CN, when the device sent one. */
   device?: string;
   serial?: string;

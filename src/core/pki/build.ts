@@ -46,6 +46,8 @@ export const OIDS = {
   extKeyUsage: '2.5.29.37',
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
   ocsp: '1.3.6.1.5.5.7.48.1',
+  ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
+  ocspSigning: '1.3.6.1.5.5.7.3.9',
   clientAuth: '1.3.6.1.5.5.7.3.2',
   serverAuth: '1.3.6.1.5.5.7.3.1',
   microsoftTemplateName: '1.3.6.1.4.1.311.20.2',
@@ -125,7 +127,11 @@ export function keyUsageValue(usages: KeyUsage[]): Buffer {
   return der.bits(Buffer.from([mask]), unused);
 }
 
-const EKU_NAMES: Record<string, string> = { clientAuth: OIDS.clientAuth, serverAuth: OIDS.serverAuth };
+const EKU_NAMES: Record<string, string> = {
+  clientAuth: OIDS.clientAuth,
+  serverAuth: OIDS.serverAuth,
+  ocspSigning: OIDS.ocspSigning,
+};
 export function extKeyUsageValue(usages: string[]): Buffer {
   return der.seq(...usages.map((u) => der.oid(EKU_NAMES[u] ?? u)));
 }
@@ -179,6 +185,8 @@ export interface CertificateRequestSpec {
   ipAddresses?: string[];
   crlUrls?: string[];
   ocspUrls?: string[];
+  /** id-pkix-ocsp-nocheck (RFC 6960 4.2.2.2.1): a delegated OCSP responder whose own status clients need not check. */
+  ocspNoCheck?: boolean;
 }
 
 /** A random positive serial number of 16 bytes (RFC 5280 allows up to 20; CAs/Browser Forum asks for 64+ random bits). */
@@ -245,6 +253,7 @@ export function buildCertificate(spec: CertificateRequestSpec): X509Certificate 
       ),
     );
   }
+  if (spec.ocspNoCheck) exts.push(extension(OIDS.ocspNoCheck, false, der.null()));
   const notBefore = spec.notBefore ?? new Date(Date.now() - 5 * 60_000);
   if (spec.notAfter <= notBefore)
     throw new OnboardError(

@@ -1,4 +1,4 @@
-// The 1E requirement findings: their ids, titles and wording, and the judges of chain, validity, revocation, host name, signature and PFX.
+// The 1E requirement findings: their ids, titles, wording and the document each comes from, and the judges of chain, validity, revocation, host name, signature and PFX.
 import type { ChainResult } from './chain';
 import { matchHostname } from './hostname';
 import { certificateDetails, certificateLabel } from './inspect';
@@ -14,6 +14,8 @@ export interface Finding {
   detail: string;
   /** What to do, in words that fit every front end (empty for a pass). */
   fix: string;
+  /** Where a requirement comes from: the 1E document (or, plainly said, that none asks for it). */
+  source?: string;
   /** Which fix `fix` is, for a front end that names its own means of doing it (src/cli/advice.ts, renderer/ui/advice.ts). */
   fixCode?: FixCode;
   /** The fix's parameters by name (an issuer, a host name). */
@@ -63,7 +65,10 @@ export const FINDING_IDS = [
   'pfx-macos-compatible',
 ] as const;
 
-export type FindingId = (typeof FINDING_IDS)[number];
+/** Findings of the requirement profiles other than the default (see requirement-profiles.ts). */
+export const PROFILE_FINDING_IDS = ['revocation-saas', 'revocation-online'] as const;
+
+export type FindingId = (typeof FINDING_IDS)[number] | (typeof PROFILE_FINDING_IDS)[number];
 
 export const FINDING_TITLES: Record<FindingId, string> = {
   'chain-trusted': 'Issued by a trusted CA',
@@ -81,6 +86,34 @@ export const FINDING_TITLES: Record<FindingId, string> = {
   'subject-hostname': 'Names this Mac exactly (CN or SAN DNS)',
   'signature-algorithm': 'Signed with a strong algorithm',
   'pfx-macos-compatible': 'PFX protection that every macOS imports',
+  'revocation-saas': 'OCSP responder or CRL distribution point over HTTP(S)',
+  'revocation-online': 'A revocation endpoint of the certificate answers',
+};
+
+const REQUIREMENTS = '1E 23.11 documentation, "Certificate requirements", client certificates';
+/** 1E's SaaS guide is not among the seeds; what it says is recorded in the project's onboarding facts. */
+export const SAAS_GUIDE = '1E SaaS deployment guide for macOS (1E 23.7)';
+const NOT_1E = 'Not a 1E requirement';
+
+/** The document each requirement comes from, so a technician can tell 1E's rules from Onboard's own checks. */
+export const FINDING_SOURCES: Record<FindingId, string> = {
+  'chain-trusted': `${REQUIREMENTS}, 1: issued by a trusted CA`,
+  'chain-complete': `${REQUIREMENTS}, 1: the issuing and intermediate CA certificates are present`,
+  'not-self-signed': `${REQUIREMENTS}, 1: issued by a trusted CA`,
+  validity: `${NOT_1E}: OpenSSL, which the Switch uses, refuses a certificate outside its dates`,
+  'eku-client-auth': `${REQUIREMENTS}, 2: Enhanced Key Usage Client Authentication`,
+  'ku-digital-signature': `${REQUIREMENTS}, 3: Key Usage Digital Signature`,
+  'ku-key-encipherment': `${REQUIREMENTS}, 3: Key Usage Key Encipherment`,
+  'key-rsa': `${REQUIREMENTS}, 3: Key Encipherment, which only an RSA key can do`,
+  'key-size': `${NOT_1E}: OpenSSL 3 and macOS refuse RSA keys under 2048 bits`,
+  'private-key-present': `${REQUIREMENTS}, 4: has a private key, exportable on non-Windows devices`,
+  'private-key-matches': `${REQUIREMENTS}, 4: has a private key`,
+  'revocation-http': `${REQUIREMENTS}, 5: at least one CRL distribution point that uses HTTP (so says "Deploying 1E Client on macOS" too)`,
+  'subject-hostname': `${REQUIREMENTS}, 6: Subject CN or SAN DNS name is the computer's name`,
+  'signature-algorithm': `${NOT_1E}: OpenSSL 3 and macOS refuse MD5 and SHA-1 signatures (1E's page only notes SHA-512 on old Windows)`,
+  'pfx-macos-compatible': `${NOT_1E}: the PFX protection every macOS version's keychain imports`,
+  'revocation-saas': `${SAAS_GUIDE}: revocation information references at least one OCSP endpoint; SaaS onboarding also wants CRL distribution points reachable from the Internet`,
+  'revocation-online': `${SAAS_GUIDE}: the revocation endpoints must be reachable from the Internet`,
 };
 
 /** Certificates expiring sooner than this get a warning: re-issuing takes a ticket and some days. */
@@ -98,9 +131,10 @@ export const RSA_KEY: Fix = {
 };
 
 export function finding(id: FindingId, status: FindingStatus, detail: string, fix: string | Fix = ''): Finding {
-  if (typeof fix === 'string') return { id, status, title: FINDING_TITLES[id], detail, fix };
+  const source = FINDING_SOURCES[id];
+  if (typeof fix === 'string') return { id, status, title: FINDING_TITLES[id], detail, fix, source };
   const details = fix.details ? { details: fix.details } : {};
-  return { id, status, title: FINDING_TITLES[id], detail, fix: fix.text, fixCode: fix.code, ...details };
+  return { id, status, title: FINDING_TITLES[id], detail, fix: fix.text, fixCode: fix.code, ...details, source };
 }
 
 export function day(d: Date): string {

@@ -5,6 +5,12 @@ import { EKU, certificateDetails, certificateLabel, describeKey, ekuName, isSelf
 import { commonNameOf, formatName } from './names';
 import type { PfxAnalysis } from './pkcs12';
 import {
+  revocationOnline,
+  revocationSaas,
+  type RequirementProfile,
+  type RevocationEndpoint,
+} from './requirement-profiles';
+import {
   REQUEST_AGAIN,
   RSA_KEY,
   chainComplete,
@@ -21,13 +27,22 @@ import {
 export {
   EXPIRY_WARNING_DAYS,
   FINDING_IDS,
+  FINDING_SOURCES,
   FINDING_TITLES,
   FIX_CODES,
+  PROFILE_FINDING_IDS,
   type Finding,
   type FindingId,
   type FindingStatus,
   type FixCode,
 } from './requirement-findings';
+export {
+  PROFILE_NAMES,
+  REQUIREMENT_PROFILES,
+  isRequirementProfile,
+  type RequirementProfile,
+  type RevocationEndpoint,
+} from './requirement-profiles';
 
 export interface ClientCheckInput {
   certificate: X509Certificate;
@@ -41,9 +56,11 @@ export interface ClientCheckInput {
   pfx?: PfxAnalysis;
   /** Other certificates that came with the device certificate (PFX chain, PEM bundle): usable as intermediates, never as trust. */
   extraCertificates?: X509Certificate[];
+  /** Which 1E documents judge it: on-premises (the default, revocation-http) or SaaS (revocation-saas). */
+  requirements?: RequirementProfile;
+  /** The client certificate's revocation endpoints as an online check found them: SaaS then adds revocation-online. */
+  online?: readonly RevocationEndpoint[];
 }
-
-/** The ids in the order findings are reported. */
 
 export function checkClientCertificate(input: ClientCheckInput): Finding[] {
   const at = input.at ?? new Date();
@@ -220,7 +237,10 @@ export function checkClientCertificate(input: ClientCheckInput): Finding[] {
     out.push(finding('private-key-matches', 'info', 'Not checked: there is no private key.'));
   }
 
-  out.push(revocation(d.crlUrls, d.ocspUrls));
+  if (input.requirements === 'saas') {
+    out.push(revocationSaas(d.crlUrls, d.ocspUrls));
+    if (input.online) out.push(revocationOnline(input.online));
+  } else out.push(revocation(d.crlUrls, d.ocspUrls));
   out.push(subjectHostname(input.hostname, commonNameOf(d.subjectAttributes), d.subjectAltNames.dns));
   out.push(signatureAlgorithm(chain));
   if (input.pfx) out.push(pfxCompatible(input.pfx));

@@ -211,14 +211,23 @@ export interface RevocationOptions {
   now?: Date;
 }
 
+/** One distribution point fetched for one certificate of the path. */
+export interface CrlEndpointResult {
+  id: string;
+  url: string;
+  /** 0 for the client certificate, 1 for its issuing CA, and so on up. */
+  depth: number;
+  finding: VerifyFinding;
+  /** True when a CRL was fetched and judged (whatever the verdict). */
+  answered: boolean;
+}
+
 /**
  * One finding per distribution point URL (`crl-1`, `crl-2`, ... in path order: the client
- * certificate first, then each CA above it), plus `ocsp-<n>` information and `crl-missing`
- * when the client certificate carries no revocation information at all.
+ * certificate first, then each CA above it), plus `crl-missing` when the client certificate
+ * carries no CRL distribution point. OCSP responders are asked by ocsp-check.ts.
  */
 export async function checkRevocation(opts: RevocationOptions): Promise<VerifyFinding[]> {
-  // Best effort: the CRLs of every certificate up to where the path stops, whatever else is wrong with it.
-  const path = buildChain(opts.leaf, [...opts.chain, ...opts.caCertificates]).chain;
   const findings: VerifyFinding[] = [];
   const leafUrls = certificateDetails(opts.leaf).crlUrls;
   const leafOcsp = certificateDetails(opts.leaf).ocspUrls;
@@ -241,8 +250,16 @@ export async function checkRevocation(opts: RevocationOptions): Promise<VerifyFi
           ),
     );
   }
+  for (const r of await askCrlDistributionPoints(opts)) findings.push(r.finding);
+  return findings;
+}
+
+/** Fetches and judges every CRL distribution point of the path, in order; throws only when cancelled. */
+export async function askCrlDistributionPoints(opts: RevocationOptions): Promise<CrlEndpointResult[]> {
+  // Best effort: the CRLs of every certificate up to where the path stops, whatever else is wrong with it.
+  const path = buildChain(opts.leaf, [...opts.chain, ...opts.caCertificates]).chain;
+  const out: CrlEndpointResult[] = [];
   let n = 0;
-  let o = 0;
   const fetchOpts: BoundedGetOptions = {
     timeoutMs: opts.timeoutMs,
     maxBytes: opts.maxBytes,
@@ -252,23 +269,14 @@ export async function checkRevocation(opts: RevocationOptions): Promise<VerifyFi
   for (let i = 0; i < path.length; i++) {
     const cert = path[i]!;
     const issuer = path[i + 1] ?? (isSelfSigned(cert) ? cert : undefined);
-    for (const url of certificateDetails(cert).ocspUrls) {
-      o += 1;
-      findings.push(
-        finding(
-          `ocsp-${o}`,
-          'info',
-          `${certificateLabel(cert)} names an OCSP responder`,
-          `${url} (not queried: the Switch's OpenSSL checks use the CRL).`,
-        ),
-      );
-    }
     for (const url of certificateDetails(cert).crlUrls) {
       n += 1;
-      findings.push(await checkOneCrl(`crl-${n}`, url, cert, issuer, fetchOpts, opts.now ?? new Date()));
+      const id = `crl-${n}`;
+      const r = await checkOneCrl(id, url, cert, issuer, fetchOpts, opts.now ?? new Date());
+      out.push({ id, url, depth: i, ...r });
     }
   }
-  return findings;
+  return out;
 }
 
 async function checkOneCrl(
@@ -278,36 +286,45 @@ async function checkOneCrl(
   issuer: X509Certificate | undefined,
   fetchOpts: BoundedGetOptions,
   now: Date,
-): Promise<VerifyFinding> {
+): Promise<{ finding: VerifyFinding; answered: boolean }> {
+  const no = (f: VerifyFinding) => ({ finding: f, answered: false });
   const who = certificateLabel(cert);
   if (!/^https?:/i.test(url)) {
-    return finding(
-      id,
-      'info',
-      `${who}: distribution point ${url} not checked`,
-      'Only http and https distribution points are fetched; the 1E Switch needs an HTTP one.',
-      url.toLowerCase().startsWith('ldap:') ? 'Make sure the certificate also has an http:// distribution point.' : '',
+    return no(
+      finding(
+        id,
+        'info',
+        `${who}: distribution point ${url} not checked`,
+        'Only http and https distribution points are fetched; the 1E Switch needs an HTTP one.',
+        url.toLowerCase().startsWith('ldap:')
+          ? 'Make sure the certificate also has an http:// distribution point.'
+          : '',
+      ),
     );
   }
   if (!issuer) {
-    return finding(
-      id,
-      'fail',
-      `Cannot check the CRL for ${who}: its issuing CA certificate is missing`,
-      `The CA certificate that issued ${who} (${cert.issuer.replace(/\n/g, ', ')}) is neither in the PFX nor among the CA certificates given, so the CRL at ${url} cannot be verified.`,
-      'Add the issuing CA certificate (--ca FILE in the CLI, or the CA step in the app).',
+    return no(
+      finding(
+        id,
+        'fail',
+        `Cannot check the CRL for ${who}: its issuing CA certificate is missing`,
+        `The CA certificate that issued ${who} (${cert.issuer.replace(/\n/g, ', ')}) is neither in the PFX nor among the CA certificates given, so the CRL at ${url} cannot be verified.`,
+        'Add the issuing CA certificate (--ca FILE in the CLI, or the CA step in the app).',
+      ),
     );
   }
   let body: Buffer;
   try {
     const res = await boundedGet(url, fetchOpts);
     if (res.status !== 200) {
-      return finding(
-        id,
-        'fail',
-        `The CRL for ${who} cannot be downloaded (HTTP ${res.status})`,
-        `${url} answered HTTP ${res.status}${res.redirects.length ? ` after ${res.redirects.length} redirect(s), at ${res.url}` : ''}. The Switch cannot check revocation of ${who} either.`,
-        'Publish the CRL at this URL (check the CDP publication settings of the CA and the web server).',
+      return no(
+        finding(
+          id,
+          'fail',
+          `The CRL for ${who} cannot be downloaded (HTTP ${res.status})`,
+          `${url} answered HTTP ${res.status}${res.redirects.length ? ` after ${res.redirects.length} redirect(s), at ${res.url}` : ''}. The Switch cannot check revocation of ${who} either.`,
+          'Publish the CRL at this URL (check the CDP publication settings of the CA and the web server).',
+        ),
       );
     }
     body = res.body;
@@ -315,20 +332,24 @@ async function checkOneCrl(
     if (isOnboardError(e) && e.code === 'fetch-cancelled') throw e;
     const msg = isOnboardError(e) ? e.message : describeError(e);
     const hint = isOnboardError(e) ? e.hint : '';
-    return finding(
-      id,
-      'fail',
-      `The CRL for ${who} cannot be downloaded`,
-      msg,
-      hint || 'Check that this Mac can reach the distribution point.',
+    return no(
+      finding(
+        id,
+        'fail',
+        `The CRL for ${who} cannot be downloaded`,
+        msg,
+        hint || 'Check that this Mac can reach the distribution point.',
+      ),
     );
   }
   let crl: ParsedCrl;
   try {
     crl = parseCrl(body);
   } catch (e) {
-    return finding(id, 'fail', `The file at ${url} is not a CRL`, describeError(e), isOnboardError(e) ? e.hint : '');
+    return no(
+      finding(id, 'fail', `The file at ${url} is not a CRL`, describeError(e), isOnboardError(e) ? e.hint : ''),
+    );
   }
   const j = judgeCrl(crl, cert, issuer, url, now);
-  return finding(id, j.status, j.title, j.detail, j.fix);
+  return { finding: finding(id, j.status, j.title, j.detail, j.fix), answered: true };
 }

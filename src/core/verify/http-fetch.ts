@@ -1,5 +1,5 @@
-// A bounded HTTP(S) GET for CRLs: one deadline, a size cap and a few redirects, so a slow
-// or hostile distribution point can never hang or flood verification.
+// Bounded HTTP(S) requests for CRLs (GET) and OCSP (POST or GET): one deadline, a size cap and a few
+// redirects, so a slow or hostile distribution point or responder can never hang or flood verification.
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { X509Certificate } from 'node:crypto';
@@ -14,6 +14,16 @@ export interface BoundedGetOptions {
   signal?: AbortSignal;
   /** Trust for https URLs; when absent the system's default roots are used. */
   caCertificates?: X509Certificate[];
+  /** What is fetched, for messages: "certificate revocation list" unless said. */
+  what?: string;
+  /** Sent as the Accept header; any type by default. */
+  accept?: string;
+}
+
+/** A body to POST; a redirect with 307 or 308 sends it again, 301, 302 and 303 are answered as they are. */
+export interface PostBody {
+  body: Buffer;
+  contentType: string;
 }
 
 export interface BoundedGetResult {
@@ -39,6 +49,19 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * fetch-redirects, fetch-cancelled, fetch-failed.
  */
 export async function boundedGet(url: string, opts: BoundedGetOptions = {}): Promise<BoundedGetResult> {
+  return boundedRequest(url, opts);
+}
+
+/** POSTs `post` to `url` within the same bounds as boundedGet (see there for the errors). */
+export async function boundedPost(
+  url: string,
+  post: PostBody,
+  opts: BoundedGetOptions = {},
+): Promise<BoundedGetResult> {
+  return boundedRequest(url, opts, post);
+}
+
+async function boundedRequest(url: string, opts: BoundedGetOptions, post?: PostBody): Promise<BoundedGetResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
   const maxBytes = opts.maxBytes ?? DEFAULT_FETCH_MAX_BYTES;
   const maxRedirects = opts.maxRedirects ?? DEFAULT_FETCH_MAX_REDIRECTS;
@@ -46,14 +69,19 @@ export async function boundedGet(url: string, opts: BoundedGetOptions = {}): Pro
   const redirects: string[] = [];
   let current = url;
   for (;;) {
-    const answer = await getOnce(current, {
+    const answer = await requestOnce(current, {
       deadline,
       timeoutMs,
       maxBytes,
       signal: opts.signal,
       caCertificates: opts.caCertificates,
+      what: opts.what ?? 'certificate revocation list',
+      accept: opts.accept ?? '*/*',
+      post,
     });
-    if (REDIRECT_STATUSES.has(answer.status) && answer.location) {
+    // A POST is sent again only where HTTP keeps the method and body (307, 308); other redirects answer as they are.
+    const follows = post ? answer.status === 307 || answer.status === 308 : REDIRECT_STATUSES.has(answer.status);
+    if (follows && answer.location) {
       if (redirects.length >= maxRedirects) {
         throw new OnboardError(
           'fetch-redirects',
@@ -83,6 +111,9 @@ interface OnceOptions {
   maxBytes: number;
   signal?: AbortSignal;
   caCertificates?: X509Certificate[];
+  what: string;
+  accept: string;
+  post?: PostBody;
 }
 interface OnceAnswer {
   status: number;
@@ -91,7 +122,7 @@ interface OnceAnswer {
   body: Buffer;
 }
 
-function getOnce(url: string, o: OnceOptions): Promise<OnceAnswer> {
+function requestOnce(url: string, o: OnceOptions): Promise<OnceAnswer> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -121,17 +152,19 @@ function getOnce(url: string, o: OnceOptions): Promise<OnceAnswer> {
       fn();
     };
     const lib = parsed.protocol === 'https:' ? https : http;
-    const reqOpts: https.RequestOptions = {
-      method: 'GET',
-      headers: { 'user-agent': 'onboard-verify', accept: '*/*' },
-      agent: false,
-    };
+    const headers: http.OutgoingHttpHeaders = { 'user-agent': 'onboard-verify', accept: o.accept };
+    if (o.post) {
+      headers['content-type'] = o.post.contentType;
+      headers['content-length'] = o.post.body.length;
+    }
+    const reqOpts: https.RequestOptions = { method: o.post ? 'POST' : 'GET', headers, agent: false };
     if (parsed.protocol === 'https:' && o.caCertificates) reqOpts.ca = o.caCertificates.map((c) => c.toString());
     const req = lib.request(parsed, reqOpts, (res) => {
       const status = res.statusCode ?? 0;
       const contentType = String(res.headers['content-type'] ?? '');
       const location = typeof res.headers.location === 'string' ? res.headers.location : undefined;
       if (REDIRECT_STATUSES.has(status) && location) {
+        // The body of a redirect is never read: its size does not count.
         res.resume();
         settle(() => resolve({ status, contentType, location, body: Buffer.alloc(0) }));
         req.destroy();
@@ -139,7 +172,7 @@ function getOnce(url: string, o: OnceOptions): Promise<OnceAnswer> {
       }
       const declared = Number(res.headers['content-length']);
       if (Number.isFinite(declared) && declared > o.maxBytes) {
-        settle(() => reject(tooLarge(url, o.maxBytes)));
+        settle(() => reject(tooLarge(url, o.maxBytes, o.what)));
         req.destroy();
         return;
       }
@@ -148,7 +181,7 @@ function getOnce(url: string, o: OnceOptions): Promise<OnceAnswer> {
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > o.maxBytes) {
-          settle(() => reject(tooLarge(url, o.maxBytes)));
+          settle(() => reject(tooLarge(url, o.maxBytes, o.what)));
           req.destroy();
           return;
         }
@@ -178,7 +211,7 @@ function getOnce(url: string, o: OnceOptions): Promise<OnceAnswer> {
       req.destroy();
     };
     o.signal?.addEventListener('abort', onAbort, { once: true });
-    req.end();
+    req.end(o.post?.body);
   });
 }
 
@@ -189,11 +222,14 @@ const timedOut = (url: string, ms: number) =>
     `${url} did not answer within ${ms} ms.`,
     'Check that this Mac can reach the server (firewall, proxy, VPN).',
   );
-const tooLarge = (url: string, max: number) =>
+const size = (n: number) => (n >= 1048576 ? `${Math.round(n / 1048576)} MB` : `${Math.round(n / 1024)} KB`);
+const tooLarge = (url: string, max: number, what: string) =>
   new OnboardError(
     'fetch-too-large',
-    `${url} is larger than ${(max / 1048576).toFixed(0)} MB, which no certificate revocation list should be.`,
-    'Check that the URL points at the CRL file and not at something else.',
+    `${url} is larger than ${size(max)}, which no ${what} should be.`,
+    what === 'certificate revocation list'
+      ? 'Check that the URL points at the CRL file and not at something else.'
+      : `Check that the URL is the ${what}'s address and not something else.`,
   );
 
 function networkError(url: string, e: unknown): OnboardError {

@@ -1,4 +1,4 @@
-// Runs every verification in order (identity, Switch, Background Channel, CRLs, the Mac itself),
+// Runs every verification in order (identity, Switch, Background Channel, CRLs, OCSP, the Mac itself),
 // reporting progress as each check finishes, and stops cleanly when cancelled.
 import type { X509Certificate } from 'node:crypto';
 import { OnboardError } from '../errors';
@@ -8,12 +8,13 @@ import { allPassed, finding, type VerifyFinding } from './findings';
 import { probeSwitch, parseSwitchAddress, type ClientIdentity, type TlsVersion } from './switch-probe';
 import { probeBackgroundChannel, parseBackgroundUrl } from './background-channel';
 import { certificateLabel, checkRevocation } from './crl';
+import { checkOcsp } from './ocsp-check';
 import { checkMac, describeMachine, type MachineFact } from './mac-checks';
 
 export type { ClientIdentity, TlsVersion };
 
 export interface VerifyProgress {
-  /** A step ('client-identity', 'switch', 'background-channel', 'crl', 'mac') while running, a finding id when done. */
+  /** A step ('client-identity', 'switch', 'background-channel', 'crl', 'ocsp', 'mac') while running, a finding id when done. */
   id: string;
   status: 'running' | 'done';
   finding?: VerifyFinding;
@@ -39,6 +40,8 @@ export interface VerifyOptions {
   hostname?: string;
   /** Skip fetching CRLs (e.g. a lab without distribution points); reported as information. */
   skipRevocation?: boolean;
+  /** Skip asking OCSP responders; reported as information. */
+  skipOcsp?: boolean;
   signal?: AbortSignal;
   onProgress?: (e: VerifyProgress) => void;
   /** Clock for tests. */
@@ -173,6 +176,17 @@ export async function runVerification(opts: VerifyOptions): Promise<VerifyResult
     opts.skipRevocation
       ? [finding('crl-skipped', 'info', 'Revocation lists not checked', 'CRL checks were turned off for this run.')]
       : checkRevocation({
+          leaf: opts.identity.certificate,
+          chain: opts.identity.chain,
+          caCertificates: opts.caCertificates,
+          now: clock(),
+          ...common,
+        }),
+  );
+  await step('ocsp', () =>
+    opts.skipOcsp
+      ? [finding('ocsp-skipped', 'info', 'OCSP responders not asked', 'OCSP checks were turned off for this run.')]
+      : checkOcsp({
           leaf: opts.identity.certificate,
           chain: opts.identity.chain,
           caCertificates: opts.caCertificates,

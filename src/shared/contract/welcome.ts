@@ -1,10 +1,15 @@
-// Contract methods of Welcome: the Mac's facts, what the technician came to do, and where the 1E servers are.
+// Contract methods of Welcome: the Mac's facts, what the technician came to do, which 1E platform the Mac joins, and
+// where the 1E servers are.
 import { z } from 'zod';
 import type { IpcError } from '../result';
 import { type } from './type';
 
 export const SETUP_MODES = ['new', 'upgrade', 'replace-certificate', 'uninstall'] as const;
 export type SetupModeName = (typeof SETUP_MODES)[number];
+
+/** Where the Mac connects: 1E on premises or 1E SaaS; their documents ask different revocation information. */
+export const PLATFORMS = ['on-prem', 'saas'] as const;
+export type PlatformName = (typeof PLATFORMS)[number];
 
 /** The Mac as Welcome shows it: every field null when macOS did not say. */
 export interface MacFactsView {
@@ -50,6 +55,11 @@ export const welcomeMethods = {
   /** Asks the Mac (read-only commands) and keeps the answer for the later checks. */
   getMacFacts: { request: z.object({ refresh: z.boolean().default(false) }).strict(), result: type<MacFactsView>() },
   setMode: { request: z.object({ mode: z.enum(SETUP_MODES) }).strict(), result: type<{ mode: SetupModeName }>() },
+  /** Which 1E platform the Mac connects to; the client certificate is judged by that platform's requirements. */
+  setPlatform: {
+    request: z.object({ platform: z.enum(PLATFORMS) }).strict(),
+    result: type<{ platform: PlatformName }>(),
+  },
   /** Validates both endpoints as typed; keeps them only when both are valid. */
   setEndpoints: {
     request: z.object({ switchAddress: z.string().max(300), backgroundUrl: z.string().max(2000) }).strict(),

@@ -84,6 +84,7 @@ describe('runVerification against the lab Switch stand-in', () => {
       'client-identity',
       'switch',
       'crl',
+      'ocsp',
     ]);
     expect(events.filter((e) => e.status === 'done').map((e) => e.id)).toEqual(r.findings.map((f) => f.id));
   });

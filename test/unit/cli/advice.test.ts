@@ -116,7 +116,8 @@ describe('the CLI prints its advice', () => {
     expect(text.out).toContain('Fix: Pass the CA certificates (root and intermediates) with --ca FILE');
     const json = JSON.parse((await cli([...args, '--json'])).out) as { findings: Finding[] };
     const host = json.findings.find((f) => f.id === 'subject-hostname')!;
-    expect(Object.keys(host)).toEqual(['id', 'status', 'title', 'detail', 'fix']);
+    // The fix code and its parameters stay inside; the 1E document a requirement comes from is part of the JSON.
+    expect(Object.keys(host)).toEqual(['id', 'status', 'title', 'detail', 'fix', 'source']);
     expect(host.fix).toContain('`scutil --get LocalHostName`');
   });
 });

@@ -24,6 +24,8 @@ describe('onboard verify usage', () => {
       '--password-file',
       '--timeout',
       '--tls',
+      '--skip-crl',
+      '--skip-ocsp',
       '--json',
       '--report',
     ])

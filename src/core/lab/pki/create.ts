@@ -12,6 +12,8 @@ import {
   labPaths,
   newKey,
   normaliseCrlBaseUrl,
+  normaliseOcspUrl,
+  ocspUrlsFor,
   recordOf,
   requirePassword,
   type CaName,
@@ -27,6 +29,8 @@ export interface InitOptions {
   name: string;
   intermediate: boolean;
   crlBaseUrl: string;
+  /** Put into the Authority Information Access of every certificate the lab issues; `lab serve` answers there. */
+  ocspUrl?: string;
   keyType?: LabKeyType;
   caPassword: string;
   now?: Date;
@@ -41,6 +45,7 @@ export async function initLab(o: InitOptions): Promise<Lab> {
   if (!o.name.trim())
     throw new OnboardError('bad-lab-name', 'The lab name is empty.', 'Give a short name, e.g. "Acme Lab".');
   const crlBaseUrl = normaliseCrlBaseUrl(o.crlBaseUrl);
+  const ocspUrl = o.ocspUrl !== undefined ? normaliseOcspUrl(o.ocspUrl) : undefined;
   const keyType = o.keyType ?? 'rsa';
   const now = o.now ?? new Date();
   const existing = await fs
@@ -61,6 +66,7 @@ export async function initLab(o: InitOptions): Promise<Lab> {
     keyType,
     intermediate: o.intermediate,
     createdAt: now.toISOString(),
+    ...(ocspUrl ? { ocspUrl } : {}),
   };
   const p = labPaths(staging);
   try {
@@ -93,6 +99,7 @@ export async function initLab(o: InitOptions): Promise<Lab> {
         ca: { pathLength: 0 },
         keyUsage: ['keyCertSign', 'cRLSign'],
         crlUrls: [crlUrlFor(config, 'root')],
+        ocspUrls: ocspUrlsFor(config),
       });
       index.issued.push(recordOf(intermediate, 'ca', 'root', intermediate.subject));
       await writeFileAtomic(p.cert('intermediate'), intermediate.toString());

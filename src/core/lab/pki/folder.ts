@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { OnboardError, describeError } from '../../errors';
 import { writeFileAtomic } from '../../fsutil';
+import { certificateDetails } from '../../pki/inspect';
 import { nameOnOneLineCnFirst } from '../../pki/names';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -21,6 +22,8 @@ export interface LabConfig {
   keyType: LabKeyType;
   intermediate: boolean;
   createdAt: string;
+  /** The OCSP responder put into the Authority Information Access of everything the lab issues (lab init --ocsp-url). */
+  ocspUrl?: string;
 }
 
 export interface IssuedRecord {
@@ -29,6 +32,11 @@ export interface IssuedRecord {
   subject: string;
   kind: 'ca' | 'device' | 'server';
   issuer: CaName;
+  /**
+   * The issuing CA's key identifier (the certificate's Authority Key Identifier, hex): tells an intermediate's
+   * generations apart, which `issuer` does not. Absent in records written before it was kept.
+   */
+  issuerKeyId?: string;
   notBefore: string;
   notAfter: string;
   revokedAt?: string;
@@ -67,6 +75,35 @@ const paths = (dir: string) => ({
 /** The CRL URL printed into certificates issued by `ca`. */
 export function crlUrlFor(config: LabConfig, ca: CaName): string {
   return `${config.crlBaseUrl}/${ca}.crl`;
+}
+
+/** The OCSP responder URL printed into the certificates the lab issues: none unless the lab was made with one. */
+export function ocspUrlsFor(config: LabConfig): string[] {
+  return config.ocspUrl ? [config.ocspUrl] : [];
+}
+
+/** An OCSP responder address: plain http (RFC 6960 A.1; the answers are signed), no query or fragment. */
+export function normaliseOcspUrl(url: string): string {
+  const example = 'e.g. http://pki.lab.local:8080/ocsp';
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new OnboardError(
+      'bad-ocsp-url',
+      `"${url}" is not a URL.`,
+      `Give the address OCSP is answered at, ${example}`,
+    );
+  }
+  if (u.protocol !== 'http:')
+    throw new OnboardError(
+      'bad-ocsp-url',
+      `The OCSP URL must start with http://, not ${u.protocol}//: OCSP is asked over plain HTTP (its answers are signed), and the lab answers it over HTTP.`,
+      example,
+    );
+  if (u.search || u.hash || u.username || u.password)
+    throw new OnboardError('bad-ocsp-url', 'The OCSP URL must not have a query, a fragment or a user name.', example);
+  return u.toString().replace(/(?<=[^/])\/+$/, '');
 }
 
 export function normaliseCrlBaseUrl(url: string): string {
@@ -116,11 +153,13 @@ export function recordOf(
   issuer: CaName,
   subject: string,
 ): IssuedRecord {
+  const issuerKeyId = certificateDetails(cert).authorityKeyId;
   return {
     serial: serialOf(cert.serialNumber),
     subject,
     kind,
     issuer,
+    ...(issuerKeyId ? { issuerKeyId } : {}),
     notBefore: new Date(cert.validFrom).toISOString(),
     notAfter: new Date(cert.validTo).toISOString(),
   };

@@ -4,6 +4,7 @@ export {
   crlUrlFor,
   issuerChain,
   labPaths,
+  ocspUrlsFor,
   openLab,
   serialOf,
   subjectLine,

@@ -9,6 +9,7 @@ import {
   encryptKey,
   labPaths,
   newKey,
+  ocspUrlsFor,
   readText,
   recordOf,
   saveIndex,
@@ -74,6 +75,7 @@ export async function renewIntermediate(
     ca: { pathLength: 0 },
     keyUsage: ['keyCertSign', 'cRLSign'],
     crlUrls: [crlUrlFor(lab.config, 'root')],
+    ocspUrls: ocspUrlsFor(lab.config),
   });
   const oldPem = old.toString();
   const oldKeyText = await readText(p.key('intermediate'));

@@ -15,6 +15,7 @@ import {
   crlUrlFor,
   issuerChain,
   newKey,
+  ocspUrlsFor,
   recordOf,
   saveIndex,
   unlockCa,
@@ -136,6 +137,7 @@ export async function issueDevices(lab: Lab, o: IssueDevicesOptions): Promise<Is
       extendedKeyUsage: ['clientAuth'],
       dnsNames: [host],
       crlUrls: [crlUrl],
+      ocspUrls: ocspUrlsFor(lab.config),
     });
     const pfx = writePfx({
       key,
@@ -235,6 +237,7 @@ export function buildServerCertificate(
     dnsNames: names.dnsNames,
     ipAddresses: names.ipAddresses ?? [],
     crlUrls: [crlUrlFor(lab.config, lab.issuerName)],
+    ocspUrls: ocspUrlsFor(lab.config),
   });
 }
 

@@ -11,6 +11,7 @@ export {
   readBitStringBytes,
   readBits,
   readBoolean,
+  readEnumerated,
   readIntegerHex,
   readOctets,
   readOid,

@@ -35,6 +35,7 @@ export const TAG = {
   OCTET_STRING: 0x04,
   NULL: 0x05,
   OID: 0x06,
+  ENUMERATED: 0x0a,
   UTF8: 0x0c,
   SEQUENCE: 0x30,
   SET: 0x31,
@@ -203,6 +204,15 @@ export function readSmallInteger(t: Tlv): number {
   let n = 0;
   for (const b of v) n = n * 256 + b;
   if (v.length && v[0]! & 0x80) n -= 2 ** (8 * v.length);
+  return n;
+}
+
+/** A small ENUMERATED (OCSP's response status, CRL reasons). */
+export function readEnumerated(t: Tlv): number {
+  const v = contents(expectTag(t, TAG.ENUMERATED, 'enumerated'));
+  if (v.length === 0 || v.length > 2 || v[0]! & 0x80) throw new Asn1Error('enumerated value out of range');
+  let n = 0;
+  for (const b of v) n = n * 256 + b;
   return n;
 }
 

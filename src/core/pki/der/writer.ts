@@ -62,6 +62,15 @@ export const der = {
       ? der.tlv(0x17, Buffer.from(iso.slice(2), 'latin1'))
       : der.tlv(0x18, Buffer.from(iso, 'latin1'));
   },
+  /** GeneralizedTime, whatever the year: OCSP (RFC 6960) uses it for every time it carries. */
+  generalizedTime(d: Date): Buffer {
+    const iso = d
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z')
+      .replace(/[-:T]/g, '');
+    return der.tlv(0x18, Buffer.from(iso, 'latin1'));
+  },
+  enumerated: (n: number): Buffer => der.tlv(0x0a, der.int(n).subarray(2)),
   /** Context-specific tag [n]; constructed for EXPLICIT tagging and for wrapping SEQUENCE-like content. */
   ctx: (n: number, constructed: boolean, ...parts: Uint8Array[]): Buffer =>
     der.tlv((constructed ? 0xa0 : 0x80) | n, ...parts),

@@ -18,7 +18,7 @@ import type {
   PfxStatus,
 } from '../../../shared/contract';
 import type { clientMethods } from '../../../shared/contract/client';
-import { currentFacts, keychainCertificates } from './welcome';
+import { currentFacts, keychainCertificates, requirementProfile } from './welcome';
 import type { CaSession } from './ca';
 import { createLabCa, issueFromLab, labCaCertificates, labView, openLabCa, type ChosenLabCa } from './client-lab';
 
@@ -124,6 +124,7 @@ export async function identityView(session: ClientSession, at = new Date()): Pro
     at,
     ...(pfx ? { pfx: pfx.analysis } : {}),
     extraCertificates: id.chain,
+    requirements: requirementProfile(session),
   });
   if (!hostname) {
     findings = findings.map((f) =>

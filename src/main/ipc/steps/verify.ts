@@ -38,6 +38,7 @@ export const CHECK_LABELS: Record<string, string> = {
   switch: "The Switch: TLS with this Mac's certificate, and its verdict",
   'background-channel': 'The Background Channel over HTTPS',
   crl: 'Revocation lists (CRLs) of the certificate chain',
+  ocsp: 'OCSP responders named by the certificate chain',
   mac: 'This Mac: 1E Client service, configuration, keychain and logs',
 };
 

@@ -1,5 +1,5 @@
-// Welcome in main: what the technician came to do (the mode), the two endpoints, and the Mac's facts (asked once,
-// kept for the later checks).
+// Welcome in main: what the technician came to do (the mode), the 1E platform, the two endpoints, and the Mac's facts
+// (asked once, kept for the later checks).
 import { X509Certificate } from 'node:crypto';
 import { gatherFacts, type MacFacts } from '../../../core/macos/facts';
 import type { Executor } from '../../../core/macos/types';
@@ -7,12 +7,18 @@ import { validateBackgroundUrl, validateSwitchAddress } from '../../../core/maco
 import { isOnboardError, OnboardError } from '../../../core/errors';
 import type { Handlers } from '../router';
 import type { EndpointsCheck, FieldCheck, MacFactsView, SetupModeName } from '../../../shared/contract';
-import type { welcomeMethods } from '../../../shared/contract/welcome';
+import type { PlatformName, welcomeMethods } from '../../../shared/contract/welcome';
+import type { RequirementProfile } from '../../../core/pki/requirement-profiles';
+
+// Each platform the wizard offers is judged by the core's requirement profile of the same name.
+const PROFILE_OF: Record<PlatformName, RequirementProfile> = { 'on-prem': 'on-prem', saas: 'saas' };
 
 /** What Welcome keeps for one window; the later steps read it. */
 export interface WelcomeState {
   /** What the technician came to do; decides which steps have work to do. */
   mode: SetupModeName;
+  /** Which 1E platform the Mac connects to: the requirements its client certificate is judged by. */
+  platform: PlatformName;
   /** Both valid, as main's validators normalised them; absent while either is missing or wrong. */
   endpoints?: { switchAddress: string; backgroundUrl: string };
   /** The Mac as last asked; later checks use its host name and keychain. */
@@ -20,7 +26,7 @@ export interface WelcomeState {
 }
 
 export function createWelcomeState(): WelcomeState {
-  return { mode: 'new' };
+  return { mode: 'new', platform: 'on-prem' };
 }
 
 /** The part of a session Welcome's work reads. */
@@ -127,6 +133,11 @@ export function setEndpoints(
   return { switchAddress, backgroundUrl, saved };
 }
 
+/** The requirement profile the client certificate is judged by on this session's platform. */
+export function requirementProfile(session: { welcome: WelcomeState }): RequirementProfile {
+  return PROFILE_OF[session.welcome.platform];
+}
+
 /** Installing and importing have no place in an uninstall: the steps that would do them refuse, saying so. */
 export function refuseInUninstallMode(session: { welcome: WelcomeState }, what: string): void {
   if (session.welcome.mode === 'uninstall') {
@@ -144,6 +155,10 @@ export function welcomeHandlers(): Pick<Handlers<WelcomeSession>, keyof typeof w
     setMode: (req, { session }) => {
       session.welcome.mode = req.mode;
       return { mode: req.mode };
+    },
+    setPlatform: (req, { session }) => {
+      session.welcome.platform = req.platform;
+      return { platform: req.platform };
     },
     setEndpoints: (req, { session }) => setEndpoints(session, req),
   };

@@ -100,4 +100,21 @@ describe('Welcome', () => {
     expect(field.getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByText(/^Required: type the Switch's host name and port/)).toBeTruthy();
   });
+
+  it('asks which 1E platform the Mac connects to, on premises unless SaaS is chosen, and tells main', async () => {
+    const api = installFakeApi({
+      getMacFacts: () => ok(facts()),
+      setPlatform: (p) => ok({ platform: p.platform }),
+      setMode: (p) => ok({ mode: p.mode }),
+    });
+    const user = userEvent.setup();
+    render(<Welcome />);
+    const onPrem = screen.getByRole('radio', { name: /1E on premises/ }) as HTMLInputElement;
+    expect(onPrem.checked).toBe(true);
+    await user.click(screen.getByRole('radio', { name: /1E SaaS/ }));
+    expect(api.callsOf('setPlatform')).toEqual([{ platform: 'saas' }]);
+    expect((screen.getByRole('radio', { name: /1E SaaS/ }) as HTMLInputElement).checked).toBe(true);
+    await user.click(screen.getByRole('radio', { name: 'Uninstall' }));
+    expect(screen.queryByRole('radio', { name: /1E SaaS/ })).toBeNull();
+  });
 });

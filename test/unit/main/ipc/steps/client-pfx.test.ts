@@ -257,3 +257,29 @@ describe('a .pfx with an empty password', () => {
     }
   });
 });
+
+describe("the platform chosen on Welcome decides the certificate's revocation requirement", () => {
+  it('a certificate with only an OCSP responder fails on premises and passes for 1E SaaS, saying which document asks', async () => {
+    const ocspOnly = await pki.issuer.issue('mac01-ocsp-only', {
+      cn: 'MAC01.local',
+      ocsp: 'http://ocsp.acme.example/ocsp',
+      cdp: '',
+    });
+    const pfx = join(pki.dir, 'mac01-ocsp-only.pfx');
+    await makePfx(pfx, ocspOnly.certPath, ocspOnly.keyPath, PASSWORD, { chainPaths: [pki.intermediate!.certPath] });
+    const d = stepDriver({ localHostName: 'MAC01' });
+    await withCas(d);
+    const onPrem = await d.ok('openPfx', { ...(await upload(pfx, 'mac01.pfx')), password: PASSWORD });
+    expect(onPrem.findings.find((f) => f.id === 'revocation-http')).toMatchObject({
+      status: 'fail',
+      source: expect.stringContaining('1E 23.11'),
+    });
+    expect(await d.ok('setPlatform', { platform: 'saas' })).toEqual({ platform: 'saas' });
+    const saas = (await d.ok('getIdentity', {}))!;
+    expect(saas.findings.find((f) => f.id === 'revocation-http')).toBeUndefined();
+    expect(saas.findings.find((f) => f.id === 'revocation-saas')).toMatchObject({
+      status: 'pass',
+      source: expect.stringContaining('SaaS'),
+    });
+  });
+});
