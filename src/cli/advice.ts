@@ -87,6 +87,10 @@ export const CLI_ADVICE: Readonly<Partial<Record<ErrorCode, Advice>>> = {
         ? 'Give the password with --password-env VAR or --password-file FILE; passwords are never taken on the command line.'
         : 'Give the password with --password-env VAR or --password-file FILE (or type it when asked).',
   },
+  'trust-needs-person': {
+    hint: () =>
+      'Deliver the CA trust with a configuration profile from your MDM (a com.apple.security.root payload), then run this again: trusted roots need no one. Or run `sudo onboard apply ...` (or the exported script with sudo) in Terminal with a person at the Mac, who approves one macOS dialog per root CA.',
+  },
 };
 
 /** The CLI's words for a finding's fix, by fix code. */

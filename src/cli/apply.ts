@@ -1,5 +1,5 @@
-// `onboard apply`: carries out the onboarding plan step by step (one administrator prompt per step), or on a simulated Mac.
-import { viewPlan } from '../core/macos/action';
+// `onboard apply`: carries out the onboarding plan step by step (an administrator prompt per batch of root changes, a macOS dialog per root CA to trust), or on a simulated Mac.
+import { countPrompts, describePrompts, viewPlan, type Plan } from '../core/macos/action';
 import type { PlanResult, PrivilegedRunner } from '../core/macos/execute';
 import { gatherFacts } from '../core/macos/facts';
 import { applyOnboarding, planUninstall } from '../core/macos/onboarding';
@@ -16,20 +16,27 @@ const HELP = `Usage: onboard apply --switch HOST:PORT --background-url URL [--ca
                      [--pfx FILE [--password-env VAR | --password-file F]] [--installer FILE]
                      [--logging-level LEVEL] [--set NAME=VALUE]... [--allow-any-app]
                      [--remove-old-identities]
-                     [--simulate [--simulate-macos VER] [--simulate-arch ARCH] [--simulate-state FILE]] [--json]
+                     [--simulate [--simulate-macos VER] [--simulate-arch ARCH] [--simulate-state FILE]
+                                 [--simulate-session aqua|background|system]] [--json]
        onboard apply --uninstall [--simulate [--simulate-state FILE]] [--json]
 
 Carries out the plan that \`onboard plan\` shows, one step at a time: Rosetta, the 1E Client
 package, CA certificates, the client identity, 1E.Client.conf, the daemon. macOS asks for an
-administrator password once per step that changes something. What is already done is
-skipped; if a change fails, the changes that step made are undone and nothing further runs.
-Only on macOS; elsewhere add --simulate to try it against a simulated Mac.
+administrator password for each step's batch of changes, and (macOS 11 and later) shows a
+dialog of its own for each root CA whose trust changes, which a person at the Mac approves
+with an administrator's name and password, even when this runs as root. Where no dialog can
+appear (over SSH, from an MDM agent or another launchd job) and a root still needs trusting,
+it stops before changing anything (exit 2): deliver the CA trust with a configuration profile
+from your MDM (a com.apple.security.root payload), or run it with a person at the Mac. What is
+already done is skipped; if a change fails, the changes that step made are undone and nothing
+further runs. Only on macOS; elsewhere add --simulate to try it against a simulated Mac.
 
 Options:
 ${INPUT_HELP}
   --json                   print the results as JSON
 
-Exit codes: 0 every step done, 1 a step failed (and was undone), 2 usage error or unreadable input.`;
+Exit codes: 0 every step done, 1 a step failed (and was undone), 2 usage error, unreadable
+input, or a trust change no one can approve here (nothing changed).`;
 
 const MARK: Record<string, string> = {
   done: '✓',
@@ -76,6 +83,22 @@ function printResults(io: CliIo, steps: PlanResult[], ok: boolean, simulated: bo
     out.push(`Stopped at "${failed.title}": ${said.message}`, `  ${said.hint}`);
   }
   io.stdout.write(out.join('\n') + '\n');
+}
+
+/** Before anything runs: what the steps will ask of the person at the Mac, counted from the plans. */
+function announcePrompts(io: CliIo, plans: readonly Plan[]): void {
+  const total = plans.reduce(
+    (sum, p) => {
+      const c = countPrompts(p.actions);
+      return { adminPrompts: sum.adminPrompts + c.adminPrompts, trustDialogs: sum.trustDialogs + c.trustDialogs };
+    },
+    { adminPrompts: 0, trustDialogs: 0 },
+  );
+  const asks = describePrompts(total);
+  if (!asks) return;
+  io.stderr.write(
+    `onboard apply: macOS will ask for ${asks}${total.trustDialogs ? ' (each dialog is approved at the Mac, with an administrator name and password; undoing a trust after a failure asks again)' : ''}.\n`,
+  );
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -140,6 +163,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       privileged,
       workspace,
       ...(progress ? { onProgress: progress } : {}),
+      ...(values.json ? {} : { onPlanned: (plans: readonly Plan[]) => announcePrompts(io, plans) }),
     });
     if (mac) await saveSimulatedState(io, values, mac);
     if (values.json) writeJson(io, { ok: result.ok, simulated, steps: result.steps });

@@ -6,6 +6,7 @@ import { OnboardError, describeError } from '../core/errors';
 import { readInputFile, writeFileAtomic } from '../core/fsutil';
 import { renderPlanText, viewPlan, type Plan } from '../core/macos/action';
 import { gatherFacts, unknownFacts, type MacFacts } from '../core/macos/facts';
+import { approvalRefusal } from '../core/macos/approval';
 import { planOnboarding, planUninstall, type OnboardingRequest } from '../core/macos/onboarding';
 import { exportPlansAsScript } from '../core/macos/script';
 import type { Executor } from '../core/macos/types';
@@ -42,6 +43,7 @@ export const ONBOARDING_OPTIONS = {
   'simulate-macos': { type: 'string' },
   'simulate-arch': { type: 'string' },
   'simulate-state': { type: 'string' },
+  'simulate-session': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -66,12 +68,17 @@ export const INPUT_HELP = `  --switch HOST:PORT       the Switch, e.g. tachyon.a
   --simulate-arch ARCH     ... with this architecture: arm64 or x86_64
   --simulate-state FILE    ... that starts as FILE says, if it exists (JSON); apply writes the
                            simulated Mac back to FILE after the run, so a second run shows what
-                           a rerun on a real Mac would do`;
+                           a rerun on a real Mac would do
+  --simulate-session S     ... run from this launchd session: aqua (default: a person at the
+                           Mac, who approves each trust dialog), background (an SSH login) or
+                           system (a launchd daemon, as an MDM agent runs); overrides the one
+                           in --simulate-state, since a rerun may come from elsewhere`;
 
 const HELP = `Usage: onboard plan --switch HOST:PORT --background-url URL [--ca FILE]...
                     [--pfx FILE [--password-env VAR | --password-file F]] [--installer FILE]
                     [--logging-level LEVEL] [--set NAME=VALUE]... [--allow-any-app]
-                    [--remove-old-identities] [--format text|json|sh] [--simulate [--simulate-state FILE]]
+                    [--remove-old-identities] [--format text|json|sh]
+                    [--simulate [--simulate-state FILE] [--simulate-session S]]
        onboard plan --uninstall [--format text|json] [--simulate [--simulate-state FILE]]
 
 Shows every change onboarding would make to this Mac, step by step, with the exact command
@@ -106,6 +113,7 @@ export interface OnboardingValues {
   'simulate-macos'?: string;
   'simulate-arch'?: string;
   'simulate-state'?: string;
+  'simulate-session'?: string;
   json?: boolean;
 }
 
@@ -188,11 +196,21 @@ export async function simulatedMac(values: OnboardingValues, io: CliIo): Promise
   const ver = values['simulate-macos'];
   if (ver !== undefined && !/^\d{2}(\.\d+){0,2}$/.test(ver))
     throw new UsageError(`--simulate-macos must be a macOS version like 14.4.1, not '${ver}'.`);
-  if ((arch || ver || values['simulate-state'] !== undefined) && !values.simulate)
-    throw new UsageError('--simulate-macos, --simulate-arch and --simulate-state go with --simulate.');
+  const session = values['simulate-session'];
+  if (session !== undefined && session !== 'aqua' && session !== 'background' && session !== 'system')
+    throw new UsageError(`--simulate-session must be aqua, background or system, not '${session}'.`);
+  if ((arch || ver || session || values['simulate-state'] !== undefined) && !values.simulate)
+    throw new UsageError(
+      '--simulate-macos, --simulate-arch, --simulate-state and --simulate-session go with --simulate.',
+    );
   const { SimulatedMac } = await import('../core/macos/executors/simulated');
   const state = values['simulate-state'] !== undefined ? await readSimulatedState(io, values['simulate-state']) : null;
-  if (!state) return new SimulatedMac({ ...(ver ? { macosVersion: ver } : {}), ...(arch ? { arch } : {}) });
+  if (!state)
+    return new SimulatedMac({
+      ...(ver ? { macosVersion: ver } : {}),
+      ...(arch ? { arch } : {}),
+      ...(session ? { session } : {}),
+    });
   const file = values['simulate-state']!;
   const differs = (given: string | undefined, saved: string) => given !== undefined && given !== saved;
   if (differs(ver, state.macosVersion) || differs(arch, state.arch)) {
@@ -202,7 +220,9 @@ export async function simulatedMac(values: OnboardingValues, io: CliIo): Promise
     );
   }
   try {
-    return SimulatedMac.fromJSON(state);
+    const mac = SimulatedMac.fromJSON(state);
+    if (session) mac.session = session;
+    return mac;
   } catch (e) {
     throw badState(file, describeError(e));
   }
@@ -317,6 +337,13 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(
         "onboard plan: --remove-old-identities: this Mac holds no older identity for the certificate's host name; nothing to remove.\n",
       );
+    }
+    if (format === 'text' && facts.known) {
+      const refusal = approvalRefusal(
+        plans.flatMap((p) => p.actions),
+        facts.session,
+      );
+      if (refusal) io.stderr.write(`onboard plan: applying it here would stop before any change: ${refusal.message}\n`);
     }
     if (format === 'sh')
       io.stdout.write(

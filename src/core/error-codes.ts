@@ -109,6 +109,7 @@ export const ERROR_CODES = [
   'report-is-folder',
   'report-not-writable',
   'truncated',
+  'trust-needs-person',
   'uninstall-mode',
   'uninstall-path-escapes',
   'unknown-change',

@@ -58,9 +58,11 @@ describe('a failed trust import', () => {
     const rollback = page.locator('.rollback');
     expect(await rollback.getByRole('heading', { name: 'Put back as it was' }).count()).toBe(1);
     const undone = await rollback.locator('li').allInnerTexts();
-    expect(undone).toHaveLength(2);
+    // The trust is set first (its own dialog), then the batch adds both certificates: undone newest first.
+    expect(undone).toHaveLength(3);
     expect(undone[0]).toMatch(/^Undone\s+Add the intermediate CA "Rollback Lab Issuing CA"/);
-    expect(undone[1]).toMatch(/^Undone\s+Trust the root CA "Rollback Lab Root CA"/);
+    expect(undone[1]).toMatch(/^Undone\s+Add the root CA "Rollback Lab Root CA"/);
+    expect(undone[2]).toMatch(/^Undone\s+Trust the root CA "Rollback Lab Root CA"/);
     const order = page.getByRole('list', { name: 'The changes, in the order they run' });
     const identityItem = order.getByRole('listitem').filter({ hasText: 'Import the identity' });
     expect(await identityItem.locator('.status').innerText()).toBe('Failed');
@@ -83,12 +85,12 @@ describe('a failed trust import', () => {
     expect(
       await page
         .getByRole('main')
-        .getByText('4 changes · one administrator prompt, plus one macOS dialog for the root CA')
+        .getByText('5 changes · one administrator prompt, plus one macOS dialog for the root CA')
         .count(),
     ).toBe(1);
     // The fresh plan takes focus, and the live region says what it is.
     await page.waitForFunction(() => document.activeElement?.id === 'trust-plan');
-    expect(await page.getByRole('status').filter({ hasText: 'The plan is ready: 4 changes' }).count()).toBe(1);
+    expect(await page.getByRole('status').filter({ hasText: 'The plan is ready: 5 changes' }).count()).toBe(1);
 
     // The summary tells the same story, with nothing left to undo.
     await page
@@ -97,7 +99,7 @@ describe('a failed trust import', () => {
       .click();
     const list = page.locator('.change-list');
     await list.waitFor();
-    expect(await list.getByText('Undone', { exact: true }).count()).toBe(2);
+    expect(await list.getByText('Undone', { exact: true }).count()).toBe(3);
     expect(await list.getByText('Failed', { exact: true }).count()).toBe(1);
     // Only the install's changes are left to undo; nothing of the failed step is offered.
     const offered = await list

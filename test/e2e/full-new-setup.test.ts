@@ -99,7 +99,7 @@ describe('a new setup with a lab CA, end to end', () => {
     const apply = inStep(page, 'Import into the keychain');
     await apply.waitFor({ timeout: 30_000 });
     expect(
-      await page.getByText('4 changes · one administrator prompt, plus one macOS dialog for the root CA').count(),
+      await page.getByText('5 changes · one administrator prompt, plus one macOS dialog for the root CA').count(),
     ).toBe(1);
     await readmeScreenshot(page);
     await page.getByText('Show the commands').click();
@@ -111,7 +111,7 @@ describe('a new setup with a lab CA, end to end', () => {
     await page
       .getByRole('heading', { level: 2, name: "The CAs and this Mac's identity are in the System keychain" })
       .waitFor({ timeout: 30_000 });
-    expect(await page.getByRole('main').locator('.run-status .result.pass').textContent()).toMatch(/4 changes made\./);
+    expect(await page.getByRole('main').locator('.run-status .result.pass').textContent()).toMatch(/5 changes made\./);
     await screenshot(page, 'full-new-setup-3-trust-applied');
     // Going back to Install shows it done, not a plan to run again; the sidebar marks both done.
     await page.getByRole('button', { name: 'Back' }).click();

@@ -133,6 +133,10 @@ describe('the setup steps by keyboard alone', () => {
     expect(await page.getByLabel('Switch address').inputValue()).toBe(SWITCH);
     expect(await page.getByLabel('Background Channel URL').inputValue()).toBe(BACKGROUND);
 
+    // Then the platform question (on premises is chosen), then the endpoints.
+    await page.keyboard.press('Tab');
+    expect(await focusRing()).toMatchObject({ tag: 'INPUT', name: 'platform', outline: 'solid' });
+    expect(await page.getByLabel('1E on premises (your own 1E servers)').isChecked()).toBe(true);
     await page.keyboard.press('Tab');
     expect(await focusRing()).toMatchObject({ tag: 'INPUT', name: 'endpoint-switchAddress', outline: 'solid' });
     await page.keyboard.press('Control+A');

@@ -19,7 +19,9 @@ export interface ConfDocument {
   finalNewline: boolean;
 }
 
-const SETTING = /^(\s*)([A-Za-z][A-Za-z0-9_.]*)(\s*=\s*)(.*?)(\s*)$/;
+// Blanks are spaces and tabs only, as in the awk merge that runs on the Mac (conf-merge.ts): a
+// byte such as Latin-1's no-break space (0xA0) is part of a name or value, not a blank.
+const SETTING = /^([ \t]*)([A-Za-z][A-Za-z0-9_.]*)([ \t]*=[ \t]*)(.*?)([ \t]*)$/;
 
 /** Parses the `Name=value` format: `#` comments, blank lines and anything else are kept verbatim. */
 export function parseConf(text: string): ConfDocument {
@@ -28,7 +30,7 @@ export function parseConf(text: string): ConfDocument {
   const body = finalNewline && text.length > 0 ? text.slice(0, text.endsWith('\r\n') ? -2 : -1) : text;
   const raw = body.length === 0 ? [] : body.split(/\r?\n/);
   const lines: ConfLine[] = raw.map((line) => {
-    if (/^\s*[#;]/.test(line)) return { kind: 'other', text: line };
+    if (/^[ \t]*[#;]/.test(line)) return { kind: 'other', text: line };
     const m = SETTING.exec(line);
     if (!m) return { kind: 'other', text: line };
     return { kind: 'setting', key: m[2]!, value: m[4]!, prefix: m[1]! + m[2]! + m[3]!, suffix: m[5]! };

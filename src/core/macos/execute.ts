@@ -1,7 +1,10 @@
 // Runs a plan: skips what is already done, stops at the first failure, undoes completed actions in reverse, always cleans up.
+import { promises as fs } from 'node:fs';
 import { OnboardError, type ErrorCode } from '../errors';
 import type { Action, Check, Plan } from './action';
 import { commandsOf } from './action';
+import { isTrustedRoot, parseTrustSettings } from './facts/keychain';
+import { approvalRefusal, SESSION_COMMAND } from './approval';
 import { displayCommand, redactSecrets } from './quote';
 import type { Command, CommandResult, Executor } from './types';
 
@@ -48,6 +51,8 @@ export interface BatchItem {
   command: Command;
   check?: Check;
   fallback?: Command;
+  /** After an exit 0, the change is made only when this holds (see Action.confirm). */
+  confirm?: Check;
   undo?: readonly Command[];
   /** A point of no return: after it has run, a later failure undoes nothing that came before it. */
   irreversible?: boolean;
@@ -104,11 +109,28 @@ function outputOf(r: CommandResult): string {
   return cap([r.stdout, r.stderr].filter((s) => s.length > 0).join(r.stdout.endsWith('\n') || !r.stdout ? '' : '\n'));
 }
 
-/** Evaluates an "already done?" check with any executor. */
+/**
+ * Evaluates an "already done?" check with any executor. An admin trust check reads the file the
+ * export wrote on this computer (the executor's temporary folder: see Check.adminTrust); a file
+ * that cannot be read or parsed means "not done", so the change is made (and its check reruns).
+ */
 export async function isDone(executor: Executor, check: Check): Promise<boolean> {
   const r = await executor.run(check.command);
-  const yes = r.exitCode === 0 && (check.stdoutIncludes === undefined || r.stdout.includes(check.stdoutIncludes));
-  return check.negate ? !yes : yes;
+  let yes = r.exitCode === 0 && (check.stdoutIncludes === undefined || r.stdout.includes(check.stdoutIncludes));
+  if (yes && check.adminTrust) yes = await trustedInExport(check.command.args.at(-1) ?? '', check.adminTrust.sha1);
+  if (check.negate) yes = !yes;
+  for (const more of check.and ?? []) if (yes) yes = await isDone(executor, more);
+  return yes;
+}
+
+async function trustedInExport(file: string, sha1: string): Promise<boolean> {
+  try {
+    const text = await fs.readFile(file, 'utf8');
+    await fs.rm(file, { force: true });
+    return isTrustedRoot(parseTrustSettings(text), sha1);
+  } catch {
+    return false;
+  }
 }
 
 /** The batch semantics in-process, over an executor; used for user actions and by in-process privileged runners. */
@@ -137,6 +159,11 @@ export async function runItemsInProcess(
       if (r.exitCode !== 0 && item.fallback) {
         r = await executor.run(item.fallback);
         output += outputOf(r);
+      }
+      if (r.exitCode === 0 && item.confirm && !(await isDone(executor, item.confirm))) {
+        // The command said yes and the Mac says no: a failure, with the command's own words.
+        r = { ...r, exitCode: 1 };
+        output += 'onboard: the command reported success, but the change is not there.\n';
       }
       res.exitCode = r.exitCode;
       res.output = cap(output);
@@ -174,6 +201,8 @@ export async function runItemsInProcess(
 /** An executor that can also act as root in-process and show (simulated) administrator prompts, like the simulated Mac. */
 interface RootCapable {
   asRoot(): Executor;
+  /** Root as an osascript administrator batch has it (no GUI session), when the executor tells the two apart. */
+  asBatchRoot?(): Executor;
   adminPrompt(title: string): boolean;
 }
 
@@ -191,7 +220,7 @@ export class InProcessPrivilegedRunner implements PrivilegedRunner {
   private readonly onPrompt: (title: string) => boolean;
 
   constructor(executor: Executor, onPrompt?: (title: string) => boolean) {
-    this.rootExecutor = isRootCapable(executor) ? executor.asRoot() : executor;
+    this.rootExecutor = isRootCapable(executor) ? (executor.asBatchRoot?.() ?? executor.asRoot()) : executor;
     this.onPrompt = onPrompt ?? (isRootCapable(executor) ? (t) => executor.adminPrompt(t) : () => true);
   }
 
@@ -226,6 +255,7 @@ function toItem(a: Action): BatchItem {
     command: a.command,
     ...(a.check ? { check: a.check } : {}),
     ...(a.fallback ? { fallback: a.fallback } : {}),
+    ...(a.confirm ? { confirm: a.confirm } : {}),
     ...(a.undo ? { undo: a.undo } : {}),
     ...(a.irreversible ? { irreversible: true } : {}),
   };
@@ -253,6 +283,23 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Pla
     if (a.status === 'skip') emit(a, 'skipped');
   }
   const pending = plan.actions.filter((a) => a.status === 'pending');
+  // A change a person must approve cannot be made where no dialog can appear: stop before any change.
+  const refusal = pending.some((a) => a.approval)
+    ? approvalRefusal(pending, (await opts.executor.run(SESSION_COMMAND)).stdout.trim() || null)
+    : null;
+  if (refusal) {
+    const first = pending.find((a) => a.approval)!;
+    return {
+      step: plan.step,
+      title: plan.title,
+      ok: false,
+      changed: false,
+      rolledBack: false,
+      actions: plan.actions.map((a) => results.get(a.id)!),
+      failure: { actionId: first.id, code: refusal.code, message: refusal.message, hint: refusal.hint },
+      cleanup: [],
+    };
+  }
   // Consecutive root actions share one privileged batch (one password prompt).
   const groups: Action[][] = [];
   for (const a of pending) {

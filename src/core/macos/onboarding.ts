@@ -2,6 +2,7 @@
 import type { X509Certificate } from 'node:crypto';
 import type { Plan, StepName } from './action';
 import { pendingActions } from './action';
+import { approvalRefusal } from './approval';
 import { executePlan, type PlanResult, type PrivilegedRunner, type ProgressEvent } from './execute';
 import { FACT_COMMANDS, gatherFacts, parsePkgFiles, type MacFacts } from './facts';
 import {
@@ -169,6 +170,8 @@ export interface OnboardingRunOptions {
   onProgress?: (e: ProgressEvent) => void;
   /** Called with each step's plan just before it runs. */
   onPlan?: (plan: Plan) => void;
+  /** Called once with every step planned against the Mac as it was at the start, before anything runs. */
+  onPlanned?: (plans: readonly Plan[]) => void;
 }
 
 export interface OnboardingResult {
@@ -187,7 +190,15 @@ export async function applyOnboarding(req: OnboardingRequest, opts: OnboardingRu
   // Plan everything once before any change, so a bad input (a damaged installer, an identity for
   // a Mac without the client) is refused while the Mac is still untouched. Nothing runs these
   // plans, so the identity is wrapped only once, by the step that imports it.
-  await planSteps(req, first, opts.workspace, false);
+  const upFront = await planSteps(req, first, opts.workspace, false);
+  // A root to trust with no one able to approve the dialog: refused before the first change,
+  // not halfway (after Rosetta and the package), and never remembered as done.
+  const refusal = approvalRefusal(
+    upFront.flatMap((p) => p.actions),
+    first.session,
+  );
+  if (refusal) throw refusal;
+  opts.onPlanned?.(upFront);
   const steps: PlanResult[] = [];
   let changed = false;
   let installChanged = false;

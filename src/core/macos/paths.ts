@@ -48,4 +48,6 @@ export const BIN = {
   mktemp: '/usr/bin/mktemp',
   stty: '/bin/stty',
   sh: '/bin/sh',
+  env: '/usr/bin/env',
+  plutil: '/usr/bin/plutil',
 } as const;

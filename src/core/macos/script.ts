@@ -2,8 +2,10 @@
 import { OnboardError } from '../errors';
 import type { Plan } from './action';
 import { commandsOf } from './action';
+import { approvalSubject } from './approval';
 import { BIN } from './paths';
 import { shellQuote } from './quote';
+import { shAdminTrustFunction, shApprovalFunction, shTrustGate, type ShGateRoot } from './sh-trust';
 import {
   SHELLCHECK_DIRECTIVE,
   oneLine,
@@ -11,6 +13,7 @@ import {
   renderPreamble,
   renderCommand,
   renderWord,
+  usesAdminTrust,
   type ShReporter,
   type WordRenderer,
 } from './shgen';
@@ -84,6 +87,9 @@ export function exportPlansAsScript(plans: readonly Plan[], opts: ScriptOptions)
     '# No password is stored in this file: the PFX password is asked for (or read from ONBOARD_PFX_PASSWORD).',
     '# The inputs (installer, PFX and its password) are checked before the first change: if one is wrong,',
     '# the script stops (exit 2) with nothing changed.',
+    '# Trusting a root CA (macOS 11 and later) shows a macOS dialog per certificate, even for root: run it',
+    '# with sudo in Terminal with a person at the Mac. Where no dialog can appear (SSH, an MDM agent) it',
+    '# stops before the first change (exit 2), unless the roots are trusted already (e.g. by a profile).',
     'set -u',
     'umask 077',
   ];
@@ -112,6 +118,16 @@ export function exportPlansAsScript(plans: readonly Plan[], opts: ScriptOptions)
     "trap 'exit 130' HUP INT TERM",
     ...renderPreamble(terminal, true),
   );
+  const allActions = plans.flatMap((pl) => pl.actions);
+  const gate: { root: ShGateRoot; file: string }[] = allActions.flatMap((a) =>
+    a.approval && a.check?.adminTrust
+      ? [{ root: { sha1: a.check.adminTrust.sha1, name: approvalSubject(a) }, file: a.check.command.args.at(-1) ?? '' }]
+      : [],
+  );
+  if (gate.length > 0 || usesAdminTrust(allActions)) {
+    const fragment = { programPrefix: prefix };
+    out.push(...shAdminTrustFunction(fragment), ...shApprovalFunction(fragment));
+  }
   for (const pl of plans) out.push(...(pl.script?.prelude ?? []));
   out.push(
     '',
@@ -132,6 +148,17 @@ export function exportPlansAsScript(plans: readonly Plan[], opts: ScriptOptions)
   for (const pl of plans) {
     const setup = (pl.script?.setup ?? []).map((l) => withPrefix(l, prefix));
     if (setup.length) out.push(`# For step ${plans.indexOf(pl) + 1}: ${oneLine(pl.title)}`, ...setup);
+  }
+  if (gate.length > 0) {
+    out.push(
+      '',
+      '# ===== Can the trust changes be approved here? Asked after the inputs, before anything on this Mac changes',
+      ...shTrustGate(
+        gate.map((g) => g.root),
+        renderWord(gate[0]!.file, { workspaceDir: opts.workspaceDir }),
+        'sudo /bin/sh THIS-FILE in Terminal',
+      ),
+    );
   }
   plans.forEach((pl, i) => {
     out.push('', `# ===== Step ${i + 1}: ${oneLine(pl.title)}`, say(`Step ${i + 1}: ${pl.title}`));

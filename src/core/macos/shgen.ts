@@ -1,6 +1,7 @@
 // Turns actions into POSIX sh (functions per action, run/skip/undo logic) for the privileged batch and the exported script.
 import type { Check } from './action';
 import { shellQuote } from './quote';
+import { shAdminTrustedCall } from './sh-trust';
 import type { Command } from './types';
 
 export interface ShItem {
@@ -8,6 +9,8 @@ export interface ShItem {
   title: string;
   check?: Check;
   fallback?: Command;
+  /** After an exit 0, the change counts as made only when this holds (see Action.confirm). */
+  confirm?: Check;
   undo?: readonly Command[];
   onlyAfterChanges?: boolean;
   /** Cannot be undone: once it has run, a later failure undoes nothing before it either (there is no "as it was" any more). */
@@ -37,15 +40,28 @@ export function renderCommand(c: Command, r: WordRenderer): string {
   return [shellQuote((r.programPrefix ?? '') + c.program), ...c.args.map((a) => renderWord(a, r))].join(' ');
 }
 
-function renderCheck(check: Check, r: WordRenderer): string {
+/**
+ * A check as one sh condition. An admin trust check calls the fragment of sh-trust.ts (defined
+ * by whoever renders the script: see usesAdminTrust) with the export's file, the last argument.
+ */
+export function renderCheck(check: Check, r: WordRenderer): string {
   const cmd = renderCommand(check.command, r);
   // test(1) prints nothing; a redirection after it would also read like a comparison.
   const quiet = check.command.program.endsWith('/test') ? '' : ' >/dev/null 2>&1';
-  const test =
-    check.stdoutIncludes === undefined
+  const test = check.adminTrust
+    ? `${shAdminTrustedCall(check.adminTrust.sha1, renderWord(check.command.args.at(-1) ?? '', r))} 2>/dev/null`
+    : check.stdoutIncludes === undefined
       ? `${cmd}${quiet}`
       : `onboard_out=$(${cmd} 2>/dev/null) && case "$onboard_out$onboard_nl" in *${shellQuote(check.stdoutIncludes)}*) true ;; *) false ;; esac`;
-  return check.negate ? `! { ${test}; }` : test;
+  const main = check.negate ? `! { ${test}; }` : test;
+  if (!check.and?.length) return main;
+  return [main, ...check.and.map((c) => renderCheck(c, r))].map((t) => `{ ${t}; }`).join(' && ');
+}
+
+/** True when some check of these items needs the admin trust fragment defined first. */
+export function usesAdminTrust(items: readonly ShItem[]): boolean {
+  const uses = (c: Check | undefined): boolean => !!c && (!!c.adminTrust || (c.and ?? []).some(uses));
+  return items.some((i) => uses(i.check) || uses(i.confirm));
 }
 
 /** What the generated code does at each moment: the batch writes result files, the export talks to the terminal. */
@@ -96,10 +112,20 @@ export function renderItems(
   items.forEach((item, i) => {
     const n = i + 1;
     const run = renderCommand(item.command, r);
-    if (!item.fallback) functions.push(`${prefix}_run_${n}() { ${run}; }`);
-    else if (!report.quietRefusal)
-      functions.push(`${prefix}_run_${n}() { ${run} || ${renderCommand(item.fallback, r)}; }`);
-    else functions.push(...quietFallback(`${prefix}_run_${n}`, run, renderCommand(item.fallback, r)));
+    // With a confirm, the command runs in _do_ and _run_ judges it by the Mac's state.
+    const runName = item.confirm ? `${prefix}_do_${n}` : `${prefix}_run_${n}`;
+    if (!item.fallback) functions.push(`${runName}() { ${run}; }`);
+    else if (!report.quietRefusal) functions.push(`${runName}() { ${run} || ${renderCommand(item.fallback, r)}; }`);
+    else functions.push(...quietFallback(runName, run, renderCommand(item.fallback, r)));
+    if (item.confirm)
+      functions.push(
+        `${prefix}_run_${n}() {`,
+        `  ${runName} || return`,
+        `  if ${renderCheck(item.confirm, r)}; then return 0; fi`,
+        "  printf '%s\n' 'onboard: the command reported success, but the change is not there.' >&2",
+        '  return 1',
+        '}',
+      );
     if (item.check && mode === 'apply') functions.push(`${prefix}_check_${n}() { ${renderCheck(item.check, r)}; }`);
     const undoable = mode === 'apply' && item.undo && item.undo.length > 0;
     if (undoable) {

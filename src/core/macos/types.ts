@@ -20,8 +20,8 @@ export interface CommandResult {
 /**
  * Runs commands on a Mac. Implementations: LocalExecutor (execFile on a real Mac),
  * DryRun (records, changes nothing), SimulatedMac (stateful model for preview and tests).
- * Running whole plans (with one administrator prompt per step) is built on top of this;
- * see plan execution in src/core/macos/.
+ * Running whole plans (one administrator prompt per batch of root actions, a macOS dialog
+ * per admin trust change) is built on top of this; see plan execution in src/core/macos/.
  */
 export interface Executor {
   readonly kind: 'local' | 'dry-run' | 'simulated';

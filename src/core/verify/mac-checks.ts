@@ -258,7 +258,19 @@ function hostnameMatches(facts: MacFacts, input: MacCheckInput): VerifyFinding {
 function identityInKeychain(facts: MacFacts, identity: ClientIdentity): VerifyFinding {
   const sha1 = sha1Of(identity.certificate);
   const who = certificateLabel(identity.certificate);
-  if (facts.identities.some((i) => i.sha1 === sha1)) {
+  const found = facts.identities.find((i) => i.sha1 === sha1);
+  // find-identity -v lists an identity whose trust evaluation failed too, with the CSSM error
+  // after its label (identity_find.m#L198-262; recorded in bazelbuild/rules_apple#412).
+  if (found?.problem) {
+    return finding(
+      'mac-identity',
+      'fail',
+      `The identity "${who}" is in the System keychain, but macOS does not trust it (${found.problem})`,
+      `security find-identity lists it (SHA-1 ${sha1}) with the error ${found.problem}: its certificate or chain is expired, revoked or not trusted.`,
+      'Check that its root CA is trusted for all users and that the certificate is within its dates; import a new certificate if it was revoked.',
+    );
+  }
+  if (found) {
     return finding(
       'mac-identity',
       'pass',

@@ -1,9 +1,10 @@
 // Prepared changes and applying them, for every step that changes the Mac: plans are kept in main under a fresh id
-// (shown masked, applied exactly as shown, as one batch with one administrator prompt), progress is reported per
-// action, a failure rolls back, and each change is recorded (with how to undo it) for the summary and the report.
+// (shown masked, applied exactly as shown: the root actions as one batch behind one administrator prompt, each admin
+// trust change as the user behind its own macOS dialog), progress is reported per action, a failure rolls back, and
+// each change is recorded (with how to undo it) for the summary and the report.
 import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { viewPlan, type Action, type Plan, type StepName } from '../../core/macos/action';
+import { countPrompts, viewPlan, type Action, type Plan, type StepName } from '../../core/macos/action';
 import {
   executePlan,
   InProcessPrivilegedRunner,
@@ -106,43 +107,23 @@ export async function keepPrepared(
 
 export function describePrepared(planId: string, purpose: ChangePurpose, plans: Plan[]): PreparedChanges {
   const pending = plans.flatMap((p) => p.actions.filter((a) => a.status === 'pending'));
+  // The plans run as one (asOnePlan), so the prompts are counted over all their actions in order.
+  const prompts = countPrompts(pending);
   return {
     planId,
     purpose,
     plans: plans.map(viewPlan),
     pendingCount: pending.length,
     needsAdmin: pending.some((a) => a.root),
-    adminPrompts: promptsFor(pending),
-    trustDialogs: trustDialogsFor(pending),
+    adminPrompts: prompts.adminPrompts,
+    trustDialogs: prompts.trustDialogs,
   };
 }
 
 /**
- * One macOS dialog per write to the admin trust settings (`security add-trusted-cert -d`, `remove-trusted-cert -d`,
- * `trust-settings-import -d`): authd allows each authorisation once (research/macos-trust.md, section 11).
- */
-function trustDialogsFor(pending: Action[]): number {
-  const writes = new Set(['add-trusted-cert', 'remove-trusted-cert', 'trust-settings-import']);
-  return pending.filter(
-    (a) =>
-      a.command.program.endsWith('/security') && writes.has(a.command.args[0] ?? '') && a.command.args.includes('-d'),
-  ).length;
-}
-
-/** Consecutive root actions share one prompt; a user action between them splits them. */
-function promptsFor(pending: Action[]): number {
-  let prompts = 0;
-  let inRootRun = false;
-  for (const a of pending) {
-    if (a.root && !inRootRun) prompts++;
-    inRootRun = a.root;
-  }
-  return prompts;
-}
-
-/**
- * The parts of one wizard step run as ONE plan, so the step costs one administrator prompt
- * and a failure anywhere undoes everything the step had done, across its parts.
+ * The parts of one wizard step run as ONE plan, so its root actions share one administrator
+ * prompt (the CA plan puts its trust dialogs first, so they do not split the batch) and a
+ * failure anywhere undoes everything the step had done, across its parts.
  */
 export function asOnePlan(step: StepName, title: string, plans: Plan[]): Plan {
   const seen = new Set<string>();

@@ -18,13 +18,13 @@ export interface PreparedChanges {
   plans: PlanView[];
   /** Actions that will run; the rest are skipped with their reason. */
   pendingCount: number;
-  /** True when at least one pending action needs an administrator (one prompt per plan). */
+  /** True when at least one pending action needs an administrator. */
   needsAdmin: boolean;
-  /** How many administrator prompts applying will show (one per plan with pending root actions). */
+  /** How many administrator prompts applying will show (one per run of consecutive root actions: one batch each). */
   adminPrompts: number;
   /**
-   * How many macOS dialogs applying will show besides them: since macOS 11 every change to the admin trust settings
-   * (each root CA trusted or untrusted) asks a person to approve it, even for root.
+   * How many macOS trust dialogs a person at the Mac will approve (one per root CA whose admin
+   * trust changes; undoing one after a failure asks again).
    */
   trustDialogs: number;
 }

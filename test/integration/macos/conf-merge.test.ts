@@ -1,5 +1,6 @@
 // Specification: the awk program that merges 1E.Client.conf on the Mac gives exactly what the TypeScript twin (and so the simulated Mac) gives.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -168,4 +169,43 @@ describe('the 1E.Client.conf merge program, run by the real awk', () => {
     expect(r.stderr).toContain('cannot read');
     await expect(readFile(out)).rejects.toThrow();
   });
+});
+
+/** Apple's awk (awk-40, macOS 11-15) built for this machine, when it is here (see its README). */
+const APPLE_AWK = [
+  process.env.ONBOARD_MACOS_USERLAND,
+  join(__dirname, '..', '..', '..', '..', 'shared', 'macos-userland', 'bin'),
+  join(__dirname, '..', '..', '..', '..', '..', 'shared', 'macos-userland', 'bin'),
+]
+  .filter((d): d is string => !!d)
+  .map((d) => join(d, 'awk'))
+  .find((p) => existsSync(p));
+
+describe("the merge under macOS's own awk", () => {
+  if (!APPLE_AWK) it.skip("SKIPPED: macOS's awk is not at ../shared/macos-userland/bin", () => {});
+  // A Latin-1 1E.Client.conf: bytes that are not UTF-8 made Apple's awk abort ("towc: multibyte
+  // conversion failure", awk-40 src/tran.c#L545-560) in the UTF-8 locale sudo keeps.
+  const latin1 = Buffer.from(
+    '# Configur\xe9 par Fran\xe7ois\r\nSwitch = old:1\r\nOwner=M\xfcller\xa0\r\nswitch=dup:2\r\n',
+    'latin1',
+  );
+  it.each(APPLE_AWK ? ['C.UTF-8', 'C'] : [])(
+    "gives the planner's bytes for a Latin-1 file in the %s locale",
+    async (locale) => {
+      const settings = { Switch: 'tachyon.acme.local:4000', LoggingLevel: 'debug' };
+      const s = await file(confSettingsFile(settings));
+      const base = join(dir, `latin1-${n++}`);
+      await writeFile(base, latin1);
+      const out = join(dir, `out${n++}`);
+      const r = await new Promise<{ code: number; stderr: string }>((done) =>
+        execFile(APPLE_AWK!, ['-f', program, 'merge', s, out, base], { env: { LC_ALL: locale } }, (err, _o, stderr) =>
+          done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }),
+        ),
+      );
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const want = Buffer.from(mergedConfText(latin1.toString('latin1'), settings), 'latin1');
+      expect((await readFile(out)).equals(want)).toBe(true);
+    },
+  );
 });

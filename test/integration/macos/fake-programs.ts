@@ -23,8 +23,25 @@ export interface FakePrograms {
 export interface FakeSpec {
   /** Exit status per program path (default 0), or per "program word" when any argument is that word (e.g. "/bin/launchctl print", "/usr/bin/awk check"). */
   exit?: Record<string, number>;
-  /** Standard output per program path. */
+  /** Standard output per program path, or per "program word" as for `exit` (that one wins). */
   stdout?: Record<string, string>;
+  /**
+   * Per "program word": text the call writes to its last argument when that is under /tmp (e.g.
+   * the property list `security trust-settings-export -d FILE` writes).
+   */
+  writes?: Record<string, string>;
+  /** Standard error per "program word" (e.g. "/usr/bin/security trust-settings-export"). */
+  stderr?: Record<string, string>;
+  /**
+   * What `launchctl managername` prints (default `Aqua`: a person at the Mac, as when the script
+   * is run with sudo in Terminal); the empty string makes it fail as on an unknown session.
+   */
+  session?: string;
+  /**
+   * launchd takes no job: `bootstrap` fails (exit 5) and the legacy `load` prints the recorded
+   * "Load failed: 5: Input/output error" yet exits 0 (launchctl(1)), so `print` never finds it.
+   */
+  launchdRefuses?: boolean;
   /**
    * Program paths that, after recording, run the real program at this path (e.g. mktemp, rm,
    * openssl) when every absolute path in their argv is under /tmp; otherwise they only record.
@@ -45,6 +62,11 @@ export interface FakeSpec {
    * with macOS's message, and `test` sees these paths as missing.
    */
   absent?: string[];
+  /**
+   * Programs that, after recording, answer as the simulated Mac kept in `state` does (see
+   * sim-standin.ts, bundled to `bundle`): for running scripts against macOS 11+'s trust rules.
+   */
+  simulated?: { bundle: string; state: string; programs: string[] };
   /** Paths a program makes when it is called (they stop being absent), e.g. the installer writes 1E.Client.conf. */
   creates?: Record<string, string[]>;
 }
@@ -72,6 +94,8 @@ const PROGRAMS = [
   '/bin/stty',
   '/usr/bin/id',
   '/usr/bin/true',
+  '/usr/bin/plutil',
+  '/usr/bin/env',
 ];
 
 function q(s: string): string {
@@ -106,6 +130,33 @@ export async function makeFakePrograms(spec: FakeSpec = {}): Promise<FakeProgram
       `f=${q(calls)}/$(printf '%05d' "$n")`,
       `printf '%s\\0' ${q(program)} "$@" > "$f"`,
     ];
+    if (program === '/usr/bin/env') {
+      // env NAME=VALUE... PROGRAM ARGS: the assignments go to PROGRAM, which is a stand-in too.
+      lines.push(
+        'while [ $# -gt 0 ]; do case $1 in *=*) export "${1%%=*}=${1#*=}"; shift ;; *) break ;; esac; done',
+        'onboard_fake_prog=$1; shift',
+        `exec ${q(prefix)}"$onboard_fake_prog" "$@"`,
+      );
+    }
+    if (spec.simulated?.programs.includes(program))
+      lines.push(
+        `exec ${q(process.execPath)} ${q(spec.simulated.bundle)} ${q(spec.simulated.state)} ${q(program)} "$@"`,
+      );
+    if (program === '/bin/launchctl') {
+      const session = spec.session ?? 'Aqua';
+      lines.push(
+        session
+          ? `if [ "$1" = managername ]; then printf '%s\\n' ${q(session)}; exit 0; fi`
+          : `if [ "$1" = managername ]; then echo 'Unknown job manager!' >&2; exit 1; fi`,
+      );
+      // launchd remembers a job once it is registered: `print` then finds it (a confirm checks that).
+      const loaded = q(join(prefix, 'launchd-loaded'));
+      lines.push(
+        spec.launchdRefuses
+          ? `case $1 in bootstrap) echo 'Bootstrap failed: 5: Input/output error' >&2; exit 5 ;; load) echo 'Load failed: 5: Input/output error' >&2; exit 0 ;; esac`
+          : `case $1 in bootstrap|load) : > ${loaded} ;; bootout|unload) /bin/rm -f ${loaded} ;; print) if [ -e ${loaded} ]; then exit 0; fi ;; esac`,
+      );
+    }
     if (program === '/usr/bin/security') {
       // Keep the file an import was given: the script deletes its workspace at exit.
       lines.push('if [ "$1" = import ]; then /bin/cp "$2" "$f.imported"; fi');
@@ -151,21 +202,40 @@ export async function makeFakePrograms(spec: FakeSpec = {}): Promise<FakeProgram
       // Never let a stand-in touch this machine outside the temp folder (e.g. mkdir /Library/...):
       // such calls only record, like the other stand-ins.
       const writeArg = spec.passthroughWriteArg?.[program];
-      if (writeArg !== undefined)
-        lines.push('real=0', 'w=${' + String(writeArg) + ':-}', 'case $w in /tmp/*) real=1 ;; esac');
-      else
-        lines.push(
-          'real=1',
-          'for a in "$@"; do case $a in /*) case $a in /tmp/*|/dev/null) ;; *) real=0 ;; esac ;; esac; done',
-        );
+      // A call whose every absolute path is under /tmp runs for real; with writeArg, also one
+      // that writes only there.
+      lines.push(
+        'real=1',
+        'for a in "$@"; do case $a in /*) case $a in /tmp/*|/dev/null) ;; *) real=0 ;; esac ;; esac; done',
+      );
+      if (writeArg !== undefined) lines.push('w=${' + String(writeArg) + ':-}', 'case $w in /tmp/*) real=1 ;; esac');
       lines.push(`if [ "$real" = 1 ]; then exec ${q(real)} "$@"; fi`);
     }
-    for (const [key, code] of Object.entries(spec.exit ?? {})) {
+    const byWord = (key: string) => {
       const [prog, verb] = key.split(' ');
-      if (prog === program && verb !== undefined)
-        lines.push(`for a in "$@"; do if [ "$a" = ${q(verb)} ]; then exit ${code}; fi; done`);
-    }
-    if (spec.stdout?.[program] !== undefined) lines.push(`printf '%s' ${q(spec.stdout[program]!)}`);
+      return prog === program && verb !== undefined ? verb : undefined;
+    };
+    for (const [key, text] of Object.entries(spec.stdout ?? {}))
+      if (byWord(key) !== undefined)
+        lines.push(
+          `for a in "$@"; do if [ "$a" = ${q(byWord(key)!)} ]; then printf '%s' ${q(text)}; worded=1; break; fi; done`,
+        );
+    for (const [key, text] of Object.entries(spec.writes ?? {}))
+      if (byWord(key) !== undefined)
+        lines.push(
+          'last=; for a in "$@"; do last=$a; done',
+          `for a in "$@"; do if [ "$a" = ${q(byWord(key)!)} ]; then case $last in /tmp/*) printf '%s' ${q(text)} > "$last" ;; esac; break; fi; done`,
+        );
+    for (const [key, text] of Object.entries(spec.stderr ?? {}))
+      if (byWord(key) !== undefined)
+        lines.push(
+          `for a in "$@"; do if [ "$a" = ${q(byWord(key)!)} ]; then printf '%s' ${q(text)} >&2; break; fi; done`,
+        );
+    for (const [key, code] of Object.entries(spec.exit ?? {}))
+      if (byWord(key) !== undefined)
+        lines.push(`for a in "$@"; do if [ "$a" = ${q(byWord(key)!)} ]; then exit ${code}; fi; done`);
+    if (spec.stdout?.[program] !== undefined)
+      lines.push(`[ -n "\${worded:-}" ] || printf '%s' ${q(spec.stdout[program]!)}`);
     lines.push(`exit ${spec.exit?.[program] ?? 0}`);
     await writeFile(path, lines.join('\n') + '\n');
     await chmod(path, 0o755);

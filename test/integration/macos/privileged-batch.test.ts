@@ -1,7 +1,7 @@
 // Specification: the administrator batch script, run by the real /bin/sh against recording stand-ins for the macOS programs.
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execFile } from 'node:child_process';
 import {
   PrivilegedBatch,
@@ -238,4 +238,59 @@ describe('the privileged batch script', () => {
       `do shell script "/bin/sh '/tmp/dir \\"x\\"/it'\\\\''s.sh'" with prompt "Onboard needs an administrator to: Trust the CA" with administrator privileges`,
     ]);
   });
+});
+
+/** macOS's own /bin/sh (bash 3.2.57 in POSIX mode), built for this machine (see its README), when it is here. */
+const APPLE_SH = [
+  process.env.ONBOARD_MACOS_USERLAND,
+  join(__dirname, '..', '..', '..', '..', 'shared', 'macos-userland', 'bin'),
+  join(__dirname, '..', '..', '..', '..', '..', 'shared', 'macos-userland', 'bin'),
+]
+  .filter((d): d is string => !!d)
+  .map((d) => join(d, 'sh'))
+  .find((p) => existsSync(p));
+
+describe("the privileged batch script under macOS's own sh", () => {
+  if (!APPLE_SH) it.skip("SKIPPED: macOS's sh is not at ../shared/macos-userland/bin", () => {});
+  it.each(APPLE_SH ? ['C.UTF-8', 'C'] : [])(
+    'in the %s locale: runs in order, judges a command by its confirm, stops at the failure and undoes newest first',
+    async (locale) => {
+      fake = await makeFakePrograms({
+        failWhenArg: 'FAIL-HERE',
+        launchdRefuses: true,
+        exit: { '/bin/launchctl print': 1 },
+      });
+      const f = fake;
+      const apple = new PrivilegedBatch({
+        executor: new LocalExecutor(),
+        programPrefix: f.prefix,
+        // do shell script runs /bin/sh, which on macOS has xpg_echo on (this build needs -O for it).
+        launcher: (script) => ({
+          program: '/usr/bin/env',
+          args: [`LC_ALL=${locale}`, APPLE_SH!, '-O', 'xpg_echo', script],
+        }),
+      });
+      const confirmed: BatchItem = {
+        id: 'load',
+        title: 'Register',
+        command: { program: '/bin/launchctl', args: ['load', '-w', '/Library/LaunchDaemons/x.plist'] },
+        confirm: { command: { program: '/bin/launchctl', args: ['print', 'system/x'] } },
+      };
+      const ok = await apple.runBatch('Step', items.slice(0, 2), 'apply');
+      expect(ok.items.map((i) => i.outcome)).toEqual(['done', 'done']);
+      const failed = await apple.runBatch('Step', items, 'apply');
+      expect(failed.items.map((i) => [i.id, i.outcome])).toEqual([
+        ['a', 'done'],
+        ['b', 'done'],
+        ['c', 'failed'],
+      ]);
+      expect(failed.items[0]!.undo?.exitCode).toBe(0);
+      // launchctl load exits 0 here, but print does not find the job: not done.
+      const judged = await apple.runBatch('Step', [confirmed], 'apply');
+      expect(judged.items[0]).toMatchObject({ outcome: 'failed', exitCode: 1 });
+      expect(judged.items[0]!.output).toContain('Load failed: 5: Input/output error');
+      expect(judged.items[0]!.output).toContain('the change is not there');
+      expect(existsSync('/tmp/onboard-pwned')).toBe(false);
+    },
+  );
 });

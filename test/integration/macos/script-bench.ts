@@ -9,6 +9,7 @@ import { unknownFacts } from '../../../src/core/macos/facts';
 import type { Plan } from '../../../src/core/macos/action';
 import { planOnboarding, type OnboardingRequest } from '../../../src/core/macos/onboarding';
 import { exportPlansAsScript } from '../../../src/core/macos/script';
+import { trustSettingsPlist } from '../../../src/core/macos/executors/simulated/trust-settings';
 import { PlanWorkspace } from '../../../src/core/macos/workspace';
 import { openPfx } from '../../../src/core/pki/identity';
 import { rewrapPfx } from '../../../src/core/pki/pkcs12';
@@ -149,11 +150,30 @@ export const PASSTHROUGH = {
 };
 // awk's merge runs for real (it writes only into the script's /tmp folder); its check reads /Library and only records.
 export const AWK_WRITES = { '/usr/bin/awk': 5 };
-// Stand-ins answer "not done yet" to every check, so every change runs.
+// Stand-ins answer "not done yet" to every check, so every change runs. A fresh Mac has no
+// admin trust settings: trust-settings-export fails as trustd answers then (research §2).
 export const NOT_DONE = {
   '/usr/bin/arch': 1,
   '/usr/bin/cmp': 1,
   '/bin/launchctl print': 1,
   '/usr/bin/awk check': 1,
   '/bin/test -d': 1,
+  '/usr/bin/security trust-settings-export': 1,
 };
+export const NO_TRUST_SETTINGS = {
+  '/usr/bin/security trust-settings-export':
+    'SecTrustSettingsCreateExternalRepresentation: No Trust Settings were found.\n',
+};
+
+/** The export of admin trust settings that trust the test root for every use (see trustSettingsPlist). */
+export function trustedRootExport(): string {
+  const root = b.fx.root;
+  return trustSettingsPlist([
+    {
+      x509: root,
+      pem: root.toString(),
+      sha1: root.fingerprint.replace(/:/g, ''),
+      trust: { result: 'trustRoot', policies: [], modDate: new Date('2026-01-01T00:00:00Z') },
+    },
+  ]);
+}

@@ -3,7 +3,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONF_PATH } from '../../../src/core/macos/paths';
 import { PFX_PASSWORD } from '../../unit/core/macos/fixtures';
-import { AWK_WRITES, exportScript, NOT_DONE, PASSTHROUGH, runScript, useScriptBench, WORK } from './script-bench';
+import {
+  AWK_WRITES,
+  exportScript,
+  NOT_DONE,
+  NO_TRUST_SETTINGS,
+  PASSTHROUGH,
+  runScript,
+  trustedRootExport,
+  useScriptBench,
+  WORK,
+} from './script-bench';
 
 import { makeFakePrograms, type FakePrograms } from './fake-programs';
 
@@ -16,7 +26,12 @@ afterEach(async () => {
 
 describe('the exported sh script, running', () => {
   it('runs the same commands in the same order as the plans list them', async () => {
-    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
+    fake = await makeFakePrograms({
+      passthrough: PASSTHROUGH,
+      passthroughWriteArg: AWK_WRITES,
+      exit: NOT_DONE,
+      stderr: NO_TRUST_SETTINGS,
+    });
     const { text, plans, workspaceDir } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.code).toBe(0);
@@ -35,6 +50,7 @@ describe('the exported sh script, running', () => {
       passthrough: PASSTHROUGH,
       passthroughWriteArg: AWK_WRITES,
       exit: NOT_DONE,
+      stderr: NO_TRUST_SETTINGS,
       absent: [DEFAULT_CONF_PATH],
       creates: { '/usr/sbin/installer': [DEFAULT_CONF_PATH] },
     });
@@ -61,6 +77,7 @@ describe('the exported sh script, running', () => {
       passthrough: PASSTHROUGH,
       passthroughWriteArg: AWK_WRITES,
       exit: NOT_DONE,
+      stderr: NO_TRUST_SETTINGS,
       absent: [DEFAULT_CONF_PATH],
     });
     const { text } = await exportScript({ prefix: fake.prefix });
@@ -80,6 +97,7 @@ describe('the exported sh script, running', () => {
       passthrough: PASSTHROUGH,
       passthroughWriteArg: AWK_WRITES,
       exit: NOT_DONE,
+      stderr: NO_TRUST_SETTINGS,
       failWhenArg: 'add-certificates',
     });
     const { text } = await exportScript({ prefix: fake.prefix });
@@ -87,10 +105,15 @@ describe('the exported sh script, running', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('FAILED (exit 1)');
     const security = (await fake.calls())
-      .filter((c) => c.program === '/usr/bin/security' && !c.args[0]!.startsWith('find-'))
+      .filter(
+        (c) =>
+          c.program === '/usr/bin/security' && !c.args[0]!.startsWith('find-') && c.args[0] !== 'trust-settings-export',
+      )
       .map((c) => c.args[0]);
-    expect(security).toEqual(['add-trusted-cert', 'add-certificates', 'remove-trusted-cert', 'delete-certificate']);
-    expect((await fake.calls()).some((c) => c.program === '/bin/launchctl')).toBe(false);
+    // The trust is set first (as the user, behind its own dialog), then the batch adds the
+    // certificates; the failed add undoes the trust only.
+    expect(security).toEqual(['add-trusted-cert', 'add-certificates', 'remove-trusted-cert']);
+    expect((await fake.calls()).some((c) => c.program === '/bin/launchctl' && c.args[0] !== 'managername')).toBe(false);
   });
 
   it('skips changes whose checks say they are done, so a second run changes nothing', async () => {
@@ -98,6 +121,8 @@ describe('the exported sh script, running', () => {
       passthrough: PASSTHROUGH,
       passthroughWriteArg: AWK_WRITES,
       exit: { '/usr/bin/arch': 0, '/usr/bin/cmp': 0 },
+      // The root is trusted in the admin trust settings, as `add-trusted-cert -d -r trustRoot` leaves it.
+      writes: { '/usr/bin/security trust-settings-export': trustedRootExport() },
       stdout: {
         '/usr/sbin/pkgutil': 'package-id: com.1e.pkg.1E.Client\nversion: 5.1.2.3\nvolume: /\nlocation: Library\n',
         '/usr/bin/security': `SHA-1 hash: ${b.fx.root.fingerprint.replace(/:/g, '')}\nSHA-1 hash: ${b.fx.intermediate.fingerprint.replace(/:/g, '')}\n  1) ${b.fx.leaf.fingerprint.replace(/:/g, '')} "MAC01.local"\n`,
@@ -111,8 +136,10 @@ describe('the exported sh script, running', () => {
     const changing = (await fake.calls()).filter(
       (c) =>
         ['/usr/sbin/installer', '/usr/sbin/softwareupdate', '/usr/bin/install'].includes(c.program) ||
-        (c.program === '/usr/bin/security' && !c.args[0]!.startsWith('find-')) ||
-        (c.program === '/bin/launchctl' && c.args[0] !== 'print'),
+        (c.program === '/usr/bin/security' &&
+          !c.args[0]!.startsWith('find-') &&
+          c.args[0] !== 'trust-settings-export') ||
+        (c.program === '/bin/launchctl' && !['print', 'managername'].includes(c.args[0]!)),
     );
     expect(changing).toEqual([]);
   });

@@ -12,6 +12,7 @@ import {
   AWK_WRITES,
   exportScript,
   NOT_DONE,
+  NO_TRUST_SETTINGS,
   PASSTHROUGH,
   PWNED,
   request,
@@ -66,7 +67,12 @@ describe('the exported sh script, handed over', () => {
   });
 
   it('runs the planned commands with every hostile argument intact and nothing injected', async () => {
-    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
+    fake = await makeFakePrograms({
+      passthrough: PASSTHROUGH,
+      passthroughWriteArg: AWK_WRITES,
+      exit: NOT_DONE,
+      stderr: NO_TRUST_SETTINGS,
+    });
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.stderr).toContain('all steps finished');
@@ -100,7 +106,12 @@ describe('the exported sh script, handed over', () => {
   });
 
   it('imports a re-wrapped PFX under a one-time password, and no other program ever sees a password', async () => {
-    fake = await makeFakePrograms({ passthrough: PASSTHROUGH, passthroughWriteArg: AWK_WRITES, exit: NOT_DONE });
+    fake = await makeFakePrograms({
+      passthrough: PASSTHROUGH,
+      passthroughWriteArg: AWK_WRITES,
+      exit: NOT_DONE,
+      stderr: NO_TRUST_SETTINGS,
+    });
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.code).toBe(0);

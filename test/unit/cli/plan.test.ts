@@ -46,13 +46,16 @@ describe('onboard plan', () => {
     for (const step of [
       'Install Rosetta 2',
       'Install the 1E Client',
-      'Add the CA certificates',
+      'Trust the root CAs and add the CA certificates',
       'Import the client certificate',
       'Configure the 1E Client',
       'Start the 1E Client',
     ])
       expect(text).toContain(step);
-    expect(text).toContain('/usr/bin/security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain');
+    // The trust as the user (its own macOS dialog), the certificate by the administrator batch.
+    expect(text).toMatch(/\/usr\/bin\/security add-trusted-cert -d -r trustRoot \S+\.pem\n/);
+    expect(text).toContain('/usr/bin/security add-certificates -k /Library/Keychains/System.keychain');
+    expect(text).toContain('asks for 1 administrator password and 1 macOS trust dialog');
     expect(text).toMatch(/-P •••• -T '\/Library\/Application Support\/1E\/Client\/1E\.Client'/);
     expect(text).not.toContain(PFX_PASSWORD);
   });

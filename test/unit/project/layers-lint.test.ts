@@ -12,7 +12,9 @@ async function ruleIdsFor(filePath: string, code: string): Promise<string[]> {
 
 const LAYERS = 'onboard/layers';
 
-describe('the layer table of the lint', () => {
+// Each case lints text with the project's real ESLint configuration; the first one also pays ESLint's cold start
+// (loading typescript-eslint and the plugins), which takes several seconds on a busy 2-core machine.
+describe('the layer table of the lint', { timeout: 30_000 }, () => {
   it('fails when the core imports electron', async () => {
     const ids = await ruleIdsFor('src/core/pki/example.ts', "import { app } from 'electron';\nexport const x = app;\n");
     expect(ids).toContain(LAYERS);

@@ -176,7 +176,12 @@ export function action(id: string, over: Partial<ActionView> = {}): ActionView {
 }
 
 export function plan(step: PlanView['step'], title: string, actions: ActionView[], warnings: string[] = []): PlanView {
-  return { step, title, warnings, actions, cleanup: [], files: [] };
+  const pending = actions.filter((a) => a.status === 'pending');
+  const prompts = {
+    adminPrompts: pending.some((a) => a.root) ? 1 : 0,
+    trustDialogs: pending.filter((a) => a.approval).length,
+  };
+  return { step, title, prompts, warnings, actions, cleanup: [], files: [] };
 }
 
 export function prepared(
@@ -192,7 +197,7 @@ export function prepared(
     pendingCount: pending.length,
     needsAdmin: pending.some((a) => a.root),
     adminPrompts: pending.some((a) => a.root) ? 1 : 0,
-    trustDialogs: pending.filter((a) => /add-trusted-cert -d/.test(a.command.line)).length,
+    trustDialogs: pending.filter((a) => a.approval).length,
   };
 }
 

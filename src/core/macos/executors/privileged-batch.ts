@@ -6,7 +6,15 @@ import type { BatchItem, BatchItemResult, BatchResult, ItemProgress, PrivilegedR
 import { RESULT_OUTPUT_LIMIT } from '../execute';
 import { BIN } from '../paths';
 import { appleScriptString, shellQuote, shellQuoteArgv } from '../quote';
-import { SHELLCHECK_DIRECTIVE, renderItems, renderPreamble, type ShReporter, type WordRenderer } from '../shgen';
+import { shAdminTrustFunction } from '../sh-trust';
+import {
+  SHELLCHECK_DIRECTIVE,
+  renderItems,
+  renderPreamble,
+  usesAdminTrust,
+  type ShReporter,
+  type WordRenderer,
+} from '../shgen';
 import type { Command, Executor } from '../types';
 import { LocalExecutor } from './local';
 
@@ -43,6 +51,7 @@ export function buildBatchScript(
     'umask 022',
     `R=${shellQuote(resultDir)}`,
     ...renderPreamble(report),
+    ...(usesAdminTrust(items) ? shAdminTrustFunction({ programPrefix: words.programPrefix ?? '' }) : []),
     ...functions,
     ...body,
     'exit 0',

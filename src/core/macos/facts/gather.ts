@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { withPrivateTempDir } from '../../fsutil';
-import { BIN, CLIENT_LAUNCHD_LABEL, CLIENT_PACKAGE_ID, CONF_PATHS, SYSTEM_KEYCHAIN } from '../paths';
+import { BIN, CLIENT_BINARY, CLIENT_LAUNCHD_LABEL, CLIENT_PACKAGE_ID, CONF_PATHS, SYSTEM_KEYCHAIN } from '../paths';
 import { confValues, parseConf } from '../conf';
 import type { Command, Executor } from '../types';
 import {
@@ -19,6 +19,7 @@ import {
   parseDsconfigad,
   parseIdGroups,
   parseLaunchctlPrint,
+  parseManagerName,
   parsePkgInfo,
   parseScutilGet,
   parseSwVers,
@@ -57,6 +58,13 @@ export interface MacFacts {
   allIdentities: KeychainIdentityEntry[];
   /** Admin-domain trust settings; null when they could not be read. */
   trustSettings: TrustSetting[] | null;
+  /**
+   * The launchd session this process runs in (`launchctl managername`: Aqua, Background,
+   * System, ...); null when unknown. Only Aqua can show the dialog an admin trust change needs.
+   */
+  session: string | null;
+  /** The 1E Client's program is on disk (a receipt alone does not make an installed client). */
+  clientBinary: boolean | null;
 }
 
 /** Facts for a plan made without looking at the Mac (e.g. a script exported for an MDM tool). */
@@ -81,6 +89,8 @@ export function unknownFacts(): MacFacts {
     identities: [],
     allIdentities: [],
     trustSettings: null,
+    session: null,
+    clientBinary: null,
   };
 }
 
@@ -100,6 +110,8 @@ export const FACT_COMMANDS = {
   pkgInfo: { program: BIN.pkgutil, args: ['--pkg-info', CLIENT_PACKAGE_ID] },
   pkgFiles: { program: BIN.pkgutil, args: ['--only-files', '--files', CLIENT_PACKAGE_ID] },
   launchctlPrint: { program: BIN.launchctl, args: ['print', `system/${CLIENT_LAUNCHD_LABEL}`] },
+  managername: { program: BIN.launchctl, args: ['managername'] },
+  clientBinary: { program: BIN.test, args: ['-f', CLIENT_BINARY] },
   findCertificate: { program: BIN.security, args: ['find-certificate', '-a', '-Z', '-p', SYSTEM_KEYCHAIN] },
   findIdentity: { program: BIN.security, args: ['find-identity', '-v', '-p', 'ssl-client', SYSTEM_KEYCHAIN] },
   findIdentityAll: { program: BIN.security, args: ['find-identity', '-p', 'ssl-client', SYSTEM_KEYCHAIN] },
@@ -148,7 +160,7 @@ export function expectedHostName(
 /** Asks the Mac everything the plans and the verifier need, with read-only commands only. */
 export async function gatherFacts(executor: Executor): Promise<MacFacts> {
   const run = (c: Command) => executor.run(c);
-  const [sw, un, tr, ro, lhn, cn, hn, hnCmd, ds, groups, pkg, lc, certs, ids, allIds] = await Promise.all([
+  const [sw, un, tr, ro, lhn, cn, hn, hnCmd, ds, groups, pkg, lc, certs, ids, allIds, mgr, bin] = await Promise.all([
     run(FACT_COMMANDS.swVers),
     run(FACT_COMMANDS.uname),
     run(FACT_COMMANDS.translated),
@@ -164,6 +176,8 @@ export async function gatherFacts(executor: Executor): Promise<MacFacts> {
     run(FACT_COMMANDS.findCertificate),
     run(FACT_COMMANDS.findIdentity),
     run(FACT_COMMANDS.findIdentityAll),
+    run(FACT_COMMANDS.managername),
+    run(FACT_COMMANDS.clientBinary),
   ]);
   const trustSettings = await readTrustSettings(executor);
   let conf: MacFacts['conf'] = null;
@@ -200,5 +214,7 @@ export async function gatherFacts(executor: Executor): Promise<MacFacts> {
     identities: ids.exitCode === 0 ? parseFindIdentity(ids.stdout) : [],
     allIdentities: allIds.exitCode === 0 ? parseFindIdentityAll(allIds.stdout) : [],
     trustSettings,
+    session: parseManagerName(mgr),
+    clientBinary: bin.exitCode === 0 ? true : bin.exitCode === 1 ? false : null,
   };
 }

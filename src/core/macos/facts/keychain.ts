@@ -9,9 +9,17 @@ export interface KeychainCertificate {
 export interface KeychainIdentity {
   sha1: string;
   name: string;
+  /**
+   * The trust evaluation's error find-identity printed after the name, e.g. CSSMERR_TP_CERT_REVOKED:
+   * `-v` lists such identities too (identity_find.m prints the SecTrustEvaluate result of each
+   * identity the valid-only search returned; recorded in bazelbuild/rules_apple#412, robovm/robovm#369).
+   */
+  problem?: string;
 }
 /** An identity as `find-identity` without `-v` lists it: `problem` says why it is not valid (e.g. CSSMERR_TP_CERT_EXPIRED). */
-export interface KeychainIdentityEntry extends KeychainIdentity {
+export interface KeychainIdentityEntry {
+  sha1: string;
+  name: string;
   problem: string | null;
 }
 
@@ -63,17 +71,29 @@ export function parseFindCertificate(text: string): KeychainCertificate[] {
   return out;
 }
 
-/** `security find-identity -v -p ssl-client KEYCHAIN`: `  1) <SHA1> "<name>"` lines, then `N valid identities found`. */
+/**
+ * One identity line of find-identity: `%3d) ` then the SHA-1 in upper-case hex, ` "<label>"`, and
+ * ` (<CSSM error>)` when the identity's trust evaluation failed (SecurityTool/macOS/identity_find.m,
+ * printIdentity, lines 198-262 at Security-61439.140.12). The label may itself end in brackets
+ * ("iPhone Developer: Dave Lee (3FD7YP60A6)"): only a bracketed word after the closing quote is the error.
+ */
+const IDENTITY_LINE = /^\s*\d+\)\s+([0-9A-Fa-f]{40})\s+"(.*)"(?:\s+\(([A-Za-z0-9_]+)\))?\s*$/;
+
+/**
+ * `security find-identity -v -p ssl-client KEYCHAIN`: `  1) <SHA1> "<name>"` lines, then
+ * `N valid identities found`. A line ending in ` (CSSMERR_…)` is kept, with its problem: the
+ * identity is in the keychain (importing it again would meet a duplicate).
+ */
 export function parseFindIdentity(text: string): KeychainIdentity[] {
   const out: KeychainIdentity[] = [];
   const seen = new Set<string>();
   for (const line of text.split('\n')) {
-    const m = /^\s*\d+\)\s+([0-9A-Fa-f]{40})\s+"(.*)"\s*$/.exec(line.replace(/\r$/, ''));
+    const m = IDENTITY_LINE.exec(line.replace(/\r$/, ''));
     if (!m) continue;
     const sha1 = m[1]!.toUpperCase();
     if (seen.has(sha1)) continue;
     seen.add(sha1);
-    out.push({ sha1, name: m[2]! });
+    out.push({ sha1, name: m[2]!, ...(m[3] ? { problem: m[3] } : {}) });
   }
   return out;
 }
@@ -90,7 +110,7 @@ export function parseFindIdentityAll(text: string): KeychainIdentityEntry[] {
     const line = raw.replace(/\r$/, '');
     // The second part repeats the valid ones: the first part already listed every identity.
     if (/^\s*Valid identities only\s*$/.test(line)) break;
-    const m = /^\s*\d+\)\s+([0-9A-Fa-f]{40})\s+"(.*)"(?:\s+\(([^()]*)\))?\s*$/.exec(line);
+    const m = IDENTITY_LINE.exec(line);
     if (!m) continue;
     const sha1 = m[1]!.toUpperCase();
     if (seen.has(sha1)) continue;

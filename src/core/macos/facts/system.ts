@@ -120,6 +120,29 @@ export function parseLaunchctlPrint(text: string): LaunchdJob | null {
   };
 }
 
+/**
+ * `launchctl managername`: the name of the launchd session this process runs in, e.g. `Aqua`.
+ * launchd-842's launchctl.c (managername_cmd) prints it on stdout, or `Unknown job manager!` with
+ * exit 1; the names it knows are LoginWindow, Background, Aqua, StandardIO and System
+ * (liblaunch/vproc_priv.h). Recorded on current macOS: `Aqua` in Terminal, `Background` over SSH
+ * (thekodelab.com, "macOS GUI Terminal vs. SSH Sessions"; NousResearch/hermes-agent#40983).
+ * See test/fixtures/macos/launchctl/.
+ */
+export function parseManagerName(r: CommandResult): string | null {
+  if (r.exitCode !== 0) return null;
+  const name = r.stdout.split('\n')[0]!.trim();
+  return /^[A-Za-z]+$/.test(name) ? name : null;
+}
+
+/**
+ * Only an Aqua session (a GUI login: Terminal, `sudo` typed in it, an app) can show the
+ * SecurityAgent dialog that admin trust changes need since macOS 11: authd refuses a caller
+ * whose audit session has no graphic access (Security-61439.140.12, OSX/authd/engine.c#L1010-1019).
+ */
+export function sessionCanShowDialogs(session: string | null): boolean {
+  return session === 'Aqua';
+}
+
 /** `hdiutil attach -plist`: the mount points of the attached image's volumes. */
 export function parseHdiutilAttach(plist: string): string[] {
   const out: string[] = [];

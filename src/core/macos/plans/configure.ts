@@ -82,9 +82,10 @@ export async function configureClient(input: ConfigurePlanInput): Promise<Plan> 
     { path: settingsFile, description: 'the settings to merge in', secret: false },
     { path: merged, description: `the new ${posix.basename(confPath)}, merged when the step runs`, secret: false },
   );
+  // LC_ALL=C: awk's own advice for bytes that are not text in the locale (see CONF_MERGE_PROGRAM).
   const awk = (mode: 'merge' | 'check', target: string) => ({
-    program: BIN.awk,
-    args: ['-f', program, mode, settingsFile, target, ...bases],
+    program: BIN.env,
+    args: ['LC_ALL=C', BIN.awk, '-f', program, mode, settingsFile, target, ...bases],
   });
   // One test for the whole step: the file already holds the merge of its base.
   const configured: Check = { command: awk('check', confPath) };

@@ -4,7 +4,7 @@ import { basename, posix } from 'node:path';
 import { OnboardError } from '../../errors';
 import type { Action, Plan } from '../action';
 import type { MacFacts } from '../facts';
-import { BIN, CLIENT_PACKAGE_ID } from '../paths';
+import { BIN, CLIENT_BINARY, CLIENT_PACKAGE_ID } from '../paths';
 import type { PlanWorkspace } from '../workspace';
 import { listZipEntriesFromFile } from '../zip';
 import { emptyPlan } from './common';
@@ -132,12 +132,20 @@ export async function installClient(input: InstallPlanInput): Promise<Plan> {
     });
   }
   const installed = input.facts.client?.version;
-  const same = version !== null && installed === version;
+  // A receipt alone is not an installed client: the program must be on disk too (a receipt
+  // outlives a deleted program). pkgutil's version is whatever the package's author set
+  // (research §9: QuPath's reports "0"), and no recorded receipt of 1E's package shows whether it
+  // matches the file name; the file name stays the only version Onboard can know before installing.
+  const binaryMissing = input.facts.known && input.facts.clientBinary === false;
+  const same = version !== null && installed === version && !binaryMissing;
   const install: Action = {
     id: PACKAGE_INSTALL_ACTION,
-    title: installed
-      ? `Upgrade the 1E Client from ${installed} to ${version ?? 'the new version'}`
-      : `Install the 1E Client ${version ?? ''}`.trim(),
+    title:
+      installed && binaryMissing
+        ? `Install the 1E Client${version ? ` ${version}` : ''} again (the receipt says ${installed}, but its program is missing)`
+        : installed
+          ? `Upgrade the 1E Client from ${installed} to ${version ?? 'the new version'}`
+          : `Install the 1E Client ${version ?? ''}`.trim(),
     detail:
       `installer -target / (the boot volume). ${installed || !input.facts.known ? 'On an upgrade the package resets 1E.Client.conf to its defaults; the configuration step merges your settings back from the copy kept just before. ' : ''}${installed ? '' : 'On a new installation the package writes 1E.Client.conf with its defaults; the configuration step merges your settings into it.'}`.trim(),
     command: { program: BIN.installer, args: ['-pkg', pkgPath, '-target', '/'], timeoutMs: 15 * 60_000 },
@@ -149,6 +157,7 @@ export async function installClient(input: InstallPlanInput): Promise<Plan> {
     install.check = {
       command: { program: BIN.pkgutil, args: ['--pkg-info', CLIENT_PACKAGE_ID] },
       stdoutIncludes: `version: ${version}\n`,
+      and: [{ command: { program: BIN.test, args: ['-f', CLIENT_BINARY] } }],
     };
   else
     plan.warnings.push(

@@ -20,6 +20,9 @@ function loadAction(facts: MacFacts): Action {
     fallback: { program: BIN.launchctl, args: ['load', '-w', CLIENT_PLIST] },
     root: true,
     check: { command: print },
+    // The legacy load exits 0 even when it fails ("Load failed: 5: Input/output error": launchctl(1),
+    // recorded in haimgel/display-switch#85 and others): launchd itself says whether it took the job.
+    confirm: { command: print },
     undo: [bootout],
     status: loaded ? 'skip' : 'pending',
     ...(loaded ? { reason: 'the daemon is already registered' } : {}),

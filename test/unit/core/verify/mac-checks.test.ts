@@ -17,6 +17,7 @@ import {
   type MacCheckInput,
 } from '../../../../src/core/verify/mac-checks';
 import type { ClientIdentity } from '../../../../src/core/verify/switch-probe';
+import type { Executor } from '../../../../src/core/macos/types';
 
 const SWITCH = 'tachyon.acme.local:4000';
 const BACKGROUND = 'https://tachyon.acme.local/Background/';
@@ -180,6 +181,23 @@ describe('checkMac on a simulated Mac', () => {
   it('fails when no identity is in the System keychain', async () => {
     const f = await findingOf(input(await onboardedMac({}, { importIdentity: false })), 'mac-identity');
     expect(f).toMatchObject({ status: 'fail', fix: expect.stringContaining(CLIENT_BINARY) });
+  });
+
+  it('fails an identity that find-identity lists with a CSSM error, instead of calling it missing', async () => {
+    const mac = await onboardedMac();
+    // What a real Mac prints for a revoked identity under -v (bazelbuild/rules_apple#412): the
+    // simulated Mac lists only valid ones under -v, so the line is given its error here.
+    const revoked: Executor = {
+      kind: 'simulated',
+      run: async (c) => {
+        const r = await mac.run(c);
+        if (c.args[0] !== 'find-identity' || !c.args.includes('-v')) return r;
+        return { ...r, stdout: r.stdout.replace(/"\n/, '" (CSSMERR_TP_CERT_REVOKED)\n') };
+      },
+    };
+    const f = await findingOf(input(mac, { executor: revoked }), 'mac-identity');
+    expect(f).toMatchObject({ status: 'fail', title: expect.stringContaining('(CSSMERR_TP_CERT_REVOKED)') });
+    expect(f.title).toMatch(/is in the System keychain, but macOS does not trust it/);
   });
 
   it('lists the CA certificates missing from the System keychain', async () => {

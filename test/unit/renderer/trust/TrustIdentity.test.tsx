@@ -12,8 +12,10 @@ const caRoot = action('ca-trust-1', {
   command: {
     program: '/usr/bin/security',
     args: [],
-    line: '/usr/bin/security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain /tmp/ws/ca-1.pem',
+    line: '/usr/bin/security add-trusted-cert -d -r trustRoot /tmp/ws/ca-1.pem',
   },
+  root: false,
+  approval: 'trust-settings',
   undo: [{ program: '/usr/bin/security', args: [], line: '/usr/bin/security remove-trusted-cert -d /tmp/ws/ca-1.pem' }],
 });
 const caInter = action('ca-add-2', {
@@ -30,7 +32,7 @@ const identity = action('identity-import', {
   },
 });
 const thePlan = trustPlan([
-  plan('ca-certificates', 'Add the CA certificates to the System keychain', [caRoot, caInter]),
+  plan('ca-certificates', 'Trust the root CAs and add the CA certificates to the System keychain', [caRoot, caInter]),
   plan('client-identity', 'Import the client certificate and its private key (the identity)', [identity]),
 ]);
 

@@ -162,7 +162,9 @@ function tailProgram(mac: MacState, a: readonly string[]): CommandResult {
 
 /**
  * awk runs one program here: Onboard's 1E.Client.conf merge (the same file the plan wrote),
- * with its twin's semantics; the integration tests prove the real awk gives the same bytes.
+ * with its twin's semantics; the integration tests prove the real awks (Debian's and Apple's,
+ * in UTF-8 and C locales) give the same bytes. The program treats the file as bytes, so it is
+ * read and written here as Latin-1 (one character per byte) whatever the locale (see conf-merge.ts).
  */
 function awkProgram(mac: MacState, a: readonly string[], root: boolean): CommandResult {
   if (a[0] !== '-f') return err(2, 'awk: the simulated Mac runs awk only with -f PROGRAM');
@@ -178,16 +180,16 @@ function awkProgram(mac: MacState, a: readonly string[], root: boolean): Command
   for (const b of bases) {
     const data = readAny(mac, b);
     if (data) {
-      base = data.toString('utf8');
+      base = data.toString('latin1');
       break;
     }
   }
-  const merged = mergedConfText(base, parseConfSettingsFile(settings.toString('utf8')));
+  const merged = mergedConfText(base, parseConfSettingsFile(settings.toString('latin1')));
   if (mode === 'check')
-    return status(confHoldsMerge(readAny(mac, target ?? '')?.toString('utf8') ?? null, merged) ? 0 : 1);
+    return status(confHoldsMerge(readAny(mac, target ?? '')?.toString('latin1') ?? null, merged) ? 0 : 1);
   if (!target) return err(2, 'onboard conf merge: no target');
   if (isSystemPath(target) && !root) return err(2, `awk: can't redirect to ${target}`);
-  writeFile(mac, target, Buffer.from(merged), mac.files.get(target)?.mode ?? 0o644);
+  writeFile(mac, target, Buffer.from(merged, 'latin1'), mac.files.get(target)?.mode ?? 0o644);
   return ok();
 }
 

@@ -6,16 +6,27 @@ import { InProcessPrivilegedRunner } from '../../execute';
 import { DEFAULT_CONF_PATH } from '../../paths';
 import { displayCommand } from '../../quote';
 import type { Command, CommandResult } from '../../types';
-import { err, type ProgramHandler, type ProgramTable } from './command';
+import { BIN } from '../../paths';
+import { err, type CallContext, type ProgramHandler, type ProgramTable, type SimTrustDialog } from './command';
 import { appendLog, FILE_PROGRAMS, writeFile } from './files';
-import { addCertificate, trusted } from './keychain';
+import { addCertificate, setTrust, trustOf, trusted } from './keychain';
 import { LAUNCHD_PROGRAMS, loadClientJob } from './launchd';
 import { installClientPackage, PACKAGE_PROGRAMS } from './packages';
 import { SECURITY_PROGRAMS } from './security';
-import { MacState, type SimTrustResult, type SimulatedMacOptions, type SimulatedMacState } from './state';
+import {
+  MacState,
+  type SavedTrust,
+  type SimSession,
+  type SimTrust,
+  type SimTrustResult,
+  type SimulatedMacOptions,
+  type SimulatedMacState,
+} from './state';
 import { SYSTEM_PROGRAMS } from './system';
 
-export type { SimTrustResult, SimulatedMacOptions, SimulatedMacState } from './state';
+export type { SimSession, SimTrustResult, SimulatedMacOptions, SimulatedMacState } from './state';
+export { SIM_SESSIONS } from './state';
+export type { SimTrustDialog } from './command';
 
 /** A rule that makes a command fail without changing anything, for rollback tests. */
 export interface FailureRule {
@@ -49,6 +60,10 @@ export interface SimulatedMacSnapshot {
   mounts: string[];
   /** One entry per administrator prompt shown (its title). */
   adminPrompts: string[];
+  /** Where its processes run now. */
+  session: SimSession;
+  /** One entry per SecurityAgent dialog an admin trust change showed (approved or not). */
+  trustDialogs: SimTrustDialog[];
 }
 
 export interface SimulatedCommandRecord {
@@ -79,18 +94,22 @@ export class SimulatedMac implements ActionAwareExecutor {
   readonly kind = 'simulated' as const;
   private readonly mac: MacState;
   private readonly prompts: string[] = [];
+  private readonly dialogs: SimTrustDialog[] = [];
   private readonly rules: FailureRule[] = [];
   private readonly log: SimulatedCommandRecord[] = [];
   private currentAction: string | null = null;
   /** Set to false to simulate a technician cancelling the administrator prompt. */
   grantAdminPrompts = true;
+  /** Set to false to simulate the person at the Mac cancelling the trust settings dialog. */
+  grantTrustDialogs = true;
 
   constructor(opts: SimulatedMacOptions = {}) {
     this.mac = new MacState(opts);
     for (const c of opts.certificates ?? []) {
       const result = c.trust ?? (c.trusted ? 'trustRoot' : null);
       const x509 = typeof c.certificate === 'string' ? new X509Certificate(c.certificate) : c.certificate;
-      addCertificate(this.mac, x509, result ? { result, policies: [], modDate: this.mac.now() } : null);
+      addCertificate(this.mac, x509);
+      if (result) setTrust(this.mac, x509, { result, policies: [], modDate: this.mac.now() });
     }
     if (opts.client) {
       installClientPackage(this.mac, opts.client.version);
@@ -113,11 +132,36 @@ export class SimulatedMac implements ActionAwareExecutor {
     this.currentAction = actionId;
   }
 
-  /** An executor that runs commands as root on this same Mac. */
+  /** The launchd session the Mac's processes run in; a rerun may come from another one (e.g. SSH, then Terminal). */
+  get session(): SimSession {
+    return this.mac.session;
+  }
+  set session(s: SimSession) {
+    this.mac.session = s;
+  }
+
+  /**
+   * An executor that runs commands as root on this same Mac, in its session: root through `sudo`
+   * typed in Terminal keeps the audit session, so a dialog can still appear (research: jorangreef/
+   * sudo-prompt#137 and FiloSottile/mkcert#305 show the dialog after sudo in Terminal).
+   */
   asRoot(): ActionAwareExecutor {
+    return this.executorAs(true, this.mac.session === 'aqua');
+  }
+
+  /**
+   * Root as `osascript … with administrator privileges` starts it (what PrivilegedBatch does on a
+   * real Mac): no access to the GUI session, so an admin trust change is refused even with someone
+   * at the Mac (recorded: arduino/arduino-create-agent#637 on 11.3, jorangreef/sudo-prompt#137).
+   */
+  asBatchRoot(): ActionAwareExecutor {
+    return this.executorAs(true, false);
+  }
+
+  private executorAs(root: boolean, gui: boolean): ActionAwareExecutor {
     return {
       kind: 'simulated',
-      run: (c: Command) => Promise.resolve(this.execute(c, true)),
+      run: (c: Command) => Promise.resolve(this.execute(c, root, gui)),
       beginAction: (id: string | null) => this.beginAction(id),
     };
   }
@@ -157,8 +201,8 @@ export class SimulatedMac implements ActionAwareExecutor {
         sha256: c.sha256,
         sha1: c.sha1,
         subject: c.x509.subject,
-        trusted: trusted(c),
-        trustSetting: c.trust?.result ?? null,
+        trusted: trusted(mac, c),
+        trustSetting: trustOf(mac, c.sha1)?.result ?? null,
       })),
       identities: mac.identities.map((i) => ({ ...i, apps: [...i.apps] })),
       packages: [...mac.packages.values()].map((p) => ({
@@ -171,11 +215,14 @@ export class SimulatedMac implements ActionAwareExecutor {
       launchd: [...mac.jobs.values()].map((j) => ({ label: j.label, running: j.running, pid: j.pid })),
       mounts: [...mac.mounts.keys()],
       adminPrompts: [...this.prompts],
+      session: mac.session,
+      trustDialogs: this.dialogs.map((d) => ({ ...d })),
     });
   }
 
+  /** Runs a command as the logged-in user, in the Mac's session. */
   run(command: Command): Promise<CommandResult> {
-    return Promise.resolve(this.execute(command, false));
+    return Promise.resolve(this.execute(command, false, this.mac.session === 'aqua'));
   }
 
   /** The lasting state, for saving between runs (see SimulatedMacState). */
@@ -198,32 +245,58 @@ export class SimulatedMac implements ActionAwareExecutor {
       domain: state.domain ?? null,
       admin: state.admin !== false,
     });
+    const trust = (t: SavedTrust): SimTrust => ({
+      result: t.result,
+      policies: [...t.policies],
+      modDate: new Date(t.modDate),
+    });
     for (const c of state.certificates) {
-      const trust = c.trust
-        ? { result: c.trust.result, policies: [...c.trust.policies], modDate: new Date(c.trust.modDate) }
-        : null;
-      addCertificate(sim.mac, new X509Certificate(c.pem), trust);
+      const x509 = new X509Certificate(c.pem);
+      addCertificate(sim.mac, x509);
+      if (c.trust) setTrust(sim.mac, x509, trust(c.trust));
     }
+    for (const t of state.adminTrust ?? []) setTrust(sim.mac, new X509Certificate(t.pem), trust(t.trust));
     sim.mac.restore(state);
     return sim;
   }
 
   // ---- running a command: failure rules first, then the program's handler
 
-  private execute(c: Command, root: boolean): CommandResult {
+  private execute(c: Command, root: boolean, gui: boolean): CommandResult {
     const rule = this.rules.find((r) => (r.times ?? 1) > 0 && this.matches(r, c));
     let result: CommandResult;
     if (rule) {
       if (rule.times !== undefined) rule.times--;
       result = err(rule.exitCode ?? 1, rule.stderr ?? `${basename(c.program)}: simulated failure`);
     } else {
-      const handler = PROGRAMS.get(c.program);
+      // env(1) NAME=VALUE... PROGRAM ARGS: the assignments go to the program it runs.
+      const env: Record<string, string> = {};
+      let { program, args } = c;
+      if (program === BIN.env) {
+        let i = 0;
+        for (; i < args.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(args[i]!); i++) {
+          const eq = args[i]!.indexOf('=');
+          env[args[i]!.slice(0, eq)] = args[i]!.slice(eq + 1);
+        }
+        program = args[i] ?? '';
+        args = args.slice(i + 1);
+      }
+      const handler = PROGRAMS.get(program);
+      const ctx: CallContext = {
+        gui,
+        env,
+        askApproval: (d) => {
+          const approved = this.grantTrustDialogs;
+          this.dialogs.push({ ...d, approved });
+          return approved;
+        },
+      };
       try {
         result = handler
-          ? handler(this.mac, c.args, root)
-          : err(127, `${c.program}: command not found (the simulated Mac does not model it)`);
+          ? handler(this.mac, args, root, ctx)
+          : err(127, `${program || c.program}: command not found (the simulated Mac does not model it)`);
       } catch (e) {
-        result = err(1, `${basename(c.program)}: ${(e as Error).message}`);
+        result = err(1, `${basename(program)}: ${(e as Error).message}`);
       }
     }
     this.log.push({ line: displayCommand(c), root, exitCode: result.exitCode, actionId: this.currentAction });

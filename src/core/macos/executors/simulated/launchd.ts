@@ -12,7 +12,7 @@ import {
 import type { CommandResult } from '../../types';
 import { err, ok, type ProgramTable } from './command';
 import { appendLog, readAny } from './files';
-import type { MacState, SimJob } from './state';
+import type { MacState, SimJob, SimSession } from './state';
 
 /** The client is Intel code: it runs on an Intel Mac, or on Apple Silicon with Rosetta (seed 003). */
 function clientCanRun(mac: MacState): boolean {
@@ -71,11 +71,18 @@ export function loadClientJob(mac: MacState, start: boolean): SimJob {
  *   loaded, with "Try re-running the command as root for richer errors." (pirj/noclamshell#25,
  *   DeterminateSystems/nix-installer#1157);
  * - bootout of an unknown job: "Boot-out failed: 3: No such process" (DeterminateSystems/nix-installer#1148);
- * - unload of an unknown job: "Could not find specified service" (kyleneideck/BackgroundMusic#169).
- * No source was found for the non-root refusals, load's "service already loaded" or list's layout.
+ * - unload of an unknown job: "Could not find specified service" (kyleneideck/BackgroundMusic#169);
+ * - the legacy load and unload "will only return a non-zero exit code due to improper usage.
+ *   Otherwise, zero is always returned" (launchctl(1), keith/xcode-man-pages docs/launchctl.1.html#L484-488):
+ *   a failed load prints "Load failed: 5: Input/output error" and "Try running `launchctl bootstrap`
+ *   as root for richer errors." and exits 0 (recorded on 12, 15.3.1 and 26: haimgel/display-switch#85,
+ *   lslqtz/bclm_loop#2, ironcrafter54/mac2mqtt#8; danielmiessler/LifeOS#2068), so only print tells;
+ * - managername prints the session's name: Aqua, Background or System (see parseManagerName).
+ * No source was found for the non-root refusals or list's layout.
  */
 function launchctl(mac: MacState, a: readonly string[], root: boolean): CommandResult {
   const verb = a[0];
+  if (verb === 'managername') return ok(`${SESSION_NAMES[mac.session]}\n`);
   const target = verb === 'print' || verb === 'bootout' || verb === 'kickstart' ? (a[a.length - 1] ?? '') : '';
   const label = target.replace(/^system\//, '');
   if (verb === 'print') {
@@ -90,24 +97,29 @@ function launchctl(mac: MacState, a: readonly string[], root: boolean): CommandR
         [...mac.jobs.values()].map((j) => `${j.running ? j.pid : '-'}\t0\t${j.label}\n`).join(''),
     );
   }
+  const legacy = verb === 'load' || verb === 'unload';
   if (!root)
-    return err(
-      1,
-      `${verb === 'bootstrap' ? 'Bootstrap' : verb === 'bootout' ? 'Boot-out' : 'Operation'} failed: 1: Operation not permitted`,
+    return legacyStatus(
+      legacy,
+      err(
+        1,
+        `${verb === 'bootstrap' ? 'Bootstrap' : verb === 'bootout' ? 'Boot-out' : verb === 'load' ? 'Load' : verb === 'unload' ? 'Unload' : 'Operation'} failed: 1: Operation not permitted`,
+      ),
     );
   switch (verb) {
     case 'bootstrap':
     case 'load': {
       const plist = a[a.length - 1] ?? '';
-      if (!mac.files.has(plist))
-        return verb === 'bootstrap'
-          ? err(5, 'Bootstrap failed: 5: Input/output error')
-          : err(1, `${plist}: No such file or directory`);
-      if (mac.jobs.has(CLIENT_LAUNCHD_LABEL)) {
+      if (!mac.files.has(plist) || mac.jobs.has(CLIENT_LAUNCHD_LABEL))
         return verb === 'bootstrap'
           ? err(5, 'Bootstrap failed: 5: Input/output error\nTry re-running the command as root for richer errors.')
-          : ok('', `${plist}: service already loaded\n`);
-      }
+          : legacyStatus(
+              true,
+              err(
+                5,
+                'Load failed: 5: Input/output error\nTry running `launchctl bootstrap` as root for richer errors.',
+              ),
+            );
       loadClientJob(mac, true);
       return ok();
     }
@@ -117,7 +129,7 @@ function launchctl(mac: MacState, a: readonly string[], root: boolean): CommandR
       if (!mac.jobs.has(name))
         return verb === 'bootout'
           ? err(3, 'Boot-out failed: 3: No such process')
-          : err(1, `Unload failed: 113: Could not find specified service`);
+          : legacyStatus(true, err(113, 'Unload failed: 113: Could not find specified service'));
       mac.jobs.delete(name);
       return ok();
     }
@@ -133,6 +145,13 @@ function launchctl(mac: MacState, a: readonly string[], root: boolean): CommandR
       return err(1, `Unrecognized subcommand: ${verb ?? ''}`);
   }
 }
+
+/** The legacy verbs exit 0 whatever happened (launchctl(1)): the message stays, the status goes. */
+function legacyStatus(legacy: boolean, r: CommandResult): CommandResult {
+  return legacy ? { ...r, exitCode: 0 } : r;
+}
+
+const SESSION_NAMES: Record<SimSession, string> = { aqua: 'Aqua', background: 'Background', system: 'System' };
 
 /**
  * launchctl print system/LABEL: a "name = {" block of "key = value" lines one tab deep, nested

@@ -3,6 +3,15 @@ import type { X509Certificate } from 'node:crypto';
 
 export type SimTrustResult = 'trustRoot' | 'trustAsRoot' | 'deny' | 'unspecified';
 
+/**
+ * The launchd session the simulated Mac's processes run in (`launchctl managername` prints it):
+ * `aqua` a person logged in at the Mac (Terminal, `sudo` typed in it, the app); `background` an
+ * SSH login; `system` a launchd daemon such as an MDM agent. Only `aqua` can show the dialog an
+ * admin trust change needs (see trust-settings.ts).
+ */
+export type SimSession = 'aqua' | 'background' | 'system';
+export const SIM_SESSIONS: readonly SimSession[] = ['aqua', 'background', 'system'];
+
 export interface SimulatedMacOptions {
   /** e.g. '14.4.1' (default). macOS 12 to 14 refuse PFX files that are not 3DES/SHA-1, as the real ones do. */
   macosVersion?: string;
@@ -30,6 +39,8 @@ export interface SimulatedMacOptions {
   diskImages?: Record<string, string[]>;
   /** Clock for install times, pids and certificate validity. */
   now?: () => Date;
+  /** Where its processes run (default 'aqua': a person at the Mac). */
+  session?: SimSession;
 }
 
 /** An admin-domain trust setting as `add-trusted-cert -d` records it. */
@@ -43,7 +54,17 @@ export interface SimCertificate {
   pem: string;
   sha256: string;
   sha1: string;
-  trust: SimTrust | null;
+}
+/**
+ * One certificate's entry in the admin trust settings. Trust settings are keyed by the
+ * certificate's SHA-1 and need not name a certificate in any keychain: `add-trusted-cert`
+ * without `-k` adds nothing to a keychain (trusted_cert_add.c#L484, "note we do NOT add by default").
+ */
+export interface SimTrustEntry {
+  x509: X509Certificate;
+  pem: string;
+  sha1: string;
+  trust: SimTrust;
 }
 export interface SimIdentity {
   sha1: string;
@@ -71,6 +92,12 @@ export interface SimJob {
   lastExit: string;
 }
 
+export interface SavedTrust {
+  result: SimTrustResult;
+  policies: string[];
+  modDate: string;
+}
+
 /**
  * Everything that lasts on a simulated Mac, as plain JSON (`onboard apply --simulate-state FILE`):
  * its fixed facts, keychain, packages, files and launchd jobs. Not kept: mounts, prompts, the
@@ -85,7 +112,10 @@ export interface SimulatedMacState {
   names: { localHostName: string; computerName: string; hostName: string | null };
   domain: { domain: string; forest?: string; computerAccount?: string } | null;
   admin: boolean;
-  certificates: { pem: string; trust: { result: SimTrustResult; policies: string[]; modDate: string } | null }[];
+  /** The System keychain's certificates, each with its admin trust setting (null: none). */
+  certificates: { pem: string; trust: SavedTrust | null }[];
+  /** Admin trust settings of certificates that are not in the keychain. */
+  adminTrust?: { pem: string; trust: SavedTrust }[];
   identities: { sha1: string; name: string; anyApp: boolean; apps: string[] }[];
   packages: { id: string; version: string; volume: string; location: string; installTime: number; files: string[] }[];
   /** Contents base64, mode as a number. */
@@ -94,6 +124,12 @@ export interface SimulatedMacState {
   dirs: string[];
   launchd: { label: string; plist: string; running: boolean; pid: number | null; lastExit: string }[];
   nextPid: number;
+  /** The session the next run works in (absent in states saved before it was modelled: 'aqua'). */
+  session?: SimSession;
+}
+
+function saved(t: SimTrustEntry | undefined): SavedTrust | null {
+  return t ? { result: t.trust.result, policies: [...t.trust.policies], modDate: t.trust.modDate.toISOString() } : null;
 }
 
 /** Folders every Mac has (no source: the few the modelled commands touch). */
@@ -125,7 +161,11 @@ export class MacState {
   readonly domain: SimulatedMacOptions['domain'];
   readonly admin: boolean;
   readonly diskImages: Record<string, string[]>;
+  /** Not a fact of the Mac but of where the caller runs: a rerun may come from another session. */
+  session: SimSession;
   certificates: SimCertificate[] = [];
+  /** The admin-domain trust settings, by upper-case SHA-1. */
+  readonly adminTrust = new Map<string, SimTrustEntry>();
   identities: SimIdentity[] = [];
   readonly packages = new Map<string, SimPackage>();
   readonly files = new Map<string, SimFile>();
@@ -149,6 +189,7 @@ export class MacState {
     this.domain = opts.domain ?? null;
     this.admin = opts.admin ?? true;
     this.diskImages = opts.diskImages ?? {};
+    this.session = opts.session ?? 'aqua';
   }
 
   majorVersion(): number {
@@ -166,12 +207,10 @@ export class MacState {
       names: { ...this.names },
       domain: this.domain ? { ...this.domain } : null,
       admin: this.admin,
-      certificates: this.certificates.map((c) => ({
-        pem: c.pem,
-        trust: c.trust
-          ? { result: c.trust.result, policies: [...c.trust.policies], modDate: c.trust.modDate.toISOString() }
-          : null,
-      })),
+      certificates: this.certificates.map((c) => ({ pem: c.pem, trust: saved(this.adminTrust.get(c.sha1)) })),
+      adminTrust: [...this.adminTrust.values()]
+        .filter((t) => !this.certificates.some((c) => c.sha1 === t.sha1))
+        .map((t) => ({ pem: t.pem, trust: saved(t)! })),
       identities: this.identities.map((i) => ({ ...i, apps: [...i.apps] })),
       packages: [...this.packages.values()].map((p) => ({ ...p, files: [...p.files] })),
       files: [...this.files.entries()].map(([path, f]) => ({
@@ -182,6 +221,7 @@ export class MacState {
       dirs: [...this.dirs].filter((d) => !SYSTEM_DIRS.includes(d)),
       launchd: [...this.jobs.values()].map((j) => ({ ...j })),
       nextPid: this.nextPid,
+      session: this.session,
     };
   }
 
@@ -199,5 +239,6 @@ export class MacState {
     for (const d of state.dirs) this.dirs.add(d);
     for (const j of state.launchd) this.jobs.set(j.label, { ...j });
     if (Number.isInteger(state.nextPid)) this.nextPid = state.nextPid;
+    if (state.session !== undefined && SIM_SESSIONS.includes(state.session)) this.session = state.session;
   }
 }

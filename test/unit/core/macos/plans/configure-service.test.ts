@@ -75,12 +75,18 @@ describe('configureClient', () => {
     );
   });
 
-  it("runs the merge on the Mac with awk and the plan's own program, inside the same administrator batch", async () => {
+  it("runs the merge on the Mac with awk in the C locale and the plan's own program, inside the same administrator batch", async () => {
     const mac = installed();
     const p = await configureClient({ settings, facts: await gatherFacts(mac), workspace: ws });
     const merge = p.actions.find((a) => a.id === 'conf-merge')!;
-    expect(merge.command.program).toBe('/usr/bin/awk');
-    expect(merge.command.args.slice(0, 3)).toEqual(['-f', expect.stringMatching(/conf-merge[^/]*\.awk$/), 'merge']);
+    expect(merge.command.program).toBe('/usr/bin/env');
+    expect(merge.command.args.slice(0, 5)).toEqual([
+      'LC_ALL=C',
+      '/usr/bin/awk',
+      '-f',
+      expect.stringMatching(/conf-merge[^/]*\.awk$/),
+      'merge',
+    ]);
     expect(merge.command.args.at(-1)).toBe(CONF);
     expect(p.actions.every((a) => a.root)).toBe(true);
     await runOnSimulatedMac(mac, p);
@@ -222,6 +228,24 @@ describe('starting, restarting and stopping the client', () => {
     expect((await runOnSimulatedMac(mac, startClient(await gatherFacts(mac)))).ok).toBe(true);
     expect(mac.commands().map((c) => c.line)).toContain(
       '/bin/launchctl load -w /Library/LaunchDaemons/com.1e.pkg.1E.Client.plist',
+    );
+  });
+
+  it('judges the legacy load by launchd, not by its exit status, which is 0 even when it fails', async () => {
+    const mac = installed();
+    mac.failWhen({ program: '/bin/launchctl', argsInclude: ['bootstrap'], exitCode: 5 });
+    // launchctl(1): load "will only return a non-zero exit code due to improper usage".
+    mac.failWhen({
+      program: '/bin/launchctl',
+      argsInclude: ['load'],
+      exitCode: 0,
+      stderr: 'Load failed: 5: Input/output error\nTry running `launchctl bootstrap` as root for richer errors.',
+    });
+    const r = await runOnSimulatedMac(mac, startClient(await gatherFacts(mac)));
+    expect(r.ok).toBe(false);
+    expect(r.failure?.actionId).toBe('daemon-load');
+    expect(r.actions.find((a) => a.id === 'daemon-load')?.output).toMatch(
+      /Load failed: 5[\s\S]*the change is not there/,
     );
   });
 

@@ -76,6 +76,23 @@ describe('installClient', () => {
     expect(mac.snapshot()).toEqual(before);
   });
 
+  it('installs again when the receipt is there but the program is not: a receipt alone is not an installed client', async () => {
+    const mac = new SimulatedMac();
+    expect((await runOnSimulatedMac(mac, await plan(mac, fx.pkgPath))).ok).toBe(true);
+    const rm = await mac
+      .asRoot()
+      .run({ program: '/bin/rm', args: ['-f', '/Library/Application Support/1E/Client/1E.Client'] });
+    expect(rm.exitCode).toBe(0);
+    const again = await plan(mac, fx.pkgPath);
+    expect(again.actions.find((a) => a.id === 'client-install')).toMatchObject({
+      status: 'pending',
+      title: 'Install the 1E Client 5.1.2.3 again (the receipt says 5.1.2.3, but its program is missing)',
+    });
+    // The run-time check agrees: the receipt's version alone does not make it done.
+    expect((await runOnSimulatedMac(mac, again)).ok).toBe(true);
+    expect(mac.commands().filter((c) => c.line.startsWith('/usr/sbin/installer'))).toHaveLength(2);
+  });
+
   it('mounts a .dmg read-only on a private mount point and always detaches it', async () => {
     const mac = new SimulatedMac();
     const p = await plan(mac, fx.dmgPath);

@@ -33,7 +33,9 @@ describe('Trust & identity handlers', () => {
     const importLine = lines.find((l) => l.includes(' import '))!;
     expect(importLine).toContain('-P ••••');
     expect(importLine).toContain("-T '/Library/Application Support/1E/Client/1E.Client'");
-    expect(plan.pendingCount).toBe(4);
+    // Trust the root (as the user, its own macOS dialog), add root and intermediate, import, restart.
+    expect(plan.pendingCount).toBe(5);
+    expect(plan.trustDialogs).toBe(1);
     // The running client reads the keychain only at start: the step ends by restarting it.
     expect(lines.at(-1)).toBe('/bin/launchctl kickstart -k system/com.1e.pkg.1E.Client');
     expect(plan.adminPrompts).toBe(1);
@@ -59,9 +61,11 @@ describe('Trust & identity handlers', () => {
     const out = await call<ApplyOutcome>(session, 'applyChanges', { planId: plan.planId }, events, 'req-7');
     expect(out.ok).toBe(true);
     // The client was already loaded and running: it is only restarted.
-    expect(out.actions.map((a) => a.status)).toEqual(['done', 'done', 'done', 'skipped', 'skipped', 'done']);
+    expect(out.actions.map((a) => a.status)).toEqual(['done', 'done', 'done', 'done', 'skipped', 'skipped', 'done']);
     const snap = mac.snapshot();
+    // The trust dialog came first (outside the batch), so the root actions still share one prompt.
     expect(snap.adminPrompts).toHaveLength(1);
+    expect(snap.trustDialogs).toEqual([{ change: 'add', certificate: 'Onboard Test Root CA', approved: true }]);
     expect(snap.certificates.filter((c) => c.trusted)).toHaveLength(1);
     expect(snap.identities).toHaveLength(1);
     expect(events.every((e) => e.requestId === 'req-7')).toBe(true);
@@ -98,11 +102,14 @@ describe('Trust & identity handlers', () => {
     expect(out.failure!.message).toMatch(/MAC verification failed/);
     // The code travels with it, so the wizard advises it from its table as the CLI does from its own.
     expect(out.failure!.code).toBe('action-failed');
-    expect(out.rolledBack.map((r) => r.status)).toEqual(['undone', 'undone']);
+    expect(out.rolledBack.map((r) => r.status)).toEqual(['undone', 'undone', 'undone']);
     expect(out.rolledBack[0]!.title).toMatch(/intermediate/);
+    expect(out.rolledBack[2]!.title).toMatch(/^Trust the root CA/);
     expect(mac.snapshot().certificates).toHaveLength(0);
+    // Removing the trust is an admin trust change too: a second dialog.
+    expect(mac.snapshot().trustDialogs.map((d) => d.change)).toEqual(['add', 'remove']);
     const summary = await call<ChangeSummary>(session, 'getChangeSummary', {});
-    expect(summary.records.map((r) => r.status).sort()).toEqual(['failed', 'undone', 'undone']);
+    expect(summary.records.map((r) => r.status).sort()).toEqual(['failed', 'undone', 'undone', 'undone']);
     expect(summary.records.some((r) => r.undoable)).toBe(false);
   });
 
@@ -111,7 +118,7 @@ describe('Trust & identity handlers', () => {
     const session = readySession(mac);
     await call(session, 'applyChanges', { planId: (await call<TrustPlan>(session, 'planTrustIdentity', {})).planId });
     const summary = await call<ChangeSummary>(session, 'getChangeSummary', {});
-    const root = summary.records.find((r) => /root CA/.test(r.title))!;
+    const root = summary.records.find((r) => /^Trust the root CA/.test(r.title))!;
     const identity = summary.records.find((r) => /identity/.test(r.title))!;
     const undo = await call<PreparedChanges>(session, 'planUndo', { changeIds: [root.id, identity.id] });
     expect(undo.plans[0]!.actions[0]!.title).toMatch(/^Undo: Import the identity/);
@@ -119,7 +126,9 @@ describe('Trust & identity handlers', () => {
     expect(out.ok).toBe(true);
     const snap = mac.snapshot();
     expect(snap.identities).toHaveLength(0);
-    expect(snap.certificates.map((c) => c.subject)).toEqual([bench.cas[1]!.subject]);
+    // The trust is removed; the root stays in the keychain (its own change was not undone), untrusted.
+    expect(snap.certificates.map((c) => c.subject)).toEqual([bench.cas[0]!.subject, bench.cas[1]!.subject]);
+    expect(snap.certificates.map((c) => c.trusted)).toEqual([false, false]);
     const after = await call<ChangeSummary>(session, 'getChangeSummary', {});
     expect(after.records.find((r) => r.id === root.id)!.status).toBe('undone');
   });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SimulatedMac } from '../../../../../../src/core/macos/executors/simulated';
-import { issuerAndSerial } from '../../../../../../src/core/macos/executors/simulated/keychain';
+import { issuerAndSerial } from '../../../../../../src/core/macos/executors/simulated/trust-settings';
 import { gatherFacts } from '../../../../../../src/core/macos/facts';
 import { parsePlist } from '../../../../../../src/core/macos/plist';
 import { makeKey, makeTestPki, opensslOk } from '../../../../../support/openssl';

@@ -104,20 +104,23 @@ describe('the simulated keychain', () => {
     expect(parseFindCertificate(out)[0]!.pem).toBe(fx.root.toString());
   });
 
-  it('refuses a trust change without administrator rights', async () => {
-    const r = await macWithClient().run({
+  it('refuses to add to the System keychain without root, before any trust is asked for', async () => {
+    const mac = macWithClient();
+    const r = await mac.run({
       program: '/usr/bin/security',
       args: ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', KC, join(fx.dir, 'root.pem')],
     });
-    expect(r.stderr).toContain('authorization was denied');
+    expect(r).toMatchObject({ exitCode: 1, stderr: 'SecCertificateAddToKeychain: Write permissions error.\n' });
+    expect(mac.snapshot().trustDialogs).toEqual([]);
   });
 
-  it('refuses -T for a program that is not on disk, as security does, and imports nothing', async () => {
+  it('refuses -T for a program that is not on disk while reading its options, before the file, and imports nothing', async () => {
     const mac = new SimulatedMac();
-    const r = await mac.asRoot().run(importCmd(legacyPath));
+    const r = await mac.asRoot().run(importCmd(join(fx.dir, 'no-such.pfx')));
     expect(r.exitCode).toBe(1);
-    expect(r.stderr.trim()).toBe(
-      'security: SecTrustedApplicationCreateFromPath(/Library/Application Support/1E/Client/1E.Client): No such file or directory',
+    // sec_error of SecTrustedApplicationCreateFromPath (keychain_import.c#L379-401), derived: see test/fixtures/macos/security/.
+    expect(r.stderr).toBe(
+      'security: SecTrustedApplicationCreateFromPath /Library/Application Support/1E/Client/1E.Client: UNIX[No such file or directory]\n',
     );
     expect(mac.snapshot().identities).toEqual([]);
   });
