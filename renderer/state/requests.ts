@@ -92,3 +92,10 @@ export function appliedCleanly(run: Run<ApplyOutcome>): boolean {
 export function nothingToDo(plan: Loadable<PreparedChanges>): boolean {
   return plan.state === 'ready' && plan.value.pendingCount === 0;
 }
+
+/** What the live region says when an apply is over: done, or why it stopped. */
+export function outcomeWords(r: IpcResult<ApplyOutcome>, done: string): string {
+  if (!r.ok) return `Could not apply: ${r.error.message}`;
+  if (r.value.ok) return done;
+  return `The step stopped: ${r.value.failure?.message ?? 'an action failed.'} What was changed is listed below.`;
+}

@@ -2,6 +2,8 @@
 // Secrets never enter it: passwords go straight to main and only handles come back.
 import { create } from 'zustand';
 import type { NavSlice, SliceCreator, StepId, WizardState } from './types';
+import { positionOf, stepsFor } from './journey';
+import { call } from '../api';
 import { createWelcomeSlice } from '../steps/welcome/slice';
 import { createCaSlice } from '../steps/ca/slice';
 import { createClientSlice } from '../steps/client/slice';
@@ -10,39 +12,55 @@ import { createTrustSlice } from '../steps/trust/slice';
 import { createVerifySlice } from '../steps/verify/slice';
 import { createSummarySlice } from '../steps/summary/slice';
 
-export const STEPS = [
-  { id: 'welcome', title: 'Welcome', summary: 'This Mac, the job, and where the 1E servers are' },
-  { id: 'ca', title: 'CA certificates', summary: "Trust your organisation's certificate authorities" },
-  { id: 'client', title: 'Client certificate', summary: 'A certificate for this Mac that meets every 1E requirement' },
-  // Install comes first: the identity's key is granted to the 1E Client binary, which must be on the Mac by then.
-  { id: 'install', title: 'Install', summary: 'Install and configure the 1E Client' },
-  {
-    id: 'identity',
-    title: 'Trust & identity',
-    summary: "Put the CAs and this Mac's identity into the System keychain for the 1E Client",
-  },
-  { id: 'verify', title: 'Verify', summary: 'Prove the Mac connects, as the Switch judges it' },
-  { id: 'summary', title: 'Summary', summary: 'What changed, and the report for the ticket' },
-] as const satisfies readonly { id: StepId; title: string; summary: string }[];
+const createNavSlice: SliceCreator<NavSlice> = (set, get) => {
+  /** Moves to a step of the current job, remembering where the technician has been. */
+  const moveTo = (step: StepId) =>
+    set((s) => ({ step, visited: s.visited.includes(step) ? s.visited : [...s.visited, step], focus: null }));
+  const neighbour = (by: number) => {
+    const { mode, step } = get();
+    const steps = stepsFor(mode);
+    const next = steps[positionOf(mode, step) + by];
+    if (next) moveTo(next.id);
+  };
+  return {
+    step: 'welcome',
+    app: { state: 'idle' },
+    visited: ['welcome'],
+    focus: null,
+    announcement: { text: '', seq: 0 },
+    finished: false,
+    goTo: moveTo,
+    next: () => neighbour(1),
+    back: () => neighbour(-1),
+    setApp: (app) => set({ app }),
+    resultReady: (target, text) =>
+      set((s) => {
+        const seq = s.announcement.seq + 1;
+        return { focus: { target, announcement: text, seq }, announcement: { text, seq } };
+      }),
+    focusTaken: (seq) => set((s) => (s.focus?.seq === seq ? { focus: null } : {})),
+    finish: () => {
+      set({ finished: true });
+      get().resultReady('summary-finished', 'Finished. You can close Onboard.');
+    },
+    async startOver() {
+      const r = await call('startOver', {});
+      if (!r.ok) {
+        set((s) => ({ summary: { ...s.summary, report: { state: 'error', error: r.error } } }));
+        return;
+      }
+      // Everything this job knew goes: the store starts as the app does, keeping only what the app is.
+      const app = get().app;
+      useWizard.setState(initialState(), true);
+      set({ app });
+      await get().loadFacts(true);
+      get().resultReady('welcome-facts', 'Starting afresh: this Mac was read again.');
+    },
+  };
+};
 
-const order: StepId[] = STEPS.map((s) => s.id);
-
-const createNavSlice: SliceCreator<NavSlice> = (set, get) => ({
-  step: 'welcome',
-  app: { state: 'idle' },
-  goTo: (step) => set({ step }),
-  next: () => {
-    const i = order.indexOf(get().step);
-    if (i < order.length - 1) set({ step: order[i + 1]! });
-  },
-  back: () => {
-    const i = order.indexOf(get().step);
-    if (i > 0) set({ step: order[i - 1]! });
-  },
-  setApp: (app) => set({ app }),
-});
-
-export const useWizard = create<WizardState>()((...a) => ({
+/** Every slice, fresh: the store as the app starts (and as "Onboard another Mac" starts it again). */
+const allSlices: SliceCreator<WizardState> = (...a) => ({
   ...createNavSlice(...a),
   ...createWelcomeSlice(...a),
   ...createCaSlice(...a),
@@ -51,8 +69,8 @@ export const useWizard = create<WizardState>()((...a) => ({
   ...createTrustSlice(...a),
   ...createVerifySlice(...a),
   ...createSummarySlice(...a),
-}));
+});
 
-export function stepIndex(step: StepId): number {
-  return order.indexOf(step);
-}
+const initialState = (): WizardState => allSlices(useWizard.setState, useWizard.getState, useWizard);
+
+export const useWizard = create<WizardState>()(allSlices);

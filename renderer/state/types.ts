@@ -30,7 +30,7 @@ import type {
 
 export type { IpcError, IpcResult } from '../../src/shared/contract';
 
-export type StepId = 'welcome' | 'ca' | 'client' | 'install' | 'identity' | 'verify' | 'summary';
+export type StepId = 'welcome' | 'ca' | 'client' | 'install' | 'uninstall' | 'identity' | 'verify' | 'summary';
 
 // The one state idiom: every request the store makes is a Loadable, and an apply or a verification (which reports
 // progress as it goes) is a Run.
@@ -62,13 +62,41 @@ export type Run<T> =
 /** "Can I go on?": a pure function of the store, never state of its own. */
 export type Proceed = { ok: true } | { ok: false; reason: string };
 
+/**
+ * Where focus goes after a background action: the id of the result to focus (a FocusResult on screen), what the live
+ * region says about it, and a counter so the same result taking focus twice counts twice.
+ */
+export interface FocusRequest {
+  target: string;
+  announcement: string;
+  seq: number;
+}
+
+/** How far a step's own work is, for the sidebar: done means its work is done, not merely passed. */
+export type StepProgress = 'done' | 'problem' | 'not-done';
+
 export interface NavSlice {
   step: StepId;
   app: Loadable<AppInfo>;
+  /** Steps the technician has been on in this job: one passed without its work then says so. */
+  visited: StepId[];
+  /** The result that takes focus once it shows; null when nothing is waiting for focus. */
+  focus: FocusRequest | null;
+  /** What the page's live region says last (also after the result took focus). */
+  announcement: { text: string; seq: number };
+  /** The technician pressed Done on the Summary: the job is over. */
+  finished: boolean;
   goTo(step: StepId): void;
   next(): void;
   back(): void;
   setApp(app: Loadable<AppInfo>): void;
+  /** A background action finished: focus its result (by id) and say what happened. */
+  resultReady(target: string, announcement: string): void;
+  /** The result took focus: nothing more is waiting for it. */
+  focusTaken(seq: number): void;
+  finish(): void;
+  /** Onboard another Mac: main forgets this job, the store starts afresh and the Mac is read again. */
+  startOver(): Promise<void>;
 }
 
 // Welcome
@@ -85,6 +113,8 @@ export interface WelcomeState {
   check: Loadable<{ for: { switchAddress: string; backgroundUrl: string }; result: EndpointsCheck }>;
   /** Where the endpoints were filled in from, when they came from the installed configuration. */
   prefilledFrom: string | null;
+  /** The Mac is being read again while the last reading stays on screen. */
+  rereading: boolean;
 }
 
 export interface WelcomeSlice {
@@ -93,6 +123,7 @@ export interface WelcomeSlice {
   /** Which 1E platform the Mac connects to; the client certificate is judged by its requirements. */
   platform: PlatformName;
   welcome: WelcomeState;
+  /** Reads the Mac (again when `refresh`): after every change Onboard makes, and whenever Welcome shows. */
   loadFacts(refresh?: boolean): Promise<void>;
   setMode(mode: SetupModeName): Promise<void>;
   setPlatform(platform: PlatformName): Promise<void>;
@@ -175,7 +206,10 @@ export interface InstallSlice {
   uninstall: { plan: Loadable<PreparedChanges>; run: Run<ApplyOutcome> };
   setInstallChoices(patch: Partial<InstallChoices>): void;
   findInstallers(): Promise<void>;
-  /** Makes the plan; `addresses-changed` when it is made again because Welcome's addresses moved since. */
+  /**
+   * Makes the plan; `addresses-changed` when it is made again because Welcome's addresses moved since (the
+   * technician did not ask, so focus stays where it is).
+   */
   prepareInstall(because?: 'addresses-changed'): Promise<void>;
   applyInstall(): Promise<void>;
   prepareUninstall(): Promise<void>;
@@ -189,7 +223,8 @@ export interface TrustSlice {
   trust: { allowAnyApp: boolean; removeOld: boolean | null; plan: Loadable<TrustPlan>; run: Run<ApplyOutcome> };
   setAllowAnyApp(on: boolean): void;
   setRemoveOldIdentities(on: boolean): void;
-  prepareTrust(): Promise<void>;
+  /** Makes the plan; `asked` when the technician pressed for it (its result then takes focus). */
+  prepareTrust(asked?: boolean): Promise<void>;
   applyTrust(): Promise<void>;
 }
 
@@ -201,8 +236,6 @@ export interface VerifySlice {
   cancelVerification(): Promise<void>;
   prepareDebugLogging(): Promise<void>;
   applyDebugLogging(): Promise<void>;
-  /** Asks main for the report; the screen turns it into a download. */
-  fetchReport(format: 'html' | 'json'): Promise<IpcResult<ReportFile>>;
 }
 
 // Summary
@@ -212,7 +245,11 @@ export interface SummarySlice {
     changes: Loadable<ChangeSummary>;
     selected: string[];
     undo: { plan: Loadable<PreparedChanges>; run: Run<ApplyOutcome> };
+    /** The report for the ticket: being made (which format), the name it was saved under, or why it could not be. */
+    report: Loadable<string>;
   };
+  /** Asks main for the report and hands it to the technician as a file. */
+  saveReport(format: 'html' | 'json'): Promise<void>;
   loadSummary(): Promise<void>;
   toggleUndoSelection(changeId: string): void;
   prepareUndo(): Promise<void>;

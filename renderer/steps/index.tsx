@@ -5,6 +5,7 @@ import { CaCertificates } from './ca/CaCertificates';
 import { ClientCertificate } from './client/ClientCertificate';
 import { TrustIdentity } from './trust/TrustIdentity';
 import { Install } from './install/Install';
+import { Uninstall } from './install/Uninstall';
 import { Verify } from './verify/Verify';
 import { Summary } from './summary/Summary';
 
@@ -12,8 +13,9 @@ const SCREENS: Record<StepId, () => React.JSX.Element> = {
   welcome: Welcome,
   ca: CaCertificates,
   client: ClientCertificate,
-  identity: TrustIdentity,
   install: Install,
+  uninstall: Uninstall,
+  identity: TrustIdentity,
   verify: Verify,
   summary: Summary,
 };

@@ -13,6 +13,8 @@ export function PasswordField({
   invalid,
   describedBy,
   maxLength,
+  required = false,
+  onBlur,
 }: {
   id: string;
   label: string;
@@ -24,6 +26,9 @@ export function PasswordField({
   invalid?: boolean;
   describedBy?: string | undefined;
   maxLength?: number;
+  /** Said to screen readers; the message for an empty field is the caller's (ui/required). */
+  required?: boolean;
+  onBlur?(): void;
 }) {
   return (
     <>
@@ -38,6 +43,8 @@ export function PasswordField({
         disabled={disabled}
         aria-invalid={invalid}
         aria-describedby={describedBy}
+        aria-required={required || undefined}
+        onBlur={onBlur}
         onChange={(e) => onChange(e.currentTarget.value)}
       />
     </>

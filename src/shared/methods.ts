@@ -4,6 +4,7 @@ export const METHOD_NAMES = [
   // The frame
   'getAppInfo',
   'cancelRequest',
+  'startOver',
   // Welcome
   'getMacFacts',
   'setMode',

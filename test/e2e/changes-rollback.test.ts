@@ -5,6 +5,7 @@ import { SimulatedMac } from '../../src/core/macos/executors/simulated';
 import {
   applyInstall,
   continueTo,
+  inStep,
   type LabBench,
   openWizard,
   planInstallWith,
@@ -49,7 +50,7 @@ describe('a failed trust import', () => {
     await planInstallWith(page, bench.installer);
     await applyInstall(page);
     await continueTo(page, 'Trust & identity');
-    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await inStep(page, 'Import into the keychain').click();
 
     const alert = page.getByRole('alert').filter({ hasText: 'MAC verification failed' });
     await alert.waitFor({ timeout: 30_000 });
@@ -62,14 +63,14 @@ describe('a failed trust import', () => {
     expect(undone[0]).toMatch(/^Undone\s+Add the intermediate CA "Rollback Lab Issuing CA"/);
     expect(undone[1]).toMatch(/^Undone\s+Add the root CA "Rollback Lab Root CA"/);
     expect(undone[2]).toMatch(/^Undone\s+Trust the root CA "Rollback Lab Root CA"/);
-    const identityItem = page.locator('li.action').filter({ hasText: 'Import the identity' });
+    const order = page.getByRole('list', { name: 'The changes, in the order they run' });
+    const identityItem = order.getByRole('listitem').filter({ hasText: 'Import the identity' });
     expect(await identityItem.locator('.status').innerText()).toBe('Failed');
 
-    const go = page.getByRole('button', { name: 'Continue' });
-    expect(await go.isDisabled()).toBe(true);
-    // The reason is shown beside the button and is its accessible description.
-    const reasonId = await go.getAttribute('aria-describedby');
-    expect(await page.locator(`#${reasonId}`).innerText()).toMatch(/did not complete/);
+    // No Continue: the footer offers the step's way on instead, with the reason beside it.
+    expect(await page.getByRole('button', { name: 'Continue' }).count()).toBe(0);
+    expect(await page.locator('#continue-reason').innerText()).toMatch(/did not complete/);
+    expect(await page.getByRole('contentinfo').getByRole('button', { name: 'Make a fresh plan' }).count()).toBe(1);
     await screenshotWholeStep(page, 'changes-rollback-trust-failed');
 
     const snap = mac.snapshot();
@@ -79,15 +80,17 @@ describe('a failed trust import', () => {
     expect(snap.adminPrompts).toHaveLength(2);
 
     // The spent plan cannot be pressed again: the way on is a fresh plan from the Mac as it is now.
-    await page.getByRole('button', { name: 'Make a fresh plan' }).click();
-    await page.getByRole('button', { name: 'Apply', exact: true }).waitFor();
+    await inStep(page, 'Make a fresh plan').click();
+    await inStep(page, 'Import into the keychain').waitFor();
     expect(
       await page
-        .getByText(
-          "5 changes. macOS asks for an administrator's password once, and shows 1 trust dialog of its own (approved at this Mac with an administrator's name and password).",
-        )
+        .getByRole('main')
+        .getByText('5 changes · one administrator prompt, plus one macOS dialog for the root CA')
         .count(),
     ).toBe(1);
+    // The fresh plan takes focus, and the live region says what it is.
+    await page.waitForFunction(() => document.activeElement?.id === 'trust-plan');
+    expect(await page.getByRole('status').filter({ hasText: 'The plan is ready: 5 changes' }).count()).toBe(1);
 
     // The summary tells the same story, with nothing left to undo.
     await page

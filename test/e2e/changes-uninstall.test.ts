@@ -1,4 +1,5 @@
-// Uninstall, chosen on Welcome: the removal plan read, applied with one prompt, and its own summary.
+// Uninstall, chosen on Welcome: three steps (Welcome, Uninstall, Summary), the removal's verdict with its one action,
+// applied with one prompt, focus on the result, and its own summary.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { PreviewServer } from '../../src/preview/server';
@@ -24,34 +25,52 @@ describe('an uninstall', () => {
   it('shows the removal plan, removes the client behind one prompt, and sums up what was removed', async () => {
     const page = await openWizard(browser, server, { width: 900, height: 640 });
     await page.getByRole('radio', { name: /Uninstall/ }).check();
-    await continueTo(page, 'CA certificates');
-    await continueTo(page, 'Client certificate');
-    await continueTo(page, 'Install');
+    // An uninstall is three steps: Welcome, Uninstall, Summary.
+    const nav = page.getByRole('navigation', { name: 'Onboarding steps' });
+    await nav.getByRole('listitem').nth(2).waitFor();
+    expect(await nav.getByRole('listitem').allTextContents()).toEqual([
+      expect.stringContaining('Welcome'),
+      expect.stringContaining('Uninstall'),
+      expect.stringContaining('Summary'),
+    ]);
+    await continueTo(page, 'Uninstall');
 
-    await page.getByRole('heading', { name: 'Uninstall the 1E Client', level: 2 }).waitFor();
-    await page.getByText('Stop the 1E Client and unregister its daemon').waitFor({ timeout: 30_000 });
-    expect(await page.getByText(/Remove 4 files of the 1E Client package/).count()).toBe(1);
-    expect(await page.getByText('/usr/sbin/pkgutil --forget com.1e.pkg.1E.Client').count()).toBe(1);
+    // The verdict first, with its one action; the commands folded.
+    await page.getByRole('heading', { name: 'Uninstall the 1E Client', level: 2 }).waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('main').locator('.plan-line').innerText()).toMatch(
+      /^3 changes · one administrator prompt · undo available for 1 of 3\.$/,
+    );
     expect(await page.getByText(/Removing files cannot be undone/).count()).toBe(1);
-    const go = page.getByRole('button', { name: 'Continue' });
-    expect(await go.isDisabled()).toBe(true);
+    const commands = page.getByText('/usr/sbin/pkgutil --forget com.1e.pkg.1E.Client');
+    expect(await commands.isVisible()).toBe(false);
+    await page.getByText('Show the commands').click();
+    expect(await commands.isVisible()).toBe(true);
+    expect(await page.getByText(/Remove 4 files of the 1E Client package/).count()).toBeGreaterThanOrEqual(1);
+    expect(await page.getByRole('button', { name: 'Continue' }).count()).toBe(0);
     await screenshotWholeStep(page, 'changes-uninstall-plan');
 
-    await page.getByRole('button', { name: 'Uninstall', exact: true }).click();
-    await page.getByText(/The 1E Client is removed from this Mac/).waitFor({ timeout: 30_000 });
+    // The footer mirrors the step's action under the same name.
+    expect(await page.getByRole('contentinfo').getByRole('button', { name: 'Uninstall', exact: true }).count()).toBe(1);
+    await page.getByRole('main').getByRole('button', { name: 'Uninstall', exact: true }).click();
+    await page
+      .getByRole('heading', { name: 'The 1E Client is removed from this Mac', level: 2 })
+      .waitFor({ timeout: 30_000 });
+    // Focus is on the result, and the live region says it.
+    await page.waitForFunction(() => document.activeElement?.id === 'uninstall-plan');
+    expect(await page.getByRole('status').filter({ hasText: 'The 1E Client is removed' }).count()).toBe(1);
     const snap = mac.snapshot();
     expect(snap.packages).toEqual([]);
     expect(snap.launchd).toEqual([]);
     expect(snap.adminPrompts).toHaveLength(1);
+    expect(await nav.getByRole('button', { name: 'Uninstall: done' }).count()).toBe(1);
 
-    await continueTo(page, 'Trust & identity');
-    expect(await page.getByRole('heading', { name: 'Nothing to add when uninstalling' }).count()).toBe(1);
-    await continueTo(page, 'Verify');
-    expect(await page.getByRole('heading', { name: 'Nothing to verify' }).count()).toBe(1);
     await continueTo(page, 'Summary');
     await page.getByText(/The 1E Client is no longer on this Mac/).waitFor();
     expect(await page.locator('.change-list li').count()).toBe(3);
     await screenshotWholeStep(page, 'changes-uninstall-summary');
+    // Back on Welcome, the Mac is read again: the client is gone.
+    await nav.getByRole('button', { name: /^Welcome/ }).click();
+    await page.getByRole('main').getByText('Not installed', { exact: true }).first().waitFor({ timeout: 30_000 });
     expect((page as unknown as { errors: string[] }).errors).toEqual([]);
   });
 });

@@ -50,19 +50,26 @@ describe('an upgrade', () => {
 
     await planInstallWith(page, bench.installer);
     const table = page.getByRole('table');
-    expect(await page.getByText(/version 23\.7\.0\.1: this is an upgrade/).count()).toBe(1);
+    expect(
+      await page.getByRole('heading', { level: 2, name: 'Ready to upgrade the 1E Client from 23.7.0.1' }).count(),
+    ).toBe(1);
+    expect(await page.getByText(/Version 23\.7\.0\.1 is on this Mac now: this is an upgrade/).count()).toBe(1);
     expect(await table.getByText(/no setting changes, everything else is kept/).count()).toBe(1);
     for (const key of ['Switch', 'BackgroundChannelUrl', 'LoggingLevel', 'ConnectionTimeout', 'PolicyEnabled']) {
       const row = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: key }) });
       expect(await row.getByText('kept').count(), key).toBe(1);
     }
-    expect(await page.getByText('Upgrade the 1E Client from 23.7.0.1 to 24.1.0.5').count()).toBe(1);
+    const order = page.getByRole('list', { name: 'The changes, in the order they run' });
+    expect(await order.getByText('Upgrade the 1E Client from 23.7.0.1 to 24.1.0.5').count()).toBe(1);
     await applyInstall(page, 'Upgrade and start');
     await screenshotWholeStep(page, 'changes-upgrade-installed');
 
     // After the upgrade, the identity is imported for the new client binary, and the client restarted.
     await continueTo(page, 'Trust & identity');
-    await page.getByText(/After a later 1E Client upgrade, import the identity again/).waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('heading', { level: 2, name: 'Ready to import the identity again for the new client' })
+      .waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('main').getByRole('button', { name: 'Import the identity again' }).count()).toBe(1);
     expect(await page.getByText('/bin/launchctl kickstart -k system/com.1e.pkg.1E.Client').count()).toBe(1);
     await applyTrust(page);
 

@@ -88,10 +88,15 @@ describe('the client certificate step in the preview', () => {
     await page.getByLabel('.pfx or .p12 file').setInputFiles(pfx.openssl3);
     await page.getByLabel('Password of the .pfx').fill(PASSWORD);
     await page.getByRole('button', { name: 'Open .pfx' }).click();
-    await page.getByRole('heading', { name: 'Other Macs would refuse this .pfx as it is' }).waitFor();
-    // Trust & identity imports Onboard's own compatible copy, so the source file's protection only warns.
-    expect(await page.getByRole('status').filter({ hasText: 'requirement' }).innerText()).toBe(
-      'Every 1E requirement is met (1 warning to read).',
+    await page.getByRole('heading', { name: 'Fine for this Mac' }).waitFor();
+    // Trust & identity imports Onboard's own compatible copy, so the source file's protection only warns: the verdict
+    // for this Mac in one plain sentence, the cipher names folded.
+    expect(await page.getByRole('heading', { level: 2, name: 'Every 1E requirement is met' }).count()).toBe(1);
+    expect(await page.getByText('Onboard imports its own compatible copy.').count()).toBe(1);
+    expect(await page.getByText('Why other Macs refuse this file').count()).toBe(1);
+    expect(await page.getByText(/^Protection now:/).isVisible()).toBe(false);
+    expect(await page.locator('footer [role=status]').textContent()).toMatch(
+      /^Every 1E requirement is met; 1 warning to read: /,
     );
     expect(
       await page.locator('li.finding.warn').filter({ hasText: 'PFX protection that every macOS imports' }).innerText(),
@@ -100,7 +105,7 @@ describe('the client certificate step in the preview', () => {
     expect(await continueButton(page).isEnabled()).toBe(true);
     await screenshot(page, 'setup-pfx-openssl3-detected');
 
-    await page.getByRole('button', { name: 'Re-wrap for macOS' }).click();
+    await page.getByRole('button', { name: 'Re-wrap for other Macs' }).click();
     await page.getByRole('heading', { name: 'Re-wrapped: every macOS imports this .pfx now' }).waitFor();
     expect(await continueButton(page).isEnabled()).toBe(true);
 
@@ -118,20 +123,20 @@ describe('the client certificate step in the preview', () => {
     const page = await toClientStep();
     await page.getByLabel('.pfx or .p12 file').setInputFiles(pfx.emptyPassword);
     await page.getByRole('button', { name: 'Open .pfx' }).click();
-    await page.getByRole('heading', { name: 'Other Macs would refuse this .pfx as it is' }).waitFor();
+    await page.getByRole('heading', { name: 'Fine for this Mac' }).waitFor();
     expect(await page.getByText('The file has an empty password', { exact: false }).count()).toBeGreaterThan(0);
     expect(await continueButton(page).isEnabled()).toBe(true);
 
     await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await page.getByLabel('New password again').fill('something else');
-    await page.getByRole('button', { name: 'Re-wrap for macOS' }).click();
+    await page.getByRole('button', { name: 'Re-wrap for other Macs' }).click();
     await page.getByRole('alert').filter({ hasText: 'The two passwords differ' }).waitFor();
     expect(await page.getByLabel('New password again').getAttribute('aria-invalid')).toBe('true');
     expect(await axeSeriousViolations(page)).toEqual([]);
     await screenshot(page, 'setup-pfx-empty-password-mismatch');
 
     await page.getByLabel('New password again').fill(NEW_PASSWORD);
-    await page.getByRole('button', { name: 'Re-wrap for macOS' }).click();
+    await page.getByRole('button', { name: 'Re-wrap for other Macs' }).click();
     await page.getByRole('heading', { name: 'Re-wrapped: every macOS imports this .pfx now' }).waitFor();
     expect(await page.getByText('It opens with the new password you chose.', { exact: false }).count()).toBe(1);
     expect(await continueButton(page).isEnabled()).toBe(true);

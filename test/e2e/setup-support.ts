@@ -1,7 +1,7 @@
 // What the setup flows share: the wizard opened on a simulated MAC01 and the Welcome answers (axe-core is in the harness).
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from '../../src/preview/server';
-import { openWizard } from './support/harness';
+import { focusLandsOn, openWizard } from './support/harness';
 
 export const SWITCH = 'tachyon.acme.local:4000';
 export const BACKGROUND = 'https://tachyon.acme.local/Background/';
@@ -38,4 +38,6 @@ export async function addCaFiles(page: Page, paths: string[], expectedCards: num
       name: expectedCards === 1 ? 'One CA certificate' : `${expectedCards} CA certificates`,
     })
     .waitFor();
+  // The files' outcome takes focus, so keyboard and screen-reader users are taken to what happened.
+  await focusLandsOn(page, 'ca-result');
 }

@@ -6,6 +6,7 @@ import { FileDrop } from '../../ui/FileDrop';
 import { Busy } from '../../ui/Busy';
 import { ErrorBox } from '../../ui/ErrorBox';
 import { MdmExport } from '../../ui/MdmExport';
+import { FocusResult } from '../../ui/FocusResult';
 import { CaCardView, CaTree, ProblemList } from './CaList';
 import { CrlList } from './CrlList';
 
@@ -25,14 +26,6 @@ export function CaCertificates() {
   useEffect(() => {
     if (count > 0) void refresh();
   }, [count, refresh]);
-
-  if (mode === 'uninstall') {
-    return (
-      <p className="card">
-        Nothing to do here for an uninstall: CA certificates stay in the keychain. Continue to the next step.
-      </p>
-    );
-  }
 
   return (
     <>
@@ -54,7 +47,7 @@ export function CaCertificates() {
         />
         {busy && <Busy className="busy-line">{busy}</Busy>}
         {error && <ErrorBox error={error} screen="ca" />}
-        <div aria-live="polite">
+        <FocusResult id="ca-result" className="outcomes">
           {outcomes.map((o) =>
             o.error ? (
               <ErrorBox key={o.fileName} error={o.error} title={`${o.fileName}:`} screen="ca" />
@@ -73,7 +66,7 @@ export function CaCertificates() {
               </div>
             ),
           )}
-        </div>
+        </FocusResult>
       </section>
 
       <CrlList crls={ca.view.crls ?? []} disabled={busy !== null} onRemove={(id) => void removeCrl(id)} />

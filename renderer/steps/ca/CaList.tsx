@@ -2,6 +2,7 @@
 import type { CaCard, CaTreeNode, SetupProblem } from '../../../src/shared/contract';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { day } from '../../ui/format';
+import { Breakable } from '../../ui/Breakable';
 
 const ROLE_TEXT = { root: 'Root CA', intermediate: 'Issuing / intermediate CA', leaf: 'Not a CA' } as const;
 
@@ -39,9 +40,11 @@ export function CaCardView({ card, onRemove, disabled }: { card: CaCard; onRemov
       <ProblemList problems={card.problems} />
       <dl className="facts">
         <dt>Subject</dt>
-        <dd>{card.subject}</dd>
+        <dd>
+          <Breakable text={card.subject} />
+        </dd>
         <dt>Issuer</dt>
-        <dd>{card.role === 'root' ? 'Itself (self-signed)' : card.issuer}</dd>
+        <dd>{card.role === 'root' ? 'Itself (self-signed)' : <Breakable text={card.issuer} />}</dd>
         <dt>Valid until</dt>
         <dd>{day(card.notAfter)}</dd>
         <dt>Key</dt>
@@ -59,7 +62,9 @@ export function CaCardView({ card, onRemove, disabled }: { card: CaCard; onRemov
         <dt>From</dt>
         <dd>{card.fileName}</dd>
         <dt>SHA-256</dt>
-        <dd className="mono fingerprint">{card.sha256}</dd>
+        <dd className="mono fingerprint">
+          <Breakable text={card.sha256} />
+        </dd>
       </dl>
       <button
         type="button"

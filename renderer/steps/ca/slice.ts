@@ -7,7 +7,16 @@ import { MAX_UPLOAD_BYTES, readUpload } from '../../ui/files';
 
 const emptyCa: CaView = { certificates: [], crls: [], tree: [], problems: [] };
 
-export const createCaSlice: SliceCreator<CaSlice> = (set) => {
+/** What the files added gave, in one sentence for the live region. */
+function outcomeSentence(outcomes: CaFileOutcome[]): string {
+  const added = outcomes.reduce((n, o) => n + o.added, 0);
+  const refused = outcomes.filter((o) => o.error).length;
+  const parts = [`${added} CA certificate${added === 1 ? '' : 's'} added`];
+  if (refused) parts.push(`${refused} file${refused === 1 ? '' : 's'} could not be used`);
+  return `${parts.join('; ')}.`;
+}
+
+export const createCaSlice: SliceCreator<CaSlice> = (set, get) => {
   const patchCa = (p: Partial<CaState>) => set((s) => ({ ca: { ...s.ca, ...p } }));
   return {
     ca: { view: emptyCa, request: idle },
@@ -38,6 +47,7 @@ export const createCaSlice: SliceCreator<CaSlice> = (set) => {
         });
       }
       patchCa({ request: { state: 'ready', value: outcomes } });
+      get().resultReady('ca-result', outcomeSentence(outcomes));
     },
 
     async removeCaCertificate(sha256) {
@@ -69,7 +79,6 @@ function failingCaCount(ca: CaState): number {
 }
 
 export function canProceedCa(state: WizardState): Proceed {
-  if (state.mode === 'uninstall') return { ok: true };
   const ca = state.ca;
   const busy = busyText(ca.request);
   if (busy) return { ok: false, reason: busy };

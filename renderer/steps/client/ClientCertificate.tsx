@@ -1,4 +1,4 @@
-// Client certificate: three ways to get this Mac's identity, and the 1E requirements judged live.
+// Client certificate: three ways to get this Mac's identity, then the 1E requirements' verdict first.
 import { useEffect } from 'react';
 import type { ClientPath } from '../../state/types';
 import { useWizard } from '../../state/store';
@@ -8,7 +8,8 @@ import { ErrorBox } from '../../ui/ErrorBox';
 import { PfxCompatibility, PfxPanel } from './PfxPanel';
 import { CsrPanel } from './CsrPanel';
 import { LabPanel } from './LabPanel';
-import { IdentityPanel } from './IdentityPanel';
+import { CertificateCard, RequirementsCard } from './IdentityPanel';
+import { FocusResult } from '../../ui/FocusResult';
 
 const PATHS: { id: ClientPath; title: string; text: string }[] = [
   { id: 'pfx', title: 'An existing .pfx', text: 'Exported by your PKI team with the private key.' },
@@ -21,7 +22,6 @@ const PATHS: { id: ClientPath; title: string; text: string }[] = [
 ];
 
 export function ClientCertificate() {
-  const mode = useWizard((s) => s.mode);
   const client = useWizard((s) => s.client);
   const factsState = useWizard((s) => s.welcome.facts.state);
   const loadFacts = useWizard((s) => s.loadFacts);
@@ -39,10 +39,6 @@ export function ClientCertificate() {
   useEffect(() => {
     if (hasIdentity) void refreshIdentity();
   }, [hasIdentity, refreshIdentity]);
-
-  if (mode === 'uninstall') {
-    return <p className="card">Nothing to do here for an uninstall. Continue to the next step.</p>;
-  }
 
   return (
     <>
@@ -76,15 +72,24 @@ export function ClientCertificate() {
           {client.path === 'lab' && <LabPanel />}
           {busy && <Busy className="busy-line">{busy}</Busy>}
           {/* On the key-and-request path, a file that fails to load was meant as the CA's answer to the request. */}
-          {error && <ErrorBox error={error} screen={client.path === 'csr' ? 'issued-certificate' : 'other'} />}
+          {error && (
+            <FocusResult id="client-error">
+              <ErrorBox error={error} screen={client.path === 'csr' ? 'issued-certificate' : 'other'} />
+            </FocusResult>
+          )}
         </section>
       )}
       {client.identity && (
         <>
           {busy && <Busy className="busy-line">{busy}</Busy>}
-          {error && <ErrorBox error={error} />}
+          {error && (
+            <FocusResult id="client-error">
+              <ErrorBox error={error} />
+            </FocusResult>
+          )}
+          <RequirementsCard identity={client.identity} />
           <PfxCompatibility />
-          <IdentityPanel identity={client.identity} disabled={busy !== null} onClear={() => void clearIdentity()} />
+          <CertificateCard identity={client.identity} disabled={busy !== null} onClear={() => void clearIdentity()} />
         </>
       )}
     </>

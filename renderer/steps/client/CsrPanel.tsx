@@ -2,6 +2,9 @@
 import { useWizard } from '../../state/store';
 import { busyText } from '../../state/requests';
 import { FileDrop } from '../../ui/FileDrop';
+import { FocusResult } from '../../ui/FocusResult';
+import { useRequired } from '../../ui/required';
+import { localTime } from '../../ui/format';
 
 export function CsrPanel() {
   const client = useWizard((s) => s.client);
@@ -14,11 +17,16 @@ export function CsrPanel() {
   const differs = expected !== null && client.csrHostname.trim() !== '' && client.csrHostname.trim() !== expected;
   const csr = client.csr;
   const busy = busyText(client.request) !== null;
+  const hostRequired = useRequired(
+    client.csrHostname,
+    "type this Mac's host name, as 1E expects it.",
+    'csr-hostname-help',
+  );
 
   return (
     <div className="path-panel">
       <h3>1. Make a key and request on this Mac</h3>
-      <p className="muted">The private key never leaves Onboard's main process; only the request goes to your CA.</p>
+      <p className="muted">The private key never leaves Onboard; only the request goes to your CA.</p>
       <label htmlFor="csr-hostname">Host name for the certificate (CN and DNS name)</label>
       <input
         id="csr-hostname"
@@ -26,10 +34,11 @@ export function CsrPanel() {
         spellCheck={false}
         autoCapitalize="off"
         value={client.csrHostname}
-        aria-describedby="csr-hostname-help"
         disabled={busy}
+        {...hostRequired.inputProps}
         onChange={(e) => setHostname(e.currentTarget.value)}
       />
+      {hostRequired.message}
       <div id="csr-hostname-help" className={differs ? 'warn-text field-help' : 'muted field-help'}>
         {differs
           ? `1E expects "${expected}" exactly (capitals included); a certificate for "${client.csrHostname.trim()}" will fail the host-name check.`
@@ -45,10 +54,12 @@ export function CsrPanel() {
       </button>
       {csr && (
         <>
-          <h3>2. Send the request to your CA</h3>
-          <p>
-            Request for <code>{csr.subject}</code> ({csr.key}), made {new Date(csr.createdAt).toLocaleString()}.
-          </p>
+          <FocusResult id="csr-made">
+            <h3>2. Send the request to your CA</h3>
+            <p>
+              Request for <code>{csr.subject}</code> ({csr.key}), made {localTime(csr.createdAt)}.
+            </p>
+          </FocusResult>
           <button type="button" className="secondary" onClick={saveCsr}>
             Save {csr.fileName}…
           </button>

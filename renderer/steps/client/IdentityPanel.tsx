@@ -1,14 +1,18 @@
-// The chosen identity and the 1E requirements as a live checklist: what is wrong and how to fix it.
+// The chosen identity: the 1E requirements' verdict first (what fails named, then shown with its fix; the passes
+// folded), then the certificate itself and the host-name comparison.
 import type { HostnameComparison, IdentityView } from '../../../src/shared/contract';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { Findings } from '../../ui/Findings';
+import { FocusResult } from '../../ui/FocusResult';
+import { Breakable } from '../../ui/Breakable';
 import { day } from '../../ui/format';
+import { identityVerdict } from './slice';
 
 function HostnameCheck({ h }: { h: HostnameComparison }) {
   const certName = h.certificateName ?? (h.names.map((n) => n.name).join(', ') || 'no name');
   const status = h.status === 'exact' ? 'pass' : h.status === 'unknown' ? 'warn' : 'fail';
   return (
-    <div className={`hostname-check ${status}`} aria-label="Host name comparison">
+    <div className={`hostname-check ${status}`} role="group" aria-label="Host name comparison">
       <div>
         <span className="muted">This Mac (as 1E expects it)</span>
         <code className="big-name">{h.expected ?? 'unknown'}</code>
@@ -27,7 +31,34 @@ function HostnameCheck({ h }: { h: HostnameComparison }) {
   );
 }
 
-export function IdentityPanel({
+/** The verdict on the 1E requirements: failures and warnings shown, the rest folded. */
+export function RequirementsCard({ identity }: { identity: IdentityView }) {
+  const first = identity.findings.filter((f) => f.status === 'fail' || f.status === 'warn');
+  const ordered = [...first.filter((f) => f.status === 'fail'), ...first.filter((f) => f.status === 'warn')];
+  const rest = identity.findings.filter((f) => f.status === 'pass' || f.status === 'info');
+  const failing = identity.counts.fail;
+  return (
+    <section className="card" aria-labelledby="requirements-heading">
+      <FocusResult id="identity-verdict">
+        <h2 id="requirements-heading">
+          {identity.ok
+            ? 'Every 1E requirement is met'
+            : `${failing} of ${identity.findings.length} 1E requirements ${failing === 1 ? 'is' : 'are'} not met`}
+        </h2>
+        <p className={identity.ok ? 'summary-line pass' : 'summary-line fail'}>{identityVerdict(identity)}</p>
+      </FocusResult>
+      {ordered.length > 0 && <Findings findings={ordered} kind="requirements" />}
+      {rest.length > 0 && (
+        <details className="all-checks">
+          <summary>Show all checks ({rest.length} passed)</summary>
+          <Findings findings={rest} kind="requirements" />
+        </details>
+      )}
+    </section>
+  );
+}
+
+export function CertificateCard({
   identity,
   onClear,
   disabled,
@@ -37,46 +68,37 @@ export function IdentityPanel({
   disabled: boolean;
 }) {
   const c = identity.certificate;
-  const failing = identity.findings.filter((f) => f.status === 'fail');
-  const ordered = [...failing, ...identity.findings.filter((f) => f.status !== 'fail')];
   return (
-    <>
-      <section className="card" aria-labelledby="identity-heading">
-        <div className="card-head">
-          <h2 id="identity-heading">This Mac's certificate</h2>
-          <button type="button" className="secondary small" onClick={onClear} disabled={disabled}>
-            Choose another
-          </button>
-        </div>
-        <dl className="facts">
-          <dt>From</dt>
-          <dd>{identity.label}</dd>
-          <dt>Subject</dt>
-          <dd>{c.subject}</dd>
-          {c.dnsNames.length > 0 && (
-            <>
-              <dt>DNS names</dt>
-              <dd>{c.dnsNames.join(', ')}</dd>
-            </>
-          )}
-          <dt>Issuer</dt>
-          <dd>{c.issuer}</dd>
-          <dt>Valid until</dt>
-          <dd>{day(c.notAfter)}</dd>
-          <dt>Key</dt>
-          <dd>{c.key}</dd>
-        </dl>
-        <HostnameCheck h={identity.hostname} />
-      </section>
-      <section className="card" aria-labelledby="requirements-heading">
-        <h2 id="requirements-heading">1E requirements</h2>
-        <p role="status" className={identity.ok ? 'summary-line pass' : 'summary-line fail'}>
-          {identity.ok
-            ? `Every 1E requirement is met${identity.counts.warn ? ` (${identity.counts.warn} warning${identity.counts.warn > 1 ? 's' : ''} to read)` : ''}.`
-            : `${failing.length} of ${identity.findings.length} requirements ${failing.length === 1 ? 'is' : 'are'} not met.`}
-        </p>
-        <Findings findings={ordered} kind="requirements" />
-      </section>
-    </>
+    <section className="card" aria-labelledby="identity-heading">
+      <div className="card-head">
+        <h2 id="identity-heading">This Mac's certificate</h2>
+        <button type="button" className="secondary small" onClick={onClear} disabled={disabled}>
+          Choose another
+        </button>
+      </div>
+      <dl className="facts">
+        <dt>From</dt>
+        <dd>{identity.label}</dd>
+        <dt>Subject</dt>
+        <dd>
+          <Breakable text={c.subject} />
+        </dd>
+        {c.dnsNames.length > 0 && (
+          <>
+            <dt>DNS names</dt>
+            <dd>{c.dnsNames.join(', ')}</dd>
+          </>
+        )}
+        <dt>Issuer</dt>
+        <dd>
+          <Breakable text={c.issuer} />
+        </dd>
+        <dt>Valid until</dt>
+        <dd>{day(c.notAfter)}</dd>
+        <dt>Key</dt>
+        <dd>{c.key}</dd>
+      </dl>
+      <HostnameCheck h={identity.hostname} />
+    </section>
   );
 }

@@ -3,6 +3,9 @@ import { useState } from 'react';
 import { useWizard } from '../../state/store';
 import { busyText } from '../../state/requests';
 import { PasswordField } from '../../ui/PasswordField';
+import { FocusResult } from '../../ui/FocusResult';
+import { Breakable } from '../../ui/Breakable';
+import { useRequired } from '../../ui/required';
 
 export function LabPanel() {
   const client = useWizard((s) => s.client);
@@ -17,9 +20,21 @@ export function LabPanel() {
   const [existing, setExisting] = useState(false);
   const busy = busyText(client.request) !== null;
   const lab = client.lab;
+  const passwordRequired = useRequired(
+    password,
+    existing ? 'type the password the lab was created with.' : 'type a password to protect the lab CA keys.',
+    'lab-password-help',
+  );
+  const folderRequired = useRequired(directory, "type the lab's folder.");
+  const hostRequired = useRequired(client.csrHostname, "type this Mac's host name.");
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
+    if (password === '' || (existing && directory.trim() === '')) {
+      passwordRequired.insist();
+      if (existing) folderRequired.insist();
+      return;
+    }
     const sent = password;
     setPassword('');
     if (existing) await openLab(directory, sent);
@@ -29,20 +44,28 @@ export function LabPanel() {
   if (lab) {
     return (
       <div className="path-panel">
-        <h3>Lab CA “{lab.name}”</h3>
-        <dl className="facts">
-          <dt>Folder</dt>
-          <dd>
-            <code>{lab.directory}</code>
-          </dd>
-          <dt>Issues as</dt>
-          <dd>{lab.issuer}</dd>
-          <dt>CRL address</dt>
-          <dd>
-            <code>{lab.crlUrl}</code>
-          </dd>
-        </dl>
-        <p className="muted">Its CA certificates are now in the CA list, so this Mac will trust them.</p>
+        <FocusResult id="lab-ready">
+          <h3>Lab CA “{lab.name}”</h3>
+          <dl className="facts">
+            <dt>Folder</dt>
+            <dd>
+              <code>
+                <Breakable text={lab.directory} />
+              </code>
+            </dd>
+            <dt>Issues as</dt>
+            <dd>
+              <Breakable text={lab.issuer} />
+            </dd>
+            <dt>CRL address</dt>
+            <dd>
+              <code>
+                <Breakable text={lab.crlUrl} />
+              </code>
+            </dd>
+          </dl>
+          <p className="muted">Its CA certificates are now in the CA list, so this Mac will trust them.</p>
+        </FocusResult>
         <label htmlFor="lab-hostname">Host name for this Mac's certificate</label>
         <input
           id="lab-hostname"
@@ -51,8 +74,10 @@ export function LabPanel() {
           autoCapitalize="off"
           value={client.csrHostname}
           disabled={busy}
+          {...hostRequired.inputProps}
           onChange={(e) => setHostname(e.currentTarget.value)}
         />
+        {hostRequired.message}
         <button
           type="button"
           className="primary"
@@ -117,26 +142,29 @@ export function LabPanel() {
         spellCheck={false}
         value={directory}
         disabled={busy}
+        placeholder={existing ? 'e.g. /Users/you/onboard-lab' : 'e.g. /Users/you/onboard-lab (optional)'}
+        {...(existing ? folderRequired.inputProps : {})}
         onChange={(e) => setDirectory(e.currentTarget.value)}
       />
+      {existing && folderRequired.message}
       <PasswordField
         id="lab-password"
         label="CA password"
         value={password}
         disabled={busy}
-        describedBy="lab-password-help"
+        describedBy={passwordRequired.inputProps['aria-describedby']}
+        invalid={passwordRequired.inputProps['aria-invalid']}
+        required
+        onBlur={passwordRequired.inputProps.onBlur}
         onChange={setPassword}
       />
+      {passwordRequired.message}
       <div id="lab-password-help" className="muted field-help">
         {existing
           ? 'The password the lab was created with.'
           : 'Protects the lab CA keys on disk; you need it to issue more certificates later.'}
       </div>
-      <button
-        type="submit"
-        className="primary"
-        disabled={busy || password === '' || (existing && directory.trim() === '')}
-      >
+      <button type="submit" className="primary" disabled={busy}>
         {existing ? 'Open lab CA' : 'Create lab CA'}
       </button>
     </form>

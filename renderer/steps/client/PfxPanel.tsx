@@ -1,9 +1,12 @@
-// Client certificate from an existing .pfx: passwords live here only until they are sent.
+// Client certificate from an existing .pfx (dropped or chosen, as on the CA step): passwords live here only until
+// they are sent. A .pfx other Macs would refuse gets this Mac's verdict in one sentence, the ciphers folded.
 import { useRef, useState } from 'react';
 import { useWizard } from '../../state/store';
 import { busyText, errorOf } from '../../state/requests';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { PasswordField } from '../../ui/PasswordField';
+import { FileDrop } from '../../ui/FileDrop';
+import { FocusResult } from '../../ui/FocusResult';
 
 export function PfxPanel() {
   const busy = useWizard((s) => busyText(s.client.request));
@@ -27,13 +30,16 @@ export function PfxPanel() {
   return (
     <form className="path-panel" onSubmit={(e) => void submit(e)} aria-labelledby="pfx-heading">
       <h3 id="pfx-heading">Open the .pfx exported for this Mac</h3>
-      <label htmlFor="pfx-file">.pfx or .p12 file</label>
-      <input
-        id="pfx-file"
-        type="file"
+      <FileDrop
+        label=".pfx or .p12 file"
+        prompt={file ? `Chosen: ${file.name}. Drop another here, or` : 'Drop the .pfx or .p12 file here, or'}
         accept=".pfx,.p12"
+        buttonText={file ? 'Choose another…' : 'Choose the file…'}
         disabled={busy !== null}
-        onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
+        onFiles={(files) => {
+          setFile(files[0] ?? null);
+          passwordInput.current?.focus();
+        }}
       />
       <PasswordField
         id="pfx-password"
@@ -46,8 +52,8 @@ export function PfxPanel() {
         onChange={setPassword}
       />
       <div id="pfx-password-help" className="muted field-help">
-        {wrongPassword ? <StatusBadge status="fail">Wrong password</StatusBadge> : null} Sent once to Onboard's main
-        process and never stored on disk or shown again.
+        {wrongPassword ? <StatusBadge status="fail">Wrong password</StatusBadge> : null} Used only to open the file:
+        never saved, never shown again.
       </div>
       <button type="submit" className="primary" disabled={!file || busy !== null}>
         Open .pfx
@@ -105,25 +111,18 @@ export function PfxCompatibility() {
   if (!pfx.macOsCompatible) {
     return (
       <section className="card warn-card" aria-labelledby="pfx-compat-heading">
-        <h3 id="pfx-compat-heading">Other Macs would refuse this .pfx as it is</h3>
+        <h2 id="pfx-compat-heading">Fine for this Mac</h2>
         <p>
-          <strong>This Mac is not affected:</strong> on the Trust &amp; identity step Onboard imports its own
-          macOS-compatible copy of the key and certificate. Re-wrap and save the file only if you want to use it on
-          other Macs.
+          <strong>Onboard imports its own compatible copy.</strong> Re-wrap the file if you will use it on other Macs:
+          they would refuse it as it is.
         </p>
-        <p className="muted">Protection now: {pfx.protection}.</p>
-        <ul>
-          {pfx.problems.map((p, i) => (
-            <li key={i}>{p}</li>
-          ))}
-        </ul>
-        <form onSubmit={(e) => void submit(e)} aria-label="Re-wrap the .pfx for macOS" noValidate>
+        <form onSubmit={(e) => void submit(e)} aria-label="Re-wrap the .pfx for other Macs" noValidate>
           {pfx.needsNewPassword && (
             <fieldset className="option">
               <legend>New password for the re-wrapped file</legend>
               <p className="muted field-help">
-                The file has an empty password, which macOS refuses: the re-wrapped file needs a new one. Sent once to
-                Onboard's main process; the saved file opens with it.
+                The file has an empty password, which macOS refuses: the re-wrapped file needs a new one. Used only to
+                re-wrap it; the saved file opens with it.
               </p>
               <PasswordField
                 id="pfx-new-password"
@@ -165,13 +164,23 @@ export function PfxCompatibility() {
             </fieldset>
           )}
           <button type="submit" className="secondary" disabled={busy !== null}>
-            Re-wrap for macOS
+            Re-wrap for other Macs
           </button>
         </form>
-        <p className="muted">
-          Same key and certificate, {pfx.needsNewPassword ? 'under the new password' : 'same password'}; re-encrypted
-          with 3DES and a SHA-1 integrity check, which every macOS imports.
-        </p>
+        <details className="why">
+          <summary>Why other Macs refuse this file</summary>
+          <p className="muted">Protection now: {pfx.protection}.</p>
+          <ul>
+            {pfx.problems.map((p, i) => (
+              <li key={i}>{p}</li>
+            ))}
+          </ul>
+          <p className="muted">
+            Re-wrapping keeps the same key and certificate,{' '}
+            {pfx.needsNewPassword ? 'under the new password' : 'under the same password'}, encrypted with 3DES and a
+            SHA-1 integrity check, which every macOS imports.
+          </p>
+        </details>
       </section>
     );
   }
@@ -179,11 +188,13 @@ export function PfxCompatibility() {
   if (!pfx.rewrapped) return null;
   return (
     <section className="card" aria-labelledby="pfx-compat-heading">
-      <h3 id="pfx-compat-heading">Re-wrapped: every macOS imports this .pfx now</h3>
-      <p className="muted">
-        Protection now: {pfx.protection}.{pfx.passwordChanged ? ' It opens with the new password you chose.' : ''} Save
-        it if you want the same file for other Macs or for your records.
-      </p>
+      <FocusResult id="pfx-rewrapped">
+        <h2 id="pfx-compat-heading">Re-wrapped: every macOS imports this .pfx now</h2>
+        <p className="muted">
+          {pfx.passwordChanged ? 'It opens with the new password you chose. ' : ''}Save it if you want the same file for
+          other Macs or for your records.
+        </p>
+      </FocusResult>
       <button type="button" className="secondary" onClick={() => void save()}>
         Save the re-wrapped .pfx…
       </button>

@@ -20,8 +20,24 @@ export const createClientSlice: SliceCreator<ClientSlice> = (set, get) => {
     patchClient(r.ok ? { request: idle, ...keep(r.value) } : { request: failed(r.error) });
     return r.ok;
   };
-  const identityCall = (label: string, run: () => Promise<IpcResult<IdentityView>>) =>
-    request(label, run, (identity) => ({ identity }));
+  /** Asks for the identity; its verdict (or why it failed) then takes focus and is announced. */
+  const identityCall = async (
+    label: string,
+    run: () => Promise<IpcResult<IdentityView>>,
+    done?: { target: string; text: string },
+  ) => {
+    const ok = await request(label, run, (identity) => ({ identity }));
+    const { identity, request: failedRequest } = get().client;
+    if (ok && identity) get().resultReady(done?.target ?? 'identity-verdict', done?.text ?? identityVerdict(identity));
+    else if (failedRequest.state === 'error') get().resultReady('client-error', failedRequest.error.message);
+    return ok;
+  };
+  /** A request's result takes focus: its own on success, the error otherwise. */
+  const announceRequest = (ok: boolean, target: string, text: string) => {
+    const r = get().client.request;
+    if (ok) get().resultReady(target, text);
+    else if (r.state === 'error') get().resultReady('client-error', r.error.message);
+  };
   /** Reads a file for main, or says why it cannot be sent. */
   const sendFile = async <T>(
     file: File,
@@ -54,8 +70,10 @@ export const createClientSlice: SliceCreator<ClientSlice> = (set, get) => {
     },
 
     rewrapPfx(newPassword) {
-      return identityCall('Re-wrapping the .pfx for macOS…', () =>
-        call('rewrapPfx', newPassword === undefined ? {} : { newPassword }),
+      return identityCall(
+        'Re-wrapping the .pfx for macOS…',
+        () => call('rewrapPfx', newPassword === undefined ? {} : { newPassword }),
+        { target: 'pfx-rewrapped', text: 'Re-wrapped: every macOS imports this .pfx now. Save it for other Macs.' },
       );
     },
 
@@ -70,11 +88,12 @@ export const createClientSlice: SliceCreator<ClientSlice> = (set, get) => {
     },
 
     async createCsr() {
-      await request(
+      const ok = await request(
         'Making a 2048-bit RSA key and the request…',
         () => call('createCsr', { hostname: get().client.csrHostname.trim() }),
         (csr) => ({ csr }),
       );
+      announceRequest(ok, 'csr-made', 'The key and the request are made: send the request to your CA.');
     },
 
     saveCsr() {
@@ -108,6 +127,7 @@ export const createClientSlice: SliceCreator<ClientSlice> = (set, get) => {
       );
       // The lab's CA certificates joined the CA list in main.
       if (ok) await get().refreshCa();
+      announceRequest(ok, 'lab-ready', 'The lab CA is made and its CA certificates are in the CA list.');
       return ok;
     },
 
@@ -120,6 +140,7 @@ export const createClientSlice: SliceCreator<ClientSlice> = (set, get) => {
         }),
       );
       if (ok) await get().refreshCa();
+      announceRequest(ok, 'lab-ready', 'The lab CA is open and its CA certificates are in the CA list.');
       return ok;
     },
 
@@ -149,8 +170,16 @@ function base64Bytes(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** The requirements' verdict in one sentence: what fails named first. */
+export function identityVerdict(identity: IdentityView): string {
+  const failing = identity.findings.filter((f) => f.status === 'fail');
+  const warnings = identity.findings.filter((f) => f.status === 'warn');
+  if (failing.length > 0)
+    return `${failing.length} of ${identity.findings.length} 1E requirements ${failing.length === 1 ? 'is' : 'are'} not met: ${failing.map((f) => f.title).join('; ')}.`;
+  return `Every 1E requirement is met${warnings.length ? `; ${warnings.length} warning${warnings.length === 1 ? '' : 's'} to read: ${warnings.map((f) => f.title).join('; ')}` : ''}.`;
+}
+
 export function canProceedClient(state: WizardState): Proceed {
-  if (state.mode === 'uninstall') return { ok: true };
   const c = state.client;
   const busy = busyText(c.request);
   if (busy) return { ok: false, reason: busy };

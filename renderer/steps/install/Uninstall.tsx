@@ -1,14 +1,16 @@
-// Uninstall (chosen on Welcome): the removal plan, read first, applied with one prompt.
+// Uninstall, the one step of an uninstall job: the removal's verdict with its one action at the top, the commands
+// folded, applied behind one administrator prompt; the Mac is read again afterwards.
 import { useEffect } from 'react';
 import { useWizard } from '../../state/store';
-import { ApplyButton, PlanList, RunStatus } from '../../ui/PlanView';
+import { stepAction } from '../../state/selectors';
+import { PlanSummary } from '../../ui/PlanSummary';
 import { ErrorBox } from '../../ui/ErrorBox';
 import { Busy } from '../../ui/Busy';
+import { FocusResult } from '../../ui/FocusResult';
 
 export function Uninstall() {
-  const uninstall = useWizard((s) => s.uninstall);
-  const prepare = useWizard((s) => s.prepareUninstall);
-  const apply = useWizard((s) => s.applyUninstall);
+  const state = useWizard();
+  const { uninstall, prepareUninstall: prepare } = state;
 
   useEffect(() => {
     if (uninstall.plan.state === 'idle') void prepare();
@@ -16,46 +18,51 @@ export function Uninstall() {
 
   const running = uninstall.run.state === 'running';
   const plan = uninstall.plan.state === 'ready' ? uninstall.plan.value : null;
+  const removed = uninstall.run.state === 'done' && uninstall.run.value.ok;
 
   return (
-    <section
-      className="card"
-      aria-labelledby="uninstall-heading"
-      aria-busy={uninstall.plan.state === 'loading' || running}
-    >
-      <div className="card-head">
-        <h2 id="uninstall-heading">Uninstall the 1E Client</h2>
-        <button
-          type="button"
-          className="secondary small"
-          onClick={() => void prepare()}
-          disabled={running || uninstall.plan.state === 'loading'}
-        >
-          Check this Mac again
-        </button>
-      </div>
-      <p>
-        Onboard stops the client and removes exactly the files its package installed, as the package receipt lists them,
-        then forgets the receipt. The certificates in the System keychain stay.
-      </p>
-      {uninstall.plan.state === 'loading' && <Busy>Reading the package receipt…</Busy>}
-      {uninstall.plan.state === 'error' && (
-        <ErrorBox error={uninstall.plan.error} title="Cannot make the uninstall plan." />
+    <>
+      {uninstall.plan.state === 'loading' && (
+        <section className="card" aria-busy="true">
+          <Busy>Reading the package receipt…</Busy>
+        </section>
       )}
-      {plan && <PlanList prepared={plan} run={uninstall.run} />}
+      {uninstall.plan.state === 'error' && (
+        <section className="card">
+          <FocusResult id="uninstall-plan">
+            <ErrorBox error={uninstall.plan.error} title="Cannot make the uninstall plan." />
+          </FocusResult>
+        </section>
+      )}
       {plan && (
-        <ApplyButton
+        <PlanSummary
+          id="uninstall-plan"
+          heading="Uninstall the 1E Client"
           prepared={plan}
           run={uninstall.run}
-          label="Uninstall"
-          busyLabel="Uninstalling…"
-          doneLabel="Uninstalled"
-          danger
-          onApply={() => void apply()}
-          onReplan={() => void prepare()}
-        />
+          action={stepAction(state, 'uninstall')}
+          doneText="The 1E Client is removed from this Mac"
+        >
+          {!removed && (
+            <p className="muted">
+              Onboard stops the client and removes exactly the files its package installed, as the package receipt lists
+              them, then forgets the receipt. The certificates in the System keychain stay.
+            </p>
+          )}
+        </PlanSummary>
       )}
-      {plan && <RunStatus prepared={plan} run={uninstall.run} doneText="The 1E Client is removed from this Mac" />}
-    </section>
+      {!running && !removed && (
+        <p className="muted">
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() => void prepare()}
+            disabled={uninstall.plan.state === 'loading'}
+          >
+            Check this Mac again
+          </button>
+        </p>
+      )}
+    </>
   );
 }

@@ -1,11 +1,12 @@
 // Install's slice: the installer and logging level chosen, the plan main made from them, and its run; and the
-// uninstall, which this step shows when the technician came to remove the client. Runs live here, not in the
-// screen, so a technician can step away mid-run and come back to the same progress.
-import type { ApplyOutcome, InstallerCandidate, RequestOf } from '../../../src/shared/contract';
+// uninstall (the Uninstall step of an uninstall job). Runs live here, not in the screen, so a technician can step
+// away mid-run and come back to the same progress. After every apply the Mac is read again.
+import type { ApplyOutcome, InstallPlan, InstallerCandidate, RequestOf } from '../../../src/shared/contract';
 import type { InstallSlice, Loadable, Proceed, SliceCreator, WizardState } from '../../state/types';
 import { call } from '../../api';
-import { appliedCleanly, idle, loaded, nothingToDo, track, type RunSlot } from '../../state/requests';
-import { currentEndpointCheck } from '../welcome/slice';
+import { appliedCleanly, idle, loaded, nothingToDo, outcomeWords, track, type RunSlot } from '../../state/requests';
+import { planLine } from '../../ui/plan-words';
+import { currentEndpointCheck, missingClient } from '../welcome/slice';
 
 const installRun: RunSlot<ApplyOutcome> = {
   name: 'install',
@@ -57,17 +58,23 @@ export const createInstallSlice: SliceCreator<InstallSlice> = (set, get) => ({
     if (choices.loggingLevel) req.loggingLevel = choices.loggingLevel;
     const r = await call('planInstall', req);
     set((s) => ({ install: { ...s.install, plan: loaded(r) } }));
+    // Only a plan the technician asked for takes focus; one remade in the background is announced where it shows.
+    if (because === undefined)
+      get().resultReady('install-plan', r.ok ? `The plan is ready: ${planLine(r.value)}.` : r.error.message);
   },
   async applyInstall() {
     const plan = get().install.plan;
     if (plan.state !== 'ready') return;
-    await track(set, get, installRun, (id) => call('applyChanges', { planId: plan.value.planId }, id));
+    const r = await track(set, get, installRun, (id) => call('applyChanges', { planId: plan.value.planId }, id));
     // The trust plan was made against the Mac before the install (an upgrade needs the identity imported again).
     set((s) => ({
       trust: { ...s.trust, plan: s.trust.run.state === 'running' ? s.trust.plan : idle },
       verify: { ...s.verify, run: idle },
       summary: { ...s.summary, changes: idle },
     }));
+    if (r) get().resultReady('install-plan', outcomeWords(r, 'The 1E Client is installed, configured and started.'));
+    // The Mac changed: what Welcome and the later steps know of it is read again.
+    await get().loadFacts(true);
   },
 
   async prepareUninstall() {
@@ -78,19 +85,16 @@ export const createInstallSlice: SliceCreator<InstallSlice> = (set, get) => ({
   async applyUninstall() {
     const plan = get().uninstall.plan;
     if (plan.state !== 'ready') return;
-    await track(set, get, uninstallRun, (id) => call('applyChanges', { planId: plan.value.planId }, id));
+    const r = await track(set, get, uninstallRun, (id) => call('applyChanges', { planId: plan.value.planId }, id));
     set((s) => ({ summary: { ...s.summary, changes: idle } }));
+    if (r) get().resultReady('uninstall-plan', outcomeWords(r, 'The 1E Client is removed from this Mac.'));
+    await get().loadFacts(true);
   },
 });
 
 export function canProceedInstall(state: WizardState): Proceed {
-  if (state.mode === 'uninstall') return canProceedUninstall(state);
-  // Replacing the certificate installs nothing: Trust & identity imports it and restarts the client.
-  if (state.mode === 'replace-certificate') {
-    return noClientToReplace(state)
-      ? { ok: false, reason: 'No 1E Client is installed on this Mac: go back to Welcome and choose New setup.' }
-      : { ok: true };
-  }
+  const client = missingClient(state);
+  if (!client.ok) return client;
   if (state.install.run.state === 'running') return { ok: false, reason: 'Wait until the installation has finished.' };
   if (endpointsChangedSincePlan(state))
     return {
@@ -104,22 +108,13 @@ export function canProceedInstall(state: WizardState): Proceed {
   return { ok: false, reason: 'Choose the installer, review the changes, then install the 1E Client.' };
 }
 
-/** Uninstalling touches only this step (the removal); the other steps have nothing to do. */
-function canProceedUninstall(state: WizardState): Proceed {
+/** An uninstall is this one step: the removal. */
+export function canProceedUninstall(state: WizardState): Proceed {
   if (state.uninstall.run.state === 'running') return { ok: false, reason: 'Wait until the uninstall has finished.' };
   if (appliedCleanly(state.uninstall.run) || nothingToDo(state.uninstall.plan)) return { ok: true };
   if (state.uninstall.run.state === 'done' || state.uninstall.run.state === 'error')
     return { ok: false, reason: 'The uninstall did not complete: fix the problem shown and try again.' };
   return { ok: false, reason: 'Review the uninstall plan, then uninstall.' };
-}
-
-/** Replace-certificate mode on a Mac that, as Welcome read it, has no 1E Client to give the certificate to. */
-export function noClientToReplace(state: WizardState): boolean {
-  return (
-    state.mode === 'replace-certificate' &&
-    state.welcome.facts.state === 'ready' &&
-    state.welcome.facts.value.client === null
-  );
 }
 
 /**
@@ -136,4 +131,21 @@ export function endpointsChangedSincePlan(state: WizardState): boolean {
   return (
     planned('Switch') !== check.switchAddress.value || planned('BackgroundChannelUrl') !== check.backgroundUrl.value
   );
+}
+
+/**
+ * The plan installs or upgrades the package (false when the installer is the version already there: only the
+ * configuration is written and the client restarted).
+ */
+export function packageChanges(plan: InstallPlan): boolean {
+  return plan.plans.some((p) => p.actions.some((a) => a.id === 'client-install' && a.status === 'pending'));
+}
+
+/** The Install step's button, named for what the plan will do in this job. */
+export function installLabels(state: WizardState): { action: string; busy: string; done: string } {
+  const plan = state.install.plan.state === 'ready' ? state.install.plan.value : null;
+  if (plan && !packageChanges(plan)) return { action: 'Configure and restart', busy: 'Applying…', done: 'Applied' };
+  if (state.mode === 'upgrade' || plan?.upgrade)
+    return { action: 'Upgrade and start', busy: 'Upgrading…', done: 'Upgraded' };
+  return { action: 'Install and start', busy: 'Installing…', done: 'Installed' };
 }

@@ -1,40 +1,23 @@
-// Trust & identity: the CA import and identity import plans (then a restart of the 1E Client,
-// which reads the keychain only when it starts), read before anything runs, then applied: each
-// root CA's trust behind a macOS dialog of its own (macOS 11 and later), the rest behind one
-// administrator prompt, with progress and rollback shown. It follows Install because the
-// key is granted to the 1E Client's binary (-T), which must be on the Mac by then.
+// Trust & identity: the plan's verdict with its one action at the top (the CAs, this Mac's identity, then a restart of
+// the 1E Client, which reads the keychain only when it starts), the two choices that shape it below, the commands
+// folded. It follows Install because the key is granted to the 1E Client's program, which must be on the Mac by then.
 import { useEffect } from 'react';
 import type { TrustPlan } from '../../../src/shared/contract';
 import { useWizard } from '../../state/store';
-import { ApplyButton, PlanList, RunStatus } from '../../ui/PlanView';
+import { stepAction } from '../../state/selectors';
+import { PlanSummary } from '../../ui/PlanSummary';
 import { ErrorBox } from '../../ui/ErrorBox';
 import { Busy } from '../../ui/Busy';
+import { FocusResult } from '../../ui/FocusResult';
+import { Breakable } from '../../ui/Breakable';
+import { day } from '../../ui/format';
 import { identityChangedSincePlan } from './slice';
 
 export function TrustIdentity() {
-  const mode = useWizard((s) => s.mode);
-  if (mode === 'uninstall') {
-    return (
-      <section className="card" aria-labelledby="trust-none-heading">
-        <h2 id="trust-none-heading">Nothing to add when uninstalling</h2>
-        <p>
-          The certificates and identities already in the System keychain are left as they are: the uninstall on the
-          previous step removed only the 1E Client.
-        </p>
-      </section>
-    );
-  }
-  return <TrustPlanScreen />;
-}
+  const state = useWizard();
+  const { trust, mode, prepareTrust, setAllowAnyApp, setRemoveOldIdentities: setRemoveOld } = state;
 
-function TrustPlanScreen() {
-  const trust = useWizard((s) => s.trust);
-  const prepareTrust = useWizard((s) => s.prepareTrust);
-  const applyTrust = useWizard((s) => s.applyTrust);
-  const setAllowAnyApp = useWizard((s) => s.setAllowAnyApp);
-  const setRemoveOld = useWizard((s) => s.setRemoveOldIdentities);
-
-  const stale = useWizard(identityChangedSincePlan);
+  const stale = identityChangedSincePlan(state);
   // A plan for another identity (the technician went back and chose again) is made afresh.
   useEffect(() => {
     if (trust.plan.state === 'idle' || (stale && trust.run.state !== 'running')) void prepareTrust();
@@ -42,98 +25,101 @@ function TrustPlanScreen() {
 
   const running = trust.run.state === 'running';
   const plan = trust.plan.state === 'ready' ? trust.plan.value : null;
+  const heading =
+    plan && plan.pendingCount === 0
+      ? 'Nothing to import: the keychain already has it all'
+      : mode === 'replace-certificate'
+        ? 'Ready to import the new certificate'
+        : mode === 'upgrade'
+          ? 'Ready to import the identity again for the new client'
+          : "Ready to put the CAs and this Mac's identity into the System keychain";
 
   return (
     <>
-      <section className="card" aria-labelledby="trust-what-heading">
-        <h2 id="trust-what-heading">What goes into the System keychain</h2>
-        <p>
-          The 1E Client trusts the Switch only through your CA certificates, and proves who this Mac is with its
-          identity: the client certificate and its private key. Both go into the System keychain, as 1E's macOS guide
-          asks.
-        </p>
-        {plan && (
-          <dl className="facts">
+      {trust.plan.state === 'loading' && (
+        <section className="card" aria-busy="true">
+          <Busy>Comparing your choices with this Mac's keychain…</Busy>
+        </section>
+      )}
+      {trust.plan.state === 'error' && (
+        <section className="card">
+          <FocusResult id="trust-plan">
+            <ErrorBox error={trust.plan.error} title="Cannot make the plan." />
+          </FocusResult>
+        </section>
+      )}
+      {plan && (
+        <PlanSummary
+          id="trust-plan"
+          heading={heading}
+          prepared={plan}
+          run={trust.run}
+          action={stepAction(state, 'identity')}
+          doneText={
+            mode === 'replace-certificate'
+              ? 'The new certificate is in the System keychain and the 1E Client restarted'
+              : "The CAs and this Mac's identity are in the System keychain"
+          }
+        >
+          <dl className="facts compact">
             <dt>Identity</dt>
             <dd>
               {plan.identity.label} <span className="muted">({plan.identity.subject})</span>
             </dd>
             <dt>CA certificates</dt>
             <dd>
-              {plan.caCertificates.length === 0 ? (
-                'none chosen'
-              ) : (
-                <ul className="plain-list">
-                  {plan.caCertificates.map((c) => (
-                    <li key={c.subject}>
-                      {c.subject} <span className="muted">({c.role})</span>
-                    </li>
-                  ))}
-                </ul>
-              )}
+              {plan.caCertificates.length === 0
+                ? 'none chosen'
+                : plan.caCertificates.map((c) => `${c.subject} (${c.role})`).join('; ')}
             </dd>
           </dl>
-        )}
+        </PlanSummary>
+      )}
+
+      <section className="card" aria-labelledby="trust-choices-heading">
+        <h2 id="trust-choices-heading">Your choices</h2>
         <fieldset className="option" disabled={running}>
           <legend>Who may use this Mac's private key</legend>
-          <label className="checkbox">
+          <label className="radio">
             <input
-              type="checkbox"
-              checked={trust.allowAnyApp}
-              onChange={(e) => setAllowAnyApp(e.currentTarget.checked)}
-              aria-describedby="any-app-warning"
+              type="radio"
+              name="key-access"
+              checked={!trust.allowAnyApp}
+              onChange={() => setAllowAnyApp(false)}
+              aria-describedby="key-access-help"
             />
-            <span>
-              Let any app use the private key (<code>-A</code>) instead of the 1E Client only (<code>-T</code>)
-            </span>
+            <span>Only the 1E Client may use the key (recommended)</span>
           </label>
-          <p id="any-app-warning" className={trust.allowAnyApp ? 'warning-text' : 'muted'}>
+          <label className="radio">
+            <input
+              type="radio"
+              name="key-access"
+              checked={trust.allowAnyApp}
+              onChange={() => setAllowAnyApp(true)}
+              aria-describedby="key-access-help"
+            />
+            <span>Any app may use the key</span>
+          </label>
+          <p id="key-access-help" className={trust.allowAnyApp ? 'warning-text' : 'muted'}>
             {trust.allowAnyApp
               ? 'Warning: every app on this Mac can then use the key without asking. Apple calls this less secure. 1E offers it so that a client upgrade does not need the identity imported again.'
-              : 'Leave this off (recommended): only the 1E Client may use the key. An upgraded client does not inherit that access, so after an upgrade on the Install step this step imports the identity again.'}
+              : 'An upgraded client does not inherit this access, so after an upgrade this step imports the identity again.'}
           </p>
         </fieldset>
         {plan && plan.oldIdentities.length > 0 && (
           <OldIdentities plan={plan} disabled={running} onChange={setRemoveOld} />
         )}
-      </section>
-
-      <section
-        className="card"
-        aria-labelledby="trust-plan-heading"
-        aria-busy={trust.plan.state === 'loading' || running}
-      >
-        <div className="card-head">
-          <h2 id="trust-plan-heading">The plan</h2>
-          <button
-            type="button"
-            className="secondary small"
-            onClick={() => void prepareTrust()}
-            disabled={running || trust.plan.state === 'loading'}
-          >
-            Check this Mac again
-          </button>
-        </div>
-        {trust.plan.state === 'loading' && <Busy>Comparing your choices with this Mac's keychain…</Busy>}
-        {trust.plan.state === 'error' && <ErrorBox error={trust.plan.error} title="Cannot make the plan." />}
-        {plan && <PlanList prepared={plan} run={trust.run} />}
-        {plan && (
-          <ApplyButton
-            prepared={plan}
-            run={trust.run}
-            label="Apply"
-            busyLabel="Applying…"
-            doneLabel="Applied"
-            onApply={() => void applyTrust()}
-            onReplan={() => void prepareTrust()}
-          />
-        )}
-        {plan && (
-          <RunStatus
-            prepared={plan}
-            run={trust.run}
-            doneText="The root CAs are trusted, and the CAs and this Mac's identity are in the System keychain"
-          />
+        {!running && (
+          <div className="apply-row">
+            <button
+              type="button"
+              className="secondary small"
+              onClick={() => void prepareTrust(true)}
+              disabled={trust.plan.state === 'loading'}
+            >
+              Check this Mac again
+            </button>
+          </div>
         )}
       </section>
     </>
@@ -172,12 +158,14 @@ function OldIdentities({
             <span>{o.subject ?? o.name}</span>{' '}
             <span className="muted">
               {o.expires
-                ? `${o.problem === 'CSSMERR_TP_CERT_EXPIRED' ? 'expired' : 'expires'} ${o.expires.slice(0, 10)}`
+                ? `${o.problem === 'CSSMERR_TP_CERT_EXPIRED' ? 'expired' : 'expires'} ${day(o.expires)}`
                 : 'expiry unknown'}
               {o.problem && o.problem !== 'CSSMERR_TP_CERT_EXPIRED' ? `, ${PROBLEM_TEXT[o.problem] ?? o.problem}` : ''}
             </span>
             <br />
-            <span className="muted mono">SHA-1 {o.sha1}</span>
+            <span className="muted mono">
+              SHA-1 <Breakable text={o.sha1} />
+            </span>
           </li>
         ))}
       </ul>

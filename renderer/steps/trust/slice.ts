@@ -1,9 +1,10 @@
 // Trust & identity's slice: the technician's choices (any app may use the key; remove older identities), the plan
 // main made from them and the earlier steps, and its run.
-import type { ApplyOutcome } from '../../../src/shared/contract';
+import type { ApplyOutcome, SetupModeName } from '../../../src/shared/contract';
 import type { Proceed, SliceCreator, TrustSlice, WizardState } from '../../state/types';
 import { call } from '../../api';
-import { appliedCleanly, idle, loaded, nothingToDo, track, type RunSlot } from '../../state/requests';
+import { appliedCleanly, idle, loaded, nothingToDo, outcomeWords, track, type RunSlot } from '../../state/requests';
+import { planLine } from '../../ui/plan-words';
 
 const trustRun: RunSlot<ApplyOutcome> = {
   name: 'trust',
@@ -23,7 +24,7 @@ export const createTrustSlice: SliceCreator<TrustSlice> = (set, get) => ({
     set((s) => ({ trust: { ...s.trust, removeOld: on, plan: idle, run: idle } }));
     void get().prepareTrust();
   },
-  async prepareTrust() {
+  async prepareTrust(asked = false) {
     // A fresh plan starts a fresh run: the old outcome belonged to the old plan.
     set((s) => ({ trust: { ...s.trust, plan: { state: 'loading' }, run: idle } }));
     const { allowAnyApp, removeOld } = get().trust;
@@ -32,26 +33,30 @@ export const createTrustSlice: SliceCreator<TrustSlice> = (set, get) => ({
       removeOld === null ? { allowAnyApp } : { allowAnyApp, removeOldIdentities: removeOld },
     );
     set((s) => ({ trust: { ...s.trust, plan: loaded(r) } }));
+    // A plan the technician asked for takes focus; one made on arrival leaves focus on the step's heading.
+    if (asked) get().resultReady('trust-plan', r.ok ? `The plan is ready: ${planLine(r.value)}.` : r.error.message);
   },
   async applyTrust() {
     const plan = get().trust.plan;
     if (plan.state !== 'ready') return;
-    await track(set, get, trustRun, (id) => call('applyChanges', { planId: plan.value.planId }, id));
-    // What is on the Mac now differs: the verification and the summary are made afresh.
+    const r = await track(set, get, trustRun, (id) => call('applyChanges', { planId: plan.value.planId }, id));
+    // What is on the Mac now differs: the verification and the summary are made afresh, and the Mac read again.
     set((s) => ({ verify: { ...s.verify, run: idle }, summary: { ...s.summary, changes: idle } }));
+    if (r)
+      get().resultReady('trust-plan', outcomeWords(r, "The CAs and this Mac's identity are in the System keychain."));
+    await get().loadFacts(true);
   },
 });
 
 export function canProceedTrust(state: WizardState): Proceed {
-  if (state.mode === 'uninstall') return { ok: true };
   if (identityChangedSincePlan(state))
-    return { ok: false, reason: 'The client certificate changed since this plan was made: apply the new plan.' };
+    return { ok: false, reason: 'The client certificate changed since this plan was made: import the new one.' };
   if (state.trust.run.state === 'running')
     return { ok: false, reason: 'Wait until the keychain changes have finished.' };
   if (appliedCleanly(state.trust.run) || nothingToDo(state.trust.plan)) return { ok: true };
   if (state.trust.run.state === 'done' || state.trust.run.state === 'error')
-    return { ok: false, reason: 'The keychain changes did not complete: fix the problem shown and apply again.' };
-  return { ok: false, reason: "Apply the plan to put the CAs and this Mac's identity into the System keychain." };
+    return { ok: false, reason: 'The keychain changes did not complete: fix the problem shown and make a fresh plan.' };
+  return { ok: false, reason: "The CAs and this Mac's identity are not in the System keychain yet." };
 }
 
 /** The technician went back and chose another identity after the trust plan was made (or applied). */
@@ -60,4 +65,11 @@ export function identityChangedSincePlan(state: WizardState): boolean {
   return (
     state.trust.plan.state === 'ready' && current !== undefined && state.trust.plan.value.identity.sha256 !== current
   );
+}
+
+/** The Trust & identity step's button, named for the job. */
+export function trustLabels(mode: SetupModeName): { action: string; done: string } {
+  if (mode === 'upgrade') return { action: 'Import the identity again', done: 'Imported' };
+  if (mode === 'replace-certificate') return { action: 'Import the new certificate', done: 'Imported' };
+  return { action: 'Import into the keychain', done: 'Imported' };
 }

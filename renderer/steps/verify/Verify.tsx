@@ -1,15 +1,19 @@
-// Verify: every check live, as the Switch and the 1E Client would judge this Mac; retry,
-// cancel for the network probes, debug logging, and the report for the ticket.
+// Verify: every check, as the Switch and the 1E Client would judge this Mac, counted against the known total while
+// it runs; then the verdict first, failures and warnings named and shown, the passes folded; debug logging only when
+// something failed. The report for the ticket is saved on the Summary.
+import type { Finding } from '../../../src/shared/contract';
 import type { ProgressItem } from '../../state/types';
 import { useWizard } from '../../state/store';
+import { stepAction } from '../../state/selectors';
 import { Findings } from '../../ui/Findings';
 import { ErrorBox } from '../../ui/ErrorBox';
 import { Busy } from '../../ui/Busy';
 import { StatusBadge, type Tone } from '../../ui/StatusBadge';
-import { PlanList, RunStatus } from '../../ui/PlanView';
-import { ReportButtons } from '../../ui/ReportButtons';
+import { FocusResult } from '../../ui/FocusResult';
+import { PlanSummary, StepActionButton } from '../../ui/PlanSummary';
 
 const LIVE_TEXT: Record<ProgressItem['status'], { tone: Tone; text: string }> = {
+  waiting: { tone: 'muted', text: 'Waiting' },
   running: { tone: 'info', text: 'Checking' },
   done: { tone: 'pass', text: 'Checked' },
   failed: { tone: 'fail', text: 'Problem' },
@@ -18,75 +22,63 @@ const LIVE_TEXT: Record<ProgressItem['status'], { tone: Tone; text: string }> = 
   info: { tone: 'info', text: 'Note' },
 };
 
-export function Verify() {
-  const mode = useWizard((s) => s.mode);
-  if (mode === 'uninstall') {
-    return (
-      <section className="card" aria-labelledby="verify-none-heading">
-        <h2 id="verify-none-heading">Nothing to verify</h2>
-        <p>
-          After an uninstall there is no 1E Client to check. Continue to the summary for what was removed and the
-          report.
-        </p>
-      </section>
-    );
-  }
-  return <VerifyChecks />;
-}
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-function VerifyChecks() {
-  const run = useWizard((s) => s.verify.run);
-  const runVerification = useWizard((s) => s.runVerification);
-  const cancel = useWizard((s) => s.cancelVerification);
+export function Verify() {
+  const state = useWizard();
+  const run = state.verify.run;
+  const cancel = state.cancelVerification;
   const running = run.state === 'running';
   const live = run.state === 'idle' ? [] : Object.entries(run.progress);
+  const finished = live.filter(([, p]) => p.status !== 'running' && p.status !== 'waiting').length;
+  const action = stepAction(state, 'verify');
 
   return (
     <>
       <section className="card" aria-labelledby="checks-heading" aria-busy={running}>
-        <div className="card-head">
-          <h2 id="checks-heading">Checks</h2>
-          <div className="apply-row">
-            {running ? (
-              <button type="button" className="secondary" onClick={() => void cancel()}>
-                Cancel
-              </button>
-            ) : (
-              <button type="button" className="primary" onClick={() => void runVerification()}>
-                {run.state === 'idle' ? 'Run the checks' : 'Run the checks again'}
-              </button>
-            )}
-          </div>
-        </div>
-        {run.state === 'idle' && (
-          <p className="muted">
-            Onboard checks the 1E Client service, connects to the Switch with this Mac's certificate (as the client
-            does), fetches from the Background Channel, checks the CRLs, looks for the identity and CAs in the keychain,
-            and reads the client's logs.
-          </p>
-        )}
-        <div role="status" aria-live="polite">
+        <FocusResult id="verify-verdict">
+          <h2 id="checks-heading">
+            {run.state === 'done' ? (run.value.ok ? 'All green' : 'Not yet') : running ? 'Checking…' : 'Checks'}
+          </h2>
+          {run.state === 'idle' && (
+            <p className="muted">
+              Onboard checks the 1E Client service, connects to the Switch with this Mac's certificate (as the client
+              does), fetches from the Background Channel, checks the CRLs, looks for the identity and CAs in the
+              keychain, and reads the client's logs.
+            </p>
+          )}
           {running && (
             <Busy announced>
-              Checking… {live.filter(([, p]) => p.status !== 'running').length} of {Math.max(live.length, 1)} started
-              checks finished.
+              {finished} of {plural(Math.max(live.length, 1), 'check')} finished.
             </Busy>
           )}
-          {run.state === 'done' &&
-            (run.value.ok ? (
-              <p className="result pass">
-                <StatusBadge status="pass">All green</StatusBadge> This Mac meets every check: {run.value.counts.pass}{' '}
-                passed{run.value.counts.warn ? `, ${run.value.counts.warn} to look at` : ''}.
-              </p>
-            ) : (
-              <p className="result fail">
-                <StatusBadge status="fail">Not yet</StatusBadge> {run.value.counts.fail} check
-                {run.value.counts.fail === 1 ? '' : 's'} failed: each says what to do.
-              </p>
-            ))}
+          {run.state === 'done' && <Verdict findings={run.value.findings} ok={run.value.ok} />}
+          {run.state === 'error' && (
+            <ErrorBox
+              error={run.error}
+              title={
+                run.error.code === 'cancelled' || run.error.code === 'verify-cancelled'
+                  ? 'Checks cancelled.'
+                  : 'The checks could not run.'
+              }
+            />
+          )}
+        </FocusResult>
+        <div className="apply-row">
+          {running ? (
+            <button type="button" className="secondary" onClick={() => void cancel()}>
+              Cancel
+            </button>
+          ) : action ? (
+            <StepActionButton action={action} />
+          ) : (
+            <button type="button" className="secondary" onClick={() => void state.runVerification()}>
+              Run the checks again
+            </button>
+          )}
         </div>
         {running && live.length > 0 && (
-          <ul className="live-checks">
+          <ul className="live-checks" aria-label="The checks, in order">
             {live.map(([id, p]) => (
               <li key={id}>
                 <StatusBadge status={LIVE_TEXT[p.status].tone} busy={p.status === 'running'}>
@@ -98,27 +90,56 @@ function VerifyChecks() {
             ))}
           </ul>
         )}
-        {run.state === 'error' && (
-          <ErrorBox
-            error={run.error}
-            title={
-              run.error.code === 'cancelled' || run.error.code === 'verify-cancelled'
-                ? 'Checks cancelled.'
-                : 'The checks could not run.'
-            }
-          />
-        )}
-        {run.state === 'done' && <Findings findings={run.value.findings} kind="checks" />}
+        {run.state === 'done' && <CheckList findings={run.value.findings} green={run.value.ok} />}
       </section>
-      <DebugLogging />
-      <section className="card" aria-labelledby="report-heading">
-        <h2 id="report-heading">Report</h2>
-        <p className="muted">
-          The results, what Onboard changed, and this Mac's details, for the ticket. No password or private key is in
-          it.
-        </p>
-        <ReportButtons />
-      </section>
+      {run.state === 'done' && !run.value.ok && <DebugLogging />}
+    </>
+  );
+}
+
+/** The verdict in a sentence, naming what failed and what to look at. */
+function Verdict({ findings, ok }: { findings: Finding[]; ok: boolean }) {
+  const fails = findings.filter((f) => f.status === 'fail');
+  const warns = findings.filter((f) => f.status === 'warn');
+  const passes = findings.filter((f) => f.status === 'pass').length;
+  return (
+    <p className={`result ${ok ? 'pass' : 'fail'}`}>
+      {ok ? (
+        <>
+          This Mac meets every check: {passes} passed
+          {warns.length > 0
+            ? `; ${plural(warns.length, 'warning')} to read: ${warns.map((w) => w.title).join('; ')}`
+            : ''}
+          .
+        </>
+      ) : (
+        <>
+          {plural(fails.length, 'check')} failed: {fails.map((f) => f.title).join('; ')}.
+          {warns.length > 0 && ` ${warns.length} to look at.`} Each says what to do.
+        </>
+      )}
+    </p>
+  );
+}
+
+/** Failures and warnings first, shown; passes and notes folded. A green run gives no advice to act on. */
+function CheckList({ findings, green }: { findings: Finding[]; green: boolean }) {
+  const first = findings.filter((f) => f.status === 'fail' || f.status === 'warn');
+  const rest = findings.filter((f) => f.status === 'pass' || f.status === 'info');
+  const notes = rest.filter((f) => f.status === 'info').length;
+  // Notes carry advice for a Mac that does not connect; on a green run it would only be a to-do with no reason.
+  const folded = green ? rest.map((f) => (f.status === 'info' ? { ...f, fix: '' } : f)) : rest;
+  return (
+    <>
+      {first.length > 0 && <Findings findings={first} kind="checks" />}
+      {rest.length > 0 && (
+        <details className="all-checks">
+          <summary>
+            Show all checks ({rest.length - notes} passed{notes ? `, ${plural(notes, 'note')}` : ''})
+          </summary>
+          <Findings findings={folded} kind="checks" />
+        </details>
+      )}
     </>
   );
 }
@@ -130,13 +151,18 @@ function DebugLogging() {
   const plan = debug.plan.state === 'ready' ? debug.plan.value : null;
   const running = debug.run.state === 'running';
   const applied = debug.run.state === 'done' && debug.run.value.ok;
+  const action =
+    plan && !applied && plan.pendingCount > 0 && debug.run.state === 'idle'
+      ? { label: 'Turn on debug logging and restart', busy: false, run: () => void apply() }
+      : running
+        ? { label: 'Applying…', busy: true, run: () => undefined }
+        : null;
   return (
     <section className="card" aria-labelledby="debug-heading" aria-busy={debug.plan.state === 'loading' || running}>
-      <h2 id="debug-heading">Debug logging</h2>
+      <h2 id="debug-heading">When a check fails for a reason you cannot see</h2>
       <p className="muted">
-        When a check fails for a reason you cannot see, set <code>LoggingLevel=debug</code> and restart the client; its
-        log (<code>/Library/Logs/1E.Client.log</code>) then says exactly what it tried. Set it back afterwards: debug
-        logs grow fast.
+        Debug logging makes the 1E Client write exactly what it tried into its log. Set it back afterwards: debug logs
+        grow fast.
       </p>
       {debug.plan.state === 'idle' && (
         <button type="button" className="secondary" onClick={() => void prepare()}>
@@ -144,24 +170,18 @@ function DebugLogging() {
         </button>
       )}
       {debug.plan.state === 'loading' && <Busy>Reading the configuration…</Busy>}
-      {debug.plan.state === 'error' && <ErrorBox error={debug.plan.error} title="Cannot plan debug logging." />}
-      {plan && <PlanList prepared={plan} run={debug.run} />}
-      {plan && (
-        <div className="apply-row">
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => void apply()}
-            disabled={running || applied || plan.pendingCount === 0}
-          >
-            {running ? 'Applying…' : applied ? 'Debug logging is on' : 'Turn on debug logging and restart'}
-          </button>
-        </div>
+      {debug.plan.state === 'error' && (
+        <FocusResult id="debug-plan">
+          <ErrorBox error={debug.plan.error} title="Cannot plan debug logging." />
+        </FocusResult>
       )}
       {plan && (
-        <RunStatus
+        <PlanSummary
+          id="debug-plan"
+          heading={applied ? 'Debug logging is on' : 'Debug logging'}
           prepared={plan}
           run={debug.run}
+          action={action}
           doneText="Debug logging is on and the client restarted: run the checks again"
         />
       )}

@@ -4,6 +4,7 @@ import type { EndpointField } from '../../state/types';
 import { useWizard } from '../../state/store';
 import { errorOf } from '../../state/requests';
 import { ErrorBox } from '../../ui/ErrorBox';
+import { Breakable } from '../../ui/Breakable';
 import { wizardError } from '../../ui/advice';
 import { currentEndpointCheck } from './slice';
 
@@ -12,9 +13,11 @@ interface FieldProps {
   label: string;
   placeholder: string;
   help: string;
+  /** What to type, said when the field is left empty. */
+  required: string;
 }
 
-function EndpointInput({ field, label, placeholder, help }: FieldProps) {
+function EndpointInput({ field, label, placeholder, help, required }: FieldProps) {
   const value = useWizard((s) => s.welcome[field]);
   const touched = useWizard((s) => s.welcome.touched[field]);
   const welcome = useWizard((s) => s.welcome);
@@ -23,6 +26,8 @@ function EndpointInput({ field, label, placeholder, help }: FieldProps) {
   const check = currentEndpointCheck(welcome);
   const verdict: FieldCheck | null = check ? check[field] : null;
   const showError = touched && verdict !== null && !verdict.ok;
+  // Left empty: said when the field is left, not while the technician has not got to it yet.
+  const showRequired = touched && value.trim() === '';
   // A refusal is the core validator's error: the wizard says it in its own words, as everywhere else.
   const said = verdict && !verdict.ok ? wizardError(verdict) : null;
   const id = `endpoint-${field}`;
@@ -38,7 +43,8 @@ function EndpointInput({ field, label, placeholder, help }: FieldProps) {
         autoCapitalize="off"
         placeholder={placeholder}
         value={value}
-        aria-invalid={showError}
+        aria-invalid={showError || showRequired}
+        aria-required="true"
         aria-describedby={`${id}-help ${id}-verdict`}
         onChange={(e) => void edit(field, e.currentTarget.value)}
         onBlur={() => touch(field)}
@@ -47,6 +53,7 @@ function EndpointInput({ field, label, placeholder, help }: FieldProps) {
         {help}
       </div>
       <div id={`${id}-verdict`} aria-live="polite">
+        {showRequired && <div className="field-error">Required: {required}</div>}
         {showError && said && (
           <div className="field-error">
             {said.message}
@@ -56,7 +63,7 @@ function EndpointInput({ field, label, placeholder, help }: FieldProps) {
         {verdict?.ok && (
           <div className="field-ok">
             ✓ <span className="visually-hidden">Valid: </span>
-            {verdict.value}
+            <Breakable text={verdict.value} />
           </div>
         )}
       </div>
@@ -72,21 +79,26 @@ export function EndpointsForm() {
       <h2 id="endpoints-heading">Where are the 1E servers?</h2>
       {prefilledFrom && (
         <p className="note" role="status">
-          Filled in from the installed configuration, <code>{prefilledFrom}</code>. Change them only if the servers
-          moved.
+          Filled in from the installed configuration,{' '}
+          <code>
+            <Breakable text={prefilledFrom} />
+          </code>
+          . Change them only if the servers moved.
         </p>
       )}
       <EndpointInput
         field="switchAddress"
         label="Switch address"
-        placeholder="tachyon.acme.local:4000"
+        placeholder="e.g. tachyon.acme.local:4000"
         help="Host name and port of the 1E Switch, as host:port (1E's default port is 4000)."
+        required="type the Switch's host name and port, as host:port."
       />
       <EndpointInput
         field="backgroundUrl"
         label="Background Channel URL"
-        placeholder="https://tachyon.acme.local/Background/"
+        placeholder="e.g. https://tachyon.acme.local/Background/"
         help="The https address the client downloads content from."
+        required="type the https address of the Background Channel."
       />
       {checkError && <ErrorBox error={checkError} />}
     </section>

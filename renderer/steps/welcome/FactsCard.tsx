@@ -1,9 +1,12 @@
-// Welcome: this Mac as macOS describes it, read with read-only commands through main.
+// Welcome: this Mac as macOS describes it, read with read-only commands through main (again, every time Welcome
+// shows and after every change Onboard makes).
 import type { MacFactsView } from '../../../src/shared/contract';
 import { useWizard } from '../../state/store';
 import { Busy } from '../../ui/Busy';
 import { ErrorBox } from '../../ui/ErrorBox';
 import { StatusBadge } from '../../ui/StatusBadge';
+import { FocusResult } from '../../ui/FocusResult';
+import { Breakable } from '../../ui/Breakable';
 
 function yesNo(v: boolean | null, yes: string, no: string): string {
   return v === null ? 'unknown' : v ? yes : no;
@@ -87,9 +90,29 @@ function Facts({ f }: { f: MacFactsView }) {
           <>
             <dt>Configuration</dt>
             <dd>
-              <code>{f.conf.path}</code>
-              <div>Switch: {f.conf.switchAddress ? <code>{f.conf.switchAddress}</code> : 'not set'}</div>
-              <div>Background Channel: {f.conf.backgroundUrl ? <code>{f.conf.backgroundUrl}</code> : 'not set'}</div>
+              <code>
+                <Breakable text={f.conf.path} />
+              </code>
+              <div>
+                Switch:{' '}
+                {f.conf.switchAddress ? (
+                  <code>
+                    <Breakable text={f.conf.switchAddress} />
+                  </code>
+                ) : (
+                  'not set'
+                )}
+              </div>
+              <div>
+                Background Channel:{' '}
+                {f.conf.backgroundUrl ? (
+                  <code>
+                    <Breakable text={f.conf.backgroundUrl} />
+                  </code>
+                ) : (
+                  'not set'
+                )}
+              </div>
             </dd>
           </>
         )}
@@ -110,23 +133,20 @@ function Facts({ f }: { f: MacFactsView }) {
 
 export function FactsCard() {
   const facts = useWizard((s) => s.welcome.facts);
+  const rereading = useWizard((s) => s.welcome.rereading);
   const loadFacts = useWizard((s) => s.loadFacts);
+  const busy = facts.state === 'loading' || rereading;
   return (
-    <section className="card" aria-labelledby="facts-heading" aria-busy={facts.state === 'loading'}>
+    <section className="card" aria-labelledby="facts-heading" aria-busy={busy}>
       <div className="card-head">
         <h2 id="facts-heading">This Mac</h2>
-        <button
-          type="button"
-          className="secondary small"
-          onClick={() => void loadFacts(true)}
-          disabled={facts.state === 'loading'}
-        >
-          Ask again
+        <button type="button" className="secondary small" onClick={() => void loadFacts(true)} disabled={busy}>
+          {rereading ? 'Reading…' : 'Read again'}
         </button>
       </div>
       {facts.state === 'loading' && <Busy className="busy-line">Asking this Mac…</Busy>}
       {facts.state === 'error' && <ErrorBox error={facts.error} title="Could not read this Mac's facts." />}
-      {facts.state === 'ready' && <Facts f={facts.value} />}
+      <FocusResult id="welcome-facts">{facts.state === 'ready' && <Facts f={facts.value} />}</FocusResult>
     </section>
   );
 }

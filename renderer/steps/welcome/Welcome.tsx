@@ -1,4 +1,5 @@
-// Welcome: what the technician came to do, which 1E platform, where the 1E servers are, and this Mac as macOS reports it.
+// Welcome: what the technician came to do, which 1E platform, where the 1E servers are, and this Mac as macOS reports
+// it, read again every time Welcome shows (the Mac may have changed since: Onboard's own changes, or someone else's).
 import { useEffect } from 'react';
 import { useWizard } from '../../state/store';
 import { ErrorBox } from '../../ui/ErrorBox';
@@ -10,12 +11,12 @@ import { FactsCard } from './FactsCard';
 export function Welcome() {
   const app = useWizard((s) => s.app);
   const mode = useWizard((s) => s.mode);
-  const factsState = useWizard((s) => s.welcome.facts.state);
   const loadFacts = useWizard((s) => s.loadFacts);
 
+  // Once per showing: the first reading of this session, or a fresh one that replaces what is on screen.
   useEffect(() => {
-    if (factsState === 'idle') void loadFacts();
-  }, [factsState, loadFacts]);
+    void loadFacts(useWizard.getState().welcome.facts.state !== 'idle');
+  }, [loadFacts]);
 
   return (
     <>

@@ -1,10 +1,26 @@
 // Welcome's slice: what the technician came to do, the 1E platform, the two endpoints as main judges them, and this Mac's facts
 // (filling in the endpoints from the installed configuration when the client stays).
-import type { EndpointsCheck } from '../../../src/shared/contract';
+import type { EndpointsCheck, SetupModeName } from '../../../src/shared/contract';
 import type { Proceed, SliceCreator, WelcomeSlice, WelcomeState, WizardState } from '../../state/types';
 import { call } from '../../api';
-import { failed, loaded } from '../../state/requests';
+import { failed, idle, loaded } from '../../state/requests';
 import { wizardError } from '../../ui/advice';
+
+/**
+ * What a new job starts without: the plans, runs, verification and summary of another job belonged to that job (an
+ * Upgrade after a setup shows a fresh plan, not the setup's finished one). The CAs and the identity chosen stay.
+ */
+function freshJob(s: WizardState): Partial<WizardState> {
+  return {
+    visited: ['welcome'],
+    finished: false,
+    install: { ...s.install, plan: idle, replanned: false, run: idle },
+    uninstall: { plan: idle, run: idle },
+    trust: { ...s.trust, removeOld: null, plan: idle, run: idle },
+    verify: { run: idle, debug: { plan: idle, run: idle } },
+    summary: { ...s.summary, changes: idle, selected: [], undo: { plan: idle, run: idle }, report: idle },
+  };
+}
 
 export const createWelcomeSlice: SliceCreator<WelcomeSlice> = (set, get) => {
   const patchWelcome = (p: Partial<WelcomeState>) => set((s) => ({ welcome: { ...s.welcome, ...p } }));
@@ -51,12 +67,15 @@ export const createWelcomeSlice: SliceCreator<WelcomeSlice> = (set, get) => {
       touched: { switchAddress: false, backgroundUrl: false },
       check: { state: 'idle' },
       prefilledFrom: null,
+      rereading: false,
     },
 
     async loadFacts(refresh = false) {
-      patchWelcome({ facts: { state: 'loading' } });
+      // A reading already on screen stays there while the Mac is asked again, so nothing jumps.
+      if (get().welcome.facts.state === 'ready') patchWelcome({ rereading: true });
+      else patchWelcome({ facts: { state: 'loading' } });
       const r = await call('getMacFacts', { refresh });
-      patchWelcome({ facts: loaded(r) });
+      patchWelcome({ facts: loaded(r), rereading: false });
       // The client-certificate step names the certificate after the host name 1E expects, unless one was typed.
       if (r.ok && get().client.csrHostname === '' && r.value.expectedHostName)
         set((s) => ({ client: { ...s.client, csrHostname: r.value.expectedHostName! } }));
@@ -64,7 +83,7 @@ export const createWelcomeSlice: SliceCreator<WelcomeSlice> = (set, get) => {
     },
 
     async setMode(mode) {
-      set({ mode });
+      if (mode !== get().mode) set((s) => ({ mode, ...freshJob(s) }));
       const r = await call('setMode', { mode });
       if (!r.ok) patchWelcome({ check: failed(r.error) });
       await prefill();
@@ -100,7 +119,34 @@ export function currentEndpointCheck(w: WelcomeState): EndpointsCheck | null {
   return judged.switchAddress === w.switchAddress && judged.backgroundUrl === w.backgroundUrl ? result : null;
 }
 
+const NEEDS_CLIENT: Record<Exclude<SetupModeName, 'new'>, string> = {
+  upgrade: 'upgrade',
+  'replace-certificate': 'give a new certificate',
+  uninstall: 'remove',
+};
+
+/**
+ * Upgrading, replacing the certificate and uninstalling need a 1E Client on the Mac: without one they would become a
+ * silent new installation (or nothing at all), so the job is refused here, on the Mac as last read.
+ */
+export function missingClient(state: WizardState): Proceed {
+  if (state.mode === 'new') return { ok: true };
+  // The client is gone because this job removed it: that is the job done, not a reason to stop.
+  if (state.mode === 'uninstall' && state.uninstall.run.state === 'done' && state.uninstall.run.value.ok)
+    return { ok: true };
+  const facts = state.welcome.facts;
+  if (facts.state === 'loading' || facts.state === 'idle') return { ok: false, reason: 'Reading this Mac…' };
+  if (facts.state === 'ready' && facts.value.client === null)
+    return {
+      ok: false,
+      reason: `No 1E Client is installed on this Mac, so there is nothing to ${NEEDS_CLIENT[state.mode]}. ${state.mode === 'uninstall' ? 'Nothing to do here.' : 'Choose New setup.'}`,
+    };
+  return { ok: true };
+}
+
 export function canProceedWelcome(state: WizardState): Proceed {
+  const client = missingClient(state);
+  if (!client.ok) return client;
   if (state.mode === 'uninstall') return { ok: true };
   const w = state.welcome;
   if (w.switchAddress.trim() === '' || w.backgroundUrl.trim() === '') {

@@ -74,13 +74,22 @@ export interface BatchResult {
   message?: string;
 }
 
+/** Told as each item of a batch starts and ends, so progress moves as the actions really run. */
+export type ItemProgress = (id: string, phase: 'running' | 'done' | 'skipped' | 'failed') => void;
+
 /**
  * Runs a list of items as administrator behind ONE authorisation. `apply`: check, run
  * (fallback on failure), stop at the first failure and undo the completed items in reverse.
  * `undo-only`: run each item's command (an undo) regardless of earlier failures.
+ * `onItem`, when the runner can tell, hears each item start and end while the batch runs.
  */
 export interface PrivilegedRunner {
-  runBatch(title: string, items: readonly BatchItem[], mode: 'apply' | 'keep-going'): Promise<BatchResult>;
+  runBatch(
+    title: string,
+    items: readonly BatchItem[],
+    mode: 'apply' | 'keep-going',
+    onItem?: ItemProgress,
+  ): Promise<BatchResult>;
 }
 
 /** Lets a stateful executor (the simulated Mac) know which action a command belongs to. */
@@ -129,6 +138,7 @@ export async function runItemsInProcess(
   executor: Executor,
   items: readonly BatchItem[],
   mode: 'apply' | 'keep-going',
+  onItem?: ItemProgress,
 ): Promise<BatchItemResult[]> {
   const results: BatchItemResult[] = items.map((i) => ({ id: i.id, outcome: 'not-run', output: '' }));
   const completed: number[] = [];
@@ -138,8 +148,10 @@ export async function runItemsInProcess(
       const item = items[n]!;
       const res = results[n]!;
       aware?.beginAction(item.id);
+      onItem?.(item.id, 'running');
       if (mode === 'apply' && item.check && (await isDone(executor, item.check))) {
         res.outcome = 'skipped';
+        onItem?.(item.id, 'skipped');
         continue;
       }
       let r = await executor.run(item.command);
@@ -155,6 +167,7 @@ export async function runItemsInProcess(
       }
       res.exitCode = r.exitCode;
       res.output = cap(output);
+      onItem?.(item.id, r.exitCode === 0 ? 'done' : 'failed');
       if (r.exitCode === 0) {
         res.outcome = 'done';
         // Past an action that cannot be undone, the Mac cannot be put back as it was: keep what ran.
@@ -211,14 +224,19 @@ export class InProcessPrivilegedRunner implements PrivilegedRunner {
     this.onPrompt = onPrompt ?? (isRootCapable(executor) ? (t) => executor.adminPrompt(t) : () => true);
   }
 
-  async runBatch(title: string, items: readonly BatchItem[], mode: 'apply' | 'keep-going'): Promise<BatchResult> {
+  async runBatch(
+    title: string,
+    items: readonly BatchItem[],
+    mode: 'apply' | 'keep-going',
+    onItem?: ItemProgress,
+  ): Promise<BatchResult> {
     if (!this.onPrompt(title))
       return {
         ran: false,
         items: items.map((i) => ({ id: i.id, outcome: 'not-run', output: '' })),
         message: 'The administrator prompt was cancelled.',
       };
-    return { ran: true, items: await runItemsInProcess(this.rootExecutor, items, mode) };
+    return { ran: true, items: await runItemsInProcess(this.rootExecutor, items, mode, onItem) };
   }
 }
 
@@ -247,8 +265,13 @@ function toItem(a: Action): BatchItem {
 export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<PlanResult> {
   const secrets = commandsOf(plan);
   const clean = (s: string) => redactSecrets(s, secrets);
-  const emit = (a: Action, phase: ProgressPhase) =>
+  // A phase is told once: the runner may tell it while the batch runs and the results tell it again afterwards.
+  const told = new Map<string, ProgressPhase>();
+  const emit = (a: Action, phase: ProgressPhase) => {
+    if (told.get(a.id) === phase) return;
+    told.set(a.id, phase);
     opts.onProgress?.({ step: plan.step, actionId: a.id, title: a.title, phase });
+  };
   const results = new Map<string, ActionResult>();
   for (const a of plan.actions) {
     results.set(
@@ -289,10 +312,17 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Pla
   let rolledBack = false;
   for (const group of groups) {
     const root = group[0]!.root;
-    for (const a of group) emit(a, 'running');
+    // Each action is said to run when it really starts (a runner that cannot tell leaves the rest waiting until the
+    // batch returns), never the whole group at once.
+    emit(group[0]!, 'running');
+    const byId = new Map(group.map((a) => [a.id, a] as const));
+    const onItem: ItemProgress = (id, phase) => {
+      const a = byId.get(id);
+      if (a && !(phase === 'running' && a === group[0])) emit(a, phase);
+    };
     let items: BatchItemResult[];
     if (root) {
-      const batch = await opts.privileged.runBatch(plan.title, group.map(toItem), 'apply');
+      const batch = await opts.privileged.runBatch(plan.title, group.map(toItem), 'apply', onItem);
       items = batch.items;
       if (!batch.ran) {
         failure = {
@@ -303,7 +333,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Pla
         };
       }
     } else {
-      items = await runItemsInProcess(opts.executor, group.map(toItem), 'apply');
+      items = await runItemsInProcess(opts.executor, group.map(toItem), 'apply', onItem);
     }
     for (const [n, item] of items.entries()) {
       const a = group[n]!;

@@ -32,6 +32,15 @@ export interface OnboardingReport {
   /** Shape version, for tools that read the JSON. */
   format: 'onboard-report/1';
   generatedAt: string;
+  /**
+   * The Mac side was Onboard's simulated Mac (the browser preview, or the app off a Mac): the checks say nothing about a
+   * real Mac, so the report must never pass for proof. Absent in reports written before this field existed.
+   */
+  simulated: boolean;
+  /** The verdict in one line, as the page's banner says it (SIMULATED first when simulated). */
+  verdict: string;
+  /** The name of the Mac the report is about (its local host name, else what else names it). */
+  macName: string;
   tool: { name: 'onboard'; version: string };
   machine: MachineFact[];
   clientCertificate?: ReportCertificate;
@@ -58,6 +67,8 @@ export interface BuildReportInput {
   generatedAt?: Date;
   /** Values that must never appear (passwords): replaced wherever they occur. */
   secrets?: string[];
+  /** The Mac side ran against the simulated Mac: the report is stamped SIMULATED everywhere. */
+  simulated?: boolean;
 }
 
 const PRIVATE_KEY_BLOCK =
@@ -84,14 +95,37 @@ export function redactSecrets<T>(value: T, secrets: readonly string[] = []): T {
   return walk(value) as T;
 }
 
+/** The Mac's name as a technician and the 1E platform know it: its local host name first. */
+function macNameOf(machine: MachineFact[], certificateSubject: string | undefined): string {
+  const fact = (label: string) => machine.find((m) => m.label === label)?.value;
+  const cn = certificateSubject && /CN=([^,]+)/.exec(certificateSubject)?.[1]?.trim();
+  return fact('Local host name') ?? fact('Computer name') ?? fact('Host name') ?? cn ?? 'this Mac';
+}
+
+/** The verdict in one line: what the banner says, and what the JSON carries for tools and tickets. */
+export function reportVerdict(v: Pick<OnboardingReport['verification'], 'ok' | 'counts'>, simulated: boolean): string {
+  const c = v.counts;
+  const real = v.ok
+    ? `VERIFIED: this Mac connects to the 1E platform${c.warn ? ` (${c.warn} warning${c.warn === 1 ? '' : 's'} to read)` : ''}.`
+    : `NOT WORKING YET: ${c.fail} check${c.fail === 1 ? '' : 's'} failed. The fixes are listed with each failed check.`;
+  if (!simulated) return real;
+  return `SIMULATED: these checks ran against Onboard's simulated Mac, so this report proves nothing about a real Mac. In the simulation: ${v.ok ? `every check passed${c.warn ? ` (${c.warn} warning${c.warn === 1 ? '' : 's'})` : ''}` : `${c.fail} check${c.fail === 1 ? '' : 's'} failed`}.`;
+}
+
 /** Assembles the report from a verification result and what this onboarding run changed. */
 export function buildReport(input: BuildReportInput): OnboardingReport {
   const r = input.result;
   const machine = input.machine ?? r.machine ?? [];
   const checkedFrom = { label: 'Checked from', value: `${osHostname()} (${platform()} ${release()})` };
+  const simulated = input.simulated === true;
+  const counts = countByStatus(r.findings);
+  const certificate = input.clientCertificate ? inspectCertificate(input.clientCertificate) : undefined;
   const report: OnboardingReport = {
     format: 'onboard-report/1',
     generatedAt: (input.generatedAt ?? new Date()).toISOString(),
+    simulated,
+    verdict: reportVerdict({ ok: r.ok, counts }, simulated),
+    macName: macNameOf(machine, certificate?.subject),
     tool: { name: 'onboard', version: toolVersion },
     machine: [...machine, checkedFrom],
     verification: {
@@ -102,13 +136,13 @@ export function buildReport(input: BuildReportInput): OnboardingReport {
       ...(r.backgroundUrl ? { backgroundUrl: r.backgroundUrl } : {}),
       ...(r.tlsProtocol ? { tlsProtocol: r.tlsProtocol } : {}),
       ...(r.switchAnswer ? { switchAnswer: r.switchAnswer } : {}),
-      counts: countByStatus(r.findings),
+      counts,
     },
     findings: r.findings.map((f) => ({ ...f })),
     changes: (input.changes ?? []).map((c) => ({ ...c })),
   };
-  if (input.clientCertificate) {
-    const i = inspectCertificate(input.clientCertificate);
+  if (certificate) {
+    const i = certificate;
     report.clientCertificate = {
       subject: i.subject,
       issuer: i.issuer,
@@ -146,6 +180,7 @@ h2 { font-size: 1.15rem; margin: 1.75rem 0 .5rem; border-bottom: 1px solid #d0d7
 .banner { border: 2px solid; border-radius: 6px; padding: .75rem 1rem; font-weight: 600; font-size: 1.05rem; }
 .banner.ok { border-color: #1a7f37; background: #dafbe1; }
 .banner.bad { border-color: #cf222e; background: #ffebe9; }
+.banner.simulated { border-color: #9a6700; background: #fff8c5; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: .4rem .5rem; border-bottom: 1px solid #d8dee4; }
 th { font-weight: 600; background: #f6f8fa; }
@@ -172,6 +207,20 @@ footer { margin-top: 2rem; color: #57606a; font-size: .8rem; }
 }
 `;
 
+/**
+ * A time as the technician's clock shows it, to the second, with its offset from UTC so a reader elsewhere can place
+ * it: 2025-03-01 11:00:03 (UTC+01:00). Text that is not a time is shown as it is.
+ */
+export function localTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const two = (n: number) => String(n).padStart(2, '0');
+  const offset = -d.getTimezoneOffset();
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} (UTC${sign}${two(Math.floor(abs / 60))}:${two(abs % 60)})`;
+}
+
 function factsTable(rows: { label: string; value: string; code?: boolean }[]): string {
   return `<table class="facts"><tbody>${rows.map((r) => `<tr><th scope="row">${esc(r.label)}</th><td>${r.code ? `<code>${esc(r.value)}</code>` : esc(r.value)}</td></tr>`).join('')}</tbody></table>`;
 }
@@ -181,19 +230,20 @@ export function renderReportHtml(input: OnboardingReport): string {
   const report = redactSecrets(input);
   const v = report.verification;
   const c = v.counts;
-  const who =
-    report.clientCertificate?.subject ?? report.machine.find((m) => m.label === 'Local host name')?.value ?? 'this Mac';
-  const banner = v.ok
-    ? `<div class="banner ok" role="status">✓ VERIFIED: this Mac connects to the 1E platform${c.warn ? ` (${c.warn} warning${c.warn === 1 ? '' : 's'} to read)` : ''}.</div>`
-    : `<div class="banner bad" role="status">✗ NOT WORKING YET: ${c.fail} check${c.fail === 1 ? '' : 's'} failed. The fixes are listed with each failed check.</div>`;
+  const who = report.macName;
+  const simulated = report.simulated;
+  const verdict = report.verdict;
+  const tone = simulated ? 'simulated' : v.ok ? 'ok' : 'bad';
+  const mark = simulated ? '⚠' : v.ok ? '✓' : '✗';
+  const banner = `<div class="banner ${tone}" role="status">${mark} ${esc(verdict)}</div>`;
   const runRows = [
     { label: 'Switch', value: v.switchAddress, code: true },
     ...(v.backgroundUrl ? [{ label: 'Background Channel', value: v.backgroundUrl, code: true }] : []),
     ...(v.tlsProtocol ? [{ label: 'TLS version negotiated', value: v.tlsProtocol.replace('TLSv', 'TLS ') }] : []),
     ...(v.switchAnswer ? [{ label: 'Switch answer', value: v.switchAnswer, code: true }] : []),
-    { label: 'Verification started', value: v.startedAt },
-    { label: 'Verification finished', value: v.finishedAt },
-    { label: 'Report generated', value: report.generatedAt },
+    { label: 'Verification started', value: localTime(v.startedAt) },
+    { label: 'Verification finished', value: localTime(v.finishedAt) },
+    { label: 'Report generated', value: localTime(report.generatedAt) },
     { label: 'Result', value: `${c.pass} passed, ${c.warn} warning(s), ${c.fail} failed, ${c.info} for information` },
   ];
   const cert = report.clientCertificate;
@@ -202,8 +252,8 @@ export function renderReportHtml(input: OnboardingReport): string {
         { label: 'Subject', value: cert.subject },
         { label: 'Issuer', value: cert.issuer },
         { label: 'Serial number', value: cert.serialNumber, code: true },
-        { label: 'Valid from', value: cert.notBefore },
-        { label: 'Valid until', value: cert.notAfter },
+        { label: 'Valid from', value: localTime(cert.notBefore) },
+        { label: 'Valid until', value: localTime(cert.notAfter) },
         { label: 'SHA-256 fingerprint', value: cert.sha256, code: true },
       ])}`
     : '';
@@ -222,13 +272,16 @@ export function renderReportHtml(input: OnboardingReport): string {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>1E onboarding report: ${esc(who)}</title>
+<title>${simulated ? 'SIMULATED ' : ''}1E onboarding report: ${esc(who)}</title>
 <style>${CSS}</style>
 </head>
 <body>
-<h1>1E onboarding report</h1>
-<p class="sub">${esc(who)} · generated ${esc(report.generatedAt)} by onboard ${esc(report.tool.version)}</p>
+<header>
+<h1>${simulated ? 'SIMULATED ' : ''}1E onboarding report: ${esc(who)}</h1>
+<p class="sub">Generated ${esc(localTime(report.generatedAt))} by onboard ${esc(report.tool.version)}</p>
 ${banner}
+</header>
+<main>
 <h2>Verification</h2>
 ${factsTable(runRows)}
 <h2>Checks</h2>
@@ -240,6 +293,7 @@ ${factsTable(report.machine)}
 ${certSection}
 <h2>Changes made by this onboarding run</h2>
 ${changes}
+</main>
 <footer>Statuses: ✓ PASS works; ! WARN works, read the note; ✗ FAIL must be fixed; i INFO for the record. Finding ids are documented in docs/cli-verify.md.</footer>
 </body>
 </html>

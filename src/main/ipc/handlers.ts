@@ -1,6 +1,6 @@
 // The router's handlers: the frame's own, then each wizard step's (steps/*.ts), then applying a prepared change.
 import type { Handlers } from './router';
-import type { Session } from './session';
+import { resetSession, type Session } from './session';
 import { version } from '../../core/version';
 import { welcomeHandlers } from './steps/welcome';
 import { caHandlers } from './steps/ca';
@@ -19,6 +19,10 @@ export function createHandlers(): Handlers<Session> {
       simulated: session.simulated,
       platform: process.platform,
     }),
+    startOver: async (_req, { session }) => {
+      await resetSession(session);
+      return { started: true as const };
+    },
     ...welcomeHandlers(),
     ...caHandlers(),
     ...clientHandlers(),

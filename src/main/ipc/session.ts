@@ -9,6 +9,7 @@ import { createClientState, type ClientState } from './steps/client';
 import { createVerifyState, type VerifyState } from './steps/verify';
 import { createPlansState, disposePrepared, type PlansState } from './plans';
 import { disposeLabScratch } from './steps/client-lab';
+import { OnboardError } from '../../core/errors';
 
 export interface Session {
   shell: 'electron' | 'preview';
@@ -51,6 +52,28 @@ function defaultExecutor(shell: 'electron' | 'preview'): Executor {
   // The preview never touches the real system, even when it runs on a Mac.
   if (shell === 'electron' && process.platform === 'darwin') return new LocalExecutor();
   return new SimulatedMac();
+}
+
+/**
+ * Starts the session afresh for another job (Onboard another Mac): every step's state is made new and the prepared
+ * plans' private folders go. The Mac, the shell and the administrator runner stay: they belong to the window.
+ */
+export async function resetSession(session: Session): Promise<void> {
+  if (session.plans.applying) {
+    throw new OnboardError(
+      'busy',
+      'Changes are being applied to this Mac right now.',
+      'Wait until they finish, then start again.',
+    );
+  }
+  await disposePrepared(session.plans);
+  await disposeLabScratch(session.client.labScratch);
+  const privileged = session.plans.privileged;
+  session.welcome = createWelcomeState();
+  session.ca = createCaState();
+  session.client = createClientState();
+  session.plans = { ...createPlansState(), privileged };
+  session.verify = createVerifyState();
 }
 
 /**

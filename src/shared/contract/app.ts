@@ -18,4 +18,9 @@ export const appMethods = {
     request: z.object({ requestId: z.string().min(1).max(100) }).strict(),
     result: type<{ cancelled: boolean }>(),
   },
+  /**
+   * Onboard another Mac: main forgets this job (mode, addresses, the Mac's facts, CAs, identity and its secrets,
+   * prepared plans, the changes recorded, the verification). Refused while changes are being applied.
+   */
+  startOver: { request: z.object({}).strict(), result: type<{ started: true }>() },
 } as const;

@@ -54,7 +54,8 @@ export interface ProgressEvent {
   requestId: string;
   /** What is progressing, e.g. an action id or a verification check id. */
   id: string;
-  status: 'running' | 'done' | 'failed' | 'skipped' | 'undone' | 'info';
+  /** `waiting`: announced before it starts, so a screen can count against the known total. */
+  status: 'waiting' | 'running' | 'done' | 'failed' | 'skipped' | 'undone' | 'info';
   label?: string;
   detail?: string;
 }

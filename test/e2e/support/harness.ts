@@ -144,7 +144,7 @@ export interface AxeFinding {
  * axe-core's serious and critical violations on the page as it is. The script is evaluated
  * through the debugging protocol, so the page's CSP stays as strict as it ships.
  */
-export async function axeSeriousViolations(page: Page): Promise<AxeFinding[]> {
+export async function axeSeriousViolations(page: Page, alsoModerate = false): Promise<AxeFinding[]> {
   const { readFileSync } = await import('node:fs');
   const source = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
   await page.evaluate(source);
@@ -169,7 +169,8 @@ export async function axeSeriousViolations(page: Page): Promise<AxeFinding[]> {
       nodes: v.nodes.map((n) => n.target.join(' ')),
     }));
   });
-  return all.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const counted = alsoModerate ? ['moderate', 'serious', 'critical'] : ['serious', 'critical'];
+  return all.filter((v) => v.impact !== null && counted.includes(v.impact));
 }
 
 /**
@@ -177,8 +178,8 @@ export async function axeSeriousViolations(page: Page): Promise<AxeFinding[]> {
  * colours blended by the element's opacity over the nearest ancestor background (a faded
  * button is composited onto the panel behind it).
  */
-export async function textContrast(locator: Locator): Promise<number> {
-  return locator.evaluate((el) => {
+export async function textContrast(locator: Locator, pseudo?: '::placeholder'): Promise<number> {
+  return locator.evaluate((el, pseudo) => {
     const rgba = (c: string) => {
       const v = (c.match(/[\d.]+/g) ?? []).map(Number);
       return { r: v[0]!, g: v[1]!, b: v[2]!, a: v[3] ?? 1 };
@@ -198,7 +199,8 @@ export async function textContrast(locator: Locator): Promise<number> {
       return { r: c.r * a + under.r * (1 - a), g: c.g * a + under.g * (1 - a), b: c.b * a + under.b * (1 - a) };
     };
     const bg = rgba(style.backgroundColor).a > 0 ? over(rgba(style.backgroundColor), backdrop) : backdrop;
-    const fg = over(rgba(style.color), bg);
+    // A placeholder's colour is its pseudo-element's, over the field's own background.
+    const fg = over(rgba(pseudo ? getComputedStyle(el, pseudo).color : style.color), bg);
     const luminance = (c: { r: number; g: number; b: number }) => {
       const [r, g, b] = [c.r, c.g, c.b].map((v) => {
         const s = v / 255;
@@ -208,7 +210,7 @@ export async function textContrast(locator: Locator): Promise<number> {
     };
     const [a, b] = [luminance(fg), luminance(bg)].sort((x, y) => y - x);
     return (a! + 0.05) / (b! + 0.05);
-  });
+  }, pseudo);
 }
 
 /**
@@ -292,11 +294,24 @@ export interface LabWalk {
   labDir: string;
   caPassword: string;
   hostname?: string;
+  /** Also checks that each background action's result takes focus (lab CA opened, certificate issued). */
+  checkFocus?: boolean;
+}
+
+/** Waits until the element with this id has keyboard focus (a background action's result took it). */
+export async function focusLandsOn(page: Page, id: string): Promise<void> {
+  await page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 30_000 });
+}
+
+/** The step after the client certificate, and that step's own name, as each job calls them. */
+export function stepsAfterClient(mode: LabWalk['mode']): { client: string; next: string } {
+  if (mode === 'Replace the certificate') return { client: 'New certificate', next: 'Trust & identity' };
+  return { client: 'Client certificate', next: mode === 'Upgrade' ? 'Upgrade' : 'Install' };
 }
 
 /**
  * Walks Welcome, CA certificates and Client certificate as a technician does (a lab CA made
- * before, opened with its password), and stops on Install.
+ * before, opened with its password), and stops on the step after (Install, Upgrade, or Trust & identity).
  */
 export async function walkSetupWithLabCa(page: Page, w: LabWalk): Promise<void> {
   await page.getByRole('radio', { name: new RegExp(w.mode) }).check();
@@ -307,25 +322,36 @@ export async function walkSetupWithLabCa(page: Page, w: LabWalk): Promise<void> 
   for (let i = 0; i < 120 && (await field.inputValue()) === ''; i++) await page.waitForTimeout(250);
   const url = w.backgroundUrl ?? (await field.inputValue());
   await page.getByText(`Valid: ${url}`, { exact: false }).waitFor();
+  const titles = stepsAfterClient(w.mode);
   await continueTo(page, 'CA certificates');
-  await continueTo(page, 'Client certificate');
+  await continueTo(page, titles.client);
   await page.getByRole('radio', { name: /A lab CA/ }).check();
   await page.getByRole('radio', { name: /Use one made before/ }).check();
   await page.getByLabel('Lab folder').fill(w.labDir);
   await page.getByLabel('CA password').fill(w.caPassword);
   await page.getByRole('button', { name: 'Open lab CA' }).click();
+  if (w.checkFocus) await focusLandsOn(page, 'lab-ready');
   const host = w.hostname ?? 'MAC01.local';
   await page.getByLabel("Host name for this Mac's certificate").fill(host);
   await page.getByRole('button', { name: `Issue a certificate for ${host}` }).click();
+  if (w.checkFocus) await focusLandsOn(page, 'identity-verdict');
   const go = page.getByRole('button', { name: 'Continue' });
   for (let i = 0; i < 120 && !(await go.isEnabled()); i++) await page.waitForTimeout(250);
-  await continueTo(page, 'Install');
+  await continueTo(page, titles.next);
+}
+
+/**
+ * A button of the step's own page (the footer mirrors the step's action under the same name, so a bare name would
+ * find both).
+ */
+export function inStep(page: Page, name: string | RegExp) {
+  return page.getByRole('main').getByRole('button', { name, exact: typeof name === 'string' });
 }
 
 /** On Install: types the installer's path and asks for the plan; waits until the configuration diff shows. */
 export async function planInstallWith(page: Page, installer: string): Promise<void> {
   await page.getByLabel('Installer file on this Mac').fill(installer);
-  await page.getByRole('button', { name: 'Review the changes' }).click();
+  await inStep(page, 'Review the changes').click();
   await page.getByRole('table').waitFor({ timeout: 30_000 });
 }
 
@@ -334,12 +360,17 @@ export async function applyInstall(
   page: Page,
   button: 'Install and start' | 'Upgrade and start' = 'Install and start',
 ): Promise<void> {
-  await page.getByRole('button', { name: button }).click();
-  await page.getByText(/The 1E Client is installed, configured and started/).waitFor({ timeout: 30_000 });
+  await inStep(page, button).click();
+  await page
+    .getByRole('heading', { level: 2, name: /^The 1E Client is (installed|upgraded), configured and started$/ })
+    .waitFor({ timeout: 30_000 });
 }
+
+/** The Trust & identity step's button, as each job names it. */
+export const TRUST_BUTTON = /^Import (into the keychain|the identity again|the new certificate)$/;
 
 /** On Trust & identity: waits for the plan, applies it and waits for the result. */
 export async function applyTrust(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Apply', exact: true }).click();
-  await page.getByText(/are in the System keychain/).waitFor({ timeout: 30_000 });
+  await inStep(page, TRUST_BUTTON).click();
+  await page.getByRole('heading', { level: 2, name: /(are|is) in the System keychain/ }).waitFor({ timeout: 30_000 });
 }

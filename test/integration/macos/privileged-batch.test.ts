@@ -55,6 +55,14 @@ const items: BatchItem[] = [
 ];
 
 describe('the privileged batch script', () => {
+  it('tells each item as it ends while the batch runs, in order, the next one starting with it', async () => {
+    fake = await makeFakePrograms({ failWhenArg: 'FAIL-HERE' });
+    const told: string[] = [];
+    const result = await batch(fake).runBatch('Step', items, 'apply', (id, phase) => told.push(`${id}:${phase}`));
+    expect(result.items.map((i) => i.outcome)).toEqual(['done', 'done', 'failed']);
+    expect(told).toEqual(['a:done', 'b:running', 'b:done', 'c:running', 'c:failed']);
+  });
+
   it('runs every action once, in order, with each argument exactly as planned', async () => {
     fake = await makeFakePrograms();
     const result = await batch(fake).runBatch('Step', items.slice(0, 2), 'apply');

@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { withPrivateTempDir } from '../../fsutil';
-import type { BatchItem, BatchItemResult, BatchResult, PrivilegedRunner } from '../execute';
+import type { BatchItem, BatchItemResult, BatchResult, ItemProgress, PrivilegedRunner } from '../execute';
 import { RESULT_OUTPUT_LIMIT } from '../execute';
 import { BIN } from '../paths';
 import { appleScriptString, shellQuote, shellQuoteArgv } from '../quote';
@@ -100,6 +100,45 @@ async function readCapped(path: string): Promise<string | null> {
   }
 }
 
+/** How often the result folder is read while a batch runs, to tell progress (cheap: one small file per look). */
+const WATCH_INTERVAL_MS = 200;
+
+/**
+ * Tells each item's end as its status file appears while the batch runs, and the next item's start with it (the
+ * script goes straight on after a done or skipped item). Items are told in order, each once.
+ */
+function watchResults(resultDir: string, items: readonly BatchItem[], onItem: ItemProgress) {
+  let next = 0;
+  let looking = false;
+  const look = async () => {
+    if (looking) return;
+    looking = true;
+    try {
+      while (next < items.length) {
+        const status = (await readCapped(join(resultDir, `${next + 1}.status`)))?.trim();
+        if (status !== 'done' && status !== 'skipped' && status !== 'failed') break;
+        onItem(items[next]!.id, status);
+        next++;
+        if (status === 'failed') {
+          next = items.length;
+          break;
+        }
+        if (next < items.length) onItem(items[next]!.id, 'running');
+      }
+    } finally {
+      looking = false;
+    }
+  };
+  const timer = setInterval(() => void look(), WATCH_INTERVAL_MS);
+  return {
+    async stop() {
+      clearInterval(timer);
+      while (looking) await new Promise((r) => setTimeout(r, 5));
+      await look();
+    },
+  };
+}
+
 export class PrivilegedBatch implements PrivilegedRunner {
   private readonly executor: Executor;
   private readonly launcher: (scriptPath: string, title: string) => Command;
@@ -114,14 +153,25 @@ export class PrivilegedBatch implements PrivilegedRunner {
     this.launcher = opts.launcher ?? osascriptLauncher;
   }
 
-  runBatch(title: string, items: readonly BatchItem[], mode: 'apply' | 'keep-going'): Promise<BatchResult> {
+  runBatch(
+    title: string,
+    items: readonly BatchItem[],
+    mode: 'apply' | 'keep-going',
+    onItem?: ItemProgress,
+  ): Promise<BatchResult> {
     return withPrivateTempDir(async (dir) => {
       const results = join(dir, 'results');
       await fs.mkdir(results, { mode: 0o700 });
       const scriptPath = join(dir, 'batch.sh');
       const words: WordRenderer = this.opts.programPrefix ? { programPrefix: this.opts.programPrefix } : {};
       await fs.writeFile(scriptPath, buildBatchScript(title, items, mode, results, words), { mode: 0o700, flag: 'wx' });
-      const launched = await this.executor.run(this.launcher(scriptPath, title));
+      const watcher = onItem ? watchResults(results, items, onItem) : null;
+      let launched;
+      try {
+        launched = await this.executor.run(this.launcher(scriptPath, title));
+      } finally {
+        await watcher?.stop();
+      }
       const out: BatchItemResult[] = [];
       let any = false;
       for (const [i, item] of items.entries()) {

@@ -27,6 +27,8 @@ export function createVerifyState(): VerifyState {
 /** The part of a session this step reads: the endpoints, the CAs and the identity to check, and this run's changes. */
 export interface VerifySession extends ClientSession, PlansSession {
   verify: VerifyState;
+  /** The Mac side is the simulated Mac: every report says SIMULATED. */
+  simulated: boolean;
 }
 
 /** What each stage of the verification is, in a technician's words. */
@@ -45,6 +47,8 @@ export const CHECK_LABELS: Record<string, string> = {
  * one progress line per check: running while it runs, then done or failed with its counts.
  */
 export function stageProgress(emit: (e: ProgressUpdate) => void): {
+  /** Says every stage that will run, as waiting, so the screen counts against the known total. */
+  start(): void;
   onProgress(e: VerifyProgress): void;
   finish(): void;
 } {
@@ -68,6 +72,9 @@ export function stageProgress(emit: (e: ProgressUpdate) => void): {
     });
   };
   return {
+    start() {
+      for (const [id, label] of Object.entries(CHECK_LABELS)) emit({ id, status: 'waiting', label });
+    },
     onProgress(e) {
       if (e.status === 'running') {
         open.set(e.id, []);
@@ -109,6 +116,7 @@ export async function runVerification(
   }
   const identity = identityOf(session);
   const progress = stageProgress((e) => ctx.emit(e));
+  progress.start();
   const result = await verifyMac({
     switchAddress: endpoints.switchAddress,
     backgroundUrl: endpoints.backgroundUrl,
@@ -145,7 +153,8 @@ function reportFileName(session: VerifySession, ext: 'html' | 'json', at: Date):
     .toISOString()
     .replace(/[:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
-  return `onboard-report-${host}-${stamp}.${ext}`;
+  // A simulated report says so in its name too, so a file in a ticket's attachments cannot pass for proof.
+  return `onboard-report-${host}-${stamp}${session.simulated ? '-SIMULATED' : ''}.${ext}`;
 }
 
 export function exportReport(session: VerifySession, format: 'html' | 'json'): ReportFile {
@@ -169,6 +178,7 @@ export function exportReport(session: VerifySession, format: 'html' | 'json'): R
     changes,
     generatedAt: at,
     secrets: session.client.pfx ? [session.client.pfx.password] : [],
+    simulated: session.simulated,
   });
   return format === 'html'
     ? { fileName: reportFileName(session, 'html', at), mimeType: 'text/html', content: renderReportHtml(report) }

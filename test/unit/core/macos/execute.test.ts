@@ -1,7 +1,7 @@
 // Specification: running a plan: skip what is done, stop at the first failure, undo newest first, always clean up.
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../../../src/core/macos/action';
-import { executePlan, type ProgressEvent } from '../../../../src/core/macos/execute';
+import { executePlan, type PrivilegedRunner, type ProgressEvent } from '../../../../src/core/macos/execute';
 import { SimulatedMac } from '../../../../src/core/macos/executors/simulated';
 import { DryRunExecutor, isReadOnlyCommand } from '../../../../src/core/macos/executors/dry-run';
 import { InProcessPrivilegedRunner } from '../../../../src/core/macos/execute';
@@ -31,13 +31,27 @@ describe('executePlan', () => {
       onProgress: (e) => events.push(e),
     });
     expect(r).toMatchObject({ ok: true, changed: true, rolledBack: false });
+    // One after another, as they really run inside the one administrator batch (issue #16: not all "running" at once).
     expect(events.map((e) => `${e.actionId}:${e.phase}`)).toEqual([
       'mkdir-/Library/A:running',
-      'mkdir-/Library/B:running',
       'mkdir-/Library/A:done',
+      'mkdir-/Library/B:running',
       'mkdir-/Library/B:done',
     ]);
     expect(mac.snapshot().adminPrompts).toEqual(['Test step']);
+  });
+
+  it('with a runner that cannot tell progress inside its batch, says only the first action runs until the batch returns', async () => {
+    const mac = new SimulatedMac();
+    const inner = mac.privilegedRunner();
+    const events: string[] = [];
+    const quiet: PrivilegedRunner = { runBatch: (title, items, mode) => inner.runBatch(title, items, mode) };
+    await executePlan(plan([touch('/Library/A'), touch('/Library/B')]), {
+      executor: mac,
+      privileged: quiet,
+      onProgress: (e) => events.push(`${e.actionId}:${e.phase}`),
+    });
+    expect(events).toEqual(['mkdir-/Library/A:running', 'mkdir-/Library/A:done', 'mkdir-/Library/B:done']);
   });
 
   it('keeps what ran up to an action that cannot be undone when a later action fails, in-process and across batches', async () => {

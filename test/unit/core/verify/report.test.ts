@@ -4,6 +4,7 @@ import {
   redactSecrets,
   renderReportHtml,
   renderReportJson,
+  localTime,
   type ReportChange,
 } from '../../../../src/core/verify/report';
 import type { VerifyResult } from '../../../../src/core/verify/verify';
@@ -85,9 +86,9 @@ describe('the HTML report', () => {
 
   it('shows time stamps, tool version, machine facts, the TLS version and what the run changed', () => {
     for (const s of [
-      '2025-03-01T10:00:00.000Z',
-      '2025-03-01T10:00:02.000Z',
-      '2025-03-01T10:00:03.000Z',
+      localTime('2025-03-01T10:00:00.000Z'),
+      localTime('2025-03-01T10:00:02.000Z'),
+      localTime('2025-03-01T10:00:03.000Z'),
       `onboard ${version}`,
       'macOS 14.4.1 (23E224)',
       'TLS 1.3',
@@ -108,6 +109,68 @@ describe('the HTML report', () => {
     );
     expect(ok).toContain('VERIFIED: this Mac connects to the 1E platform (1 warning to read)');
     expect(ok).toContain('This run changed nothing on the Mac');
+  });
+});
+
+describe('times in the report', () => {
+  it("are the reader's local time to the second, with the offset from UTC, never milliseconds", () => {
+    const tz = process.env.TZ;
+    try {
+      process.env.TZ = 'Europe/Paris';
+      expect(localTime('2025-03-01T10:00:03.456Z')).toBe('2025-03-01 11:00:03 (UTC+01:00)');
+      process.env.TZ = 'America/New_York';
+      expect(localTime('2025-07-01T10:00:03.000Z')).toBe('2025-07-01 06:00:03 (UTC-04:00)');
+      const html = renderReportHtml(buildReport({ result: result(), generatedAt: new Date('2025-03-01T10:00:03Z') }));
+      expect(html).toContain('2025-03-01 05:00:00 (UTC-05:00)');
+      expect(html).not.toMatch(/\d\d:\d\d:\d\d\.\d{3}/);
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+  });
+});
+
+describe("the report's name and landmarks", () => {
+  const html = renderReportHtml(buildReport({ result: result() }));
+
+  it("is titled with the Mac's name", () => {
+    expect(html).toContain('<title>1E onboarding report: MAC01.local</title>');
+    expect(html).toContain('<h1>1E onboarding report: MAC01.local</h1>');
+  });
+
+  it('keeps its content in landmarks: one header, one main, one footer', () => {
+    for (const tag of ['header', 'main', 'footer']) expect(html.split(`<${tag}>`).length - 1, tag).toBe(1);
+    const main = html.slice(html.indexOf('<main>'), html.indexOf('</main>'));
+    expect(main).toContain('<h2>Checks</h2>');
+  });
+});
+
+describe('a report whose Mac side was simulated', () => {
+  const passing = result({ ok: true, findings: result().findings.filter((f) => f.status !== 'fail') });
+  const report = buildReport({ result: passing, simulated: true });
+  const html = renderReportHtml(report);
+
+  it('is stamped SIMULATED in its title, its heading and its verdict, and never says VERIFIED', () => {
+    expect(html).toContain('<title>SIMULATED 1E onboarding report: MAC01.local</title>');
+    expect(html).toContain('<h1>SIMULATED 1E onboarding report: MAC01.local</h1>');
+    expect(html).toMatch(
+      /class="banner simulated"[^>]*>⚠ SIMULATED: these checks ran against Onboard&#39;s simulated Mac/,
+    );
+    expect(html).toContain('proves nothing about a real Mac');
+    expect(html).not.toContain('VERIFIED');
+  });
+
+  it('says so in the JSON: simulated true and a SIMULATED verdict', () => {
+    const json = JSON.parse(renderReportJson(report));
+    expect(json.simulated).toBe(true);
+    expect(json.verdict).toMatch(/^SIMULATED: .*In the simulation: every check passed \(1 warning\)\.$/);
+    expect(json.macName).toBe('MAC01.local');
+  });
+
+  it('is not stamped when the Mac side was real', () => {
+    const real = JSON.parse(renderReportJson(buildReport({ result: passing })));
+    expect(real.simulated).toBe(false);
+    expect(real.verdict).toBe('VERIFIED: this Mac connects to the 1E platform (1 warning to read).');
   });
 });
 

@@ -1,6 +1,7 @@
-// The client-certificate screen: the .pfx password, the re-wrap for macOS, and the requirements checklist.
+// The client-certificate screen: the .pfx (dropped or chosen) and its password, the verdict for this Mac on a .pfx
+// other Macs would refuse, the re-wrap, and the requirements' verdict first with the passes folded.
 import { describe, it, expect, beforeEach } from 'vitest';
-import { render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ClientCertificate } from '../../../../renderer/steps/client/ClientCertificate';
 import { useWizard } from '../../../../renderer/state/store';
@@ -30,7 +31,7 @@ describe('Client certificate', () => {
     expect(screen.getByText('Wrong password')).toBeTruthy();
   });
 
-  it('offers the re-wrap for a .pfx other Macs would refuse, says this Mac is not affected, then the save', async () => {
+  it('leads a .pfx other Macs would refuse with the verdict for this Mac in one sentence, the ciphers folded, then offers the re-wrap and the save', async () => {
     const bad = identity([finding('pfx-macos-compatible', 'warn')], {
       pfx: pfxStatus({
         macOsCompatible: false,
@@ -47,14 +48,19 @@ describe('Client certificate', () => {
     useWizard.setState((s) => ({ client: { ...s.client, identity: bad } }));
     const user = userEvent.setup();
     render(<ClientCertificate />);
-    expect(screen.getByText('The integrity check uses SHA256.')).toBeTruthy();
-    expect(screen.getByRole('heading', { name: 'Other Macs would refuse this .pfx as it is' })).toBeTruthy();
-    expect(screen.getByText(/This Mac is not affected/).closest('p')!.textContent).toContain(
-      'Onboard imports its own macOS-compatible copy',
+    const card = screen.getByRole('region', { name: 'Fine for this Mac' });
+    expect(card.querySelector('p')!.textContent).toBe(
+      'Onboard imports its own compatible copy. Re-wrap the file if you will use it on other Macs: they would refuse it as it is.',
     );
+    // The cipher names and the reasons wait behind a disclosure.
+    const why = screen.getByText('Why other Macs refuse this file').closest('details')!;
+    expect(why.open).toBe(false);
+    expect(why.textContent).toContain('The integrity check uses SHA256.');
+    expect(why.textContent).toContain('AES');
+    expect(card.querySelector('p')!.textContent).not.toMatch(/AES|SHA256/);
     // A file with a password keeps it: no new-password fields.
     expect(screen.queryByLabelText('New password')).toBeNull();
-    await user.click(screen.getByRole('button', { name: 'Re-wrap for macOS' }));
+    await user.click(screen.getByRole('button', { name: 'Re-wrap for other Macs' }));
     expect(await screen.findByRole('button', { name: 'Save the re-wrapped .pfx…' })).toBeTruthy();
     expect(api.callsOf('rewrapPfx')).toEqual([{}]);
   });
@@ -81,7 +87,7 @@ describe('Client certificate', () => {
     render(<ClientCertificate />);
     const first = screen.getByLabelText('New password') as HTMLInputElement;
     const again = screen.getByLabelText('New password again') as HTMLInputElement;
-    const rewrap = screen.getByRole('button', { name: 'Re-wrap for macOS' });
+    const rewrap = screen.getByRole('button', { name: 'Re-wrap for other Macs' });
 
     await user.click(rewrap);
     expect((await screen.findByRole('alert')).textContent).toContain('Type a new password');
@@ -119,14 +125,14 @@ describe('Client certificate', () => {
     render(<ClientCertificate />);
     await user.type(screen.getByLabelText('New password'), 'secret-1');
     await user.type(screen.getByLabelText('New password again'), 'secret-1');
-    await user.click(screen.getByRole('button', { name: 'Re-wrap for macOS' }));
+    await user.click(screen.getByRole('button', { name: 'Re-wrap for other Macs' }));
     expect((await screen.findByRole('alert')).textContent).toContain('holds no private key');
     expect((screen.getByLabelText('New password') as HTMLInputElement).value).toBe('');
     expect((screen.getByLabelText('New password again') as HTMLInputElement).value).toBe('');
     expect(JSON.stringify(useWizard.getState())).not.toContain('secret-1');
   });
 
-  it('shows both spellings of the host name and the failing requirement first, with its fix', async () => {
+  it('leads with the verdict naming what fails, shows the failing requirement with its fix and folds the passes, with both spellings of the host name', async () => {
     const v = identity(
       [
         finding('validity', 'pass'),
@@ -154,6 +160,41 @@ describe('Client certificate', () => {
     const items = screen.getAllByRole('listitem').filter((li) => li.classList.contains('finding'));
     expect(items[0]!.textContent).toContain('Names this Mac exactly');
     expect(items[0]!.textContent).toContain('How to fix: Request the certificate again with CN exactly "MAC01.local".');
-    expect(screen.getByRole('status').textContent).toBe('1 of 2 requirements is not met.');
+    expect(screen.getByRole('heading', { level: 2, name: '1 of 2 1E requirements is not met' })).toBeTruthy();
+    expect(screen.getByText(/^1 of 2 1E requirements is not met: Names this Mac exactly/)).toBeTruthy();
+    // The pass is there, folded behind "Show all checks".
+    const all = screen.getByText('Show all checks (1 passed)').closest('details')!;
+    expect(all.open).toBe(false);
+    expect(all.textContent).toContain('Title of validity');
+    expect(items[0]!.closest('details')).toBeNull();
+  });
+
+  it('takes a .pfx dropped on the same kind of drop zone as the CA step, and says which file is chosen', async () => {
+    installFakeApi({ getMacFacts: () => ok(facts()) });
+    render(<ClientCertificate />);
+    const zone = screen.getByText('Drop the .pfx or .p12 file here, or').closest('.drop-zone')!;
+    const file = new File([new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x03])], 'MAC01.pfx');
+    fireEvent.drop(zone, { dataTransfer: { files: [file] } });
+    expect(await screen.findByText('Chosen: MAC01.pfx. Drop another here, or')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Choose another…' })).toBeTruthy();
+    // The password is next: focus goes to it.
+    expect(document.activeElement).toBe(screen.getByLabelText('Password of the .pfx'));
+    expect(screen.getByText(/Used only to open the file: never saved, never shown again\./)).toBeTruthy();
+    expect(document.body.textContent).not.toMatch(/main process/);
+  });
+
+  it("moves focus to the requirements' verdict once the certificate is read, and announces it", async () => {
+    const v = identity([finding('validity', 'pass'), finding('eku', 'warn', { title: 'Client authentication only' })]);
+    installFakeApi({ getMacFacts: () => ok(facts()), openPfx: () => ok(v), getIdentity: () => ok(v) });
+    const user = userEvent.setup();
+    render(<ClientCertificate />);
+    await user.upload(screen.getByLabelText('.pfx or .p12 file'), new File([new Uint8Array([1, 2, 3])], 'MAC01.pfx'));
+    await user.type(screen.getByLabelText('Password of the .pfx'), 'pw');
+    await user.click(screen.getByRole('button', { name: 'Open .pfx' }));
+    await waitFor(() => expect(document.activeElement?.id).toBe('identity-verdict'));
+    expect(document.activeElement!.textContent).toContain('Every 1E requirement is met');
+    expect(useWizard.getState().announcement.text).toBe(
+      'Every 1E requirement is met; 1 warning to read: Client authentication only.',
+    );
   });
 });

@@ -37,33 +37,37 @@ function installPlan(over: Partial<InstallPlan> = {}): InstallPlan {
 }
 
 describe('the Install screen', () => {
-  it('offers the installers found on the Mac and plans with the chosen one and logging level', async () => {
-    const api = installFakeApi({
-      findInstallers: () =>
-        ok({
-          candidates: [
-            { path: '/Users/t/Downloads/1EClient.v24.1.0.5.pkg', name: '1EClient.v24.1.0.5.pkg', kind: 'pkg' },
-            {
-              path: '/Users/t/Downloads/1e.client-macOS_v5.1.2.3.dmg',
-              name: '1e.client-macOS_v5.1.2.3.dmg',
-              kind: 'dmg',
-            },
-          ],
-        }),
-      planInstall: () => ok(installPlan()),
-    });
-    const user = userEvent.setup();
-    render(<Install />);
-    await user.click(await screen.findByRole('radio', { name: /1e\.client-macOS_v5\.1\.2\.3\.dmg/ }));
-    expect((screen.getByLabelText('Installer file on this Mac') as HTMLInputElement).value).toBe(
-      '/Users/t/Downloads/1e.client-macOS_v5.1.2.3.dmg',
-    );
-    await user.selectOptions(screen.getByLabelText('Logging level'), 'debug');
-    await user.click(screen.getByRole('button', { name: 'Review the changes' }));
-    expect(api.callsOf('planInstall')).toEqual([
-      { installerPath: '/Users/t/Downloads/1e.client-macOS_v5.1.2.3.dmg', loggingLevel: 'debug' },
-    ]);
-  });
+  it(
+    'offers the installers found on the Mac and plans with the chosen one and logging level',
+    { timeout: 60_000 },
+    async () => {
+      const api = installFakeApi({
+        findInstallers: () =>
+          ok({
+            candidates: [
+              { path: '/Users/t/Downloads/1EClient.v24.1.0.5.pkg', name: '1EClient.v24.1.0.5.pkg', kind: 'pkg' },
+              {
+                path: '/Users/t/Downloads/1e.client-macOS_v5.1.2.3.dmg',
+                name: '1e.client-macOS_v5.1.2.3.dmg',
+                kind: 'dmg',
+              },
+            ],
+          }),
+        planInstall: () => ok(installPlan()),
+      });
+      const user = userEvent.setup();
+      render(<Install />);
+      await user.click(await screen.findByRole('radio', { name: /1e\.client-macOS_v5\.1\.2\.3\.dmg/ }));
+      expect((screen.getByLabelText('Installer file on this Mac') as HTMLInputElement).value).toBe(
+        '/Users/t/Downloads/1e.client-macOS_v5.1.2.3.dmg',
+      );
+      await user.selectOptions(screen.getByLabelText('Logging level'), 'debug');
+      await user.click(screen.getByRole('button', { name: 'Review the changes' }));
+      expect(api.callsOf('planInstall')).toEqual([
+        { installerPath: '/Users/t/Downloads/1e.client-macOS_v5.1.2.3.dmg', loggingLevel: 'debug' },
+      ]);
+    },
+  );
 
   it('shows the configuration as a diff: what changes, what is added, what is kept', async () => {
     installFakeApi({ findInstallers: () => ok({ candidates: [] }), planInstall: () => ok(installPlan()) });
@@ -78,7 +82,9 @@ describe('the Install screen', () => {
     expect(within(row('ConnectionTimeout')).getByText('kept')).toBeTruthy();
     expect(within(row('BackgroundChannelUrl')).getByText('(not set)')).toBeTruthy();
     expect(within(table).getByText(/2 settings change, everything else is kept/)).toBeTruthy();
-    expect(screen.getByText(/version 23\.7\.0\.1: this is an upgrade/)).toBeTruthy();
+    expect(screen.getByText(/Version 23\.7\.0\.1 is on this Mac now: this is an upgrade/)).toBeTruthy();
+    // The verdict first: what the plan does, named for the job, with its one action beside it.
+    expect(screen.getByRole('heading', { name: 'Ready to upgrade the 1E Client from 23.7.0.1' })).toBeTruthy();
     expect(screen.getByText(/Rosetta is installed first/)).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Upgrade and start' })).toBeTruthy();
   });
@@ -162,10 +168,15 @@ describe('the Install screen', () => {
     await user.type(screen.getByLabelText('Installer file on this Mac'), '/tmp/1EClient.v24.1.0.5.pkg');
     await user.click(screen.getByRole('button', { name: 'Review the changes' }));
     await user.click(await screen.findByRole('button', { name: 'Upgrade and start' }));
-    await screen.findByText(/The 1E Client is installed, configured and started \(2 changes made\)/);
+    expect(
+      await screen.findByRole('heading', { name: 'The 1E Client is upgraded, configured and started' }),
+    ).toBeTruthy();
+    expect(screen.getByText(/^2 changes made\.$/)).toBeTruthy();
     expect(api.callsOf('applyChanges')).toHaveLength(1);
     // The planned count is not shown beside the result, where it could disagree with it.
-    expect(screen.queryByText(/^2 changes\./)).toBeNull();
+    expect(screen.queryByText(/^2 changes ·/)).toBeNull();
+    // The Mac changed: it is read again.
+    expect(api.callsOf('getMacFacts')).toEqual([{ refresh: true }]);
   });
 
   it('when the installer is the version already there, says only the configuration is written and offers "Configure and restart"', async () => {
@@ -210,31 +221,9 @@ describe('the Install screen', () => {
     render(<Install />);
     await user.type(screen.getByLabelText('Installer file on this Mac'), '/tmp/1EClient.v24.1.0.5.pkg');
     await user.click(screen.getByRole('button', { name: 'Review the changes' }));
-    expect(await screen.findByText(/^2 changes\./)).toBeTruthy();
+    expect(await screen.findByText(/^2 changes · one administrator prompt/)).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Upgrade and start' }));
-    await screen.findByText(/\(1 change made of the 2 planned; 1 was already in place when it ran\)/);
-  });
-
-  it('shows the uninstall plan instead when the technician came to uninstall', async () => {
-    useWizard.setState({ mode: 'uninstall' });
-    installFakeApi({
-      planUninstall: () =>
-        ok(
-          prepared('uninstall', [
-            plan(
-              'uninstall-client',
-              'Uninstall the 1E Client',
-              [action('daemon-stop', { title: 'Stop the 1E Client and unregister its daemon' })],
-              ['Removing files cannot be undone.'],
-            ),
-          ]),
-        ),
-    });
-    render(<Install />);
-    expect(await screen.findByText('Stop the 1E Client and unregister its daemon')).toBeTruthy();
-    expect(screen.getByRole('button', { name: 'Uninstall' })).toBeTruthy();
-    expect(screen.getByText('Removing files cannot be undone.')).toBeTruthy();
-    expect(screen.queryByLabelText('Installer file on this Mac')).toBeNull();
+    await screen.findByText(/^1 change made of the 2 planned; 1 was already in place when it ran\.$/);
   });
 
   it('in the desktop app, fills the path of an installer the technician picks (the page itself never sees paths)', async () => {

@@ -3,43 +3,68 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { useWizard } from '../../../../renderer/state/store';
 import { canProceed } from '../../../../renderer/state/selectors';
-import { action, installFakeApi, ok, outcome, plan, prepared, resetStore } from '../fake-api';
+import { stepsFor } from '../../../../renderer/state/journey';
+import { action, facts, installFakeApi, ok, outcome, plan, prepared, resetStore } from '../fake-api';
 
 const state = () => useWizard.getState();
 
 beforeEach(() => resetStore());
 
-describe('can the technician go on from Install', () => {
-  it('in uninstall mode only the uninstall itself has to be done before going on', async () => {
+const withFacts = (over: Parameters<typeof facts>[0]) =>
+  useWizard.setState((s) => ({ welcome: { ...s.welcome, facts: { state: 'ready', value: facts(over) } } }));
+
+describe('can the technician go on from Uninstall', () => {
+  it('holds the technician on Uninstall until the client is removed, then reads the Mac again', async () => {
     const p = prepared('uninstall', [plan('uninstall-client', 'Uninstall', [action('daemon-stop')])]);
-    installFakeApi({ planUninstall: () => ok(p), applyChanges: () => ok(outcome(p.planId, 'uninstall')) });
+    const api = installFakeApi({
+      planUninstall: () => ok(p),
+      applyChanges: () => ok(outcome(p.planId, 'uninstall')),
+      getMacFacts: () => ok(facts({ client: null })),
+    });
     useWizard.setState({ mode: 'uninstall' });
-    expect(canProceed(state(), 'identity')).toEqual({ ok: true });
-    expect(canProceed(state(), 'verify')).toEqual({ ok: true });
+    withFacts({});
     await state().prepareUninstall();
-    expect(canProceed(state(), 'install').ok).toBe(false);
+    expect(canProceed(state(), 'uninstall').ok).toBe(false);
     await state().applyUninstall();
-    expect(canProceed(state(), 'install')).toEqual({ ok: true });
+    expect(canProceed(state(), 'uninstall')).toEqual({ ok: true });
+    // The client it removed is not a reason to stop the job it was removed by.
+    expect(canProceed(state(), 'welcome')).toEqual({ ok: true });
+    expect(api.callsOf('getMacFacts')).toEqual([{ refresh: true }]);
   });
 });
 
 describe('replace-certificate mode', () => {
-  it('on a Mac without the 1E Client, holds Install with the way out instead of a dead end on Trust & identity', () => {
-    useWizard.setState((s) => ({
-      mode: 'replace-certificate',
-      welcome: { ...s.welcome, facts: { state: 'ready', value: { client: null } as never } },
-    }));
-    const held = canProceed(state(), 'install');
+  it('on a Mac without the 1E Client, holds Welcome with the way out instead of a dead end later', () => {
+    useWizard.setState({ mode: 'replace-certificate' });
+    withFacts({ client: null });
+    const held = canProceed(state(), 'welcome');
     expect(held.ok).toBe(false);
-    if (!held.ok) expect(held.reason).toMatch(/choose New setup/);
+    if (!held.ok) expect(held.reason).toMatch(/nothing to give a new certificate\. Choose New setup/);
   });
 
-  it('installs nothing: the Install step lets the technician straight on to Trust & identity', () => {
+  it('has no Install step: Trust & identity follows the new certificate', () => {
     useWizard.setState({ mode: 'replace-certificate' });
-    expect(canProceed(state(), 'install')).toEqual({ ok: true });
+    expect(stepsFor('replace-certificate').map((s) => s.id)).toEqual([
+      'welcome',
+      'ca',
+      'client',
+      'identity',
+      'verify',
+      'summary',
+    ]);
     const trust = canProceed(state(), 'identity');
     expect(trust.ok).toBe(false);
-    if (!trust.ok) expect(trust.reason).toMatch(/Apply the plan/);
+    if (!trust.ok) expect(trust.reason).toMatch(/not in the System keychain yet/);
+  });
+});
+
+describe('upgrade mode', () => {
+  it('on a Mac without the 1E Client, is refused instead of becoming a silent new installation', () => {
+    useWizard.setState({ mode: 'upgrade' });
+    withFacts({ client: null });
+    const held = canProceed(state(), 'install');
+    expect(held.ok).toBe(false);
+    if (!held.ok) expect(held.reason).toMatch(/nothing to upgrade\. Choose New setup/);
   });
 });
 

@@ -40,14 +40,22 @@ describe('the Trust & identity screen', () => {
   it('shows every action with its exact command, the password masked, and why a skipped one is skipped', async () => {
     installFakeApi({ planTrustIdentity: () => ok(thePlan) });
     render(<TrustIdentity />);
-    await screen.findByText(caRoot.command.line);
-    expect(screen.getByText(identity.command.line)).toBeTruthy();
-    expect(screen.getByText(/•••• -T/)).toBeTruthy();
-    expect(screen.getByText('Skipped: already in the System keychain.')).toBeTruthy();
-    // The root's trust has a macOS dialog of its own (macOS 11 and later), counted beside the password.
+    // The verdict first, in one line, with the prompts as the plan counts them.
     expect(
-      screen.getByText(/administrator's password once, and shows 1 trust dialog of its own \(approved at this Mac/),
+      await screen.findByText(
+        /^2 changes · one administrator prompt, plus one macOS dialog for the root CA · undo available for 1 of 2\.$/,
+      ),
     ).toBeTruthy();
+    // The commands are folded behind "Show the commands", which says how many rows are already done.
+    const folded = screen.getByText('Show the commands').closest('details')!;
+    expect(folded.open).toBe(false);
+    expect(within(folded).getByText(/1 already done on this Mac/)).toBeTruthy();
+    expect(within(folded).getByText(caRoot.command.line)).toBeTruthy();
+    expect(within(folded).getByText(identity.command.line)).toBeTruthy();
+    expect(within(folded).getByText(/•••• -T/)).toBeTruthy();
+    const skipped = within(folded).getByText(caInter.title).closest('li')!;
+    expect(within(skipped).getByText('Already done')).toBeTruthy();
+    expect(within(skipped).getByText('Already in the System keychain.')).toBeTruthy();
   });
 
   it("applies with one press and shows each action's live progress", async () => {
@@ -74,16 +82,20 @@ describe('the Trust & identity screen', () => {
     });
     const user = userEvent.setup();
     render(<TrustIdentity />);
-    await user.click(await screen.findByRole('button', { name: 'Apply' }));
-    const item = screen.getByText(identity.title).closest('li')!;
+    await user.click(await screen.findByRole('button', { name: 'Import into the keychain' }));
+    const list = screen.getByRole('list', { name: 'The changes, in the order they run' });
+    const item = within(list).getByText(identity.title).closest('li')!;
     await waitFor(() => expect(within(item).getByText('Running')).toBeTruthy());
-    expect(item.getAttribute('aria-busy')).toBe('true');
-    expect(screen.getByText(/Working… 1 of 2 changes finished/)).toBeTruthy();
+    expect(item.getAttribute('aria-current')).toBe('step');
+    expect(within(within(list).getByText(caRoot.title).closest('li')!).getByText('Done')).toBeTruthy();
+    expect(screen.getByText(/^1 of 2 changes finished/)).toBeTruthy();
     release();
-    await screen.findByText(
-      /The root CAs are trusted, and the CAs and this Mac's identity are in the System keychain \(2 changes made\)./,
-    );
-    expect(screen.getByRole('button', { name: 'Applied' })).toHaveProperty('disabled', true);
+    expect(
+      await screen.findByRole('heading', { name: "The CAs and this Mac's identity are in the System keychain" }),
+    ).toBeTruthy();
+    expect(screen.getByText(/^2 changes made\.$/)).toBeTruthy();
+    // Done is done: no action is offered again.
+    expect(screen.queryByRole('button', { name: 'Import into the keychain' })).toBeNull();
   });
 
   it('after a failure shows what failed, what to do, and which actions were undone', async () => {
@@ -109,7 +121,7 @@ describe('the Trust & identity screen', () => {
     });
     const user = userEvent.setup();
     render(<TrustIdentity />);
-    await user.click(await screen.findByRole('button', { name: 'Apply' }));
+    await user.click(await screen.findByRole('button', { name: 'Import into the keychain' }));
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('MAC verification failed');
     expect(alert.textContent).toContain('The command was');
@@ -150,19 +162,23 @@ describe('the Trust & identity screen', () => {
     });
     const user = userEvent.setup();
     render(<TrustIdentity />);
-    await user.click(await screen.findByRole('button', { name: 'Apply' }));
+    await user.click(await screen.findByRole('button', { name: 'Import into the keychain' }));
     const kept = (await screen.findByRole('heading', { name: 'Kept on this Mac' })).parentElement!;
     expect(within(kept).getByText(identity.title, { exact: false })).toBeTruthy();
     expect(screen.queryByText(/so the Mac is as it was/)).toBeNull();
     expect(screen.queryByText(/Nothing had been changed/)).toBeNull();
   });
 
-  it('asks for a new plan with -A when the technician allows any app, and says why that is risky', async () => {
+  it('asks for a new plan when the technician lets any app use the key, and says why that is risky', async () => {
     const api = installFakeApi({ planTrustIdentity: (req) => ok(trustPlan(thePlan.plans, req.allowAnyApp)) });
     const user = userEvent.setup();
     render(<TrustIdentity />);
-    await screen.findByText(identity.title);
-    await user.click(screen.getByRole('checkbox', { name: /Let any app use the private key/ }));
+    await screen.findAllByText(identity.title);
+    expect(screen.getByRole('radio', { name: 'Only the 1E Client may use the key (recommended)' })).toHaveProperty(
+      'checked',
+      true,
+    );
+    await user.click(screen.getByRole('radio', { name: 'Any app may use the key' }));
     await waitFor(() =>
       expect(api.callsOf('planTrustIdentity')).toEqual([{ allowAnyApp: false }, { allowAnyApp: true }]),
     );
@@ -182,7 +198,7 @@ describe('the Trust & identity screen', () => {
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('No client certificate has been chosen for this Mac yet.');
     expect(alert.textContent).toContain('Go back to "Client certificate".');
-    expect(screen.queryByRole('button', { name: 'Apply' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Import into the keychain' })).toBeNull();
   });
 });
 
@@ -224,8 +240,12 @@ describe("older identities for this Mac's name", () => {
     expect(within(group).getByText(`SHA-1 ${old.sha1}`)).toBeTruthy();
     expect(within(group).getByText(/expired 2024-03-01/)).toBeTruthy();
     expect(within(group).getByText(/This cannot be undone: the old private key is deleted/)).toBeTruthy();
-    const item = screen.getByText(removal.title).closest('li')!;
+    const item = screen
+      .getAllByText(removal.title)
+      .map((e) => e.closest('li.action'))
+      .find(Boolean) as HTMLElement;
     expect(within(item).getByText('cannot be undone')).toBeTruthy();
+    expect(screen.getByText(/some changes cannot be undone/)).toBeTruthy();
     expect(within(item).getByText(removal.command.line)).toBeTruthy();
   });
 
@@ -257,7 +277,7 @@ describe("older identities for this Mac's name", () => {
   it('offers nothing to remove when the keychain holds no other identity for this name', async () => {
     installFakeApi({ planTrustIdentity: () => ok(thePlan) });
     render(<TrustIdentity />);
-    await screen.findByText(identity.command.line);
+    await screen.findAllByText(identity.command.line);
     expect(screen.queryByRole('checkbox', { name: /Remove the old/ })).toBeNull();
   });
 });

@@ -1,8 +1,10 @@
-// The Verify screen: live checks, cancelling, the report, and debug logging.
+// The Verify screen: live checks counted against the known total, the verdict first with the passes folded,
+// cancelling, and debug logging only when something failed.
 import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
-import { render, screen, waitFor } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Verify } from '../../../../renderer/steps/verify/Verify';
+import { useWizard } from '../../../../renderer/state/store';
 import type { VerificationResult } from '../../../../src/shared/contract';
 import { installFakeApi, ok, err, resetStore } from '../fake-api';
 
@@ -32,6 +34,9 @@ describe('the Verify screen', () => {
     const api = installFakeApi({
       runVerification: (_payload, requestId) =>
         new Promise((resolve) => {
+          // Main says every stage first, as waiting, so the count is against the known total.
+          for (const id of ['client-identity', 'switch', 'background'])
+            api.emit({ type: 'progress', requestId: requestId!, id, status: 'waiting', label: id });
           api.emit({
             type: 'progress',
             requestId: requestId!,
@@ -55,12 +60,50 @@ describe('the Verify screen', () => {
     await user.click(screen.getByRole('button', { name: 'Run the checks' }));
     expect(await screen.findByText("The Switch: TLS with this Mac's certificate")).toBeTruthy();
     expect(screen.getByText('Checking')).toBeTruthy();
+    expect(screen.getByText('1 of 3 checks finished.')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Cancel' })).toBeTruthy();
     finish();
-    await screen.findByText(/1 check failed: each says what to do/);
+    // The verdict first, naming what failed; failures shown, the passes folded.
+    expect(
+      await screen.findByText(/^1 check failed: The Switch refused this Mac's certificate\. Each says what to do\.$/),
+    ).toBeTruthy();
     expect(screen.getByText('FAIL')).toBeTruthy();
     expect(screen.getByText(/Issue a certificate with Client Authentication/)).toBeTruthy();
+    const passes = screen.getByText(/Show all checks \(1 passed\)/).closest('details')!;
+    expect(passes.open).toBe(false);
+    expect(within(passes).getByText('The 1E Client daemon is running')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Run the checks again' })).toBeTruthy();
+    // Something failed: debug logging is offered.
+    expect(screen.getByRole('heading', { name: 'When a check fails for a reason you cannot see' })).toBeTruthy();
+  });
+
+  it('on a green run shows no advice to act on: no debug logging, no note telling the technician to do something', async () => {
+    const green: VerificationResult = {
+      ok: true,
+      findings: [
+        { id: 'mac-daemon', status: 'pass', title: 'The 1E Client daemon is running', detail: 'pid 401.', fix: '' },
+        {
+          id: 'mac-log',
+          status: 'info',
+          title: "The 1E Client's log",
+          detail: 'No log yet.',
+          fix: 'Turn on debug logging to see more.',
+        },
+      ],
+      counts: { pass: 1, warn: 0, fail: 0, info: 1 },
+      startedAt: '2026-01-01T10:00:00.000Z',
+      finishedAt: '2026-01-01T10:00:02.000Z',
+    };
+    installFakeApi({ runVerification: () => ok(green) });
+    const user = userEvent.setup();
+    render(<Verify />);
+    await user.click(screen.getByRole('button', { name: 'Run the checks' }));
+    expect(await screen.findByRole('heading', { name: 'All green' })).toBeTruthy();
+    expect(screen.getByText(/^This Mac meets every check: 1 passed\.$/)).toBeTruthy();
+    await waitFor(() => expect(document.activeElement?.id).toBe('verify-verdict'));
+    expect(screen.getByText(/Show all checks \(1 passed, 1 note\)/)).toBeTruthy();
+    expect(screen.queryByText(/Turn on debug logging/)).toBeNull();
+    expect(screen.queryByRole('heading', { name: 'When a check fails for a reason you cannot see' })).toBeNull();
   });
 
   it('cancels the running checks and says they were cancelled', async () => {
@@ -83,35 +126,6 @@ describe('the Verify screen', () => {
     expect(api.callsOf('cancelRequest')).toHaveLength(1);
   });
 
-  it('saves the report as a file with the content main made', async () => {
-    installFakeApi({
-      exportReport: (p) =>
-        ok({ fileName: `onboard-report-MAC01.${p.format}`, mimeType: 'text/html', content: '<h1>Report</h1>' }),
-    });
-    const blobs: Blob[] = [];
-    const create = vi.fn((b: Blob) => {
-      blobs.push(b);
-      return 'blob:report';
-    });
-    Object.assign(URL, { createObjectURL: create, revokeObjectURL: vi.fn() });
-    const clicked: string[] = [];
-    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-      clicked.push(this.download);
-    });
-    const user = userEvent.setup();
-    render(<Verify />);
-    await user.click(screen.getByRole('button', { name: 'Save the report (HTML)' }));
-    await screen.findByText('Saved onboard-report-MAC01.html to your downloads.');
-    expect(clicked).toEqual(['onboard-report-MAC01.html']);
-    const text = await new Promise<string>((resolve) => {
-      const r = new FileReader();
-      r.onload = () => resolve(String(r.result));
-      r.readAsText(blobs[0]!);
-    });
-    expect(text).toBe('<h1>Report</h1>');
-    expect(blobs[0]!.type).toBe('text/html');
-  });
-
   it('plans debug logging first and applies it only when asked', async () => {
     const api = installFakeApi({
       planDebugLogging: () =>
@@ -121,6 +135,7 @@ describe('the Verify screen', () => {
           pendingCount: 1,
           needsAdmin: true,
           adminPrompts: 1,
+          trustDialogs: 0,
           plans: [
             {
               step: 'configure-client',
@@ -151,12 +166,18 @@ describe('the Verify screen', () => {
           rolledBack: [],
         }),
     });
+    useWizard.setState((s) => ({ verify: { ...s.verify, run: { state: 'done', value: failing, progress: {} } } }));
     const user = userEvent.setup();
     render(<Verify />);
     await user.click(screen.getByRole('button', { name: 'Plan debug logging' }));
-    expect(await screen.findByText('LoggingLevel: Info → debug')).toBeTruthy();
+    expect(await screen.findByText(/^1 change · one administrator prompt · no undo\.$/)).toBeTruthy();
+    expect(screen.getByText('LoggingLevel: Info → debug')).toBeTruthy();
     expect(api.callsOf('applyChanges')).toHaveLength(0);
     await user.click(screen.getByRole('button', { name: 'Turn on debug logging and restart' }));
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Debug logging is on' })).toBeTruthy());
+    expect(
+      await screen.findByRole('heading', {
+        name: 'Debug logging is on and the client restarted: run the checks again',
+      }),
+    ).toBeTruthy();
   });
 });

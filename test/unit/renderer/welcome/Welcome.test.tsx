@@ -75,6 +75,32 @@ describe('Welcome', () => {
     expect(screen.queryByLabelText('Switch address')).toBeNull();
   });
 
+  it('reads the Mac again every time it shows, keeping the last reading on screen meanwhile', async () => {
+    let version: string | null = null;
+    const api = installFakeApi({
+      getMacFacts: () => ok(facts({ client: version ? { version, installedAt: null } : null })),
+    });
+    const first = render(<Welcome />);
+    expect(await screen.findByText('Not installed', { selector: 'dd' })).toBeTruthy();
+    first.unmount();
+    version = '24.1.0.5';
+    render(<Welcome />);
+    expect(await screen.findByText(/^Version 24\.1\.0\.5 installed/)).toBeTruthy();
+    expect(api.callsOf('getMacFacts')).toEqual([{ refresh: false }, { refresh: true }]);
+  });
+
+  it('says an empty required field is empty when the technician leaves it, not before', async () => {
+    installFakeApi({ getMacFacts: () => ok(facts()) });
+    const user = userEvent.setup();
+    render(<Welcome />);
+    const field = screen.getByLabelText('Switch address');
+    await user.click(field);
+    expect(field.getAttribute('aria-invalid')).not.toBe('true');
+    await user.tab();
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText(/^Required: type the Switch's host name and port/)).toBeTruthy();
+  });
+
   it('asks which 1E platform the Mac connects to, on premises unless SaaS is chosen, and tells main', async () => {
     const api = installFakeApi({
       getMacFacts: () => ok(facts()),

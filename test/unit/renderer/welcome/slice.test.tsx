@@ -90,11 +90,18 @@ describe('can the technician go on from Welcome', () => {
     });
   });
 
-  it('always for an uninstall, which needs no endpoints', async () => {
-    installFakeApi({ setMode: (p) => ok({ mode: p.mode }) });
+  it('for an uninstall without endpoints, once the Mac is read and has a client to remove', async () => {
+    let client: { version: string; installedAt: null } | null = null;
+    installFakeApi({ setMode: (p) => ok({ mode: p.mode }), getMacFacts: () => ok(facts({ client })) });
     await state().setMode('uninstall');
+    expect(canProceed(state(), 'welcome')).toEqual({ ok: false, reason: 'Reading this Mac…' });
+    await state().loadFacts();
+    const held = canProceed(state(), 'welcome');
+    expect(held.ok).toBe(false);
+    if (!held.ok) expect(held.reason).toMatch(/nothing to remove/);
+    client = { version: '24.1.0.5', installedAt: null };
+    await state().loadFacts(true);
     expect(canProceed(state(), 'welcome')).toEqual({ ok: true });
-    expect(canProceed(state(), 'client')).toEqual({ ok: true });
   });
 });
 

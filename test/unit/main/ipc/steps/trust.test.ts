@@ -39,6 +39,8 @@ describe('Trust & identity handlers', () => {
     // The running client reads the keychain only at start: the step ends by restarting it.
     expect(lines.at(-1)).toBe('/bin/launchctl kickstart -k system/com.1e.pkg.1E.Client');
     expect(plan.adminPrompts).toBe(1);
+    // Besides the administrator prompt, macOS asks a person to approve the root CA's trust setting.
+    expect(plan.trustDialogs).toBe(1);
     expect(plan.identity.subject).toBe('CN=MAC01.local');
   });
 
