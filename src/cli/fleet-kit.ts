@@ -10,7 +10,7 @@ import { version } from '../core/version';
 import { helpAsked, parseOptions, requireOption, resolvePath, UsageError, writeJson } from './common';
 import { EXIT, type CliIo } from './io';
 import { readOnboardingRequest } from './plan';
-import { readIdentity } from './profile';
+import { readSigner, refuseLoneSignPassword } from './profile';
 
 const HELP = `Usage: onboard fleet kit --switch HOST:PORT --background-url URL --ca FILE... --out DIR
                          [--organization NAME] [--identifier REVERSE.DNS] [--installer FILE]
@@ -70,20 +70,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   if (!values.ca?.length)
     throw new UsageError("--ca FILE is required: your organisation's root and intermediate CA certificates.");
   const out = resolvePath(io, requireOption(values.out, 'out'));
-  if (values['sign-pfx'] === undefined && (values['sign-password-env'] ?? values['sign-password-file']) !== undefined)
-    throw new UsageError('--sign-password-env/--sign-password-file go with --sign-pfx FILE.');
+  refuseLoneSignPassword(values);
   await refuseExisting([out], 'Choose a new folder for the kit.');
   const request = await readOnboardingRequest(values, io);
-  const signer = values['sign-pfx']
-    ? await readIdentity(
-        io,
-        values['sign-pfx'],
-        values['sign-password-env'],
-        values['sign-password-file'],
-        ['--sign-password-env', '--sign-password-file'],
-        'PFX password of the signing identity',
-      )
-    : undefined;
+  const signer = await readSigner(io, values);
   const kit = await buildFleetKit({
     switchAddress: request.switchAddress,
     backgroundUrl: request.backgroundUrl,

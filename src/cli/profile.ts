@@ -82,6 +82,32 @@ export async function readCaFiles(io: CliIo, files: readonly string[]): Promise<
   return out;
 }
 
+/** The signing options --sign-pfx and its password pair, as `profile` and `fleet kit` both take them. */
+export interface SignOptions {
+  'sign-pfx'?: string | undefined;
+  'sign-password-env'?: string | undefined;
+  'sign-password-file'?: string | undefined;
+}
+
+/** Refuses a signing password given without --sign-pfx, before anything is read. */
+export function refuseLoneSignPassword(values: SignOptions): void {
+  if (values['sign-pfx'] === undefined && (values['sign-password-env'] ?? values['sign-password-file']) !== undefined)
+    throw new UsageError('--sign-password-env/--sign-password-file go with --sign-pfx FILE.');
+}
+
+/** The identity that signs the profile (--sign-pfx), opened once; undefined when the profile goes unsigned. */
+export async function readSigner(io: CliIo, values: SignOptions): Promise<Identity | undefined> {
+  if (values['sign-pfx'] === undefined) return undefined;
+  return readIdentity(
+    io,
+    values['sign-pfx'],
+    values['sign-password-env'],
+    values['sign-password-file'],
+    ['--sign-password-env', '--sign-password-file'],
+    'PFX password of the signing identity',
+  );
+}
+
 /** Opens a PFX named on the command line with the password its option pair names (or asked on the terminal). */
 export async function readIdentity(
   io: CliIo,
@@ -128,8 +154,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       "Prefer the profile for the CA certificates and the kit's install.sh for the identity (onboard fleet kit); to put it in the profile anyway, add --allow-all-apps.",
     );
   }
-  if (values['sign-pfx'] === undefined && (values['sign-password-env'] ?? values['sign-password-file']) !== undefined)
-    throw new UsageError('--sign-password-env/--sign-password-file go with --sign-pfx FILE.');
+  refuseLoneSignPassword(values);
   await refuseExistingOutputs([out], values.force ?? false);
 
   const caCertificates = await readCaFiles(io, values.ca);
@@ -143,16 +168,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         'PFX password of the identity',
       )
     : undefined;
-  const signer = values['sign-pfx']
-    ? await readIdentity(
-        io,
-        values['sign-pfx'],
-        values['sign-password-env'],
-        values['sign-password-file'],
-        ['--sign-password-env', '--sign-password-file'],
-        'PFX password of the signing identity',
-      )
-    : undefined;
+  const signer = await readSigner(io, values);
   const profile = buildProfile({
     caCertificates,
     ...(values.organization !== undefined ? { organization: values.organization } : {}),

@@ -9,12 +9,11 @@ import {
   expectTag,
   parseStrictDer,
   readAlgorithm,
-  readBoolean,
-  readOid,
   readTime,
   readTlv,
   whole,
   type Tlv,
+  readExtensions,
 } from './der';
 import { readGeneralNames, type GeneralName } from './general-names';
 import { canonicalName, formatName, readName } from './names';
@@ -78,6 +77,7 @@ export interface Crl {
   signatureWhole: boolean;
 }
 
+/** CRLReason names (RFC 5280 §5.3.1), as CRL entries and OCSP revoked answers (RFC 6960) both give them. */
 export const CRL_REASONS: Record<number, string> = {
   0: 'unspecified',
   1: 'keyCompromise',
@@ -194,20 +194,9 @@ function parse(derBytes: Buffer, source: string): Crl {
   return crl;
 }
 
-function extensionsOf(list: Tlv): { oid: string; critical: boolean; value: Uint8Array }[] {
-  return children(expectTag(list, TAG.SEQUENCE, 'extensions')).map((ext) => {
-    const parts = children(expectTag(ext, TAG.SEQUENCE, 'extension'));
-    return {
-      oid: readOid(parts[0]!),
-      critical: parts[1]?.tag === TAG.BOOLEAN ? readBoolean(parts[1]) : false,
-      value: contents(expectTag(parts[parts.length - 1], TAG.OCTET_STRING, 'extension value')),
-    };
-  });
-}
-
 function readCrlExtensions(list: Tlv, crl: Crl): void {
   const seen = new Set<string>();
-  for (const ext of extensionsOf(list)) {
+  for (const ext of readExtensions(list)) {
     if (ext.critical && !PROCESSED_CRL_EXTENSIONS.has(ext.oid)) crl.unprocessedCritical.push(extensionLabel(ext.oid));
     const twice = seen.has(ext.oid);
     seen.add(ext.oid);
@@ -263,7 +252,7 @@ function readEntries(list: Tlv, crl: Crl): void {
     const [serialT, dateT, extsT] = children(expectTag(e, TAG.SEQUENCE, 'revoked certificate'));
     const entry: CrlEntry = { serial: integerKey(serialT!), revokedAt: readTime(dateT!) };
     if (extsT) {
-      for (const ext of extensionsOf(extsT)) {
+      for (const ext of readExtensions(extsT)) {
         if (ext.critical && ext.oid !== OID_CERTIFICATE_ISSUER) {
           crl.unprocessedCritical.push(`${extensionLabel(ext.oid)} on the entry for serial ${entry.serial}`);
         }

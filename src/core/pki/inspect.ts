@@ -18,6 +18,7 @@ import {
   readTlv,
   whole,
   type Tlv,
+  readExtension,
 } from './der';
 import { describeKey, keyAlgorithmName, keyLabel, keyProblem, publicKeyOf, type KeyDescription } from './keys';
 import { commonNameOf, formatName, nameOnOneLineCnFirst, readName, type NameAttribute } from './names';
@@ -154,7 +155,7 @@ export function emptyExtensionFields(): ExtensionFields {
 
 /** Reads a SEQUENCE OF Extension into `into`. */
 export function readExtensions(list: Tlv, into: ExtensionFields): void {
-  for (const ext of children(expectTag(list, TAG.SEQUENCE, 'extensions'))) readExtension(ext, into);
+  for (const ext of children(expectTag(list, TAG.SEQUENCE, 'extensions'))) readExtensionFields(ext, into);
 }
 
 const detailsCache = new WeakMap<X509Certificate, CertificateDetails>();
@@ -223,16 +224,8 @@ function parseCertificateDer(der: Uint8Array): CertificateDetails {
   return d;
 }
 
-function readExtension(ext: Tlv, d: ExtensionFields): void {
-  const parts = children(expectTag(ext, TAG.SEQUENCE, 'extension'));
-  const oid = readOid(parts[0]!);
-  let critical = false;
-  let valueT = parts[1];
-  if (valueT?.tag === TAG.BOOLEAN) {
-    critical = readBoolean(valueT);
-    valueT = parts[2];
-  }
-  const value = contents(expectTag(valueT, TAG.OCTET_STRING, 'extension value'));
+function readExtensionFields(ext: Tlv, d: ExtensionFields): void {
+  const { oid, critical, value } = readExtension(ext);
   d.extensions.set(oid, critical);
   const inner = () => readTlv(value, 0);
   switch (oid) {

@@ -38,20 +38,6 @@ export const RESPONSE_STATUS = {
   unauthorized: 6,
 } as const;
 
-/** CRLReason names (RFC 5280 5.3.1), as revoked answers and CRL entries give them. */
-export const REVOCATION_REASONS: Record<number, string> = {
-  0: 'unspecified',
-  1: 'keyCompromise',
-  2: 'cACompromise',
-  3: 'affiliationChanged',
-  4: 'superseded',
-  5: 'cessationOfOperation',
-  6: 'certificateHold',
-  8: 'removeFromCRL',
-  9: 'privilegeWithdrawn',
-  10: 'aACompromise',
-};
-
 /** A response carries the responder's certificate and perhaps its chain: more than this is not an OCSP answer. */
 const MAX_RESPONSE_CERTS = 10;
 const MAX_SINGLE_RESPONSES = 100;

@@ -4,18 +4,16 @@ import {
   Asn1Error,
   TAG,
   children,
-  contents,
   der,
   expectTag,
   parseStrictDer,
   readAlgorithm,
   readBitStringBytes,
-  readBoolean,
   readIntegerHex,
   readOctets,
-  readOid,
   readTlv,
   type Tlv,
+  readExtensions,
 } from './der';
 import { certificateDetails } from './inspect';
 
@@ -120,19 +118,7 @@ export interface OcspExtension {
 }
 
 export function readExtensionList(t: Tlv): Map<string, OcspExtension> {
-  const out = new Map<string, OcspExtension>();
-  for (const ext of children(expectTag(t, TAG.SEQUENCE, 'extensions'))) {
-    const parts = children(expectTag(ext, TAG.SEQUENCE, 'extension'));
-    const oid = readOid(parts[0]!);
-    let critical = false;
-    let valueT = parts[1];
-    if (valueT?.tag === TAG.BOOLEAN) {
-      critical = readBoolean(valueT);
-      valueT = parts[2];
-    }
-    out.set(oid, { critical, value: Buffer.from(contents(expectTag(valueT, TAG.OCTET_STRING, 'extension value'))) });
-  }
-  return out;
+  return new Map(readExtensions(t).map((e) => [e.oid, { critical: e.critical, value: Buffer.from(e.value) }]));
 }
 
 export function encodeExtension(oid: string, value: Buffer, critical = false): Buffer {

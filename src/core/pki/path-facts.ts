@@ -13,6 +13,7 @@ import {
   readTlv,
   whole,
   type Tlv,
+  readExtensions,
 } from './der';
 import { readGeneralNames, type GeneralName } from './general-names';
 import { canonicalName, formatName, readName } from './names';
@@ -204,11 +205,7 @@ function readPathFacts(raw: Uint8Array): PathFacts {
   const extsT = tbs.slice(i).find((t) => t.tag === 0xa3);
   if (!extsT) return f;
   const seen = new Set<string>();
-  for (const ext of children(children(extsT)[0]!)) {
-    const parts = children(expectTag(ext, TAG.SEQUENCE, 'extension'));
-    const oid = readOid(parts[0]!);
-    const critical = parts[1]?.tag === TAG.BOOLEAN ? readBoolean(parts[1]) : false;
-    const value = contents(expectTag(parts[parts.length - 1], TAG.OCTET_STRING, 'extension value'));
+  for (const { oid, critical, value } of readExtensions(children(extsT)[0]!)) {
     if (critical && !PROCESSED.has(oid)) f.unprocessedCritical.push(extensionLabel(oid));
     if (seen.has(oid)) {
       f.invalid.push(`it carries the ${extensionLabel(oid)} extension twice`);

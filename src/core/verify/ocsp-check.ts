@@ -5,24 +5,16 @@ import { describeError, isOnboardError } from '../errors';
 import { buildChain } from '../pki/chain';
 import { certificateDetails, isSelfSigned } from '../pki/inspect';
 import { nameLabel } from '../pki/names';
-import { REVOCATION_REASONS } from '../pki/ocsp-response';
+import { CRL_REASONS } from '../pki/crl';
+import type { RevocationOptions } from './crl';
 import { finding, type VerifyFinding } from './findings';
 import { queryOcsp, type OcspAnswer } from './ocsp';
 
 /** A certificate naming more responders than this is asked about the first ones only: bounded work for any input. */
 export const MAX_OCSP_QUERIES = 8;
 
-export interface OcspCheckOptions {
-  leaf: X509Certificate;
-  /** Certificates sent with the leaf (the PFX's CA certificates). */
-  chain: readonly X509Certificate[];
-  caCertificates: readonly X509Certificate[];
-  /** Per responder, POST and GET fallback together. */
-  timeoutMs?: number;
-  maxBytes?: number;
-  signal?: AbortSignal;
-  now?: Date;
-}
+/** The same inputs as the CRL check (crl.ts): the certificate, what came with it, the CAs, and the same bounds. */
+export type OcspCheckOptions = RevocationOptions;
 
 /** One responder asked about one certificate of the path. */
 export interface OcspEndpointResult {
@@ -150,7 +142,7 @@ function judgeAnswer(
   const dates = `this update ${iso(a.thisUpdate)}, next update ${a.nextUpdate ? iso(a.nextUpdate) : 'not given (answers are made live)'}`;
   const how = `${signer}; ${dates}; ${nonce}; asked with ${a.method}.`;
   if (a.status === 'revoked') {
-    const reason = a.reason !== undefined ? ` (reason: ${REVOCATION_REASONS[a.reason] ?? `code ${a.reason}`})` : '';
+    const reason = a.reason !== undefined ? ` (reason: ${CRL_REASONS[a.reason] ?? `code ${a.reason}`})` : '';
     return finding(
       id,
       'fail',

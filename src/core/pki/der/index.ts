@@ -12,6 +12,8 @@ export {
   readBits,
   readBoolean,
   readEnumerated,
+  readExtension,
+  readExtensions,
   readIntegerHex,
   readOctets,
   readOid,
@@ -20,6 +22,7 @@ export {
   readTime,
   readTlv,
   whole,
+  type Extension,
   type Tlv,
 } from './reader';
 export { der, toPem } from './writer';

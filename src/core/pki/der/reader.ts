@@ -300,3 +300,26 @@ export function readAlgorithm(t: Tlv): { oid: string; params?: Tlv } {
   if (!oidT) throw new Asn1Error('empty algorithm identifier');
   return { oid: readOid(oidT), params };
 }
+
+/** One Extension (RFC 5280 §4.1): its OID, whether it is critical (DEFAULT FALSE) and the contents of extnValue. */
+export interface Extension {
+  oid: string;
+  critical: boolean;
+  value: Uint8Array;
+}
+
+/** Reads one Extension, as certificates, CRLs, CRL entries and OCSP messages all carry them. */
+export function readExtension(ext: Tlv): Extension {
+  const parts = children(expectTag(ext, TAG.SEQUENCE, 'extension'));
+  const hasCritical = parts[1]?.tag === TAG.BOOLEAN;
+  return {
+    oid: readOid(expectTag(parts[0], TAG.OID, 'extension id')),
+    critical: hasCritical ? readBoolean(parts[1]!) : false,
+    value: contents(expectTag(parts[hasCritical ? 2 : 1], TAG.OCTET_STRING, 'extension value')),
+  };
+}
+
+/** Reads a SEQUENCE OF Extension. */
+export function readExtensions(list: Tlv): Extension[] {
+  return children(expectTag(list, TAG.SEQUENCE, 'extensions')).map(readExtension);
+}
