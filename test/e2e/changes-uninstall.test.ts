@@ -38,7 +38,7 @@ describe('an uninstall', () => {
     // The verdict first, with its one action; the commands folded.
     await page.getByRole('heading', { name: 'Uninstall the 1E Client', level: 2 }).waitFor({ timeout: 30_000 });
     expect(await page.getByRole('main').locator('.plan-line').innerText()).toMatch(
-      /^3 changes · one administrator prompt · undo available for 1 of 3\.$/,
+      /^3 changes · one administrator prompt · some changes cannot be undone\.$/,
     );
     expect(await page.getByText(/Removing files cannot be undone/).count()).toBe(1);
     const commands = page.getByText('/usr/sbin/pkgutil --forget com.1e.pkg.1E.Client');

@@ -50,6 +50,9 @@ export function uninstallClient(input: UninstallPlanInput): Plan {
       command: { program: BIN.rm, args: ['-f', '--', ...chunk] },
       root: true,
       status: 'pending',
+      // Deleted files cannot be put back, and restarting a client whose files are gone would fail: a point of no
+      // return, so the plan says so and a later failure does not try to start the client again.
+      irreversible: true,
     });
   }
   plan.actions.push({
