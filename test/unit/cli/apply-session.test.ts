@@ -1,48 +1,20 @@
 // Specification: `onboard apply --simulate` under macOS 11+'s trust rules: where it runs decides whether a root can be trusted, and it says what it will ask of the person at the Mac.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main';
 import { SimulatedMac } from '../../../src/core/macos/executors/simulated';
-import { makeMacFixtures, PFX_PASSWORD, type MacFixtures } from '../core/macos/fixtures';
-import { memoryIo, type MemoryIo } from '../../support/cli-io';
+import { applyBench, FULL } from './apply-bench';
 
-let fx: MacFixtures;
-beforeAll(async () => {
-  fx = await makeMacFixtures();
-  await writeFile(join(fx.dir, 'bundle.pem'), fx.root.toString() + fx.intermediate.toString());
-  await writeFile(join(fx.dir, 'modern.pfx'), fx.modernPfx);
-});
-afterAll(async () => {
-  await fx?.cleanup();
-});
-
-function io(): { io: MemoryIo; out: () => string; err: () => string } {
-  const m = memoryIo({ PFXPW: PFX_PASSWORD }, { cwd: fx.dir });
-  return { io: m, out: m.out, err: m.err };
-}
-
-const FULL = [
-  '--switch',
-  'tachyon.acme.local:4000',
-  '--background-url',
-  'https://tachyon.acme.local/Background/',
-  '--ca',
-  'bundle.pem',
-  '--pfx',
-  'modern.pfx',
-  '--password-env',
-  'PFXPW',
-  '--installer',
-  '1e.client-macOS_v5.2.0.7.dmg',
-];
+const bench = applyBench();
+const io = () => bench.io();
 
 describe('onboard apply --simulate-session', () => {
   it('with a person at the Mac (the default) says up front what macOS will ask, then trusts the root', async () => {
     const t = io();
     expect(await main(['apply', ...FULL, '--simulate', '--simulate-state', 'aqua.json'], t.io), t.err()).toBe(0);
     expect(t.err()).toMatch(/macOS will ask for \d+ administrator passwords? and 1 macOS trust dialog/);
-    const state = JSON.parse(await readFile(join(fx.dir, 'aqua.json'), 'utf8'));
+    const state = JSON.parse(await readFile(join(bench.fx.dir, 'aqua.json'), 'utf8'));
     expect(state.session).toBe('aqua');
     expect(state.certificates.filter((c: { trust: unknown }) => c.trust).length).toBe(1);
   });
@@ -52,7 +24,7 @@ describe('onboard apply --simulate-session', () => {
     async (session) => {
       const file = `${session}.json`;
       const fresh = JSON.stringify(new SimulatedMac().toJSON());
-      await writeFile(join(fx.dir, file), fresh);
+      await writeFile(join(bench.fx.dir, file), fresh);
       for (let n = 0; n < 2; n++) {
         const t = io();
         expect(
@@ -63,7 +35,7 @@ describe('onboard apply --simulate-session', () => {
         expect(t.err()).toContain('Nothing was changed.');
         expect(t.err()).not.toContain('already');
         // Nothing installed, nothing added, not even Rosetta, which comes first: the Mac is as it was.
-        expect(await readFile(join(fx.dir, file), 'utf8')).toBe(fresh);
+        expect(await readFile(join(bench.fx.dir, file), 'utf8')).toBe(fresh);
       }
     },
   );

@@ -1,55 +1,28 @@
 // Specification: `onboard apply` runs the plan step by step, refuses off macOS unless simulated, and reports what happened.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main';
-import { makeMacFixtures, PFX_PASSWORD, type MacFixtures } from '../core/macos/fixtures';
+import { PFX_PASSWORD } from '../core/macos/fixtures';
 import { opensslOk } from '../../support/openssl';
 import { readFile } from 'node:fs/promises';
-import { memoryIo, type MemoryIo } from '../../support/cli-io';
 import { makePfx } from '../../support/openssl';
 import { createHash, X509Certificate } from 'node:crypto';
+import { applyBench, FULL } from './apply-bench';
 
 /** A PFX holding only a certificate: nothing to import as an identity. */
 async function certOnlyPfx(): Promise<Buffer> {
-  const out = join(fx.dir, 'cert-only-src.pfx');
-  await writeFile(join(fx.dir, 'leaf.pem'), fx.leaf.toString());
+  const out = join(bench.fx.dir, 'cert-only-src.pfx');
+  await writeFile(join(bench.fx.dir, 'leaf.pem'), bench.fx.leaf.toString());
   await opensslOk(
-    ['pkcs12', '-export', '-nokeys', '-in', join(fx.dir, 'leaf.pem'), '-out', out, '-passout', 'env:PW'],
+    ['pkcs12', '-export', '-nokeys', '-in', join(bench.fx.dir, 'leaf.pem'), '-out', out, '-passout', 'env:PW'],
     { env: { PW: PFX_PASSWORD } },
   );
   return readFile(out);
 }
 
-let fx: MacFixtures;
-beforeAll(async () => {
-  fx = await makeMacFixtures();
-  await writeFile(join(fx.dir, 'bundle.pem'), fx.root.toString() + fx.intermediate.toString());
-  await writeFile(join(fx.dir, 'modern.pfx'), fx.modernPfx);
-});
-afterAll(async () => {
-  await fx?.cleanup();
-});
-
-function io(): { io: MemoryIo; out: () => string; err: () => string } {
-  const m = memoryIo({ PFXPW: PFX_PASSWORD }, { cwd: fx.dir });
-  return { io: m, out: m.out, err: m.err };
-}
-
-const FULL = [
-  '--switch',
-  'tachyon.acme.local:4000',
-  '--background-url',
-  'https://tachyon.acme.local/Background/',
-  '--ca',
-  'bundle.pem',
-  '--pfx',
-  'modern.pfx',
-  '--password-env',
-  'PFXPW',
-  '--installer',
-  '1e.client-macOS_v5.2.0.7.dmg',
-];
+const bench = applyBench();
+const io = () => bench.io();
 
 describe('onboard apply', () => {
   it('refuses to run away from a Mac without --simulate', async () => {
@@ -88,7 +61,7 @@ describe('onboard apply', () => {
 
   it('changes nothing when an input is bad, even one only a later step uses', async () => {
     const t = io();
-    await writeFile(join(fx.dir, 'cert-only.pfx'), await certOnlyPfx());
+    await writeFile(join(bench.fx.dir, 'cert-only.pfx'), await certOnlyPfx());
     expect(
       await main(
         ['apply', ...FULL.slice(0, 6), '--pfx', 'cert-only.pfx', '--password-env', 'PFXPW', '--simulate', '--json'],
@@ -112,7 +85,7 @@ describe('onboard apply --simulate-state', () => {
       0,
     );
     expect(first.out()).toContain('Done (on the simulated Mac): every step finished.');
-    const state = JSON.parse(await readFile(join(fx.dir, 'rerun.json'), 'utf8'));
+    const state = JSON.parse(await readFile(join(bench.fx.dir, 'rerun.json'), 'utf8'));
     expect(state).toMatchObject({
       format: 'onboard-simulated-mac/1',
       macosVersion: '14.4.1',
@@ -142,11 +115,11 @@ describe('onboard apply --simulate-state', () => {
   });
 
   it('refuses a state file that is not one, one that disagrees with --simulate-macos, and the option without --simulate', async () => {
-    await writeFile(join(fx.dir, 'notes.json'), 'shopping list');
+    await writeFile(join(bench.fx.dir, 'notes.json'), 'shopping list');
     const bad = io();
     expect(await main(['apply', ...FULL, '--simulate', '--simulate-state', 'notes.json'], bad.io)).toBe(2);
     expect(bad.err()).toContain('notes.json is not a simulated Mac state (not JSON)');
-    expect(await readFile(join(fx.dir, 'notes.json'), 'utf8')).toBe('shopping list');
+    expect(await readFile(join(bench.fx.dir, 'notes.json'), 'utf8')).toBe('shopping list');
     const other = io();
     expect(
       await main(
@@ -178,11 +151,11 @@ describe('onboard plan/apply --remove-old-identities', () => {
       await main(['apply', ...FULL, '--simulate', '--simulate-state', 'replace.json'], first.io),
       first.err(),
     ).toBe(0);
-    oldSha = sha1(fx.leaf.toString());
-    const renewed = await fx.pki.issuer.issue('mac01-renewed', { cn: 'MAC01.local', sans: ['MAC01.local'] });
-    await makePfx(join(fx.dir, 'renewed.pfx'), renewed.certPath, renewed.keyPath, PFX_PASSWORD, {
+    oldSha = sha1(bench.fx.leaf.toString());
+    const renewed = await bench.fx.pki.issuer.issue('mac01-renewed', { cn: 'MAC01.local', sans: ['MAC01.local'] });
+    await makePfx(join(bench.fx.dir, 'renewed.pfx'), renewed.certPath, renewed.keyPath, PFX_PASSWORD, {
       legacy: true,
-      chainPaths: [fx.pki.intermediate!.certPath],
+      chainPaths: [bench.fx.pki.intermediate!.certPath],
     });
     newSha = sha1(renewed.certPem);
   });
@@ -220,7 +193,7 @@ describe('onboard plan/apply --remove-old-identities', () => {
     expect(await main(['apply', ...RENEWED, '--remove-old-identities'], t.io), t.err()).toBe(0);
     const out = t.out();
     expect(out).toMatch(/✓ Import the identity "MAC01\.local"[\s\S]*✓ Remove the old identity "MAC01\.local"/);
-    const state = JSON.parse(await readFile(join(fx.dir, 'replace.json'), 'utf8'));
+    const state = JSON.parse(await readFile(join(bench.fx.dir, 'replace.json'), 'utf8'));
     expect(state.identities.map((i: { sha1: string }) => i.sha1)).toEqual([newSha]);
     // Nothing left to remove on a rerun.
     const rerun = io();
