@@ -61,7 +61,12 @@ try {
       logLevel: 'warning',
     }),
     build({
-      entryPoints: Object.fromEntries([['main', cliMain], ...verbs.map((v) => [v, join(root, 'src/cli', `${v}.ts`)])]),
+      // check --batch starts its worker threads from a file beside the check bundle: it is an entry of its own.
+      entryPoints: Object.fromEntries([
+        ['main', cliMain],
+        ...verbs.map((v) => [v, join(root, 'src/cli', `${v}.ts`)]),
+        ['check-batch-worker', join(root, 'src/cli/check-batch-worker.ts')],
+      ]),
       outdir: join(dist, 'cli'),
       bundle: true,
       platform: 'node',

@@ -149,8 +149,15 @@ async function jobsFromCsv(io: CliIo, csvArg: string, folders: string[]): Promis
   return jobs;
 }
 
-/** Runs the jobs on `workers` threads (chunks handed out as threads finish), or in this thread for 1. */
-async function runJobs(jobs: FileCheckJob[], setup: WorkerSetup, workers: number): Promise<FileCheckResult[]> {
+/**
+ * Runs the jobs on `workers` threads (chunks handed out as threads finish), or in this thread for 1, and says how
+ * many threads really ran them (0: this thread), so the JSON reports what happened rather than what was asked.
+ */
+async function runJobs(
+  jobs: FileCheckJob[],
+  setup: WorkerSetup,
+  workers: number,
+): Promise<{ results: FileCheckResult[]; threads: number }> {
   const results = new Array<FileCheckResult>(jobs.length);
   const workerFile = join(__dirname, 'check-batch-worker.js');
   // From TypeScript sources (the unit tests) there is no compiled worker: check in this thread.
@@ -161,7 +168,7 @@ async function runJobs(jobs: FileCheckJob[], setup: WorkerSetup, workers: number
       ...(setup.password !== undefined ? { password: setup.password } : {}),
     };
     for (const [i, job] of jobs.entries()) results[i] = await checkDeviceFile(job, ctx);
-    return results;
+    return { results, threads: 0 };
   }
   let next = 0;
   const take = () => {
@@ -199,7 +206,7 @@ async function runJobs(jobs: FileCheckJob[], setup: WorkerSetup, workers: number
       }
     }),
   );
-  return results;
+  return { results, threads: workers };
 }
 
 export async function runBatch(argv: string[], io: CliIo, parseAt: (text: string) => Date): Promise<number> {
@@ -245,7 +252,7 @@ export async function runBatch(argv: string[], io: CliIo, parseAt: (text: string
       : undefined;
   const threads = Math.max(1, Math.min(workers, Math.ceil(jobs.length / FILES_PER_WORKER)));
   const started = process.hrtime.bigint();
-  const checked = await runJobs(
+  const { results: checked, threads: ran } = await runJobs(
     jobs,
     { caDer, at: at.getTime(), ...(password !== undefined ? { password } : {}) },
     threads,
@@ -268,7 +275,8 @@ export async function runBatch(argv: string[], io: CliIo, parseAt: (text: string
     fail: count('fail'),
     error: count('error'),
   };
-  if (values.json) writeJson(io, { at: at.toISOString(), workers: threads, elapsedMs, summary, results });
+  // workers: the worker threads that really checked the files; 1 when this thread did (no thread was started).
+  if (values.json) writeJson(io, { at: at.toISOString(), workers: Math.max(1, ran), elapsedMs, summary, results });
   else {
     const lines: string[] = [];
     for (const r of results) {
