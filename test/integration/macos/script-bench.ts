@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { unknownFacts } from '../../../src/core/macos/facts';
 import type { Plan } from '../../../src/core/macos/action';
 import { planOnboarding, type OnboardingRequest } from '../../../src/core/macos/onboarding';
@@ -14,7 +14,7 @@ import { PlanWorkspace } from '../../../src/core/macos/workspace';
 import { openPfx } from '../../../src/core/pki/identity';
 import { rewrapPfx } from '../../../src/core/pki/pkcs12';
 import { fakePkg, makeMacFixtures, PFX_PASSWORD, type MacFixtures } from '../../unit/core/macos/fixtures';
-import type { RecordedCall } from './fake-programs';
+import type { FakePrograms, FakeSpec, RecordedCall } from './fake-programs';
 
 export interface ScriptBench {
   fx: MacFixtures;
@@ -164,6 +164,29 @@ export const NO_TRUST_SETTINGS = {
   '/usr/bin/security trust-settings-export':
     'SecTrustSettingsCreateExternalRepresentation: No Trust Settings were found.\n',
 };
+
+/** A fresh Mac's stand-ins: real tools pass through, every check answers "not done", no admin trust settings. */
+export const FRESH_MAC = {
+  passthrough: PASSTHROUGH,
+  passthroughWriteArg: AWK_WRITES,
+  exit: NOT_DONE,
+  stderr: NO_TRUST_SETTINGS,
+} satisfies FakeSpec;
+
+/** The fake programs of the test that is running, removed after it: `fakes.use(await makeFakePrograms(...))`. */
+export function useFakePrograms(): { use(f: FakePrograms): FakePrograms } {
+  let current: FakePrograms | undefined;
+  afterEach(async () => {
+    await current?.cleanup();
+    current = undefined;
+  });
+  return {
+    use(f) {
+      current = f;
+      return f;
+    },
+  };
+}
 
 /** The export of admin trust settings that trust the test root for every use (see trustSettingsPlist). */
 export function trustedRootExport(): string {

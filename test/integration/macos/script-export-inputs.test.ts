@@ -3,35 +3,17 @@
 import { spawn } from 'node:child_process';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakePkg, PFX_PASSWORD } from '../../unit/core/macos/fixtures';
-import {
-  AWK_WRITES,
-  exportScript,
-  NOT_DONE,
-  NO_TRUST_SETTINGS,
-  PASSTHROUGH,
-  runScript,
-  touchesTheMac,
-  useScriptBench,
-} from './script-bench';
-import { makeFakePrograms, type FakePrograms } from './fake-programs';
+import { FRESH_MAC, exportScript, runScript, touchesTheMac, useScriptBench, useFakePrograms } from './script-bench';
+import { makeFakePrograms } from './fake-programs';
 
 const b = useScriptBench();
-let fake: FakePrograms | undefined;
-afterEach(async () => {
-  await fake?.cleanup();
-  fake = undefined;
-});
+const fakes = useFakePrograms();
 
 describe('the exported sh script, asking and refusing', () => {
   it('asks for the PFX password on standard input when it is not in the environment', async () => {
-    fake = await makeFakePrograms({
-      passthrough: PASSTHROUGH,
-      passthroughWriteArg: AWK_WRITES,
-      exit: NOT_DONE,
-      stderr: NO_TRUST_SETTINGS,
-    });
+    const fake = fakes.use(await makeFakePrograms(FRESH_MAC));
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, {}, PFX_PASSWORD + '\n');
     expect(r.code).toBe(0);
@@ -40,12 +22,7 @@ describe('the exported sh script, asking and refusing', () => {
   });
 
   it('asks for the password and opens the PFX before it runs anything that reaches the Mac', async () => {
-    fake = await makeFakePrograms({
-      passthrough: PASSTHROUGH,
-      passthroughWriteArg: AWK_WRITES,
-      exit: NOT_DONE,
-      stderr: NO_TRUST_SETTINGS,
-    });
+    const fake = fakes.use(await makeFakePrograms(FRESH_MAC));
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, {}, PFX_PASSWORD + '\n');
     expect(r.code).toBe(0);
@@ -65,12 +42,7 @@ describe('the exported sh script, asking and refusing', () => {
   ])(
     'stops with exit 2 before any step when the PFX password %s is wrong',
     async (_how, env: NodeJS.ProcessEnv, input: string) => {
-      fake = await makeFakePrograms({
-        passthrough: PASSTHROUGH,
-        passthroughWriteArg: AWK_WRITES,
-        exit: NOT_DONE,
-        stderr: NO_TRUST_SETTINGS,
-      });
+      const fake = fakes.use(await makeFakePrograms(FRESH_MAC));
       const { text } = await exportScript({ prefix: fake.prefix });
       const r = await runScript(text, env, input);
       expect(r.code).toBe(2);
@@ -87,12 +59,7 @@ describe('the exported sh script, asking and refusing', () => {
     const gone = join(b.fx.dir, 'gone', '1e.client-macOS_v5.1.2.3.pkg');
     await mkdir(join(b.fx.dir, 'gone'), { recursive: true });
     await writeFile(gone, fakePkg());
-    fake = await makeFakePrograms({
-      passthrough: PASSTHROUGH,
-      passthroughWriteArg: AWK_WRITES,
-      exit: NOT_DONE,
-      stderr: NO_TRUST_SETTINGS,
-    });
+    const fake = fakes.use(await makeFakePrograms(FRESH_MAC));
     const { text } = await exportScript({ prefix: fake.prefix, request: { installerPath: gone } });
     await rm(gone);
     const r = await runScript(text, {}, PFX_PASSWORD + '\n');
@@ -104,12 +71,7 @@ describe('the exported sh script, asking and refusing', () => {
   });
 
   it('stops with exit 2 before any step when the PFX is not there, and takes its path from ONBOARD_PFX', async () => {
-    fake = await makeFakePrograms({
-      passthrough: PASSTHROUGH,
-      passthroughWriteArg: AWK_WRITES,
-      exit: NOT_DONE,
-      stderr: NO_TRUST_SETTINGS,
-    });
+    let fake = fakes.use(await makeFakePrograms(FRESH_MAC));
     const missing = join(b.fx.dir, 'no such folder', 'client.pfx');
     const { text } = await exportScript({
       prefix: fake.prefix,
@@ -121,12 +83,7 @@ describe('the exported sh script, asking and refusing', () => {
     expect((await fake.calls()).filter(touchesTheMac)).toEqual([]);
 
     await fake.cleanup();
-    fake = await makeFakePrograms({
-      passthrough: PASSTHROUGH,
-      passthroughWriteArg: AWK_WRITES,
-      exit: NOT_DONE,
-      stderr: NO_TRUST_SETTINGS,
-    });
+    fake = fakes.use(await makeFakePrograms(FRESH_MAC));
     const elsewhere = join(b.fx.dir, `elsewhere $(id)\n.pfx`);
     await copyFile(b.hostilePfx, elsewhere);
     const again = await exportScript({
@@ -141,12 +98,7 @@ describe('the exported sh script, asking and refusing', () => {
   });
 
   it('turns echo back on when the script is interrupted at the password prompt', async () => {
-    fake = await makeFakePrograms({
-      passthrough: PASSTHROUGH,
-      passthroughWriteArg: AWK_WRITES,
-      exit: NOT_DONE,
-      stderr: NO_TRUST_SETTINGS,
-    });
+    const fake = fakes.use(await makeFakePrograms(FRESH_MAC));
     const { text } = await exportScript({ prefix: fake.prefix });
     const path = join(b.fx.dir, 'interrupted.sh');
     await writeFile(path, text, { mode: 0o700 });

@@ -1,37 +1,28 @@
 // Specification: the exported sh script's run: the plans' commands in their order, a fresh Mac without errors, a
 // refused command's errors shown, a failing step undone, and a second run that changes nothing.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONF_PATH } from '../../../src/core/macos/paths';
 import { PFX_PASSWORD } from '../../unit/core/macos/fixtures';
 import {
+  FRESH_MAC,
   AWK_WRITES,
   exportScript,
-  NOT_DONE,
-  NO_TRUST_SETTINGS,
   PASSTHROUGH,
   runScript,
   trustedRootExport,
   useScriptBench,
   WORK,
+  useFakePrograms,
 } from './script-bench';
 
-import { makeFakePrograms, type FakePrograms } from './fake-programs';
+import { makeFakePrograms } from './fake-programs';
 
 const b = useScriptBench();
-let fake: FakePrograms | undefined;
-afterEach(async () => {
-  await fake?.cleanup();
-  fake = undefined;
-});
+const fakes = useFakePrograms();
 
 describe('the exported sh script, running', () => {
   it('runs the same commands in the same order as the plans list them', async () => {
-    fake = await makeFakePrograms({
-      passthrough: PASSTHROUGH,
-      passthroughWriteArg: AWK_WRITES,
-      exit: NOT_DONE,
-      stderr: NO_TRUST_SETTINGS,
-    });
+    const fake = fakes.use(await makeFakePrograms(FRESH_MAC));
     const { text, plans, workspaceDir } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.code).toBe(0);
@@ -46,14 +37,13 @@ describe('the exported sh script, running', () => {
   });
 
   it('prints no error on a fresh Mac, where there is no 1E.Client.conf to keep', async () => {
-    fake = await makeFakePrograms({
-      passthrough: PASSTHROUGH,
-      passthroughWriteArg: AWK_WRITES,
-      exit: NOT_DONE,
-      stderr: NO_TRUST_SETTINGS,
-      absent: [DEFAULT_CONF_PATH],
-      creates: { '/usr/sbin/installer': [DEFAULT_CONF_PATH] },
-    });
+    const fake = fakes.use(
+      await makeFakePrograms({
+        ...FRESH_MAC,
+        absent: [DEFAULT_CONF_PATH],
+        creates: { '/usr/sbin/installer': [DEFAULT_CONF_PATH] },
+      }),
+    );
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.code).toBe(0);
@@ -73,13 +63,12 @@ describe('the exported sh script, running', () => {
 
   it('shows the errors of a refused command and of its fallback when both fail', async () => {
     // The package writes no 1E.Client.conf here, so there is nothing to keep as the backup either.
-    fake = await makeFakePrograms({
-      passthrough: PASSTHROUGH,
-      passthroughWriteArg: AWK_WRITES,
-      exit: NOT_DONE,
-      stderr: NO_TRUST_SETTINGS,
-      absent: [DEFAULT_CONF_PATH],
-    });
+    const fake = fakes.use(
+      await makeFakePrograms({
+        ...FRESH_MAC,
+        absent: [DEFAULT_CONF_PATH],
+      }),
+    );
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.code).toBe(1);
@@ -93,13 +82,12 @@ describe('the exported sh script, running', () => {
   });
 
   it("undoes the failing step's completed changes newest first and stops", async () => {
-    fake = await makeFakePrograms({
-      passthrough: PASSTHROUGH,
-      passthroughWriteArg: AWK_WRITES,
-      exit: NOT_DONE,
-      stderr: NO_TRUST_SETTINGS,
-      failWhenArg: 'add-certificates',
-    });
+    const fake = fakes.use(
+      await makeFakePrograms({
+        ...FRESH_MAC,
+        failWhenArg: 'add-certificates',
+      }),
+    );
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.code).toBe(1);
@@ -117,18 +105,20 @@ describe('the exported sh script, running', () => {
   });
 
   it('skips changes whose checks say they are done, so a second run changes nothing', async () => {
-    fake = await makeFakePrograms({
-      passthrough: PASSTHROUGH,
-      passthroughWriteArg: AWK_WRITES,
-      exit: { '/usr/bin/arch': 0, '/usr/bin/cmp': 0 },
-      // The root is trusted in the admin trust settings, as `add-trusted-cert -d -r trustRoot` leaves it.
-      writes: { '/usr/bin/security trust-settings-export': trustedRootExport() },
-      stdout: {
-        '/usr/sbin/pkgutil': 'package-id: com.1e.pkg.1E.Client\nversion: 5.1.2.3\nvolume: /\nlocation: Library\n',
-        '/usr/bin/security': `SHA-1 hash: ${b.fx.root.fingerprint.replace(/:/g, '')}\nSHA-1 hash: ${b.fx.intermediate.fingerprint.replace(/:/g, '')}\n  1) ${b.fx.leaf.fingerprint.replace(/:/g, '')} "MAC01.local"\n`,
-        '/bin/launchctl': 'system/com.1e.pkg.1E.Client = {\n\tstate = running\n}\n',
-      },
-    });
+    const fake = fakes.use(
+      await makeFakePrograms({
+        passthrough: PASSTHROUGH,
+        passthroughWriteArg: AWK_WRITES,
+        exit: { '/usr/bin/arch': 0, '/usr/bin/cmp': 0 },
+        // The root is trusted in the admin trust settings, as `add-trusted-cert -d -r trustRoot` leaves it.
+        writes: { '/usr/bin/security trust-settings-export': trustedRootExport() },
+        stdout: {
+          '/usr/sbin/pkgutil': 'package-id: com.1e.pkg.1E.Client\nversion: 5.1.2.3\nvolume: /\nlocation: Library\n',
+          '/usr/bin/security': `SHA-1 hash: ${b.fx.root.fingerprint.replace(/:/g, '')}\nSHA-1 hash: ${b.fx.intermediate.fingerprint.replace(/:/g, '')}\n  1) ${b.fx.leaf.fingerprint.replace(/:/g, '')} "MAC01.local"\n`,
+          '/bin/launchctl': 'system/com.1e.pkg.1E.Client = {\n\tstate = running\n}\n',
+        },
+      }),
+    );
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.code).toBe(0);

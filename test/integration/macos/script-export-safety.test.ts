@@ -4,30 +4,24 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mergeConf, parseConf, serialiseConf } from '../../../src/core/macos/conf';
 import { readPfx } from '../../../src/core/pki/pkcs12';
 import { PFX_PASSWORD } from '../../unit/core/macos/fixtures';
 import {
-  AWK_WRITES,
+  FRESH_MAC,
   exportScript,
-  NOT_DONE,
-  NO_TRUST_SETTINGS,
-  PASSTHROUGH,
   PWNED,
   request,
   runScript,
   shellcheck,
   useScriptBench,
+  useFakePrograms,
 } from './script-bench';
-import { makeFakePrograms, type FakePrograms } from './fake-programs';
+import { makeFakePrograms } from './fake-programs';
 
 const b = useScriptBench();
-let fake: FakePrograms | undefined;
-afterEach(async () => {
-  await fake?.cleanup();
-  fake = undefined;
-});
+const fakes = useFakePrograms();
 
 describe('the exported sh script, handed over', () => {
   it('passes shellcheck with hostile paths, names and values', async () => {
@@ -67,12 +61,7 @@ describe('the exported sh script, handed over', () => {
   });
 
   it('runs the planned commands with every hostile argument intact and nothing injected', async () => {
-    fake = await makeFakePrograms({
-      passthrough: PASSTHROUGH,
-      passthroughWriteArg: AWK_WRITES,
-      exit: NOT_DONE,
-      stderr: NO_TRUST_SETTINGS,
-    });
+    const fake = fakes.use(await makeFakePrograms(FRESH_MAC));
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.stderr).toContain('all steps finished');
@@ -106,12 +95,7 @@ describe('the exported sh script, handed over', () => {
   });
 
   it('imports a re-wrapped PFX under a one-time password, and no other program ever sees a password', async () => {
-    fake = await makeFakePrograms({
-      passthrough: PASSTHROUGH,
-      passthroughWriteArg: AWK_WRITES,
-      exit: NOT_DONE,
-      stderr: NO_TRUST_SETTINGS,
-    });
+    const fake = fakes.use(await makeFakePrograms(FRESH_MAC));
     const { text } = await exportScript({ prefix: fake.prefix });
     const r = await runScript(text, { ONBOARD_PFX_PASSWORD: PFX_PASSWORD });
     expect(r.code).toBe(0);
