@@ -167,7 +167,7 @@ async function runJobs(
       at: new Date(setup.at),
       ...(setup.password !== undefined ? { password: setup.password } : {}),
     };
-    for (const [i, job] of jobs.entries()) results[i] = await checkDeviceFile(job, ctx);
+    for (const [i, job] of jobs.entries()) results[i] = checkDeviceFile(job, ctx);
     return { results, threads: 0 };
   }
   let next = 0;
