@@ -396,6 +396,13 @@ export function inspectCertificate(cert: X509Certificate): CertificateInfo {
 
 /** Short one-line label for lists and messages: "CN=MAC01.local (serial 1A2B)". */
 export function certificateLabel(cert: X509Certificate): string {
-  const d = certificateDetails(cert);
-  return `${formatName(d.subjectAttributes)} (serial ${d.serialHex})`;
+  let label = labels.get(cert);
+  if (label === undefined) {
+    const d = certificateDetails(cert);
+    labels.set(cert, (label = `${formatName(d.subjectAttributes)} (serial ${d.serialHex})`));
+  }
+  return label;
 }
+
+/** Each chain rule and finding names the certificates it concerns: their labels are made once. */
+const labels = new WeakMap<X509Certificate, string>();
