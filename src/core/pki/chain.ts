@@ -69,11 +69,15 @@ export function buildChain(leaf: X509Certificate, pool: X509Certificate[], opts:
   const anchorPrints = new Set(anchors.map((c) => print(c)));
   // Candidates by canonical subject (RFC 5280 §7.1: case and spacing do not matter), each certificate once.
   const bySubject = new Map<string, X509Certificate[]>();
-  const seen = new Set<string>([print(leaf)]);
+  const seen = new Set<string>();
+  // The leaf itself is left out of the pool. Only a certificate of the leaf's subject can be the leaf, so its
+  // fingerprint (a hash of each device certificate of a batch) is taken only when one is there.
+  const leafSubject = nameKey(pathFacts(leaf).subjectCanonical);
   for (const c of [...pool, ...anchors]) {
     if (seen.has(print(c))) continue;
     seen.add(print(c));
     const k = nameKey(pathFacts(c).subjectCanonical);
+    if (k === leafSubject && print(c) === print(leaf)) continue;
     const list = bySubject.get(k);
     if (list) list.push(c);
     else bySubject.set(k, [c]);
@@ -81,7 +85,8 @@ export function buildChain(leaf: X509Certificate, pool: X509Certificate[], opts:
 
   const problems: ChainProblem[] = [];
   const chain: X509Certificate[] = [leaf];
-  const used = new Set<string>([print(leaf)]);
+  // The certificates on the path so far (the leaf is in no candidate list: see above).
+  const used = new Set<string>();
   let complete = false;
   let current = leaf;
   for (;;) {
