@@ -20,15 +20,7 @@ import {
   type Tlv,
   readExtension,
 } from './der';
-import {
-  certificateKey,
-  describeKey,
-  keyAlgorithmName,
-  keyLabel,
-  keyProblem,
-  keyUnusable,
-  publicKeyOf,
-} from './keys';
+import { certificateKey, describeKey, keyAlgorithmName, keyLabel, keyProblem, keyUnusable, publicKeyOf } from './keys';
 import { commonNameOf, formatName, nameOnOneLineCnFirst, readName, type NameAttribute } from './names';
 import { akidAllows, pathFacts } from './path-facts';
 
