@@ -17,12 +17,13 @@ import {
   readTime,
   readTlv,
   whole,
+  type Extension,
   type Tlv,
   readExtension,
 } from './der';
 import { certificateKey, describeKey, keyAlgorithmName, keyLabel, keyProblem, keyUnusable, publicKeyOf } from './keys';
 import { commonNameOf, formatName, nameOnOneLineCnFirst, readName, type NameAttribute } from './names';
-import { akidAllows, pathFacts } from './path-facts';
+import { akidAllows, pathFacts, rememberPathFacts, type TbsParts } from './path-facts';
 
 export { certificateKey, describeKey, keyLabel, keyUnusable, publicKeyOf, type KeyDescription } from './keys';
 
@@ -155,7 +156,8 @@ export function emptyExtensionFields(): ExtensionFields {
 
 /** Reads a SEQUENCE OF Extension into `into`. */
 export function readExtensions(list: Tlv, into: ExtensionFields): void {
-  for (const ext of children(expectTag(list, TAG.SEQUENCE, 'extensions'))) readExtensionFields(ext, into);
+  for (const ext of children(expectTag(list, TAG.SEQUENCE, 'extensions')))
+    readExtensionFields(readExtension(ext), into);
 }
 
 const detailsCache = new WeakMap<X509Certificate, CertificateDetails>();
@@ -165,8 +167,9 @@ export function certificateDetails(cert: X509Certificate): CertificateDetails {
   const cached = detailsCache.get(cert);
   if (cached) return cached;
   let d: CertificateDetails;
+  let parts: TbsParts;
   try {
-    d = parseCertificateDer(cert.raw);
+    [d, parts] = parseCertificateDer(cert.raw);
     // node:crypto parses the key lazily: a damaged key must fail here, not halfway through a check. A key
     // of a kind node (like OpenSSL 3) cannot use is not damage: it is reported as a fact of the certificate.
     d.keyProblem = keyProblem(cert, d.keyAlgorithmOid, d.keyHasParameters);
@@ -178,10 +181,12 @@ export function certificateDetails(cert: X509Certificate): CertificateDetails {
     );
   }
   detailsCache.set(cert, d);
+  // Path validation reads the same walk (names, extension list) instead of parsing the certificate again.
+  rememberPathFacts(cert, parts);
   return d;
 }
 
-function parseCertificateDer(der: Uint8Array): CertificateDetails {
+function parseCertificateDer(der: Uint8Array): [CertificateDetails, TbsParts] {
   const root = readTlv(der, 0);
   const [tbsT, sigAlgT] = children(expectTag(root, TAG.SEQUENCE, 'certificate'));
   const tbs = children(expectTag(tbsT, TAG.SEQUENCE, 'tbsCertificate'));
@@ -201,10 +206,11 @@ function parseCertificateDer(der: Uint8Array): CertificateDetails {
   const [nb, na] = children(expectTag(validityT, TAG.SEQUENCE, 'validity'));
   if (!nb || !na) throw new Asn1Error('validity: unexpected structure');
   const sigOid = readAlgorithm(sigAlgT!).oid;
+  const subjectAttributes = readName(subjectT);
   const d: CertificateDetails = {
     version,
     serialHex: readIntegerHex(serialT).toUpperCase(),
-    subjectAttributes: readName(subjectT),
+    subjectAttributes,
     issuerAttributes: readName(issuerT),
     subjectDer: Buffer.from(whole(subjectT)),
     issuerDer: Buffer.from(whole(issuerT)),
@@ -216,16 +222,22 @@ function parseCertificateDer(der: Uint8Array): CertificateDetails {
     keyHasParameters: spki.params !== undefined && spki.params.tag !== TAG.NULL,
     ...emptyExtensionFields(),
   };
+  let extensions: Extension[] | undefined;
   for (; i < tbs.length; i++) {
     const t = tbs[i]!;
     if (t.tag !== 0xa3) continue;
-    readExtensions(children(t)[0]!, d);
+    const list: Extension[] = [];
+    for (const ext of children(expectTag(children(t)[0], TAG.SEQUENCE, 'extensions'))) {
+      const e = readExtension(ext);
+      list.push(e);
+      readExtensionFields(e, d);
+    }
+    extensions ??= list; // path validation, like OpenSSL, reads the first extensions field
   }
-  return d;
+  return [d, { serialT, issuerT, subjectT, subjectAttributes, extensions }];
 }
 
-function readExtensionFields(ext: Tlv, d: ExtensionFields): void {
-  const { oid, critical, value } = readExtension(ext);
+function readExtensionFields({ oid, critical, value }: Extension, d: ExtensionFields): void {
   d.extensions.set(oid, critical);
   const inner = () => readTlv(value, 0);
   switch (oid) {

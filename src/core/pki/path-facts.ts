@@ -12,11 +12,12 @@ import {
   readOid,
   readTlv,
   whole,
+  type Extension,
   type Tlv,
   readExtensions,
 } from './der';
 import { readGeneralNames, type GeneralName } from './general-names';
-import { canonicalName, formatName, readName } from './names';
+import { canonicalName, formatName, readName, type NameAttribute } from './names';
 import { readNameConstraints, type ConstrainedNames, type NameConstraints } from './name-constraints';
 
 /** A CRL distribution point of a certificate (or the distribution point of a CRL's IDP), ready to compare. */
@@ -168,6 +169,33 @@ export function pathFacts(cert: X509Certificate): PathFacts {
   return f;
 }
 
+/** The parts of a tbsCertificate these facts come from, so that a reader that has walked it already can hand them over. */
+export interface TbsParts {
+  serialT: Tlv;
+  issuerT: Tlv;
+  subjectT: Tlv;
+  /** readName of the subject. */
+  subjectAttributes: NameAttribute[];
+  /** The first extensions field's list, each read by the DER reader's readExtension; undefined without one. */
+  extensions: Extension[] | undefined;
+}
+
+/**
+ * Records the facts of `cert` read from parts another reader of the same DER (inspect's certificateDetails) already
+ * walked, so the certificate is parsed once. Quietly does nothing when they do not read: pathFacts then reads the
+ * certificate itself and throws what it throws.
+ */
+export function rememberPathFacts(cert: X509Certificate, parts: TbsParts): void {
+  if (cache.has(cert)) return;
+  let f: PathFacts;
+  try {
+    f = pathFactsFromParts(parts);
+  } catch {
+    return;
+  }
+  cache.set(cert, f);
+}
+
 function readPathFacts(raw: Uint8Array): PathFacts {
   const [tbsT] = children(readTlv(raw, 0));
   const tbs = children(expectTag(tbsT, TAG.SEQUENCE, 'tbsCertificate'));
@@ -178,6 +206,15 @@ function readPathFacts(raw: Uint8Array): PathFacts {
   i++; // validity
   const subjectT = tbs[i++]!;
   const subjectAttributes = readName(subjectT);
+  const extsT = tbs.slice(i).find((t) => t.tag === 0xa3);
+  // The name facts come first, as they always did: a damaged name throws before a damaged extension list.
+  return pathFactsFromParts({ serialT, issuerT, subjectT, subjectAttributes, extensions: undefined }, () =>
+    extsT ? readExtensions(children(extsT)[0]!) : undefined,
+  );
+}
+
+function pathFactsFromParts(p: TbsParts, extensions = () => p.extensions): PathFacts {
+  const { serialT, issuerT, subjectT, subjectAttributes } = p;
   const subjectCanonical = canonicalName(subjectT);
   const issuerCanonical = canonicalName(issuerT);
   const f: PathFacts = {
@@ -202,10 +239,10 @@ function readPathFacts(raw: Uint8Array): PathFacts {
       }
     }
   }
-  const extsT = tbs.slice(i).find((t) => t.tag === 0xa3);
-  if (!extsT) return f;
+  const list = extensions();
+  if (!list) return f;
   const seen = new Set<string>();
-  for (const { oid, critical, value } of readExtensions(children(extsT)[0]!)) {
+  for (const { oid, critical, value } of list) {
     if (critical && !PROCESSED.has(oid)) f.unprocessedCritical.push(extensionLabel(oid));
     if (seen.has(oid)) {
       f.invalid.push(`it carries the ${extensionLabel(oid)} extension twice`);
