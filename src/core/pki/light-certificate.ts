@@ -39,21 +39,31 @@ const magnitude = (b: Uint8Array) => {
 
 /** The public key as a JWK where node imports one without OpenSSL's decoders (RSA, EC on named curves, Ed25519). */
 function jwkOf(spki: Uint8Array): JsonWebKey | null {
+  return readSpki(spki).jwk;
+}
+
+/** jwkOf's answer, and for an RSA key with a non-empty modulus and exponent the modulus size, read in one go. */
+function readSpki(spki: Uint8Array): { jwk: JsonWebKey | null; rsaBits?: number } {
   const [algT, keyT] = children(expectTag(readTlv(spki), TAG.SEQUENCE, 'subject public key info'));
   const alg = readAlgorithm(algT!);
   const bits = readBitStringBytes(expectTag(keyT, TAG.BIT_STRING, 'subject public key'));
   if (alg.oid === '1.2.840.113549.1.1.1') {
     const [n, e] = children(expectTag(readTlv(bits), TAG.SEQUENCE, 'RSA public key'));
-    return { kty: 'RSA', n: b64url(magnitude(contents(n!))), e: b64url(magnitude(contents(e!))) };
+    const modulus = magnitude(contents(n!));
+    const exponent = magnitude(contents(e!));
+    const jwk = { kty: 'RSA', n: b64url(modulus), e: b64url(exponent) };
+    if (!jwk.n || !jwk.e) return { jwk };
+    const size = bitLength(modulus);
+    return size > 0 ? { jwk, rsaBits: size } : { jwk };
   }
   if (alg.oid === '1.2.840.10045.2.1' && alg.params?.tag === TAG.OID) {
     const crv = EC_CURVES[readOid(alg.params)];
-    if (!crv || bits[0] !== 0x04 || bits.length % 2 !== 1) return null;
+    if (!crv || bits[0] !== 0x04 || bits.length % 2 !== 1) return { jwk: null };
     const half = (bits.length - 1) / 2;
-    return { kty: 'EC', crv, x: b64url(bits.subarray(1, 1 + half)), y: b64url(bits.subarray(1 + half)) };
+    return { jwk: { kty: 'EC', crv, x: b64url(bits.subarray(1, 1 + half)), y: b64url(bits.subarray(1 + half)) } };
   }
-  if (alg.oid === '1.3.101.112') return { kty: 'OKP', crv: 'Ed25519', x: b64url(bits) };
-  return null;
+  if (alg.oid === '1.3.101.112') return { jwk: { kty: 'OKP', crv: 'Ed25519', x: b64url(bits) } };
+  return { jwk: null };
 }
 
 const colonHex = (b: Buffer) =>
@@ -110,6 +120,14 @@ export function lightCertificate(derBytes: Uint8Array): X509Certificate {
     : { oid: outer.oid };
   // OpenSSL refuses a signature whose inner and outer algorithm identifiers differ; so does this.
   const algorithmsAgree = Buffer.from(whole(innerAlg)).equals(Buffer.from(whole(sigAlgT)));
+  // The key read once, for its size now and its import if asked; a key that does not read is left for the import to
+  // report (publicKey reads it again and throws there).
+  let read: ReturnType<typeof readSpki> | undefined;
+  try {
+    read = readSpki(spki);
+  } catch {
+    read = undefined;
+  }
 
   let real: X509Certificate | undefined;
   const realCertificate = () => (real ??= new X509Certificate(raw));
@@ -127,7 +145,7 @@ export function lightCertificate(derBytes: Uint8Array): X509Certificate {
     fingerprint512: () => digest('sha512'),
     publicKey: () => {
       if (!key) {
-        const jwk = jwkOf(spki);
+        const jwk = read ? read.jwk : jwkOf(spki);
         key = jwk
           ? createPublicKey({ key: jwk, format: 'jwk' })
           : createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
@@ -156,19 +174,6 @@ export function lightCertificate(derBytes: Uint8Array): X509Certificate {
     has: (_target, prop) => prop in own || prop in realCertificate(),
     getPrototypeOf: () => X509Certificate.prototype,
   });
-  const bits = rsaModulusBits(spki);
-  if (bits !== undefined) rsaBits.set(light, bits);
+  if (read?.rsaBits !== undefined) rsaBits.set(light, read.rsaBits);
   return light;
-}
-
-/** The size of an RSA key whose modulus and exponent are both non-empty (what the JWK import needs), else undefined. */
-function rsaModulusBits(spki: Uint8Array): number | undefined {
-  try {
-    const jwk = jwkOf(spki);
-    if (jwk?.kty !== 'RSA' || !jwk.n || !jwk.e) return undefined;
-    const bits = bitLength(Buffer.from(jwk.n, 'base64url'));
-    return bits > 0 ? bits : undefined;
-  } catch {
-    return undefined; // let the KeyObject's import say what is wrong
-  }
 }
