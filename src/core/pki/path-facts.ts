@@ -231,14 +231,8 @@ function pathFactsFromParts(p: TbsParts, extensions = () => p.extensions): PathF
     unprocessedCritical: [],
     invalid: [],
   };
-  for (const rdn of children(subjectT)) {
-    for (const atv of children(rdn)) {
-      const [oidT, valT] = children(atv);
-      if (oidT && valT && readOid(oidT) === '1.2.840.113549.1.9.1') {
-        f.subjectEmails.push({ tag: valT.tag, bytes: Buffer.from(contents(valT)) });
-      }
-    }
-  }
+  // The subject's attributes are read already: walk its DER again only for the tag and bytes of an emailAddress.
+  if (subjectAttributes.some((a) => a.oid === EMAIL_ADDRESS)) f.subjectEmails = subjectEmails(subjectT);
   const list = extensions();
   if (!list) return f;
   const seen = new Set<string>();
@@ -256,6 +250,22 @@ function pathFactsFromParts(p: TbsParts, extensions = () => p.extensions): PathF
     }
   }
   return f;
+}
+
+const EMAIL_ADDRESS = '1.2.840.113549.1.9.1';
+
+/** The subject's emailAddress values with their ASN.1 tags (OpenSSL needs IA5String). */
+function subjectEmails(subjectT: Tlv): PathFacts['subjectEmails'] {
+  const emails: PathFacts['subjectEmails'] = [];
+  for (const rdn of children(subjectT)) {
+    for (const atv of children(rdn)) {
+      const [oidT, valT] = children(atv);
+      if (oidT && valT && readOid(oidT) === EMAIL_ADDRESS) {
+        emails.push({ tag: valT.tag, bytes: Buffer.from(contents(valT)) });
+      }
+    }
+  }
+  return emails;
 }
 
 function readExtension(oid: string, value: Uint8Array, f: PathFacts): void {
