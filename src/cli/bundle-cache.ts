@@ -20,9 +20,10 @@ const HASH_BYTES = 32;
 
 export const cacheFileOf = (bundle: string): string => `${bundle}.v8cache`;
 
-const sourceHash = (source: string): Buffer => createHash('sha256').update(source).digest();
+// Of the file's bytes, as read: hashing the decoded string would encode all of it to UTF-8 again.
+const sourceHash = (bytes: Buffer): Buffer => createHash('sha256').update(bytes).digest();
 
-function readCache(file: string, source: string): Buffer | undefined {
+function readCache(file: string, bytes: Buffer): Buffer | undefined {
   let data: Buffer;
   try {
     data = readFileSync(cacheFileOf(file));
@@ -30,7 +31,7 @@ function readCache(file: string, source: string): Buffer | undefined {
     return undefined;
   }
   const end = data.length - HASH_BYTES;
-  if (end <= 0 || !data.subarray(end).equals(sourceHash(source))) return undefined;
+  if (end <= 0 || !data.subarray(end).equals(sourceHash(bytes))) return undefined;
   return data.subarray(0, end);
 }
 
@@ -45,9 +46,9 @@ export function loadBundle(file: string): LoadedBundle {
   const cached = Module as unknown as { _cache: Record<string, { exports: unknown } | undefined> };
   const already = cached._cache[file];
   if (already) return { exports: already.exports, cacheUsed: false };
-  const source = readFileSync(file, 'utf8');
-  const cachedData = readCache(file, source);
-  const script = new Script(wrap(source), { filename: file, cachedData });
+  const bytes = readFileSync(file);
+  const cachedData = readCache(file, bytes);
+  const script = new Script(wrap(bytes.toString('utf8')), { filename: file, cachedData });
   const cacheUsed = cachedData !== undefined && script.cachedDataRejected === false;
   const mod = new Module(file);
   mod.filename = file;
@@ -69,16 +70,16 @@ export function loadBundle(file: string): LoadedBundle {
  * (a verb's work is in functions first called after loading). Run by the build, in its own process.
  */
 export function makeCodeCache(file: string): number {
-  const source = readFileSync(file, 'utf8');
+  const bytes = readFileSync(file);
   setFlagsFromString('--no-lazy');
   let script: Script;
   try {
-    script = new Script(wrap(source), { filename: file });
+    script = new Script(wrap(bytes.toString('utf8')), { filename: file });
   } finally {
     setFlagsFromString('--lazy');
   }
   // Only now: the cache records V8's flags as they are when it is made, and a run has the default ones.
   const data = script.createCachedData();
-  writeFileSync(cacheFileOf(file), Buffer.concat([data, sourceHash(source)]));
+  writeFileSync(cacheFileOf(file), Buffer.concat([data, sourceHash(bytes)]));
   return data.length;
 }
