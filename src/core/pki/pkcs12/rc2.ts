@@ -31,36 +31,49 @@ export function expandKey(key: Buffer, bits: number): Uint16Array {
   return K;
 }
 
-const SHIFT = [1, 2, 3, 5];
-const rotr16 = (x: number, s: number): number => ((x >>> s) | (x << (16 - s))) & 0xffff;
-
-/** Decrypts one 8-byte block in place in R (four 16-bit words, little-endian in the block): section 4. */
-function decryptBlock(R: Uint16Array, K: Uint16Array): void {
+/**
+ * Decrypts the 8-byte block at `at` of `data` into `out` (section 4): the reverse of encryption's 5 mixing rounds, a
+ * mashing round, 6 mixing, a mashing, 5 mixing. Words are little-endian 16-bit; each R-mix step undoes
+ * R[i] = rotl16(R[i] + K[j] + (R[i-1] & R[i-2]) + (~R[i-1] & R[i-3]), s[i]) with s = 1, 2, 3, 5. The four words
+ * stay in locals and every step is written out: this runs a few hundred times per file, mostly before V8 optimises.
+ */
+function decryptBlock(K: Uint16Array, data: Buffer, at: number, out: Buffer): void {
+  let r0 = data[at]! | (data[at + 1]! << 8);
+  let r1 = data[at + 2]! | (data[at + 3]! << 8);
+  let r2 = data[at + 4]! | (data[at + 5]! << 8);
+  let r3 = data[at + 6]! | (data[at + 7]! << 8);
   let j = 63;
-  // The reverse of encryption's 5 mixing rounds, a mashing round, 6 mixing, a mashing, 5 mixing.
-  const rmix = () => {
-    for (let i = 3; i >= 0; i--) {
-      const x = rotr16(R[i]!, SHIFT[i]!);
-      R[i] = x - K[j--]! - (R[(i + 3) & 3]! & R[(i + 2) & 3]!) - (~R[(i + 3) & 3]! & R[(i + 1) & 3]!);
+  for (let round = 15; round >= 0; round--) {
+    r3 = (((r3 >>> 5) | (r3 << 11)) & 0xffff) - K[j--]! - (r2 & r1) - (~r2 & r0);
+    r3 &= 0xffff;
+    r2 = (((r2 >>> 3) | (r2 << 13)) & 0xffff) - K[j--]! - (r1 & r0) - (~r1 & r3);
+    r2 &= 0xffff;
+    r1 = (((r1 >>> 2) | (r1 << 14)) & 0xffff) - K[j--]! - (r0 & r3) - (~r0 & r2);
+    r1 &= 0xffff;
+    r0 = (((r0 >>> 1) | (r0 << 15)) & 0xffff) - K[j--]! - (r3 & r2) - (~r3 & r1);
+    r0 &= 0xffff;
+    // The mashing rounds sit after the 5th and the 11th mixing round of decryption.
+    if (round === 11 || round === 5) {
+      r3 = (r3 - K[r2 & 63]!) & 0xffff;
+      r2 = (r2 - K[r1 & 63]!) & 0xffff;
+      r1 = (r1 - K[r0 & 63]!) & 0xffff;
+      r0 = (r0 - K[r3 & 63]!) & 0xffff;
     }
-  };
-  const rmash = () => {
-    for (let i = 3; i >= 0; i--) R[i] = R[i]! - K[R[(i + 3) & 3]! & 63]!;
-  };
-  for (let r = 0; r < 5; r++) rmix();
-  rmash();
-  for (let r = 0; r < 6; r++) rmix();
-  rmash();
-  for (let r = 0; r < 5; r++) rmix();
+  }
+  out[0] = r0 & 0xff;
+  out[1] = r0 >>> 8;
+  out[2] = r1 & 0xff;
+  out[3] = r1 >>> 8;
+  out[4] = r2 & 0xff;
+  out[5] = r2 >>> 8;
+  out[6] = r3 & 0xff;
+  out[7] = r3 >>> 8;
 }
 
 /** RC2 in ECB for one block: `block` (8 bytes) decrypted. For tests against RFC 2268's vectors. */
 export function decryptOneBlock(K: Uint16Array, block: Buffer): Buffer {
-  const R = new Uint16Array(4);
-  for (let i = 0; i < 4; i++) R[i] = block.readUInt16LE(i * 2);
-  decryptBlock(R, K);
   const out = Buffer.alloc(8);
-  for (let i = 0; i < 4; i++) out.writeUInt16LE(R[i]!, i * 2);
+  decryptBlock(K, block, 0, out);
   return out;
 }
 
@@ -69,12 +82,13 @@ export function rc2Decrypt(key: Buffer, iv: Buffer, data: Buffer, bits: number):
   if (iv.length !== 8 || data.length === 0 || data.length % 8 !== 0) throw new BadPadding();
   const K = expandKey(key, bits);
   const out = Buffer.alloc(data.length);
-  let prev = iv;
+  const plain = Buffer.alloc(8);
   for (let at = 0; at < data.length; at += 8) {
-    const block = data.subarray(at, at + 8);
-    const plain = decryptOneBlock(K, block);
-    for (let i = 0; i < 8; i++) out[at + i] = plain[i]! ^ prev[i]!;
-    prev = block;
+    decryptBlock(K, data, at, plain);
+    // CBC: XOR with the previous ciphertext block (the IV before the first).
+    const prev = at === 0 ? iv : data;
+    const from = at === 0 ? 0 : at - 8;
+    for (let i = 0; i < 8; i++) out[at + i] = plain[i]! ^ prev[from + i]!;
   }
   const pad = out[out.length - 1]!;
   if (pad < 1 || pad > 8) throw new BadPadding();
