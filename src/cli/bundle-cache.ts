@@ -1,10 +1,9 @@
-// Loading a verb's bundle (dist/cli/<verb>.js) with the V8 code cache the build left beside it, and making that cache.
+// Loading a verb's bundle (dist/cli/<verb>.js) with the V8 code cache the build left beside it (bundle-cache-make.ts).
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
 
 // Why: compiling a 250-300 KB bundle is a large share of a verb's start-up (V8 pre-parses every function to find
 // where it ends, then compiles each one on its first call). With a code cache V8 reads the compiled bytecode instead.
@@ -14,14 +13,15 @@ import { setFlagsFromString } from 'node:v8';
 // the SHA-256 of the source it was made from, and a cache for any other source is not offered at all.
 
 /** The same wrapper Node's CommonJS loader puts around a file, so the bundle sees what `require` would give it. */
-const wrap = (source: string): string => `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
+export const wrap = (source: string): string =>
+  `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
 
 const HASH_BYTES = 32;
 
 export const cacheFileOf = (bundle: string): string => `${bundle}.v8cache`;
 
 // Of the file's bytes, as read: hashing the decoded string would encode all of it to UTF-8 again.
-const sourceHash = (bytes: Buffer): Buffer => createHash('sha256').update(bytes).digest();
+export const sourceHash = (bytes: Buffer): Buffer => createHash('sha256').update(bytes).digest();
 
 function readCache(file: string, bytes: Buffer): Buffer | undefined {
   let data: Buffer;
@@ -63,23 +63,4 @@ export function loadBundle(file: string): LoadedBundle {
   }
   mod.loaded = true;
   return { exports: mod.exports, cacheUsed };
-}
-
-/**
- * Writes the code cache for a bundle: every function compiled, not only the top level that V8 compiles at once
- * (a verb's work is in functions first called after loading). Run by the build, in its own process.
- */
-export function makeCodeCache(file: string): number {
-  const bytes = readFileSync(file);
-  setFlagsFromString('--no-lazy');
-  let script: Script;
-  try {
-    script = new Script(wrap(bytes.toString('utf8')), { filename: file });
-  } finally {
-    setFlagsFromString('--lazy');
-  }
-  // Only now: the cache records V8's flags as they are when it is made, and a run has the default ones.
-  const data = script.createCachedData();
-  writeFileSync(cacheFileOf(file), Buffer.concat([data, sourceHash(bytes)]));
-  return data.length;
 }

@@ -15,9 +15,13 @@ writeFileSync(join(dir, 'sibling.js'), "module.exports = 'from the sibling';\n")
 // second compile of the same source from its own memory and never look at the cache, so each step is a child node
 // running the loader as the build compiles it.
 const loader = join(dir, 'bundle-cache.js');
+const maker = join(dir, 'bundle-cache-make.js');
 buildSync({
-  entryPoints: [join(__dirname, '../../../src/cli/bundle-cache.ts')],
-  outfile: loader,
+  entryPoints: {
+    'bundle-cache': join(__dirname, '../../../src/cli/bundle-cache.ts'),
+    'bundle-cache-make': join(__dirname, '../../../src/cli/bundle-cache-make.ts'),
+  },
+  outdir: dir,
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -25,7 +29,7 @@ buildSync({
 });
 
 function makeCodeCache(file: string): void {
-  execFileSync(process.execPath, ['-e', `require(${JSON.stringify(loader)}).makeCodeCache(${JSON.stringify(file)})`]);
+  execFileSync(process.execPath, ['-e', `require(${JSON.stringify(maker)}).makeCodeCache(${JSON.stringify(file)})`]);
 }
 
 interface Loaded {
