@@ -83,7 +83,7 @@ try {
       platform: 'node',
       format: 'cjs',
       target: 'node20',
-      // Dependencies (ws for the lab's Switch stand-in) load from node_modules when used.
+      // Dependencies (node-forge for RC2, ws for the lab's Switch stand-in) load from node_modules when used.
       packages: 'external',
       plugins: [verbsApart],
       sourcemap: 'linked',

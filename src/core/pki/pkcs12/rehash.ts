@@ -1,11 +1,9 @@
 // Hashing a digest again and again (the inner loop of the PKCS#12 KDF): SHA-1 in plain JavaScript, others native.
 import { createHash } from 'node:crypto';
 import * as cryptoModule from 'node:crypto';
-import { wasmSha1Rounds } from './sha1-wasm';
 
 // Why SHA-1 here: each round hashes only the previous round's 20 bytes, and one call into OpenSSL per round costs
-// more than the hashing itself. The rounds run as WebAssembly (sha1-wasm.ts: machine code from the first round, where
-// this JavaScript runs interpreted until V8 optimises it); the JavaScript below is for runtimes without WebAssembly. A PFX from `openssl pkcs12 -legacy` (and older Windows exports) needs 6,144 SHA-1
+// more than the hashing itself. A PFX from `openssl pkcs12 -legacy` (and older Windows exports) needs 6,144 SHA-1
 // rounds this way even with its key bag opened by OpenSSL (the MAC key, the RC2 key and IV, 2,048 each). Each round
 // is one compression of the single padded block FIPS 180-4 makes of 20 bytes. Measured in fresh processes on the
 // shared 2-core machine (10 runs each, medians): 6,000 rounds 83 ms against 138 ms with crypto.hash, three runs of
@@ -13,8 +11,8 @@ import { wasmSha1Rounds } from './sha1-wasm';
 // JavaScript than native in a fresh process, since V8 has not optimised the loop by then: it stays native.
 // Nothing secret steers a branch or an index: the work is the same for every input.
 
-/** h (5 words) becomes SHA-1(h) `times` times over (FIPS 180-4 section 6.1.2). Exported for its tests. */
-export function sha1RoundsInJs(h: Int32Array, times: number): void {
+/** h (5 words) becomes SHA-1(h) `times` times over (FIPS 180-4 section 6.1.2). */
+function sha1Rounds(h: Int32Array, times: number): void {
   const W = new Int32Array(80);
   // The state stays in locals from round to round and the constants are literals: that is what V8 compiles fastest.
   let h0 = h[0]!;
@@ -94,7 +92,7 @@ export function rehash(digest: string, first: Buffer, times: number): Buffer {
   if (digest === 'sha1' && first.length === 20) {
     const h = new Int32Array(5);
     for (let i = 0; i < 5; i++) h[i] = first.readInt32BE(i * 4);
-    (wasmSha1Rounds() ?? sha1RoundsInJs)(h, times);
+    sha1Rounds(h, times);
     const out = Buffer.alloc(20);
     for (let i = 0; i < 5; i++) out.writeInt32BE(h[i]!, i * 4);
     return out;

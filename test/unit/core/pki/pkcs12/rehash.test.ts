@@ -1,8 +1,7 @@
 // Specification: rehash() is the same as hashing the digest again with node:crypto, round after round.
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { rehash, sha1RoundsInJs } from '../../../../../src/core/pki/pkcs12/rehash';
-import { wasmSha1Rounds } from '../../../../../src/core/pki/pkcs12/sha1-wasm';
+import { rehash } from '../../../../../src/core/pki/pkcs12/rehash';
 
 /** The reference: node:crypto, one call per round. */
 function native(digest: string, first: Buffer, times: number): Buffer {
@@ -31,28 +30,5 @@ describe('rehash', () => {
     expect(rehash('sha1', odd, 3).equals(native('sha1', odd, 3))).toBe(true);
     const short = randomBytes(20);
     expect(rehash('sha256', short, 2).equals(native('sha256', short, 2))).toBe(true);
-  });
-
-  // rehash() takes the WebAssembly rounds where they run (here), the JavaScript ones elsewhere: both are checked.
-  it.each([
-    ['WebAssembly', () => wasmSha1Rounds()!],
-    ['JavaScript', () => sha1RoundsInJs],
-  ])('SHA-1 rounds in %s agree with node:crypto', (_, which) => {
-    const rounds = which();
-    expect(rounds).toBeTypeOf('function');
-    for (const times of [0, 1, 2, 5, 2047]) {
-      for (const first of [
-        createHash('sha1').update(randomBytes(9)).digest(),
-        Buffer.alloc(20, 0xff),
-        Buffer.alloc(20),
-      ]) {
-        const h = new Int32Array(5);
-        for (let i = 0; i < 5; i++) h[i] = first.readInt32BE(i * 4);
-        rounds(h, times);
-        const out = Buffer.alloc(20);
-        for (let i = 0; i < 5; i++) out.writeInt32BE(h[i]!, i * 4);
-        expect(out.toString('hex'), `${times} rounds`).toBe(native('sha1', first, times).toString('hex'));
-      }
-    }
   });
 });
