@@ -35,8 +35,8 @@ export interface WorkerSessionsOptions {
   /** The compiled session-worker.js; found beside this file, or in dist/ when this file runs from its TypeScript. */
   workerFile?: string;
   log?(message: string): void;
-  /** Told when a connection's thread has stopped, with how many of its requests were cut short. */
-  onWorkerExit?(info: { connection: number; unfinished: number }): void;
+  /** Told when a connection's thread has stopped: how many of its requests it cut short, and its folder (then removed). */
+  onWorkerExit?(info: { connection: number; unfinished: number; folder: string }): void;
 }
 
 /** More open connections than one technician's browser tabs ever need; each holds a thread. */
@@ -113,7 +113,7 @@ export function workerSessions(opts: WorkerSessionsOptions = {}): PreviewSession
         worker.once('exit', () => {
           ended = true;
           open.delete(handle);
-          opts.onWorkerExit?.({ connection, unfinished: unanswered });
+          opts.onWorkerExit?.({ connection, unfinished: unanswered, folder });
           if (!closing) for (const id of ids.splice(0)) send({ id, result: INTERNAL });
           resolve();
         });
