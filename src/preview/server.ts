@@ -7,7 +7,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { describeError } from '../core/errors';
-import type { PreviewSessions } from './sessions';
+import type { PreviewConnection, PreviewSessions } from './sessions';
 import { MALFORMED } from './replies';
 
 export interface PreviewServerOptions {
@@ -137,12 +137,22 @@ export async function startPreviewServer(opts: PreviewServerOptions): Promise<Pr
     const send = (msg: unknown) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
     };
-    const connection = opts.sessions.open(send);
+    let connection: PreviewConnection | null;
+    try {
+      connection = opts.sessions.open(send, () => {
+        opts.log?.("a connection's session thread stopped by itself; closing the connection");
+        ws.close(1011, 'Session ended');
+      });
+    } catch (e) {
+      opts.log?.(`could not start a session: ${describeError(e)}`);
+      connection = null;
+    }
     if (!connection) {
-      opts.log?.('refused WebSocket: too many connections');
-      ws.close(1013, 'Too many connections');
+      opts.log?.('refused WebSocket: no session for it (too many connections, or none could start)');
+      ws.close(1013, 'Try again later');
       return;
     }
+    const served = connection;
     // Invalid UTF-8, frames over maxPayload and protocol errors arrive here; ws then closes the connection itself.
     ws.on('error', (e) => opts.log?.(`closed a WebSocket connection: ${e.message}`));
     ws.on('message', (data, isBinary) => {
@@ -152,11 +162,11 @@ export async function startPreviewServer(opts: PreviewServerOptions): Promise<Pr
         return;
       }
       // Even reading the JSON of a big upload is the connection's own work, done in its thread.
-      connection.request(Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data));
+      served.request(Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data));
     });
     // The connection's work stops with it: its thread is ended, whatever it was doing.
     ws.on('close', () => {
-      connection.close().catch((e: unknown) => opts.log?.(`closing a session failed: ${describeError(e)}`));
+      served.close().catch((e: unknown) => opts.log?.(`closing a session failed: ${describeError(e)}`));
     });
   });
 

@@ -21,8 +21,11 @@ export interface PreviewConnection {
 }
 
 export interface PreviewSessions {
-  /** Serves a new connection; null when as many are open as the preview allows. */
-  open(send: (body: unknown) => void): PreviewConnection | null;
+  /**
+   * Serves a new connection; null when as many are open as the preview allows. `lost` is called when its thread
+   * stopped by itself (out of memory, a bug): its answered requests are sent, the rest fail, the connection should go.
+   */
+  open(send: (body: unknown) => void, lost: () => void): PreviewConnection | null;
   /** Connections whose thread is running. */
   live(): number;
   /** Ends every connection's thread and the spare. */
@@ -35,12 +38,17 @@ export interface WorkerSessionsOptions {
   /** The compiled session-worker.js; found beside this file, or in dist/ when this file runs from its TypeScript. */
   workerFile?: string;
   log?(message: string): void;
+  /** Each connection's heap, in MB (HEAP_LIMIT_MB unless a test asks for less). */
+  heapLimitMb?: number;
   /** Told when a connection's thread has stopped: how many of its requests it cut short, and its folder (then removed). */
   onWorkerExit?(info: { connection: number; unfinished: number; folder: string }): void;
 }
 
 /** More open connections than one technician's browser tabs ever need; each holds a thread. */
 export const MAX_CONNECTIONS = 16;
+
+/** A connection's heap: a 32 MB upload read, decoded and opened needs a few times that. */
+export const HEAP_LIMIT_MB = 512;
 
 interface Spawned {
   worker: Worker;
@@ -67,19 +75,25 @@ export function workerSessions(opts: WorkerSessionsOptions = {}): PreviewSession
 
   const spawn = (): Spawned => {
     const folder = mkdtempSync(join(tmpdir(), 'onboard-preview-session-'));
-    const worker = new Worker(file, { env: { ...process.env, TMPDIR: folder }, stdout: false, stderr: false });
+    const worker = new Worker(file, {
+      env: { ...process.env, TMPDIR: folder },
+      // One connection's memory is bounded too: past it, that thread dies and the server stays up.
+      resourceLimits: { maxOldGenerationSizeMb: opts.heapLimitMb ?? HEAP_LIMIT_MB },
+    });
     // A spare thread waiting for a connection does not keep the process alive.
     worker.unref();
     worker.on('error', (e) => opts.log?.(`a session thread failed: ${e.message}`));
     return { worker, folder };
   };
+  // Loaded while the server starts, so the first page does not wait for its thread either.
+  spare = spawn();
   const discard = async (s: Spawned) => {
     await s.worker.terminate();
     await rm(s.folder, { recursive: true, force: true });
   };
 
   return {
-    open(send) {
+    open(send, lost) {
       if (closed || open.size >= MAX_CONNECTIONS) return null;
       const { worker, folder } = spare ?? spawn();
       // The next connection finds its thread loaded already.
@@ -114,7 +128,10 @@ export function workerSessions(opts: WorkerSessionsOptions = {}): PreviewSession
           ended = true;
           open.delete(handle);
           opts.onWorkerExit?.({ connection, unfinished: unanswered, folder });
-          if (!closing) for (const id of ids.splice(0)) send({ id, result: INTERNAL });
+          if (!closing) {
+            for (const id of ids.splice(0)) send({ id, result: INTERNAL });
+            lost();
+          }
           resolve();
         });
       });
