@@ -5,6 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { createRouter } from '../main/ipc/router';
 import { createHandlers } from '../main/ipc/handlers';
 import { createSession, type Session } from '../main/ipc/session';
+import { SimulatedMac } from '../core/macos/executors/simulated';
 import type { OnboardEvent } from '../shared/contract';
 import { describeError } from '../core/errors';
 import { INTERNAL, MALFORMED } from './replies';
@@ -74,5 +75,17 @@ function handle(session: Session, frame: Uint8Array): void {
     );
 }
 
-// Loaded and waiting: the server may hand this thread a connection now.
-post({ type: 'ready' });
+/**
+ * A spare thread is loaded before its page connects; it also runs what a page asks first (the app's and the Mac's
+ * facts) once on a throw-away session and a Mac of its own, so that code is compiled before a page waits on it.
+ */
+async function warmUp(): Promise<void> {
+  const spare = createSession({ shell: 'preview', executor: new SimulatedMac() });
+  const ctx = { session: spare, emit: () => undefined };
+  await router.dispatch('getAppInfo', {}, ctx);
+  await router.dispatch('getMacFacts', {}, ctx);
+}
+
+void warmUp()
+  .catch((e: unknown) => post({ type: 'log', message: `warming a session thread failed: ${describeError(e)}` }))
+  .then(() => post({ type: 'ready' }));

@@ -28,7 +28,7 @@ export interface PreviewSessions {
   open(send: (body: unknown) => void, lost: () => void): PreviewConnection | null;
   /** Connections whose thread is running. */
   live(): number;
-  /** Ends every connection's thread and the spare. */
+  /** Ends every connection's thread and the spares. */
   close(): Promise<void>;
 }
 
@@ -46,6 +46,9 @@ export interface WorkerSessionsOptions {
 
 /** More open connections than one technician's browser tabs ever need; each holds a thread. */
 export const MAX_CONNECTIONS = 16;
+
+/** Threads kept loaded for the next pages (each an idle isolate of a few tens of MB). */
+const SPARES = 2;
 
 /** A connection's heap: a 32 MB upload read, decoded and opened needs a few times that. */
 export const HEAP_LIMIT_MB = 512;
@@ -69,7 +72,8 @@ export function workerSessions(opts: WorkerSessionsOptions = {}): PreviewSession
   const file = opts.workerFile ?? sessionWorkerFile();
   const makeExecutor = opts.makeExecutor ?? (() => new SimulatedMac());
   const open = new Set<PreviewConnection>();
-  let spare: Spawned | undefined;
+  // Threads loaded ahead, oldest first: a page reloaded at once still finds one that has had time to load.
+  const spares: Spawned[] = [];
   let counter = 0;
   let closed = false;
 
@@ -86,7 +90,7 @@ export function workerSessions(opts: WorkerSessionsOptions = {}): PreviewSession
     return { worker, folder };
   };
   // Loaded while the server starts, so the first page does not wait for its thread either.
-  spare = spawn();
+  while (spares.length < SPARES) spares.push(spawn());
   const discard = async (s: Spawned) => {
     await s.worker.terminate();
     await rm(s.folder, { recursive: true, force: true });
@@ -95,9 +99,8 @@ export function workerSessions(opts: WorkerSessionsOptions = {}): PreviewSession
   return {
     open(send, lost) {
       if (closed || open.size >= MAX_CONNECTIONS) return null;
-      const { worker, folder } = spare ?? spawn();
-      // The next connection finds its thread loaded already.
-      spare = spawn();
+      const { worker, folder } = spares.shift() ?? spawn();
+      spares.push(spawn());
       worker.ref();
       const connection = ++counter;
       const executor = makeExecutor();
@@ -159,8 +162,7 @@ export function workerSessions(opts: WorkerSessionsOptions = {}): PreviewSession
     async close() {
       closed = true;
       const all = [...open].map((c) => c.close());
-      if (spare) all.push(discard(spare));
-      spare = undefined;
+      all.push(...spares.splice(0).map(discard));
       await Promise.all(all);
     },
   };
