@@ -38,6 +38,8 @@ export interface WorkerSessionsOptions {
   /** The compiled session-worker.js; found beside this file, or in dist/ when this file runs from its TypeScript. */
   workerFile?: string;
   log?(message: string): void;
+  /** Connections served at once (MAX_CONNECTIONS unless a test asks for fewer). */
+  maxConnections?: number;
   /** Each connection's heap, in MB (HEAP_LIMIT_MB unless a test asks for less). */
   heapLimitMb?: number;
   /** Told when a connection's thread has stopped: how many of its requests it cut short, and its folder (then removed). */
@@ -98,7 +100,7 @@ export function workerSessions(opts: WorkerSessionsOptions = {}): PreviewSession
 
   return {
     open(send, lost) {
-      if (closed || open.size >= MAX_CONNECTIONS) return null;
+      if (closed || open.size >= (opts.maxConnections ?? MAX_CONNECTIONS)) return null;
       const { worker, folder } = spares.shift() ?? spawn();
       spares.push(spawn());
       worker.ref();

@@ -1,5 +1,6 @@
-// A connection whose session thread dies by itself (here: out of memory, with a heap made small for the test) is
-// closed with its requests failed, and the server and every other connection go on.
+// The bounds of the preview's session threads: a connection whose thread dies by itself (here out of memory, with a
+// heap made small for the test) is closed with its requests failed while the server and the others go on; and no more
+// connections are served at once than allowed (two here), the next being refused until one closes.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -8,8 +9,10 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startPreviewServer, type PreviewServer } from '../../../src/preview/server';
 import { testSessions } from '../../support/preview-sessions';
+import type { PreviewSessions } from '../../../src/preview/sessions';
 
 let server: PreviewServer;
+let sessions: PreviewSessions;
 let dir: string;
 const logged: string[] = [];
 const exits: { unfinished: number; folder: string }[] = [];
@@ -17,8 +20,14 @@ const exits: { unfinished: number; folder: string }[] = [];
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'onboard-preview-lost-'));
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>Onboard</title>');
+  sessions = testSessions({
+    heapLimitMb: 32,
+    maxConnections: 2,
+    log: (m) => logged.push(m),
+    onWorkerExit: (e) => exits.push(e),
+  });
   server = await startPreviewServer({
-    sessions: testSessions({ heapLimitMb: 32, log: (m) => logged.push(m), onWorkerExit: (e) => exits.push(e) }),
+    sessions,
     rendererDir: dir,
     log: (m) => logged.push(m),
   });
@@ -63,5 +72,24 @@ describe('a session thread that runs out of memory', () => {
     expect(existsSync(exits[0]!.folder)).toBe(false);
     expect((await ask(other, 2, 'getMacFacts', {})).ok).toBe(true);
     other.close();
+  }, 120_000);
+});
+
+describe('the number of connections', () => {
+  it('is bounded: one more than allowed is refused (1013), and served again once one closes', async () => {
+    for (let i = 0; i < 200 && sessions.live() > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    const a = await open();
+    const b = await open();
+    expect((await ask(a, 1, 'getAppInfo', {})).ok).toBe(true);
+    expect((await ask(b, 1, 'getAppInfo', {})).ok).toBe(true);
+    const refused = await open();
+    expect(await new Promise<number>((r) => refused.on('close', (code) => r(code)))).toBe(1013);
+    expect(logged.some((m) => /too many connections/.test(m))).toBe(true);
+    a.close();
+    for (let i = 0; i < 200 && sessions.live() > 1; i++) await new Promise((r) => setTimeout(r, 50));
+    const c = await open();
+    expect((await ask(c, 1, 'getMacFacts', {})).ok).toBe(true);
+    b.close();
+    c.close();
   }, 120_000);
 });
