@@ -97,24 +97,25 @@ async function welcomeTimings(): Promise<{ cold: WelcomeTiming; warm: WelcomeTim
       try {
         const page = await context.newPage();
         await page.goto(server.url, { waitUntil: 'commit' });
-        // Predicates are functions, not strings: the page's CSP forbids evaluating strings.
-        const opts = { polling: 'raf' as const, timeout: 10_000 };
-        const heading = await page
+        // Predicates are functions, not strings: the page's CSP forbids evaluating strings. One predicate, polled
+        // every frame, notes the frame the heading first shows and returns at the frame the facts do: two waits in a
+        // row would add the browser round trip between them to the facts' time.
+        const { heading, facts } = await page
           .waitForFunction(
-            () => document.getElementById('step-heading')?.textContent === 'Welcome' && performance.now(),
+            () => {
+              const now = performance.now();
+              const w = window as unknown as { benchHeadingAt?: number };
+              if (w.benchHeadingAt === undefined && document.getElementById('step-heading')?.textContent === 'Welcome')
+                w.benchHeadingAt = now;
+              const shown = Array.from(document.querySelectorAll('dt')).some(
+                (d) => d.textContent === 'Name 1E expects',
+              );
+              return shown && { heading: w.benchHeadingAt ?? now, facts: now };
+            },
             undefined,
-            opts,
+            { polling: 'raf', timeout: 10_000 },
           )
-          .then((h) => h.jsonValue() as Promise<number>);
-        const facts = await page
-          .waitForFunction(
-            () =>
-              Array.from(document.querySelectorAll('dt')).some((d) => d.textContent === 'Name 1E expects') &&
-              performance.now(),
-            undefined,
-            opts,
-          )
-          .then((h) => h.jsonValue() as Promise<number>);
+          .then((h) => h.jsonValue() as Promise<{ heading: number; facts: number }>);
         return { heading, facts };
       } finally {
         await context.close();
@@ -136,6 +137,7 @@ async function welcomeTimings(): Promise<{ cold: WelcomeTiming; warm: WelcomeTim
 
 export async function run(): Promise<BenchSection> {
   const appJs = readFileSync(join(rendererDir, 'app.js'));
+  const bootJs = readFileSync(join(rendererDir, 'boot.js'));
   const appCss = readFileSync(join(rendererDir, 'app.css'));
   const gz = gzipSync(appJs, { level: 9 }).length;
   const cssGz = gzipSync(appCss, { level: 9 }).length;
@@ -158,6 +160,7 @@ export async function run(): Promise<BenchSection> {
       '| file | bytes | gzip |',
       '| --- | ---: | ---: |',
       `| app.js | ${kb(appJs.length)} KB | **${kb(gz)} KB** |`,
+      `| boot.js (runs first: asks for the Mac's facts while app.js loads) | ${kb(bootJs.length)} KB | ${kb(gzipSync(bootJs, { level: 9 }).length)} KB |`,
       `| app.css | ${kb(appCss.length)} KB | ${kb(cssGz)} KB |`,
       '',
       'What is inside app.js (minified bytes per package, from an esbuild metafile build with the same options):',
@@ -172,7 +175,7 @@ export async function run(): Promise<BenchSection> {
       '',
       `Goal: ≤ ${SIZE_GOAL_KB} KB gzip. ${sizeMet ? '**Met**' : '**Not met**'} (${kb(gz)} KB).`,
       '',
-      `**Time to Welcome.** The preview server (real router and handlers, simulated Mac) on 127.0.0.1 and Debian's headless Chromium at 900×640; each run is a fresh browser context (no cache), timed by the page's own \`performance.now()\` from navigation start until the Welcome heading is on screen, then until the Mac's facts have come back through the WebSocket and are shown. One cold run (first page of a new browser), then ${RUNS} rounds, each a bare page (one heading, no script, as a \`data:\` URL, the anchor: a fresh context and a navigation on this machine now) and then Welcome.`,
+      `**Time to Welcome.** The preview server (real router and handlers, simulated Mac) on 127.0.0.1 and Debian's headless Chromium at 900×640; each run is a fresh browser context (no cache), timed by the page's own \`performance.now()\` from navigation start until the Welcome heading is on screen, and until the Mac's facts have come back through the WebSocket and are shown, both noted by one check run at every animation frame (before 2026-12-03 two checks in a row were used, which added a browser round trip, tens of ms, to the facts' time). One cold run (first page of a new browser), then ${RUNS} rounds, each a bare page (one heading, no script, as a \`data:\` URL, the anchor: a fresh context and a navigation on this machine now) and then Welcome.`,
       '',
       '| | bare page shown, ms | Welcome heading shown, ms | facts shown, ms | facts ÷ bare page |',
       '| --- | ---: | ---: | ---: | ---: |',
@@ -183,7 +186,7 @@ export async function run(): Promise<BenchSection> {
       ),
       `| max of ${RUNS} | ${bares[bares.length - 1]!.toFixed(0)} | ${headings[headings.length - 1]!.toFixed(0)} | ${facts[facts.length - 1]!.toFixed(0)} | |`,
       '',
-      `Machine load while measuring (1-minute load average on ${cpus().length} cores): ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after${Math.max(loadBefore, loadAfter) > cpus().length ? ': busier than the machine has cores, which slows both columns' : ''}. Chromium parses and runs about 300 KB of minified JavaScript (react-dom is two thirds of it) before the first render, then the facts make a round trip through the WebSocket to the simulated Mac, so these times grow with the load.`,
+      `Machine load while measuring (1-minute load average on ${cpus().length} cores): ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after${Math.max(loadBefore, loadAfter) > cpus().length ? ': busier than the machine has cores, which slows both columns' : ''}. Chromium parses and runs about 300 KB of minified JavaScript (react-dom is two thirds of it) before the first render; the facts' round trip through the WebSocket to the simulated Mac starts before that, from boot.js, and Welcome's first render shows them when they are already in. These times grow with the load.`,
       '',
       `Goal: the Mac's facts shown within ${FACTS_GOAL_MS} ms of navigation at p95: ${timeMet ? '**met**' : '**not met**'} (p95 ${pct(facts, 95).toFixed(0)} ms; the bare page alone ${pct(bares, 95).toFixed(0)} ms at p95).${pct(bares, 95) > FACTS_GOAL_MS ? ' On this machine at this load even a page with no script misses the goal, so it cannot be judged here; the ratio to the bare page is the measure to compare.' : ''}`,
     ].join('\n'),

@@ -1,10 +1,30 @@
 // How the renderer reaches main: window.onboard in the desktop app (preload), or the
 // preview's WebSocket carrying the very same contract.
-import type { OnboardApi, OnboardEvent, MethodName, IpcResult, RequestOf, ResultOf } from '../src/shared/contract';
+import type {
+  IpcResult,
+  MacFactsView,
+  MethodName,
+  OnboardApi,
+  OnboardEvent,
+  RequestOf,
+  ResultOf,
+} from '../src/shared/contract';
+
+/** What boot.js started before the app's own script ran (see startEarly). */
+export interface EarlyStart {
+  api: OnboardApi;
+  /** The session's first reading of the Mac, asked at once. */
+  facts: Promise<IpcResult<MacFactsView>>;
+  /** The answer once it is in, so Welcome can show it in its first paint instead of a turn later. */
+  answer?: IpcResult<MacFactsView>;
+  /** Welcome's first reading has used it: every later reading asks main again. */
+  taken: boolean;
+}
 
 declare global {
   interface Window {
     onboard?: OnboardApi;
+    onboardEarly?: EarlyStart;
   }
 }
 
@@ -97,14 +117,48 @@ export function createWebSocketApi(url: string): OnboardApi {
   }) as unknown as OnboardApi;
 }
 
+/** This page's way to main: the preload's API in the desktop app, else a WebSocket to the preview that served it. */
+function openTransport(): OnboardApi {
+  if (window.onboard) return window.onboard;
+  const token = previewToken();
+  return createWebSocketApi(`ws://${window.location.host}/rpc?token=${token ?? ''}`);
+}
+
+/**
+ * Run by boot.js, a 1.5 KB script loaded before the app's: opens the way to main and asks for the Mac's
+ * facts at once, so the answer travels while the browser still parses and runs React (most of the wait before Welcome
+ * could show it). The app then uses this same transport, and Welcome's first reading takes this answer.
+ */
+export function startEarly(): void {
+  if (window.onboardEarly) return;
+  const api = openTransport();
+  const early: EarlyStart = { api, facts: api.getMacFacts({ refresh: false }), taken: false };
+  // Only notes the answer; whoever takes the promise sees its failure, if any.
+  early.facts.then(
+    (r) => {
+      early.answer = r;
+    },
+    () => undefined,
+  );
+  window.onboardEarly = early;
+}
+
+/**
+ * The facts boot.js asked for, given once to the first reading that wants them (with `answeredOnly`, only if the
+ * answer is already in); null when there are none, they were used, or this page talks to main another way (tests).
+ */
+export function takeEarlyFacts(opts: { answeredOnly?: boolean } = {}): Pick<EarlyStart, 'facts' | 'answer'> | null {
+  const early = window.onboardEarly;
+  if (!early || early.taken || early.api !== getApi() || (opts.answeredOnly && !early.answer)) return null;
+  early.taken = true;
+  return early;
+}
+
 let cached: OnboardApi | null = null;
 
 export function getApi(): OnboardApi {
   if (cached) return cached;
-  if (window.onboard) return (cached = window.onboard);
-  const token = previewToken();
-  const wsUrl = `ws://${window.location.host}/rpc?token=${token ?? ''}`;
-  return (cached = createWebSocketApi(wsUrl));
+  return (cached = window.onboardEarly?.api ?? openTransport());
 }
 
 /** For tests: use this API instead of the real transport. */

@@ -104,7 +104,8 @@ try {
       logLevel: 'warning',
     }),
     build({
-      entryPoints: { app: join(root, 'renderer/main.tsx') },
+      // boot.js (index.html runs it first) asks for the Mac's facts while app.js still loads; see renderer/api.ts.
+      entryPoints: { app: join(root, 'renderer/main.tsx'), boot: join(root, 'renderer/boot.ts') },
       outdir: join(dist, 'renderer'),
       bundle: true,
       platform: 'browser',

@@ -125,6 +125,13 @@ export interface WelcomeSlice {
   welcome: WelcomeState;
   /** Reads the Mac (again when `refresh`): after every change Onboard makes, and whenever Welcome shows. */
   loadFacts(refresh?: boolean): Promise<void>;
+  /**
+   * Puts boot.js's reading of the Mac on screen when its answer is already in (called once, before the first render),
+   * so Welcome's first paint shows the facts; that reading then counts as the first showing's.
+   */
+  adoptEarlyFacts(): void;
+  /** Welcome's reading for one showing: the session's first (unless adopted from boot.js), or a fresh one. */
+  readFactsForShowing(): Promise<void>;
   setMode(mode: SetupModeName): Promise<void>;
   setPlatform(platform: PlatformName): Promise<void>;
   editEndpoint(field: EndpointField, value: string): Promise<void>;

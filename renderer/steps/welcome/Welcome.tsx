@@ -11,12 +11,12 @@ import { FactsCard } from './FactsCard';
 export function Welcome() {
   const app = useWizard((s) => s.app);
   const mode = useWizard((s) => s.mode);
-  const loadFacts = useWizard((s) => s.loadFacts);
+  const readFactsForShowing = useWizard((s) => s.readFactsForShowing);
 
   // Once per showing: the first reading of this session, or a fresh one that replaces what is on screen.
   useEffect(() => {
-    void loadFacts(useWizard.getState().welcome.facts.state !== 'idle');
-  }, [loadFacts]);
+    void readFactsForShowing();
+  }, [readFactsForShowing]);
 
   return (
     <>

@@ -1,8 +1,8 @@
 // Welcome's slice: what the technician came to do, the 1E platform, the two endpoints as main judges them, and this Mac's facts
 // (filling in the endpoints from the installed configuration when the client stays).
-import type { EndpointsCheck, SetupModeName } from '../../../src/shared/contract';
+import type { EndpointsCheck, IpcResult, MacFactsView, SetupModeName } from '../../../src/shared/contract';
 import type { Proceed, SliceCreator, WelcomeSlice, WelcomeState, WizardState } from '../../state/types';
-import { call } from '../../api';
+import { call, takeEarlyFacts } from '../../api';
 import { failed, idle, loaded } from '../../state/requests';
 import { wizardError } from '../../ui/advice';
 
@@ -26,6 +26,15 @@ export const createWelcomeSlice: SliceCreator<WelcomeSlice> = (set, get) => {
   const patchWelcome = (p: Partial<WelcomeState>) => set((s) => ({ welcome: { ...s.welcome, ...p } }));
   // Answers can overtake each other while the technician types: only the latest counts.
   let endpointSeq = 0;
+  // The facts on screen are boot.js's reading, adopted before the first render and not yet counted for a showing.
+  let adopted = false;
+
+  const showFacts = (r: IpcResult<MacFactsView>) => {
+    patchWelcome({ facts: loaded(r), rereading: false });
+    // The client-certificate step names the certificate after the host name 1E expects, unless one was typed.
+    if (r.ok && get().client.csrHostname === '' && r.value.expectedHostName)
+      set((s) => ({ client: { ...s.client, csrHostname: r.value.expectedHostName! } }));
+  };
 
   /** Fills empty endpoint fields from the installed 1E.Client.conf when the client stays (upgrade, new certificate). */
   const prefill = async () => {
@@ -71,15 +80,31 @@ export const createWelcomeSlice: SliceCreator<WelcomeSlice> = (set, get) => {
     },
 
     async loadFacts(refresh = false) {
+      adopted = false;
+      // The session's first reading may already be on its way, asked by boot.js while the app loaded.
+      const early = refresh || get().welcome.facts.state !== 'idle' ? null : takeEarlyFacts();
       // A reading already on screen stays there while the Mac is asked again, so nothing jumps.
       if (get().welcome.facts.state === 'ready') patchWelcome({ rereading: true });
       else patchWelcome({ facts: { state: 'loading' } });
-      const r = await call('getMacFacts', { refresh });
-      patchWelcome({ facts: loaded(r), rereading: false });
-      // The client-certificate step names the certificate after the host name 1E expects, unless one was typed.
-      if (r.ok && get().client.csrHostname === '' && r.value.expectedHostName)
-        set((s) => ({ client: { ...s.client, csrHostname: r.value.expectedHostName! } }));
+      showFacts(await (early?.facts ?? call('getMacFacts', { refresh })));
       await prefill();
+    },
+
+    adoptEarlyFacts() {
+      if (get().welcome.facts.state !== 'idle') return;
+      const early = takeEarlyFacts({ answeredOnly: true });
+      if (!early?.answer) return;
+      showFacts(early.answer);
+      adopted = true;
+      void prefill();
+    },
+
+    async readFactsForShowing() {
+      if (adopted) {
+        adopted = false;
+        return;
+      }
+      await get().loadFacts(get().welcome.facts.state !== 'idle');
     },
 
     async setMode(mode) {
