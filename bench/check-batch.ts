@@ -1,6 +1,7 @@
 // Bench: `onboard check --batch` over 1,000 device certificate files (worker threads, the full 1E check) against `openssl verify` given the same files in one process.
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -13,16 +14,30 @@ const RUNS = 5;
 const DAY = 86_400_000;
 const CLI = join(__dirname, '..', '..', 'bin', 'onboard.js');
 
-function timed(program: string, args: string[]): Promise<{ ms: number; code: number; out: string }> {
+const TIME = '/usr/bin/time';
+
+/**
+ * Runs a program to its end: wall time, and its CPU time (user + system, all threads) when /usr/bin/time
+ * is there to say it. CPU time is what load on the shared machine changes least.
+ */
+function timed(
+  program: string,
+  args: string[],
+  cpuFile?: string,
+): Promise<{ ms: number; cpuMs: number | null; code: number; out: string }> {
+  const withCpu = cpuFile !== undefined && existsSync(TIME);
+  const [cmd, argv] = withCpu ? [TIME, ['-f', '%U %S', '-o', cpuFile, program, ...args]] : [program, args];
   const t0 = process.hrtime.bigint();
   return new Promise((resolve) => {
-    execFile(program, args, { maxBuffer: 64 * 1024 * 1024 }, (err, stdout) =>
-      resolve({
-        ms: Number(process.hrtime.bigint() - t0) / 1e6,
-        code: err ? Number((err as { code?: number }).code ?? 1) : 0,
-        out: stdout,
-      }),
-    );
+    execFile(cmd, argv, { maxBuffer: 64 * 1024 * 1024 }, (err, stdout) => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      let cpuMs: number | null = null;
+      if (withCpu) {
+        const [user, sys] = readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+        if (Number.isFinite(user) && Number.isFinite(sys)) cpuMs = (user! + sys!) * 1000;
+      }
+      resolve({ ms, cpuMs, code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout });
+    });
   });
 }
 
@@ -77,61 +92,63 @@ export async function run(): Promise<BenchSection> {
     const oursOne: number[] = [];
     const inside: number[] = [];
     const startup: number[] = [];
+    let threads = 0;
     let osslOk = 0;
     let summary = '';
+    const cpuFile = join(dir, 'cpu.txt');
+    const cpu = { ossl: [] as number[], ours: [] as number[], one: [] as number[] };
+    const keep = (into: number[], v: number | null) => v !== null && into.push(v);
+    const loadBefore = loadavg();
     await timed('/usr/bin/openssl', ['version']);
     await timed(process.execPath, [CLI, '--version']);
+    const batch = [CLI, 'check', '--batch', devices, '--ca', cas, '--json'];
     // Interleaved, so a burst of load on the shared machine hits both alike.
     for (let r = 0; r < RUNS; r++) {
-      const o = await timed('/usr/bin/openssl', ['verify', '-purpose', 'sslclient', '-CAfile', cas, ...files]);
+      const o = await timed('/usr/bin/openssl', ['verify', '-purpose', 'sslclient', '-CAfile', cas, ...files], cpuFile);
       ossl.push(o.ms);
+      keep(cpu.ossl, o.cpuMs);
       osslOk = (o.out.match(/: OK$/gm) ?? []).length;
-      const b = await timed(process.execPath, [CLI, 'check', '--batch', devices, '--ca', cas, '--json']);
+      const b = await timed(process.execPath, batch, cpuFile);
       ours.push(b.ms);
-      const json = JSON.parse(b.out) as { summary: Record<string, number>; elapsedMs: number };
+      keep(cpu.ours, b.cpuMs);
+      const json = JSON.parse(b.out) as { summary: Record<string, number>; elapsedMs: number; workers: number };
       inside.push(json.elapsedMs);
+      threads = json.workers;
       const s = json.summary;
       summary = `${s.pass} pass, ${s.warn} warn, ${s.fail} fail, ${s.error} errors`;
-      const one = await timed(process.execPath, [
-        CLI,
-        'check',
-        '--batch',
-        devices,
-        '--ca',
-        cas,
-        '--workers',
-        '1',
-        '--json',
-      ]);
+      const one = await timed(process.execPath, [...batch, '--workers', '1'], cpuFile);
       oursOne.push(one.ms);
+      keep(cpu.one, one.cpuMs);
       startup.push((await timed(process.execPath, [CLI, 'check', '--help'])).ms);
     }
     const o = median(ossl);
     const b = median(ours);
     const one = median(oursOne);
     const ratio = o / b;
+    const cpuCell = (xs: number[]) => (xs.length ? median(xs).toFixed(0) : 'n/a');
+    const cpuRatio = (xs: number[]) =>
+      xs.length && cpu.ossl.length ? `${(median(cpu.ossl) / median(xs)).toFixed(2)}×` : 'n/a';
+    const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' / ');
     return {
       title: 'Fleet pre-flight: `onboard check --batch` vs `openssl verify`, 1,000 files, one process each',
       markdown: [
         `${DEVICES} RSA-2048 device certificates as PEM files (\`MACnnnn.local.pem\`, so each file's host name is its name), issued by an RSA issuing CA under an RSA root; the same folder and CA file for both.`,
         '',
-        `- **Onboard**: \`node bin/onboard.js check --batch devices --ca cas.pem --json\`, the whole CLI process (start-up included), worker threads (${availableParallelism()} cores here), each file given the full 1E check (chain with signatures, validity, EKU, KU, key, CDP, host name, signature algorithm).`,
+        `- **Onboard**: \`node bin/onboard.js check --batch devices --ca cas.pem --json\`, the whole CLI process (start-up included), one thread per core (${availableParallelism()} cores here; ${threads} threads checked: the command's own and its workers), each file given the full 1E check (chain with signatures, validity, EKU, KU, key, CDP, host name, signature algorithm).`,
         '- **Onboard, one thread**: the same with `--workers 1`.',
         '- **OpenSSL**: `openssl verify -purpose sslclient -CAfile cas.pem devices/*` in one process (chain, purpose and validity only).',
-        `- Median of ${RUNS} runs each, interleaved.`,
+        `- Median of ${RUNS} runs each, interleaved. CPU time is the process's user + system time, all threads (\`/usr/bin/time\`): load on the shared machine changes it far less than the wall time.`,
         '',
-        '| method | ms for 1,000 | ms per file | OpenSSL ÷ this |',
-        '| --- | ---: | ---: | ---: |',
-        `| Onboard \`check --batch\` | ${b.toFixed(0)} | ${(b / DEVICES).toFixed(3)} | ${ratio.toFixed(2)}× |`,
-        `| Onboard \`check --batch --workers 1\` | ${one.toFixed(0)} | ${(one / DEVICES).toFixed(3)} | ${(o / one).toFixed(2)}× |`,
-        `| OpenSSL \`verify\`, one process for all | ${o.toFixed(0)} | ${(o / DEVICES).toFixed(3)} | 1.00× |`,
+        '| method | ms for 1,000 | ms per file | OpenSSL ÷ this | CPU ms | OpenSSL CPU ÷ this |',
+        '| --- | ---: | ---: | ---: | ---: | ---: |',
+        `| Onboard \`check --batch\` | ${b.toFixed(0)} | ${(b / DEVICES).toFixed(3)} | ${ratio.toFixed(2)}× | ${cpuCell(cpu.ours)} | ${cpuRatio(cpu.ours)} |`,
+        `| Onboard \`check --batch --workers 1\` | ${one.toFixed(0)} | ${(one / DEVICES).toFixed(3)} | ${(o / one).toFixed(2)}× | ${cpuCell(cpu.one)} | ${cpuRatio(cpu.one)} |`,
+        `| OpenSSL \`verify\`, one process for all | ${o.toFixed(0)} | ${(o / DEVICES).toFixed(3)} | 1.00× | ${cpuCell(cpu.ossl)} | 1.00× |`,
         '',
-        `Of Onboard's time, ${median(startup).toFixed(0)} ms is the CLI starting (\`onboard check --help\`) and ${median(inside).toFixed(0)} ms the checking itself (the JSON's \`elapsedMs\`: threads started, files read and checked).`,
+        `Of Onboard's time, ${median(startup).toFixed(0)} ms is the CLI starting (\`onboard check --help\`) and ${median(inside).toFixed(0)} ms the checking itself (the JSON's \`elapsedMs\`: workers started, files read and checked).`,
         '',
         `Verdicts: Onboard ${summary}; OpenSSL accepted ${osslOk} of ${DEVICES}.`,
-        `Load average during the run: ${loadavg()
-          .map((l) => l.toFixed(1))
-          .join(' / ')} (1/5/15 min; the machine is shared, which slows the threaded run most).`,
+        `Load average before / after the runs: ${load(loadBefore)} and ${load(loadavg())} (1/5/15 min; the machine is shared, which slows the threaded run most).`,
         '',
         `Result: **${ratio.toFixed(2)}×** OpenSSL's speed (goal ≥ 1.5×): ${ratio >= 1.5 ? 'met' : 'not met'} on this machine.`,
       ].join('\n'),

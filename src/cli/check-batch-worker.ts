@@ -18,9 +18,6 @@ const ctx = {
 };
 
 parentPort!.on('message', (jobs: FileCheckJob[]) => {
-  void (async () => {
-    const results: FileCheckResult[] = [];
-    for (const job of jobs) results.push(await checkDeviceFile(job, ctx));
-    parentPort!.postMessage(results);
-  })();
+  const results: FileCheckResult[] = jobs.map((job) => checkDeviceFile(job, ctx));
+  parentPort!.postMessage(results);
 });

@@ -5,7 +5,12 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { readInputFile } from '../core/fsutil';
-import { checkDeviceFile, type FileCheckJob, type FileCheckResult } from '../core/pki/check-file';
+import {
+  checkDeviceFile,
+  type FileCheckContext,
+  type FileCheckJob,
+  type FileCheckResult,
+} from '../core/pki/check-file';
 import { hostnameProblem } from '../core/pki/csr';
 import { loadFile } from '../core/pki/load';
 import { helpAsked, parseOptions, readSecret, resolvePath, UsageError, writeJson } from './common';
@@ -30,7 +35,8 @@ Checks many device certificates or PFX files in one run, each against every 1E r
   --ca FILE         CA certificates to trust (repeat as needed)
   --at ISO-8601     judge validity at this time instead of now
   --password-env VAR / --password-file F   the password of the PFX files (one for all)
-  --workers N       worker threads (default: one per core; 1 checks in this thread)
+  --workers N       threads that check, this one included (default: one per core; 1: this
+                    thread alone)
   --json            print JSON (see docs/cli-fleet.md)
 
 Exit codes: 0 every file meets every requirement, 1 a requirement failed, 2 usage error or a
@@ -51,7 +57,7 @@ const DEVICE_FILE = /\.(pfx|p12|pem|cer|crt|der)$/i;
 const EXTENSIONS = ['.pfx', '.p12', '.pem', '.cer', '.crt', '.der'];
 /** Bounds the work one command line can cause. */
 const MAX_FILES = 100_000;
-/** Below this many files per worker, starting a thread costs more than it saves. */
+/** Below this many files per thread, starting a worker costs more than it saves. */
 const FILES_PER_WORKER = 48;
 const CHUNK = 32;
 
@@ -149,64 +155,90 @@ async function jobsFromCsv(io: CliIo, csvArg: string, folders: string[]): Promis
   return jobs;
 }
 
+function contextOf(setup: WorkerSetup): FileCheckContext {
+  return {
+    caCertificates: setup.caDer.map((d) => new X509Certificate(d)),
+    at: new Date(setup.at),
+    ...(setup.password !== undefined ? { password: setup.password } : {}),
+  };
+}
+
+const stopped = (jobs: FileCheckJob[], e: unknown): FileCheckResult[] =>
+  jobs.map((j) => ({
+    file: j.file,
+    hostname: j.hostname,
+    verdict: 'error',
+    error: {
+      code: 'internal',
+      message: `A worker thread stopped: ${String(e)}`,
+      hint: 'This is a bug: please report it.',
+    },
+  }));
+
 /**
- * Runs the jobs on `workers` threads (chunks handed out as threads finish), or in this thread for 1, and says how
- * many threads really ran them (0: this thread), so the JSON reports what happened rather than what was asked.
+ * Runs the jobs on `threads` threads, this one included: it checks chunks from the start while the
+ * worker threads load (each loads the checks anew, which takes as long as checking dozens of files).
+ * Each worker is handed its first chunks when it is made, so every thread started does check files
+ * and the count returned is what happened (0: this thread alone), and keeps one chunk queued behind
+ * the one it checks, so it never waits for this thread to finish a chunk before it gets the next.
  */
 async function runJobs(
   jobs: FileCheckJob[],
   setup: WorkerSetup,
-  workers: number,
+  threads: number,
 ): Promise<{ results: FileCheckResult[]; threads: number }> {
   const results = new Array<FileCheckResult>(jobs.length);
+  const ctx = contextOf(setup);
   const workerFile = join(__dirname, 'check-batch-worker.js');
-  // From TypeScript sources (the unit tests) there is no compiled worker: check in this thread.
-  if (workers <= 1 || !existsSync(workerFile)) {
-    const ctx = {
-      caCertificates: setup.caDer.map((d) => new X509Certificate(d)),
-      at: new Date(setup.at),
-      ...(setup.password !== undefined ? { password: setup.password } : {}),
-    };
-    for (const [i, job] of jobs.entries()) results[i] = await checkDeviceFile(job, ctx);
-    return { results, threads: 0 };
-  }
+  // From TypeScript sources (the unit tests) there is no compiled worker: everything is checked in this thread.
+  const helpers = existsSync(workerFile) ? threads - 1 : 0;
   let next = 0;
-  const take = () => {
+  const take = (size: number) => {
     const start = next;
-    next = Math.min(jobs.length, next + CHUNK);
+    next = Math.min(jobs.length, next + size);
     return { start, chunk: jobs.slice(start, next) };
   };
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      const worker = new Worker(workerFile, { workerData: setup });
-      try {
-        for (let { start, chunk } = take(); chunk.length > 0; { start, chunk } = take()) {
-          const done = await new Promise<FileCheckResult[]>((ok, fail) => {
-            worker.once('message', ok);
-            worker.once('error', fail);
-            worker.postMessage(chunk);
-          }).catch((e: unknown) =>
-            chunk.map((j): FileCheckResult => ({
-              file: j.file,
-              hostname: j.hostname,
-              verdict: 'error',
-              error: {
-                code: 'internal',
-                message: `A worker thread stopped: ${String(e)}`,
-                hint: 'This is a bug: please report it.',
-              },
-            })),
-          );
-          worker.removeAllListeners('message');
-          worker.removeAllListeners('error');
-          done.forEach((r, k) => (results[start + k] = r));
-        }
-      } finally {
-        await worker.terminate();
-      }
-    }),
-  );
-  return { results, threads: workers };
+  const startWorker = () => {
+    const worker = new Worker(workerFile, { workerData: setup });
+    const inFlight: { start: number; chunk: FileCheckJob[] }[] = [];
+    let finished!: () => void;
+    const ended = new Promise<void>((resolve) => (finished = resolve));
+    const finish = () => {
+      worker.removeAllListeners();
+      void worker.terminate().then(finished);
+    };
+    const send = () => {
+      const job = take(CHUNK);
+      if (job.chunk.length > 0) {
+        inFlight.push(job);
+        worker.postMessage(job.chunk);
+      } else if (inFlight.length === 0) finish();
+    };
+    worker.on('message', (answers: FileCheckResult[]) => {
+      const { start } = inFlight.shift()!;
+      answers.forEach((r, k) => (results[start + k] = r));
+      send();
+    });
+    // A thread that fails reports its files as errors and takes no more; the others carry on.
+    const fail = (e: unknown) => {
+      for (const { start, chunk } of inFlight.splice(0)) stopped(chunk, e).forEach((r, k) => (results[start + k] = r));
+      finish();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(`it exited with code ${code}`));
+    send();
+    return { ended, send };
+  };
+  // Every worker gets a first chunk before any gets a second (there are at least FILES_PER_WORKER files a thread).
+  const workers = Array.from({ length: helpers }, startWorker);
+  for (const w of workers) w.send();
+  // This thread's chunks are smaller: while it checks one, the workers' answers wait.
+  for (let job = take(CHUNK / 2); job.chunk.length > 0; job = take(CHUNK / 2)) {
+    job.chunk.forEach((j, k) => (results[job.start + k] = checkDeviceFile(j, ctx)));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await Promise.all(workers.map((w) => w.ended));
+  return { results, threads: helpers > 0 ? helpers + 1 : 0 };
 }
 
 export async function runBatch(argv: string[], io: CliIo, parseAt: (text: string) => Date): Promise<number> {
@@ -275,7 +307,7 @@ export async function runBatch(argv: string[], io: CliIo, parseAt: (text: string
     fail: count('fail'),
     error: count('error'),
   };
-  // workers: the worker threads that really checked the files; 1 when this thread did (no thread was started).
+  // workers: the threads that really checked the files, this one included; 1 when it did alone (no worker was started).
   if (values.json) writeJson(io, { at: at.toISOString(), workers: Math.max(1, ran), elapsedMs, summary, results });
   else {
     const lines: string[] = [];

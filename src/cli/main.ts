@@ -1,4 +1,5 @@
 // The `onboard` command: dispatches to verb modules, loaded lazily so start-up stays fast.
+import type { Writable } from 'node:stream';
 import { processIo, EXIT, type CliIo, type VerbModule } from './io';
 import { isOnboardError } from '../core/errors';
 import { forTerminal, guardedStream, type OutputState } from './terminal';
@@ -58,9 +59,23 @@ export async function main(argv: string[], given: CliIo = processIo()): Promise<
   // Everything printed goes through the terminal guard (controls escaped), and a failing output is told once.
   const out: OutputState = {};
   const err: OutputState = {};
-  const io: CliIo = { ...given, stdout: guardedStream(given.stdout, out), stderr: guardedStream(given.stderr, err) };
+  // stderr and stdin stay unbuilt until used (processIo's getters): Node makes each stream on first access, and
+  // copying `given` with a spread would read both (a few milliseconds on every run, --version included).
+  let guardedErr: Writable | undefined;
+  const io: CliIo = {
+    env: given.env,
+    cwd: given.cwd,
+    stdout: guardedStream(given.stdout, out),
+    get stderr() {
+      return (guardedErr ??= guardedStream(given.stderr, err));
+    },
+    get stdin() {
+      return given.stdin;
+    },
+  };
   const code = await runVerb(argv, io);
-  await Promise.all([io.stdout, io.stderr].map((s) => new Promise<void>((r) => s.end(r))));
+  const used = guardedErr ? [io.stdout, guardedErr] : [io.stdout];
+  await Promise.all(used.map((s) => new Promise<void>((r) => s.end(r))));
   if (!out.failure) return code;
   // A reader that went away (`| head -1`) is not an error of this command: it ends quietly with its own result.
   if (out.failure.kind === 'closed') return code;

@@ -1,5 +1,5 @@
 // Safe file primitives: bounded reads, atomic writes, private temporary directories.
-import { promises as fs, constants as fsc } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fs, readSync, constants as fsc } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -11,6 +11,9 @@ export const MAX_INPUT_BYTES = 10 * 1024 * 1024;
 /** A password file holds one line; anything larger is a wrong file (or a device such as /dev/zero). */
 export const MAX_SECRET_FILE_BYTES = 64 * 1024;
 
+/** Opened without blocking (a FIFO would otherwise wait for a writer forever), never as a controlling terminal. */
+const READ_FLAGS = fsc.O_RDONLY | fsc.O_NONBLOCK | (fsc.O_NOCTTY ?? 0);
+
 /**
  * Reads a regular file, refusing directories, devices, FIFOs, missing files and files over `limit`
  * bytes. The file is opened without blocking (a FIFO would otherwise wait for a writer forever),
@@ -20,19 +23,9 @@ export const MAX_SECRET_FILE_BYTES = 64 * 1024;
 export async function readInputFile(path: string, limit = MAX_INPUT_BYTES): Promise<Buffer> {
   let handle: fs.FileHandle;
   try {
-    handle = await fs.open(path, fsc.O_RDONLY | fsc.O_NONBLOCK | (fsc.O_NOCTTY ?? 0));
+    handle = await fs.open(path, READ_FLAGS);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR')
-      throw new OnboardError('file-not-found', `${path}: no such file.`, 'Check the path and try again.');
-    if (code === 'EACCES' || code === 'EPERM')
-      throw new OnboardError(
-        'file-unreadable',
-        `${path}: permission denied.`,
-        'Copy the file somewhere you can read, or fix its permissions.',
-      );
-    if (code === 'EISDIR' || code === 'ENXIO' || code === 'ENODEV') throw notAFile(path);
-    throw new OnboardError('file-unreadable', `${path}: ${describeError(e)}`);
+    throw openFailed(path, e);
   }
   try {
     const st = await handle.stat();
@@ -55,6 +48,60 @@ export async function readInputFile(path: string, limit = MAX_INPUT_BYTES): Prom
   } finally {
     await handle.close().catch(() => undefined);
   }
+}
+
+/**
+ * readInputFile without the event loop, for many small files in a row (check --batch reads
+ * thousands, and each asynchronous open, stat, read and close costs more than the file itself).
+ * The same refusals, in the same words.
+ */
+export function readInputFileSync(path: string, limit = MAX_INPUT_BYTES): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, READ_FLAGS);
+  } catch (e) {
+    throw openFailed(path, e);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw notAFile(path);
+    if (st.size > limit) throw tooLarge(path, st.size, limit);
+    // One read of size + 1 bytes usually ends it: the extra byte tells a file that grew since fstat.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.max(1, Math.min(limit + 1 - total, st.size + 1 - total, 1024 * 1024)));
+      const bytesRead = readSync(fd, chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > limit) throw tooLarge(path, total, limit);
+    }
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+  } catch (e) {
+    if (e instanceof OnboardError) throw e;
+    throw new OnboardError('file-unreadable', `${path}: ${describeError(e)}`);
+  } finally {
+    try {
+      closeSync(fd);
+    } catch {
+      // nothing was written: a failed close loses nothing
+    }
+  }
+}
+
+function openFailed(path: string, e: unknown): OnboardError {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR')
+    return new OnboardError('file-not-found', `${path}: no such file.`, 'Check the path and try again.');
+  if (code === 'EACCES' || code === 'EPERM')
+    return new OnboardError(
+      'file-unreadable',
+      `${path}: permission denied.`,
+      'Copy the file somewhere you can read, or fix its permissions.',
+    );
+  if (code === 'EISDIR' || code === 'ENXIO' || code === 'ENODEV') return notAFile(path);
+  return new OnboardError('file-unreadable', `${path}: ${describeError(e)}`);
 }
 
 function notAFile(path: string): OnboardError {

@@ -1,6 +1,6 @@
 // The RFC 5280 §6 rules a built path must obey, each as OpenSSL 3 enforces it for a client certificate: CA flags, key usage and purpose, path length, validity, critical extensions, usable keys, name constraints.
 import type { X509Certificate } from 'node:crypto';
-import { EKU, certificateDetails, certificateLabel, ekuName, publicKeyOf } from './inspect';
+import { EKU, certificateDetails, certificateLabel, ekuName, keyUnusable } from './inspect';
 import { describeViolation, violatesConstraints } from './name-constraints';
 import { pathFacts } from './path-facts';
 
@@ -53,7 +53,7 @@ export function pathProblems(chain: X509Certificate[], complete: boolean, at: Da
         REISSUE(label, 'without that extension, or with it marked non-critical'),
       );
     }
-    if (!publicKeyOf(cert)) {
+    if (keyUnusable(cert)) {
       add(
         'key-unusable',
         `${label} has ${d.keyProblem ?? 'a key that cannot be read'}, so no signature made with it can be checked: the Switch refuses the chain.`,

@@ -24,6 +24,22 @@ export interface BuildChainOptions {
   trustAnchors?: X509Certificate[];
 }
 
+// Looked up for every pool certificate on every chain built: node computes a fingerprint anew each time it is asked.
+const prints = new WeakMap<X509Certificate, string>();
+function print(c: X509Certificate): string {
+  let p = prints.get(c);
+  if (p === undefined) prints.set(c, (p = c.fingerprint256));
+  return p;
+}
+
+// Canonical names are shared buffers (names.ts folds each distinct name once): so is their text as a map key.
+const nameKeys = new WeakMap<Buffer, string>();
+function nameKey(canonical: Buffer): string {
+  let k = nameKeys.get(canonical);
+  if (k === undefined) nameKeys.set(canonical, (k = canonical.toString('latin1')));
+  return k;
+}
+
 // Verifying a signature costs far more than everything else here, and the same
 // intermediate is checked against the same root for every device of a site.
 const signatureCache = new WeakMap<X509Certificate, Map<string, boolean>>();
@@ -32,7 +48,7 @@ const signatureCache = new WeakMap<X509Certificate, Map<string, boolean>>();
 export function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
   let m = signatureCache.get(cert);
   if (!m) signatureCache.set(cert, (m = new Map()));
-  const k = issuer.fingerprint256;
+  const k = print(issuer);
   let v = m.get(k);
   if (v === undefined) {
     const key = publicKeyOf(issuer);
@@ -50,14 +66,18 @@ function validAt(cert: X509Certificate, at: Date): boolean {
 export function buildChain(leaf: X509Certificate, pool: X509Certificate[], opts: BuildChainOptions = {}): ChainResult {
   const at = opts.at ?? new Date();
   const anchors = opts.trustAnchors ?? pool.filter((c) => isSelfSigned(c));
-  const anchorPrints = new Set(anchors.map((c) => c.fingerprint256));
+  const anchorPrints = new Set(anchors.map((c) => print(c)));
   // Candidates by canonical subject (RFC 5280 §7.1: case and spacing do not matter), each certificate once.
   const bySubject = new Map<string, X509Certificate[]>();
-  const seen = new Set<string>([leaf.fingerprint256]);
+  const seen = new Set<string>();
+  // The leaf itself is left out of the pool. Only a certificate of the leaf's subject can be the leaf, so its
+  // fingerprint (a hash of each device certificate of a batch) is taken only when one is there.
+  const leafSubject = nameKey(pathFacts(leaf).subjectCanonical);
   for (const c of [...pool, ...anchors]) {
-    if (seen.has(c.fingerprint256)) continue;
-    seen.add(c.fingerprint256);
-    const k = pathFacts(c).subjectCanonical.toString('base64');
+    if (seen.has(print(c))) continue;
+    seen.add(print(c));
+    const k = nameKey(pathFacts(c).subjectCanonical);
+    if (k === leafSubject && print(c) === print(leaf)) continue;
     const list = bySubject.get(k);
     if (list) list.push(c);
     else bySubject.set(k, [c]);
@@ -65,7 +85,8 @@ export function buildChain(leaf: X509Certificate, pool: X509Certificate[], opts:
 
   const problems: ChainProblem[] = [];
   const chain: X509Certificate[] = [leaf];
-  const used = new Set<string>([leaf.fingerprint256]);
+  // The certificates on the path so far (the leaf is in no candidate list: see above).
+  const used = new Set<string>();
   let complete = false;
   let current = leaf;
   for (;;) {
@@ -75,9 +96,7 @@ export function buildChain(leaf: X509Certificate, pool: X509Certificate[], opts:
     }
     const facts = pathFacts(current);
     const issuerName = formatName(certificateDetails(current).issuerAttributes);
-    const byName = (bySubject.get(facts.issuerCanonical.toString('base64')) ?? []).filter(
-      (c) => !used.has(c.fingerprint256),
-    );
+    const byName = (bySubject.get(nameKey(facts.issuerCanonical)) ?? []).filter((c) => !used.has(print(c)));
     if (byName.length === 0) {
       problems.push({
         code: 'issuer-missing',
@@ -102,14 +121,14 @@ export function buildChain(leaf: X509Certificate, pool: X509Certificate[], opts:
       break;
     }
     chain.push(next);
-    used.add(next.fingerprint256);
+    used.add(print(next));
     current = next;
   }
 
   let trustedRoot: X509Certificate | null = null;
   if (complete) {
     const root = chain[chain.length - 1]!;
-    if (anchorPrints.has(root.fingerprint256)) trustedRoot = root;
+    if (anchorPrints.has(print(root))) trustedRoot = root;
     else if (chain.length > 1) {
       problems.push({
         code: 'root-not-trusted',
@@ -125,7 +144,7 @@ export function buildChain(leaf: X509Certificate, pool: X509Certificate[], opts:
 
 /** Several renewals of one CA may share a name and key: prefer the one valid at the time, then a trusted one. */
 function pick(candidates: X509Certificate[], at: Date, anchors: Set<string>): X509Certificate | undefined {
-  const score = (c: X509Certificate) => (validAt(c, at) ? 2 : 0) + (anchors.has(c.fingerprint256) ? 1 : 0);
+  const score = (c: X509Certificate) => (validAt(c, at) ? 2 : 0) + (anchors.has(print(c)) ? 1 : 0);
   return candidates.reduce<X509Certificate | undefined>(
     (a, b) => (a === undefined || score(b) > score(a) ? b : a),
     undefined,

@@ -20,11 +20,11 @@ import {
   type Tlv,
   readExtension,
 } from './der';
-import { describeKey, keyAlgorithmName, keyLabel, keyProblem, publicKeyOf, type KeyDescription } from './keys';
+import { certificateKey, describeKey, keyAlgorithmName, keyLabel, keyProblem, keyUnusable, publicKeyOf } from './keys';
 import { commonNameOf, formatName, nameOnOneLineCnFirst, readName, type NameAttribute } from './names';
 import { akidAllows, pathFacts } from './path-facts';
 
-export { describeKey, keyLabel, publicKeyOf, type KeyDescription } from './keys';
+export { certificateKey, describeKey, keyLabel, keyUnusable, publicKeyOf, type KeyDescription } from './keys';
 
 export interface CertificateInfo {
   subject: string;
@@ -326,8 +326,13 @@ const selfSignedCache = new WeakMap<X509Certificate, boolean>();
 export function isSelfSigned(cert: X509Certificate): boolean {
   let v = selfSignedCache.get(cert);
   if (v === undefined) {
-    const key = publicKeyOf(cert);
-    v = key !== null && isSelfIssued(cert) && akidAllows(cert, pathFacts(cert).akid) && verifiesWith(cert, key);
+    // Usable key first (as ever), but asked without making a KeyObject: most certificates are not self-issued,
+    // and then their key object is never needed.
+    v =
+      !keyUnusable(cert) &&
+      isSelfIssued(cert) &&
+      akidAllows(cert, pathFacts(cert).akid) &&
+      verifiesWith(cert, publicKeyOf(cert)!);
     selfSignedCache.set(cert, v);
   }
   return v;
@@ -348,13 +353,10 @@ export function certificateRole(cert: X509Certificate): CertificateInfo['role'] 
   return bc?.ca ? 'intermediate' : 'leaf';
 }
 
-/** Type and size of a certificate's key; an unusable key (see keys.ts) is 'other' with no size. */
-export function certificateKey(cert: X509Certificate): KeyDescription {
-  return describeKey(publicKeyOf(cert));
-}
-
 /** "RSA 2048", or for an unusable key what it is and why it cannot be used. */
 export function certificateKeyLabel(cert: X509Certificate): string {
+  const k = certificateKey(cert);
+  if (k.keyType === 'rsa') return keyLabel(k); // an RSA label needs nothing but the size
   const key = publicKeyOf(cert);
   if (key) return keyLabel(describeKey(key), key);
   const d = certificateDetails(cert);
@@ -396,6 +398,13 @@ export function inspectCertificate(cert: X509Certificate): CertificateInfo {
 
 /** Short one-line label for lists and messages: "CN=MAC01.local (serial 1A2B)". */
 export function certificateLabel(cert: X509Certificate): string {
-  const d = certificateDetails(cert);
-  return `${formatName(d.subjectAttributes)} (serial ${d.serialHex})`;
+  let label = labels.get(cert);
+  if (label === undefined) {
+    const d = certificateDetails(cert);
+    labels.set(cert, (label = `${formatName(d.subjectAttributes)} (serial ${d.serialHex})`));
+  }
+  return label;
 }
+
+/** Each chain rule and finding names the certificates it concerns: their labels are made once. */
+const labels = new WeakMap<X509Certificate, string>();

@@ -1,5 +1,6 @@
 // Public and private keys in a technician's words ("RSA 2048", "EC P-256"), and certificate keys that cannot be used at all.
 import type { KeyObject, X509Certificate } from 'node:crypto';
+import { lightRsaKeyBits } from './light-certificate';
 
 export type KeyType = 'rsa' | 'ec' | 'ed25519' | 'other';
 
@@ -76,6 +77,17 @@ export function publicKeyOf(cert: X509Certificate): KeyObject | null {
   return k;
 }
 
+/** Neither node nor OpenSSL 3 can use the certificate's key (see keyProblem); answered without a KeyObject where one is not needed. */
+export function keyUnusable(cert: X509Certificate): boolean {
+  return lightRsaKeyBits(cert) === undefined && publicKeyOf(cert) === null;
+}
+
+/** Type and size of a certificate's key; an unusable key is 'other' with no size. */
+export function certificateKey(cert: X509Certificate): KeyDescription {
+  const bits = lightRsaKeyBits(cert);
+  return bits !== undefined ? { keyType: 'rsa', keySize: bits } : describeKey(publicKeyOf(cert));
+}
+
 /**
  * Why a certificate's key cannot be used, or undefined when it can. A DSA key that leaves out its
  * parameters (RFC 3279 lets it inherit them from the issuing CA's key) and keys of algorithms OpenSSL
@@ -83,7 +95,7 @@ export function publicKeyOf(cert: X509Certificate): KeyObject | null {
  * them. A key of a known algorithm that does not decode is damage, and throws.
  */
 export function keyProblem(cert: X509Certificate, algorithmOid: string, hasParameters: boolean): string | undefined {
-  if (publicKeyOf(cert)) return undefined;
+  if (!keyUnusable(cert)) return undefined;
   if (algorithmOid === OID_DSA && !hasParameters) {
     return 'a DSA key without its own parameters (it inherits them from the issuing CA), which OpenSSL 3 cannot use';
   }

@@ -1,5 +1,5 @@
 // A certificate read by our DER reader that becomes node's X509Certificate only when asked for more than the checks use.
-import { X509Certificate, createHash, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { X509Certificate, createPublicKey, hash, type JsonWebKey, type KeyObject } from 'node:crypto';
 import {
   Asn1Error,
   TAG,
@@ -62,6 +62,25 @@ const colonHex = (b: Buffer) =>
     .toUpperCase()
     .replace(/(..)(?!$)/g, '$1:');
 
+/** Bits of a modulus given as unsigned big-endian bytes (leading zeros skipped), as OpenSSL's BN_num_bits counts them. */
+function bitLength(b: Uint8Array): number {
+  const m = magnitude(b);
+  return m[0] ? (m.length - 1) * 8 + (32 - Math.clz32(m[0])) : 0;
+}
+
+// The RSA key size of each light certificate whose key is one node imports from our reading of it (a JWK with a
+// modulus and an exponent), so describing the key makes no KeyObject (see lightRsaKeyBits).
+const rsaBits = new WeakMap<X509Certificate, number>();
+
+/**
+ * The modulus size of a light certificate's RSA key, or undefined for any other certificate or key. Where this
+ * answers, the key is usable (it imports, as the JWK publicKey makes it) and describeKey would say RSA of this size:
+ * checking a fleet needs those facts for every device, and the key itself only to check a private key against it.
+ */
+export function lightRsaKeyBits(cert: X509Certificate): number | undefined {
+  return rsaBits.get(cert);
+}
+
 /** The parts of the key a certificate and a private key must share to belong together. */
 function publicParts(key: KeyObject): string {
   const j = key.export({ format: 'jwk' });
@@ -98,7 +117,7 @@ export function lightCertificate(derBytes: Uint8Array): X509Certificate {
   const digests = new Map<string, string>();
   const digest = (alg: string) => {
     let v = digests.get(alg);
-    if (v === undefined) digests.set(alg, (v = colonHex(createHash(alg).update(raw).digest())));
+    if (v === undefined) digests.set(alg, (v = colonHex(hash(alg, raw, 'buffer'))));
     return v;
   };
   const own: Record<PropertyKey, () => unknown> = {
@@ -126,7 +145,7 @@ export function lightCertificate(derBytes: Uint8Array): X509Certificate {
         .replace(/(.{64})/g, '$1\n')
         .replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`,
   };
-  return new Proxy(Object.create(X509Certificate.prototype) as X509Certificate, {
+  const light = new Proxy(Object.create(X509Certificate.prototype) as X509Certificate, {
     get(_target, prop) {
       const mine = own[prop];
       if (mine) return mine();
@@ -137,4 +156,19 @@ export function lightCertificate(derBytes: Uint8Array): X509Certificate {
     has: (_target, prop) => prop in own || prop in realCertificate(),
     getPrototypeOf: () => X509Certificate.prototype,
   });
+  const bits = rsaModulusBits(spki);
+  if (bits !== undefined) rsaBits.set(light, bits);
+  return light;
+}
+
+/** The size of an RSA key whose modulus and exponent are both non-empty (what the JWK import needs), else undefined. */
+function rsaModulusBits(spki: Uint8Array): number | undefined {
+  try {
+    const jwk = jwkOf(spki);
+    if (jwk?.kty !== 'RSA' || !jwk.n || !jwk.e) return undefined;
+    const bits = bitLength(Buffer.from(jwk.n, 'base64url'));
+    return bits > 0 ? bits : undefined;
+  } catch {
+    return undefined; // let the KeyObject's import say what is wrong
+  }
 }

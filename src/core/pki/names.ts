@@ -88,6 +88,10 @@ function canonicalValue(t: Tlv): Buffer {
  * subtree's encoding is a prefix of the name's.
  */
 export function canonicalName(t: Tlv): Buffer {
+  // A fleet's certificates name the same few issuers over and over: each distinct encoding is folded once.
+  const key = Buffer.from(whole(t)).toString('latin1');
+  const known = canonicalCache.get(key);
+  if (known) return known;
   const rdns = children(expectTag(t, TAG.SEQUENCE, 'name')).map((rdn) =>
     der.set(
       ...children(expectTag(rdn, TAG.SET, 'name component')).map((atv) => {
@@ -97,16 +101,32 @@ export function canonicalName(t: Tlv): Buffer {
       }),
     ),
   );
-  return Buffer.concat(rdns);
+  const canonical = Buffer.concat(rdns);
+  if (canonicalCache.size >= CANONICAL_CACHE_SIZE) canonicalCache.clear();
+  canonicalCache.set(key, canonical);
+  return canonical;
 }
+
+/** Keyed by the name's exact DER, so only byte-identical names share an entry; bounded, so no input can grow it. */
+const canonicalCache = new Map<string, Buffer>();
+const CANONICAL_CACHE_SIZE = 256;
+
+const formatted = new WeakMap<NameAttribute[], string>();
+const NEEDS_ESCAPE = /[,+\\]/;
 
 /** A Name the way technicians read it: most specific first, "CN=MAC01.local, O=Acme". */
 export function formatName(attrs: NameAttribute[]): string {
   if (attrs.length === 0) return '(empty)';
-  return [...attrs]
-    .reverse()
-    .map((a) => `${a.type}=${a.value.replace(/([,+\\])/g, '\\$1')}`)
-    .join(', ');
+  // A certificate's names are printed in several findings: each attribute list is formatted once.
+  let text = formatted.get(attrs);
+  if (text === undefined) {
+    text = [...attrs]
+      .reverse()
+      .map((a) => `${a.type}=${NEEDS_ESCAPE.test(a.value) ? a.value.replace(/([,+\\])/g, '\\$1') : a.value}`)
+      .join(', ');
+    formatted.set(attrs, text);
+  }
+  return text;
 }
 
 /** The most specific CN of a name read from DER (the last one in DER order), or null. */

@@ -8,6 +8,13 @@ import { isSelfSigned } from '../pki/inspect';
 import type { Identity } from '../pki/identity';
 
 /** A client certificate with its private key and the CA certificates sent along with it: the one identity type. */
+
+/**
+ * host:port as a URI authority (RFC 3986 section 3.2.2): an IPv6 address, the only host with colons, in brackets.
+ * A colon test rather than net.isIPv6, whose first call compiles a large regular expression (milliseconds a run).
+ */
+export const authority = (host: string, port: number): string =>
+  host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 export type ClientIdentity = Identity;
 
 export type TlsVersion = 'TLSv1.2' | 'TLSv1.3';
@@ -177,7 +184,7 @@ export function tlsExchange(
       out.authorized = s.authorized;
       out.authorizationError = s.authorizationError ? String(s.authorizationError) : undefined;
       out.serverChain = peerChain(s);
-      const hostHeader = net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
+      const hostHeader = authority(host, port);
       s.write(
         [
           'GET / HTTP/1.1',

@@ -7,7 +7,7 @@ import { buildChain } from '../pki/chain';
 import { isSelfSigned } from '../pki/inspect';
 import { certificateLabel } from './crl';
 import { nameLabel, nameOnOneLine } from '../pki/names';
-import { DEFAULT_PROBE_TIMEOUT_MS, type ExchangeOutcome, type SwitchProbeOptions } from './switch-exchange';
+import { authority, DEFAULT_PROBE_TIMEOUT_MS, type ExchangeOutcome, type SwitchProbeOptions } from './switch-exchange';
 
 /** A check that could not run because an earlier stage failed. */
 export const notChecked = (id: string, title: string, why: string) => finding(id, 'info', `${title}: not checked`, why);
@@ -185,7 +185,7 @@ function alertBeforeRequest(hs: TlsProblem): { meaning: string; fix: string } {
 
 function clientAuthVerdict(out: ExchangeOutcome, host: string, port: number, opts: SwitchProbeOptions): VerifyFinding {
   const who = opts.identity ? `"${certificateLabel(opts.identity.certificate)}"` : 'no client certificate';
-  const server = `${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
+  const server = authority(host, port);
   const notAsked =
     out.certificateRequested === false
       ? ` The server did not ask for a client certificate during the handshake, so ${opts.identity ? `${who} was never sent` : 'none was expected'}.`

@@ -1,5 +1,6 @@
 // Specification: `onboard check --batch` judges every file as `onboard check` would, pairs files with host names, and reports each bad file.
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main';
@@ -148,6 +149,29 @@ describe('onboard check --batch', { timeout: 120_000 }, () => {
     expect(out.results[3]!.error!.message).toMatch(/hosts\.csv:5: no MAC09\.local\.pfx \(or \.p12/);
     expect(out.results[4]!.error!.message).toMatch(/hosts\.csv:6: "mac01\.local" is a duplicate of line 2/);
     expect(r.code).toBe(2);
+  });
+
+  it('what one certificate taught the checks never lets another pass: a forged one among good ones of its issuer fails', async () => {
+    // Same issuer name, same key identifiers, same everything but the signature: checked after (and before) good
+    // certificates of that issuer, whose chain, names and key facts the checks have seen by then.
+    const good = new X509Certificate(await readFile(join(dir, 'MAC02.local.pem')));
+    const forged = Buffer.from(good.raw);
+    forged[forged.length - 1]! ^= 0x01;
+    const pem = (der: Buffer) =>
+      `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
+    await mkdir(join(pki.dir, 'forged'));
+    await writeFile(join(pki.dir, 'forged', 'MAC02.local.pem'), good.toString());
+    await writeFile(join(pki.dir, 'forged', 'MAC02.local.x-forged.pem'), pem(forged));
+    await writeFile(join(pki.dir, 'forged', 'MAC02.local.y-good.pem'), good.toString());
+    const out = JSON.parse((await cli(['--batch', 'forged', '--ca', pki.caBundlePath, '--json'])).out) as {
+      results: BatchResult[];
+    };
+    // (The two copies of the good one named otherwise fail subject-hostname only: their file names are not the host name.)
+    const chainIds = (r: BatchResult) => r.problems!.map((p) => p.id).filter((id) => id.startsWith('chain'));
+    expect(out.results.map(chainIds)).toEqual([[], ['chain-trusted', 'chain-complete'], []]);
+    const trusted = out.results[1]!.problems!.find((p) => p.id === 'chain-trusted')!;
+    expect(trusted.status).toBe('fail');
+    expect(trusted.detail).toMatch(/signature does not verify/);
   });
 
   it('usage errors are one message and exit 2', async () => {

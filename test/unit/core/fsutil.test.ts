@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OnboardError } from '../../../src/core/errors';
-import { readInputFile, writeFilesTogether, writeFileAtomic } from '../../../src/core/fsutil';
+import { readInputFile, readInputFileSync, writeFilesTogether, writeFileAtomic } from '../../../src/core/fsutil';
 
 let dir: string;
 beforeAll(async () => {
@@ -24,9 +24,15 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
   }
 }
 
-describe('readInputFile', () => {
+// The synchronous reader (check --batch) must refuse exactly what the asynchronous one refuses.
+const readers: [string, (path: string, limit?: number) => Promise<Buffer>][] = [
+  ['readInputFile', readInputFile],
+  ['readInputFileSync', (path, limit) => new Promise((ok) => ok(readInputFileSync(path, limit)))],
+];
+
+describe.each(readers)('%s', (_name, readInputFile) => {
   it('refuses a FIFO at once instead of waiting for a writer', async () => {
-    const fifo = join(dir, 'pipe');
+    const fifo = join(dir, `pipe-${_name}`);
     execFileSync('/usr/bin/mkfifo', [fifo]);
     expect(await codeOf(readInputFile(fifo))).toBe('not-a-file');
   });

@@ -2,7 +2,9 @@
 import { X509Certificate, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lightCertificate } from '../../../../src/core/pki/light-certificate';
+import { buildCertificate } from '../../../../src/core/pki/build';
+import { certificateKey, certificateKeyLabel, keyUnusable } from '../../../../src/core/pki/inspect';
+import { lightCertificate, lightRsaKeyBits } from '../../../../src/core/pki/light-certificate';
 import { checkClientCertificate } from '../../../../src/core/pki/requirements';
 import { makeTestPki, opensslOk, type TestPki } from '../../../support/openssl';
 
@@ -93,6 +95,29 @@ describe('lightCertificate', () => {
     expect(() => lightCertificate(Buffer.concat([leaves.rsa!.cert.raw, Buffer.from([0])]))).toThrow(
       /after the certificate/,
     );
+  });
+
+  it('describes an RSA key from its own reading, as node does from the key object (sizes off the byte boundary too)', () => {
+    for (const bits of [1024, 1031, 2048, 3072]) {
+      const key = generateKeyPairSync('rsa', { modulusLength: bits }).privateKey;
+      const real = buildCertificate({
+        subject: { commonName: `RSA ${bits}` },
+        publicKey: key,
+        signer: { key },
+        notAfter: new Date(Date.now() + 86_400_000),
+      });
+      const light = lightCertificate(real.raw);
+      expect(lightRsaKeyBits(light)).toBe(real.publicKey.asymmetricKeyDetails!.modulusLength);
+      expect(certificateKey(light)).toEqual(certificateKey(new X509Certificate(real.raw)));
+      expect(certificateKeyLabel(light)).toBe(certificateKeyLabel(new X509Certificate(real.raw)));
+      expect(keyUnusable(light)).toBe(false);
+      expect(light.publicKey.asymmetricKeyDetails!.modulusLength).toBe(bits);
+    }
+    // Other keys, and node's own certificates, go through the key object as before.
+    expect(lightRsaKeyBits(lightCertificate(leaves.ec!.cert.raw))).toBeUndefined();
+    expect(lightRsaKeyBits(lightCertificate(leaves.ed!.cert.raw))).toBeUndefined();
+    expect(lightRsaKeyBits(leaves.rsa!.cert)).toBeUndefined();
+    expect(certificateKeyLabel(lightCertificate(leaves.ec!.cert.raw))).toBe(certificateKeyLabel(leaves.ec!.cert));
   });
 
   it('the full 1E check gives the same findings for a light certificate as for a node one', () => {

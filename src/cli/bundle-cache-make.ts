@@ -1,0 +1,25 @@
+// Making the V8 code cache of a verb bundle, at build time (scripts/build.mjs); bundle-cache.ts reads it at run time.
+// Apart from the reader because node:v8 is needed only here: a run does not load it.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Script } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import { cacheFileOf, sourceHash, wrap } from './bundle-cache';
+
+/**
+ * Writes the code cache for a bundle: every function compiled, not only the top level that V8 compiles at once
+ * (a verb's work is in functions first called after loading). Run by the build.
+ */
+export function makeCodeCache(file: string): number {
+  const bytes = readFileSync(file);
+  setFlagsFromString('--no-lazy');
+  let script: Script;
+  try {
+    script = new Script(wrap(bytes.toString('utf8')), { filename: file });
+  } finally {
+    setFlagsFromString('--lazy');
+  }
+  // Only now: the cache records V8's flags as they are when it is made, and a run has the default ones.
+  const data = script.createCachedData();
+  writeFileSync(cacheFileOf(file), Buffer.concat([data, sourceHash(bytes)]));
+  return data.length;
+}
