@@ -6,9 +6,7 @@ import { cpus, loadavg } from 'node:os';
 import { chromium } from 'playwright-core';
 import { build } from 'esbuild';
 import { startPreviewServer } from '../src/preview/server';
-import { createRouter } from '../src/main/ipc/router';
-import { createHandlers } from '../src/main/ipc/handlers';
-import { createSession } from '../src/main/ipc/session';
+import { workerSessions } from '../src/preview/sessions';
 import { SimulatedMac } from '../src/core/macos/executors/simulated';
 import type { BenchSection } from './types';
 
@@ -70,9 +68,8 @@ const BARE_PAGE = 'data:text/html,<!doctype html><title>bare</title><h1 id="step
 /** Times, from the page's own navigation start, until the Welcome heading and then the Mac's facts are on screen. */
 async function welcomeTimings(): Promise<{ cold: WelcomeTiming; warm: WelcomeTiming[] }> {
   const server = await startPreviewServer({
-    router: createRouter(createHandlers()),
+    sessions: workerSessions({ makeExecutor: () => new SimulatedMac() }),
     rendererDir,
-    createSession: () => createSession({ shell: 'preview', executor: new SimulatedMac() }),
   });
   const browser = await chromium.launch({
     executablePath: chromiumPath(),

@@ -52,8 +52,10 @@ const verbsApart = {
   },
 };
 
+// The preview's session thread loads once per browser connection: one bundled file starts faster than dozens.
+const previewWorker = join(root, 'src/preview/session-worker.ts');
 const nodeFiles = [...tsFiles(join(root, 'src')), ...tsFiles(join(root, 'bench'))].filter(
-  (f) => !f.endsWith('preload.ts'),
+  (f) => !f.endsWith('preload.ts') && f !== previewWorker,
 );
 
 try {
@@ -86,6 +88,18 @@ try {
       // Dependencies (node-forge for RC2, ws for the lab's Switch stand-in) load from node_modules when used.
       packages: 'external',
       plugins: [verbsApart],
+      sourcemap: 'linked',
+      supported: { 'dynamic-import': false },
+      logLevel: 'warning',
+    }),
+    build({
+      entryPoints: [previewWorker],
+      outfile: join(dist, 'src/preview/session-worker.js'),
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      packages: 'external',
       sourcemap: 'linked',
       supported: { 'dynamic-import': false },
       logLevel: 'warning',

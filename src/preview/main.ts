@@ -2,9 +2,7 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { startPreviewServer } from './server';
-import { createRouter } from '../main/ipc/router';
-import { createHandlers } from '../main/ipc/handlers';
-import { createSession, closeSession } from '../main/ipc/session';
+import { workerSessions } from './sessions';
 
 async function main(): Promise<void> {
   const portArg = process.argv.indexOf('--port');
@@ -18,17 +16,9 @@ async function main(): Promise<void> {
     console.error('onboard preview: the renderer is not built. Run `npm run build` first.');
     process.exit(2);
   }
-  const router = createRouter(createHandlers(), {
-    logInternal: (m, e) => console.error(`onboard preview: ${m} failed:`, e),
-  });
-  const server = await startPreviewServer({
-    router,
-    rendererDir,
-    port,
-    createSession: () => createSession({ shell: 'preview' }),
-    closeSession,
-    log: (m) => console.warn(`onboard preview: ${m}`),
-  });
+  const log = (m: string) => console.warn(`onboard preview: ${m}`);
+  // Each connection's session runs in a thread of its own over a fresh simulated Mac (sessions.ts).
+  const server = await startPreviewServer({ sessions: workerSessions({ log }), rendererDir, port, log });
   console.log(`Onboard preview (simulated Mac): ${server.url}`);
   console.log('Open that address in a browser. Press Ctrl-C to stop.');
   const stop = () => {

@@ -1,21 +1,21 @@
-// The browser preview: serves the built renderer and carries the router over a loopback
-// WebSocket that only our page, holding the per-run token, may open.
+// The browser preview: serves the built renderer and carries each connection's requests over a loopback WebSocket
+// that only our page, holding the per-run token, may open, to that connection's own session thread (sessions.ts).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Router } from '../main/ipc/router';
-import type { OnboardEvent } from '../shared/contract';
 import { describeError } from '../core/errors';
+import type { PreviewConnection, PreviewSessions } from './sessions';
+import { MALFORMED } from './replies';
 
-export interface PreviewServerOptions<S extends object> {
-  router: Router<S>;
-  /** Makes the state of one connection (the preview always uses a simulated Mac). */
-  createSession(): S;
-  /** Releases what a connection's state holds (temporary folders) when it closes. */
-  closeSession?(session: S): Promise<void>;
+export interface PreviewServerOptions {
+  /**
+   * Serves each connection: its session and router in a thread of its own (workerSessions), so the server's thread
+   * only carries messages and files and never waits on one connection's work. Closed with the server.
+   */
+  sessions: PreviewSessions;
   /** Folder with the built renderer (dist/renderer). */
   rendererDir: string;
   /** 0 picks a free port. */
@@ -57,7 +57,7 @@ function sameToken(given: string | null, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export async function startPreviewServer<S extends object>(opts: PreviewServerOptions<S>): Promise<PreviewServer> {
+export async function startPreviewServer(opts: PreviewServerOptions): Promise<PreviewServer> {
   const token = opts.token ?? randomBytes(32).toString('hex');
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   let origin = '';
@@ -134,47 +134,39 @@ export async function startPreviewServer<S extends object>(opts: PreviewServerOp
 
   wss.on('error', (e) => opts.log?.(`WebSocket server error: ${e.message}`));
   wss.on('connection', (ws: WebSocket) => {
-    const session = opts.createSession();
     const send = (msg: unknown) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
     };
+    let connection: PreviewConnection | null;
+    try {
+      connection = opts.sessions.open(send, () => {
+        opts.log?.("a connection's session thread stopped by itself; closing the connection");
+        ws.close(1011, 'Session ended');
+      });
+    } catch (e) {
+      opts.log?.(`could not start a session: ${describeError(e)}`);
+      connection = null;
+    }
+    if (!connection) {
+      opts.log?.('refused WebSocket: no session for it (too many connections, or none could start)');
+      ws.close(1013, 'Try again later');
+      return;
+    }
+    const served = connection;
     // Invalid UTF-8, frames over maxPayload and protocol errors arrive here; ws then closes the connection itself.
     ws.on('error', (e) => opts.log?.(`closed a WebSocket connection: ${e.message}`));
     ws.on('message', (data, isBinary) => {
-      let msg: { id?: unknown; method?: unknown; payload?: unknown; requestId?: unknown };
-      try {
-        if (isBinary) throw new TypeError('binary frame');
-        const parsed: unknown = JSON.parse(data.toString());
-        // null, numbers, strings and arrays are valid JSON but no request.
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-          throw new TypeError('not an object');
-        msg = parsed;
-      } catch (e) {
-        opts.log?.(`refused a malformed message: ${describeError(e)}`);
-        send({
-          id: null,
-          result: { ok: false, error: { code: 'invalid-request', message: 'Malformed message.', hint: '' } },
-        });
+      if (isBinary) {
+        opts.log?.('refused a malformed message: binary frame');
+        send(MALFORMED);
         return;
       }
-      const id = typeof msg.id === 'number' || typeof msg.id === 'string' ? msg.id : null;
-      opts.router
-        .dispatch(msg.method, msg.payload, {
-          session,
-          requestId: typeof msg.requestId === 'string' ? msg.requestId : undefined,
-          emit: (event: OnboardEvent) => send({ event }),
-        })
-        .then(
-          (result) => send({ id, result }),
-          (e: unknown) => {
-            opts.log?.(`a request failed: ${describeError(e)}`);
-            send({ id, result: { ok: false, error: { code: 'internal', message: 'Internal error.', hint: '' } } });
-          },
-        );
+      // Even reading the JSON of a big upload is the connection's own work, done in its thread.
+      served.request(Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data));
     });
+    // The connection's work stops with it: its thread is ended, whatever it was doing.
     ws.on('close', () => {
-      opts.router.abortAll(session);
-      opts.closeSession?.(session)?.catch((e: unknown) => opts.log?.(`closing a session failed: ${describeError(e)}`));
+      served.close().catch((e: unknown) => opts.log?.(`closing a session failed: ${describeError(e)}`));
     });
   });
 
@@ -192,12 +184,14 @@ export async function startPreviewServer<S extends object>(opts: PreviewServerOp
     origin,
     port,
     token,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         for (const c of wss.clients) c.terminate();
         wss.close();
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await opts.sessions.close();
+    },
   };
 }

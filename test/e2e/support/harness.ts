@@ -1,13 +1,10 @@
 // End-to-end harness: the real preview server (real router and handlers, simulated Mac)
 // and Debian's Chromium driven by playwright-core. No browser is ever downloaded.
 import { existsSync, mkdirSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startPreviewServer, type PreviewServer } from '../../../src/preview/server';
-import { createRouter } from '../../../src/main/ipc/router';
-import { createHandlers } from '../../../src/main/ipc/handlers';
-import { createSession, closeSession } from '../../../src/main/ipc/session';
+import { testSessions, ensurePreviewBuilt } from '../../support/preview-sessions';
 import type { Executor } from '../../../src/core/macos/types';
 import { initLab } from '../../../src/core/lab/pki';
 
@@ -24,23 +21,22 @@ export function chromiumPath(): string {
   return p;
 }
 
-/** Builds the renderer once if `npm test` has not already done it. */
-export function ensureBuilt(): void {
-  if (!existsSync(join(rendererDir, 'app.js'))) {
-    execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], {
-      stdio: 'inherit',
-      env: { ...process.env, ONBOARD_QUIET_BUILD: '1' },
-    });
-  }
-}
+/** Builds the renderer and the preview's session thread once if `npm test` has not already done it. */
+export const ensureBuilt = ensurePreviewBuilt;
 
+/**
+ * The preview as `onboard preview` runs it: each connection's session in a thread of its own, its Mac (made by
+ * makeExecutor, so the test may hold it) in this thread.
+ */
 export async function startPreview(makeExecutor?: () => Executor): Promise<PreviewServer> {
-  ensureBuilt();
   return startPreviewServer({
-    router: createRouter(createHandlers(), { logInternal: (m, e) => console.error(`preview ${m}:`, e) }),
+    sessions: testSessions({
+      ...(makeExecutor ? { makeExecutor } : {}),
+      log: (m) => {
+        if (/failed/.test(m)) console.error(`preview: ${m}`);
+      },
+    }),
     rendererDir,
-    createSession: () => createSession({ shell: 'preview', executor: makeExecutor?.() }),
-    closeSession,
   });
 }
 

@@ -8,9 +8,7 @@ import { join } from 'node:path';
 import { connect as netConnect } from 'node:net';
 import WebSocket from 'ws';
 import { startPreviewServer, type PreviewServer } from '../../../src/preview/server';
-import { createRouter } from '../../../src/main/ipc/router';
-import { createHandlers } from '../../../src/main/ipc/handlers';
-import { createSession, closeSession } from '../../../src/main/ipc/session';
+import { testSessions } from '../../support/preview-sessions';
 import { initLab } from '../../../src/core/lab/pki';
 
 let server: PreviewServer;
@@ -21,10 +19,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'onboard-preview-hostile-'));
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>Onboard</title>');
   server = await startPreviewServer({
-    router: createRouter(createHandlers()),
     rendererDir: dir,
-    createSession: () => createSession({ shell: 'preview' }),
-    closeSession,
+    sessions: testSessions({ log: (m) => logged.push(m) }),
     log: (m) => logged.push(m),
   });
 });

@@ -5,9 +5,7 @@ import { join } from 'node:path';
 import { request } from 'node:http';
 import WebSocket from 'ws';
 import { startPreviewServer, type PreviewServer } from '../../../src/preview/server';
-import { createRouter } from '../../../src/main/ipc/router';
-import { createHandlers } from '../../../src/main/ipc/handlers';
-import { createSession } from '../../../src/main/ipc/session';
+import { testSessions } from '../../support/preview-sessions';
 
 let server: PreviewServer;
 let dir: string;
@@ -17,9 +15,8 @@ beforeAll(async () => {
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>Onboard</title>');
   await writeFile(join(dir, 'app.js'), 'console.log(1)');
   server = await startPreviewServer({
-    router: createRouter(createHandlers()),
     rendererDir: dir,
-    createSession: () => createSession({ shell: 'preview' }),
+    sessions: testSessions(),
   });
 });
 afterAll(async () => {
