@@ -29,12 +29,11 @@ export async function readInputFile(path: string, limit = MAX_INPUT_BYTES): Prom
   }
   try {
     const st = await handle.stat();
-    if (!st.isFile()) throw notAFile(path);
-    if (st.size > limit) throw tooLarge(path, st.size, limit);
+    refuseByStat(path, st, limit);
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const chunk = Buffer.alloc(Math.max(1, Math.min(limit + 1 - total, st.size + 1 - total, 1024 * 1024)));
+      const chunk = Buffer.alloc(nextReadLength(limit, total, st.size));
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
       chunks.push(chunk.subarray(0, bytesRead));
@@ -64,13 +63,11 @@ export function readInputFileSync(path: string, limit = MAX_INPUT_BYTES): Buffer
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw notAFile(path);
-    if (st.size > limit) throw tooLarge(path, st.size, limit);
-    // One read of size + 1 bytes usually ends it: the extra byte tells a file that grew since fstat.
+    refuseByStat(path, st, limit);
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.max(1, Math.min(limit + 1 - total, st.size + 1 - total, 1024 * 1024)));
+      const chunk = Buffer.allocUnsafe(nextReadLength(limit, total, st.size));
       const bytesRead = readSync(fd, chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
       chunks.push(chunk.subarray(0, bytesRead));
@@ -88,6 +85,20 @@ export function readInputFileSync(path: string, limit = MAX_INPUT_BYTES): Buffer
       // nothing was written: a failed close loses nothing
     }
   }
+}
+
+/** What the descriptor's stat already rules out: anything but a regular file, and a file over the limit. */
+function refuseByStat(path: string, st: { isFile(): boolean; size: number }, limit: number): void {
+  if (!st.isFile()) throw notAFile(path);
+  if (st.size > limit) throw tooLarge(path, st.size, limit);
+}
+
+/**
+ * The next read's length: up to the size stat gave plus one byte (so one read usually ends it, and the extra byte
+ * tells a file that grew since), never past `limit` + 1 in all (enough to refuse it), at most 1 MB at a time.
+ */
+function nextReadLength(limit: number, total: number, size: number): number {
+  return Math.max(1, Math.min(limit + 1 - total, size + 1 - total, 1024 * 1024));
 }
 
 function openFailed(path: string, e: unknown): OnboardError {

@@ -3,6 +3,8 @@
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import WebSocket from 'ws';
+import type { PreviewServer } from '../../src/preview/server';
 import { workerSessions, type PreviewSessions, type WorkerSessionsOptions } from '../../src/preview/sessions';
 
 const root = join(__dirname, '..', '..');
@@ -20,4 +22,13 @@ export function ensurePreviewBuilt(): void {
 export function testSessions(opts: WorkerSessionsOptions = {}): PreviewSessions {
   ensurePreviewBuilt();
   return workerSessions(opts);
+}
+
+/** A WebSocket to the preview's RPC endpoint, opened with its token and its own origin, as the page opens it. */
+export function openRpc(server: PreviewServer): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/rpc?token=${server.token}`, { origin: server.origin });
+    ws.on('open', () => resolve(ws));
+    ws.on('error', reject);
+  });
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startPreviewServer, type PreviewServer } from '../../../src/preview/server';
-import { testSessions } from '../../support/preview-sessions';
+import { openRpc, testSessions } from '../../support/preview-sessions';
 import type { PreviewSessions } from '../../../src/preview/sessions';
 
 let server: PreviewServer;
@@ -37,13 +37,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function open(): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/rpc?token=${server.token}`, { origin: server.origin });
-    ws.on('open', () => resolve(ws));
-    ws.on('error', reject);
-  });
-}
+const open = (): Promise<WebSocket> => openRpc(server);
 
 function ask(ws: WebSocket, id: number, method: string, payload: unknown): Promise<{ ok: boolean }> {
   return new Promise((resolve) => {

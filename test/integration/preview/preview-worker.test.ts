@@ -11,7 +11,7 @@ import WebSocket from 'ws';
 import { startPreviewServer, type PreviewServer } from '../../../src/preview/server';
 import type { PreviewSessions } from '../../../src/preview/sessions';
 import { MAX_DERIVATION_ROUNDS } from '../../../src/core/pki/work-budget';
-import { testSessions } from '../../support/preview-sessions';
+import { openRpc, testSessions } from '../../support/preview-sessions';
 import { opensslOk } from '../../support/openssl';
 
 let server: PreviewServer;
@@ -56,13 +56,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function open(): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/rpc?token=${server.token}`, { origin: server.origin });
-    ws.on('open', () => resolve(ws));
-    ws.on('error', reject);
-  });
-}
+const open = (): Promise<WebSocket> => openRpc(server);
 
 type Reply = { id: unknown; result: { ok: boolean; error?: { code: string } } };
 
