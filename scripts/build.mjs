@@ -134,7 +134,7 @@ try {
   ]);
   // V8 code caches for the verb bundles, made by this node (src/cli/bundle-cache*.ts; the dispatcher is small).
   const { makeCodeCache } = createRequire(import.meta.url)(join(dist, 'src/cli/bundle-cache-make.js'));
-  for (const name of verbs) makeCodeCache(join(dist, 'cli', `${name}.js`));
+  for (const name of verbs) makeCodeCache(join(dist, 'cli', `${name}.js`), join(finalDist, 'cli', `${name}.js`));
 } catch (e) {
   rmSync(dist, { recursive: true, force: true });
   throw e;

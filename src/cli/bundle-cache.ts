@@ -1,6 +1,7 @@
 // Loading a verb's bundle (dist/cli/<verb>.js) with the V8 code cache the build left beside it (bundle-cache-make.ts).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { readInputFileSync } from '../core/fsutil';
 import { createRequire, Module } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
@@ -9,8 +10,9 @@ import { Script } from 'node:vm';
 // where it ends, then compiles each one on its first call). With a code cache V8 reads the compiled bytecode instead.
 // The cache is made once, at build time, by the node that builds (no writable place is needed at run time). V8
 // refuses a cache made by another V8 version or with other flags (`cachedDataRejected`): the bundle is then
-// compiled as if there were no cache. V8 itself checks only the source's length, so the cache file ends with
-// the SHA-256 of the source it was made from, and a cache for any other source is not offered at all.
+// compiled as if there were no cache. V8 checks only the source's length, and a release build of V8 does not check
+// the cache's own bytes (a flipped byte crashes it or changes a string constant), so the cache file ends with a
+// SHA-256 over the cache and the source it was made from: a cache for other source, or damaged, is not offered.
 
 /** The same wrapper Node's CommonJS loader puts around a file, so the bundle sees what `require` would give it. */
 export const wrap = (source: string): string =>
@@ -20,19 +22,25 @@ const HASH_BYTES = 32;
 
 export const cacheFileOf = (bundle: string): string => `${bundle}.v8cache`;
 
-// Of the file's bytes, as read: hashing the decoded string would encode all of it to UTF-8 again.
-export const sourceHash = (bytes: Buffer): Buffer => createHash('sha256').update(bytes).digest();
+/** The trailer: SHA-256 over the cache's bytes and the source's bytes as read (not the decoded string). */
+export const cacheTrailer = (cache: Buffer, source: Buffer): Buffer =>
+  createHash('sha256').update(cache).update(source).digest();
+
+/** No cache is near this; a larger file is not one of ours. */
+const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 
 function readCache(file: string, bytes: Buffer): Buffer | undefined {
   let data: Buffer;
   try {
-    data = readFileSync(cacheFileOf(file));
+    // A regular file only, opened without blocking and bounded: a FIFO or /dev/zero in its place is no cache.
+    data = readInputFileSync(cacheFileOf(file), MAX_CACHE_BYTES);
   } catch {
     return undefined;
   }
   const end = data.length - HASH_BYTES;
-  if (end <= 0 || !data.subarray(end).equals(sourceHash(bytes))) return undefined;
-  return data.subarray(0, end);
+  if (end <= 0) return undefined;
+  const cache = data.subarray(0, end);
+  return data.subarray(end).equals(cacheTrailer(cache, bytes)) ? cache : undefined;
 }
 
 export interface LoadedBundle {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cacheFileOf } from '../../../src/cli/bundle-cache';
+import { cacheFileOf, cacheTrailer } from '../../../src/cli/bundle-cache';
 
 const dir = mkdtempSync(join(tmpdir(), 'onboard-bundle-cache-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -109,13 +109,35 @@ describe('verb bundles with a code cache', () => {
   it('runs without the cache when V8 refuses it', () => {
     const file = bundle(bundleSource(5));
     makeCodeCache(file);
-    const cache = readFileSync(cacheFileOf(file));
-    // Keep the trailing source hash, spoil V8's part: V8 sees a cache for this source that is not valid.
-    cache.fill(0x5a, 0, cache.length - 32);
-    writeFileSync(cacheFileOf(file), cache);
+    const data = readFileSync(cacheFileOf(file));
+    // Spoil V8's part and seal it again: our check passes, so V8 itself sees a cache that is not valid.
+    const cache = data.subarray(0, data.length - 32).fill(0x5a);
+    writeFileSync(cacheFileOf(file), Buffer.concat([cache, cacheTrailer(cache, readFileSync(file))]));
     const loaded = loadBundle(file);
     expect(loaded.cacheUsed).toBe(false);
     expect(loaded.answer).toBe(5);
+  });
+
+  it('never offers V8 a damaged cache (V8 does not check its bytes: one flipped byte can crash it)', () => {
+    const file = bundle(bundleSource(6));
+    makeCodeCache(file);
+    const data = readFileSync(cacheFileOf(file));
+    for (const at of [40, Math.floor((data.length - 32) / 2), data.length - 33]) {
+      const damaged = Buffer.from(data);
+      damaged[at]! ^= 0x01;
+      writeFileSync(cacheFileOf(file), damaged);
+      const loaded = loadBundle(file);
+      expect(loaded.cacheUsed).toBe(false);
+      expect(loaded.answer).toBe(6);
+    }
+  });
+
+  it('takes no FIFO for a cache (it would wait for a writer forever)', () => {
+    const file = bundle(bundleSource(8));
+    execFileSync('mkfifo', [cacheFileOf(file)]);
+    const loaded = loadBundle(file);
+    expect(loaded.cacheUsed).toBe(false);
+    expect(loaded.answer).toBe(8);
   });
 
   it('passes a bundle’s own error on and does not keep the half-loaded module', () => {
