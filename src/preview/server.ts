@@ -106,14 +106,19 @@ export async function startPreviewServer(opts: PreviewServerOptions): Promise<Pr
   });
   server.on('clientError', (e: Error, socket: Duplex) => {
     opts.log?.(`refused a malformed request: ${e.message}`);
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    // Destroyed once the answer is out: a client that never closes its side must not hold a descriptor.
+    if (socket.writable)
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', () => socket.destroy());
     else socket.destroy();
   });
 
   function refuse(socket: Duplex, status: number, reason: string): void {
     opts.log?.(`refused WebSocket: ${reason}`);
+    // Destroyed once the answer is out, not merely half-closed: a refused client that keeps its side open would
+    // otherwise hold a descriptor (and hold up the server's close) for as long as it likes.
     socket.end(
       `HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Bad Request'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      () => socket.destroy(),
     );
   }
 
@@ -174,6 +179,7 @@ export async function startPreviewServer(opts: PreviewServerOptions): Promise<Pr
     server.once('error', reject);
     server.listen(opts.port ?? 0, HOST, () => resolve());
   });
+  let closing: Promise<void> | undefined;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   origin = `http://${HOST}:${port}`;
@@ -184,14 +190,16 @@ export async function startPreviewServer(opts: PreviewServerOptions): Promise<Pr
     origin,
     port,
     token,
-    close: async () => {
-      await new Promise<void>((resolve) => {
-        for (const c of wss.clients) c.terminate();
-        wss.close();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
-      await opts.sessions.close();
-    },
+    // Once: a second Ctrl-C waits for the first close instead of racing it.
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          for (const c of wss.clients) c.terminate();
+          wss.close();
+          server.closeAllConnections();
+          server.close(() => resolve());
+        });
+        await opts.sessions.close();
+      })()),
   };
 }

@@ -59,6 +59,12 @@ interface Spawned {
   worker: Worker;
   /** The thread's temporary folder (its TMPDIR): the session writes nowhere else. */
   folder: string;
+  /**
+   * Settles when the thread has stopped. Listened to from the moment it is made: a thread that fails to start
+   * (EMFILE, out of memory) may stop while it is still a spare, before any connection could hear its exit.
+   */
+  exited: Promise<void>;
+  dead: boolean;
 }
 
 /** The compiled worker: beside this file in dist/, or dist/'s copy when the server runs from TypeScript (tests). */
@@ -78,6 +84,7 @@ export function workerSessions(opts: WorkerSessionsOptions = {}): PreviewSession
   const spares: Spawned[] = [];
   let counter = 0;
   let closed = false;
+  let closing: Promise<void> | undefined;
 
   const spawn = (): Spawned => {
     const folder = mkdtempSync(join(tmpdir(), 'onboard-preview-session-'));
@@ -89,7 +96,25 @@ export function workerSessions(opts: WorkerSessionsOptions = {}): PreviewSession
     // A spare thread waiting for a connection does not keep the process alive.
     worker.unref();
     worker.on('error', (e) => opts.log?.(`a session thread failed: ${e.message}`));
-    return { worker, folder };
+    const spawned: Spawned = { worker, folder, dead: false, exited: Promise.resolve() };
+    spawned.exited = new Promise<void>((resolve) => {
+      worker.once('exit', () => {
+        spawned.dead = true;
+        // A spare that died is dropped with its folder; the next page gets a fresh thread instead.
+        const at = spares.indexOf(spawned);
+        if (at >= 0) {
+          spares.splice(at, 1);
+          void rm(folder, { recursive: true, force: true }).catch(() => undefined);
+        }
+        resolve();
+      });
+    });
+    return spawned;
+  };
+  /** A live spare, or a new thread when none is left. */
+  const take = (): Spawned => {
+    for (let s = spares.shift(); s; s = spares.shift()) if (!s.dead) return s;
+    return spawn();
   };
   // Loaded while the server starts, so the first page does not wait for its thread either.
   while (spares.length < SPARES) spares.push(spawn());
@@ -101,7 +126,7 @@ export function workerSessions(opts: WorkerSessionsOptions = {}): PreviewSession
   return {
     open(send, lost) {
       if (closed || open.size >= (opts.maxConnections ?? MAX_CONNECTIONS)) return null;
-      const { worker, folder } = spares.shift() ?? spawn();
+      const { worker, folder, exited: stopped } = take();
       spares.push(spawn());
       worker.ref();
       const connection = ++counter;
@@ -128,17 +153,14 @@ export function workerSessions(opts: WorkerSessionsOptions = {}): PreviewSession
         } else if (m.type === 'log') opts.log?.(m.message);
         else if (m.type === 'mac' || m.type === 'mac-action') mac(m satisfies MacRequest);
       });
-      const exited = new Promise<void>((resolve) => {
-        worker.once('exit', () => {
-          ended = true;
-          open.delete(handle);
-          opts.onWorkerExit?.({ connection, unfinished: unanswered, folder });
-          if (!closing) {
-            for (const id of ids.splice(0)) send({ id, result: INTERNAL });
-            lost();
-          }
-          resolve();
-        });
+      const exited = stopped.then(() => {
+        ended = true;
+        open.delete(handle);
+        opts.onWorkerExit?.({ connection, unfinished: unanswered, folder });
+        if (!closing) {
+          for (const id of ids.splice(0)) send({ id, result: INTERNAL });
+          lost();
+        }
       });
       const handle: PreviewConnection = {
         request(frame) {
@@ -161,11 +183,15 @@ export function workerSessions(opts: WorkerSessionsOptions = {}): PreviewSession
       return handle;
     },
     live: () => open.size,
-    async close() {
-      closed = true;
-      const all = [...open].map((c) => c.close());
-      all.push(...spares.splice(0).map(discard));
-      await Promise.all(all);
+    close() {
+      // Once: a second Ctrl-C must not finish before the first has removed every folder.
+      closing ??= (async () => {
+        closed = true;
+        const all = [...open].map((c) => c.close());
+        all.push(...spares.splice(0).map(discard));
+        await Promise.all(all);
+      })();
+      return closing;
     },
   };
 }

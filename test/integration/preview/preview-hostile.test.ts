@@ -161,3 +161,39 @@ describe('lab CAs in the preview', () => {
     }
   }, 60_000);
 });
+
+describe('refused clients hold nothing', () => {
+  it('closes a refused upgrade itself, though the client keeps its side open', async () => {
+    // A client that never closes: before, the server only half-closed, so each such socket held a descriptor (and
+    // held up Ctrl-C) for as long as the client liked.
+    const outcome = await new Promise<string>((resolve) => {
+      const s = netConnect({ port: server.port, host: '127.0.0.1', allowHalfOpen: true }, () =>
+        s.write(
+          `GET /rpc HTTP/1.1\r\nHost: ${host()}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+            `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: http://evil\r\n\r\n`,
+        ),
+      );
+      let status = '';
+      s.on('data', (d: Buffer) => (status ||= d.toString('latin1').split('\r\n')[0] ?? ''));
+      // The server's own close is seen only when we send again: a socket it has let go answers with a reset.
+      s.on('end', () => {
+        for (const wait of [100, 400, 1200]) setTimeout(() => !s.destroyed && s.write('more'), wait);
+      });
+      s.on('close', () => resolve(`closed after ${status}`));
+      s.on('error', () => resolve(`closed after ${status}`));
+    });
+    expect(outcome).toBe('closed after HTTP/1.1 403 Forbidden');
+  }, 15_000);
+
+  it('closes once, however often it is asked (a second Ctrl-C)', async () => {
+    const site = await mkdtemp(join(tmpdir(), 'onboard-preview-twice-'));
+    await writeFile(join(site, 'index.html'), '<!doctype html><title>Onboard</title>');
+    const folders: string[] = [];
+    const sessions = testSessions({ onWorkerExit: (e) => folders.push(e.folder) });
+    const twice = await startPreviewServer({ rendererDir: site, sessions });
+    const first = twice.close();
+    expect(twice.close()).toBe(first);
+    await first;
+    await rm(site, { recursive: true, force: true });
+  });
+});
