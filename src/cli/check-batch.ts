@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { readInputFile } from '../core/fsutil';
+import { OnboardError, describeError } from '../core/errors';
 import {
   checkDeviceFile,
   type FileCheckContext,
@@ -67,13 +68,27 @@ export function hostFromFileName(path: string): string {
   return DEVICE_FILE.test(name) ? name.slice(0, -extname(name).length) : name;
 }
 
+/** A folder's entries; a folder that cannot be listed (permissions) is the technician's to fix, not an internal error. */
+async function listFolder(path: string): Promise<string[]> {
+  try {
+    return await fs.readdir(path);
+  } catch (e) {
+    const denied = ['EACCES', 'EPERM'].includes((e as NodeJS.ErrnoException).code ?? '');
+    throw new OnboardError(
+      'file-unreadable',
+      `${path}: ${denied ? 'permission denied' : describeError(e)} (the folder cannot be listed).`,
+      "Fix the folder's permissions, or copy the files to a folder you can read.",
+    );
+  }
+}
+
 async function expand(io: CliIo, args: string[]): Promise<string[]> {
   const out: string[] = [];
   for (const a of args) {
     const path = resolvePath(io, a);
     const st = await fs.stat(path).catch(() => null);
     if (st?.isDirectory()) {
-      const names = (await fs.readdir(path)).filter((n) => DEVICE_FILE.test(n)).sort();
+      const names = (await listFolder(path)).filter((n) => DEVICE_FILE.test(n)).sort();
       out.push(...names.map((n) => join(path, n)));
     } else out.push(path); // a missing file is reported as that file's error
     if (out.length > MAX_FILES)
