@@ -6,6 +6,7 @@ import { pathFacts } from './path-facts';
 
 export type ChainProblemCode =
   | 'issuer-missing'
+  | 'chain-too-long'
   | 'signature-invalid'
   | 'root-not-trusted'
   | 'not-a-ca'

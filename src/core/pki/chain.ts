@@ -63,6 +63,18 @@ function validAt(cert: X509Certificate, at: Date): boolean {
   return d.notBefore.getTime() <= at.getTime() && at.getTime() < d.notAfter.getTime();
 }
 
+/**
+ * The most CA certificates a path may have above the leaf before its root: OpenSSL 3's default verify depth (100),
+ * which the Switch's TLS stack applies too. Beyond it the path is refused, and the work any file can cause is bounded.
+ */
+export const MAX_CHAIN_CAS = 100;
+
+/**
+ * Of the CA certificates with the issuer's name, how many are tried for its signature. A real PKI has one, or a few
+ * across key renewals; a file of hundreds of same-named CAs would otherwise cost a signature check for each pair.
+ */
+export const MAX_ISSUER_CANDIDATES = 32;
+
 export function buildChain(leaf: X509Certificate, pool: X509Certificate[], opts: BuildChainOptions = {}): ChainResult {
   const at = opts.at ?? new Date();
   const anchors = opts.trustAnchors ?? pool.filter((c) => isSelfSigned(c));
@@ -94,6 +106,16 @@ export function buildChain(leaf: X509Certificate, pool: X509Certificate[], opts:
       complete = true;
       break;
     }
+    // The leaf and MAX_CHAIN_CAS CAs are on the path and still no root: one more would be too many.
+    if (chain.length > MAX_CHAIN_CAS + 1) {
+      problems.push({
+        code: 'chain-too-long',
+        message: `The chain of ${certificateLabel(leaf)} has more than ${MAX_CHAIN_CAS} CA certificates below its root: OpenSSL, and so the Switch, refuses a path that long.`,
+        certificate: certificateLabel(leaf),
+        fix: 'Issue the certificate from a CA with a short chain (a root and a few intermediates).',
+      });
+      break;
+    }
     const facts = pathFacts(current);
     const issuerName = formatName(certificateDetails(current).issuerAttributes);
     const byName = (bySubject.get(nameKey(facts.issuerCanonical)) ?? []).filter((c) => !used.has(print(c)));
@@ -106,7 +128,7 @@ export function buildChain(leaf: X509Certificate, pool: X509Certificate[], opts:
       });
       break;
     }
-    const named = byName.filter((c) => akidAllows(c, facts.akid));
+    const named = byName.filter((c) => akidAllows(c, facts.akid)).slice(0, MAX_ISSUER_CANDIDATES);
     const signers = named.filter((c) => signedBy(current, c));
     // A CA whose key cannot be used (e.g. DSA inheriting its parameters) is still the issuer: say so, and go on above it.
     const unusable = signers.length ? [] : named.filter((c) => publicKeyOf(c) === null);

@@ -208,6 +208,8 @@ export function chainComplete(chain: ChainResult, selfSigned: boolean): Finding 
     );
   const path = chain.chain.map((c) => formatName(certificateDetails(c).subjectAttributes)).join(' → ');
   if (chain.complete) return finding('chain-complete', 'pass', `${chain.chain.length} certificates: ${path}.`);
+  const tooLong = chain.problems.find((p) => p.code === 'chain-too-long');
+  if (tooLong) return finding('chain-complete', 'fail', tooLong.message, tooLong.fix);
   const missing = chain.problems.find((p) => p.code === 'issuer-missing' || p.code === 'signature-invalid');
   const last = chain.chain[chain.chain.length - 1]!;
   const issuer = formatName(certificateDetails(last).issuerAttributes);
