@@ -85,8 +85,9 @@ try {
       platform: 'node',
       format: 'cjs',
       target: 'node20',
-      // Dependencies (node-forge for RC2, ws for the lab's Switch stand-in) load from node_modules when used.
-      packages: 'external',
+      // ws (the lab's Switch stand-in) loads from node_modules when used. node-forge's RC2 (for -legacy PFX files) is
+      // bundled, still evaluated only on first use, so that the verb's code cache holds it compiled too.
+      external: ['ws', 'zod', 'react', 'react-dom', 'zustand'],
       plugins: [verbsApart],
       sourcemap: 'linked',
       supported: { 'dynamic-import': false },
