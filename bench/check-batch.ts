@@ -1,12 +1,12 @@
 // Bench: `onboard check --batch` over 1,000 device certificate files (worker threads, the full 1E check) against `openssl verify` given the same files in one process.
 import { execFile } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { withPrivateTempDir } from '../src/core/fsutil';
 import { buildCertificate } from '../src/core/pki/build';
+import { makeSitePki } from './site-pki';
 import type { BenchSection } from './types';
 
 const DEVICES = 1000;
@@ -45,26 +45,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 export async function run(): Promise<BenchSection> {
   return withPrivateTempDir(async (dir) => {
-    // The same site PKI as bench/pki-check.ts: root, issuing CA, devices sharing one RSA key.
-    const rootKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    const issuingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    const deviceKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    const root = buildCertificate({
-      subject: { organization: 'Bench', commonName: 'Bench Root CA' },
-      publicKey: rootKey,
-      signer: { key: rootKey },
-      notAfter: new Date(Date.now() + 3650 * DAY),
-      ca: true,
-      keyUsage: ['keyCertSign', 'cRLSign'],
-    });
-    const issuing = buildCertificate({
-      subject: { organization: 'Bench', commonName: 'Bench Issuing CA' },
-      publicKey: issuingKey,
-      signer: { key: rootKey, certificate: root },
-      notAfter: new Date(Date.now() + 1825 * DAY),
-      ca: { pathLength: 0 },
-      keyUsage: ['keyCertSign', 'cRLSign'],
-    });
+    const { root, issuing, issuingKey, deviceKey } = makeSitePki();
     const devices = join(dir, 'devices');
     await mkdir(devices);
     const files: string[] = [];

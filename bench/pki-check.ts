@@ -1,6 +1,6 @@
 // Checking 1,000 device certificates in one process versus one `openssl verify` per certificate; one PFX from a cold start; the CA bundle.
 import { execFile } from 'node:child_process';
-import { X509Certificate, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { loadMaterial } from '../src/core/pki/load';
 import { writePfx } from '../src/core/pki/pkcs12';
 import { checkClientCertificate, summarise } from '../src/core/pki/requirements';
 import { interleave, loadSentence, methodSentence, ratioOf, ratioTable, type Case } from './timing';
+import { makeSitePki } from './site-pki';
 import type { BenchSection } from './types';
 
 const OPENSSL = '/usr/bin/openssl';
@@ -137,27 +138,8 @@ function bundleParse(): string[] {
 
 export async function run(): Promise<BenchSection> {
   return withPrivateTempDir(async (dir) => {
-    // A site's PKI: root, issuing CA, and device certificates that share one RSA key so generation stays fast.
-    const rootKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    const issuingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    const deviceKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const { root, issuing, issuingKey, deviceKey } = makeSitePki();
     const notAfter = new Date(Date.now() + 365 * DAY);
-    const root = buildCertificate({
-      subject: { organization: 'Bench', commonName: 'Bench Root CA' },
-      publicKey: rootKey,
-      signer: { key: rootKey },
-      notAfter: new Date(Date.now() + 3650 * DAY),
-      ca: true,
-      keyUsage: ['keyCertSign', 'cRLSign'],
-    });
-    const issuing = buildCertificate({
-      subject: { organization: 'Bench', commonName: 'Bench Issuing CA' },
-      publicKey: issuingKey,
-      signer: { key: rootKey, certificate: root },
-      notAfter: new Date(Date.now() + 1825 * DAY),
-      ca: { pathLength: 0 },
-      keyUsage: ['keyCertSign', 'cRLSign'],
-    });
     const devicePems: string[] = [];
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < DEVICES; i++) {

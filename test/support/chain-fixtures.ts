@@ -10,6 +10,21 @@ import { openssl, opensslOk } from './openssl';
 // The findings `openssl verify -purpose sslclient` also judges.
 const JUDGED = ['chain-trusted', 'chain-complete', 'validity', 'eku-client-auth', 'ku-digital-signature'];
 
+/** Extensions of a well-formed CA: what each case starts from before it breaks one rule. */
+export const CA_EXTENSIONS = [
+  'basicConstraints = critical,CA:TRUE',
+  'keyUsage = critical,keyCertSign,cRLSign',
+  'subjectKeyIdentifier = hash',
+  'authorityKeyIdentifier = keyid',
+];
+/** Extensions of a well-formed device (client) certificate. */
+export const LEAF_EXTENSIONS = [
+  'basicConstraints = CA:FALSE',
+  'keyUsage = critical,digitalSignature',
+  'extendedKeyUsage = clientAuth',
+  'authorityKeyIdentifier = keyid',
+];
+
 export interface MadeCert {
   name: string;
   path: string;

@@ -1,19 +1,14 @@
 // Path validation beyond signatures, case by case against `openssl verify -purpose sslclient`: names that differ only in case and spacing, self-issued key rollover under a path length, critical extensions, CA purposes, keys OpenSSL cannot use.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { CODE_WORDS, CertForge, onboardVerdict, opensslAccepts, type MadeCert } from '../../support/chain-fixtures';
-
-const CA = [
-  'basicConstraints = critical,CA:TRUE',
-  'keyUsage = critical,keyCertSign,cRLSign',
-  'subjectKeyIdentifier = hash',
-  'authorityKeyIdentifier = keyid',
-];
-const LEAF = [
-  'basicConstraints = CA:FALSE',
-  'keyUsage = critical,digitalSignature',
-  'extendedKeyUsage = clientAuth',
-  'authorityKeyIdentifier = keyid',
-];
+import {
+  CA_EXTENSIONS as CA,
+  LEAF_EXTENSIONS as LEAF,
+  CODE_WORDS,
+  CertForge,
+  onboardVerdict,
+  opensslAccepts,
+  type MadeCert,
+} from '../../support/chain-fixtures';
 
 interface Case {
   name: string;

@@ -1,6 +1,6 @@
 // Revocation from CRL files, case by case against `openssl verify -purpose sslclient -crl_check_all -CRLfile`: revoked at several depths, stale and future lists, wrong signer, no cRLSign, critical extensions, missing lists.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { CertForge, type MadeCert } from '../../support/chain-fixtures';
+import { CA_EXTENSIONS as CA, LEAF_EXTENSIONS as LEAF, CertForge, type MadeCert } from '../../support/chain-fixtures';
 import {
   damageSignature,
   makeCrl,
@@ -8,19 +8,6 @@ import {
   opensslAcceptsWithCrls,
   type MadeCrl,
 } from '../../support/crl-fixtures';
-
-const CA = [
-  'basicConstraints = critical,CA:TRUE',
-  'keyUsage = critical,keyCertSign,cRLSign',
-  'subjectKeyIdentifier = hash',
-  'authorityKeyIdentifier = keyid',
-];
-const LEAF = [
-  'basicConstraints = CA:FALSE',
-  'keyUsage = critical,digitalSignature',
-  'extendedKeyUsage = clientAuth',
-  'authorityKeyIdentifier = keyid',
-];
 
 interface Built {
   leaf: MadeCert;

@@ -1,19 +1,14 @@
 // Name constraints (RFC 5280 §4.2.1.10) case by case against `openssl verify -purpose sslclient`: DNS, directory, e-mail, IP and URI subtrees, permitted and excluded, on the issuing CA and on the root.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { CODE_WORDS, CertForge, onboardVerdict, opensslAccepts, type MadeCert } from '../../support/chain-fixtures';
-
-const CA = [
-  'basicConstraints = critical,CA:TRUE',
-  'keyUsage = critical,keyCertSign,cRLSign',
-  'subjectKeyIdentifier = hash',
-  'authorityKeyIdentifier = keyid',
-];
-const LEAF = [
-  'basicConstraints = CA:FALSE',
-  'keyUsage = critical,digitalSignature',
-  'extendedKeyUsage = clientAuth',
-  'authorityKeyIdentifier = keyid',
-];
+import {
+  CA_EXTENSIONS as CA,
+  LEAF_EXTENSIONS as LEAF,
+  CODE_WORDS,
+  CertForge,
+  onboardVerdict,
+  opensslAccepts,
+  type MadeCert,
+} from '../../support/chain-fixtures';
 
 interface Case {
   /** Which constrained CA issues the device certificate. */
