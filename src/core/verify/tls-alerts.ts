@@ -265,9 +265,14 @@ export function explainServerCertificateError(
   culprit?: string,
 ): { meaning: string; fix: string } {
   const ca = culprit ? `the CA certificate ${culprit} in its chain` : 'a CA certificate in its chain';
+  // The path reached a chosen CA certificate that is not a root, and its issuer is not chosen.
+  if (code === 'UNABLE_TO_GET_ISSUER_CERT' && depth > 0)
+    return {
+      meaning: `${ca} is among the chosen CA certificates, but the root above it is not, and OpenSSL trusts a path only up to a root`,
+      fix: 'Add the root CA certificate above it to the CA certificates.',
+    };
   switch (code) {
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'UNABLE_TO_GET_ISSUER_CERT':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
       return {
         meaning: 'it is issued by a CA that is not among the chosen CA certificates (or the issuing CA is missing)',

@@ -231,6 +231,29 @@ describe('the server chain judge agrees with openssl verify -purpose sslserver',
       }),
     },
     {
+      name: 'a self-signed server certificate that is itself among the chosen CAs',
+      expected: 'OK',
+      async make() {
+        const leaf = await f.root('self-chosen', '/CN=switch.test', withLine(SERVER, 'authorityKeyIdentifier', null));
+        return { leaf, sent: [], cas: [root, leaf] };
+      },
+    },
+    {
+      name: 'a chain sent out of order, with an unrelated certificate among it',
+      expected: 'OK',
+      make: async () => ({ leaf: await leafUnder('jumbled'), sent: [otherRoot, root, issuing], cas: [root] }),
+    },
+    {
+      name: 'an expired root (the first error is at the root: dates are checked from the top)',
+      expected: 'CERT_HAS_EXPIRED',
+      depth: 2,
+      async make() {
+        const shortRoot = await f.root('short-root', '/O=Short/CN=Short Root', CA, { days: 1 });
+        const ca = await f.issue('short-root-ca', '/O=Short/CN=Short Root CA', shortRoot, CA, { days: 1 });
+        return { leaf: await leafUnder('under-short-root', SERVER, ca, 1), sent: [ca], cas: [shortRoot], at: later(2) };
+      },
+    },
+    {
       name: 'a server name outside the issuing CA name constraints',
       expected: 'PERMITTED_VIOLATION',
       depth: 0,

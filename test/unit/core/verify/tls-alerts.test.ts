@@ -88,6 +88,14 @@ describe('explainServerCertificateError', () => {
     );
   });
 
+  it('asks for the root above a chosen CA certificate that is not one', () => {
+    expect(explainServerCertificateError('UNABLE_TO_GET_ISSUER_CERT', 1, '"Issuing CA"')).toEqual({
+      meaning:
+        'the CA certificate "Issuing CA" in its chain is among the chosen CA certificates, but the root above it is not, and OpenSSL trusts a path only up to a root',
+      fix: 'Add the root CA certificate above it to the CA certificates.',
+    });
+  });
+
   it('explains a purpose error at the Switch certificate and at a CA differently', () => {
     expect(explainServerCertificateError('INVALID_PURPOSE').meaning).toContain('not made for a TLS server');
     expect(explainServerCertificateError('INVALID_PURPOSE', 1).meaning).toContain('a CA certificate in its chain');
