@@ -11,7 +11,16 @@ import { inspectCertificate } from '../src/core/pki/inspect';
 import { loadMaterial } from '../src/core/pki/load';
 import { writePfx } from '../src/core/pki/pkcs12';
 import { checkClientCertificate, summarise } from '../src/core/pki/requirements';
-import { interleave, loadSentence, methodSentence, ratioOf, ratioTable, type Case } from './timing';
+import {
+  environmentSentence,
+  interleaveEnvironments,
+  loadSentence,
+  median,
+  methodSentence,
+  ratioOf,
+  ratioTable,
+  type Case,
+} from './timing';
 import { makeSitePki } from './site-pki';
 import type { BenchSection } from './types';
 
@@ -94,21 +103,28 @@ async function checkStartup(
       argv: [process.execPath, ...check(legacy)],
     },
   ].map((c) => ({ ...c, env, okCodes: [0, 1] }));
-  const t = await interleave(cases, STARTUP_RUNS);
+  const results = await interleaveEnvironments(cases, STARTUP_RUNS);
+  const t0 = results[0]!.t;
   return [
-    `Start-up: ${methodSentence(t)} The check reads the CA file, opens the PFX (MAC, both bags) and makes all 15 findings; the certificate is one \`onboard lab\`-style device, so some findings fail and the exit status is 1.`,
+    `Start-up: ${methodSentence(t0)} The check reads the CA file, opens the PFX (MAC, both bags) and makes all 15 findings; the certificate is one \`onboard lab\`-style device, so some findings fail and the exit status is 1.`,
     '',
-    ...ratioTable(t, 0),
+    environmentSentence(results.map(({ environment, t }) => ({ environment, ms: median(t.rows[0]!.wall) }))),
     '',
-    loadSentence(t, cpus().length),
-    '',
-    `Goal: \`onboard check --pfx\` of one file within ${CHECK_GOAL}× \`node -e 0\`: ${cases
-      .slice(1)
-      .map((c, i) => {
-        const r = ratioOf(t.rows[i + 1]!.wall, t.rows[0]!.wall);
-        return `${c.label} **${r <= CHECK_GOAL ? 'met' : 'not met'}** (${r.toFixed(2)}×)`;
-      })
-      .join('; ')}, by wall-clock medians.`,
+    ...results.flatMap(({ environment, t }) => [
+      `#### ${environment.heading}`,
+      '',
+      ...ratioTable(t, 0),
+      '',
+      `Goal: \`onboard check --pfx\` of one file within ${CHECK_GOAL}× \`node -e 0\`: ${cases
+        .slice(1)
+        .map((c, i) => {
+          const r = ratioOf(t.rows[i + 1]!.wall, t.rows[0]!.wall);
+          return `${c.label} **${r <= CHECK_GOAL ? 'met' : 'not met'}** (${r.toFixed(2)}×)`;
+        })
+        .join('; ')}, by wall-clock medians.`,
+      '',
+    ]),
+    loadSentence(t0, cpus().length),
     '',
     WHERE_CHECK_TIME_GOES,
   ];

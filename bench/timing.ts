@@ -184,3 +184,73 @@ export function methodSentence(t: Interleaved, warmup = 2): string {
   const cpu = t.cpuMeter ? `; CPU time (the command and its children) from ${t.cpuMeter}` : '; no CPU meter here';
   return `Each command run ${t.rounds} times, in turn with the others, after ${warmup} warm-up rounds; wall time from start to exit${cpu}.`;
 }
+
+/** The variable this machine's shell sets (to Debian's whole CA bundle) and a Mac normally does not. */
+export const EXTRA_CA_VAR = 'NODE_EXTRA_CA_CERTS';
+
+export interface Environment {
+  /** 'mac': the variable removed, as on a technician's Mac; 'shell': the environment the bench was started in. */
+  name: 'mac' | 'shell';
+  heading: string;
+}
+
+const certificatesIn = (file: string) => {
+  try {
+    return (readFileSync(file, 'latin1').match(/-----BEGIN CERTIFICATE-----/g) ?? []).length;
+  } catch {
+    return 0;
+  }
+};
+
+/** Where commands are timed: as on a Mac, and also as this shell runs them when it sets an extra CA file. */
+export function environments(): Environment[] {
+  const out: Environment[] = [{ name: 'mac', heading: `As on a Mac (\`${EXTRA_CA_VAR}\` unset)` }];
+  const file = process.env[EXTRA_CA_VAR];
+  if (file)
+    out.push({
+      name: 'shell',
+      heading: `As this machine's shell runs it (\`${EXTRA_CA_VAR}=${file}\`, ${certificatesIn(file)} certificates)`,
+    });
+  return out;
+}
+
+/** `base` (default: this process's environment) as it is in `e`. */
+export function environmentFor(e: Environment, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  if (e.name === 'shell') return base;
+  const env = { ...base };
+  delete env[EXTRA_CA_VAR];
+  return env;
+}
+
+/**
+ * interleave() of every case in every environment in the same rounds (so the same load weighs on all), the rows
+ * handed back per environment in the order of `cases`.
+ */
+export async function interleaveEnvironments(
+  cases: Case[],
+  rounds: number,
+  warmup = 2,
+): Promise<Array<{ environment: Environment; t: Interleaved }>> {
+  const envs = environments();
+  const all = envs.flatMap((e) => cases.map((c) => ({ ...c, env: environmentFor(e, c.env) })));
+  const t = await interleave(all, rounds, warmup);
+  return envs.map((environment, i) => ({
+    environment,
+    t: { ...t, rows: t.rows.slice(i * cases.length, (i + 1) * cases.length) },
+  }));
+}
+
+/**
+ * Why each section has a table per environment, with `node -e 0`'s median in each (null where a section has no
+ * such row), for the sections whose commands start Node.
+ */
+export function environmentSentence(nodeMedians: Array<{ environment: Environment; ms: number | null }>): string {
+  const shell = nodeMedians.find((n) => n.environment.name === 'shell');
+  if (!shell) return `\`${EXTRA_CA_VAR}\` is not set here, as on a Mac, so there is one table.`;
+  const mac = nodeMedians.find((n) => n.environment.name === 'mac');
+  const figures =
+    mac?.ms != null && shell.ms != null
+      ? ` (\`node -e 0\` ${shell.ms.toFixed(0)} ms with it, ${mac.ms.toFixed(0)} ms without, in these rounds)`
+      : '';
+  return `This machine's environment sets \`${EXTRA_CA_VAR}\` to a CA bundle; Node 20 reads that file at start-up, before any script runs, and PEM-parses its own bundled root certificates with it${figures}. A Mac has no such variable unless someone sets one, so the first table is what a technician sees; the second is what a command started from this machine's shell sees. Each anchor runs in the same environment as the commands it is compared with.`;
+}

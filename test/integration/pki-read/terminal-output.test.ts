@@ -1,5 +1,6 @@
 // What the CLI prints from crafted certificates (no raw control byte, no forged line), and its output streams going
-// away (EPIPE: quiet) or filling up (ENOSPC on /dev/full: one line, exit 2), with the real dist/ CLI as a process.
+// away (EPIPE: quiet) or filling up (ENOSPC on /dev/full: one line, exit 2), with the real dist/ CLI as a process
+// (--version too, which bin/onboard.js answers without the dispatcher).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync, openSync, closeSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { buildCertificate } from '../../../src/core/pki/build';
 import { main } from '../../../src/cli/main';
 import { runInMemory } from '../../support/cli-io';
 import { forTerminal } from '../../../src/cli/terminal';
+import { version } from '../../../src/core/version';
 
 const root = join(__dirname, '..', '..', '..');
 const bin = join(root, 'bin', 'onboard.js');
@@ -94,6 +96,23 @@ function runCli(args: string[], stdout: 'pipe-closed' | number): Promise<{ code:
 }
 
 describe('output streams that fail', () => {
+  it('prints --version from bin/onboard.js itself, and a full disk or a closed pipe as for any verb', async () => {
+    for (const flag of ['--version', '-v']) {
+      const out = execFileSync(process.execPath, [bin, flag], { encoding: 'utf8' });
+      expect(out).toBe(`${version}\n`);
+      expect((await runCli([flag], 'pipe-closed')).code).toBe(0);
+    }
+    if (!existsSync('/dev/full')) return void console.warn('skipped: no /dev/full on this system');
+    const fd = openSync('/dev/full', 'w');
+    try {
+      const r = await runCli(['--version'], fd);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/^onboard: cannot write the output: the disk is full/);
+    } finally {
+      closeSync(fd);
+    }
+  }, 60_000);
+
   it('ends quietly when its reader goes away (EPIPE)', async () => {
     const r = await runCli(['inspect', many], 'pipe-closed');
     expect(r.err).toBe('');
