@@ -1,7 +1,7 @@
-// The RFC 5280 §6 rules a built path must obey, each as OpenSSL 3 enforces it for a client certificate: CA flags, key usage and purpose, path length, validity, critical extensions, usable keys, name constraints.
+// The RFC 5280 §6 rules a built path must obey, each as OpenSSL 3 enforces it for a client (or a TLS server's) certificate: CA flags, key usage and purpose, path length, validity, critical extensions, usable keys, name constraints.
 import type { X509Certificate } from 'node:crypto';
 import { EKU, certificateDetails, certificateLabel, ekuName, keyUnusable } from './inspect';
-import { describeViolation, violatesConstraints } from './name-constraints';
+import { describeViolation, violatesConstraints, type ConstraintFailure } from './name-constraints';
 import { pathFacts } from './path-facts';
 
 export type ChainProblemCode =
@@ -12,6 +12,7 @@ export type ChainProblemCode =
   | 'not-a-ca'
   | 'ca-key-usage'
   | 'ca-purpose'
+  | 'leaf-purpose'
   | 'path-length'
   | 'ca-expired'
   | 'ca-not-yet-valid'
@@ -28,7 +29,23 @@ export interface ChainProblem {
   certificate?: string;
   /** What the PKI team must change; empty where the fix depends on who reads it (a missing or untrusted CA). */
   fix: string;
+  /** Position of that certificate in the chain (0 = leaf), where the rule is about one certificate of it. */
+  depth?: number;
+  /** For 'name-constraints': which way the name broke the constraint (OpenSSL reports each way differently). */
+  constraintFailure?: ConstraintFailure;
 }
+
+/**
+ * What the path is checked for, as OpenSSL's X509_PURPOSE (crypto/x509/v3_purp.c): a device's client
+ * certificate (check_purpose_ssl_client; the leaf's own purpose is left to the 1E requirements) or the
+ * certificate a TLS server presents (check_purpose_ssl_server, the leaf included).
+ */
+export type ChainPurpose = 'client' | 'server';
+
+// Netscape's and Microsoft's Server Gated Crypto: OpenSSL lets either stand in for serverAuth (XKU_SGC).
+const SGC = ['2.16.840.1.113730.4.1', '1.3.6.1.4.1.311.10.3.3'];
+const allowsPurpose = (ekus: string[], purpose: ChainPurpose) =>
+  purpose === 'client' ? ekus.includes(EKU.clientAuth) : ekus.some((e) => e === EKU.serverAuth || SGC.includes(e));
 
 const REISSUE = (label: string, what: string) => `Ask your PKI team to issue ${label} again ${what}.`;
 
@@ -37,7 +54,12 @@ const REISSUE = (label: string, what: string) => `Ask your PKI team to issue ${l
  * which OpenSSL treats as the trust anchor: it is still checked like any CA, except that a root without
  * basic constraints passes when it is version 1 or has a key usage (OpenSSL's check_ca).
  */
-export function pathProblems(chain: X509Certificate[], complete: boolean, at: Date): ChainProblem[] {
+export function pathProblems(
+  chain: X509Certificate[],
+  complete: boolean,
+  at: Date,
+  purpose: ChainPurpose = 'client',
+): ChainProblem[] {
   const out: ChainProblem[] = [];
   // Non-self-issued CA certificates between the one being checked and the leaf (RFC 5280 §6.1.4 (l)).
   let below = 0;
@@ -46,7 +68,7 @@ export function pathProblems(chain: X509Certificate[], complete: boolean, at: Da
     const f = pathFacts(cert);
     const label = certificateLabel(cert);
     const add = (code: ChainProblemCode, message: string, fix: string) =>
-      out.push({ code, message, certificate: label, fix });
+      out.push({ code, message, certificate: label, fix, depth: i });
     for (const ext of f.unprocessedCritical) {
       add(
         'critical-extension',
@@ -61,7 +83,10 @@ export function pathProblems(chain: X509Certificate[], complete: boolean, at: Da
         REISSUE(label, 'with an RSA (2048 bits or more) or EC key, whose certificate carries all of its parameters'),
       );
     }
-    if (i === 0) return;
+    if (i === 0) {
+      if (purpose === 'server') leafServerProblems(cert, label, add);
+      return;
+    }
     const isRoot = complete && i === chain.length - 1;
     if (f.invalid.length) {
       add(
@@ -90,7 +115,16 @@ export function pathProblems(chain: X509Certificate[], complete: boolean, at: Da
       );
     }
     const ekus = d.extendedKeyUsageOids;
-    if (ekus && !ekus.includes(EKU.clientAuth)) {
+    if (ekus && purpose === 'server' && !allowsPurpose(ekus, purpose)) {
+      add(
+        'ca-purpose',
+        `${label} limits its extended key usage to ${ekus.map(ekuName).join(', ') || 'nothing'}, without Server Authentication; OpenSSL holds every certificate below a CA to the CA's extended key usage, so a TLS client refuses server certificates issued under it.`,
+        REISSUE(
+          label,
+          'with Server Authentication in its extended key usage (or with no extended key usage extension)',
+        ),
+      );
+    } else if (ekus && !allowsPurpose(ekus, purpose)) {
       add(
         'ca-purpose',
         `${label} limits its extended key usage to ${ekus.map(ekuName).join(', ') || 'nothing'}, without Client Authentication; OpenSSL holds every certificate below a CA to the CA's extended key usage, so the Switch refuses client certificates issued under it.`,
@@ -143,6 +177,8 @@ function constraintProblems(chain: X509Certificate[]): ChainProblem[] {
         code: 'name-constraints',
         message: `${describeViolation(v, label, ca)} The Switch refuses it.`,
         certificate: label,
+        depth: i,
+        constraintFailure: v.failure,
         fix:
           v.failure === 'permitted' || v.failure === 'excluded'
             ? `Ask your PKI team to issue ${label} again with names ${ca} is allowed to issue, or to issue ${ca} again with name constraints that include them.`
@@ -152,3 +188,31 @@ function constraintProblems(chain: X509Certificate[]): ChainProblem[] {
   }
   return out;
 }
+
+/**
+ * The server certificate's own purpose (check_purpose_ssl_server): an extended key usage, if present, must allow
+ * Server Authentication, and a key usage, if present, one of the uses a TLS server's key is put to.
+ */
+function leafServerProblems(
+  cert: X509Certificate,
+  label: string,
+  add: (code: ChainProblemCode, message: string, fix: string) => void,
+): void {
+  const d = certificateDetails(cert);
+  const ekus = d.extendedKeyUsageOids;
+  if (ekus && !allowsPurpose(ekus, 'server')) {
+    add(
+      'leaf-purpose',
+      `${label} limits its extended key usage to ${ekus.map(ekuName).join(', ') || 'nothing'}, without Server Authentication, so it may not serve TLS.`,
+      REISSUE(label, 'with Server Authentication in its extended key usage'),
+    );
+  } else if (d.keyUsage && !d.keyUsage.some((u) => SERVER_KEY_USES.includes(u))) {
+    add(
+      'leaf-purpose',
+      `${label} has a key usage (${d.keyUsage.join(', ') || 'empty'}) without Digital Signature, Key Encipherment or Key Agreement, so its key may not be used in a TLS handshake.`,
+      REISSUE(label, 'with Digital Signature and Key Encipherment in its key usage'),
+    );
+  }
+}
+
+const SERVER_KEY_USES = ['digitalSignature', 'keyEncipherment', 'keyAgreement'];

@@ -5,7 +5,7 @@ import { certificateDetails, certificateLabel, isSelfSigned, publicKeyOf, verifi
 import { akidAllows, pathFacts } from './path-facts';
 import { pathProblems, type ChainProblem } from './chain-rules';
 
-export type { ChainProblem, ChainProblemCode } from './chain-rules';
+export type { ChainProblem, ChainProblemCode, ChainPurpose } from './chain-rules';
 
 export interface ChainResult {
   /** Leaf first, then each issuer up to the root (or as far as the pool allowed). */

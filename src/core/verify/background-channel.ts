@@ -10,12 +10,18 @@ import { finding, type VerifyFinding } from './findings';
 import { explainServerCertificateError, explainTlsError, type TlsProblem } from './tls-alerts';
 import { certificateLabel } from './crl';
 import { clientIdentityTlsOptions, watchCertificateRequest, type ClientIdentity } from './switch-probe';
+import { peerChain } from './switch-exchange';
+import { culprit } from './switch-verdict';
+import { verifyServerChain } from '../pki/server-chain';
 import { nameLabel, nameOnOneLine } from '../pki/names';
 
 export interface BackgroundProbeOptions {
   /** e.g. https://tachyon.acme.local/Background/ */
   url: string;
+  /** The only certificates trusted for the server's own certificate. */
   caCertificates: X509Certificate[];
+  /** When to judge the server's certificate at; default now. */
+  now?: Date;
   /**
    * The client identity, presented (with its CA certificates) when the server asks for a client
    * certificate, as the 1E Client does. Without it, a server that asks gets no certificate.
@@ -58,9 +64,8 @@ interface Exchange {
   handshakeDone?: boolean;
   /** The server sent a CertificateRequest (see watchCertificateRequest). */
   certificateRequested?: boolean;
-  authorized?: boolean;
-  authorizationError?: string;
-  serverCert?: X509Certificate;
+  /** The chain the server sent, its own certificate first. */
+  serverChain?: X509Certificate[];
   protocol?: string;
 }
 
@@ -87,7 +92,10 @@ export async function probeBackgroundChannel(opts: BackgroundProbeOptions): Prom
   }
   if (opts.signal?.aborted) throw new OnboardError('verify-cancelled', 'Verification was cancelled.');
   const ex = await get(u, opts, timeoutMs);
-  return [judgeCertificate(ex, u), judgeReachability(ex, u, timeoutMs, opts.identity)];
+  return [
+    judgeCertificate(ex, u, opts.caCertificates, opts.now ?? new Date()),
+    judgeReachability(ex, u, timeoutMs, opts.identity),
+  ];
 }
 
 function get(u: URL, opts: BackgroundProbeOptions, timeoutMs: number): Promise<Exchange> {
@@ -96,7 +104,8 @@ function get(u: URL, opts: BackgroundProbeOptions, timeoutMs: number): Promise<E
   if (opts.identity) {
     try {
       presented = clientIdentityTlsOptions(opts.identity);
-      tls.createSecureContext(presented);
+      // Tried alone first, to tell a key that does not match from a network failure; `ca: []` as below.
+      tls.createSecureContext({ ...presented, ca: [] });
     } catch (e) {
       ex.localError = explainTlsError(e as NodeJS.ErrnoException);
       return Promise.resolve(ex);
@@ -122,9 +131,10 @@ function get(u: URL, opts: BackgroundProbeOptions, timeoutMs: number): Promise<E
       {
         method: 'GET',
         agent: false,
-        ca: opts.caCertificates.map((c) => c.toString()),
         ...presented,
-        // Judged below as its own finding, so the reachability verdict is still learned.
+        // The server's chain is judged below from what it sent, as its own finding, so the reachability verdict
+        // is still learned. No CA for node, and an empty list rather than none: see tlsExchange (switch-exchange.ts).
+        ca: [],
         rejectUnauthorized: false,
         servername: net.isIP(host) ? undefined : host,
         headers: { 'user-agent': 'onboard-verify', accept: '*/*' },
@@ -142,11 +152,8 @@ function get(u: URL, opts: BackgroundProbeOptions, timeoutMs: number): Promise<E
       t.once('secureConnect', () => {
         ex.handshakeDone = true;
         watcher?.sample();
-        ex.authorized = t.authorized;
-        ex.authorizationError = t.authorizationError ? String(t.authorizationError) : undefined;
         ex.protocol = t.getProtocol() ?? undefined;
-        const raw = t.getPeerCertificate()?.raw;
-        if (raw) ex.serverCert = new X509Certificate(raw);
+        ex.serverChain = peerChain(t);
       });
     });
     req.on('error', (e: NodeJS.ErrnoException) => {
@@ -163,9 +170,10 @@ function get(u: URL, opts: BackgroundProbeOptions, timeoutMs: number): Promise<E
   });
 }
 
-function judgeCertificate(ex: Exchange, u: URL): VerifyFinding {
+function judgeCertificate(ex: Exchange, u: URL, cas: X509Certificate[], now: Date): VerifyFinding {
   const host = u.hostname.replace(/^\[|\]$/g, '');
-  if (!ex.serverCert) {
+  const serverCert = ex.serverChain?.[0];
+  if (!ex.serverChain || !serverCert) {
     const why = ex.localError
       ? 'The client identity could not be loaded, so nothing was sent.'
       : ex.error?.code === 'ENOTFOUND' || ex.error?.code === 'EAI_AGAIN' || ex.error?.code === 'ECONNREFUSED'
@@ -173,9 +181,14 @@ function judgeCertificate(ex: Exchange, u: URL): VerifyFinding {
         : "The TLS handshake did not complete, so the server's certificate was not judged.";
     return finding('background-server-cert', 'info', 'Background Channel certificate: not checked', why);
   }
-  const label = `"${certificateLabel(ex.serverCert)}" (issued by ${nameLabel(ex.serverCert.issuer)})`;
-  if (ex.authorized === false && ex.authorizationError && ex.authorizationError !== 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    const p = explainServerCertificateError(ex.authorizationError);
+  const label = `"${certificateLabel(serverCert)}" (issued by ${nameLabel(serverCert.issuer)})`;
+  const verdict = verifyServerChain(ex.serverChain, cas, now);
+  if (!verdict.ok) {
+    const p = explainServerCertificateError(
+      verdict.error,
+      verdict.depth,
+      culprit(verdict.depth > 0 ? verdict.chain[verdict.depth] : undefined),
+    );
     return finding(
       'background-server-cert',
       'fail',
@@ -184,15 +197,13 @@ function judgeCertificate(ex: Exchange, u: URL): VerifyFinding {
       p.fix,
     );
   }
-  const nameOk = net.isIP(host)
-    ? ex.serverCert.checkIP(host) !== undefined
-    : ex.serverCert.checkHost(host) !== undefined;
+  const nameOk = net.isIP(host) ? serverCert.checkIP(host) !== undefined : serverCert.checkHost(host) !== undefined;
   if (!nameOk) {
     return finding(
       'background-server-cert',
       'fail',
       `The Background Channel's certificate is not valid for ${host}`,
-      `The server presented ${label}, whose names (${ex.serverCert.subjectAltName ?? nameOnOneLine(ex.serverCert.subject)}) do not include ${host}.`,
+      `The server presented ${label}, whose names (${serverCert.subjectAltName ?? nameOnOneLine(serverCert.subject)}) do not include ${host}.`,
       'Use the server name that is in its certificate (usually the FQDN) in the Background Channel URL.',
     );
   }

@@ -84,9 +84,7 @@ export interface ExchangeOutcome {
   cipher?: string;
   /** Set when secureConnect fired: the client's side of the handshake completed. */
   handshakeDone: boolean;
-  /** node's verdict on the Switch's certificate (only known after secureConnect). */
-  authorized?: boolean;
-  authorizationError?: string;
+  /** The chain the Switch sent, its own certificate first (judged by verifyServerChain, not by node). */
   serverChain: X509Certificate[];
   handshakeError?: TlsProblem;
   /** An error after our handshake completed: with TLS 1.3, the Switch's rejection. */
@@ -136,9 +134,11 @@ export function tlsExchange(
     // Over a socket of our own node knows no host, so its name check would test the certificate against
     // "localhost" (and compile its large IPv6 pattern to learn that is no address): name the one dialled.
     host,
-    ca: opts.caCertificates.map(toPem),
-    // Verification is done below, as a finding of its own, so that an untrusted Switch
-    // certificate is reported and the client-certificate verdict can still be learned.
+    // No CA for node: the Switch's chain is judged from what it sent (switch-verdict.ts), as a finding of its own,
+    // so that an untrusted Switch is reported and the client-certificate verdict can still be learned. An EMPTY
+    // list, not none: a context given any CA (or none at all) first copies node's whole root store, parsing its
+    // ~140 bundled roots (node's SecureContext::AddCACert / AddRootCerts), ~44 ms a run; an empty list adds nothing.
+    ca: [],
     rejectUnauthorized: false,
     minVersion: opts.tlsVersion ?? 'TLSv1.2',
     maxVersion: opts.tlsVersion ?? 'TLSv1.3',
@@ -181,8 +181,6 @@ export function tlsExchange(
       out.certificateRequested = request.sample();
       out.protocol = s.getProtocol() ?? undefined;
       out.cipher = s.getCipher()?.name;
-      out.authorized = s.authorized;
-      out.authorizationError = s.authorizationError ? String(s.authorizationError) : undefined;
       out.serverChain = peerChain(s);
       const hostHeader = authority(host, port);
       s.write(
@@ -229,7 +227,8 @@ export function tlsExchange(
   });
 }
 
-function peerChain(s: tls.TLSSocket): X509Certificate[] {
+/** The certificates the peer sent, its own first, each issuer after the certificate it issued (node's order). */
+export function peerChain(s: tls.TLSSocket): X509Certificate[] {
   const chain: X509Certificate[] = [];
   try {
     let c: tls.DetailedPeerCertificate | undefined = s.getPeerCertificate(true);

@@ -3,8 +3,7 @@ import * as net from 'node:net';
 import type { X509Certificate } from 'node:crypto';
 import { finding, type VerifyFinding } from './findings';
 import { explainServerCertificateError, type TlsProblem } from './tls-alerts';
-import { buildChain } from '../pki/chain';
-import { isSelfSigned } from '../pki/inspect';
+import { verifyServerChain } from '../pki/server-chain';
 import { certificateLabel } from './crl';
 import { nameLabel, nameOnOneLine } from '../pki/names';
 import { authority, DEFAULT_PROBE_TIMEOUT_MS, type ExchangeOutcome, type SwitchProbeOptions } from './switch-exchange';
@@ -13,8 +12,8 @@ import { authority, DEFAULT_PROBE_TIMEOUT_MS, type ExchangeOutcome, type SwitchP
 export const notChecked = (id: string, title: string, why: string) => finding(id, 'info', `${title}: not checked`, why);
 
 /**
- * The Switch's certificate as OpenSSL would judge it with only the chosen CAs trusted. Uses
- * node's verdict when the handshake completed, otherwise walks the chain the Switch sent.
+ * The Switch's certificate as OpenSSL would judge it for a TLS client with only the chosen CAs trusted, from the
+ * chain the Switch sent (node is given no CA to judge it with: see tlsExchange), then its name.
  */
 function judgeServerCertificate(
   out: ExchangeOutcome,
@@ -33,22 +32,14 @@ function judgeServerCertificate(
     ? ' The probe went on without trusting it, only to learn whether the Switch accepts the client certificate.'
     : '';
   const label = `"${certificateLabel(leaf)}" (issued by ${nameLabel(leaf.issuer)})`;
-  let problem: { meaning: string; fix: string } | undefined;
-  // node reports a name mismatch as an authorization error too, after the chain verified.
-  if (out.authorized === false && out.authorizationError && out.authorizationError !== 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    problem = explainServerCertificateError(out.authorizationError);
-  } else if (out.authorized === undefined) {
-    const path = buildChain(leaf, [...out.serverChain.slice(1), ...caCertificates]).chain;
-    const trusted = path.some((c) => caCertificates.some((ca) => ca.fingerprint256 === c.fingerprint256));
-    const expired = path.find(
-      (c) => new Date(c.validTo).getTime() < now.getTime() || new Date(c.validFrom).getTime() > now.getTime(),
-    );
-    if (!trusted)
-      problem = explainServerCertificateError(
-        isSelfSigned(leaf) ? 'DEPTH_ZERO_SELF_SIGNED_CERT' : 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  const verdict = verifyServerChain(out.serverChain, caCertificates, now);
+  const problem = verdict.ok
+    ? undefined
+    : explainServerCertificateError(
+        verdict.error,
+        verdict.depth,
+        culprit(verdict.depth > 0 ? verdict.chain[verdict.depth] : undefined),
       );
-    else if (expired) problem = explainServerCertificateError('CERT_HAS_EXPIRED');
-  }
   if (problem) {
     return finding(
       'switch-server-cert',
@@ -72,9 +63,12 @@ function judgeServerCertificate(
     'switch-server-cert',
     'pass',
     "The Switch's certificate is trusted",
-    `Its certificate ${label} is valid for ${host} and chains to the chosen CA certificates${out.authorized === undefined ? ' (checked from the chain it sent, since the handshake ended early)' : ''}.`,
+    `Its certificate ${label} is valid for ${host} and chains to the chosen CA certificates${out.handshakeDone ? '' : ' (checked from the chain it sent, since the handshake ended early)'}.`,
   );
 }
+
+/** The CA certificate an error is about, as its label; undefined for none. */
+export const culprit = (c: X509Certificate | undefined) => (c ? `"${certificateLabel(c)}"` : undefined);
 
 /** The switch-tls, switch-server-cert and switch-client-auth findings for one exchange. */
 export function judgeExchange(

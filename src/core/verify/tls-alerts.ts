@@ -254,11 +254,25 @@ export function explainTlsError(err: { code?: string; message?: string }): TlsPr
   };
 }
 
-/** Plain meanings of OpenSSL's verification results for the Switch's own certificate. */
-export function explainServerCertificateError(code: string): { meaning: string; fix: string } {
+/**
+ * Plain meanings of OpenSSL's verification results for the Switch's own certificate (the names node and
+ * verifyServerChain use). `depth` is where OpenSSL found the error (0: the Switch's certificate; above: a CA
+ * certificate of its chain), and `culprit` names that CA certificate, when it is one.
+ */
+export function explainServerCertificateError(
+  code: string,
+  depth = 0,
+  culprit?: string,
+): { meaning: string; fix: string } {
+  const ca = culprit ? `the CA certificate ${culprit} in its chain` : 'a CA certificate in its chain';
+  // The path reached a chosen CA certificate that is not a root, and its issuer is not chosen.
+  if (code === 'UNABLE_TO_GET_ISSUER_CERT' && depth > 0)
+    return {
+      meaning: `${ca} is among the chosen CA certificates, but the root above it is not, and OpenSSL trusts a path only up to a root`,
+      fix: 'Add the root CA certificate above it to the CA certificates.',
+    };
   switch (code) {
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'UNABLE_TO_GET_ISSUER_CERT':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
       return {
         meaning: 'it is issued by a CA that is not among the chosen CA certificates (or the issuing CA is missing)',
@@ -275,14 +289,74 @@ export function explainServerCertificateError(code: string): { meaning: string; 
         fix: 'Install a certificate from your PKI on the 1E server.',
       };
     case 'CERT_HAS_EXPIRED':
-      return { meaning: 'it has expired', fix: "Renew the 1E server's certificate." };
+      return depth > 0
+        ? {
+            meaning: `${ca} has expired`,
+            fix: "Install the renewed CA certificate on the 1E server with its certificate (and among the CA certificates, if it is the root); if the CA was renewed with a new key, renew the 1E server's certificate under it.",
+          }
+        : { meaning: 'it has expired', fix: "Renew the 1E server's certificate." };
     case 'CERT_NOT_YET_VALID':
       return {
-        meaning: "it is not valid yet (or this Mac's clock is behind)",
+        meaning: `${depth > 0 ? `${ca} is` : 'it is'} not valid yet (or this Mac's clock is behind)`,
         fix: 'Check the date and time on this Mac.',
       };
     case 'CERT_REVOKED':
       return { meaning: 'it has been revoked', fix: 'Install a new certificate on the 1E server.' };
+    case 'CERT_SIGNATURE_FAILURE':
+      return {
+        meaning: `${depth > 0 ? ca : 'it'} names an issuer whose key did not make its signature: it was signed by a different CA of the same name, or altered`,
+        fix: "Install the 1E server's certificate together with the CA certificates that really issued it, and check that those are the ones chosen.",
+      };
+    case 'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY':
+      return {
+        meaning: `${ca} has a key that cannot be read, so nothing it signed can be checked`,
+        fix: 'Ask your PKI team to reissue that CA certificate with an RSA or EC key.',
+      };
+    case 'INVALID_CA':
+      return {
+        meaning: `${ca} is not allowed to act as a CA (no basic constraints CA:TRUE, or a key usage without certificate signing)`,
+        fix: "Ask your PKI team to issue the 1E server's certificate from a real CA, and install that CA's certificate with it.",
+      };
+    case 'INVALID_PURPOSE':
+      return depth > 0
+        ? {
+            meaning: `${ca} limits its extended key usage to purposes without Server Authentication, and OpenSSL holds every certificate below it to them`,
+            fix: "Ask your PKI team to issue the 1E server's certificate from a CA whose extended key usage includes Server Authentication (or has none).",
+          }
+        : {
+            meaning:
+              'it is not made for a TLS server: its extended key usage lacks Server Authentication, or its key usage lacks Digital Signature and Key Encipherment',
+            fix: "Reissue the 1E server's certificate from a web server template (Server Authentication, Digital Signature and Key Encipherment).",
+          };
+    case 'PATH_LENGTH_EXCEEDED':
+      return {
+        meaning: `${ca} allows fewer CA certificates below it (its path length constraint) than the chain has`,
+        fix: "Ask your PKI team to issue the 1E server's certificate from a CA closer to that one.",
+      };
+    case 'CERT_CHAIN_TOO_LONG':
+      return {
+        meaning: 'its chain has more CA certificates than OpenSSL accepts (100 below the root)',
+        fix: "Issue the 1E server's certificate from a CA with a short chain.",
+      };
+    case 'UNHANDLED_CRITICAL_EXTENSION':
+      return {
+        meaning: `${depth > 0 ? ca : 'it'} has a critical extension OpenSSL does not know, which a TLS client must refuse`,
+        fix: 'Ask your PKI team to reissue it without that extension, or with the extension not marked critical.',
+      };
+    case 'PERMITTED_VIOLATION':
+    case 'EXCLUDED_VIOLATION':
+      return {
+        meaning: `${depth > 0 ? ca : 'it'} has a name that a CA above it may not issue (its name constraints)`,
+        fix: "Ask your PKI team to issue the certificate with names inside the CA's name constraints, or to widen them.",
+      };
+    case 'SUBTREE_MINMAX':
+    case 'UNSUPPORTED_CONSTRAINT_TYPE':
+    case 'UNSUPPORTED_CONSTRAINT_SYNTAX':
+    case 'UNSUPPORTED_NAME_SYNTAX':
+      return {
+        meaning: 'a CA above it has name constraints OpenSSL cannot check, so it refuses the chain',
+        fix: 'Ask your PKI team to reissue that CA with name constraints of DNS, e-mail, IP, URI or directory names only, without minimum or maximum.',
+      };
     default:
       return {
         meaning: `OpenSSL refused it (${code})`,

@@ -169,6 +169,7 @@ export async function runVerification(opts: VerifyOptions): Promise<VerifyResult
             url: backgroundUrl,
             caCertificates: opts.caCertificates,
             identity: opts.identity,
+            now: clock(),
             ...common,
           }),
       ],

@@ -31,6 +31,8 @@ export async function startOpensslSwitch(args: {
   cert: string;
   key: string;
   caFile: string;
+  /** CA certificates sent after the server's own (s_server -cert_chain). */
+  certChain?: string;
   crl?: string;
   version?: 'tls1_2' | 'tls1_3';
   clientCert?: ClientCertMode;
@@ -53,6 +55,7 @@ export async function startOpensslSwitch(args: {
     const mode = args.clientCert ?? 'require';
     if (mode === 'require') argv.push('-Verify', '1', '-verify_return_error');
     else if (mode === 'request') argv.push('-verify', '1');
+    if (args.certChain) argv.push('-cert_chain', args.certChain);
     if (args.crl) argv.push('-crl_check', '-CRL', args.crl);
     if (args.version) argv.push(`-${args.version}`);
     if (args.cipher) argv.push('-cipher', args.cipher);

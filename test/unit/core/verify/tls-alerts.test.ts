@@ -80,6 +80,38 @@ describe('explainServerCertificateError', () => {
   it('explains an unknown issuer by pointing at the CA certificates', () => {
     expect(explainServerCertificateError('UNABLE_TO_VERIFY_LEAF_SIGNATURE').fix).toContain('CA certificates');
   });
+
+  it("says which certificate expired: the Switch's own, or a CA certificate of its chain", () => {
+    expect(explainServerCertificateError('CERT_HAS_EXPIRED').meaning).toBe('it has expired');
+    expect(explainServerCertificateError('CERT_HAS_EXPIRED', 1, '"Issuing CA"').meaning).toBe(
+      'the CA certificate "Issuing CA" in its chain has expired',
+    );
+  });
+
+  it('asks for the root above a chosen CA certificate that is not one', () => {
+    expect(explainServerCertificateError('UNABLE_TO_GET_ISSUER_CERT', 1, '"Issuing CA"')).toEqual({
+      meaning:
+        'the CA certificate "Issuing CA" in its chain is among the chosen CA certificates, but the root above it is not, and OpenSSL trusts a path only up to a root',
+      fix: 'Add the root CA certificate above it to the CA certificates.',
+    });
+  });
+
+  it('explains a purpose error at the Switch certificate and at a CA differently', () => {
+    expect(explainServerCertificateError('INVALID_PURPOSE').meaning).toContain('not made for a TLS server');
+    expect(explainServerCertificateError('INVALID_PURPOSE', 1).meaning).toContain('a CA certificate in its chain');
+  });
+
+  it.each([
+    'CERT_SIGNATURE_FAILURE',
+    'INVALID_CA',
+    'PATH_LENGTH_EXCEEDED',
+    'UNHANDLED_CRITICAL_EXTENSION',
+    'CERT_CHAIN_TOO_LONG',
+    'PERMITTED_VIOLATION',
+    'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  ])('has words of its own for %s', (code) => {
+    expect(explainServerCertificateError(code, 1).meaning).not.toContain(code);
+  });
 });
 
 describe('parseSwitchAddress', () => {

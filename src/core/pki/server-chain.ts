@@ -1,0 +1,191 @@
+// Judges the certificate chain a TLS server sent against the chosen CAs as OpenSSL 3 verifies it for a TLS client (purpose "ssl_server"), naming its first error.
+import type { X509Certificate } from 'node:crypto';
+import { buildChain, MAX_CHAIN_CAS, type ChainResult } from './chain';
+import { pathProblems, type ChainProblem } from './chain-rules';
+import { certificateDetails, isSelfSigned } from './inspect';
+import type { ConstraintFailure } from './name-constraints';
+import { akidAllows, pathFacts } from './path-facts';
+
+/**
+ * OpenSSL's verification result names (X509_V_ERR_... without the prefix; node's `authorizationError` uses the
+ * same names for those it knows), for the errors this judge can give.
+ */
+export type ServerChainError =
+  | 'UNABLE_TO_GET_ISSUER_CERT'
+  | 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'
+  | 'DEPTH_ZERO_SELF_SIGNED_CERT'
+  | 'SELF_SIGNED_CERT_IN_CHAIN'
+  | 'CERT_CHAIN_TOO_LONG'
+  | 'UNHANDLED_CRITICAL_EXTENSION'
+  | 'INVALID_CA'
+  | 'INVALID_PURPOSE'
+  | 'PATH_LENGTH_EXCEEDED'
+  | 'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY'
+  | 'CERT_SIGNATURE_FAILURE'
+  | 'CERT_NOT_YET_VALID'
+  | 'CERT_HAS_EXPIRED'
+  | 'PERMITTED_VIOLATION'
+  | 'EXCLUDED_VIOLATION'
+  | 'SUBTREE_MINMAX'
+  | 'UNSUPPORTED_CONSTRAINT_TYPE'
+  | 'UNSUPPORTED_NAME_SYNTAX'
+  | 'UNSPECIFIED';
+
+export type ServerChainVerdict =
+  | { ok: true; chain: X509Certificate[] }
+  | {
+      ok: false;
+      error: ServerChainError;
+      /** Where OpenSSL reports it: 0 is the server's own certificate, 1 its issuer, and so on. */
+      depth: number;
+      /** The path as far as it was built, leaf first. */
+      chain: X509Certificate[];
+    };
+
+const CONSTRAINT_ERRORS: Record<ConstraintFailure, ServerChainError> = {
+  permitted: 'PERMITTED_VIOLATION',
+  excluded: 'EXCLUDED_VIOLATION',
+  'min-max': 'SUBTREE_MINMAX',
+  'unsupported-type': 'UNSUPPORTED_CONSTRAINT_TYPE',
+  'unsupported-syntax': 'UNSUPPORTED_NAME_SYNTAX',
+  // NAME_CONSTRAINTS_check gives up on too many name and constraint pairs without a more precise error.
+  'too-many': 'UNSPECIFIED',
+};
+
+/**
+ * The verdict OpenSSL 3 (crypto/x509/x509_vfy.c, verify_chain) gives for `sent` (the server's Certificate
+ * message: its certificate first) with only `cas` trusted, at `now`: the FIRST error it meets, which is what a
+ * client that refuses untrusted servers (SSL_VERIFY_PEER, as the 1E Client) ends the handshake with, and the
+ * first error `openssl verify -purpose sslserver` prints. OpenSSL checks in four passes, and so does this:
+ * building the path to a trusted root (build_chain), each certificate's extensions from the leaf up
+ * (check_extensions: critical extensions, CA flags, purpose, path length), then signatures and validity dates
+ * from the root down (internal_verify), then name constraints. The host name is not judged here.
+ */
+export function verifyServerChain(sent: X509Certificate[], cas: X509Certificate[], now: Date): ServerChainVerdict {
+  const leaf = sent[0];
+  if (!leaf) throw new Error('verifyServerChain needs the server certificate');
+  const pool = [...sent.slice(1), ...cas];
+  const path = fullPath(leaf, pool, cas, now);
+  const { chain, badSignatures } = path;
+  const fail = (error: ServerChainError, depth: number): ServerChainVerdict => ({ ok: false, error, depth, chain });
+
+  // 1. build_chain: the path must reach a self-signed certificate from the trust store.
+  if (path.tooLong) return fail('CERT_CHAIN_TOO_LONG', chain.length - 1);
+  const trusted = new Set(cas.map((c) => c.fingerprint256));
+  // A trusted certificate found on the way ends the search among the sent ones: above it, only the trust store.
+  // The server's own certificate counts only as a trusted self-signed one; otherwise its issuer is looked up.
+  const firstTrusted = chain.findIndex(
+    (c, i) => trusted.has(c.fingerprint256) && (i > 0 || (chain.length === 1 && path.complete)),
+  );
+  if (firstTrusted < 0) {
+    const top = chain.length - 1;
+    if (!path.complete) return fail('UNABLE_TO_GET_ISSUER_CERT_LOCALLY', top);
+    return fail(top === 0 ? 'DEPTH_ZERO_SELF_SIGNED_CERT' : 'SELF_SIGNED_CERT_IN_CHAIN', top);
+  }
+  const leftTrust = chain.findIndex((c, i) => i > firstTrusted && !trusted.has(c.fingerprint256));
+  if (leftTrust > 0)
+    return { ok: false, error: 'UNABLE_TO_GET_ISSUER_CERT', depth: leftTrust - 1, chain: chain.slice(0, leftTrust) };
+  if (!path.complete) return fail('UNABLE_TO_GET_ISSUER_CERT', chain.length - 1);
+
+  const problems = pathProblems(chain, true, now, 'server');
+  const at = (code: ChainProblem['code'], depth: number) => problems.some((p) => p.code === code && p.depth === depth);
+
+  // 2. check_extensions, from the leaf up.
+  for (let i = 0; i < chain.length; i++) {
+    if (at('critical-extension', i)) return fail('UNHANDLED_CRITICAL_EXTENSION', i);
+    if (at('invalid-extension', i) || at('not-a-ca', i) || at('ca-key-usage', i)) return fail('INVALID_CA', i);
+    if (at('leaf-purpose', i) || at('ca-purpose', i)) return fail('INVALID_PURPOSE', i);
+    if (at('path-length', i)) return fail('PATH_LENGTH_EXCEEDED', i);
+  }
+
+  // 3. internal_verify, from the root down: the issuer's key, the signature, then the certificate's dates.
+  for (let n = chain.length - 1; n >= 0; n--) {
+    if (n < chain.length - 1) {
+      if (at('key-unusable', n + 1)) return fail('UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY', n + 1);
+      if (badSignatures.has(n)) return fail('CERT_SIGNATURE_FAILURE', n);
+    }
+    const d = certificateDetails(chain[n]!);
+    if (d.notBefore.getTime() > now.getTime()) return fail('CERT_NOT_YET_VALID', n);
+    if (d.notAfter.getTime() <= now.getTime()) return fail('CERT_HAS_EXPIRED', n);
+  }
+
+  // 4. check_name_constraints (pathProblems lists them in OpenSSL's order: from the top of the chain down).
+  const nc = problems.find((p) => p.code === 'name-constraints');
+  if (nc) return fail(CONSTRAINT_ERRORS[nc.constraintFailure ?? 'too-many'], nc.depth ?? 0);
+  return { ok: true, chain };
+}
+
+interface FullPath {
+  chain: X509Certificate[];
+  complete: boolean;
+  tooLong: boolean;
+  /** Depths whose certificate does not verify with the key of the one above it. */
+  badSignatures: Set<number>;
+}
+
+/**
+ * buildChain's path, carried on past a bad signature as OpenSSL does: its build_chain takes as issuer any CA
+ * of the right name, key identifier and key type (check_issued) and finds the signature wrong only later,
+ * in internal_verify, so the path and the errors above that point still count.
+ */
+function fullPath(leaf: X509Certificate, pool: X509Certificate[], cas: X509Certificate[], now: Date): FullPath {
+  const badSignatures = new Set<number>();
+  let r: ChainResult = buildChain(leaf, pool, { at: now, trustAnchors: cas });
+  let chain = r.chain;
+  for (;;) {
+    const ended = (code: ChainProblem['code']) => r.problems.some((p) => p.code === code);
+    if (ended('chain-too-long') || chain.length > MAX_CHAIN_CAS + 1)
+      return { chain, complete: false, tooLong: true, badSignatures };
+    if (!ended('signature-invalid')) return { chain, complete: r.complete, tooLong: false, badSignatures };
+    const top = chain[chain.length - 1]!;
+    const issuer = likelyIssuer(top, pool, chain, cas);
+    if (!issuer) return { chain, complete: false, tooLong: false, badSignatures };
+    badSignatures.add(chain.length - 1);
+    r = buildChain(issuer, pool, { at: now, trustAnchors: cas });
+    const seen = new Set(chain.map((c) => c.fingerprint256));
+    const cut = r.chain.findIndex((c) => seen.has(c.fingerprint256));
+    chain = [...chain, ...(cut < 0 ? r.chain : r.chain.slice(0, cut))];
+    if (cut >= 0) return { chain, complete: false, tooLong: false, badSignatures };
+  }
+}
+
+/** A CA OpenSSL's check_issued would take as `cert`'s issuer (without checking the signature), trusted ones first. */
+function likelyIssuer(
+  cert: X509Certificate,
+  pool: X509Certificate[],
+  chain: X509Certificate[],
+  cas: X509Certificate[],
+): X509Certificate | undefined {
+  const f = pathFacts(cert);
+  const used = new Set(chain.map((c) => c.fingerprint256));
+  const family = signatureFamily(certificateDetails(cert).signatureAlgorithmOid);
+  const fits = pool.filter(
+    (c) =>
+      !used.has(c.fingerprint256) &&
+      pathFacts(c).subjectCanonical.equals(f.issuerCanonical) &&
+      akidAllows(c, f.akid) &&
+      (family === undefined || keyFamily(certificateDetails(c).keyAlgorithmOid) === family),
+  );
+  return fits.find((c) => cas.includes(c) && isSelfSigned(c)) ?? fits.find((c) => cas.includes(c)) ?? fits[0];
+}
+
+// check_sig_alg_match: the signature's algorithm must be one the issuer's key type makes.
+function signatureFamily(oid: string): string | undefined {
+  if (oid.startsWith('1.2.840.113549.1.1.')) return 'rsa';
+  if (oid.startsWith('1.2.840.10045.4.')) return 'ec';
+  if (oid.startsWith('1.2.840.10040.4.')) return 'dsa';
+  if (oid === '1.3.101.112' || oid === '1.3.101.113') return oid;
+  const nist = oid.match(/^2\.16\.840\.1\.101\.3\.4\.3\.(\d+)$/);
+  if (nist) {
+    const n = Number(nist[1]);
+    return n <= 8 ? 'dsa' : n <= 12 ? 'ec' : 'rsa';
+  }
+  return undefined;
+}
+
+function keyFamily(oid: string): string | undefined {
+  if (oid === '1.2.840.113549.1.1.1' || oid === '1.2.840.113549.1.1.10') return 'rsa';
+  if (oid === '1.2.840.10045.2.1') return 'ec';
+  if (oid === '1.2.840.10040.4.1') return 'dsa';
+  return oid;
+}

@@ -1,0 +1,25 @@
+// OpenSSL's certificate verification error numbers, for reading what openssl verify and s_client print.
+
+/** X509_V_ERR_* numbers of OpenSSL 3.0 (include/openssl/x509_vfy.h) by the names node and the judge use. */
+export const OPENSSL_ERRORS: Record<number, string> = {
+  1: 'UNSPECIFIED',
+  2: 'UNABLE_TO_GET_ISSUER_CERT',
+  6: 'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  7: 'CERT_SIGNATURE_FAILURE',
+  9: 'CERT_NOT_YET_VALID',
+  10: 'CERT_HAS_EXPIRED',
+  18: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+  19: 'SELF_SIGNED_CERT_IN_CHAIN',
+  20: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  21: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  22: 'CERT_CHAIN_TOO_LONG',
+  79: 'INVALID_CA',
+  25: 'PATH_LENGTH_EXCEEDED',
+  26: 'INVALID_PURPOSE',
+  34: 'UNHANDLED_CRITICAL_EXTENSION',
+  47: 'PERMITTED_VIOLATION',
+  48: 'EXCLUDED_VIOLATION',
+  49: 'SUBTREE_MINMAX',
+  51: 'UNSUPPORTED_CONSTRAINT_TYPE',
+  53: 'UNSUPPORTED_NAME_SYNTAX',
+};
