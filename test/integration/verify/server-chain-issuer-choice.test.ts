@@ -1,0 +1,108 @@
+// The TLS server chain judge takes the issuer OpenSSL takes when several CAs fit (renewals, same-named CAs): checked against openssl verify -purpose sslserver.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { CA_EXTENSIONS as CA, CertForge, type MadeCert } from '../../support/chain-fixtures';
+import { openssl } from '../../support/openssl';
+import { OPENSSL_ERRORS } from '../../support/openssl-verify-errors';
+import { verifyServerChain } from '../../../src/core/pki/server-chain';
+
+const SERVER = [
+  'basicConstraints = CA:FALSE',
+  'keyUsage = critical,digitalSignature,keyEncipherment',
+  'extendedKeyUsage = serverAuth',
+  'subjectAltName = DNS:switch.test',
+];
+const ISSUING = '/O=Onboard Issuer Choice/CN=Issuing CA';
+
+interface Case {
+  name: string;
+  expected: string;
+  depth?: number;
+  make(): Promise<{ leaf: MadeCert; sent: MadeCert[]; cas: MadeCert[]; at?: Date }>;
+}
+
+/** openssl verify's first error (or OK) for the case, as "NAME@depth". */
+async function opensslSays(f: CertForge, c: { leaf: MadeCert; sent: MadeCert[]; cas: MadeCert[]; at?: Date }) {
+  const args = ['verify', '-purpose', 'sslserver', '-CAfile', await f.bundle(`${c.leaf.name}-cas`, c.cas)];
+  if (c.sent.length) args.push('-untrusted', await f.bundle(`${c.leaf.name}-sent`, c.sent));
+  if (c.at) args.push('-attime', String(Math.floor(c.at.getTime() / 1000)));
+  const r = await openssl([...args, c.leaf.path]);
+  const output = (r.stdout + r.stderr).trim();
+  const m = output.match(/error (\d+) at (\d+) depth lookup/);
+  return {
+    said: m ? `${OPENSSL_ERRORS[Number(m[1])] ?? m[1]}@${m[2]}` : r.code === 0 ? 'OK' : `exit ${r.code}`,
+    output,
+  };
+}
+
+describe('the server chain judge chooses issuers as openssl verify does', { timeout: 120_000 }, () => {
+  let f: CertForge;
+  let root: MadeCert;
+  let issuing: MadeCert;
+  beforeAll(async () => {
+    f = await CertForge.create();
+    root = await f.root('root', '/O=Onboard Issuer Choice/CN=Root', CA);
+    issuing = await f.issue('issuing', ISSUING, root, CA);
+  }, 120_000);
+  afterAll(() => f?.cleanup());
+
+  // OpenSSL's x509 adds an authority key identifier unless told "none"; without it, any CA of the name fits.
+  const noAkid = [...SERVER, 'authorityKeyIdentifier = none'];
+  const inDays = (days: number) => new Date(Date.now() + days * 86400_000);
+
+  const cases: Case[] = [
+    {
+      name: 'an expired copy of the issuing CA (same name and key) among the chosen CAs, the renewed one sent',
+      expected: 'CERT_HAS_EXPIRED',
+      depth: 1,
+      async make() {
+        const old = await f.issue('issuing-old', ISSUING, root, CA, { keyPath: issuing.keyPath, days: 5 });
+        const leaf = await f.issue('renewed', '/CN=switch.test', issuing, SERVER);
+        return { leaf, sent: [issuing], cas: [old, root], at: inDays(10) };
+      },
+    },
+    {
+      name: 'a CA of the issuing CA name with another key sent before the real one (no key identifiers)',
+      expected: 'CERT_SIGNATURE_FAILURE',
+      depth: 0,
+      async make() {
+        const other = await f.issue('same-name-sent', ISSUING, root, [...CA, 'subjectKeyIdentifier = none']);
+        const leaf = await f.issue('behind-other', '/CN=switch.test', issuing, noAkid);
+        return { leaf, sent: [other, issuing], cas: [root] };
+      },
+    },
+    {
+      name: 'a CA of the issuing CA name with another key among the chosen CAs, the real one sent',
+      expected: 'CERT_SIGNATURE_FAILURE',
+      depth: 0,
+      async make() {
+        const other = await f.issue('same-name-chosen', ISSUING, root, CA);
+        const leaf = await f.issue('trusted-other', '/CN=switch.test', issuing, noAkid);
+        return { leaf, sent: [issuing], cas: [root, other] };
+      },
+    },
+    {
+      name: 'the real issuing CA sent before a same-named one with another key',
+      expected: 'OK',
+      async make() {
+        const other = await f.issue('same-name-after', ISSUING, root, CA);
+        const leaf = await f.issue('real-first', '/CN=switch.test', issuing, noAkid);
+        return { leaf, sent: [issuing, other], cas: [root] };
+      },
+    },
+  ];
+
+  for (const c of cases) {
+    it(c.name, async () => {
+      const made = await c.make();
+      const want = c.expected + (c.depth === undefined ? '' : `@${c.depth}`);
+      const ossl = await opensslSays(f, made);
+      expect(ossl.said, ossl.output).toBe(want);
+      const v = verifyServerChain(
+        [made.leaf.x509, ...made.sent.map((s) => s.x509)],
+        made.cas.map((s) => s.x509),
+        made.at ?? new Date(),
+      );
+      expect(v.ok ? 'OK' : `${v.error}@${v.depth}`).toBe(want);
+    });
+  }
+});
