@@ -138,7 +138,8 @@ function fullPath(leaf: X509Certificate, untrusted: X509Certificate[], cas: X509
   let aboveTrusted = false;
   for (;;) {
     const top = chain[chain.length - 1]!;
-    if (isSelfSigned(top)) return { chain, complete: true, tooLong: false, badSignatures };
+    if (isSelfSigned(top) && !pathFacts(top).opensslInvalid)
+      return { chain, complete: true, tooLong: false, badSignatures };
     // The leaf and MAX_CHAIN_CAS CAs are on the path and still no root: one more would be too many.
     if (chain.length > MAX_CHAIN_CAS + 1) return { chain, complete: false, tooLong: true, badSignatures };
     const onPath = new Set(chain.map((c) => c.fingerprint256));
@@ -152,9 +153,10 @@ function fullPath(leaf: X509Certificate, untrusted: X509Certificate[], cas: X509
   }
 }
 
-/** OpenSSL's check_issued (x509_likely_issued), without the signature: could `ca` have issued `cert`? */
+/** OpenSSL's check_issued (x509_likely_issued), without the signature: could `ca` have issued `cert`? Neither may be marked invalid. */
 function mayIssue(ca: X509Certificate, cert: X509Certificate): boolean {
   const f = pathFacts(cert);
+  if (f.opensslInvalid || pathFacts(ca).opensslInvalid) return false;
   if (!pathFacts(ca).subjectCanonical.equals(f.issuerCanonical) || !akidAllows(ca, f.akid)) return false;
   const family = signatureFamily(certificateDetails(cert).signatureAlgorithmOid);
   return family === undefined || keyFamily(certificateDetails(ca).keyAlgorithmOid) === family;

@@ -1,5 +1,10 @@
 // The TLS server chain judge takes the issuer OpenSSL takes when several CAs fit (renewals, same-named CAs): checked against openssl verify -purpose sslserver.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { X509Certificate, createPrivateKey, sign } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { der, children, readTlv, whole } from '../../../src/core/pki/der';
 import { CA_EXTENSIONS as CA, CertForge, type MadeCert } from '../../support/chain-fixtures';
 import { openssl } from '../../support/openssl';
 import { OPENSSL_ERRORS } from '../../support/openssl-verify-errors';
@@ -34,16 +39,38 @@ async function opensslSays(f: CertForge, c: { leaf: MadeCert; sent: MadeCert[]; 
   };
 }
 
+/** `cert` signed again by `issuer` with the extension `extDer` added at the end: OpenSSL's config cannot repeat one. */
+async function withExtension(dir: string, name: string, cert: MadeCert, issuer: MadeCert, extDer: Buffer) {
+  const [tbsT, algT] = children(readTlv(cert.x509.raw));
+  const fields = children(tbsT!);
+  const last = fields[fields.length - 1]!;
+  const exts = children(children(last)[0]!).map((e) => whole(e));
+  const tbs = der.seq(...fields.slice(0, -1).map((f) => whole(f)), der.ctx(3, true, der.seq(...exts, extDer)));
+  const signature = sign('sha256', tbs, createPrivateKey(await readFile(issuer.keyPath)));
+  const pem = toPem(der.seq(tbs, whole(algT!), der.bits(signature)));
+  const path = join(dir, `${name}.pem`);
+  await writeFile(path, pem);
+  return { name, path, keyPath: cert.keyPath, pem, x509: new X509Certificate(pem) };
+}
+
+const toPem = (d: Buffer) =>
+  `-----BEGIN CERTIFICATE-----\n${d.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
+
 describe('the server chain judge chooses issuers as openssl verify does', { timeout: 120_000 }, () => {
   let f: CertForge;
   let root: MadeCert;
   let issuing: MadeCert;
+  let dir: string;
   beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'onboard-issuer-choice-'));
     f = await CertForge.create();
     root = await f.root('root', '/O=Onboard Issuer Choice/CN=Root', CA);
     issuing = await f.issue('issuing', ISSUING, root, CA);
   }, 120_000);
-  afterAll(() => f?.cleanup());
+  afterAll(async () => {
+    await f?.cleanup();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
 
   // OpenSSL's x509 adds an authority key identifier unless told "none"; without it, any CA of the name fits.
   const noAkid = [...SERVER, 'authorityKeyIdentifier = none'];
@@ -87,6 +114,28 @@ describe('the server chain judge chooses issuers as openssl verify does', { time
         const other = await f.issue('same-name-after', ISSUING, root, CA);
         const leaf = await f.issue('real-first', '/CN=switch.test', issuing, noAkid);
         return { leaf, sent: [issuing, other], cas: [root] };
+      },
+    },
+    {
+      name: 'a server certificate carrying its subject alternative name twice (OpenSSL marks it invalid: no issuer fits)',
+      expected: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+      depth: 0,
+      async make() {
+        const made = await f.issue('dup-san', '/CN=switch.test', issuing, SERVER);
+        const san = der.seq(der.oid('2.5.29.17'), der.octets(der.seq(der.tlv(0x82, Buffer.from('switch.test')))));
+        return { leaf: await withExtension(dir, 'dup-san-2', made, issuing, san), sent: [issuing], cas: [root] };
+      },
+    },
+    {
+      name: 'an issuing CA carrying its key usage twice (OpenSSL marks it invalid: it issues nothing)',
+      expected: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+      depth: 0,
+      async make() {
+        const made = await f.issue('dup-ku-ca', ISSUING, root, CA);
+        const ku = der.seq(der.oid('2.5.29.15'), der.bool(true), der.octets(der.bits(Buffer.from([0x06]), 1)));
+        const ca = await withExtension(dir, 'dup-ku-ca-2', made, root, ku);
+        const leaf = await f.issue('under-dup-ku', '/CN=switch.test', ca, SERVER);
+        return { leaf, sent: [ca], cas: [root] };
       },
     },
   ];
