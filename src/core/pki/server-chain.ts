@@ -2,7 +2,7 @@
 import type { X509Certificate } from 'node:crypto';
 import { MAX_CHAIN_CAS, signedBy } from './chain';
 import { pathProblems, type ChainProblem } from './chain-rules';
-import { certificateDetails, isSelfSigned } from './inspect';
+import { certificateDetails, keyUnusable } from './inspect';
 import type { ConstraintFailure } from './name-constraints';
 import { akidAllows, pathFacts } from './path-facts';
 
@@ -138,8 +138,9 @@ function fullPath(leaf: X509Certificate, untrusted: X509Certificate[], cas: X509
   let aboveTrusted = false;
   for (;;) {
     const top = chain[chain.length - 1]!;
-    if (isSelfSigned(top) && !pathFacts(top).opensslInvalid)
-      return { chain, complete: true, tooLong: false, badSignatures };
+    // X509_self_signed(x, 0): OpenSSL does not check a self-signed certificate's own signature (internal_verify
+    // skips it too), so a root whose self-signature is damaged still ends the path, trusted if chosen.
+    if (mayIssue(top, top) && !keyUnusable(top)) return { chain, complete: true, tooLong: false, badSignatures };
     // The leaf and MAX_CHAIN_CAS CAs are on the path and still no root: one more would be too many.
     if (chain.length > MAX_CHAIN_CAS + 1) return { chain, complete: false, tooLong: true, badSignatures };
     const onPath = new Set(chain.map((c) => c.fingerprint256));

@@ -53,6 +53,16 @@ async function withExtension(dir: string, name: string, cert: MadeCert, issuer: 
   return { name, path, keyPath: cert.keyPath, pem, x509: new X509Certificate(pem) };
 }
 
+/** `cert` with one bit of its signature flipped. */
+async function withDamagedSignature(dir: string, name: string, cert: MadeCert): Promise<MadeCert> {
+  const raw = Buffer.from(cert.x509.raw);
+  raw[raw.length - 3]! ^= 0x01;
+  const pem = toPem(raw);
+  const path = join(dir, `${name}.pem`);
+  await writeFile(path, pem);
+  return { name, path, keyPath: cert.keyPath, pem, x509: new X509Certificate(pem) };
+}
+
 const toPem = (d: Buffer) =>
   `-----BEGIN CERTIFICATE-----\n${d.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
 
@@ -136,6 +146,27 @@ describe('the server chain judge chooses issuers as openssl verify does', { time
         const ca = await withExtension(dir, 'dup-ku-ca-2', made, root, ku);
         const leaf = await f.issue('under-dup-ku', '/CN=switch.test', ca, SERVER);
         return { leaf, sent: [ca], cas: [root] };
+      },
+    },
+    {
+      name: 'a chosen root whose own signature is damaged (OpenSSL never checks a root self-signature)',
+      expected: 'OK',
+      async make() {
+        const damaged = await withDamagedSignature(dir, 'root-damaged', root);
+        return {
+          leaf: await f.issue('under-damaged', '/CN=switch.test', issuing, SERVER),
+          sent: [issuing],
+          cas: [damaged],
+        };
+      },
+    },
+    {
+      name: 'a self-signed server certificate whose signature is damaged (still self-signed to OpenSSL)',
+      expected: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+      depth: 0,
+      async make() {
+        const self = await f.root('self-damaged', '/CN=switch.test', SERVER);
+        return { leaf: await withDamagedSignature(dir, 'self-damaged-2', self), sent: [], cas: [root] };
       },
     },
   ];
