@@ -64,7 +64,9 @@ const CONSTRAINT_ERRORS: Record<ConstraintFailure, ServerChainError> = {
 export function verifyServerChain(sent: X509Certificate[], cas: X509Certificate[], now: Date): ServerChainVerdict {
   const leaf = sent[0];
   if (!leaf) throw new Error('verifyServerChain needs the server certificate');
-  const path = fullPath(leaf, sent.slice(1), cas, now);
+  // A certificate whose extensions do not decode is one OpenSSL marks invalid: it neither issues nor is issued.
+  if (!readable(leaf)) return { ok: false, error: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', depth: 0, chain: [leaf] };
+  const path = fullPath(leaf, sent.slice(1).filter(readable), cas.filter(readable), now);
   const { chain, badSignatures } = path;
   const fail = (error: ServerChainError, depth: number): ServerChainVerdict => ({ ok: false, error, depth, chain });
 
@@ -151,6 +153,17 @@ function fullPath(leaf: X509Certificate, untrusted: X509Certificate[], cas: X509
     if (trusted) aboveTrusted = true;
     if (!signedBy(top, issuer)) badSignatures.add(chain.length - 1);
     chain.push(issuer);
+  }
+}
+
+/** Read without an error (certificateDetails throws on a damaged extension: here that is a verdict, not a failure). */
+function readable(cert: X509Certificate): boolean {
+  try {
+    certificateDetails(cert);
+    pathFacts(cert);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -169,6 +169,28 @@ describe('the server chain judge chooses issuers as openssl verify does', { time
         return { leaf: await withDamagedSignature(dir, 'self-damaged-2', self), sent: [], cas: [root] };
       },
     },
+    {
+      name: 'an issuing CA sent whose extended key usage does not decode (a verdict, not a crash)',
+      expected: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+      depth: 0,
+      async make() {
+        const made = await f.issue('bad-eku-ca', ISSUING, root, CA);
+        const eku = der.seq(der.oid('2.5.29.37'), der.octets(der.octets(Buffer.from('x'))));
+        const ca = await withExtension(dir, 'bad-eku-ca-2', made, root, eku);
+        return { leaf: await f.issue('under-bad-eku', '/CN=switch.test', ca, SERVER), sent: [ca], cas: [root] };
+      },
+    },
+    {
+      name: 'an issuing CA sent whose subject alternative name does not decode',
+      expected: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+      depth: 0,
+      async make() {
+        const made = await f.issue('bad-san-ca', ISSUING, root, CA);
+        const san = der.seq(der.oid('2.5.29.17'), der.octets(der.tlv(0x02, Buffer.from([1]))));
+        const ca = await withExtension(dir, 'bad-san-ca-2', made, root, san);
+        return { leaf: await f.issue('under-bad-san', '/CN=switch.test', ca, SERVER), sent: [ca], cas: [root] };
+      },
+    },
   ];
 
   for (const c of cases) {
