@@ -57,6 +57,13 @@ export interface PathFacts extends ConstrainedNames {
   unprocessedCritical: string[];
   /** Extensions OpenSSL marks invalid (which makes a CA certificate unusable): sentences. */
   invalid: string[];
+  /**
+   * OpenSSL 3 marks the certificate EXFLAG_INVALID (x509v3_cache_extensions): one of the extensions it decodes is
+   * there twice or does not decode, a key usage is empty, a path length is negative. Its check_issued then fails
+   * either way, so such a certificate neither issues nor is issued: the path stops at it. (A path length on
+   * CA:FALSE, also in `invalid`, is not among these: OpenSSL refuses it only in strict mode.)
+   */
+  opensslInvalid: boolean;
 }
 
 /** The extensions OpenSSL 3 processes when it verifies (X509_supported_extension); any other critical one is refused. */
@@ -76,6 +83,22 @@ const PROCESSED = new Set([
   '2.5.29.30', // name constraints
   '2.5.29.33', // policy mappings
   '2.5.29.54', // inhibit any policy
+]);
+
+/** The extensions x509v3_cache_extensions decodes: twice, or not decodable, marks the certificate invalid. */
+const DECODED_BY_OPENSSL = new Set([
+  '2.5.29.19', // basic constraints
+  '2.5.29.15', // key usage
+  '2.5.29.37', // extended key usage
+  '2.16.840.1.113730.1.1', // Netscape certificate type
+  '2.5.29.14', // subject key identifier
+  '2.5.29.35', // authority key identifier
+  '2.5.29.17', // subject alternative name
+  '2.5.29.30', // name constraints
+  '2.5.29.31', // CRL distribution points
+  '1.3.6.1.5.5.7.1.14', // proxy certificate information
+  '1.3.6.1.5.5.7.1.7', // IP address blocks
+  '1.3.6.1.5.5.7.1.8', // AS identifiers
 ]);
 
 const EXTENSION_NAMES: Record<string, string> = {
@@ -230,6 +253,7 @@ function pathFactsFromParts(p: TbsParts, extensions = () => p.extensions): PathF
     distributionPoints: [],
     unprocessedCritical: [],
     invalid: [],
+    opensslInvalid: false,
   };
   // The subject's attributes are read already: walk its DER again only for the tag and bytes of an emailAddress.
   if (subjectAttributes.some((a) => a.oid === EMAIL_ADDRESS)) f.subjectEmails = subjectEmails(subjectT);
@@ -240,6 +264,7 @@ function pathFactsFromParts(p: TbsParts, extensions = () => p.extensions): PathF
     if (critical && !PROCESSED.has(oid)) f.unprocessedCritical.push(extensionLabel(oid));
     if (seen.has(oid)) {
       f.invalid.push(`it carries the ${extensionLabel(oid)} extension twice`);
+      if (DECODED_BY_OPENSSL.has(oid)) f.opensslInvalid = true;
       continue;
     }
     seen.add(oid);
@@ -247,6 +272,7 @@ function pathFactsFromParts(p: TbsParts, extensions = () => p.extensions): PathF
       readExtension(oid, value, f);
     } catch {
       f.invalid.push(`its ${extensionLabel(oid)} extension cannot be decoded`);
+      f.opensslInvalid = true;
     }
   }
   return f;
@@ -292,6 +318,7 @@ function readExtension(oid: string, value: Uint8Array, f: PathFacts): void {
         if (c.tag === TAG.BOOLEAN) ca = readBoolean(c);
         else if (c.tag === TAG.INTEGER) pathLength = c;
       }
+      if (pathLength && ca && contents(pathLength)[0]! & 0x80) f.opensslInvalid = true;
       if (pathLength && (!ca || contents(pathLength)[0]! & 0x80)) {
         f.invalid.push(
           ca ? 'its path length constraint is negative' : 'it sets a path length but is not a CA (CA:FALSE)',
@@ -300,7 +327,10 @@ function readExtension(oid: string, value: Uint8Array, f: PathFacts): void {
       break;
     }
     case '2.5.29.15':
-      if (!readBits(readTlv(value, 0)).slice(0, 16).some(Boolean)) f.invalid.push('its key usage extension is empty');
+      if (!readBits(readTlv(value, 0)).slice(0, 16).some(Boolean)) {
+        f.invalid.push('its key usage extension is empty');
+        f.opensslInvalid = true;
+      }
       break;
   }
 }

@@ -1,8 +1,8 @@
 // Judges the certificate chain a TLS server sent against the chosen CAs as OpenSSL 3 verifies it for a TLS client (purpose "ssl_server"), naming its first error.
 import type { X509Certificate } from 'node:crypto';
-import { buildChain, MAX_CHAIN_CAS, type ChainResult } from './chain';
+import { MAX_CHAIN_CAS, signedBy } from './chain';
 import { pathProblems, type ChainProblem } from './chain-rules';
-import { certificateDetails, isSelfSigned } from './inspect';
+import { certificateDetails, keyUnusable } from './inspect';
 import type { ConstraintFailure } from './name-constraints';
 import { akidAllows, pathFacts } from './path-facts';
 
@@ -64,8 +64,9 @@ const CONSTRAINT_ERRORS: Record<ConstraintFailure, ServerChainError> = {
 export function verifyServerChain(sent: X509Certificate[], cas: X509Certificate[], now: Date): ServerChainVerdict {
   const leaf = sent[0];
   if (!leaf) throw new Error('verifyServerChain needs the server certificate');
-  const pool = [...sent.slice(1), ...cas];
-  const path = fullPath(leaf, pool, cas, now);
+  // A certificate whose extensions do not decode is one OpenSSL marks invalid: it neither issues nor is issued.
+  if (!readable(leaf)) return { ok: false, error: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', depth: 0, chain: [leaf] };
+  const path = fullPath(leaf, sent.slice(1).filter(readable), cas.filter(readable), now);
   const { chain, badSignatures } = path;
   const fail = (error: ServerChainError, depth: number): ServerChainVerdict => ({ ok: false, error, depth, chain });
 
@@ -124,49 +125,66 @@ interface FullPath {
 }
 
 /**
- * buildChain's path, carried on past a bad signature as OpenSSL does: its build_chain takes as issuer any CA
- * of the right name, key identifier and key type (check_issued) and finds the signature wrong only later,
- * in internal_verify, so the path and the errors above that point still count.
+ * The path OpenSSL 3's build_chain takes (trusted first, its default): for each certificate, the issuer is the
+ * first CA that check_issued accepts (the right name, key identifier and key type; the signature is NOT
+ * checked), looked for among the chosen CAs first, in their order, then among the sent ones, in the order sent;
+ * of those, the first valid at `now`, else the one that expired last. Once a chosen CA is on the path, only the
+ * chosen CAs are searched above it. A signature that then does not verify is an error internal_verify reports
+ * later, so the path and the errors above it still count. Choosing the issuer whose signature verifies instead
+ * (buildChain's way) would call a chain good that OpenSSL refuses: an expired copy of the issuing CA among the
+ * chosen CAs, or a CA of the same name with another key sent before the real one, is what OpenSSL takes.
  */
-function fullPath(leaf: X509Certificate, pool: X509Certificate[], cas: X509Certificate[], now: Date): FullPath {
+function fullPath(leaf: X509Certificate, untrusted: X509Certificate[], cas: X509Certificate[], now: Date): FullPath {
   const badSignatures = new Set<number>();
-  let r: ChainResult = buildChain(leaf, pool, { at: now, trustAnchors: cas });
-  let chain = r.chain;
+  const chain = [leaf];
+  let aboveTrusted = false;
   for (;;) {
-    const ended = (code: ChainProblem['code']) => r.problems.some((p) => p.code === code);
-    if (ended('chain-too-long') || chain.length > MAX_CHAIN_CAS + 1)
-      return { chain, complete: false, tooLong: true, badSignatures };
-    if (!ended('signature-invalid')) return { chain, complete: r.complete, tooLong: false, badSignatures };
     const top = chain[chain.length - 1]!;
-    const issuer = likelyIssuer(top, pool, chain, cas);
+    // X509_self_signed(x, 0): OpenSSL does not check a self-signed certificate's own signature (internal_verify
+    // skips it too), so a root whose self-signature is damaged still ends the path, trusted if chosen.
+    if (mayIssue(top, top) && !keyUnusable(top)) return { chain, complete: true, tooLong: false, badSignatures };
+    // The leaf and MAX_CHAIN_CAS CAs are on the path and still no root: one more would be too many.
+    if (chain.length > MAX_CHAIN_CAS + 1) return { chain, complete: false, tooLong: true, badSignatures };
+    const onPath = new Set(chain.map((c) => c.fingerprint256));
+    const fits = (c: X509Certificate) => !onPath.has(c.fingerprint256) && mayIssue(c, top);
+    const trusted = firstValid(cas.filter(fits), now);
+    const issuer = trusted ?? (aboveTrusted ? undefined : firstValid(untrusted.filter(fits), now));
     if (!issuer) return { chain, complete: false, tooLong: false, badSignatures };
-    badSignatures.add(chain.length - 1);
-    r = buildChain(issuer, pool, { at: now, trustAnchors: cas });
-    const seen = new Set(chain.map((c) => c.fingerprint256));
-    const cut = r.chain.findIndex((c) => seen.has(c.fingerprint256));
-    chain = [...chain, ...(cut < 0 ? r.chain : r.chain.slice(0, cut))];
-    if (cut >= 0) return { chain, complete: false, tooLong: false, badSignatures };
+    if (trusted) aboveTrusted = true;
+    if (!signedBy(top, issuer)) badSignatures.add(chain.length - 1);
+    chain.push(issuer);
   }
 }
 
-/** A CA OpenSSL's check_issued would take as `cert`'s issuer (without checking the signature), trusted ones first. */
-function likelyIssuer(
-  cert: X509Certificate,
-  pool: X509Certificate[],
-  chain: X509Certificate[],
-  cas: X509Certificate[],
-): X509Certificate | undefined {
+/** Read without an error (certificateDetails throws on a damaged extension: here that is a verdict, not a failure). */
+function readable(cert: X509Certificate): boolean {
+  try {
+    certificateDetails(cert);
+    pathFacts(cert);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** OpenSSL's check_issued (x509_likely_issued), without the signature: could `ca` have issued `cert`? Neither may be marked invalid. */
+function mayIssue(ca: X509Certificate, cert: X509Certificate): boolean {
   const f = pathFacts(cert);
-  const used = new Set(chain.map((c) => c.fingerprint256));
+  if (f.opensslInvalid || pathFacts(ca).opensslInvalid) return false;
+  if (!pathFacts(ca).subjectCanonical.equals(f.issuerCanonical) || !akidAllows(ca, f.akid)) return false;
   const family = signatureFamily(certificateDetails(cert).signatureAlgorithmOid);
-  const fits = pool.filter(
-    (c) =>
-      !used.has(c.fingerprint256) &&
-      pathFacts(c).subjectCanonical.equals(f.issuerCanonical) &&
-      akidAllows(c, f.akid) &&
-      (family === undefined || keyFamily(certificateDetails(c).keyAlgorithmOid) === family),
-  );
-  return fits.find((c) => cas.includes(c) && isSelfSigned(c)) ?? fits.find((c) => cas.includes(c)) ?? fits[0];
+  return family === undefined || keyFamily(certificateDetails(ca).keyAlgorithmOid) === family;
+}
+
+/** find_issuer and X509_STORE_CTX_get1_issuer: the first candidate valid at `now`, else the one that expired last. */
+function firstValid(candidates: X509Certificate[], now: Date): X509Certificate | undefined {
+  let best: X509Certificate | undefined;
+  for (const c of candidates) {
+    const d = certificateDetails(c);
+    if (d.notBefore.getTime() <= now.getTime() && now.getTime() < d.notAfter.getTime()) return c;
+    if (!best || d.notAfter.getTime() > certificateDetails(best).notAfter.getTime()) best = c;
+  }
+  return best;
 }
 
 // check_sig_alg_match: the signature's algorithm must be one the issuer's key type makes.
